@@ -1,0 +1,73 @@
+import SegueModel
+
+/// How one entity looks: its bar colour and, when known, its artwork image.
+public struct EntityAppearance: Sendable, Equatable {
+    public var color: ChartColor
+    /// Key of the entity's image in the renderer's artwork library.
+    public var imageID: String?
+
+    public init(color: ChartColor, imageID: String? = nil) {
+        self.color = color
+        self.imageID = imageID
+    }
+}
+
+/// Colours and artwork per entity: known artwork wins, else a stable theme colour.
+public struct AppearanceBook: Sendable, Equatable {
+    /// Appearances by entity identifier (see `identifier(name:artist:)`).
+    public var known: [String: EntityAppearance]
+
+    public init(known: [String: EntityAppearance] = [:]) {
+        self.known = known
+    }
+
+    /// The identifier of an entity: its name, plus its artist for tracks and albums.
+    public static func identifier(name: String, artist: String?) -> String {
+        guard let artist, !artist.isEmpty else { return name }
+        return artist + " \u{2014} " + name
+    }
+
+    /// The identifier of a race entity.
+    public static func identifier(of entity: RaceEntity) -> String {
+        identifier(name: entity.name, artist: entity.artist)
+    }
+
+    /// The identifier of a chart row.
+    public static func identifier(of entry: ChartEntry) -> String {
+        identifier(name: entry.name, artist: entry.artist)
+    }
+
+    /// The look of `identifier` in `theme`: its bar colour made legible against the background.
+    public func appearance(for identifier: String, theme: Theme) -> EntityAppearance {
+        var look = known[identifier] ?? EntityAppearance(color: theme.stableColor(for: identifier))
+        look.color = look.color.ensuringContrast(1.6, against: theme.backgroundMid)
+        return look
+    }
+
+    /// Artwork for an entity: its image if known, else a monogram on a gradient of its colour.
+    public func artwork(for identifier: String, displayName: String, theme: Theme, opacity: Double = 1) -> ArtworkRef {
+        let look = appearance(for: identifier, theme: theme)
+        let base = look.color
+        return ArtworkRef(
+            imageID: look.imageID, monogram: Self.monogram(displayName),
+            gradientStart: base.mixed(with: ChartColor(hex: 0xFFFFFF), 0.25),
+            gradientEnd: base.mixed(with: ChartColor(hex: 0x000000), 0.35), opacity: opacity)
+    }
+
+    /// One or two initials: the first letters of the first two words ("The Beatles" gives "TB",
+    /// "宇多田ヒカル" gives "宇"). Leading punctuation is skipped.
+    public static func monogram(_ name: String) -> String {
+        let words = name.split(whereSeparator: { $0.isWhitespace || $0 == "-" || $0 == "_" || $0 == "/" })
+        var letters: [Character] = []
+        for word in words {
+            guard let first = word.first(where: { $0.isLetter || $0.isNumber }) else { continue }
+            // Ideographic scripts read best with one character.
+            if first.unicodeScalars.first.map({ $0.value >= 0x2E80 }) ?? false {
+                return letters.isEmpty ? String(first) : String(letters)
+            }
+            letters.append(contentsOf: first.uppercased())
+            if letters.count == 2 { break }
+        }
+        return letters.isEmpty ? "♪" : String(letters)
+    }
+}

@@ -1,0 +1,94 @@
+import SegueModel
+
+/// Lays out a static top-N chart: ranked rows with artwork, names, bars and value labels.
+public struct TopChartLayout: Sendable {
+    public var format: SocialFormat
+    public var theme: Theme
+    public var appearances: AppearanceBook
+    public var measurer: any TextMeasuring
+
+    public init(
+        format: SocialFormat, theme: Theme, appearances: AppearanceBook = AppearanceBook(),
+        measurer: any TextMeasuring = EstimatedTextMeasurer()
+    ) {
+        self.format = format
+        self.theme = theme
+        self.appearances = appearances
+        self.measurer = measurer
+    }
+
+    /// The scene for `entries` (already sorted and cut to the top N).
+    /// - Throws: `ChartsError.noData` for an empty chart, `.topOutOfRange` for more than 20 rows.
+    public func scene(entries: [ChartEntry], metric: Metric, caption: ChartCaption) throws(ChartsError) -> Scene {
+        guard !entries.isEmpty else { throw .noData("the chart has no entries") }
+        guard entries.count <= ChartLimits.topRange.upperBound else { throw .topOutOfRange(entries.count) }
+        // Few rows would be huge: keep at least 5 row slots and centre the list.
+        let slots = max(entries.count, 5)
+        let m = LayoutMetrics(
+            format: format, rows: slots, family: theme.fontFamily, footerHeight: 150, headerCounter: false)
+        var elements = ChartDecor.header(caption, theme, m)
+
+        let maxValue = entries.map { $0.value(metric) }.max() ?? 1
+        let labels = entries.map { Self.valueLabel($0.value(metric), metric: metric) }
+        let labelWidth = labels.map { measurer.width(of: $0, font: m.valueFont) }.max() ?? 0
+        let barMax = max(m.contentRight - m.contentX - labelWidth - 18 * m.s, m.rowHeight)
+        let offset = Double(slots - entries.count) / 2
+
+        for (i, entry) in entries.enumerated() {
+            let top = m.rowTop(Double(i) + offset)
+            let id = AppearanceBook.identifier(of: entry)
+            let look = appearances.appearance(for: id, theme: theme)
+            elements.append(
+                .text(
+                    TextRun(
+                        String(entry.rank), font: m.rankFont, color: theme.rankText, x: m.rankRight,
+                        centerY: top + m.rowHeight / 2, alignment: .right)))
+            elements.append(
+                .artwork(
+                    SceneRect(
+                        x: m.artworkX, y: top + (m.rowHeight - m.artworkSize) / 2, width: m.artworkSize,
+                        height: m.artworkSize), cornerRadius: m.artworkSize * 0.14,
+                    appearances.artwork(for: id, displayName: entry.name, theme: theme)))
+            elements.append(
+                .text(
+                    TextRun(
+                        spans: ChartDecor.nameSpans(name: entry.name, artist: entry.artist, theme: theme, m: m, opacity: 1),
+                        x: m.contentX, centerY: m.nameCenterY(rowTop: top), maxWidth: m.contentRight - m.contentX)))
+            let band = m.barBand(rowTop: top)
+            let width = max(band.height, entry.value(metric) / max(maxValue, 1e-9) * barMax)
+            elements.append(
+                ChartDecor.bar(x: m.contentX, y: band.y, width: width, height: band.height, color: look.color, opacity: 1))
+            elements.append(
+                .text(
+                    TextRun(
+                        labels[i], font: m.valueFont, color: theme.primaryText, x: m.contentX + width + 14 * m.s,
+                        centerY: band.y + band.height / 2)))
+        }
+
+        if let footer = caption.footer {
+            elements.append(
+                .text(
+                    TextRun(
+                        footer, font: m.footerFont, color: theme.secondaryText, x: m.margin,
+                        centerY: m.footerTop + (Double(format.height) - m.footerTop) / 2,
+                        maxWidth: m.contentRight - m.margin - 160 * m.s)))
+        }
+        elements.append(Self.watermark(theme, m))
+        return Scene(
+            width: format.width, height: format.height, background: ChartDecor.background(theme, format),
+            elements: elements)
+    }
+
+    /// `1,234` for streams, `1,234 min` for minutes.
+    public static func valueLabel(_ value: Double, metric: Metric) -> String {
+        metric == .streams ? NumberFormatting.grouped(value) : NumberFormatting.grouped(value) + " min"
+    }
+
+    static func watermark(_ theme: Theme, _ m: LayoutMetrics) -> SceneElement {
+        .text(
+            TextRun(
+                "segue", font: FontSpec(family: theme.fontFamily, weight: .heavy, size: 28 * m.s),
+                color: theme.secondaryText.withAlpha(0.7), x: m.contentRight,
+                centerY: m.footerTop + (Double(m.format.height) - m.footerTop) / 2, alignment: .right))
+    }
+}
