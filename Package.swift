@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Segue",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "segue", targets: ["segue"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // Plays, entities, metrics, date ranges: no I/O.
+        .target(name: "SegueModel", swiftSettings: strict),
+        // Spotify exports (extended + account data), ZIP safety, demo export.
+        .target(
+            name: "SegueImport",
+            dependencies: ["SegueModel", "SegueStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict),
+        // Store protocols and the chart maths every backend shares.
+        .target(name: "SegueStore", dependencies: ["SegueModel"], swiftSettings: strict),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "SegueStoreSQLite", dependencies: ["SegueStore", "SegueModel", "CSQLite"],
+            swiftSettings: strict),
+        // Visuals (issue 3): drawing-independent scenes, Cairo/Pango rendering, ffmpeg encoding.
+        .target(name: "SegueCharts", dependencies: ["SegueModel"], swiftSettings: strict),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
+        .target(
+            name: "SegueGraphics", dependencies: ["SegueCharts", "SegueModel", "CCairo", "CPango"],
+            swiftSettings: strict),
+        .target(name: "SegueMedia", swiftSettings: strict),
+        .executableTarget(
+            name: "segue",
+            dependencies: [
+                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite",
+                "SegueCharts", "SegueGraphics", "SegueMedia",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "SegueModelTests", dependencies: ["SegueModel"], swiftSettings: strict),
+        .testTarget(
+            name: "SegueImportTests", dependencies: ["SegueImport", "SegueModel", "ZIPFoundation"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SegueStoreTests",
+            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel"],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,182 @@
+import Foundation
+import ZIPFoundation
+
+/// Bounds that keep a hostile archive from exhausting memory.
+public struct ImportLimits: Sendable {
+    /// Largest inflated size of one entry.
+    public var maxEntryBytes: Int
+    /// Largest inflated size of all history entries together.
+    public var maxTotalBytes: Int
+
+    public init(maxEntryBytes: Int = 512 << 20, maxTotalBytes: Int = 4 << 30) {
+        self.maxEntryBytes = maxEntryBytes
+        self.maxTotalBytes = maxTotalBytes
+    }
+}
+
+/// One candidate history file: where it is and how to read its bytes (never extracted to disk).
+struct HistoryFile {
+    enum Role { case history, unknownJSON }
+    var name: String
+    var role: Role
+    var load: () throws -> [UInt8]
+}
+
+/// Finds history files in ZIPs, folders and single files.
+struct HistorySource {
+    var limits: ImportLimits
+
+    /// What a file name says about its content.
+    enum NameClass { case history, video, otherJSON, other }
+
+    static func classify(name: String) -> NameClass {
+        let base = (name.split(separator: "/").last.map(String.init) ?? name).lowercased()
+        guard base.hasSuffix(".json") else { return .other }
+        if base.hasPrefix("streaming_history_video") { return .video }
+        if base.hasPrefix("streaming_history_audio") || base.hasPrefix("endsong") { return .history }
+        if base.hasPrefix("streaminghistory_music") || base.hasPrefix("streaminghistory_podcast")
+            || base.hasPrefix("streaminghistory_audiobook")
+        {
+            return .history
+        }
+        if base.hasPrefix("streaminghistory"), base.dropFirst(16).first?.isNumber == true { return .history }
+        return .otherJSON
+    }
+
+    /// Collects the files under `path` (a ZIP, a folder or a JSON file), sorted by name.
+    func files(at path: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ImportError.fileNotFound(path: path)
+        }
+        if isDirectory.boolValue { return try folderFiles(path, skipped: &skipped) }
+        let kind = try Self.sniffKind(path)
+        switch kind {
+        case .zip: return try zipFiles(path, skipped: &skipped)
+        case .json:
+            if Self.classify(name: path) == .video {
+                skipped.append(SkippedFile(file: path, reason: "video history"))
+                return []
+            }
+            // Named explicitly: it must be history, whatever its name.
+            return [HistoryFile(name: path, role: .history, load: { try Self.readFile(path) })]
+        case .other: throw ImportError.notZipOrJSON(file: path)
+        }
+    }
+
+    enum FileKind { case zip, json, other }
+
+    static func sniffKind(_ path: String) throws -> FileKind {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportError.fileNotFound(path: path) }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 64)) ?? Data())
+        if head.count >= 4, head[0] == 0x50, head[1] == 0x4B, head[2] == 0x03 || head[2] == 0x05 { return .zip }
+        var i = 0
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { i = 3 }
+        while i < head.count, [0x20, 0x0A, 0x0D, 0x09].contains(head[i]) { i += 1 }
+        if i < head.count, head[i] == UInt8(ascii: "[") || head[i] == UInt8(ascii: "{") { return .json }
+        return .other
+    }
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ImportError.fileNotFound(path: path) }
+        return [UInt8](data)
+    }
+
+    private func folderFiles(_ root: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
+        let base = URL(fileURLWithPath: root)
+        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw ImportError.fileNotFound(path: root)
+        }
+        var paths: [String] = []
+        for case let url as URL in walker {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            paths.append(url.path)
+        }
+        var result: [HistoryFile] = []
+        for path in paths.sorted() {
+            switch Self.classify(name: path) {
+            case .history: result.append(HistoryFile(name: path, role: .history, load: { try Self.readFile(path) }))
+            case .otherJSON: result.append(HistoryFile(name: path, role: .unknownJSON, load: { try Self.readFile(path) }))
+            case .video: skipped.append(SkippedFile(file: path, reason: "video history"))
+            case .other:
+                if (try? Self.sniffKind(path)) == .zip {
+                    result += try zipFiles(path, skipped: &skipped)
+                } else {
+                    skipped.append(SkippedFile(file: path, reason: "not a JSON file"))
+                }
+            }
+        }
+        return result
+    }
+
+    private func zipFiles(_ path: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw ImportError.unreadableZip(file: path, reason: "\(error)")
+        }
+        var entries: [Entry] = []
+        for entry in archive {
+            let name = entry.path
+            if Self.isUnsafe(entryPath: name) { throw ImportError.unsafeZipEntry(archive: path, entry: name) }
+            guard entry.type == .file else { continue }
+            entries.append(entry)
+        }
+        entries.sort { $0.path < $1.path }
+        var result: [HistoryFile] = []
+        var declaredTotal = 0
+        let limits = self.limits
+        for entry in entries {
+            let display = "\(path):\(entry.path)"
+            let role: HistoryFile.Role
+            switch Self.classify(name: entry.path) {
+            case .history: role = .history
+            case .otherJSON: role = .unknownJSON
+            case .video:
+                skipped.append(SkippedFile(file: display, reason: "video history"))
+                continue
+            case .other:
+                skipped.append(SkippedFile(file: display, reason: "not a JSON file"))
+                continue
+            }
+            let declared = Int(clamping: entry.uncompressedSize)
+            if declared > limits.maxEntryBytes {
+                throw ImportError.entryTooLarge(archive: path, entry: entry.path, limit: limits.maxEntryBytes)
+            }
+            declaredTotal += declared
+            if declaredTotal > limits.maxTotalBytes {
+                throw ImportError.archiveTooLarge(archive: path, limit: limits.maxTotalBytes)
+            }
+            result.append(
+                HistoryFile(name: display, role: role) {
+                    // The declared size can lie: count what actually inflates.
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(min(declared, limits.maxEntryBytes))
+                    do {
+                        _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                            if bytes.count + chunk.count > limits.maxEntryBytes {
+                                throw ImportError.entryTooLarge(archive: path, entry: entry.path, limit: limits.maxEntryBytes)
+                            }
+                            bytes.append(contentsOf: chunk)
+                        }
+                    } catch let error as ImportError {
+                        throw error
+                    } catch {
+                        throw ImportError.unreadableZip(file: display, reason: "\(error)")
+                    }
+                    return bytes
+                })
+        }
+        return result
+    }
+
+    /// Absolute paths, Windows drive paths and any `..` component.
+    static func isUnsafe(entryPath: String) -> Bool {
+        if entryPath.hasPrefix("/") || entryPath.hasPrefix("\\") { return true }
+        let scalars = Array(entryPath.unicodeScalars.prefix(2))
+        if scalars.count == 2, scalars[1] == ":", scalars[0].properties.isAlphabetic { return true }
+        return entryPath.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
+    }
+}

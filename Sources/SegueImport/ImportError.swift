@@ -1,0 +1,32 @@
+/// Why an import failed. Every case names the file (and the byte offset or record where it applies),
+/// and a failed import leaves the store exactly as it was.
+public enum ImportError: Error, Equatable, CustomStringConvertible {
+    case fileNotFound(path: String)
+    case notZipOrJSON(file: String)
+    case unsafeZipEntry(archive: String, entry: String)
+    case entryTooLarge(archive: String, entry: String, limit: Int)
+    case archiveTooLarge(archive: String, limit: Int)
+    case unreadableZip(file: String, reason: String)
+    case malformedJSON(file: String, offset: Int, reason: String)
+    case wrongShape(file: String, record: Int?, reason: String)
+    case noHistoryFound(path: String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path): return "\(path): no such file or folder"
+        case .notZipOrJSON(let file): return "\(file): not a ZIP archive or a JSON file"
+        case .unsafeZipEntry(let archive, let entry):
+            return "\(archive): entry '\(entry)' has an absolute path or '..': refusing the archive"
+        case .entryTooLarge(let archive, let entry, let limit):
+            return "\(archive): entry '\(entry)' inflates past \(limit / 1_048_576) MiB: refusing it (zip bomb?)"
+        case .archiveTooLarge(let archive, let limit):
+            return "\(archive): entries inflate past \(limit / 1_048_576) MiB in all: refusing the archive (zip bomb?)"
+        case .unreadableZip(let file, let reason): return "\(file): unreadable ZIP archive: \(reason)"
+        case .malformedJSON(let file, let offset, let reason): return "\(file): malformed JSON at byte \(offset): \(reason)"
+        case .wrongShape(let file, let record, let reason):
+            if let record { return "\(file): record \(record): \(reason)" }
+            return "\(file): \(reason)"
+        case .noHistoryFound(let path): return "\(path): no Spotify streaming history found"
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import CSQLite
+import Foundation
+import SegueModel
+import SegueStore
+
+/// The embedded store: one SQLite file in WAL mode, a writer connection and a reader connection.
+///
+/// Imports hold the writer for one transaction; chart queries read the profile's `MusicColumns`
+/// through the reader (and keep the decoded columns until the profile's generation changes).
+public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
+    public let path: String
+    private let writer: SQLiteConnection
+    private let writeLock = NSLock()
+    private let reader: SQLiteConnection
+    private let readLock = NSLock()
+    private var cache: [Int64: (generation: Int64, columns: MusicColumns)] = [:]
+    private let cacheLock = NSLock()
+
+    /// The file the store uses inside a data folder.
+    public static func databasePath(inDataDirectory directory: String) -> String {
+        (directory as NSString).appendingPathComponent("segue.sqlite")
+    }
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        writer = try SQLiteConnection(path: path)
+        try writer.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
+        try Self.migrate(writer)
+        reader = try SQLiteConnection(path: path)
+        try reader.execute("PRAGMA query_only=ON;")
+    }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { Migrations.steps.count }
+
+    static func migrate(_ db: SQLiteConnection) throws {
+        let current = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        guard current < Migrations.steps.count else { return }
+        try db.transaction {
+            for version in current..<Migrations.steps.count {
+                try db.execute(Migrations.steps[version])
+            }
+            try db.execute("PRAGMA user_version = \(Migrations.steps.count)")
+        }
+    }
+
+    private func write<R>(_ body: (SQLiteConnection) throws -> R) rethrows -> R {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        return try body(writer)
+    }
+
+    private func read<R>(_ body: (SQLiteConnection) throws -> R) rethrows -> R {
+        readLock.lock()
+        defer { readLock.unlock() }
+        return try body(reader)
+    }
+
+    // MARK: Profiles
+
+    public func profile(named name: String) throws -> Profile {
+        if let existing = try existingProfile(named: name) { return existing }
+        return try write { db in
+            let s = try db.prepare("INSERT INTO profile(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING")
+            s.bind(1, name)
+            s.bind(2, Int64(Date().timeIntervalSince1970))
+            try s.run()
+            let q = try db.prepare("SELECT id FROM profile WHERE name = ?")
+            q.bind(1, name)
+            guard try q.step() else { throw SQLiteError(code: 0, message: "profile \(name) vanished", sql: nil) }
+            return Profile(id: q.int64(0), name: name)
+        }
+    }
+
+    public func existingProfile(named name: String) throws -> Profile? {
+        try read { db in
+            let q = try db.prepare("SELECT id FROM profile WHERE name = ?")
+            q.bind(1, name)
+            return try q.step() ? Profile(id: q.int64(0), name: name) : nil
+        }
+    }
+
+    public func profiles() throws -> [Profile] {
+        try read { db in
+            let q = try db.prepare("SELECT id, name FROM profile ORDER BY name")
+            var result: [Profile] = []
+            while try q.step() { result.append(Profile(id: q.int64(0), name: q.text(1) ?? "")) }
+            return result
+        }
+    }
+
+    public func deleteProfile(named name: String) throws {
+        guard let profile = try existingProfile(named: name) else { return }
+        try write { db in
+            try db.transaction {
+                for table in ["play", "track", "item", "album", "artist", "music_columns"] {
+                    let s = try db.prepare("DELETE FROM \(table) WHERE profile_id = ?")
+                    s.bind(1, profile.id)
+                    try s.run()
+                }
+                let s = try db.prepare("DELETE FROM profile WHERE id = ?")
+                s.bind(1, profile.id)
+                try s.run()
+            }
+        }
+        cacheLock.lock()
+        cache[profile.id] = nil
+        cacheLock.unlock()
+    }
+
+    // MARK: Import
+
+    public func importPlays<R>(into profile: Profile, _ body: (any PlaySink) throws -> R) throws -> R {
+        try write { db in
+            try db.transaction {
+                let sink = try SQLiteImportSink(db: db, profile: profile)
+                let result = try body(sink)
+                if sink.inserted > 0 {
+                    try rebuildColumns(db, profile: profile)
+                }
+                return result
+            }
+        }
+    }
+
+    /// Rebuilds the profile's `MusicColumns` from its rows (inside the caller's transaction).
+    private func rebuildColumns(_ db: SQLiteConnection, profile: Profile) throws {
+        var columns = MusicColumns()
+        var artistIndex: [Int64: Int32] = [:]
+        let artists = try db.prepare("SELECT id, name FROM artist WHERE profile_id = ? ORDER BY id")
+        artists.bind(1, profile.id)
+        while try artists.step() {
+            artistIndex[artists.int64(0)] = Int32(columns.artistNames.count)
+            columns.artistNames.append(artists.text(1) ?? "")
+        }
+        var albumIndex: [Int64: Int32] = [:]
+        let albums = try db.prepare("SELECT id, artist_name, name FROM album WHERE profile_id = ? ORDER BY id")
+        albums.bind(1, profile.id)
+        while try albums.step() {
+            albumIndex[albums.int64(0)] = Int32(columns.albumNames.count)
+            columns.albumArtistNames.append(albums.text(1) ?? "")
+            columns.albumNames.append(albums.text(2) ?? "")
+        }
+        var trackIndex: [Int64: Int32] = [:]
+        let tracks = try db.prepare("SELECT id, uri, name, artist_id, album_id FROM track WHERE profile_id = ? ORDER BY id")
+        tracks.bind(1, profile.id)
+        while try tracks.step() {
+            trackIndex[tracks.int64(0)] = Int32(columns.trackNames.count)
+            columns.trackURIs.append(tracks.text(1) ?? "")
+            columns.trackNames.append(tracks.text(2) ?? "")
+            columns.trackArtist.append(artistIndex[tracks.int64(3)] ?? 0)
+            columns.trackAlbum.append(tracks.isNull(4) ? -1 : (albumIndex[tracks.int64(4)] ?? -1))
+        }
+        let plays = try db.prepare(
+            "SELECT end_ts, item_id, ms FROM play WHERE profile_id = ? AND kind = 0 ORDER BY end_ts")
+        plays.bind(1, profile.id)
+        while try plays.step() {
+            columns.endTimes.append(plays.int64(0))
+            columns.trackOfPlay.append(trackIndex[plays.int64(1)] ?? 0)
+            columns.milliseconds.append(Int32(clamping: plays.int64(2)))
+        }
+        let generation = (try db.scalar("SELECT generation FROM profile WHERE id = ?", [.int(profile.id)]) ?? 0) + 1
+        let bump = try db.prepare("UPDATE profile SET generation = ? WHERE id = ?")
+        bump.bind(1, generation)
+        bump.bind(2, profile.id)
+        try bump.run()
+        let save = try db.prepare(
+            "INSERT INTO music_columns(profile_id, generation, data) VALUES (?, ?, ?) "
+                + "ON CONFLICT(profile_id) DO UPDATE SET generation = excluded.generation, data = excluded.data")
+        save.bind(1, profile.id)
+        save.bind(2, generation)
+        save.bind(3, blob: columns.encoded())
+        try save.run()
+    }
+
+    // MARK: Queries
+
+    /// The profile's music columns (cached until an import changes them).
+    public func musicColumns(profile: Profile) throws -> MusicColumns {
+        try read { db in
+            let generation = try db.scalar("SELECT generation FROM music_columns WHERE profile_id = ?", [.int(profile.id)])
+            guard let generation else { return MusicColumns() }
+            cacheLock.lock()
+            if let hit = cache[profile.id], hit.generation == generation {
+                cacheLock.unlock()
+                return hit.columns
+            }
+            cacheLock.unlock()
+            let q = try db.prepare("SELECT data FROM music_columns WHERE profile_id = ?")
+            q.bind(1, profile.id)
+            guard try q.step() else { return MusicColumns() }
+            let columns = try MusicColumns(decoding: q.blob(0))
+            cacheLock.lock()
+            cache[profile.id] = (generation, columns)
+            cacheLock.unlock()
+            return columns
+        }
+    }
+
+    public func top(_ query: ChartQuery, profile: Profile) throws -> [ChartEntry] {
+        try musicColumns(profile: profile).top(query)
+    }
+
+    public func stats(range: TimeRange, timeZone: TimeZone, profile: Profile) throws -> ListeningStats {
+        var stats = try musicColumns(profile: profile).stats(range: range, timeZone: timeZone)
+        try read { db in
+            let q = try db.prepare(
+                "SELECT kind, count(*) FROM play WHERE profile_id = ? AND end_ts >= ? AND end_ts < ? AND kind > 0 GROUP BY kind")
+            q.bind(1, profile.id)
+            q.bind(2, range.start)
+            q.bind(3, range.end)
+            while try q.step() {
+                switch PlayKind(rawValue: Int(q.int64(0))) {
+                case .episode: stats.episodes = Int(q.int64(1))
+                case .audiobookChapter: stats.audiobookChapters = Int(q.int64(1))
+                default: break
+                }
+            }
+        }
+        return stats
+    }
+
+    public func race(_ query: RaceQuery, timeZone: TimeZone, profile: Profile) throws -> RaceData {
+        try musicColumns(profile: profile).race(query, timeZone: timeZone)
+    }
+
+    /// Number of stored plays of each kind (for tests and reports).
+    public func playCounts(profile: Profile) throws -> [PlayKind: Int] {
+        try read { db in
+            let q = try db.prepare("SELECT kind, count(*) FROM play WHERE profile_id = ? GROUP BY kind")
+            q.bind(1, profile.id)
+            var counts: [PlayKind: Int] = [:]
+            while try q.step() {
+                if let kind = PlayKind(rawValue: Int(q.int64(0))) { counts[kind] = Int(q.int64(1)) }
+            }
+            return counts
+        }
+    }
+}

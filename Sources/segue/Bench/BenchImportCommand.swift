@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import SegueImport
+import SegueModel
+import SegueStoreSQLite
+
+/// `segue bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
+/// query latency, on a generated 250,000-record extended export.
+struct BenchImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import throughput vs DuckDB, and top-chart latency.")
+
+    @Option(help: "Records in the generated export.")
+    var records: Int = 250_000
+
+    @Option(help: "Repetitions of each import (the median is reported).")
+    var runs: Int = 3
+
+    @Option(help: "Work folder (default: a temporary folder).")
+    var work: String?
+
+    @Option(help: "Python path with duckdb installed (scripts/setup.sh --bench puts it in .local/python).")
+    var pythonPath: String = ".local/python"
+
+    @Flag(help: "Do not write BENCHMARKS.md.")
+    var noWrite = false
+
+    func run() throws {
+        let dir = work ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-import-\(getpid())")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if work == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let exportDir = (dir as NSString).appendingPathComponent("export")
+        print("Generating a \(records)-record extended export…")
+        try DemoExport(seed: 7, records: records).writeFolder(to: exportDir)
+        let historyDir = (exportDir as NSString).appendingPathComponent("Spotify Extended Streaming History")
+        let audioFiles = try FileManager.default.contentsOfDirectory(atPath: historyDir)
+            .filter { $0.hasPrefix("Streaming_History_Audio_") }.sorted()
+            .map { (historyDir as NSString).appendingPathComponent($0) }
+        let bytes = try audioFiles.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let megabytes = Double(bytes) / 1_048_576
+        print(String(format: "%d files, %.1f MB", audioFiles.count, megabytes))
+
+        let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        var segueTimes: [Double] = []
+        var lastData = ""
+        for r in 0..<runs {
+            let data = (dir as NSString).appendingPathComponent("segue-\(r)")
+            try? FileManager.default.removeItem(atPath: data)
+            let run = try ChildRun.run(me, ["import", "--data", data, "--format", "json"] + audioFiles)
+            guard run.status == 0 else { throw ValidationError("segue import failed (exit \(run.status))") }
+            segueTimes.append(run.seconds)
+            lastData = data
+            print(String(format: "segue import run %d: %.3f s", r + 1, run.seconds))
+        }
+        let seguePeak = ChildRun.peakChildMiB()
+
+        // Re-import of the same files: everything is a duplicate and nothing changes.
+        let again = try ChildRun.run(me, ["import", "--data", lastData, "--format", "json"] + audioFiles)
+        print(String(format: "segue re-import (all duplicates): %.3f s", again.seconds))
+
+        // DuckDB anchor, same files, into a database file.
+        var duckTimes: [Double] = []
+        var duckPeak = 0.0
+        var duckVersion = "not installed"
+        var duckRows = 0
+        let script = "scripts/bench_import_duckdb.py"
+        for r in 0..<runs {
+            let db = (dir as NSString).appendingPathComponent("duck-\(r).duckdb")
+            let run = try ChildRun.run(
+                "/usr/bin/env", ["python3", script, db, historyDir],
+                environment: ["PYTHONPATH": pythonPath])
+            guard run.status == 0,
+                let json = try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any],
+                let seconds = json["seconds"] as? Double
+            else {
+                print("DuckDB anchor unavailable (run scripts/setup.sh --bench): \(run.output)")
+                break
+            }
+            duckTimes.append(seconds)
+            duckPeak = max(duckPeak, json["peak_mib"] as? Double ?? 0)
+            duckVersion = json["version"] as? String ?? "?"
+            duckRows = json["rows"] as? Int ?? 0
+            print(String(format: "duckdb load run %d: %.3f s (%d rows)", r + 1, seconds, duckRows))
+        }
+
+        // Chart queries on the imported store.
+        let store = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: lastData))
+        let profile = try store.profile(named: "default")
+        let coldStart = DispatchTime.now()
+        _ = try store.top(ChartQuery(kind: .artists, metric: .streams), profile: profile)
+        let cold = Double(DispatchTime.now().uptimeNanoseconds - coldStart.uptimeNanoseconds) / 1e6
+        let ranges: [(String, TimeRange)] = [
+            ("all time", .all),
+            ("2020", TimeRange(from: CalendarDay("2020-01-01"), to: CalendarDay("2020-12-31"))),
+            ("2018-03", TimeRange(from: CalendarDay("2018-03-01"), to: CalendarDay("2018-03-31"))),
+            ("one day", TimeRange(from: CalendarDay("2021-06-15"), to: CalendarDay("2021-06-15"))),
+        ]
+        var worst = 0.0
+        var queryLines: [String] = []
+        for (name, range) in ranges {
+            var times: [Double] = []
+            for kind in EntityKind.allCases {
+                for metric in Metric.allCases {
+                    let t0 = DispatchTime.now()
+                    _ = try store.top(ChartQuery(kind: kind, metric: metric, range: range, limit: 50), profile: profile)
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6)
+                }
+            }
+            worst = max(worst, times.max() ?? 0)
+            queryLines.append(String(format: "| %@ | %.2f | %.2f |", name, median(times), times.max() ?? 0))
+        }
+        let cli = try ChildRun.run(me, ["top", "--data", lastData, "--kind", "tracks", "--limit", "50", "--format", "json"])
+
+        let segueMedian = median(segueTimes)
+        let duckMedian = median(duckTimes)
+        let ratio = duckMedian > 0 ? duckMedian / segueMedian : 0
+        var body = """
+
+            Machine: \(BenchmarkReport.machine()). Export: \(TextTable.grouped(records)) records in \(audioFiles.count) files, \
+            \(String(format: "%.1f", megabytes)) MB (generated by `segue demo export`, seed 7). Median of \(runs) runs, each a fresh process.
+
+            | | seconds | records/s | MB/s | peak memory |
+            |---|---:|---:|---:|---:|
+            """
+        body += "\n" + String(
+            format: "| segue import (parse, dedup, SQLite write, chart columns) | %.3f | %@ | %.0f | %.0f MiB |",
+            segueMedian, TextTable.grouped(Int(Double(records) / segueMedian)), megabytes / segueMedian, seguePeak)
+        if duckMedian > 0 {
+            body += "\n" + String(
+                format: "| DuckDB %@ `read_json_auto` into a table (anchor) | %.3f | %@ | %.0f | %.0f MiB |",
+                duckVersion, duckMedian, TextTable.grouped(Int(Double(duckRows) / duckMedian)), megabytes / duckMedian, duckPeak)
+        }
+        body += "\n\n" + String(
+            format: "Segue vs DuckDB throughput: **%.2fx** (target ≥ 2x). Re-import of the same files (all duplicates): %.3f s.",
+            ratio, again.seconds)
+        body += "\n\nTop-50 chart latency over the imported profile (every kind × metric, milliseconds, warm):\n\n| range | median | max |\n|---|---:|---:|\n"
+        body += queryLines.joined(separator: "\n")
+        body += "\n\n" + String(
+            format: "First query in a fresh store (reads and decodes the chart columns): %.1f ms. Whole `segue top` process (start, open, query, print): %.0f ms. Target: < 20 ms per query (worst warm: %.2f ms).",
+            cold, cli.seconds * 1000, worst)
+        print(body)
+        if !noWrite {
+            try BenchmarkReport.write(section: "Import (`segue bench import`)", body: body)
+            print("\nWrote BENCHMARKS.md")
+        }
+    }
+}

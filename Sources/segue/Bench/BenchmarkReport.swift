@@ -1,0 +1,65 @@
+import Foundation
+
+/// Writes one benchmark's section into BENCHMARKS.md, replacing that section only.
+enum BenchmarkReport {
+    static func write(section title: String, body: String, file: String = "BENCHMARKS.md") throws {
+        let heading = "## \(title)"
+        var text = (try? String(contentsOfFile: file, encoding: .utf8))
+            ?? "# Benchmarks\n\nWritten by `segue bench …` (release build); each figure sits beside its anchor from the same run.\n"
+        var lines = text.components(separatedBy: "\n")
+        if let start = lines.firstIndex(of: heading) {
+            var end = start + 1
+            while end < lines.count && !lines[end].hasPrefix("## ") { end += 1 }
+            lines.replaceSubrange(start..<end, with: (heading + "\n" + body + "\n").components(separatedBy: "\n"))
+            text = lines.joined(separator: "\n")
+        } else {
+            if !text.hasSuffix("\n") { text += "\n" }
+            text += "\n" + heading + "\n" + body + "\n"
+        }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
+    /// A description of this machine for the report.
+    static func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .components(separatedBy: "\n").first { $0.hasPrefix("model name") }?
+            .components(separatedBy: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)"
+    }
+}
+
+/// Runs a child process and returns its wall time, exit status and standard output.
+struct ChildRun {
+    var seconds: Double
+    var status: Int32
+    var output: String
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let start = DispatchTime.now()
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return ChildRun(seconds: seconds, status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Largest resident set of any child waited for so far, in MiB.
+    static func peakChildMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    return s.isEmpty ? 0 : s[s.count / 2]
+}

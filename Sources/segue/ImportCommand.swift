@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SegueImport
+import SegueModel
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a Spotify data export (ZIP, folder or JSON files), all or nothing.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Report format: text or json.")
+    var format: ReportFormat = .text
+
+    @Argument(help: "ZIP archives, folders or JSON files.")
+    var paths: [String]
+
+    enum ReportFormat: String, ExpressibleByArgument { case text, json }
+
+    func run() throws {
+        let db = try store.openStore()
+        let profile = try db.profile(named: store.profile)
+        let started = Date()
+        let showProgress = format == .text && isatty(2) != 0
+        let report: ImportReport
+        do {
+            report = try SpotifyHistoryImporter().run(paths: paths, store: db, profile: profile) { done, total in
+                if showProgress { FileHandle.standardError.write(Data("\rimporting: file \(done)/\(total)".utf8)) }
+            }
+        } catch let error as ImportError {
+            if showProgress { printError("") }
+            printError("error: \(error)\nNothing was imported.")
+            throw ExitCode(2)
+        }
+        if showProgress { printError("") }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        case .text:
+            print(ImportReportText.render(report, seconds: Date().timeIntervalSince(started), profile: profile.name))
+        }
+    }
+}
+
+/// The human form of an import report.
+enum ImportReportText {
+    static func render(_ report: ImportReport, seconds: Double, profile: String) -> String {
+        var rows: [[String]] = []
+        func row(_ name: String, _ c: ImportCounts) -> [String] {
+            [name, TextTable.grouped(c.records), TextTable.grouped(c.musicPlays), TextTable.grouped(c.shortPlays),
+             TextTable.grouped(c.episodes), TextTable.grouped(c.audiobookChapters), TextTable.grouped(c.duplicates),
+             TextTable.grouped(c.rejected)]
+        }
+        for f in report.files {
+            let name = (f.file as NSString).lastPathComponent + (f.format == "account" ? " (account)" : "")
+            rows.append(row(name, f.counts))
+        }
+        rows.append(row("total", report.total))
+        var out = TextTable.render(
+            header: ["File", "Records", "Music", "Short", "Episodes", "Chapters", "Duplicates", "Rejected"],
+            rows: rows, rightAligned: Set(1...7), maxWidth: 56)
+        if !report.total.rejections.isEmpty {
+            out += "\nRejected records:\n"
+            for (reason, n) in report.total.rejections.sorted(by: { $0.value > $1.value }) {
+                out += "  \(TextTable.grouped(n))  \(reason)\n"
+            }
+        }
+        if !report.skipped.isEmpty {
+            out += "\nSkipped files:\n"
+            for s in report.skipped { out += "  \((s.file as NSString).lastPathComponent): \(s.reason)\n" }
+        }
+        out += String(format: "\nImported into profile '%@' in %.2f s.", profile, seconds)
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+
+struct ProfilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profiles", abstract: "List profiles, or delete one with all its data.",
+        subcommands: [List.self, Delete.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        @OptionGroup var store: StoreOptions
+        func run() throws {
+            for p in try store.openStore().profiles() { print(p.name) }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        @OptionGroup var store: StoreOptions
+        func run() throws {
+            let db = try store.openStore()
+            guard try db.existingProfile(named: store.profile) != nil else {
+                printError("error: no profile '\(store.profile)'")
+                throw ExitCode(1)
+            }
+            try db.deleteProfile(named: store.profile)
+            print("Deleted profile '\(store.profile)' and all its plays.")
+        }
+    }
+}

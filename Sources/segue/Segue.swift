@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `segue` command line: thin parsing over the library targets.
+@main
+struct Segue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segue",
+        abstract: "Your music history, visualized; listening, live; seamless playlists.",
+        subcommands: [
+            ImportCommand.self, TopCommand.self, StatsCommand.self, ProfilesCommand.self, DemoCommand.self,
+            BenchCommand.self,
+        ])
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything Segue needs on a Debian machine, idempotently:
+# system libraries and tools through apt, Python tools into ./.local/python.
+# Usage: scripts/setup.sh [--bench]   (--bench adds the benchmark anchors)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  pkg-config libsqlite3-dev zlib1g-dev
+  libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
+  ffmpeg
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [ -x /opt/swift/usr/bin/swift ]; then export PATH="/opt/swift/usr/bin:$PATH"; else
+    echo "setup: Swift 6.1 or newer is required (https://www.swift.org/install/linux/)" >&2; exit 1; fi
+fi
+
+PY_DIR=.local/python
+py_need() { # name==version
+  local mod="$1" spec="$2"
+  PYTHONPATH="$PY_DIR" python3 -c "import $mod" 2>/dev/null || {
+    echo "setup: pip install $spec into $PY_DIR"
+    python3 -m pip install -q --disable-pip-version-check --target "$PY_DIR" "$spec"; }
+}
+if [ "${1:-}" = "--bench" ]; then
+  mkdir -p "$PY_DIR"
+  py_need duckdb "duckdb==1.1.3"
+fi
