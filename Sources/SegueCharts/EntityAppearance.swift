@@ -44,10 +44,38 @@ public struct AppearanceBook: Sendable, Equatable {
         return look
     }
 
-    /// Artwork for an entity: its image if known, else a monogram on a gradient of its colour.
-    public func artwork(for identifier: String, displayName: String, theme: Theme, opacity: Double = 1) -> ArtworkRef {
+    /// Colours for entities shown together, as different from each other as the palette allows.
+    ///
+    /// Entities with artwork keep its colour. The others start at their stable palette colour and move
+    /// to the next free one when an entity earlier in `identifiers` (give them by importance) took it,
+    /// so a chart never shows two bars of the same colour while the palette lasts.
+    public func distinctColors(for identifiers: [String], theme: Theme) -> [ChartColor] {
+        let palette = theme.palette
+        var used = Set<Int>()
+        var result: [ChartColor] = []
+        for id in identifiers {
+            if known[id] != nil {
+                result.append(appearance(for: id, theme: theme).color)
+                continue
+            }
+            let home = Int(StableHash.fnv1a(id) % UInt64(palette.count))
+            var slot = home
+            if used.count < palette.count {
+                while used.contains(slot) { slot = (slot + 1) % palette.count }
+            }
+            used.insert(slot)
+            result.append(palette[slot].ensuringContrast(1.6, against: theme.backgroundMid))
+        }
+        return result
+    }
+
+    /// Artwork for an entity: its image if known, else a monogram on a gradient of `color`
+    /// (the entity's own colour when nil).
+    public func artwork(
+        for identifier: String, displayName: String, theme: Theme, color: ChartColor? = nil, opacity: Double = 1
+    ) -> ArtworkRef {
         let look = appearance(for: identifier, theme: theme)
-        let base = look.color
+        let base = color ?? look.color
         return ArtworkRef(
             imageID: look.imageID, monogram: Self.monogram(displayName),
             gradientStart: base.mixed(with: ChartColor(hex: 0xFFFFFF), 0.25),

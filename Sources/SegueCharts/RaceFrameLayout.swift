@@ -1,3 +1,4 @@
+import Foundation
 import SegueModel
 
 /// Lays out the frames of a bar-chart race: sliding bars, a rescaling axis and a period counter.
@@ -26,12 +27,18 @@ public struct RaceFrameLayout: Sendable {
         let m = LayoutMetrics(
             format: format, rows: timeline.top, family: theme.fontFamily, footerHeight: 330, headerCounter: true)
         self.metrics = m
-        var colors: [ChartColor] = []
-        var artworks: [ArtworkRef] = []
-        for entity in timeline.data.entities {
-            let id = AppearanceBook.identifier(of: entity)
-            colors.append(appearances.appearance(for: id, theme: theme).color)
-            artworks.append(appearances.artwork(for: id, displayName: entity.name, theme: theme))
+        // Colour priority: the biggest entities at the end of the race get the first pick.
+        let data = timeline.data
+        let ids = data.entities.map(AppearanceBook.identifier(of:))
+        let byImportance = data.entities.indices.sorted {
+            let a = data.values[$0].last ?? 0, b = data.values[$1].last ?? 0
+            return a != b ? a > b : $0 < $1
+        }
+        let picked = appearances.distinctColors(for: byImportance.map { ids[$0] }, theme: theme)
+        var colors = [ChartColor](repeating: theme.palette[0], count: ids.count)
+        for (i, e) in byImportance.enumerated() { colors[e] = picked[i] }
+        let artworks = data.entities.indices.map {
+            appearances.artwork(for: ids[$0], displayName: data.entities[$0].name, theme: theme, color: colors[$0])
         }
         self.colors = colors
         self.artworks = artworks
@@ -81,9 +88,12 @@ public struct RaceFrameLayout: Sendable {
 
         elements.append(
             .beginClip(SceneRect(x: 0, y: m.rowsTop - 4 * m.s, width: Double(format.width), height: m.rowsBottom - m.rowsTop + 8 * m.s)))
-        // Lower bars first so a bar moving up passes over the ones it overtakes.
-        for bar in state.bars.reversed() {
+        // Worse ranks first so an overtaking bar passes over the bar it overtakes, whose labels dim
+        // while it slides down, so the two never read on top of each other.
+        for bar in state.bars.sorted(by: { $0.rank > $1.rank }) {
             let top = m.rowTop(bar.position)
+            let sliding = bar.target > bar.position ? sin(Double.pi * min(1, bar.target - bar.position)) : 0
+            let labelOpacity = bar.opacity * (1 - 0.85 * sliding)
             let entity = data.entities[bar.entity]
             var art = artworks[bar.entity]
             art.opacity = bar.opacity
@@ -96,7 +106,7 @@ public struct RaceFrameLayout: Sendable {
                 .text(
                     TextRun(
                         spans: ChartDecor.nameSpans(
-                            name: entity.name, artist: entity.artist, theme: theme, m: m, opacity: bar.opacity),
+                            name: entity.name, artist: entity.artist, theme: theme, m: m, opacity: labelOpacity),
                         x: m.contentX, centerY: m.nameCenterY(rowTop: top), maxWidth: m.contentRight - m.contentX)))
             let band = m.barBand(rowTop: top)
             let width = max(band.height, bar.value / state.axisMaximum * barMaxWidth)
@@ -108,7 +118,7 @@ public struct RaceFrameLayout: Sendable {
                 .text(
                     TextRun(
                         NumberFormatting.grouped(bar.value), font: m.valueFont,
-                        color: theme.primaryText.withAlpha(theme.primaryText.alpha * bar.opacity),
+                        color: theme.primaryText.withAlpha(theme.primaryText.alpha * labelOpacity),
                         x: m.contentX + width + 14 * m.s, centerY: band.y + band.height / 2)))
         }
         elements.append(.endClip)

@@ -10,6 +10,8 @@ public struct RaceBarState: Sendable, Equatable {
     public var rank: Int
     /// Row position, fractional while sliding: 0 is the top row, `top` is just below the last visible row.
     public var position: Double
+    /// The row the bar is sliding to (equal to `position` when at rest).
+    public var target: Double
     /// 1 inside the chart, fading to 0 as the bar slides below the last row.
     public var opacity: Double
 }
@@ -132,7 +134,9 @@ public struct RaceTimeline: Sendable {
                 let opacity = min(1, max(0, Double(top) - y))
                 if opacity > 0 {
                     bars.append(
-                        RaceBarState(entity: e, value: values[e], rank: rankOf[e], position: y, opacity: opacity))
+                        RaceBarState(
+                            entity: e, value: values[e], rank: rankOf[e], position: y, target: slideTo[e],
+                            opacity: opacity))
                 }
             }
             bars.sort { $0.position != $1.position ? $0.position < $1.position : $0.rank < $1.rank }

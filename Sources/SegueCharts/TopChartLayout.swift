@@ -33,11 +33,11 @@ public struct TopChartLayout: Sendable {
         let labelWidth = labels.map { measurer.width(of: $0, font: m.valueFont) }.max() ?? 0
         let barMax = max(m.contentRight - m.contentX - labelWidth - 18 * m.s, m.rowHeight)
         let offset = Double(slots - entries.count) / 2
+        let colors = appearances.distinctColors(for: entries.map(AppearanceBook.identifier(of:)), theme: theme)
 
         for (i, entry) in entries.enumerated() {
             let top = m.rowTop(Double(i) + offset)
             let id = AppearanceBook.identifier(of: entry)
-            let look = appearances.appearance(for: id, theme: theme)
             elements.append(
                 .text(
                     TextRun(
@@ -48,7 +48,7 @@ public struct TopChartLayout: Sendable {
                     SceneRect(
                         x: m.artworkX, y: top + (m.rowHeight - m.artworkSize) / 2, width: m.artworkSize,
                         height: m.artworkSize), cornerRadius: m.artworkSize * 0.14,
-                    appearances.artwork(for: id, displayName: entry.name, theme: theme)))
+                    appearances.artwork(for: id, displayName: entry.name, theme: theme, color: colors[i])))
             elements.append(
                 .text(
                     TextRun(
@@ -57,7 +57,7 @@ public struct TopChartLayout: Sendable {
             let band = m.barBand(rowTop: top)
             let width = max(band.height, entry.value(metric) / max(maxValue, 1e-9) * barMax)
             elements.append(
-                ChartDecor.bar(x: m.contentX, y: band.y, width: width, height: band.height, color: look.color, opacity: 1))
+                ChartDecor.bar(x: m.contentX, y: band.y, width: width, height: band.height, color: colors[i], opacity: 1))
             elements.append(
                 .text(
                     TextRun(

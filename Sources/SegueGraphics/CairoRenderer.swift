@@ -1,0 +1,262 @@
+import CCairo
+import CPango
+import Foundation
+import SegueCharts
+
+/// Paints scenes into one reusable ARGB32 pixel buffer with Cairo and Pango.
+///
+/// The buffer's bytes are BGRA on little-endian machines (ffmpeg's `-pix_fmt bgra`) with every pixel
+/// opaque. Text layouts, the background and scaled artwork are cached between frames, so a race frame
+/// costs about a millisecond. Not thread-safe: use one renderer per thread.
+public final class CairoRenderer {
+    public let width: Int
+    public let height: Int
+    /// Cover images by identifier; scenes refer to them from `ArtworkRef.imageID`.
+    public var artwork: ArtworkLibrary
+
+    private let surface: OpaquePointer
+    private let cr: OpaquePointer
+    private var layouts: [LayoutKey: CachedLayout] = [:]
+    private var background: (fill: Fill, pixels: [UInt8])?
+    private var scaledArt: [ScaledArtKey: OpaquePointer] = [:]
+
+    private struct LayoutKey: Hashable {
+        var spans: [TextSpan]
+        var maxWidth: Double?
+    }
+
+    private struct CachedLayout {
+        var layout: OpaquePointer
+        var width: Double
+        var baseline: Double
+        var singleColor: Bool
+    }
+
+    private struct ScaledArtKey: Hashable {
+        var id: String
+        var size: Int
+        var radius: Int
+    }
+
+    /// Most layouts kept between frames; value labels change every frame, names do not.
+    private static let layoutCacheLimit = 4096
+
+    /// A renderer with a `width`×`height` buffer.
+    /// - Throws: `GraphicsError.surfaceCreationFailed` when Cairo cannot allocate it.
+    public init(width: Int, height: Int, artwork: ArtworkLibrary = ArtworkLibrary()) throws(GraphicsError) {
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
+            throw .surfaceCreationFailed(width: width, height: height, status: "no surface")
+        }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS, let cr = cairo_create(surface) else {
+            cairo_surface_destroy(surface)
+            throw .surfaceCreationFailed(width: width, height: height, status: String(cString: cairo_status_to_string(status)))
+        }
+        self.width = width
+        self.height = height
+        self.surface = surface
+        self.cr = cr
+        self.artwork = artwork
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_GOOD)
+    }
+
+    deinit {
+        for cached in layouts.values { g_object_unref(UnsafeMutableRawPointer(cached.layout)) }
+        for art in scaledArt.values { cairo_surface_destroy(art) }
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    /// Bytes per row of the pixel buffer.
+    public var stride: Int { Int(cairo_image_surface_get_stride(surface)) }
+
+    /// Calls `body` with the BGRA pixels of the last rendered scene (`stride * height` bytes).
+    public func withPixels<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        cairo_surface_flush(surface)
+        let data = cairo_image_surface_get_data(surface)!
+        return try body(UnsafeRawBufferPointer(start: data, count: stride * height))
+    }
+
+    /// Paints `scene` (which should have this renderer's size; it is drawn from the top-left otherwise).
+    public func render(_ scene: Scene) {
+        paintBackground(scene.background)
+        for element in scene.elements {
+            switch element {
+            case .rect(let rect, let radius, let fill):
+                roundedRect(rect, radius: radius)
+                setFill(fill)
+                cairo_fill(cr)
+            case .text(let run):
+                draw(run)
+            case .artwork(let rect, let radius, let art):
+                draw(art, in: rect, radius: radius)
+            case .line(let from, let to, let width, let color):
+                setColor(color)
+                cairo_set_line_width(cr, width)
+                cairo_move_to(cr, from.x, from.y)
+                cairo_line_to(cr, to.x, to.y)
+                cairo_stroke(cr)
+            case .beginClip(let rect):
+                cairo_save(cr)
+                cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+                cairo_clip(cr)
+            case .endClip:
+                cairo_restore(cr)
+            }
+        }
+        cairo_surface_flush(surface)
+    }
+
+    /// Writes the current pixels as PNG to `path`, through a temporary file so no partial file is left.
+    /// - Throws: `GraphicsError.writeFailed`.
+    public func writePNG(to path: String) throws(GraphicsError) {
+        let temporary = path + ".partial-\(getpid())"
+        let status = cairo_surface_write_to_png(surface, temporary)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            unlink(temporary)
+            throw .writeFailed(path: path, reason: String(cString: cairo_status_to_string(status)))
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .writeFailed(path: path, reason: reason)
+        }
+    }
+
+    /// The current pixels encoded as PNG.
+    public func pngData() throws(GraphicsError) -> [UInt8] {
+        try PNGCoding.encode(surface)
+    }
+
+    // MARK: - Painting
+
+    private func paintBackground(_ fill: Fill) {
+        let count = stride * height
+        let data = cairo_image_surface_get_data(surface)!
+        if let cached = background, cached.fill == fill {
+            cairo_surface_flush(surface)
+            cached.pixels.withUnsafeBytes { data.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count) }
+            cairo_surface_mark_dirty(surface)
+            return
+        }
+        cairo_save(cr)
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE)
+        setFill(fill)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        cairo_surface_flush(surface)
+        background = (fill, Array(UnsafeBufferPointer(start: data, count: count)))
+    }
+
+    private func setColor(_ c: ChartColor) {
+        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+    }
+
+    private func setFill(_ fill: Fill) {
+        switch fill {
+        case .solid(let color):
+            setColor(color)
+        case .linearGradient(let from, let to, let stops):
+            let pattern = cairo_pattern_create_linear(from.x, from.y, to.x, to.y)!
+            for stop in stops {
+                let c = stop.color
+                cairo_pattern_add_color_stop_rgba(pattern, stop.offset, c.red, c.green, c.blue, c.alpha)
+            }
+            cairo_set_source(cr, pattern)
+            cairo_pattern_destroy(pattern)
+        }
+    }
+
+    private func roundedRect(_ r: SceneRect, radius: Double) {
+        Self.roundedRectPath(cr, r, radius: radius)
+    }
+
+    static func roundedRectPath(_ cr: OpaquePointer, _ r: SceneRect, radius: Double) {
+        let rad = max(0, min(radius, r.width / 2, r.height / 2))
+        guard rad > 0 else {
+            cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+            return
+        }
+        cairo_new_sub_path(cr)
+        cairo_arc(cr, r.maxX - rad, r.y + rad, rad, -Double.pi / 2, 0)
+        cairo_arc(cr, r.maxX - rad, r.maxY - rad, rad, 0, Double.pi / 2)
+        cairo_arc(cr, r.x + rad, r.maxY - rad, rad, Double.pi / 2, Double.pi)
+        cairo_arc(cr, r.x + rad, r.y + rad, rad, Double.pi, 3 * Double.pi / 2)
+        cairo_close_path(cr)
+    }
+
+    private func layout(for run: TextRun) -> CachedLayout {
+        let single = Set(run.spans.map(\.color)).count <= 1
+        // Single-colour runs are drawn with the Cairo source colour, so fades reuse the same layout.
+        let spans = single ? run.spans.map { TextSpan($0.text, font: $0.font, color: ChartColor(hex: 0)) } : run.spans
+        let key = LayoutKey(spans: spans, maxWidth: run.maxWidth)
+        if let cached = layouts[key] { return cached }
+        if layouts.count >= Self.layoutCacheLimit {
+            for cached in layouts.values { g_object_unref(UnsafeMutableRawPointer(cached.layout)) }
+            layouts.removeAll(keepingCapacity: true)
+        }
+        let layout = pango_cairo_create_layout(cr)!
+        CairoText.configure(layout, spans: spans, maxWidth: run.maxWidth, withColors: !single)
+        let m = CairoText.metrics(layout)
+        let cached = CachedLayout(layout: layout, width: m.width, baseline: m.baseline, singleColor: single)
+        layouts[key] = cached
+        return cached
+    }
+
+    private func draw(_ run: TextRun) {
+        guard !run.spans.isEmpty, run.opacity > 0 else { return }
+        let cached = layout(for: run)
+        let x = CairoText.left(x: run.x, width: cached.width, alignment: run.alignment)
+        let y = run.centerY + CairoText.capCenter * run.maxFontSize - cached.baseline
+        if cached.singleColor {
+            let c = run.spans[0].color
+            cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha * run.opacity)
+            cairo_move_to(cr, x, y)
+            pango_cairo_show_layout(cr, cached.layout)
+        } else if run.opacity >= 0.999 {
+            cairo_move_to(cr, x, y)
+            pango_cairo_show_layout(cr, cached.layout)
+        } else {
+            cairo_push_group(cr)
+            cairo_move_to(cr, x, y)
+            pango_cairo_show_layout(cr, cached.layout)
+            cairo_pop_group_to_source(cr)
+            cairo_paint_with_alpha(cr, run.opacity)
+        }
+    }
+
+    private func draw(_ art: ArtworkRef, in rect: SceneRect, radius: Double) {
+        guard art.opacity > 0 else { return }
+        if let id = art.imageID, let image = scaledArtwork(id: id, size: rect.width, radius: radius) {
+            cairo_set_source_surface(cr, image, rect.x.rounded(), rect.y.rounded())
+            cairo_paint_with_alpha(cr, art.opacity)
+            return
+        }
+        GeneratedArtwork.draw(art, in: rect, radius: radius, on: cr) { run in draw(run) }
+    }
+
+    /// The image scaled once to the on-screen size with rounded corners, then reused every frame.
+    private func scaledArtwork(id: String, size: Double, radius: Double) -> OpaquePointer? {
+        let key = ScaledArtKey(id: id, size: Int(size.rounded()), radius: Int(radius.rounded()))
+        if let cached = scaledArt[key] { return cached }
+        guard let source = artwork.surface(for: id) else { return nil }
+        let side = max(1, key.size)
+        guard let target = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(side), Int32(side)),
+            let c = cairo_create(target)
+        else { return nil }
+        let sw = Double(cairo_image_surface_get_width(source))
+        let sh = Double(cairo_image_surface_get_height(source))
+        Self.roundedRectPath(c, SceneRect(x: 0, y: 0, width: Double(side), height: Double(side)), radius: Double(key.radius))
+        cairo_clip(c)
+        // Cover: scale the shorter side to fit and centre-crop the other.
+        let factor = Double(side) / min(sw, sh)
+        cairo_translate(c, (Double(side) - sw * factor) / 2, (Double(side) - sh * factor) / 2)
+        cairo_scale(c, factor, factor)
+        cairo_set_source_surface(c, source, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(c), CAIRO_FILTER_BEST)
+        cairo_paint(c)
+        cairo_destroy(c)
+        scaledArt[key] = target
+        return target
+    }
+}
