@@ -1,0 +1,27 @@
+import SegueCharts
+
+/// Renders race frames in order into one buffer, skipping work on the identical frames of the final hold.
+public final class RaceFrameRenderer {
+    public let layout: RaceFrameLayout
+    public let renderer: CairoRenderer
+    private var lastRaceFrame: Int?
+
+    /// - Throws: `GraphicsError.surfaceCreationFailed`.
+    public init(layout: RaceFrameLayout, artwork: ArtworkLibrary = ArtworkLibrary()) throws(GraphicsError) {
+        self.layout = layout
+        self.renderer = try CairoRenderer(width: layout.format.width, height: layout.format.height, artwork: artwork)
+    }
+
+    /// Frames in the race, the final hold included.
+    public var frameCount: Int { layout.timeline.frameCount }
+
+    /// Draws frame `index` and passes its BGRA bytes (`width * height * 4`, no row padding) to `body`.
+    public func withFrame<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let raceFrame = min(index, layout.timeline.timing.raceFrames - 1)
+        if raceFrame != lastRaceFrame {
+            renderer.render(layout.scene(frame: index))
+            lastRaceFrame = raceFrame
+        }
+        return try renderer.withPixels(body)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Streams raw BGRA frames into an ffmpeg process that encodes them to a file.
+///
+/// Frames go straight from the caller's buffer to ffmpeg's stdin (no copies, nothing on disk). The
+/// output is written to a temporary name beside the target and renamed on success, so a failure or a
+/// cancel never leaves a half-written file.
+public final class FrameEncoder {
+    public let settings: VideoSettings
+    public let outputPath: String
+    /// The H.264 encoder in use (`.libx264` for GIF and WebM, where it does not apply).
+    public let h264: H264Encoder
+    public private(set) var framesWritten = 0
+
+    private let process: Process
+    private let input: FileHandle
+    private let temporaryPath: String
+    private let logPath: String
+    private var finished = false
+
+    /// Starts ffmpeg.
+    /// - Parameters:
+    ///   - h264: the resolved encoder for MP4 (see `EncoderProbe.resolve`); `.auto` means libx264.
+    /// - Throws: `MediaError.oddSize`, `.outputNotWritable`, `.toolNotFound`.
+    public init(settings: VideoSettings, output: String, tools: FFmpegTools, h264: H264Encoder = .libx264)
+        throws(MediaError)
+    {
+        guard settings.width % 2 == 0, settings.height % 2 == 0 else {
+            throw .oddSize(width: settings.width, height: settings.height)
+        }
+        MediaSignals.ignoreSIGPIPE()
+        self.settings = settings
+        self.outputPath = output
+        self.h264 = h264 == .nvenc ? .nvenc : .libx264
+        let url = URL(fileURLWithPath: output)
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
+            throw .outputNotWritable(path: output, reason: String(cString: strerror(errno)))
+        }
+        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("segue-ffmpeg-\(UUID().uuidString).log").path
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tools.ffmpeg)
+        process.arguments = settings.ffmpegArguments(output: temporaryPath, resolvedH264: self.h264)
+        let pipe = Pipe()
+        process.standardInput = pipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            unlink(temporaryPath)
+            unlink(logPath)
+            throw .toolNotFound(tools.ffmpeg)
+        }
+        self.process = process
+        self.input = pipe.fileHandleForWriting
+        try? pipe.fileHandleForReading.close()
+        // A bigger pipe means fewer context switches per 8 MB frame (F_SETPIPE_SZ; best effort).
+        _ = fcntl(input.fileDescriptor, 1031, Int32(1 << 20))
+    }
+
+    deinit {
+        if !finished { cancel() }
+    }
+
+    /// Writes one frame of exactly `settings.frameBytes` bytes (rows without padding).
+    /// - Throws: `MediaError.frameSizeMismatch`, or `.ffmpegFailed` when ffmpeg has stopped reading.
+    public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
+        guard frame.count == settings.frameBytes else {
+            throw .frameSizeMismatch(expected: settings.frameBytes, actual: frame.count)
+        }
+        guard var pointer = frame.baseAddress else { return }
+        var remaining = frame.count
+        let fd = input.fileDescriptor
+        while remaining > 0 {
+            let n = Foundation.write(fd, pointer, remaining)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let failure = failWithLog()
+                throw failure
+            }
+            remaining -= n
+            pointer += n
+        }
+        framesWritten += 1
+    }
+
+    /// Closes the stream, waits for ffmpeg and moves the file into place.
+    /// - Returns: the size of the output in bytes.
+    /// - Throws: `MediaError.ffmpegFailed` or `.outputNotWritable`; the partial file is removed.
+    public func finish() throws(MediaError) -> Int {
+        guard !finished else { return 0 }
+        finished = true
+        try? input.close()
+        process.waitUntilExit()
+        let log = readLog()
+        unlink(logPath)
+        guard process.terminationStatus == 0, process.terminationReason == .exit else {
+            unlink(temporaryPath)
+            throw .ffmpegFailed(status: process.terminationStatus, log: log)
+        }
+        guard rename(temporaryPath, outputPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw .outputNotWritable(path: outputPath, reason: reason)
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: outputPath)
+        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// Stops ffmpeg and removes the partial output.
+    public func cancel() {
+        guard !finished else { return }
+        finished = true
+        try? input.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        unlink(temporaryPath)
+        unlink(logPath)
+    }
+
+    private func failWithLog() -> MediaError {
+        finished = true
+        try? input.close()
+        process.waitUntilExit()
+        let log = readLog()
+        unlink(logPath)
+        unlink(temporaryPath)
+        return .ffmpegFailed(status: process.terminationStatus, log: log)
+    }
+
+    private func readLog() -> String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return String(text.trimmingCharacters(in: .whitespacesAndNewlines).suffix(600))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Encodes a whole frame sequence to a file, retrying GIFs smaller until they meet a size target.
+public struct VideoExport: Sendable {
+    /// What an export produced.
+    public struct Summary: Sendable, Equatable, Codable {
+        public var frames: Int
+        /// Wall time of the last attempt, rendering included.
+        public var seconds: Double
+        public var bytes: Int
+        /// `libx264`, `h264_nvenc`, `libvpx-vp9` or `gif`.
+        public var encoder: String
+        /// Encodes run (more than 1 when a GIF was shrunk to meet its size target).
+        public var attempts: Int
+        public var framesPerSecond: Double { seconds > 0 ? Double(frames) / seconds : 0 }
+    }
+
+    /// Draws frame `index` and hands its BGRA bytes to `sink`.
+    public typealias FrameSource = (_ index: Int, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+
+    public var tools: FFmpegTools
+    public var settings: VideoSettings
+    /// Largest GIF accepted; the export shrinks width and frame rate and tries again (up to 4 times).
+    public var gifTargetBytes: Int?
+
+    public init(tools: FFmpegTools, settings: VideoSettings, gifTargetBytes: Int? = nil) {
+        self.tools = tools
+        self.settings = settings
+        self.gifTargetBytes = gifTargetBytes
+    }
+
+    /// Encodes `frameCount` frames from `source` into `output`.
+    /// - Parameters:
+    ///   - h264: the resolved H.264 encoder for MP4 output.
+    ///   - progress: called after each frame with the number of frames written.
+    /// - Throws: `MediaError`, or whatever `source` throws (the partial output is removed).
+    public func run(
+        output: String, frameCount: Int, h264: H264Encoder = .libx264, progress: ((Int) -> Void)? = nil,
+        source: FrameSource
+    ) throws -> Summary {
+        var settings = self.settings
+        var attempts = 0
+        while true {
+            attempts += 1
+            let clock = ContinuousClock()
+            let start = clock.now
+            let encoder = try FrameEncoder(settings: settings, output: output, tools: tools, h264: h264)
+            do {
+                for index in 0..<frameCount {
+                    try source(index) { bytes in try encoder.write(bytes) }
+                    progress?(index + 1)
+                }
+            } catch {
+                encoder.cancel()
+                throw error
+            }
+            let bytes = try encoder.finish()
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let name: String
+            switch settings.container {
+            case .mp4: name = encoder.h264.rawValue
+            case .webm: name = "libvpx-vp9"
+            case .gif: name = "gif"
+            }
+            let summary = Summary(frames: frameCount, seconds: seconds, bytes: bytes, encoder: name, attempts: attempts)
+            guard settings.container == .gif, let target = gifTargetBytes, bytes > target, attempts < 5 else {
+                return summary
+            }
+            // GIF size grows about with area × frame rate: shrink both a little beyond the ratio.
+            let ratio = Double(target) / Double(bytes) * 0.9
+            let width = max(160, Int(Double(settings.gifWidth) * ratio.squareRoot()) / 2 * 2)
+            settings.gifWidth = width
+            if ratio < 0.5 { settings.gifFPS = max(8, (settings.gifFPS * 0.75).rounded()) }
+        }
+    }
+}

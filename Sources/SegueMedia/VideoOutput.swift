@@ -1,0 +1,98 @@
+/// The kinds of animated output Segue writes.
+public enum VideoContainer: String, Sendable, CaseIterable {
+    /// H.264 in MP4 with `+faststart`: plays in browsers and on phones.
+    case mp4
+    /// Palette-optimised GIF.
+    case gif
+    /// VP9 in WebM.
+    case webm
+
+    /// The kind for a file name's extension.
+    /// - Throws: `MediaError.unsupportedOutput`.
+    public init(path: String) throws(MediaError) {
+        let ext = path.split(separator: "/").last.flatMap { name in
+            name.contains(".") ? name.split(separator: ".").last.map(String.init) : nil
+        } ?? ""
+        guard let kind = VideoContainer(rawValue: ext.lowercased()) else { throw .unsupportedOutput(ext) }
+        self = kind
+    }
+}
+
+/// Which H.264 encoder an MP4 uses.
+public enum H264Encoder: String, Sendable, CaseIterable {
+    /// NVENC when a one-frame trial encode works, else libx264.
+    case auto
+    case libx264
+    /// NVIDIA hardware encoding.
+    case nvenc = "h264_nvenc"
+}
+
+/// Everything ffmpeg needs to know about a frame stream and its output.
+public struct VideoSettings: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var fps: Double
+    public var container: VideoContainer
+    public var h264: H264Encoder
+    /// libx264 preset: `veryfast` balances speed and size on small machines.
+    public var x264Preset: String
+    /// Constant rate factor for libx264 and VP9 (lower is better quality).
+    public var crf: Int
+    /// GIF frame rate (frames are dropped evenly from the input rate).
+    public var gifFPS: Double
+    /// GIF width in pixels (height follows the aspect ratio).
+    public var gifWidth: Int
+
+    public init(
+        width: Int, height: Int, fps: Double, container: VideoContainer, h264: H264Encoder = .auto,
+        x264Preset: String = "veryfast", crf: Int = 20, gifFPS: Double = 15, gifWidth: Int? = nil
+    ) {
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.container = container
+        self.h264 = h264
+        self.x264Preset = x264Preset
+        self.crf = crf
+        self.gifFPS = min(gifFPS, fps)
+        self.gifWidth = gifWidth ?? min(width, 540)
+    }
+
+    /// Bytes in one BGRA frame.
+    public var frameBytes: Int { width * height * 4 }
+
+    /// ffmpeg arguments that read BGRA frames from stdin and write `output` (`resolvedH264` picks the
+    /// encoder when `h264` is `.auto`).
+    public func ffmpegArguments(output: String, resolvedH264: H264Encoder) -> [String] {
+        var args = [
+            "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "\(width)x\(height)", "-r", Self.rate(fps), "-i", "pipe:0",
+        ]
+        switch container {
+        case .mp4:
+            if resolvedH264 == .nvenc {
+                args += ["-c:v", "h264_nvenc", "-preset", "p4", "-cq", String(crf + 3)]
+            } else {
+                args += ["-c:v", "libx264", "-preset", x264Preset, "-crf", String(crf)]
+            }
+            args += ["-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"]
+        case .webm:
+            args += [
+                "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", String(crf + 12), "-deadline", "realtime", "-cpu-used", "8",
+                "-row-mt", "1", "-pix_fmt", "yuv420p", "-f", "webm",
+            ]
+        case .gif:
+            let graph =
+                "[0:v]fps=\(Self.rate(gifFPS)),scale=\(gifWidth):-2:flags=lanczos,split[a][b];"
+                + "[a]palettegen=max_colors=256:stats_mode=diff[p];"
+                + "[b][p]paletteuse=dither=sierra2_4a:diff_mode=rectangle"
+            args += ["-filter_complex", graph, "-loop", "0", "-f", "gif"]
+        }
+        return args + [output]
+    }
+
+    /// A frame rate as ffmpeg reads it (`30`, `29.97`).
+    static func rate(_ fps: Double) -> String {
+        fps == fps.rounded() ? String(Int(fps)) : String(fps)
+    }
+}
