@@ -2,8 +2,8 @@ import Foundation
 
 /// Grid lines for a bar axis whose maximum changes every frame.
 ///
-/// Ticks sit on a 1-2-5 ladder of steps; between two rungs the finer ticks fade out as the axis grows,
-/// so lines never pop in or out.
+/// Ticks sit on a 1-2-5 ladder of steps; between two rungs the finer ticks fade out and the coarser
+/// fade in as the axis grows, so lines never pop in or out.
 public enum AxisTicks {
     /// One grid line.
     public struct Tick: Sendable, Equatable {
@@ -18,17 +18,24 @@ public enum AxisTicks {
         let fine = niceStep(atMost: raw)
         let coarse = niceStep(above: fine)
         let fade = min(1, max(0, (log(raw) - log(fine)) / (log(coarse) - log(fine))))
-        var ticks: [Tick] = []
-        var k = 1.0
-        while k * fine <= maximum * 1.0001 {
-            let value = k * fine
-            let onCoarse = abs(value / coarse - (value / coarse).rounded()) < 1e-9
-            let opacity = onCoarse ? 1 : 1 - fade
-            if opacity > 0.01 { ticks.append(Tick(value: value, opacity: opacity)) }
-            k += 1
-            if ticks.count > 100 { break }
+        // Fine lines fade out and coarse lines fade in as the axis grows; lines on both stay.
+        var values = Set<Double>()
+        for step in [fine, coarse] {
+            var k = 1.0
+            while k * step <= maximum * 1.0001 && values.count < 200 {
+                values.insert(k * step)
+                k += 1
+            }
         }
-        return ticks
+        func isMultiple(_ value: Double, of step: Double) -> Bool {
+            abs(value / step - (value / step).rounded()) < 1e-9
+        }
+        return values.sorted().compactMap { value in
+            let onFine = isMultiple(value, of: fine)
+            let onCoarse = isMultiple(value, of: coarse)
+            let opacity = onFine && onCoarse ? 1 : onFine ? 1 - fade : fade
+            return opacity > 0.01 ? Tick(value: value, opacity: opacity) : nil
+        }
     }
 
     /// The largest 1-2-5 step not above `x`.

@@ -117,6 +117,12 @@ public final class ArtworkLibrary {
 
     func surface(for id: String) -> OpaquePointer? { surfaces[id] }
 
+    /// The image as PNG bytes (for embedding in SVG), or nil when unknown.
+    public func pngData(for id: String) -> [UInt8]? {
+        guard let surface = surfaces[id] else { return nil }
+        return try? PNGCoding.encode(surface)
+    }
+
     private func store(id: String, surface: OpaquePointer) {
         if let old = surfaces[id] { cairo_surface_destroy(old) }
         surfaces[id] = surface
