@@ -63,7 +63,7 @@ public enum DominantColor {
             }
             guard best >= 0 else { break }
             let sorted = boxes[best].sorted { $0[bestChannel] < $1[bestChannel] }
-            let mid = sorted.count / 2
+            let mid = splitIndex(sorted, channel: bestChannel)
             boxes[best] = sorted[..<mid]
             boxes.append(sorted[mid...])
         }
@@ -94,6 +94,18 @@ public enum DominantColor {
 
     private static func score(_ s: Swatch) -> Double {
         s.share.squareRoot() * (0.35 + s.color.saturation) * (0.5 + s.color.brightness)
+    }
+
+    /// The median, moved to the nearest place where the channel value changes so that identical
+    /// colours stay in one box.
+    private static func splitIndex(_ sorted: [SIMD3<UInt8>], channel: Int) -> Int {
+        let mid = sorted.count / 2
+        func isBoundary(_ i: Int) -> Bool { i > 0 && i < sorted.count && sorted[i - 1][channel] != sorted[i][channel] }
+        for distance in 0..<sorted.count {
+            if isBoundary(mid - distance) { return mid - distance }
+            if isBoundary(mid + distance) { return mid + distance }
+        }
+        return mid
     }
 
     private static func widestChannel(_ box: ArraySlice<SIMD3<UInt8>>) -> (Int, Int) {
