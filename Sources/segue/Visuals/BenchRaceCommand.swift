@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import SegueCharts
+import SegueGraphics
+import SegueImport
+import SegueMedia
+import SegueModel
+import SegueStoreSQLite
+
+/// `segue bench race`: a 1080x1920, 30 fps, top-10, 600-frame race from a demo export, end to end
+/// (query, render, encode with libx264) and render-only, beside bar_chart_race 0.1.0 drawing the same
+/// cumulative data to the same size and frame count.
+struct BenchRaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "race", abstract: "Race rendering speed vs bar_chart_race (matplotlib).")
+
+    @Option(help: "Records in the generated demo export.")
+    var records: Int = 60_000
+
+    @Option(help: "Frames in the race.")
+    var frames: Int = 600
+
+    @Option(help: "Frames per second.")
+    var fps: Double = 30
+
+    @Option(help: "Frame size.")
+    var size: String = "story"
+
+    @Option(help: "First day of the race (the demo export spans 2016-2025).", transform: RangeOptions.day)
+    var from: CalendarDay = CalendarDay(year: 2021, month: 1, day: 1)
+
+    @Option(help: "Repetitions of the Segue measurements (the median is reported).")
+    var runs: Int = 3
+
+    @Option(help: "Work folder (default: a temporary folder).")
+    var work: String?
+
+    @Option(help: "Python path with bar_chart_race 0.1.0, matplotlib and pandas.")
+    var pythonPath: String = ".local/python"
+
+    @Option(help: "The anchor script.")
+    var anchorScript: String = "scripts/bench-race-anchor.py"
+
+    @Flag(help: "Skip bar_chart_race.")
+    var noAnchor = false
+
+    @Flag(help: "Do not write BENCHMARKS.md.")
+    var noWrite = false
+
+    func run() throws {
+        try VisualsFailure.run { try measure() }
+    }
+
+    private func measure() throws {
+        let format = try SocialFormat(parsing: size)
+        let tools = try FFmpegTools.locate()
+        let dir = work ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-race-\(getpid())")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if work == nil { try? FileManager.default.removeItem(atPath: dir) } }
+
+        print("Generating a \(records)-record demo export and importing it…")
+        let exportDir = (dir as NSString).appendingPathComponent("export")
+        try DemoExport(seed: 7, records: records).writeFolder(to: exportDir)
+        let dataDir = (dir as NSString).appendingPathComponent("data")
+        let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let imported = try ChildRun.run(me, ["import", "--data", dataDir, "--format", "json", exportDir])
+        guard imported.status == 0 else { throw VisualsError(message: "segue import failed (exit \(imported.status))") }
+
+        let store = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: dataDir))
+        guard let profile = try store.existingProfile(named: "default") else {
+            throw VisualsError(message: "the demo import made no 'default' profile")
+        }
+        let query = RaceQuery(kind: .artists, metric: .streams, from: from, period: .month, top: 10)
+        let timing = try RaceTiming(fps: fps, raceFrames: frames, holdFrames: 0)
+
+        // Render only: every frame drawn, no encoder.
+        var renderTimes: [Double] = []
+        var data = try store.race(query, timeZone: .gmt, profile: profile)
+        for _ in 0..<runs {
+            let clock = Stopwatch()
+            let job = RaceRenderJob(
+                data: data, top: 10, format: format, theme: .dark, timing: timing, container: .mp4, h264: .libx264,
+                tools: tools)
+            let renderer = try job.frames()
+            var checksum = 0
+            for i in 0..<frames { checksum &+= renderer.withFrame(i) { Int($0[($0.count / 2) & ~3]) } }
+            renderTimes.append(clock.seconds)
+            _ = checksum
+        }
+
+        // End to end: query, timeline, render, encode to MP4 with libx264.
+        var endTimes: [Double] = []
+        var queryTimes: [Double] = []
+        var summary: VideoExport.Summary?
+        let output = (dir as NSString).appendingPathComponent("segue-race.mp4")
+        for _ in 0..<runs {
+            let clock = Stopwatch()
+            data = try store.race(query, timeZone: .gmt, profile: profile)
+            queryTimes.append(clock.seconds)
+            let job = RaceRenderJob(
+                data: data, top: 10, format: format, theme: .dark, timing: timing, container: .mp4, h264: .libx264,
+                tools: tools)
+            summary = try job.run(output: output)
+            endTimes.append(clock.seconds)
+        }
+        let probe = try MediaProbe.probe(output, tools: tools, countFrames: true)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seguePeak = Double(usage.ru_maxrss) / 1024
+
+        let render = median(renderTimes)
+        let end = median(endTimes)
+        print(String(format: "Segue render only: %.3f s, %.0f frames/s", render, Double(frames) / render))
+        print(String(format: "Segue end to end:  %.3f s, %.1f frames/s (query %.0f ms)", end, Double(frames) / end, median(queryTimes) * 1000))
+        print("ffprobe: \(probe.codec) \(probe.pixelFormat) \(probe.width)x\(probe.height) \(probe.framesPerSecond) fps, \(probe.frameCount ?? 0) frames, \(probe.duration) s")
+
+        // The anchor, on the same cumulative data.
+        var anchor: (frames: Int, seconds: Double, peak: Double)?
+        if !noAnchor {
+            let csv = (dir as NSString).appendingPathComponent("race.csv")
+            try Self.csv(data).write(toFile: csv, atomically: true, encoding: .utf8)
+            print("Running bar_chart_race 0.1.0 on the same data (slow)…")
+            let run = try ChildRun.run(
+                "/usr/bin/env",
+                [
+                    "python3", anchorScript, csv, (dir as NSString).appendingPathComponent("bcr.mp4"), "--frames",
+                    String(frames), "--width", String(format.width), "--height", String(format.height), "--fps",
+                    String(fps), "--bars", "10",
+                ], environment: ["PYTHONPATH": pythonPath])
+            struct AnchorResult: Decodable {
+                var frames: Int
+                var seconds: Double
+                var peak_mib: Double
+            }
+            let line = run.output.split(separator: "\n").last.map(String.init) ?? ""
+            if run.status == 0, let result = try? JSONDecoder().decode(AnchorResult.self, from: Data(line.utf8)) {
+                anchor = (result.frames, result.seconds, result.peak_mib)
+                print(String(format: "bar_chart_race: %d frames in %.1f s, %.2f frames/s", result.frames, result.seconds, Double(result.frames) / result.seconds))
+            } else {
+                printError("bar_chart_race failed (exit \(run.status)); install it with scripts/setup.sh --bench")
+            }
+        }
+
+        guard !noWrite else { return }
+        var body = """
+
+            `segue bench race` (release build, \(BenchmarkReport.machine())): a \(format) top-10 race of \(frames) frames \
+            at \(Int(fps)) fps over \(data.periods.count) months of a \(records)-record demo export \
+            (\(data.entities.count) artists ever in the top 10), dark theme, Inter, rounded bars, generated artwork. \
+            End to end = store query + timeline + Cairo rendering + libx264 `veryfast` encoding through a pipe \
+            (median of \(runs)); render only = the same frames drawn with no encoder.
+
+            | | seconds | frames/s | peak memory |
+            |---|---:|---:|---:|
+            """
+        body += String(format: "\n| Segue end to end (libx264) | %.2f | **%.1f** | %.0f MiB (Segue process; ffmpeg not counted) |", end, Double(frames) / end, seguePeak)
+        body += String(format: "\n| Segue render only | %.2f | %.0f | |", render, Double(frames) / render)
+        if let anchor {
+            let anchorFPS = Double(anchor.frames) / anchor.seconds
+            body += String(format: "\n| bar_chart_race 0.1.0 end to end (matplotlib + ffmpeg) | %.1f | %.2f | %.0f MiB (Python process) |", anchor.seconds, anchorFPS, anchor.peak)
+            body += String(format: "\n\nSegue end to end is **%.1fx** bar_chart_race (frames/s against frames/s; bar_chart_race drew %d frames).", Double(frames) / end / anchorFPS, anchor.frames)
+        }
+        if let summary {
+            body += "\n\nOutput checked with ffprobe: \(probe.codec), \(probe.pixelFormat), \(probe.width)x\(probe.height), "
+                + String(format: "%.0f fps, %d frames, %.2f s, %@ bytes.", probe.framesPerSecond, probe.frameCount ?? 0, probe.duration, NumberFormatting.grouped(Int64(summary.bytes)))
+        }
+        try BenchmarkReport.write(section: "Race rendering", body: body)
+        print("Wrote the Race rendering section of BENCHMARKS.md.")
+    }
+
+    /// The race as a wide CSV: one row per period, one column per entity, cumulative values.
+    static func csv(_ data: RaceData) -> String {
+        func field(_ s: String) -> String {
+            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var out = "period," + data.entities.map { field($0.name) }.joined(separator: ",") + "\n"
+        for (p, day) in data.periods.enumerated() {
+            out += day.description
+            for e in data.entities.indices { out += "," + String(data.values[e][p]) }
+            out += "\n"
+        }
+        return out
+    }
+}

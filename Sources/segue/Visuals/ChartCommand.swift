@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import SegueCharts
+import SegueGraphics
+import SegueMedia
+import SegueModel
+
+/// `segue chart`: a shareable top-N image (PNG, JPEG or SVG).
+struct ChartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chart", abstract: "A shareable top-N image: PNG, JPEG or SVG.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var visual: VisualOptions
+
+    @Option(help: "Output file: .png, .jpg or .svg.")
+    var out: String
+
+    @Option(help: "Title (default: 'Top N kind').")
+    var title: String?
+
+    func run() throws {
+        try VisualsFailure.run {
+            let clock = Stopwatch()
+            let (format, theme) = try visual.look()
+            let ext = (out as NSString).pathExtension.lowercased()
+            guard ["png", "jpg", "jpeg", "svg"].contains(ext) else { throw GraphicsError.unsupportedImageFormat(ext) }
+            let tools = ext == "jpg" || ext == "jpeg" || visual.artworkDir != nil ? try FFmpegTools.locate() : nil
+
+            let db = try store.openStore()
+            guard let profile = try db.existingProfile(named: store.profile) else {
+                throw VisualsError(message: "no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
+            }
+            let entries = try db.top(
+                ChartQuery(kind: visual.kind, metric: visual.metric, range: range.range, limit: visual.top),
+                profile: profile)
+            guard !entries.isEmpty else {
+                throw ChartsError.noData("no \(visual.kind.rawValue) with plays in \(DateLabels.range(from: range.from, to: range.to).lowercased())")
+            }
+            let artwork = visual.artwork(
+                for: entries.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools)
+            var caption = ChartCaption.topChart(
+                kind: visual.kind, metric: visual.metric, top: visual.top, from: range.from, to: range.to,
+                entries: entries)
+            if let title { caption.title = title }
+            let scene = try TopChartLayout(
+                format: format, theme: theme, appearances: artwork.appearances(), measurer: PangoTextMeasurer()
+            ).scene(entries: entries, metric: visual.metric, caption: caption)
+
+            if ext == "svg" {
+                var images: [String: [UInt8]] = [:]
+                for id in artwork.identifiers { images[id] = artwork.pngData(for: id) }
+                try SVGWriter(images: images).write(scene, to: out)
+            } else {
+                let renderer = try CairoRenderer(width: format.width, height: format.height, artwork: artwork)
+                renderer.render(scene)
+                if ext == "png" {
+                    try renderer.writePNG(to: out)
+                } else if let tools {
+                    try renderer.withPixels { pixels in
+                        try StillImageCodec(tools: tools).writeJPEG(
+                            bgra: pixels, width: format.width, height: format.height, to: out)
+                    }
+                }
+            }
+            RenderSummary(
+                output: out, width: format.width, height: format.height, frames: 1, seconds: clock.seconds,
+                fpsAchieved: nil, bytes: fileSize(out), encoder: nil
+            ).print(as: visual.format)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import SegueCharts
+import SegueGraphics
+import SegueMedia
+import SegueModel
+
+/// `segue race`: an animated bar-chart race (MP4, GIF or WebM).
+struct RaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "race", abstract: "An animated bar-chart race: MP4, GIF or WebM.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var visual: VisualOptions
+
+    @Option(help: "Output file: .mp4, .gif or .webm.")
+    var out: String
+
+    @Option(help: "Step of the race: day, week or month.")
+    var period: RacePeriod = .month
+
+    @Option(help: "Frames per second (24, 30 or 60 are typical).")
+    var fps: Double = 30
+
+    @Option(help: "Length of the whole video in seconds, final hold included.")
+    var duration: Double?
+
+    @Option(help: "Seconds per period step (instead of --duration).")
+    var periodLength: Double?
+
+    @Option(help: "Seconds the final frame is held.")
+    var hold: Double = RaceTiming.defaultHoldSeconds
+
+    @Option(help: "H.264 encoder for MP4: auto (NVENC when it works), libx264 or h264_nvenc.")
+    var encoder: H264Encoder = .auto
+
+    @Option(help: "Largest GIF in bytes; the GIF is made smaller until it fits.")
+    var gifMaxBytes: Int?
+
+    func validate() throws {
+        if duration != nil && periodLength != nil {
+            throw ValidationError("give --duration or --period-length, not both")
+        }
+    }
+
+    func run() throws {
+        try VisualsFailure.run {
+            let (format, theme) = try visual.look()
+            let container = try VideoContainer(path: out)
+            let tools = try FFmpegTools.locate()
+            let db = try store.openStore()
+            guard let profile = try db.existingProfile(named: store.profile) else {
+                throw VisualsError(message: "no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
+            }
+            let query = RaceQuery(
+                kind: visual.kind, metric: visual.metric, from: range.from, to: range.to, period: period, top: visual.top)
+            let data = try db.race(query, timeZone: range.tz, profile: profile)
+            guard !data.periods.isEmpty, !data.entities.isEmpty else {
+                throw ChartsError.noData(
+                    "no \(visual.kind.rawValue) with plays in \(DateLabels.range(from: range.from, to: range.to).lowercased())")
+            }
+            let timing =
+                if let periodLength {
+                    try RaceTiming(fps: fps, secondsPerPeriod: periodLength, periods: data.periods.count, holdSeconds: hold)
+                } else {
+                    try RaceTiming(fps: fps, totalSeconds: duration ?? 20, holdSeconds: hold)
+                }
+            let artwork = visual.artwork(
+                for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools)
+            let job = RaceRenderJob(
+                data: data, top: visual.top, format: format, theme: theme, timing: timing, container: container,
+                h264: encoder, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools)
+            let bar = ProgressBar(total: timing.totalFrames, label: "Rendering")
+            let summary = try job.run(output: out) { bar.update($0) }
+            RenderSummary(
+                output: out, width: format.width, height: format.height, frames: summary.frames,
+                seconds: summary.seconds, fpsAchieved: summary.framesPerSecond, bytes: summary.bytes,
+                encoder: summary.encoder
+            ).print(as: visual.format)
+        }
+    }
+}
+
+extension H264Encoder: ExpressibleByArgument {}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import SegueCharts
+import SegueGraphics
+import SegueMedia
+import SegueModel
+
+/// Options shared by `segue chart` and `segue race`.
+struct VisualOptions: ParsableArguments {
+    @Option(help: "artists, tracks or albums.")
+    var kind: EntityKind = .artists
+
+    @Option(help: "streams (plays of 30 s or more) or minutes (all music plays).")
+    var metric: Metric = .streams
+
+    @Option(help: "Number of bars (3 to 20).")
+    var top: Int = 10
+
+    @Option(help: "story (1080x1920), square (1080x1080), landscape (1920x1080) or WIDTHxHEIGHT.")
+    var size: String = "story"
+
+    @Option(help: "dark, light or vivid.")
+    var theme: String = "dark"
+
+    @Option(help: "Folder of cover images named after entities (e.g. 'Daft Punk.jpg').")
+    var artworkDir: String?
+
+    @Option(help: "Summary on standard output: text or json.")
+    var format: SummaryFormat = .text
+
+    enum SummaryFormat: String, ExpressibleByArgument { case text, json }
+
+    /// Parsed size and theme, or a clear error.
+    func look() throws -> (SocialFormat, Theme) {
+        try ChartLimits.validateTop(top)
+        return (try SocialFormat(parsing: size), try Theme.named(theme))
+    }
+
+    /// Cover images for `entities` (identifier and display name) from `--artwork-dir`.
+    func artwork(for entities: [(id: String, name: String)], tools: FFmpegTools?) -> ArtworkLibrary {
+        let library = ArtworkLibrary()
+        guard let artworkDir else { return library }
+        var wanted: [String: [String]] = [:]
+        for entity in entities { wanted[entity.id] = [entity.id, entity.name] }
+        let codec = tools.map(StillImageCodec.init(tools:))
+        library.load(directory: URL(fileURLWithPath: artworkDir), wanted: wanted) { url in
+            codec?.decodeSquare(url, side: 512).map { ArtworkLibrary.DecodedImage(width: 512, height: 512, bgra: $0) }
+        }
+        return library
+    }
+}
+
+/// Turns library errors into a one-line message and exit code 1.
+enum VisualsFailure {
+    static func run<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as ChartsError {
+            printError("error: \(error)")
+        } catch let error as GraphicsError {
+            printError("error: \(error)")
+        } catch let error as MediaError {
+            printError("error: \(error)")
+        } catch let error as VisualsError {
+            printError("error: \(error.message)")
+        }
+        throw ExitCode(1)
+    }
+}
+
+/// A problem found by the commands themselves.
+struct VisualsError: Error {
+    var message: String
+}
+
+/// A one-line progress bar on standard error, drawn only when it is a terminal.
+final class ProgressBar {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private var lastPercent = -1
+
+    init(total: Int, label: String) {
+        self.total = max(1, total)
+        self.label = label
+        enabled = isatty(STDERR_FILENO) != 0
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let percent = done * 100 / total
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let width = 30
+        let filled = width * done / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(percent)% (\(done)/\(total))".utf8))
+        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Elapsed seconds on a monotonic clock.
+struct Stopwatch {
+    private let start = ContinuousClock.now
+    var seconds: Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+/// The JSON or text summary printed when a render finishes.
+struct RenderSummary: Codable {
+    var output: String
+    var width: Int
+    var height: Int
+    var frames: Int
+    var seconds: Double
+    var fpsAchieved: Double?
+    var bytes: Int
+    var encoder: String?
+
+    func print(as format: VisualOptions.SummaryFormat) {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            if let data = try? encoder.encode(self) { Swift.print(String(decoding: data, as: UTF8.self)) }
+        case .text:
+            var line = "Wrote \(output) (\(width)x\(height), \(NumberFormatting.grouped(Int64(bytes))) bytes"
+            if frames > 1 {
+                line += String(format: ", %d frames in %.2f s, %.1f frames/s", frames, seconds, fpsAchieved ?? 0)
+            }
+            if let encoder { line += ", \(encoder)" }
+            Swift.print(line + ")")
+        }
+    }
+}
+
+/// File size in bytes, 0 when missing.
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+}
