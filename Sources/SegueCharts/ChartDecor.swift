@@ -22,16 +22,19 @@ enum ChartDecor {
         ]
     }
 
-    /// A rounded bar with a gentle left-to-right gradient of `color`.
-    static func bar(x: Double, y: Double, width: Double, height: Double, color: ChartColor, opacity: Double)
-        -> SceneElement
-    {
-        let start = color.mixed(with: ChartColor(hex: 0x000000), 0.18).withAlpha(opacity)
-        let end = color.mixed(with: ChartColor(hex: 0xFFFFFF), 0.08).withAlpha(opacity)
+    /// A rounded bar with a gentle left-to-right gradient of `color` spanning `fullWidth`.
+    ///
+    /// The gradient is fixed to the full bar track, not to the bar, so a growing bar reveals more of
+    /// it (longer bars end lighter) and the renderer can reuse one gradient per entity every frame.
+    static func bar(
+        x: Double, y: Double, width: Double, height: Double, fullWidth: Double, color: ChartColor, opacity: Double
+    ) -> SceneElement {
+        let start = color.mixed(with: ChartColor(hex: 0x000000), 0.2).withAlpha(opacity)
+        let end = color.mixed(with: ChartColor(hex: 0xFFFFFF), 0.12).withAlpha(opacity)
         return .rect(
             SceneRect(x: x, y: y, width: width, height: height), cornerRadius: height / 2,
             fill: .linearGradient(
-                from: ScenePoint(x: x, y: y), to: ScenePoint(x: x + width, y: y),
+                from: ScenePoint(x: x, y: y), to: ScenePoint(x: x + max(width, fullWidth), y: y),
                 stops: [GradientStop(0, start), GradientStop(1, end)]))
     }
 

@@ -64,6 +64,8 @@ public struct RaceFrameLayout: Sendable {
         // Axis: fading grid lines with compact labels above the rows.
         for tick in AxisTicks.ticks(maximum: state.axisMaximum) {
             let x = m.contentX + tick.value / state.axisMaximum * barMaxWidth
+            // Labels of half-faded lines would crowd their neighbours: they appear in the second half.
+            let labelOpacity = max(0, tick.opacity * 2 - 1)
             elements.append(
                 .line(
                     from: ScenePoint(x: x, y: m.rowsTop), to: ScenePoint(x: x, y: m.rowsBottom), width: 2 * m.s,
@@ -72,7 +74,7 @@ public struct RaceFrameLayout: Sendable {
                 .text(
                     TextRun(
                         NumberFormatting.compact(tick.value), font: m.tickFont,
-                        color: theme.secondaryText.withAlpha(theme.secondaryText.alpha * tick.opacity), x: x,
+                        color: theme.secondaryText.withAlpha(theme.secondaryText.alpha * labelOpacity), x: x,
                         centerY: m.rowsTop - 16 * m.s, alignment: .center)))
         }
 
@@ -112,8 +114,8 @@ public struct RaceFrameLayout: Sendable {
             let width = max(band.height, bar.value / state.axisMaximum * barMaxWidth)
             elements.append(
                 ChartDecor.bar(
-                    x: m.contentX, y: band.y, width: width, height: band.height, color: colors[bar.entity],
-                    opacity: bar.opacity))
+                    x: m.contentX, y: band.y, width: width, height: band.height, fullWidth: barMaxWidth,
+                    color: colors[bar.entity], opacity: bar.opacity))
             elements.append(
                 .text(
                     TextRun(

@@ -79,7 +79,7 @@ public enum Fill: Sendable, Equatable {
 }
 
 /// One colour of a gradient.
-public struct GradientStop: Sendable, Equatable {
+public struct GradientStop: Sendable, Hashable {
     public var offset: Double
     public var color: ChartColor
     public init(_ offset: Double, _ color: ChartColor) {

@@ -57,7 +57,9 @@ public struct TopChartLayout: Sendable {
             let band = m.barBand(rowTop: top)
             let width = max(band.height, entry.value(metric) / max(maxValue, 1e-9) * barMax)
             elements.append(
-                ChartDecor.bar(x: m.contentX, y: band.y, width: width, height: band.height, color: colors[i], opacity: 1))
+                ChartDecor.bar(
+                    x: m.contentX, y: band.y, width: width, height: band.height, fullWidth: barMax, color: colors[i],
+                    opacity: 1))
             elements.append(
                 .text(
                     TextRun(

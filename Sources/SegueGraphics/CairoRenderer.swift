@@ -19,6 +19,8 @@ public final class CairoRenderer {
     private var layouts: [LayoutKey: CachedLayout] = [:]
     private var background: (fill: Fill, pixels: [UInt8])?
     private var scaledArt: [ScaledArtKey: OpaquePointer] = [:]
+    private var gradientStrips: [GradientKey: OpaquePointer] = [:]
+    private var generatedArt: [GeneratedArtKey: OpaquePointer] = [:]
 
     private struct LayoutKey: Hashable {
         var spans: [TextSpan]
@@ -37,6 +39,24 @@ public final class CairoRenderer {
         var size: Int
         var radius: Int
     }
+
+    private struct GradientKey: Hashable {
+        var from: Double
+        var to: Double
+        var height: Int
+        var stops: [GradientStop]
+    }
+
+    private struct GeneratedArtKey: Hashable {
+        var monogram: String
+        var start: ChartColor
+        var end: ChartColor
+        var size: Int
+        var radius: Int
+    }
+
+    /// Most cached gradient strips and generated artworks (fades create new ones).
+    private static let imageCacheLimit = 512
 
     /// Most layouts kept between frames; value labels change every frame, names do not.
     private static let layoutCacheLimit = 4096
@@ -63,6 +83,8 @@ public final class CairoRenderer {
     deinit {
         for cached in layouts.values { g_object_unref(UnsafeMutableRawPointer(cached.layout)) }
         for art in scaledArt.values { cairo_surface_destroy(art) }
+        for strip in gradientStrips.values { cairo_surface_destroy(strip) }
+        for art in generatedArt.values { cairo_surface_destroy(art) }
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
     }
@@ -84,7 +106,11 @@ public final class CairoRenderer {
             switch element {
             case .rect(let rect, let radius, let fill):
                 roundedRect(rect, radius: radius)
-                setFill(fill)
+                if case .linearGradient(let from, let to, let stops) = fill, from.y == to.y, to.x > from.x {
+                    setHorizontalGradient(from: from.x, to: to.x, stops: stops, band: rect)
+                } else {
+                    setFill(fill)
+                }
                 cairo_fill(cr)
             case .text(let run):
                 draw(run)
@@ -167,6 +193,46 @@ public final class CairoRenderer {
         }
     }
 
+    /// Horizontal gradients (bars) are rasterized once into a strip as tall as the band and copied:
+    /// pixman copies pixels several times faster than it evaluates a gradient per pixel.
+    private func setHorizontalGradient(from: Double, to: Double, stops: [GradientStop], band: SceneRect) {
+        let height = Int(band.height.rounded(.up)) + 2
+        let strip = gradientStrip(from: from, to: to, height: height, stops: stops)
+        let pattern = cairo_pattern_create_for_surface(strip)!
+        cairo_pattern_set_extend(pattern, CAIRO_EXTEND_PAD)
+        cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST)
+        var matrix = cairo_matrix_t()
+        cairo_matrix_init_translate(&matrix, -from.rounded(), -(band.y.rounded(.down) - 1))
+        cairo_pattern_set_matrix(pattern, &matrix)
+        cairo_set_source(cr, pattern)
+        cairo_pattern_destroy(pattern)
+    }
+
+    private func gradientStrip(from: Double, to: Double, height: Int, stops: [GradientStop]) -> OpaquePointer {
+        let key = GradientKey(from: from, to: to, height: height, stops: stops)
+        if let cached = gradientStrips[key] { return cached }
+        if gradientStrips.count >= Self.imageCacheLimit {
+            for strip in gradientStrips.values { cairo_surface_destroy(strip) }
+            gradientStrips.removeAll(keepingCapacity: true)
+        }
+        let width = max(1, Int((to - from).rounded(.up)))
+        let strip = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
+        let c = cairo_create(strip)!
+        let pattern = cairo_pattern_create_linear(0, 0, to - from, 0)!
+        for stop in stops {
+            let col = stop.color
+            cairo_pattern_add_color_stop_rgba(pattern, stop.offset, col.red, col.green, col.blue, col.alpha)
+        }
+        cairo_set_operator(c, CAIRO_OPERATOR_SOURCE)
+        cairo_set_source(c, pattern)
+        cairo_paint(c)
+        cairo_pattern_destroy(pattern)
+        cairo_destroy(c)
+        cairo_surface_flush(strip)
+        gradientStrips[key] = strip
+        return strip
+    }
+
     private func roundedRect(_ r: SceneRect, radius: Double) {
         Self.roundedRectPath(cr, r, radius: radius)
     }
@@ -232,7 +298,45 @@ public final class CairoRenderer {
             cairo_paint_with_alpha(cr, art.opacity)
             return
         }
-        GeneratedArtwork.draw(art, in: rect, radius: radius, on: cr) { run in draw(run) }
+        // Generated artwork is drawn once per look and size, then copied like an image.
+        let key = GeneratedArtKey(
+            monogram: art.monogram, start: art.gradientStart, end: art.gradientEnd, size: Int(rect.width.rounded()),
+            radius: Int(radius.rounded()))
+        let image: OpaquePointer
+        if let cached = generatedArt[key] {
+            image = cached
+        } else {
+            if generatedArt.count >= Self.imageCacheLimit {
+                for surface in generatedArt.values { cairo_surface_destroy(surface) }
+                generatedArt.removeAll(keepingCapacity: true)
+            }
+            let side = max(1, key.size)
+            image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(side), Int32(side))!
+            let c = cairo_create(image)!
+            let local = SceneRect(x: 0, y: 0, width: Double(side), height: Double(side))
+            var opaque = art
+            opaque.opacity = 1
+            let layouts = pango_cairo_create_layout(c)!
+            GeneratedArtwork.draw(opaque, in: local, radius: Double(key.radius), on: c) { run in
+                Self.drawStandalone(run, layout: layouts, on: c)
+            }
+            g_object_unref(UnsafeMutableRawPointer(layouts))
+            cairo_destroy(c)
+            cairo_surface_flush(image)
+            generatedArt[key] = image
+        }
+        cairo_set_source_surface(cr, image, rect.x.rounded(), rect.y.rounded())
+        cairo_paint_with_alpha(cr, art.opacity)
+    }
+
+    /// Draws a run with its own layout (for off-screen pictures that are cached whole).
+    private static func drawStandalone(_ run: TextRun, layout: OpaquePointer, on c: OpaquePointer) {
+        CairoText.configure(layout, spans: run.spans, maxWidth: run.maxWidth, withColors: true)
+        let m = CairoText.metrics(layout)
+        cairo_move_to(
+            c, CairoText.left(x: run.x, width: m.width, alignment: run.alignment),
+            run.centerY + CairoText.capCenter * run.maxFontSize - m.baseline)
+        pango_cairo_show_layout(c, layout)
     }
 
     /// The image scaled once to the on-screen size with rounded corners, then reused every frame.
