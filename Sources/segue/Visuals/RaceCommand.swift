@@ -35,10 +35,17 @@ struct RaceCommand: ParsableCommand {
     @Option(help: "H.264 encoder for MP4: auto (NVENC when it works), libx264 or h264_nvenc.")
     var encoder: H264Encoder = .auto
 
+    @Option(help: "libx264 preset: ultrafast … veryslow (faster presets make bigger files).")
+    var preset: String = "veryfast"
+
     @Option(help: "Largest GIF in bytes; the GIF is made smaller until it fits.")
     var gifMaxBytes: Int?
 
     func validate() throws {
+        let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+        guard presets.contains(preset) else {
+            throw ValidationError("--preset must be one of \(presets.joined(separator: ", "))")
+        }
         if duration != nil && periodLength != nil {
             throw ValidationError("give --duration or --period-length, not both")
         }
@@ -70,7 +77,7 @@ struct RaceCommand: ParsableCommand {
                 for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools)
             let job = RaceRenderJob(
                 data: data, top: visual.top, format: format, theme: theme, timing: timing, container: container,
-                h264: encoder, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools)
+                h264: encoder, x264Preset: preset, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools)
             let bar = ProgressBar(total: timing.totalFrames, label: "Rendering")
             let summary = try job.run(output: out) { bar.update($0) }
             RenderSummary(

@@ -13,6 +13,7 @@ struct RaceRenderJob {
     var timing: RaceTiming
     var container: VideoContainer
     var h264: H264Encoder = .auto
+    var x264Preset = "veryfast"
     var gifTargetBytes: Int?
     var artwork = ArtworkLibrary()
     var tools: FFmpegTools
@@ -31,7 +32,8 @@ struct RaceRenderJob {
         let frames = try frames()
         let resolved = container == .mp4 ? try EncoderProbe(tools: tools).resolve(h264) : .libx264
         let settings = VideoSettings(
-            width: format.width, height: format.height, fps: timing.fps, container: container, h264: resolved)
+            width: format.width, height: format.height, fps: timing.fps, container: container, h264: resolved,
+            x264Preset: x264Preset)
         return try VideoExport(tools: tools, settings: settings, gifTargetBytes: gifTargetBytes).run(
             output: output, frameCount: frames.frameCount, h264: resolved, progress: progress
         ) { index, sink in try frames.withFrame(index, sink) }
