@@ -36,7 +36,7 @@ struct ChartCommand: ParsableCommand {
                 ChartQuery(kind: visual.kind, metric: visual.metric, range: range.range, limit: visual.top),
                 profile: profile)
             guard !entries.isEmpty else {
-                throw ChartsError.noData("no \(visual.kind.rawValue) with plays in \(DateLabels.range(from: range.from, to: range.to).lowercased())")
+                throw ChartsError.noData("no \(visual.kind.rawValue) with plays \(rangePhrase(from: range.from, to: range.to))")
             }
             let artwork = visual.artwork(
                 for: entries.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools)

@@ -65,7 +65,7 @@ struct RaceCommand: ParsableCommand {
             let data = try db.race(query, timeZone: range.tz, profile: profile)
             guard !data.periods.isEmpty, !data.entities.isEmpty else {
                 throw ChartsError.noData(
-                    "no \(visual.kind.rawValue) with plays in \(DateLabels.range(from: range.from, to: range.to).lowercased())")
+                    "no \(visual.kind.rawValue) with plays \(rangePhrase(from: range.from, to: range.to))")
             }
             let timing =
                 if let periodLength {

@@ -50,6 +50,16 @@ struct VisualOptions: ParsableArguments {
     }
 }
 
+/// "since 1 Jan 2030", "between … and …", "until …" or "in the whole history", for messages.
+func rangePhrase(from: CalendarDay?, to: CalendarDay?) -> String {
+    switch (from, to) {
+    case (nil, nil): return "in the whole history"
+    case (let f?, nil): return "since \(DateLabels.day(f))"
+    case (nil, let t?): return "until \(DateLabels.day(t))"
+    case (let f?, let t?): return "between \(DateLabels.day(f)) and \(DateLabels.day(t))"
+    }
+}
+
 /// Turns library errors into a one-line message and exit code 1.
 enum VisualsFailure {
     static func run<R>(_ body: () throws -> R) throws -> R {
