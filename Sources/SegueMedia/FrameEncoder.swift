@@ -2,7 +2,8 @@ import Foundation
 
 /// Streams raw BGRA frames into an ffmpeg process that encodes them to a file.
 ///
-/// Frames go straight from the caller's buffer to ffmpeg's stdin (no copies, nothing on disk). The
+/// Frames go from the caller's buffer to ffmpeg's stdin (nothing on disk): as they are for GIF, or
+/// converted here to YUV 4:2:0 for MP4 and WebM (see `YUVConverter`). The
 /// output is written to a temporary name beside the target and renamed on success, so a failure or a
 /// cancel never leaves a half-written file.
 public final class FrameEncoder {
@@ -17,6 +18,8 @@ public final class FrameEncoder {
     private let temporaryPath: String
     private let logPath: String
     private var finished = false
+    private let converter: YUVConverter?
+    private var converted: UnsafeMutableRawBufferPointer?
 
     /// Starts ffmpeg.
     /// - Parameters:
@@ -30,6 +33,11 @@ public final class FrameEncoder {
         }
         MediaSignals.ignoreSIGPIPE()
         self.settings = settings
+        if settings.pipeFormat == "yuv420p" {
+            converter = YUVConverter(width: settings.width, height: settings.height)
+        } else {
+            converter = nil
+        }
         self.outputPath = output
         self.h264 = h264 == .nvenc ? .nvenc : .libx264
         let url = URL(fileURLWithPath: output)
@@ -64,6 +72,7 @@ public final class FrameEncoder {
 
     deinit {
         if !finished { cancel() }
+        converted?.deallocate()
     }
 
     /// Writes one frame of exactly `settings.frameBytes` bytes (rows without padding).
@@ -72,8 +81,15 @@ public final class FrameEncoder {
         guard frame.count == settings.frameBytes else {
             throw .frameSizeMismatch(expected: settings.frameBytes, actual: frame.count)
         }
-        guard var pointer = frame.baseAddress else { return }
-        var remaining = frame.count
+        var bytes = frame
+        if let converter {
+            let buffer = converted ?? .allocate(byteCount: converter.frameBytes, alignment: 64)
+            converted = buffer
+            converter.convert(bgra: frame, stride: settings.width * 4, into: buffer)
+            bytes = UnsafeRawBufferPointer(buffer)
+        }
+        guard var pointer = bytes.baseAddress else { return }
+        var remaining = bytes.count
         let fd = input.fileDescriptor
         while remaining > 0 {
             let n = Foundation.write(fd, pointer, remaining)

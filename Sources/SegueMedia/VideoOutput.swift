@@ -42,10 +42,13 @@ public struct VideoSettings: Sendable, Equatable {
     public var gifFPS: Double
     /// GIF width in pixels (height follows the aspect ratio).
     public var gifWidth: Int
+    /// Convert frames to YUV 4:2:0 in this process (MP4 and WebM) instead of in ffmpeg.
+    public var convertsToYUV: Bool
 
     public init(
         width: Int, height: Int, fps: Double, container: VideoContainer, h264: H264Encoder = .auto,
-        x264Preset: String = "veryfast", crf: Int = 20, gifFPS: Double = 15, gifWidth: Int? = nil
+        x264Preset: String = "veryfast", crf: Int = 20, gifFPS: Double = 15, gifWidth: Int? = nil,
+        convertsToYUV: Bool = true
     ) {
         self.width = width
         self.height = height
@@ -56,9 +59,13 @@ public struct VideoSettings: Sendable, Equatable {
         self.crf = crf
         self.gifFPS = min(gifFPS, fps)
         self.gifWidth = gifWidth ?? min(width, 540)
+        self.convertsToYUV = convertsToYUV
     }
 
-    /// Bytes in one BGRA frame.
+    /// The pixel format on ffmpeg's stdin: `yuv420p` when converting here, else `bgra`.
+    public var pipeFormat: String { convertsToYUV && container != .gif ? "yuv420p" : "bgra" }
+
+    /// Bytes in one BGRA frame, as callers hand them over.
     public var frameBytes: Int { width * height * 4 }
 
     /// ffmpeg arguments that read BGRA frames from stdin and write `output` (`resolvedH264` picks the
@@ -66,8 +73,12 @@ public struct VideoSettings: Sendable, Equatable {
     public func ffmpegArguments(output: String, resolvedH264: H264Encoder) -> [String] {
         var args = [
             "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "\(width)x\(height)", "-r", Self.rate(fps), "-i", "pipe:0",
+            "-f", "rawvideo", "-pix_fmt", pipeFormat, "-s", "\(width)x\(height)", "-r", Self.rate(fps), "-i", "pipe:0",
         ]
+        // Frames converted here are BT.709, limited range: say so, so players do not guess BT.601.
+        let colour =
+            pipeFormat == "yuv420p"
+            ? ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"] : []
         switch container {
         case .mp4:
             if resolvedH264 == .nvenc {
@@ -75,12 +86,12 @@ public struct VideoSettings: Sendable, Equatable {
             } else {
                 args += ["-c:v", "libx264", "-preset", x264Preset, "-crf", String(crf)]
             }
-            args += ["-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"]
+            args += ["-pix_fmt", "yuv420p"] + colour + ["-movflags", "+faststart", "-f", "mp4"]
         case .webm:
             args += [
                 "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", String(crf + 12), "-deadline", "realtime", "-cpu-used", "8",
-                "-row-mt", "1", "-pix_fmt", "yuv420p", "-f", "webm",
-            ]
+                "-row-mt", "1", "-pix_fmt", "yuv420p",
+            ] + colour + ["-f", "webm"]
         case .gif:
             let graph =
                 "[0:v]fps=\(Self.rate(gifFPS)),scale=\(gifWidth):-2:flags=lanczos,split[a][b];"
