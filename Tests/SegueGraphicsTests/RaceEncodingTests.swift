@@ -8,14 +8,12 @@ import Testing
 
 /// A short race encoded to every output kind, checked with ffprobe.
 @Suite(.serialized) struct RaceEncodingTests {
-    static let format = try! SocialFormat(width: 360, height: 640)
-
     func export(_ container: VideoContainer, fps: Double = 30, seconds: Double = 2) throws -> (String, VideoExport.Summary, MediaProbe) {
         let tools = try FFmpegTools.locate()
         let timeline = try RaceTimeline(
             data: Fixtures.race(periods: 6), top: 5, timing: RaceTiming(fps: fps, totalSeconds: seconds))
         let frames = try RaceFrameRenderer(
-            layout: RaceFrameLayout(timeline: timeline, format: Self.format, theme: .vivid))
+            layout: RaceFrameLayout(timeline: timeline, format: try SocialFormat(width: 360, height: 640), theme: .vivid))
         let path = NSTemporaryDirectory() + "segue-race-\(UUID().uuidString).\(container.rawValue)"
         let settings = VideoSettings(width: 360, height: 640, fps: fps, container: container, gifWidth: 240)
         let summary = try VideoExport(tools: tools, settings: settings).run(
