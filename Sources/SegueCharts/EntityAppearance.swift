@@ -17,6 +17,10 @@ public struct AppearanceBook: Sendable, Equatable {
     /// Appearances by entity identifier (see `identifier(name:artist:)`).
     public var known: [String: EntityAppearance]
 
+    /// Bars (artwork colours included) are lightened or darkened to at least this WCAG contrast with
+    /// the background, so a dark cover never gives an invisible bar.
+    public static let minimumBarContrast = 2.2
+
     public init(known: [String: EntityAppearance] = [:]) {
         self.known = known
     }
@@ -40,7 +44,7 @@ public struct AppearanceBook: Sendable, Equatable {
     /// The look of `identifier` in `theme`: its bar colour made legible against the background.
     public func appearance(for identifier: String, theme: Theme) -> EntityAppearance {
         var look = known[identifier] ?? EntityAppearance(color: theme.stableColor(for: identifier))
-        look.color = look.color.ensuringContrast(1.6, against: theme.backgroundMid)
+        look.color = look.color.ensuringContrast(Self.minimumBarContrast, against: theme.backgroundMid)
         return look
     }
 
@@ -64,7 +68,7 @@ public struct AppearanceBook: Sendable, Equatable {
                 while used.contains(slot) { slot = (slot + 1) % palette.count }
             }
             used.insert(slot)
-            result.append(palette[slot].ensuringContrast(1.6, against: theme.backgroundMid))
+            result.append(palette[slot].ensuringContrast(Self.minimumBarContrast, against: theme.backgroundMid))
         }
         return result
     }

@@ -74,7 +74,7 @@ public final class ArtworkLibrary {
     }
 
     /// Loads images whose file name (without extension) matches a wanted entity, case- and
-    /// punctuation-insensitively: `Daft Punk.jpg` or `daft-punk.png` for "Daft Punk".
+    /// accent- and punctuation-insensitively: `Daft Punk.jpg` or `daft-punk.png` for "Daft Punk".
     /// - Parameters:
     ///   - wanted: identifiers to look for, mapped to the names files may use (e.g. the bare name).
     /// - Returns: how many images were loaded.
@@ -110,9 +110,11 @@ public final class ArtworkLibrary {
         return AppearanceBook(known: known)
     }
 
-    /// A file-name key: lowercased letters and digits only.
+    /// A file-name key: letters and digits only, case and accents folded (`Café Ñandú` and
+    /// `cafe-nandu` agree).
     public static func matchKey(_ name: String) -> String {
-        String(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return String(folded.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 
     func surface(for id: String) -> OpaquePointer? { surfaces[id] }

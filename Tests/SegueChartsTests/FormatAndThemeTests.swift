@@ -59,7 +59,7 @@ import Testing
         let black = ChartColor(hex: 0x000000)
         let book = AppearanceBook(known: ["Noir": EntityAppearance(color: black)])
         let shown = book.appearance(for: "Noir", theme: .dark).color
-        #expect(shown.contrast(with: Theme.dark.backgroundMid) >= 1.6)
+        #expect(shown.contrast(with: Theme.dark.backgroundMid) >= AppearanceBook.minimumBarContrast)
     }
 
     @Test func monograms() {

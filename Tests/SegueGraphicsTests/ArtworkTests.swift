@@ -87,6 +87,12 @@ import Testing
         #expect(library.pngData(for: "Björk") != nil)
     }
 
+    @Test func fileNamesMatchIgnoringCaseAccentsAndPunctuation() {
+        #expect(ArtworkLibrary.matchKey("Café Ñandú") == ArtworkLibrary.matchKey("cafe-nandu"))
+        #expect(ArtworkLibrary.matchKey("AC/DC") == "acdc")
+        #expect(ArtworkLibrary.matchKey("宇多田ヒカル") == "宇多田ヒカル")
+    }
+
     @Test func artworkAndGeneratedArtworkRender() throws {
         let library = ArtworkLibrary()
         let img = Self.image(32, 32) { x, _ in x < 16 ? (255, 0, 0) : (0, 0, 255) }
