@@ -1,7 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+import Foundation
+
+// CI (scripts/test.sh) sets SEGUE_STRICT=1: warnings in Segue's own targets fail the build.
+let strict: [SwiftSetting] =
+    [.swiftLanguageMode(.v6)]
+    + (ProcessInfo.processInfo.environment["SEGUE_STRICT"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "Segue",
@@ -45,13 +50,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        // Builders of small exports on disk, shared by the test targets.
+        .target(
+            name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/SegueTestSupport", swiftSettings: strict),
         .testTarget(name: "SegueModelTests", dependencies: ["SegueModel"], swiftSettings: strict),
         .testTarget(
-            name: "SegueImportTests", dependencies: ["SegueImport", "SegueModel", "ZIPFoundation"],
+            name: "SegueImportTests",
+            dependencies: ["SegueImport", "SegueModel", "SegueTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict),
+        .testTarget(name: "SegueChartsTests", dependencies: ["SegueCharts", "SegueModel"], swiftSettings: strict),
+        .testTarget(
+            name: "SegueGraphicsTests",
+            dependencies: ["SegueGraphics", "SegueCharts", "SegueModel", "SegueMedia", "CCairo"], swiftSettings: strict),
+        .testTarget(name: "SegueMediaTests", dependencies: ["SegueMedia"], swiftSettings: strict),
         .testTarget(
             name: "SegueStoreTests",
-            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel"],
+            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel", "SegueTestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -37,4 +37,9 @@ py_need() { # name==version
 if [ "${1:-}" = "--bench" ]; then
   mkdir -p "$PY_DIR"
   py_need duckdb "duckdb==1.1.3"
+  # bar_chart_race 0.1.0 needs the pandas and matplotlib of its day.
+  PYTHONPATH="$PY_DIR" python3 -c "import bar_chart_race" 2>/dev/null || {
+    echo "setup: pip install bar_chart_race and its pinned dependencies into $PY_DIR"
+    python3 -m pip install -q --disable-pip-version-check --target "$PY_DIR" \
+      bar_chart_race==0.1.0 pandas==1.5.3 numpy==1.26.4 matplotlib==3.7.5; }
 fi

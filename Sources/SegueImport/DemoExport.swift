@@ -90,8 +90,11 @@ public struct DemoExport: Sendable {
             let dayIndex = day < days ? day : rng.int(in: 0...(days - 1))
             day += 1
             let when = Double(dayIndex) / Double(days)
-            // Busy and quiet days.
-            let count = min(remaining, Int((perDay * (0.4 + 1.2 * rng.unit())).rounded()))
+            // Busy and quiet days; rounding at random keeps sparse exports (under a play a day) honest.
+            let expected = perDay * (0.4 + 1.2 * rng.unit())
+            var count = Int(expected) + (rng.unit() < expected - expected.rounded(.down) ? 1 : 0)
+            if day > days { count = max(1, count) }
+            count = min(remaining, count)
             var t = (startDay + Int64(dayIndex)) * 86_400 + Int64(rng.int(in: 7 * 3600...20 * 3600))
             for _ in 0..<count {
                 let play = catalog.pick(at: when, rng: &rng, t: &t)

@@ -7,7 +7,7 @@ struct Segue: AsyncParsableCommand {
         commandName: "segue",
         abstract: "Your music history, visualized; listening, live; seamless playlists.",
         subcommands: [
-            ImportCommand.self, TopCommand.self, StatsCommand.self, ProfilesCommand.self, DemoCommand.self,
-            BenchCommand.self,
+            ImportCommand.self, TopCommand.self, StatsCommand.self, ChartCommand.self, RaceCommand.self,
+            ProfilesCommand.self, DemoCommand.self, BenchCommand.self,
         ])
 }

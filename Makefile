@@ -1,0 +1,9 @@
+.PHONY: run test bench
+run:
+	bash scripts/run.sh
+test:
+	bash scripts/test.sh
+bench:
+	bash scripts/setup.sh --bench
+	swift build -c release --product segue
+	.build/release/segue bench import

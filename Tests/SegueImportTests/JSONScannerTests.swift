@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import SegueImport
+
+@Suite struct JSONScannerTests {
+    func parse(_ text: String, required: Bool = true) throws -> SpotifyHistoryImporter.ParsedFile? {
+        try SpotifyHistoryImporter.parse(Array(text.utf8), name: "f.json", required: required)
+    }
+
+    @Test func readsEscapesAndUnicode() throws {
+        let text = #"""
+            [{"ts":"2020-01-02T03:04:05Z","ms_played":31000,"master_metadata_track_name":"Tab\there \"q\" \u00e9 \ud83c\udfb5 /\/",
+              "master_metadata_album_artist_name":"夜の図書館","master_metadata_album_album_name":null,"spotify_track_uri":"spotify:track:x",
+              "unknown_nested":{"a":[1,2,{"b":"]}"}]},"skipped":null}]
+            """#
+        let parsed = try #require(try parse(text))
+        #expect(parsed.plays.count == 1)
+        #expect(parsed.plays[0].title == "Tab\there \"q\" é 🎵 //")
+        #expect(parsed.plays[0].creator == "夜の図書館")
+        #expect(parsed.plays[0].album == nil)
+        #expect(parsed.plays[0].endTime == 1_577_934_245)
+    }
+
+    @Test func acceptsAByteOrderMarkAndAnEmptyArray() throws {
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        bytes += Array(" [ ] ".utf8)
+        let parsed = try #require(try SpotifyHistoryImporter.parse(bytes, name: "bom.json", required: true))
+        #expect(parsed.records == 0)
+    }
+
+    @Test(arguments: [
+        (#"[{"ts": "x",}]"#, 12),
+        (#"[{"ts" "x"}]"#, 7),
+        (#"[{"ts": tru}]"#, 8),
+        (#"[{"ts": "unterminated}]"#, 8),
+        (#"[{"ts":"x"} {"ts":"y"}]"#, 12),
+        (#"[{"ts":"x"}] trailing"#, 13),
+        (#"[{"a":01.}]"#, 6),
+    ])
+    func malformedJSONNamesTheByteOffset(text: String, offset: Int) {
+        do {
+            _ = try parse(text)
+            Issue.record("no error for \(text)")
+        } catch let ImportError.malformedJSON(file, at, _) {
+            #expect(file == "f.json")
+            #expect(at == offset)
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func wrongShapeIsAnError() throws {
+        #expect(throws: ImportError.wrongShape(file: "f.json", record: nil, reason: "expected a JSON array of plays, found an object")) {
+            _ = try parse(#"{"ts": "2020-01-01T00:00:00Z"}"#)
+        }
+        #expect(throws: ImportError.wrongShape(file: "f.json", record: 0, reason: "neither extended history (ts, ms_played) nor account data (endTime, msPlayed)")) {
+            _ = try parse(#"[{"name": "Userdata"}]"#)
+        }
+        #expect(throws: ImportError.self) { _ = try parse(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":1}, 42]"#) }
+        // A file found by walking an export that is not history is skipped, not an error.
+        #expect(try parse(#"[{"name": "Userdata"}]"#, required: false) == nil)
+    }
+
+    @Test func parsesBothTimestampShapes() {
+        #expect(SpotifyTime.parseISO8601("1970-01-01T00:00:00Z") == 0)
+        #expect(SpotifyTime.parseISO8601("2019-11-05T14:28:00Z") == 1_572_964_080)
+        #expect(SpotifyTime.parseISO8601("2019-11-05T14:28:00.123Z") == 1_572_964_080)
+        #expect(SpotifyTime.parseISO8601("2019-11-05T15:28:00+01:00") == 1_572_964_080)
+        #expect(SpotifyTime.parseISO8601("2019-11-31T14:28:00Z") == nil)
+        #expect(SpotifyTime.parseISO8601("2019-11-05") == nil)
+        #expect(SpotifyTime.parseAccountTime("2024-05-06 18:43") == utcTime(2024, 5, 6, 18, 43))
+        #expect(SpotifyTime.parseAccountTime("2024-05-06T18:43") == nil)
+    }
+}
+
+func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
+    var c = DateComponents()
+    (c.year, c.month, c.day, c.hour, c.minute) = (y, m, d, h, mi)
+    c.timeZone = TimeZone(identifier: "UTC")
+    return Int64(Calendar(identifier: .gregorian).date(from: c)!.timeIntervalSince1970)
+}

@@ -1,0 +1,128 @@
+import Foundation
+import SegueImport
+import SegueModel
+import SegueStore
+import SegueTestSupport
+import Testing
+
+@Suite struct RaceDataTests {
+    typealias F = Fixtures
+
+    /// A rises in January, B takes over in February, C appears in March.
+    func store(_ backend: StoreBackend) throws -> (any PlayStore, Profile) {
+        let store = try backend.make()
+        var records: [[String: Any]] = []
+        func plays(_ n: Int, _ artist: String, month: Int, day: Int = 10, ms: Int = 100_000) {
+            for i in 0..<n {
+                records.append(F.extended(
+                    ts: String(format: "2021-%02d-%02dT%02d:%02d:00Z", month, day, i / 60, i % 60), ms: ms,
+                    track: "\(artist) song", artist: artist, uri: "spotify:track:\(artist)"))
+            }
+        }
+        plays(5, "A", month: 1)
+        plays(2, "B", month: 1, day: 11)
+        plays(6, "B", month: 2)
+        plays(1, "A", month: 2, day: 11)
+        plays(20, "C", month: 3, ms: 10_000)  // short plays: minutes but no streams
+        plays(1, "D", month: 3, day: 20)
+        let dir = try F.folder()
+        let file = try F.write(try F.json(records), to: dir, "Streaming_History_Audio_2021.json")
+        let profile = try store.profile(named: "default")
+        _ = try SpotifyHistoryImporter().run(paths: [file.path], store: store, profile: profile)
+        return (store, profile)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func cumulativeStreamsPerMonth(backend: StoreBackend) throws {
+        let (store, profile) = try store(backend)
+        let race = try store.race(RaceQuery(kind: .artists, metric: .streams, period: .month, top: 3), timeZone: .gmt, profile: profile)
+        #expect(race.periods.map(\.description) == ["2021-01-10", "2021-02-01", "2021-03-01"])
+        // Ever in the top 3: A, B, and D from March (C's plays are all short: no streams).
+        let byName = Dictionary(uniqueKeysWithValues: zip(race.entities.map(\.name), race.values))
+        #expect(Set(byName.keys) == ["A", "B", "D"])
+        #expect(byName["A"] == [5, 6, 6])
+        #expect(byName["B"] == [2, 8, 8])
+        #expect(byName["D"] == [0, 0, 1])
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func minutesAndRangesAndTop1(backend: StoreBackend) throws {
+        let (store, profile) = try store(backend)
+        let race = try store.race(
+            RaceQuery(kind: .artists, metric: .minutes, from: CalendarDay("2021-02-01"), to: CalendarDay("2021-03-31"), period: .month, top: 1),
+            timeZone: .gmt, profile: profile)
+        #expect(race.periods.map(\.description) == ["2021-02-01", "2021-03-01"])
+        let byName = Dictionary(uniqueKeysWithValues: zip(race.entities.map(\.name), race.values))
+        // February: B leads with 10 minutes; March: C's 20 short plays make 3.33 minutes, B stays on top.
+        #expect(Set(byName.keys) == ["B"])
+        #expect(byName["B"] == [10, 10])
+        let weekly = try store.race(RaceQuery(kind: .tracks, metric: .streams, period: .week, top: 3), timeZone: .gmt, profile: profile)
+        #expect(weekly.periods.first == CalendarDay("2021-01-10"))
+        #expect(weekly.periods.dropFirst().allSatisfy { $0.weekdayFromMonday == 0 })
+        #expect(weekly.values.allSatisfy { row in zip(row, row.dropFirst()).allSatisfy { $0 <= $1 } })
+        #expect(weekly.entities.first { $0.name == "A song" }?.uri == "spotify:track:A")
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func emptyProfileGivesAnEmptyRace(backend: StoreBackend) throws {
+        let store = try backend.make()
+        let race = try store.race(RaceQuery(kind: .albums, metric: .streams), timeZone: .gmt, profile: try store.profile(named: "x"))
+        #expect(race.periods.isEmpty && race.entities.isEmpty)
+    }
+}
+
+@Suite struct DemoExportTests {
+    @Test(arguments: StoreBackend.allCases)
+    func demoExportImportsAndReimportsCleanly(backend: StoreBackend) throws {
+        let dir = try Fixtures.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        try DemoExport(seed: 3, records: 6_000, recordsPerFile: 2_000).writeZip(to: zip)
+        let store = try backend.make()
+        let profile = try store.profile(named: "demo")
+        let report = try SpotifyHistoryImporter().run(paths: [zip], store: store, profile: profile)
+        #expect(report.total.records == 6_000)
+        #expect(report.files.count == 3)
+        #expect(report.total.musicPlays > 5_000)
+        #expect(report.total.episodes > 0 && report.total.audiobookChapters > 0 && report.total.shortPlays > 0)
+        #expect(report.total.duplicates > 0)
+        #expect(report.total.rejections["track without spotify_track_uri (local file?)", default: 0] > 0)
+        #expect(report.skipped.count == 2)
+        let top = try store.top(ChartQuery(kind: .artists, metric: .streams, limit: 20), profile: profile)
+        #expect(top.count == 20)
+        // Names in many scripts survive the round trip.
+        let all = try store.top(ChartQuery(kind: .artists, metric: .streams, limit: 1000), profile: profile).map(\.name)
+        #expect(all.contains("夜の図書館") && all.contains("Mötley <Brass> Band") && all.contains("O'Brien \"Big\" Quartet"))
+        let again = try SpotifyHistoryImporter().run(paths: [zip], store: store, profile: profile)
+        #expect(again.total.musicPlays == 0 && again.total.duplicates == report.total.records - report.total.rejected)
+        #expect(try store.top(ChartQuery(kind: .artists, metric: .streams, limit: 20), profile: profile) == top)
+    }
+
+    @Test func demoExportIsDeterministic() {
+        let a = DemoExport(seed: 9, records: 500).files()
+        let b = DemoExport(seed: 9, records: 500).files()
+        #expect(a.map(\.bytes) == b.map(\.bytes))
+        #expect(a.first?.path.hasPrefix("Spotify Extended Streaming History/Streaming_History_Audio_") == true)
+    }
+}
+
+@Suite struct MusicColumnsTests {
+    @Test func encodingRoundTrips() throws {
+        var c = MusicColumns()
+        c.endTimes = [1, 2, 3]
+        c.milliseconds = [10, 40_000, 5]
+        c.trackOfPlay = [0, 1, 0]
+        c.trackNames = ["a", "夜"]
+        c.trackURIs = ["", "spotify:track:x"]
+        c.trackArtist = [0, 0]
+        c.trackAlbum = [-1, 0]
+        c.artistNames = ["Zoë"]
+        c.albumNames = ["Al"]
+        c.albumArtistNames = ["Zoë"]
+        let bytes = c.encoded()
+        let back = try bytes.withUnsafeBytes { try MusicColumns(decoding: $0) }
+        #expect(back == c)
+        #expect(throws: MusicColumns.DecodingError.self) {
+            try Array(bytes.prefix(bytes.count - 3)).withUnsafeBytes { _ = try MusicColumns(decoding: $0) }
+        }
+    }
+}
