@@ -17,6 +17,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // Web app (issue 4).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // Plays, entities, metrics, date ranges: no I/O.
@@ -42,12 +48,43 @@ let package = Package(
             name: "SegueGraphics", dependencies: ["SegueCharts", "SegueModel", "CCairo", "CPango"],
             swiftSettings: strict),
         .target(name: "SegueMedia", swiftSettings: strict),
+        // Durable job queue over the store and an in-process worker pool (imports, renders).
+        .target(
+            name: "SegueJobs",
+            dependencies: [
+                "SegueStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        // Rendering orchestration shared by the CLI and the server (charts and races to files).
+        .target(
+            name: "SegueRender",
+            dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia"],
+            swiftSettings: strict),
+        // The Hummingbird web app: pages, JSON API, SSE, sessions, uploads.
+        .target(
+            name: "SegueServer",
+            dependencies: [
+                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
+                "SegueCharts", "SegueGraphics", "SegueMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "segue",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
+                "SegueRender", "SegueJobs", "SegueServer",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
@@ -67,6 +104,15 @@ let package = Package(
         .testTarget(
             name: "SegueStoreTests",
             dependencies: ["SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel", "SegueTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SegueServerTests",
+            dependencies: [
+                "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
+                "SegueTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -5,6 +5,7 @@ import SegueGraphics
 import SegueImport
 import SegueMedia
 import SegueModel
+import SegueRender
 import SegueStoreSQLite
 
 /// `segue bench race`: a 1080x1920, 30 fps, top-10, 600-frame race from a demo export, end to end

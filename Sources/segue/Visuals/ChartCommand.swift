@@ -4,6 +4,7 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import SegueRender
 
 /// `segue chart`: a shareable top-N image (PNG, JPEG or SVG).
 struct ChartCommand: ParsableCommand {
@@ -44,26 +45,9 @@ struct ChartCommand: ParsableCommand {
                 kind: visual.kind, metric: visual.metric, top: visual.top, from: range.from, to: range.to,
                 entries: entries)
             if let title { caption.title = title }
-            let scene = try TopChartLayout(
-                format: format, theme: theme, appearances: artwork.appearances(), measurer: PangoTextMeasurer()
-            ).scene(entries: entries, metric: visual.metric, caption: caption)
-
-            if ext == "svg" {
-                var images: [String: [UInt8]] = [:]
-                for id in artwork.identifiers { images[id] = artwork.pngData(for: id) }
-                try SVGWriter(images: images).write(scene, to: out)
-            } else {
-                let renderer = try CairoRenderer(width: format.width, height: format.height, artwork: artwork)
-                renderer.render(scene)
-                if ext == "png" {
-                    try renderer.writePNG(to: out)
-                } else if let tools {
-                    try renderer.withPixels { pixels in
-                        try StillImageCodec(tools: tools).writeJPEG(
-                            bgra: pixels, width: format.width, height: format.height, to: out)
-                    }
-                }
-            }
+            let render = TopChartRender(format: format, theme: theme, artwork: artwork)
+            let scene = try render.scene(entries: entries, metric: visual.metric, caption: caption)
+            try render.write(scene, as: TopChartRender.ImageFormat(pathExtension: ext) ?? .png, to: out, tools: tools)
             RenderSummary(
                 output: out, width: format.width, height: format.height, frames: 1, seconds: clock.seconds,
                 fpsAchieved: nil, bytes: fileSize(out), encoder: nil

@@ -4,6 +4,7 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import SegueRender
 
 /// `segue race`: an animated bar-chart race (MP4, GIF or WebM).
 struct RaceCommand: ParsableCommand {

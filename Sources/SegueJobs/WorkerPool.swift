@@ -1,0 +1,193 @@
+import Foundation
+import Logging
+import Metrics
+import SegueStore
+
+/// Runs queued jobs from a `JobStore` on a fixed number of worker threads.
+///
+/// The queue lives in the store, so queued work survives a restart (jobs left running by a stopped
+/// process go back in the queue on `start`). At most one job per owner runs at a time, and an owner
+/// may have at most `perOwnerLimit` queued or running jobs.
+public final class WorkerPool: @unchecked Sendable {
+    public let store: any JobStore
+    public let concurrency: Int
+    public let perOwnerLimit: Int
+    private let handlers: [String: any JobHandler]
+    private let clock: @Sendable () -> Int64
+    private let makeID: @Sendable () -> String
+    private let logger: Logger
+
+    private let condition = NSCondition()
+    private var running: [String: (owner: String, context: JobContext)] = [:]
+    private var stopping = false
+    private var started = false
+    private var liveWorkers = 0
+
+    /// - Parameters:
+    ///   - clock: milliseconds since 1970 (injected for tests).
+    ///   - makeID: a new unguessable job id.
+    public init(
+        store: any JobStore, handlers: [String: any JobHandler], concurrency: Int = 2, perOwnerLimit: Int = 4,
+        clock: @escaping @Sendable () -> Int64, makeID: @escaping @Sendable () -> String,
+        logger: Logger = Logger(label: "segue.jobs")
+    ) {
+        self.store = store
+        self.handlers = handlers
+        self.concurrency = max(1, concurrency)
+        self.perOwnerLimit = perOwnerLimit
+        self.clock = clock
+        self.makeID = makeID
+        self.logger = logger
+    }
+
+    /// Requeues jobs a previous process left running and starts the worker threads.
+    public func start() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !started else { return }
+        started = true
+        let requeued = try store.requeueRunningJobs()
+        if requeued > 0 { logger.info("requeued jobs left running by a previous process", metadata: ["count": "\(requeued)"]) }
+        for index in 0..<concurrency {
+            liveWorkers += 1
+            let thread = Thread { [self] in workerLoop() }
+            thread.name = "segue-worker-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Stops taking jobs, cancels running ones (they return to the queue on the next start) and waits
+    /// for the threads to finish.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        for entry in running.values { entry.context.cancel() }
+        condition.broadcast()
+        while liveWorkers > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Queues a job for `owner`.
+    /// - Throws: `JobError.tooManyJobs` past the per-owner limit, `JobError.unknownKind`.
+    @discardableResult
+    public func submit(owner: String, kind: String, parameters: String) throws -> JobRecord {
+        guard handlers[kind] != nil else { throw JobError.unknownKind(kind) }
+        guard try store.activeJobCount(owner: owner) < perOwnerLimit else {
+            throw JobError.tooManyJobs(limit: perOwnerLimit)
+        }
+        let job = JobRecord(id: makeID(), owner: owner, kind: kind, parameters: parameters, createdMillis: clock())
+        try store.enqueue(job)
+        Counter(label: "segue_jobs_submitted_total", dimensions: [("kind", kind)]).increment()
+        condition.lock()
+        condition.signal()
+        condition.unlock()
+        return job
+    }
+
+    /// Cancels a job: a queued one at once, a running one at its next check. Returns the job.
+    public func cancel(id: String) throws -> JobRecord? {
+        let job = try store.requestJobCancellation(id: id, millis: clock())
+        condition.lock()
+        running[id]?.context.cancel()
+        condition.unlock()
+        return job
+    }
+
+    /// Cancels every job of `owner` and waits (up to `timeout` seconds) until none of them runs.
+    public func cancelAll(owner: String, timeout: Double = 10) throws {
+        for job in try store.jobs(owner: owner, limit: 1_000) where !job.state.isFinal {
+            _ = try cancel(id: job.id)
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        while running.values.contains(where: { $0.owner == owner }) && Date() < deadline {
+            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
+        }
+        condition.unlock()
+    }
+
+    /// Jobs running in this process now.
+    public var runningCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return running.count
+    }
+
+    private func workerLoop() {
+        while true {
+            condition.lock()
+            if stopping {
+                liveWorkers -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let busy = Set(running.values.map(\.owner))
+            let claimed: JobRecord?
+            do {
+                claimed = try store.claimNextJob(excludingOwners: busy, millis: clock())
+            } catch {
+                logger.error("cannot claim a job", metadata: ["error": "\(error)"])
+                claimed = nil
+            }
+            guard let job = claimed else {
+                // Also wakes now and then for jobs queued by another process.
+                _ = condition.wait(until: Date().addingTimeInterval(1))
+                condition.unlock()
+                continue
+            }
+            let context = JobContext(jobID: job.id, store: store)
+            running[job.id] = (job.owner, context)
+            Gauge(label: "segue_jobs_running").record(running.count)
+            condition.unlock()
+
+            execute(job, context: context)
+
+            condition.lock()
+            running[job.id] = nil
+            Gauge(label: "segue_jobs_running").record(running.count)
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func execute(_ job: JobRecord, context: JobContext) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let state: JobState
+        var result: String?
+        var message: String?
+        do {
+            guard let handler = handlers[job.kind] else { throw JobError.unknownKind(job.kind) }
+            if job.cancelRequested { throw JobError.cancelled }
+            result = try handler.run(job, context: context)
+            state = .succeeded
+        } catch {
+            if context.isCancelled || (error as? JobError) == .cancelled {
+                condition.lock()
+                let shuttingDown = stopping
+                condition.unlock()
+                if shuttingDown && !(((try? store.job(id: job.id)) ?? nil)?.cancelRequested ?? false) {
+                    // Left as running: the next start puts it back in the queue.
+                    logger.info("job interrupted by shutdown", metadata: ["job": "\(job.id)"])
+                    return
+                }
+                state = .cancelled
+            } else {
+                state = .failed
+                message = "\(error)"
+            }
+        }
+        do {
+            try store.finishJob(id: job.id, state: state, result: result, error: message, millis: clock())
+        } catch {
+            logger.error("cannot record a finished job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        Counter(label: "segue_jobs_finished_total", dimensions: [("kind", job.kind), ("state", state.rawValue)]).increment()
+        Timer(label: "segue_job_duration_seconds", dimensions: [("kind", job.kind)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(seconds * 1e9))
+        logger.info(
+            "job finished",
+            metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "state": "\(state.rawValue)", "seconds": "\(seconds)"])
+    }
+}

@@ -1,0 +1,452 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import SegueImport
+import SegueJobs
+import SegueModel
+import SegueStore
+
+/// Everything the server needs, built once and shared by the controllers.
+public struct ServerDependencies: Sendable {
+    public let configuration: ServerConfiguration
+    public let environment: ServerEnvironment
+    public let plays: any PlayStore
+    public let feedback: any FeedbackStore
+    public let pool: WorkerPool
+    public let sessions: SessionManager
+}
+
+/// `/api/v1`: sessions, uploads and imports, charts, render jobs with SSE progress, downloads, feedback.
+struct APIController {
+    let deps: ServerDependencies
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("session", use: session)
+        group.delete("session", use: deleteSession)
+        group.post("uploads", use: upload)
+        group.post("imports", use: startImport)
+        group.get("top", use: top)
+        group.get("stats", use: stats)
+        group.get("race", use: race)
+        group.post("renders", use: startRender)
+        group.get("jobs", use: listJobs)
+        group.get("jobs/:id", use: getJob)
+        group.delete("jobs/:id", use: cancelJob)
+        group.get("jobs/:id/events", use: jobEvents)
+        group.get("jobs/:id/files/:format", use: download)
+        group.post("feedback", use: postFeedback)
+        group.get("openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+    }
+
+    // MARK: Session
+
+    struct SessionView: Codable {
+        var csrfToken: String
+        var expiresAt: String
+        var hasData: Bool
+        var singleUser: Bool
+    }
+
+    func session(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let expires = Double(s.lastSeenMillis) / 1000 + deps.configuration.sessionTTLSeconds
+        return try json(
+            SessionView(
+                csrfToken: s.csrfToken, expiresAt: iso8601(expires), hasData: try hasData(s),
+                singleUser: deps.configuration.singleUserProfile != nil))
+    }
+
+    func hasData(_ s: WebSession) throws -> Bool {
+        guard let profile = try deps.plays.existingProfile(named: s.profileName) else { return false }
+        return try deps.plays.stats(range: .all, timeZone: .gmt, profile: profile).musicPlays > 0
+    }
+
+    func deleteSession(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        try deps.sessions.erase(s)
+        return Response(status: .noContent)
+    }
+
+    // MARK: Uploads and imports
+
+    struct UploadView: Codable {
+        var id: String
+        var name: String
+        var bytes: Int
+        var contentKind: String
+    }
+
+    /// Streams the body to the session's folder, counting bytes against the limit as they arrive.
+    func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let limit = deps.configuration.maxUploadBytes
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.tooLarge(limit: limit)
+        }
+        let rawName = request.uri.queryParameters["name"].map(String.init) ?? "upload"
+        let id = deps.environment.randomID()
+        let folder = (deps.configuration.sessionDirectory(s.id) as NSString).appendingPathComponent("uploads/\(id)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let partial = (folder as NSString).appendingPathComponent("upload.partial")
+        guard FileManager.default.createFile(atPath: partial, contents: nil),
+            let handle = FileHandle(forWritingAtPath: partial)
+        else { throw APIError.conflict("cannot store the upload") }
+        var total = 0
+        var head: [UInt8] = []
+        do {
+            defer { try? handle.close() }
+            for try await buffer in request.body {
+                total += buffer.readableBytes
+                if total > limit { throw APIError.tooLarge(limit: limit) }
+                if head.count < 64 { head += buffer.readableBytesView.prefix(64 - head.count) }
+                try handle.write(contentsOf: buffer.readableBytesView)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        guard let kind = UploadContent.sniff(head) else {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw APIError.unsupportedContent(
+                "that file is neither a ZIP nor JSON: upload the ZIP Spotify sent you, or its JSON files")
+        }
+        let name = UploadContent.safeName(rawName, kind: kind)
+        try FileManager.default.moveItem(atPath: partial, toPath: (folder as NSString).appendingPathComponent(name))
+        Counter(label: "segue_upload_bytes_total").increment(by: total)
+        return try json(UploadView(id: id, name: name, bytes: total, contentKind: kind.rawValue), status: .created)
+    }
+
+    struct ImportRequest: Codable {
+        var uploads: [String]?
+        var demo: Bool?
+    }
+
+    func startImport(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let body = try await decode(ImportRequest.self, request)
+        let demo = body.demo ?? false
+        var paths: [String] = []
+        if !demo {
+            guard let uploads = body.uploads, !uploads.isEmpty else {
+                throw APIError.invalid("give the ids of your uploads, or demo: true")
+            }
+            for id in uploads {
+                guard isWellFormedID(id) else { throw APIError.notFound("no upload \(id)") }
+                let folder = (deps.configuration.sessionDirectory(s.id) as NSString).appendingPathComponent("uploads/\(id)")
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { !$0.hasSuffix(".partial") } ?? []
+                guard let file = files.first else { throw APIError.notFound("no upload \(id)") }
+                paths.append((folder as NSString).appendingPathComponent(file))
+            }
+        }
+        let parameters = try encodeJSON(ImportParameters(profile: s.profileName, paths: paths, demo: demo))
+        let job = try submit(owner: s.id, kind: "import", parameters: parameters)
+        return try json(JobView(job), status: .accepted)
+    }
+
+    func submit(owner: String, kind: String, parameters: String) throws -> JobRecord {
+        do {
+            return try deps.pool.submit(owner: owner, kind: kind, parameters: parameters)
+        } catch let error as JobError {
+            throw APIError.tooManyJobs(error.description)
+        }
+    }
+
+    // MARK: Charts
+
+    func profile(_ context: AppRequestContext) throws -> Profile? {
+        try deps.plays.existingProfile(named: try context.requireSession().profileName)
+    }
+
+    func top(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
+        guard let profile = try profile(context) else { return try json([ChartEntry]()) }
+        return try json(try deps.plays.top(q.query, profile: profile))
+    }
+
+    func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
+        guard let profile = try profile(context) else { return try json(ListeningStats()) }
+        return try json(try deps.plays.stats(range: q.range, timeZone: .gmt, profile: profile))
+    }
+
+    func race(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
+        let periodName = request.uri.queryParameters["period"].map(String.init) ?? "month"
+        guard let period = RacePeriod(rawValue: periodName) else { throw APIError.invalid("period must be day, week or month") }
+        guard q.limit <= 20 else { throw APIError.invalid("limit must be at most 20 for races") }
+        let query = RaceQuery(kind: q.kind, metric: q.metric, from: q.from, to: q.to, period: period, top: q.limit)
+        guard let profile = try profile(context) else {
+            return try json(RaceData(kind: q.kind, metric: q.metric, period: period, periods: [], entities: [], values: []))
+        }
+        return try json(try deps.plays.race(query, timeZone: .gmt, profile: profile))
+    }
+
+    // MARK: Renders and jobs
+
+    func startRender(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        var body = try await decode(RenderParameters.self, request).validated()
+        guard try hasData(s) else { throw APIError.conflict("import your history (or the demo data) first") }
+        body.profile = s.profileName
+        let job = try submit(owner: s.id, kind: "render", parameters: try encodeJSON(body))
+        return try json(JobView(job), status: .accepted)
+    }
+
+    /// The job `id` if it belongs to this session; a 404 otherwise (never a 403: ids are not confirmed).
+    func ownedJob(_ context: AppRequestContext) throws -> JobRecord {
+        let s = try context.requireSession()
+        let id = context.parameters.get("id") ?? ""
+        guard isWellFormedID(id), let job = try deps.pool.store.job(id: id), job.owner == s.id else {
+            throw APIError.notFound("no job \(id)")
+        }
+        return job
+    }
+
+    func listJobs(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        return try json(try deps.pool.store.jobs(owner: s.id, limit: 50).map(JobView.init))
+    }
+
+    func getJob(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try json(JobView(try ownedJob(context)))
+    }
+
+    func cancelJob(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try ownedJob(context)
+        let updated = try deps.pool.cancel(id: job.id) ?? job
+        return try json(JobView(updated), status: .accepted)
+    }
+
+    /// Server-sent events: a `progress` event whenever the job changes, then `done` with its final state.
+    func jobEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try ownedJob(context)
+        let store = deps.pool.store
+        let body = ResponseBody { writer in
+            var last = ""
+            var quiet = 0
+            while !Task.isCancelled {
+                guard let current = try store.job(id: job.id) else { break }
+                let payload = try encodeJSON(JobView(current))
+                if payload != last {
+                    let event = current.state.isFinal ? "done" : "progress"
+                    try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(payload)\n\n"))
+                    last = payload
+                    quiet = 0
+                } else {
+                    quiet += 1
+                    if quiet % 75 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                }
+                if current.state.isFinal { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: body)
+    }
+
+    func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try ownedJob(context)
+        let format = context.parameters.get("format") ?? ""
+        guard job.state == .succeeded, job.kind == "render", let resultText = job.result,
+            let result = try? JSONDecoder().decode(RenderResult.self, from: Data(resultText.utf8)),
+            let file = result.files.first(where: { $0.format == format })
+        else { throw APIError.notFound("no \(format) file for job \(job.id)") }
+        let path = (deps.configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("renders/\(file.name)")
+        let body = try await FileIO().loadFile(path: path, context: context)
+        let attachment = request.uri.queryParameters["download"] != nil
+        let parameters = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8))
+        let niceName = "segue-top-\(parameters?.kind.rawValue ?? "chart")-\(job.id.prefix(6)).\(format)"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: file.mediaType, .contentLength: "\(file.bytes)", .cacheControl: "private, max-age=3600",
+                .contentDisposition: "\(attachment ? "attachment" : "inline"); filename=\"\(niceName)\"",
+            ], body: body)
+    }
+
+    // MARK: Feedback
+
+    struct FeedbackRequest: Codable {
+        var message: String
+        var rating: Int?
+        var contact: String?
+    }
+
+    struct Created: Codable { var id: Int64 }
+
+    func postFeedback(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(FeedbackRequest.self, request)
+        let id = try storeFeedback(message: body.message, rating: body.rating, contact: body.contact)
+        return try json(Created(id: id), status: .created)
+    }
+
+    func storeFeedback(message: String, rating: Int?, contact: String?) throws -> Int64 {
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 5_000 else { throw APIError.invalid("write a message of up to 5,000 characters") }
+        if let rating, !(1...5).contains(rating) { throw APIError.invalid("rating must be 1 to 5") }
+        let contactText = contact?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let contactText, contactText.count > 200 { throw APIError.invalid("contact must be at most 200 characters") }
+        return try deps.feedback.addFeedback(
+            message: text, rating: rating, contact: contactText?.isEmpty == false ? contactText : nil, millis: deps.environment.now())
+    }
+
+    // MARK: Helpers
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError.invalid("the request body is not the JSON this endpoint takes: \(error)")
+        }
+    }
+}
+
+/// A job as the API shows it.
+struct JobView: Codable, Sendable {
+    struct FileLink: Codable, Sendable {
+        var format: String
+        var url: String
+        var bytes: Int
+        var mediaType: String
+    }
+    var id: String
+    var kind: String
+    var state: JobState
+    var progress: Double
+    var detail: String?
+    var error: String?
+    var createdAt: String
+    var etaSeconds: Double?
+    var files: [FileLink]?
+    var report: ImportReport?
+    var width: Int?
+    var height: Int?
+    var frames: Int?
+
+    init(_ job: JobRecord) {
+        id = job.id
+        kind = job.kind
+        state = job.state
+        progress = job.progress
+        detail = job.detail
+        error = job.error
+        createdAt = iso8601(Double(job.createdMillis) / 1000)
+        if job.kind == "render", job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
+            let elapsed = Double(ServerEnvironment.live.now() - started) / 1000
+            etaSeconds = (elapsed / job.progress * (1 - job.progress) * 10).rounded() / 10
+        }
+        guard job.state == .succeeded, let text = job.result else { return }
+        if job.kind == "render", let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8)) {
+            files = r.files.map {
+                FileLink(format: $0.format, url: "/api/v1/jobs/\(job.id)/files/\($0.format)", bytes: $0.bytes, mediaType: $0.mediaType)
+            }
+            width = r.width
+            height = r.height
+            frames = r.frames
+        } else if job.kind == "import" {
+            report = try? JSONDecoder().decode(ImportReport.self, from: Data(text.utf8))
+        }
+    }
+}
+
+/// What an upload turned out to be.
+enum UploadContent: String {
+    case zip, json
+
+    /// A ZIP by its signature, JSON by its first non-blank character (after an optional BOM).
+    static func sniff(_ head: [UInt8]) -> UploadContent? {
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
+        return first == UInt8(ascii: "[") || first == UInt8(ascii: "{") ? .json : nil
+    }
+
+    /// The client's file name reduced to safe characters, with the extension of its content.
+    static func safeName(_ raw: String, kind: UploadContent) -> String {
+        let base = (raw as NSString).lastPathComponent
+        var kept = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ".unicodeScalars.contains($0) }.map(Character.init))
+        while kept.hasPrefix(".") { kept.removeFirst() }
+        kept = String(kept.prefix(100))
+        let ext = "." + kind.rawValue
+        if !kept.lowercased().hasSuffix(ext) { kept += ext }
+        return kept == ext ? "upload\(ext)" : kept
+    }
+}
+
+/// The chart parameters of a query string: kind, metric, range preset or from/to, limit.
+struct ChartParameters: Sendable, Equatable {
+    enum Preset: String, CaseIterable, Sendable {
+        case all, thisYear = "this-year", lastYear = "last-year", thisDecade = "this-decade", custom
+    }
+    var kind: EntityKind = .artists
+    var metric: Metric = .streams
+    var preset: Preset = .all
+    var from: CalendarDay?
+    var to: CalendarDay?
+    var limit = 10
+
+    init() {}
+
+    init(_ q: Parameters, now: Int64) throws {
+        func value(_ name: String) -> String? {
+            q.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if let k = value("kind") {
+            guard let kind = EntityKind(rawValue: k) else { throw APIError.invalid("kind must be artists, tracks or albums") }
+            self.kind = kind
+        }
+        if let m = value("metric") {
+            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("metric must be streams or minutes") }
+            self.metric = metric
+        }
+        if let l = value("limit") ?? value("n") {
+            guard let n = Int(l), (1...50).contains(n) else { throw APIError.invalid("limit must be 1 to 50") }
+            limit = n
+        }
+        let year = Calendar(identifier: .gregorian).dateComponents(in: .gmt, from: Date(timeIntervalSince1970: Double(now) / 1000)).year ?? 2026
+        let hasDates = value("from") != nil || value("to") != nil
+        let presetName = value("range") ?? (hasDates ? "custom" : "all")
+        guard let preset = Preset(rawValue: presetName) else {
+            throw APIError.invalid("range must be all, this-year, last-year, this-decade or custom")
+        }
+        self.preset = preset
+        switch preset {
+        case .all: break
+        case .thisYear: from = CalendarDay(year: year, month: 1, day: 1); to = CalendarDay(year: year, month: 12, day: 31)
+        case .lastYear: from = CalendarDay(year: year - 1, month: 1, day: 1); to = CalendarDay(year: year - 1, month: 12, day: 31)
+        case .thisDecade: from = CalendarDay(year: year - year % 10, month: 1, day: 1); to = CalendarDay(year: year, month: 12, day: 31)
+        case .custom:
+            from = try parseDay(value("from"), name: "from")
+            to = try parseDay(value("to"), name: "to")
+            if let from, let to, to < from { throw APIError.invalid("to is before from") }
+        }
+    }
+
+    var range: TimeRange { TimeRange(from: from, to: to) }
+    var query: ChartQuery { ChartQuery(kind: kind, metric: metric, range: range, limit: limit) }
+}
+
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(value)
+    return Response(
+        status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+func iso8601(_ seconds: Double) -> String {
+    Date(timeIntervalSince1970: seconds).formatted(.iso8601)
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import SegueJobs
+import SegueStore
+import SegueStoreSQLite
+import ServiceLifecycle
+
+/// Opens the stores and the worker pool for `configuration`.
+public func makeDependencies(
+    configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger
+) throws -> ServerDependencies {
+    let path = SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory)
+    let plays = try SQLitePlayStore(path: path)
+    let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
+    let handlers: [String: any JobHandler] = [
+        "import": ImportJobHandler(plays: plays, configuration: configuration),
+        "render": RenderJobHandler(plays: plays, configuration: configuration),
+    ]
+    let pool = WorkerPool(
+        store: web, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
+        clock: environment.now, makeID: environment.randomID, logger: logger)
+    let sessions = SessionManager(
+        sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, logger: logger)
+    return ServerDependencies(
+        configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
+        sessions: sessions)
+}
+
+/// The router with every page and API route; tests drive it directly (`app.test(.router)`).
+public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollectorRegistry? = nil) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
+    router.get("healthz") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
+    router.get("metrics") { _, _ in
+        var bytes: [UInt8] = []
+        registry?.emit(into: &bytes)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+    Assets.register(on: router)
+    let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: false))
+    PagesController(deps: deps).register(on: app)
+    APIController(deps: deps).register(on: app.group("api/v1"))
+    return router
+}
+
+/// The whole application: router, worker pool and session expiry as services, graceful shutdown.
+public func buildApplication(
+    _ deps: ServerDependencies, registry: PrometheusCollectorRegistry? = nil, logger: Logger
+) -> some ApplicationProtocol {
+    let configuration = deps.configuration
+    return Application(
+        router: buildRouter(deps, registry: registry),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Segue"),
+        services: [WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger)],
+        logger: logger)
+}
+
+/// Starts the worker pool with the server and stops it (requeueing interrupted jobs) on shutdown.
+struct WorkerPoolService: Service {
+    let pool: WorkerPool
+
+    func run() async throws {
+        try pool.start()
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread { [pool] in
+                pool.shutdown()
+                done.resume()
+            }.start()
+        }
+    }
+}
+
+/// Erases idle sessions and their data every minute.
+struct SessionExpiryService: Service {
+    let manager: SessionManager
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try manager.expireIdleSessions()
+            } catch {
+                logger.error("session expiry failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+extension Assets {
+    static let css = #"""
+    :root{--bg:#0c0d12;--bg2:#14161f;--card:#181b26;--line:#2a2e3d;--text:#eef0f6;--muted:#9aa1b5;--accent:#7c5cff;--accent2:#1ed6a0;--danger:#ff6b6b;--ok:#1ed6a0;--radius:16px;--shadow:0 10px 30px rgba(0,0,0,.35);color-scheme:dark light}
+    @media (prefers-color-scheme: light){:root{--bg:#f6f7fb;--bg2:#eceef6;--card:#ffffff;--line:#dde1ec;--text:#151824;--muted:#5b6275;--accent:#5b3df5;--accent2:#0f9d76;--danger:#c62828;--ok:#0f7d5e;--shadow:0 8px 24px rgba(20,24,40,.08)}}
+    *{box-sizing:border-box}
+    html{-webkit-text-size-adjust:100%}
+    body{margin:0;font:16px/1.55 Inter,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:radial-gradient(1200px 600px at 10% -10%,color-mix(in srgb,var(--accent) 22%,transparent),transparent),radial-gradient(900px 500px at 110% 0%,color-mix(in srgb,var(--accent2) 14%,transparent),transparent),var(--bg);background-attachment:fixed;color:var(--text);min-height:100vh;display:flex;flex-direction:column}
+    a{color:var(--accent2)}
+    a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,.drop:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+    .skip{position:absolute;left:-999px;top:0;background:var(--accent);color:#fff;padding:.5rem 1rem;border-radius:0 0 8px 0;z-index:10}
+    .skip:focus{left:0}
+    .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1rem;padding:.9rem 1rem;max-width:1120px;width:100%;margin:0 auto}
+    .brand{display:flex;align-items:center;gap:.55rem;font-weight:800;font-size:1.2rem;color:var(--text);text-decoration:none;letter-spacing:-.01em}
+    .logo{width:28px;height:28px;border-radius:8px;background:url(/static/icon.svg) center/cover}
+    nav ul{list-style:none;display:flex;gap:.25rem;margin:0;padding:.25rem;background:color-mix(in srgb,var(--card) 80%,transparent);border:1px solid var(--line);border-radius:999px;overflow-x:auto}
+    nav a{display:block;padding:.4rem .85rem;border-radius:999px;color:var(--muted);text-decoration:none;font-weight:600;font-size:.92rem;white-space:nowrap}
+    nav a:hover{color:var(--text)}
+    nav a[aria-current=page]{background:var(--accent);color:#fff}
+    main{flex:1;width:100%;max-width:1120px;margin:0 auto;padding:.5rem 1rem 2rem}
+    main:focus{outline:none}
+    h1{font-size:clamp(1.8rem,6vw,2.6rem);line-height:1.15;letter-spacing:-.02em;margin:.6rem 0 .6rem}
+    h2{font-size:1.15rem;margin:0 0 .8rem}
+    .hero h1{font-size:clamp(2.1rem,8vw,3.6rem);margin-top:1rem}
+    .grad{background:linear-gradient(90deg,var(--accent),var(--accent2));-webkit-background-clip:text;background-clip:text;color:transparent}
+    .lead{color:var(--muted);font-size:1.08rem;max-width:46rem;margin:0 0 1.2rem}
+    .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1.1rem;box-shadow:var(--shadow);margin:0 0 1rem}
+    .upload{display:flex;flex-direction:column;align-items:stretch}
+    .drop{border:2px dashed color-mix(in srgb,var(--accent) 55%,var(--line));border-radius:14px;padding:1.6rem 1rem;text-align:center;display:flex;flex-direction:column;align-items:center;gap:.6rem;transition:background .2s,border-color .2s;cursor:pointer}
+    .drop.over{background:color-mix(in srgb,var(--accent) 14%,transparent);border-color:var(--accent)}
+    .drop p{margin:0;color:var(--muted)}
+    .drop strong{color:var(--text)}
+    .drop input[type=file]{position:absolute;width:1px;height:1px;opacity:0}
+    .icon{width:40px;height:40px;fill:none;stroke:var(--accent2);stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+    .button{display:inline-flex;align-items:center;justify-content:center;gap:.4rem;font:inherit;font-weight:700;padding:.7rem 1.15rem;border-radius:12px;border:1px solid var(--line);background:var(--bg2);color:var(--text);cursor:pointer;text-decoration:none;min-height:44px}
+    .button:hover{border-color:var(--accent)}
+    .button.primary{background:linear-gradient(135deg,var(--accent),color-mix(in srgb,var(--accent) 60%,var(--accent2)));border:0;color:#fff}
+    .button:disabled{opacity:.55;cursor:progress}
+    .or{display:flex;align-items:center;gap:.8rem;color:var(--muted);margin:1rem 0;font-size:.9rem}
+    .or::before,.or::after{content:"";flex:1;height:1px;background:var(--line)}
+    .hint{color:var(--muted);font-size:.9rem;margin:.5rem 0 0;text-align:center}
+    .progress{margin-top:1rem}
+    .meter{height:12px;background:var(--bg2);border-radius:999px;overflow:hidden;border:1px solid var(--line)}
+    .meter span{display:block;height:100%;width:0;background:linear-gradient(90deg,var(--accent),var(--accent2));transition:width .2s}
+    .progress p{margin:.5rem 0 0;color:var(--muted);font-size:.92rem}
+    .steps{margin:0;padding-left:1.3rem;color:var(--muted)}
+    .steps li{margin:.35rem 0}
+    .steps strong{color:var(--text)}
+    .notice{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--accent);padding:.8rem 1rem;border-radius:12px}
+    .notice.ok{border-left-color:var(--ok)}
+    .notice.error{border-left-color:var(--danger)}
+    label{display:flex;flex-direction:column;gap:.3rem;font-weight:600;font-size:.88rem;color:var(--muted)}
+    select,input[type=number],input[type=date],input[type=text],textarea{font:inherit;color:var(--text);background:var(--bg2);border:1px solid var(--line);border-radius:10px;padding:.55rem .65rem;min-height:44px;width:100%}
+    textarea{resize:vertical}
+    .filters{display:grid;grid-template-columns:repeat(2,1fr);gap:.7rem;align-items:end}
+    .filters .button{grid-column:1/-1}
+    .filters .custom{display:none}
+    .filters.is-custom .custom{display:flex}
+    .totals{display:grid;grid-template-columns:repeat(2,1fr);gap:.7rem;margin:0 0 1rem}
+    .stat{background:var(--card);border:1px solid var(--line);border-radius:14px;padding:.8rem 1rem;display:flex;flex-direction:column}
+    .stat .v{font-size:1.5rem;font-weight:800;font-variant-numeric:tabular-nums;letter-spacing:-.01em}
+    .stat .l{color:var(--muted);font-size:.85rem}
+    .split{display:grid;gap:1rem;grid-template-columns:1fr}
+    .chart{margin:0}
+    .chart svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
+    table.top{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
+    .top th{text-align:left;color:var(--muted);font-size:.8rem;font-weight:600;padding:.3rem .4rem;border-bottom:1px solid var(--line)}
+    .top td{padding:.5rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
+    .top tr:last-child td{border-bottom:0}
+    .top .rank{color:var(--muted);width:2rem}
+    .top .name{display:block;font-weight:600;overflow-wrap:anywhere}
+    .top .sub{display:block;color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}
+    .num{text-align:right!important;white-space:nowrap}
+    .minis{display:grid;gap:1rem;grid-template-columns:1fr}
+    .minis figure{margin:0}
+    .minis figcaption{color:var(--muted);font-size:.85rem;margin-bottom:.3rem}
+    svg.mini{width:100%;height:120px;display:block}
+    svg.mini .bar{fill:var(--accent)}
+    svg.mini .bar:hover{fill:var(--accent2)}
+    svg.mini .axis{fill:var(--muted);font-size:22px}
+    .create .grid{display:grid;grid-template-columns:repeat(2,1fr);gap:.7rem}
+    .actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:1rem}
+    .actions .button{flex:1 1 12rem}
+    .jobs{display:grid;gap:1rem}
+    .job{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem;box-shadow:var(--shadow)}
+    .job h3{margin:0 0 .5rem;font-size:1rem}
+    .job .preview{display:block;max-width:100%;max-height:70vh;margin:.8rem auto;border-radius:12px}
+    .job .downloads{display:flex;flex-wrap:wrap;gap:.5rem}
+    .job .status{color:var(--muted);font-size:.9rem;margin:.4rem 0}
+    .feedback{display:flex;flex-direction:column;gap:.7rem;max-width:40rem}
+    .stars{border:0;padding:0;margin:0}
+    .stars legend{font-weight:600;font-size:.88rem;color:var(--muted);margin-bottom:.3rem}
+    .star-row{display:inline-flex;flex-direction:row-reverse;gap:.2rem}
+    .star-row input{position:absolute;opacity:0;width:1px;height:1px}
+    .star-row label{width:40px;height:40px;cursor:pointer;background:var(--line);-webkit-mask:url('data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2l3 7 7 .6-5.4 4.7 1.7 7.2L12 17.8 5.7 21.5l1.7-7.2L2 9.6 9 9z"/></svg>') center/contain no-repeat;mask:url('data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2l3 7 7 .6-5.4 4.7 1.7 7.2L12 17.8 5.7 21.5l1.7-7.2L2 9.6 9 9z"/></svg>') center/contain no-repeat}
+    .star-row input:checked~label,.star-row label:hover,.star-row label:hover~label{background:#ffc83d}
+    .star-row input:focus-visible+label{outline:3px solid var(--accent);outline-offset:2px}
+    .foot{max-width:1120px;width:100%;margin:0 auto;padding:1rem;color:var(--muted);font-size:.85rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;border-top:1px solid var(--line)}
+    .foot p{margin:0}
+    .inline{display:inline}
+    .link{background:none;border:0;font:inherit;color:var(--accent2);cursor:pointer;padding:.5rem 0;text-decoration:underline}
+    .link.danger{color:var(--danger)}
+    @media (min-width:720px){
+      .filters{grid-template-columns:repeat(4,1fr)}
+      .filters.is-custom{grid-template-columns:repeat(4,1fr)}
+      .filters .button{grid-column:auto}
+      .totals{grid-template-columns:repeat(4,1fr)}
+      .minis{grid-template-columns:repeat(3,1fr)}
+      .create .grid{grid-template-columns:repeat(5,1fr)}
+      .start-grid{display:grid;grid-template-columns:3fr 2fr;gap:1rem}
+    }
+    @media (min-width:1000px){.split{grid-template-columns:1fr 1fr;align-items:start}.filters{grid-template-columns:repeat(7,auto)}}
+    @media (prefers-reduced-motion:reduce){*{transition:none!important}}
+    """#
+}

@@ -1,0 +1,126 @@
+extension Assets {
+    static let javascript = #"""
+    "use strict";
+    (() => {
+      const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+      const $ = (s, r = document) => r.querySelector(s);
+      const el = (tag, attrs = {}, text) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text != null) e.textContent = text; return e; };
+
+      async function api(method, path, body) {
+        const res = await fetch(path, { method, headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });
+        const data = res.status === 204 ? null : await res.json().catch(() => null);
+        if (!res.ok) throw new Error(data?.error?.message || `Request failed (${res.status})`);
+        return data;
+      }
+
+      function follow(job, onUpdate) {
+        return new Promise((resolve) => {
+          const source = new EventSource(`/api/v1/jobs/${job.id}/events`);
+          const handle = (e) => { const j = JSON.parse(e.data); onUpdate(j); if (["succeeded", "failed", "cancelled"].includes(j.state)) { source.close(); resolve(j); } };
+          source.addEventListener("progress", handle);
+          source.addEventListener("done", handle);
+          source.onerror = () => { source.close(); api("GET", `/api/v1/jobs/${job.id}`).then((j) => { onUpdate(j); resolve(j); }).catch(() => resolve(job)); };
+        });
+      }
+
+      document.querySelectorAll("form[data-confirm]").forEach((f) => f.addEventListener("submit", (e) => { if (!confirm(f.dataset.confirm)) e.preventDefault(); }));
+
+      // Explore: custom dates only when "Custom" is chosen.
+      const range = $("#range");
+      if (range) { const sync = () => range.form.classList.toggle("is-custom", range.value === "custom"); range.addEventListener("change", sync); sync(); }
+
+      // Start: uploads with a progress bar, then the import job.
+      const drop = $("#drop");
+      if (drop) {
+        const input = $("#file"), box = $("#up-progress"), bar = $("#up-bar"), meter = $(".meter", box), status = $("#up-status"), demo = $("#demo");
+        const show = (pct, text) => { box.hidden = false; bar.style.width = `${pct}%`; meter.setAttribute("aria-valuenow", String(Math.round(pct))); status.textContent = text; };
+        const busy = (on) => { demo.disabled = on; input.disabled = on; };
+        const upload = (file, index, count) => new Promise((resolve, reject) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open("POST", `/api/v1/uploads?name=${encodeURIComponent(file.name)}`);
+          xhr.setRequestHeader("X-CSRF-Token", csrf);
+          xhr.setRequestHeader("Content-Type", "application/octet-stream");
+          xhr.upload.onprogress = (e) => { if (e.lengthComputable) show(((index + e.loaded / e.total) / count) * 70, `Uploading ${file.name}: ${Math.round((e.loaded / e.total) * 100)}%`); };
+          xhr.onload = () => { let d = null; try { d = JSON.parse(xhr.responseText); } catch (_) {} xhr.status === 201 ? resolve(d) : reject(new Error(d?.error?.message || `Upload failed (${xhr.status})`)); };
+          xhr.onerror = () => reject(new Error("The upload was interrupted."));
+          xhr.send(file);
+        });
+        const runImport = async (body) => {
+          const job = await api("POST", "/api/v1/imports", body);
+          const done = await follow(job, (j) => show(70 + j.progress * 30, j.detail || "Importing…"));
+          if (done.state !== "succeeded") throw new Error(done.error || "The import did not finish.");
+          const t = done.report?.total;
+          show(100, t ? `Imported ${t.musicPlays.toLocaleString()} plays (${t.duplicates.toLocaleString()} duplicates skipped). Opening Explore…` : "Done.");
+          setTimeout(() => { location.href = "/explore"; }, 900);
+        };
+        const start = async (files) => {
+          if (!files.length) return;
+          busy(true);
+          try {
+            const ids = [];
+            for (let i = 0; i < files.length; i++) ids.push((await upload(files[i], i, files.length)).id);
+            await runImport({ uploads: ids });
+          } catch (err) { show(0, err.message); busy(false); }
+        };
+        input.addEventListener("change", () => start([...input.files]));
+        drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
+        drop.addEventListener("click", (e) => { if (e.target === drop) input.click(); });
+        ["dragenter", "dragover"].forEach((t) => drop.addEventListener(t, (e) => { e.preventDefault(); drop.classList.add("over"); }));
+        ["dragleave", "drop"].forEach((t) => drop.addEventListener(t, (e) => { e.preventDefault(); drop.classList.remove("over"); }));
+        drop.addEventListener("drop", (e) => start([...e.dataTransfer.files]));
+        demo.addEventListener("click", async () => { busy(true); show(5, "Preparing the demo data…"); try { await runImport({ demo: true }); } catch (err) { show(0, err.message); busy(false); } });
+      }
+
+      // Create: render jobs with live progress, preview, downloads and sharing.
+      const form = $("#create-form");
+      if (form) {
+        const jobs = $("#jobs");
+        const render = async (output) => {
+          const f = new FormData(form);
+          const body = { output, kind: f.get("kind"), metric: f.get("metric"), top: Number(f.get("top")), size: f.get("size"), theme: f.get("theme") };
+          if (f.get("from")) body.from = f.get("from");
+          if (f.get("to")) body.to = f.get("to");
+          if (output === "animation") { body.container = f.get("container"); body.period = f.get("period"); body.duration = Number(f.get("duration")); }
+          const card = el("article", { class: "job", "aria-busy": "true" });
+          const title = el("h3", {}, output === "image" ? `Top ${body.top} ${body.kind} · image` : `Top ${body.top} ${body.kind} · ${body.container.toUpperCase()} race`);
+          const meter = el("div", { class: "meter", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0" });
+          const fill = el("span"); meter.append(fill);
+          const status = el("p", { class: "status", role: "status" }, "Queued…");
+          const cancel = el("button", { class: "button", type: "button" }, "Cancel");
+          card.append(title, meter, status, cancel);
+          jobs.prepend(card);
+          try {
+            const job = await api("POST", "/api/v1/renders", body);
+            cancel.addEventListener("click", () => api("DELETE", `/api/v1/jobs/${job.id}`).catch(() => {}));
+            const done = await follow(job, (j) => {
+              const pct = Math.round(j.progress * 100);
+              fill.style.width = `${pct}%`; meter.setAttribute("aria-valuenow", String(pct));
+              status.textContent = j.state === "queued" ? "Waiting for a free worker…" : `${pct}% · ${j.detail || ""}`;
+            });
+            cancel.remove(); card.setAttribute("aria-busy", "false");
+            if (done.state !== "succeeded") { status.textContent = done.state === "cancelled" ? "Cancelled." : `Failed: ${done.error || "unknown error"}`; return; }
+            meter.remove();
+            status.textContent = done.frames > 1 ? `${done.frames} frames, ${done.width}×${done.height}` : `${done.width}×${done.height}`;
+            const main = done.files.find((x) => x.format === "png") || done.files[0];
+            let preview;
+            if (main.mediaType.startsWith("video/")) { preview = el("video", { class: "preview", controls: "", playsinline: "", loop: "", muted: "", src: main.url }); preview.muted = true; preview.autoplay = true; }
+            else preview = el("img", { class: "preview", src: main.url, alt: title.textContent });
+            const links = el("div", { class: "downloads" });
+            for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${(file.bytes / 1048576).toFixed(1)} MB)`));
+            if (navigator.canShare) {
+              const share = el("button", { class: "button primary", type: "button" }, "Share");
+              share.addEventListener("click", async () => {
+                try { const blob = await (await fetch(main.url)).blob(); const fileObj = new File([blob], `segue.${main.format}`, { type: main.mediaType });
+                  if (navigator.canShare({ files: [fileObj] })) await navigator.share({ files: [fileObj], title: "My Segue chart" }); } catch (_) {}
+              });
+              links.prepend(share);
+            }
+            card.append(preview, links);
+          } catch (err) { status.textContent = err.message; cancel.remove(); card.setAttribute("aria-busy", "false"); }
+        };
+        $("#make-image").addEventListener("click", () => render("image"));
+        $("#make-video").addEventListener("click", () => render("animation"));
+      }
+    })();
+    """#
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Escapes text for HTML element content and quoted attribute values.
+func escapeHTML(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for c in text.unicodeScalars {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    return out
+}
+
+/// The pages of the app, for the navigation (later issues add Live, Library and Playlists).
+enum Page: String, CaseIterable {
+    case start, explore, create, feedback
+
+    var path: String { self == .start ? "/" : "/\(rawValue)" }
+    var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+}
+
+/// The shared page frame: head, skip link, navigation, main and footer.
+func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String) -> String {
+    let nav = Page.allCases.map { p in
+        "<li><a href=\"\(p.path)\"\(p == page ? " aria-current=\"page\"" : "")>\(p.title)</a></li>"
+    }.joined()
+    return """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="dark light">
+        <meta name="csrf-token" content="\(escapeHTML(csrf))">
+        <title>\(escapeHTML(title)) · Segue</title>
+        <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+        <script src="/static/app.js?v=\(Assets.version)" defer></script>
+        </head>
+        <body data-has-data="\(hasData)">
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="top">
+          <a class="brand" href="/" aria-label="Segue home"><span class="logo" aria-hidden="true"></span>Segue</a>
+          <nav aria-label="Main"><ul>\(nav)</ul></nav>
+        </header>
+        <main id="main" tabindex="-1">
+        \(body)
+        </main>
+        <footer class="foot">
+          <p>Your data stays on this server, in a private session that expires after a day of inactivity.</p>
+          <form method="post" action="/delete" class="inline" data-confirm="Delete everything you uploaded and made here?">
+            <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
+            <button class="link danger" type="submit">Delete my data</button>
+          </form>
+        </footer>
+        </body>
+        </html>
+        """
+}
+
+/// An option list with one entry selected.
+func options(_ values: [(String, String)], selected: String) -> String {
+    values.map { value, label in
+        "<option value=\"\(escapeHTML(value))\"\(value == selected ? " selected" : "")>\(escapeHTML(label))</option>"
+    }.joined()
+}
+
+/// A small accessible bar chart as inline SVG (no inline styles, so the CSP can forbid them).
+func barChartSVG(title: String, labels: [String], values: [Double], format: (Double) -> String) -> String {
+    let width = 100.0 * Double(max(labels.count, 1))
+    let height = 140.0
+    let peak = max(values.max() ?? 0, 1)
+    let step = width / Double(max(labels.count, 1))
+    var bars = ""
+    let every = labels.count > 12 ? 3 : 1
+    for (i, v) in values.enumerated() {
+        let h = (height - 34) * v / peak
+        let x = Double(i) * step + step * 0.15
+        bars += "<rect class=\"bar\" x=\"\(Int(x))\" y=\"\(Int(height - 24 - h))\" width=\"\(Int(step * 0.7))\" height=\"\(max(Int(h), 1))\" rx=\"6\"><title>\(escapeHTML(labels[i])): \(escapeHTML(format(v)))</title></rect>"
+        if i % every == 0 {
+            bars += "<text class=\"axis\" x=\"\(Int(x + step * 0.35))\" y=\"\(Int(height - 4))\" text-anchor=\"middle\">\(escapeHTML(labels[i]))</text>"
+        }
+    }
+    return "<svg class=\"mini\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\" preserveAspectRatio=\"none\">\(bars)</svg>"
+}

@@ -1,0 +1,225 @@
+import Foundation
+import SegueCharts
+import SegueGraphics
+import SegueImport
+import SegueJobs
+import SegueMedia
+import SegueModel
+import SegueRender
+import SegueStore
+
+/// What an import job reads: uploaded files of the session, or the demo export.
+struct ImportParameters: Codable, Sendable {
+    var profile: String
+    /// Absolute paths of uploaded files (inside the session's folder).
+    var paths: [String]
+    var demo: Bool
+}
+
+/// Imports uploads (or the demo export) into the session's profile, then removes the uploads.
+struct ImportJobHandler: JobHandler {
+    let plays: any PlayStore
+    let configuration: ServerConfiguration
+    private static let demoLock = NSLock()
+
+    func run(_ job: JobRecord, context: JobContext) throws -> String {
+        let parameters = try decodeParameters(ImportParameters.self, job)
+        var paths = parameters.paths
+        if parameters.demo {
+            context.report(0.05, detail: "Preparing the demo export", force: true)
+            paths = [try demoExport()]
+        }
+        try context.checkCancellation()
+        context.report(0.1, detail: "Reading your history", force: true)
+        let profile = try plays.profile(named: parameters.profile)
+        let report = try SpotifyHistoryImporter().run(paths: paths, store: plays, profile: profile) { done, total in
+            context.report(0.1 + 0.9 * Double(done) / Double(max(total, 1)), detail: "File \(done) of \(total)")
+        }
+        if !parameters.demo {
+            for path in parameters.paths { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        }
+        return try encodeJSON(report)
+    }
+
+    /// The cached demo export, generated on first use.
+    private func demoExport() throws -> String {
+        Self.demoLock.lock()
+        defer { Self.demoLock.unlock() }
+        let path = configuration.demoExportPath
+        if !FileManager.default.fileExists(atPath: path) {
+            let temporary = path + ".partial"
+            try DemoExport(records: configuration.demoRecords).writeZip(to: temporary)
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        }
+        return path
+    }
+}
+
+/// The request for an image or an animation, as the Create page and the API send it.
+struct RenderParameters: Codable, Sendable, Equatable {
+    enum Output: String, Codable, Sendable { case image, animation }
+    var output: Output
+    var kind: EntityKind
+    var metric: Metric
+    var from: String?
+    var to: String?
+    var top: Int
+    var size: String
+    var theme: String
+    /// For animations: mp4, gif or webm (images always come as PNG, JPEG and SVG).
+    var container: String?
+    /// For animations: day, week or month.
+    var period: RacePeriod?
+    /// For animations: seconds, final hold included.
+    var duration: Double?
+    /// Set by the server, not the client.
+    var profile: String?
+
+    /// Checks ranges and names; throws `APIError.invalid` with a message for the user.
+    func validated() throws -> RenderParameters {
+        guard (3...20).contains(top) else { throw APIError.invalid("top must be between 3 and 20") }
+        _ = try parseDay(from, name: "from")
+        _ = try parseDay(to, name: "to")
+        do {
+            _ = try SocialFormat(parsing: size)
+            _ = try Theme.named(theme)
+        } catch { throw APIError.invalid("\(error)") }
+        if output == .animation {
+            guard ["mp4", "gif", "webm"].contains(container ?? "mp4") else {
+                throw APIError.invalid("container must be mp4, gif or webm")
+            }
+            if let duration, !(3...60).contains(duration) { throw APIError.invalid("duration must be 3 to 60 seconds") }
+        }
+        return self
+    }
+}
+
+/// What a finished render job returns: the files it wrote (names inside the session's render folder).
+struct RenderResult: Codable, Sendable {
+    struct File: Codable, Sendable {
+        var format: String
+        var name: String
+        var bytes: Int
+        var mediaType: String
+    }
+    var files: [File]
+    var width: Int
+    var height: Int
+    var frames: Int
+    var seconds: Double
+}
+
+/// Renders top-N images (PNG, JPEG, SVG) and races (MP4, GIF or WebM) into the session's folder.
+struct RenderJobHandler: JobHandler {
+    let plays: any PlayStore
+    let configuration: ServerConfiguration
+
+    func run(_ job: JobRecord, context: JobContext) throws -> String {
+        let p = try decodeParameters(RenderParameters.self, job)
+        guard let profileName = p.profile, let profile = try plays.existingProfile(named: profileName) else {
+            throw APIError.invalid("import your history first")
+        }
+        let format = try SocialFormat(parsing: p.size)
+        let theme = try Theme.named(p.theme)
+        let from = try parseDay(p.from, name: "from")
+        let to = try parseDay(p.to, name: "to")
+        let folder = (configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("renders")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let started = Date()
+        func path(_ ext: String) -> String { (folder as NSString).appendingPathComponent("\(job.id).\(ext)") }
+
+        switch p.output {
+        case .image:
+            context.report(0.1, detail: "Querying", force: true)
+            let entries = try plays.top(
+                ChartQuery(kind: p.kind, metric: p.metric, range: TimeRange(from: from, to: to), limit: p.top),
+                profile: profile)
+            guard !entries.isEmpty else { throw APIError.invalid("no plays in that range") }
+            let render = TopChartRender(format: format, theme: theme)
+            let caption = ChartCaption.topChart(
+                kind: p.kind, metric: p.metric, top: p.top, from: from, to: to, entries: entries)
+            let scene = try render.scene(entries: entries, metric: p.metric, caption: caption)
+            var files: [RenderResult.File] = []
+            let tools = try? FFmpegTools.locate()
+            let formats: [TopChartRender.ImageFormat] = tools == nil ? [.png, .svg] : [.png, .jpg, .svg]
+            for (index, imageFormat) in formats.enumerated() {
+                try context.checkCancellation()
+                context.report(0.2 + 0.8 * Double(index) / Double(formats.count), detail: imageFormat.rawValue.uppercased(), force: true)
+                let out = path(imageFormat.rawValue)
+                try render.write(scene, as: imageFormat, to: out, tools: tools)
+                files.append(
+                    .init(
+                        format: imageFormat.rawValue, name: (out as NSString).lastPathComponent, bytes: fileBytes(out),
+                        mediaType: mediaType(imageFormat.rawValue)))
+            }
+            return try encodeJSON(
+                RenderResult(
+                    files: files, width: format.width, height: format.height, frames: 1,
+                    seconds: Date().timeIntervalSince(started)))
+
+        case .animation:
+            let container = p.container ?? "mp4"
+            let tools = try FFmpegTools.locate()
+            context.report(0.01, detail: "Querying", force: true)
+            let query = RaceQuery(kind: p.kind, metric: p.metric, from: from, to: to, period: p.period ?? .month, top: p.top)
+            let data = try plays.race(query, timeZone: .gmt, profile: profile)
+            guard !data.periods.isEmpty, !data.entities.isEmpty else { throw APIError.invalid("no plays in that range") }
+            let timing = try RaceTiming(fps: 30, totalSeconds: p.duration ?? 12)
+            let out = path(container)
+            let renderJob = RaceRenderJob(
+                data: data, top: p.top, format: format, theme: theme, timing: timing,
+                container: try VideoContainer(path: out), tools: tools)
+            let total = timing.totalFrames
+            let summary = try renderJob.run(output: out) { done in
+                if context.isCancelled { return }
+                let elapsed = Date().timeIntervalSince(started)
+                let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+                context.report(Double(done) / Double(total), detail: "Frame \(done) of \(total) · \(Int(eta.rounded())) s left")
+            }
+            try context.checkCancellation()
+            return try encodeJSON(
+                RenderResult(
+                    files: [
+                        .init(format: container, name: "\(job.id).\(container)", bytes: summary.bytes, mediaType: mediaType(container))
+                    ], width: format.width, height: format.height, frames: summary.frames, seconds: summary.seconds))
+        }
+    }
+}
+
+func mediaType(_ ext: String) -> String {
+    switch ext {
+    case "png": "image/png"
+    case "jpg", "jpeg": "image/jpeg"
+    case "svg": "image/svg+xml"
+    case "mp4": "video/mp4"
+    case "gif": "image/gif"
+    case "webm": "video/webm"
+    case "json": "application/json"
+    case "zip": "application/zip"
+    default: "application/octet-stream"
+    }
+}
+
+func fileBytes(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+}
+
+func parseDay(_ text: String?, name: String) throws -> CalendarDay? {
+    guard let text, !text.isEmpty else { return nil }
+    guard let day = CalendarDay(text) else { throw APIError.invalid("\(name) must be a date like 2024-05-06") }
+    return day
+}
+
+func decodeParameters<T: Decodable>(_ type: T.Type, _ job: JobRecord) throws -> T {
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(job.parameters.utf8))
+    } catch {
+        throw JobError.badParameters("\(error)")
+    }
+}
+
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

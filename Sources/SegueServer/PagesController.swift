@@ -1,0 +1,241 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SegueCharts
+import SegueModel
+import SegueRender
+import SegueStore
+
+/// The server-rendered pages: Start, Explore, Create, Feedback, and the "Delete my data" form.
+struct PagesController {
+    let deps: ServerDependencies
+    var api: APIController { APIController(deps: deps) }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("/", use: start)
+        group.get("explore", use: explore)
+        group.get("create", use: create)
+        group.get("feedback", use: feedbackPage)
+        group.post("feedback", use: feedbackForm)
+        group.post("delete", use: deleteForm)
+    }
+
+    func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func start(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let hasData = try api.hasData(s)
+        let limitMB = deps.configuration.maxUploadBytes / (1024 * 1024)
+        let ready = hasData
+            ? "<p class=\"notice ok\" role=\"status\">Your history is loaded. <a href=\"/explore\">Explore it</a> or <a href=\"/create\">make something to share</a>.</p>"
+            : ""
+        let body = """
+            <section class="hero">
+              <h1>Your listening, <span class="grad">beautifully told</span>.</h1>
+              <p class="lead">Upload your Spotify history to see your real top artists, songs and albums, then turn them into images and bar-chart races to share.</p>
+            </section>
+            \(ready)
+            <section class="card upload" aria-labelledby="up-h">
+              <h2 id="up-h">Upload your export</h2>
+              <div class="drop" id="drop" tabindex="0" role="button" aria-describedby="drop-help">
+                <svg viewBox="0 0 24 24" class="icon" aria-hidden="true"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 20h16"/></svg>
+                <p><strong>Drop your ZIP or JSON files here</strong><br><span id="drop-help">or choose them (up to \(limitMB) MB)</span></p>
+                <input id="file" type="file" accept=".zip,.json,application/zip,application/json" multiple>
+                <label for="file" class="button">Choose files</label>
+              </div>
+              <div class="progress" id="up-progress" hidden>
+                <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" aria-labelledby="up-status"><span id="up-bar"></span></div>
+                <p id="up-status" role="status" aria-live="polite"></p>
+              </div>
+              <div class="or"><span>or</span></div>
+              <button class="button primary" id="demo" type="button">Try it with demo data</button>
+              <p class="hint">Ten years of a made-up listener, ready in a few seconds.</p>
+            </section>
+            <section class="card" aria-labelledby="how-h">
+              <h2 id="how-h">How to get your Spotify data</h2>
+              <ol class="steps">
+                <li>Open <strong>spotify.com/account/privacy</strong> while signed in.</li>
+                <li>Tick <strong>Extended streaming history</strong> (every play since you joined) and request it. The account data package works too, with one year.</li>
+                <li>Confirm the e-mail. Spotify sends a ZIP within days (up to 30).</li>
+                <li>Upload the ZIP here as it is: no need to unpack it.</li>
+              </ol>
+            </section>
+            """
+        return html(layout(page: .start, title: "Start", csrf: s.csrfToken, hasData: hasData, body: body))
+    }
+
+    func explore(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let q: ChartParameters
+        var problem = ""
+        do {
+            q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
+        } catch let error as APIError {
+            q = ChartParameters()
+            problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"
+        }
+        let profile = try deps.plays.existingProfile(named: s.profileName)
+        let entries = try profile.map { try deps.plays.top(q.query, profile: $0) } ?? []
+        let stats = try profile.map { try deps.plays.stats(range: q.range, timeZone: .gmt, profile: $0) } ?? ListeningStats()
+        let hasData = try api.hasData(s)
+
+        let form = """
+            <form class="filters card" method="get" action="/explore" aria-label="Chart settings">
+              <label>Show<select name="kind">\(options(EntityKind.allCases.map { ($0.rawValue, $0.rawValue.capitalized) }, selected: q.kind.rawValue))</select></label>
+              <label>By<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: q.metric.rawValue))</select></label>
+              <label>Period<select name="range" id="range">\(options([("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom")], selected: q.preset.rawValue))</select></label>
+              <label class="custom">From<input type="date" name="from" value="\(q.preset == .custom ? q.from.map { "\($0)" } ?? "" : "")"></label>
+              <label class="custom">To<input type="date" name="to" value="\(q.preset == .custom ? q.to.map { "\($0)" } ?? "" : "")"></label>
+              <label>Top<input type="number" name="limit" min="1" max="50" value="\(q.limit)" inputmode="numeric"></label>
+              <button class="button primary" type="submit">Update</button>
+            </form>
+            """
+        guard hasData else {
+            let body = """
+                <h1>Explore</h1>
+                <p class="notice">Nothing here yet. <a href="/">Upload your history or try the demo data</a> first.</p>
+                """
+            return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: false, body: body))
+        }
+        var chart = ""
+        if !entries.isEmpty {
+            let top = min(max(q.limit, 3), 20)
+            let render = TopChartRender(format: .square, theme: .dark)
+            let caption = ChartCaption.topChart(
+                kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: Array(entries.prefix(top)))
+            if let scene = try? render.scene(entries: Array(entries.prefix(top)), metric: q.metric, caption: caption) {
+                chart = "<figure class=\"chart\">\(render.svgDocument(scene).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: ""))<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption></figure>"
+            }
+        }
+        let rows = entries.map { e in
+            let detail = [e.artist, e.album].compactMap { $0 }.filter { $0 != e.name }.joined(separator: " · ")
+            return "<tr><td class=\"rank\">\(e.rank)</td><td><span class=\"name\">\(escapeHTML(e.name))</span>\(detail.isEmpty ? "" : "<span class=\"sub\">\(escapeHTML(detail))</span>")</td><td class=\"num\">\(grouped(e.streams))</td><td class=\"num\">\(grouped(Int(e.minutes.rounded())))</td></tr>"
+        }.joined()
+        let table = entries.isEmpty
+            ? "<p class=\"notice\">No plays in this period.</p>"
+            : "<table class=\"top\"><caption class=\"sr-only\">Top \(q.limit) \(q.kind.rawValue)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Streams</th><th scope=\"col\" class=\"num\">Minutes</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let hours = (0..<24).map { String($0) }
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let minutesOf = { (ms: [Int64]) in ms.map { Double($0) / 60_000 } }
+        let fmt = { (v: Double) in "\(grouped(Int(v.rounded()))) min" }
+        let totals = """
+            <section class="totals" aria-label="Totals">
+              <div class="stat"><span class="v">\(grouped(stats.streams))</span><span class="l">streams</span></div>
+              <div class="stat"><span class="v">\(grouped(Int(stats.minutes.rounded())))</span><span class="l">minutes</span></div>
+              <div class="stat"><span class="v">\(grouped(stats.distinctArtists))</span><span class="l">artists</span></div>
+              <div class="stat"><span class="v">\(grouped(stats.distinctTracks))</span><span class="l">songs</span></div>
+            </section>
+            """
+        let body = """
+            <h1>Explore</h1>
+            \(problem)
+            \(form)
+            \(totals)
+            <div class="split">
+              \(chart)
+              <section class="card list" aria-label="Ranking">\(table)</section>
+            </div>
+            <section class="card" aria-labelledby="when-h">
+              <h2 id="when-h">When you listen</h2>
+              <div class="minis">
+                <figure><figcaption>By hour of day (UTC)</figcaption>\(barChartSVG(title: "Minutes by hour of day", labels: hours, values: minutesOf(stats.millisecondsByHour), format: fmt))</figure>
+                <figure><figcaption>By weekday</figcaption>\(barChartSVG(title: "Minutes by weekday", labels: weekdays, values: minutesOf(stats.millisecondsByWeekday), format: fmt))</figure>
+                <figure><figcaption>By month</figcaption>\(barChartSVG(title: "Minutes by month", labels: months, values: minutesOf(stats.millisecondsByMonth), format: fmt))</figure>
+              </div>
+            </section>
+            """
+        return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: true, body: body))
+    }
+
+    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let hasData = try api.hasData(s)
+        guard hasData else {
+            let body = """
+                <h1>Create</h1>
+                <p class="notice">Nothing to draw yet. <a href="/">Upload your history or try the demo data</a> first.</p>
+                """
+            return html(layout(page: .create, title: "Create", csrf: s.csrfToken, hasData: false, body: body))
+        }
+        let body = """
+            <h1>Create</h1>
+            <p class="lead">Make an image of your top list or an animated bar-chart race, ready for stories and posts.</p>
+            <form class="card create" id="create-form" aria-label="What to make">
+              <div class="grid">
+                <label>Show<select name="kind">\(options(EntityKind.allCases.map { ($0.rawValue, $0.rawValue.capitalized) }, selected: "artists"))</select></label>
+                <label>By<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: "streams"))</select></label>
+                <label>From<input type="date" name="from"></label>
+                <label>To<input type="date" name="to"></label>
+                <label>Top<input type="number" name="top" min="3" max="20" value="10" inputmode="numeric"></label>
+                <label>Format<select name="size">\(options([("story", "Story 9:16"), ("square", "Square 1:1"), ("landscape", "Landscape 16:9")], selected: "story"))</select></label>
+                <label>Theme<select name="theme">\(options([("dark", "Dark"), ("light", "Light"), ("vivid", "Vivid")], selected: "dark"))</select></label>
+                <label>Video<select name="container">\(options([("mp4", "MP4"), ("gif", "GIF"), ("webm", "WebM")], selected: "mp4"))</select></label>
+                <label>Race step<select name="period">\(options([("month", "Month"), ("week", "Week"), ("day", "Day")], selected: "month"))</select></label>
+                <label>Length (s)<input type="number" name="duration" min="3" max="60" value="12" inputmode="numeric"></label>
+              </div>
+              <div class="actions">
+                <button class="button primary" type="button" id="make-image">Generate image</button>
+                <button class="button" type="button" id="make-video">Generate animation</button>
+              </div>
+            </form>
+            <section id="jobs" class="jobs" aria-live="polite" aria-label="Your creations"></section>
+            """
+        return html(layout(page: .create, title: "Create", csrf: s.csrfToken, hasData: true, body: body))
+    }
+
+    func feedbackPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let sent = request.uri.queryParameters["sent"] != nil
+        return html(feedbackHTML(s, hasData: try api.hasData(s), notice: sent ? "<p class=\"notice ok\" role=\"status\">Thank you! Your feedback was saved.</p>" : ""))
+    }
+
+    func feedbackHTML(_ s: WebSession, hasData: Bool, notice: String) -> String {
+        let stars = (1...5).reversed().map { n in
+            "<input type=\"radio\" id=\"r\(n)\" name=\"rating\" value=\"\(n)\"><label for=\"r\(n)\" title=\"\(n) of 5\"><span class=\"sr-only\">\(n) of 5</span></label>"
+        }.joined()
+        let body = """
+            <h1>Feedback</h1>
+            <p class="lead">What works, what doesn't, what you would love to see? We read everything.</p>
+            \(notice)
+            <form class="card feedback" method="post" action="/feedback">
+              <input type="hidden" name="_csrf" value="\(escapeHTML(s.csrfToken))">
+              <label for="message">Message</label>
+              <textarea id="message" name="message" rows="6" maxlength="5000" required></textarea>
+              <fieldset class="stars"><legend>Rating (optional)</legend><div class="star-row">\(stars)</div></fieldset>
+              <label for="contact">Contact (optional, if you want an answer)</label>
+              <input id="contact" name="contact" type="text" maxlength="200" autocomplete="email">
+              <button class="button primary" type="submit">Send feedback</button>
+            </form>
+            """
+        return layout(page: .feedback, title: "Feedback", csrf: s.csrfToken, hasData: hasData, body: body)
+    }
+
+    func feedbackForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        do {
+            _ = try api.storeFeedback(
+                message: fields["message"] ?? "", rating: fields["rating"].flatMap { Int($0) }, contact: fields["contact"])
+        } catch let error as APIError {
+            return html(
+                feedbackHTML(s, hasData: try api.hasData(s), notice: "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"),
+                status: .badRequest)
+        }
+        return Response(status: .seeOther, headers: [.location: "/feedback?sent=1"])
+    }
+
+    func deleteForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try deps.sessions.erase(try context.requireSession())
+        return Response(
+            status: .seeOther,
+            headers: [.location: "/?deleted=1", .setCookie: "\(SessionMiddleware.cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"])
+    }
+}
+
+func grouped(_ n: Int) -> String { NumberFormatting.grouped(Int64(n)) }

@@ -1,0 +1,80 @@
+import Foundation
+
+/// How `segue serve` runs: address, data folder, session policy and limits.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The data folder: `segue.sqlite`, uploads and renders live under it.
+    public var dataDirectory: String
+    /// One persistent profile for everyone (a self-hosted home install) instead of one per session.
+    public var singleUserProfile: String?
+    /// Sessions idle longer than this are erased with their data.
+    public var sessionTTLSeconds: Double
+    /// Largest accepted upload, enforced while streaming.
+    public var maxUploadBytes: Int
+    /// Worker threads for imports and renders.
+    public var workers: Int
+    /// Queued or running jobs one session may have.
+    public var jobsPerSession: Int
+    /// Records in the demo export behind the "try it with demo data" button.
+    public var demoRecords: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,
+        sessionTTLSeconds: Double = 24 * 3600, maxUploadBytes: Int = 512 * 1024 * 1024, workers: Int = 2,
+        jobsPerSession: Int = 4, demoRecords: Int = 60_000
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.singleUserProfile = singleUserProfile
+        self.sessionTTLSeconds = sessionTTLSeconds
+        self.maxUploadBytes = maxUploadBytes
+        self.workers = workers
+        self.jobsPerSession = jobsPerSession
+        self.demoRecords = demoRecords
+    }
+
+    /// Where a session's uploads and renders live.
+    func sessionDirectory(_ sessionID: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("web/\(sessionID)")
+    }
+
+    /// The cached demo export.
+    var demoExportPath: String {
+        (dataDirectory as NSString).appendingPathComponent("demo-export-\(demoRecords).zip")
+    }
+}
+
+/// Randomness and time, injected so tests can pin them.
+public struct ServerEnvironment: Sendable {
+    /// Milliseconds since 1970.
+    public var now: @Sendable () -> Int64
+    /// 128 random bits as 32 lowercase hex digits.
+    public var randomID: @Sendable () -> String
+
+    public init(now: @escaping @Sendable () -> Int64, randomID: @escaping @Sendable () -> String) {
+        self.now = now
+        self.randomID = randomID
+    }
+
+    /// The system clock and the system's cryptographic random source.
+    public static let live = ServerEnvironment(
+        now: { Int64((Date().timeIntervalSince1970 * 1000).rounded()) },
+        randomID: {
+            var rng = SystemRandomNumberGenerator()
+            let a = rng.next() as UInt64
+            let b = rng.next() as UInt64
+            return hex(a) + hex(b)
+        })
+
+    static func hex(_ value: UInt64) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}
+
+/// True for a 32-hex-digit id as `ServerEnvironment.randomID` makes them (guards every path built from an id).
+func isWellFormedID(_ id: String) -> Bool {
+    id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+}

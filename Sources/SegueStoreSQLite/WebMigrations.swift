@@ -1,0 +1,50 @@
+/// The web store's schema (sessions, feedback, jobs), one step per version, tracked by `PRAGMA user_version`
+/// of its own file. Never edit a released step: add a new one.
+enum WebMigrations {
+    static let steps: [String] = [
+        // 1: web sessions, feedback and the durable job queue (issue 4). Times are milliseconds since 1970.
+        """
+        CREATE TABLE web_session(
+            id TEXT PRIMARY KEY,
+            profile_name TEXT NOT NULL,
+            csrf_token TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            last_seen_ms INTEGER NOT NULL
+        );
+        CREATE INDEX web_session_last_seen ON web_session(last_seen_ms);
+        CREATE TABLE feedback(
+            id INTEGER PRIMARY KEY,
+            message TEXT NOT NULL,
+            rating INTEGER,
+            contact TEXT,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE job(
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            progress_permyriad INTEGER NOT NULL DEFAULT 0,
+            detail TEXT,
+            result TEXT,
+            error TEXT,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            created_ms INTEGER NOT NULL,
+            started_ms INTEGER,
+            finished_ms INTEGER
+        );
+        CREATE INDEX job_state_created ON job(state, created_ms);
+        CREATE INDEX job_owner ON job(owner, created_ms);
+        """
+    ]
+
+    static func migrate(_ db: SQLiteConnection) throws {
+        let current = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        guard current < steps.count else { return }
+        try db.transaction {
+            for version in current..<steps.count { try db.execute(steps[version]) }
+            try db.execute("PRAGMA user_version = \(steps.count)")
+        }
+    }
+}

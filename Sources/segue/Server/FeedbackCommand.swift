@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SegueStoreSQLite
+
+/// `segue feedback list`: what people sent through the web app's feedback form.
+struct FeedbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedback", abstract: "Feedback sent through the web app.", subcommands: [List.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Print feedback, newest first.")
+
+        @Option(help: "Data folder (default: $SEGUE_DATA or ~/.local/share/segue).")
+        var data: String?
+
+        @Option(help: "How many messages.")
+        var limit = 100
+
+        @Option(help: "text or json.")
+        var format = "text"
+
+        func run() throws {
+            let store = try SQLiteWebStore(
+                path: SQLiteWebStore.databasePath(inDataDirectory: StoreOptions.defaultDataDirectory(data)))
+            let entries = try store.feedback(limit: limit)
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+                return
+            }
+            if entries.isEmpty { print("No feedback yet.") }
+            for e in entries {
+                let date = Date(timeIntervalSince1970: Double(e.createdMillis) / 1000).formatted(.iso8601)
+                let stars = e.rating.map { String(repeating: "★", count: $0) + String(repeating: "☆", count: 5 - $0) } ?? "no rating"
+                print("#\(e.id)  \(date)  \(stars)\(e.contact.map { "  <\($0)>" } ?? "")")
+                print("  " + e.message.replacingOccurrences(of: "\n", with: "\n  "))
+                print()
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import SegueServer
+
+/// `segue serve`: the web app, API and workers in one process on the embedded store.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the web app: upload, explore, create and share, privately.")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Data folder (default: $SEGUE_DATA or ~/.local/share/segue).")
+    var data: String?
+
+    @Flag(help: "One persistent profile for every visitor (a self-hosted home install).")
+    var singleUser = false
+
+    @Option(help: "Profile used with --single-user.")
+    var profile = "default"
+
+    @Option(help: "Hours of inactivity after which a session and its data are erased.")
+    var sessionTtl: Double = 24
+
+    @Option(help: "Largest upload in megabytes.")
+    var maxUploadMb = 512
+
+    @Option(help: "Worker threads for imports and renders.")
+    var workers = 2
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+        guard sessionTtl > 0 else { throw ValidationError("--session-ttl must be positive") }
+        guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "segue.server")
+        let dataDirectory = StoreOptions.defaultDataDirectory(data)
+        let configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: dataDirectory, singleUserProfile: singleUser ? profile : nil,
+            sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers)
+        let deps = try makeDependencies(configuration: configuration, logger: logger)
+        logger.info("Segue is listening", metadata: ["url": "http://\(host):\(port)/", "data": "\(dataDirectory)"])
+        try await buildApplication(deps, registry: registry, logger: logger).runService()
+    }
+}
