@@ -74,7 +74,7 @@ public final class SessionManager: Sendable {
 
     /// Erases every session idle past the TTL; returns how many.
     @discardableResult
-    func expireIdleSessions() throws -> Int {
+    public func expireIdleSessions() throws -> Int {
         let cutoff = environment.now() - Int64(configuration.sessionTTLSeconds * 1000)
         let idle = try sessions.sessions(idleBefore: cutoff)
         for session in idle {

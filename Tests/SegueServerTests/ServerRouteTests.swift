@@ -1,0 +1,202 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SegueServer
+import Testing
+
+@Suite("Web app routes")
+struct ServerRouteTests {
+    @Test("health, metrics and security headers")
+    func healthAndHeaders() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "ok\n")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/static/app.css", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("a new browser gets an HttpOnly, SameSite=Lax cookie with a 128-bit id, and every page renders")
+    func sessionCookieAndPages() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.app.test(.router) { client in
+            let response = try await client.execute(uri: "/", method: .get)
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            let id = cookie.dropFirst("segue_session=".count).prefix { $0 != ";" }
+            #expect(id.count == 32 && id.allSatisfy(\.isHexDigit))
+            let browser = Browser(client)
+            try await browser.start()
+            for page in ["/", "/explore", "/create", "/feedback"] {
+                let r = try await browser.request(page)
+                #expect(r.status == .ok, "\(page)")
+                #expect(String(buffer: r.body).contains("<nav aria-label=\"Main\">"), "\(page)")
+            }
+            // An unknown cookie value gets a fresh session, never an error.
+            let forged = try await client.execute(
+                uri: "/", method: .get, headers: [.cookie: "segue_session=00000000000000000000000000000000"])
+            #expect(forged.status == .ok)
+            #expect(forged.headers[.setCookie] != nil)
+        }
+    }
+
+    @Test("state-changing requests need the session's CSRF token")
+    func csrf() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.app.test(.router) { client in
+            let browser = Browser(client)
+            try await browser.start()
+            let withoutToken = try await browser.request(
+                "/api/v1/feedback", .post, json: #"{"message":"hi"}"#, csrf: false)
+            #expect(withoutToken.status == .forbidden)
+            let wrong = try await browser.request(
+                "/api/v1/feedback", .post, json: #"{"message":"hi"}"#,
+                headers: [HTTPField.Name("X-CSRF-Token")!: "0123"], csrf: false)
+            #expect(wrong.status == .forbidden)
+            let ok = try await browser.request("/api/v1/feedback", .post, json: #"{"message":"hi","rating":5}"#)
+            #expect(ok.status == .created)
+            // The HTML form carries the token as a field.
+            let form = try await browser.request(
+                "/feedback", .post, body: ByteBuffer(string: "_csrf=\(browser.csrf ?? "")&message=Lovely+app&rating=4"),
+                headers: [.contentType: "application/x-www-form-urlencoded"], csrf: false)
+            #expect(form.status == .seeOther)
+            let stored = try server.deps.feedback.feedback(limit: 10)
+            #expect(stored.map(\.message) == ["Lovely app", "hi"])
+            #expect(stored.first?.rating == 4)
+        }
+    }
+
+    @Test("uploads: size limit while streaming, content check, safe names")
+    func uploadChecks() async throws {
+        let server = try TestServer(maxUploadBytes: 1024)
+        defer { server.cleanUp() }
+        try await server.app.test(.router) { client in
+            let browser = Browser(client)
+            try await browser.start()
+            let big = try await browser.request(
+                "/api/v1/uploads?name=x.json", .post, body: ByteBuffer(bytes: [UInt8](repeating: 0x5B, count: 4096)))
+            #expect(big.status == .contentTooLarge)
+            let notExport = try await browser.request(
+                "/api/v1/uploads?name=evil.sh", .post, body: ByteBuffer(string: "#!/bin/sh\nrm -rf /"))
+            #expect(notExport.status == .unsupportedMediaType)
+            let ok = try await browser.request(
+                "/api/v1/uploads?name=../../etc/passwd", .post, body: ByteBuffer(string: "[]"))
+            #expect(ok.status == .created)
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: ok.body)) as? [String: Any]
+            #expect(object?["name"] as? String == "passwd.json")
+        }
+    }
+
+    @Test("names are escaped in pages and SVG: a track called <script> renders as text")
+    func escaping() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let browser = Browser(client)
+                try await browser.start()
+                let job = try await browser.importExport(try TestServer.export(artist: "<script>alert(1)</script>"))
+                #expect(job["state"] as? String == "succeeded")
+                let page = String(buffer: try await browser.request("/explore?kind=artists").body)
+                #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(!page.contains("<script>alert(1)"))
+            }
+        }
+    }
+
+    @Test("two sessions never see each other's data, jobs or files; Delete my data erases everything")
+    func isolationAndDeletion() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let alice = Browser(client)
+                let bob = Browser(client)
+                try await alice.start()
+                try await bob.start()
+                #expect(alice.cookie != bob.cookie)
+                _ = try await alice.importExport(try TestServer.export(artist: "Alice Band"))
+                let aliceTop = try await alice.jsonObject("/api/v1/top") as? [[String: Any]]
+                #expect(aliceTop?.first?["name"] as? String == "Alice Band")
+                let bobTop = try await bob.jsonObject("/api/v1/top") as? [[String: Any]]
+                #expect(bobTop?.isEmpty == true)
+
+                let render = try await alice.request(
+                    "/api/v1/renders", .post,
+                    json: #"{"output":"image","kind":"artists","metric":"streams","top":3,"size":"square","theme":"dark"}"#)
+                #expect(render.status == .accepted)
+                let jobID = try #require((try JSONSerialization.jsonObject(with: Data(buffer: render.body)) as? [String: Any])?["id"] as? String)
+                let done = try await alice.waitForJob(jobID)
+                #expect(done["state"] as? String == "succeeded")
+                #expect(try await alice.request("/api/v1/jobs/\(jobID)/files/png").status == .ok)
+                let svg = try await alice.request("/api/v1/jobs/\(jobID)/files/svg")
+                #expect(String(buffer: svg.body).contains("Alice Band"))
+                // Bob knows the id and still cannot see the job or its files.
+                #expect(try await bob.request("/api/v1/jobs/\(jobID)").status == .notFound)
+                #expect(try await bob.request("/api/v1/jobs/\(jobID)/files/png").status == .notFound)
+                #expect(try await bob.request("/api/v1/jobs/\(jobID)", .delete).status == .notFound)
+                // Bob cannot render without data of his own.
+                let bobRender = try await bob.request(
+                    "/api/v1/renders", .post,
+                    json: #"{"output":"image","kind":"artists","metric":"streams","top":3,"size":"square","theme":"dark"}"#)
+                #expect(bobRender.status == .conflict)
+
+                let profile = "web-\(alice.cookie ?? "")"
+                #expect(try server.deps.plays.existingProfile(named: profile) != nil)
+                #expect(try await alice.request("/api/v1/session", .delete).status == .noContent)
+                #expect(try server.deps.plays.existingProfile(named: profile) == nil)
+                #expect(!FileManager.default.fileExists(atPath: server.folder.appendingPathComponent("web/\(alice.cookie ?? "")").path))
+                #expect(try await alice.request("/api/v1/jobs/\(jobID)").status == .notFound)
+            }
+        }
+    }
+
+    @Test("idle sessions expire with their data")
+    func idleExpiry() async throws {
+        let server = try TestServer(ttlSeconds: 600)
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let browser = Browser(client)
+                try await browser.start()
+                _ = try await browser.importExport(try TestServer.export())
+                let profile = "web-\(browser.cookie ?? "")"
+                server.clock.advance(seconds: 601)
+                #expect(try server.deps.sessions.expireIdleSessions() == 1)
+                #expect(try server.deps.plays.existingProfile(named: profile) == nil)
+                // The old cookie now gets a new, empty session.
+                let top = try await browser.jsonObject("/api/v1/top") as? [Any]
+                #expect(top?.isEmpty == true)
+            }
+        }
+    }
+
+    @Test("the API rejects bad parameters with 400 and a message")
+    func badParameters() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.app.test(.router) { client in
+            let browser = Browser(client)
+            try await browser.start()
+            for uri in ["/api/v1/top?limit=51", "/api/v1/top?kind=genres", "/api/v1/top?from=2024-13-01", "/api/v1/race?period=year"] {
+                let r = try await browser.request(uri)
+                #expect(r.status == .badRequest, "\(uri)")
+                #expect(String(buffer: r.body).contains("\"message\""))
+            }
+            let r = try await browser.request("/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":99,"size":"story","theme":"dark"}"#)
+            #expect(r.status == .badRequest)
+            #expect(try await browser.request("/api/v1/jobs/nothere").status == .notFound)
+        }
+    }
+}
