@@ -9,6 +9,7 @@ APT_PACKAGES=(
   pkg-config libsqlite3-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
   ffmpeg
+  chromium chromium-driver
 )
 
 missing=()
@@ -34,6 +35,11 @@ py_need() { # name==version
     echo "setup: pip install $spec into $PY_DIR"
     python3 -m pip install -q --disable-pip-version-check --target "$PY_DIR" "$spec"; }
 }
+# Browser and API tests of the web app (scripts/test.sh).
+mkdir -p "$PY_DIR"
+py_need selenium "selenium==4.27.1"
+py_need openapi_spec_validator "openapi-spec-validator==0.7.1"
+
 if [ "${1:-}" = "--bench" ]; then
   mkdir -p "$PY_DIR"
   py_need duckdb "duckdb==1.1.3"

@@ -10,7 +10,7 @@ extension Assets {
     .skip{position:absolute;left:-999px;top:0;background:var(--accent);color:#fff;padding:.5rem 1rem;border-radius:0 0 8px 0;z-index:10}
     .skip:focus{left:0}
     .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-    .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1rem;padding:.9rem 1rem;max-width:1120px;width:100%;margin:0 auto}
+    .site-head{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1rem;padding:.9rem 1rem;max-width:1120px;width:100%;margin:0 auto}
     .brand{display:flex;align-items:center;gap:.55rem;font-weight:800;font-size:1.2rem;color:var(--text);text-decoration:none;letter-spacing:-.01em}
     .logo{width:28px;height:28px;border-radius:8px;background:url(/static/icon.svg) center/cover}
     nav ul{list-style:none;display:flex;gap:.25rem;margin:0;padding:.25rem;background:color-mix(in srgb,var(--card) 80%,transparent);border:1px solid var(--line);border-radius:999px;overflow-x:auto}
@@ -52,7 +52,7 @@ extension Assets {
     label{display:flex;flex-direction:column;gap:.3rem;font-weight:600;font-size:.88rem;color:var(--muted)}
     select,input[type=number],input[type=date],input[type=text],textarea{font:inherit;color:var(--text);background:var(--bg2);border:1px solid var(--line);border-radius:10px;padding:.55rem .65rem;min-height:44px;width:100%}
     textarea{resize:vertical}
-    .filters{display:grid;grid-template-columns:repeat(2,1fr);gap:.7rem;align-items:end}
+    .filters{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.7rem;align-items:end}
     .filters .button{grid-column:1/-1}
     .filters .custom{display:none}
     .filters.is-custom .custom{display:flex}
@@ -74,11 +74,11 @@ extension Assets {
     .minis{display:grid;gap:1rem;grid-template-columns:1fr}
     .minis figure{margin:0}
     .minis figcaption{color:var(--muted);font-size:.85rem;margin-bottom:.3rem}
-    svg.mini{width:100%;height:120px;display:block}
+    svg.mini{width:100%;height:auto;display:block}
     svg.mini .bar{fill:var(--accent)}
     svg.mini .bar:hover{fill:var(--accent2)}
-    svg.mini .axis{fill:var(--muted);font-size:22px}
-    .create .grid{display:grid;grid-template-columns:repeat(2,1fr);gap:.7rem}
+    svg.mini .axis{fill:var(--muted);font-size:20px;font-family:Inter,system-ui,sans-serif}
+    .create .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.7rem}
     .actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:1rem}
     .actions .button{flex:1 1 12rem}
     .jobs{display:grid;gap:1rem}
@@ -106,7 +106,7 @@ extension Assets {
       .filters .button{grid-column:auto}
       .totals{grid-template-columns:repeat(4,1fr)}
       .minis{grid-template-columns:repeat(3,1fr)}
-      .create .grid{grid-template-columns:repeat(5,1fr)}
+      .create .grid{grid-template-columns:repeat(5,minmax(0,1fr))}
       .start-grid{display:grid;grid-template-columns:3fr 2fr;gap:1rem}
     }
     @media (min-width:1000px){.split{grid-template-columns:1fr 1fr;align-items:start}.filters{grid-template-columns:repeat(7,auto)}}

@@ -45,7 +45,7 @@ func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String
         </head>
         <body data-has-data="\(hasData)">
         <a class="skip" href="#main">Skip to content</a>
-        <header class="top">
+        <header class="site-head">
           <a class="brand" href="/" aria-label="Segue home"><span class="logo" aria-hidden="true"></span>Segue</a>
           <nav aria-label="Main"><ul>\(nav)</ul></nav>
         </header>
@@ -73,19 +73,19 @@ func options(_ values: [(String, String)], selected: String) -> String {
 
 /// A small accessible bar chart as inline SVG (no inline styles, so the CSP can forbid them).
 func barChartSVG(title: String, labels: [String], values: [Double], format: (Double) -> String) -> String {
-    let width = 100.0 * Double(max(labels.count, 1))
-    let height = 140.0
+    let width = 600.0
+    let height = 240.0
     let peak = max(values.max() ?? 0, 1)
     let step = width / Double(max(labels.count, 1))
     var bars = ""
     let every = labels.count > 12 ? 3 : 1
     for (i, v) in values.enumerated() {
-        let h = (height - 34) * v / peak
+        let h = (height - 40) * v / peak
         let x = Double(i) * step + step * 0.15
-        bars += "<rect class=\"bar\" x=\"\(Int(x))\" y=\"\(Int(height - 24 - h))\" width=\"\(Int(step * 0.7))\" height=\"\(max(Int(h), 1))\" rx=\"6\"><title>\(escapeHTML(labels[i])): \(escapeHTML(format(v)))</title></rect>"
+        bars += "<rect class=\"bar\" x=\"\(Int(x))\" y=\"\(Int(height - 30 - h))\" width=\"\(Int(step * 0.7))\" height=\"\(max(Int(h), 1))\" rx=\"4\"><title>\(escapeHTML(labels[i])): \(escapeHTML(format(v)))</title></rect>"
         if i % every == 0 {
-            bars += "<text class=\"axis\" x=\"\(Int(x + step * 0.35))\" y=\"\(Int(height - 4))\" text-anchor=\"middle\">\(escapeHTML(labels[i]))</text>"
+            bars += "<text class=\"axis\" x=\"\(Int(x + step * 0.35))\" y=\"\(Int(height - 6))\" text-anchor=\"middle\">\(escapeHTML(labels[i]))</text>"
         }
     }
-    return "<svg class=\"mini\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\" preserveAspectRatio=\"none\">\(bars)</svg>"
+    return "<svg class=\"mini\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">\(bars)</svg>"
 }

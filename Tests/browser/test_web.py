@@ -1,0 +1,181 @@
+"""Browser tests of the web app in real headless Chromium (selenium with the system chromedriver).
+
+Run from the repository root after building: `python3 -m unittest discover -s Tests/browser -v`.
+SEGUE_BIN names the segue binary (default .build/debug/segue).
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SEGUE = os.environ.get("SEGUE_BIN", os.path.join(ROOT, ".build", "debug", "segue"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A `segue serve` process over a fresh data folder."""
+
+    def __init__(self):
+        self.data = tempfile.mkdtemp(prefix="segue-browser-")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(self.data, "server.log"), "w")
+        self.process = subprocess.Popen(
+            [SEGUE, "serve", "--data", self.data, "--port", str(self.port), "--log-level", "warning"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("segue serve did not start")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def browser(download_dir, width=390, height=844):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": download_dir, "download.prompt_for_download": False,
+        "safebrowsing.enabled": False})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_dir})
+    return driver
+
+
+def wait_for_file(folder, suffix, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [f for f in os.listdir(folder) if f.endswith(suffix)]
+        if done and os.path.getsize(os.path.join(folder, done[0])) > 0:
+            return os.path.join(folder, done[0])
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} downloaded into {folder}: {os.listdir(folder)}")
+
+
+class WebAppTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.environ.setdefault("SE_OFFLINE", "true")
+        cls.server = Server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.downloads = tempfile.mkdtemp(prefix="segue-dl-")
+        self.drivers = []
+
+    def tearDown(self):
+        for d in self.drivers:
+            d.quit()
+        shutil.rmtree(self.downloads, ignore_errors=True)
+
+    def open(self, **kw):
+        d = browser(self.downloads, **kw)
+        self.drivers.append(d)
+        return d
+
+    def test_demo_explore_create_download_delete(self):
+        d = self.open()
+        d.get(self.server.url + "/")
+        self.assertIn("Segue", d.title)
+        d.find_element(By.ID, "demo").click()
+        WebDriverWait(d, 120).until(EC.url_contains("/explore"))
+        rows = d.find_elements(By.CSS_SELECTOR, "table.top tbody tr")
+        self.assertEqual(len(rows), 10)
+        self.assertTrue(d.find_element(By.CSS_SELECTOR, ".chart svg").is_displayed())
+
+        d.get(self.server.url + "/create")
+        d.find_element(By.ID, "make-image").click()
+        png = WebDriverWait(d, 120).until(
+            EC.element_to_be_clickable((By.XPATH, "//a[starts-with(normalize-space(.), 'Download PNG')]")))
+        self.assertTrue(d.find_element(By.CSS_SELECTOR, ".job img.preview").is_displayed())
+        png.click()
+        path = wait_for_file(self.downloads, ".png")
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+        length = d.find_element(By.NAME, "duration")
+        length.clear()
+        length.send_keys("3")
+        d.find_element(By.ID, "make-video").click()
+        mp4 = WebDriverWait(d, 300).until(
+            EC.element_to_be_clickable((By.XPATH, "//a[starts-with(normalize-space(.), 'Download MP4')]")))
+        mp4.click()
+        path = wait_for_file(self.downloads, ".mp4")
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(12)[4:8], b"ftyp")
+
+        d.find_element(By.XPATH, "//button[normalize-space(.)='Delete my data']").click()
+        d.switch_to.alert.accept()
+        WebDriverWait(d, 30).until(EC.url_contains("deleted=1"))
+        d.get(self.server.url + "/explore")
+        self.assertIn("Nothing here yet", d.find_element(By.TAG_NAME, "main").text)
+
+    def test_sessions_are_isolated_and_uploads_work(self):
+        alice = self.open(width=1440, height=900)
+        bob = self.open()
+        # Alice uploads a small export through the file picker (XHR upload, then the import job).
+        export = os.path.join(self.downloads, "Streaming_History_Audio_2024.json")
+        records = [{"ts": f"2024-05-{i + 1:02d}T12:00:00Z", "ms_played": 180000,
+                    "master_metadata_track_name": "Song <b>bold</b>",
+                    "master_metadata_album_artist_name": "<script>alert(1)</script> Alice",
+                    "master_metadata_album_album_name": "Album", "spotify_track_uri": "spotify:track:a"}
+                   for i in range(5)]
+        with open(export, "w") as f:
+            json.dump(records, f)
+        alice.get(self.server.url + "/")
+        alice.find_element(By.ID, "file").send_keys(export)
+        WebDriverWait(alice, 60).until(EC.url_contains("/explore"))
+        name = alice.find_element(By.CSS_SELECTOR, "table.top tbody tr .name").text
+        self.assertEqual(name, "<script>alert(1)</script> Alice")
+        self.assertEqual(alice.execute_script("return window.__xss === undefined && document.querySelectorAll('main script').length"), 0)
+
+        bob.get(self.server.url + "/explore")
+        self.assertIn("Nothing here yet", bob.find_element(By.TAG_NAME, "main").text)
+        jobs = json.loads(alice.execute_script(
+            "const r = await fetch('/api/v1/jobs'); return await r.text();"))
+        self.assertTrue(jobs)
+        status = bob.execute_script(
+            f"const r = await fetch('/api/v1/jobs/{jobs[0]['id']}'); return r.status;")
+        self.assertEqual(status, 404)
+        top = bob.execute_script("const r = await fetch('/api/v1/top'); return await r.json();")
+        self.assertEqual(top, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
