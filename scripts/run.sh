@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Sets up Segue (idempotently) and runs the main job on the embedded store with a demo profile.
+# Sets up Segue (idempotently), builds it in release mode and runs the web app on the embedded store.
+# Open http://127.0.0.1:8080/ and press "Try it with demo data" (or upload your Spotify export).
+# SEGUE_DATA (default ~/.local/share/segue), SEGUE_HOST (127.0.0.1) and SEGUE_PORT (8080) change the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,14 +10,7 @@ swift build -c release --product segue
 SEGUE=.build/release/segue
 DATA="${SEGUE_DATA:-$HOME/.local/share/segue}"
 mkdir -p "$DATA"
-DEMO="$DATA/demo-export.zip"
-[ -f "$DEMO" ] || "$SEGUE" demo export "$DEMO"
-"$SEGUE" import --data "$DATA" --profile demo "$DEMO"
-echo
-echo "Top artists of all time (profile 'demo'):"
-"$SEGUE" top --data "$DATA" --profile demo --kind artists --limit 10
-echo
-echo "Top tracks of 2024 by minutes:"
-"$SEGUE" top --data "$DATA" --profile demo --kind tracks --metric minutes --from 2024-01-01 --to 2024-12-31 --limit 10
-echo
-"$SEGUE" stats --data "$DATA" --profile demo
+# Warm the demo export behind the "Try it with demo data" button, so the first click is quick.
+[ -f "$DATA/demo-export-60000.zip" ] || "$SEGUE" demo export "$DATA/demo-export-60000.zip" >/dev/null
+echo "Segue: open http://${SEGUE_HOST:-127.0.0.1}:${SEGUE_PORT:-8080}/ (Ctrl-C stops it)"
+exec "$SEGUE" serve --data "$DATA" --host "${SEGUE_HOST:-127.0.0.1}" --port "${SEGUE_PORT:-8080}"
