@@ -107,7 +107,7 @@ extension Assets {
       .totals{grid-template-columns:repeat(4,1fr)}
       .minis{grid-template-columns:repeat(3,1fr)}
       .create .grid{grid-template-columns:repeat(5,minmax(0,1fr))}
-      .start-grid{display:grid;grid-template-columns:3fr 2fr;gap:1rem}
+      .jobs{grid-template-columns:repeat(auto-fill,minmax(360px,1fr));align-items:start}
     }
     @media (min-width:1000px){.split{grid-template-columns:1fr 1fr;align-items:start}.filters{grid-template-columns:repeat(7,auto)}}
     @media (prefers-reduced-motion:reduce){*{transition:none!important}}

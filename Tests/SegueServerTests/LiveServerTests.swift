@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SegueJobs
 import SegueServer
 import Testing
 
@@ -43,6 +44,15 @@ struct JobQueueTests {
         let job = try server.deps.pool.submit(
             owner: "0123456789abcdef0123456789abcdef", kind: "import",
             parameters: #"{"profile":"p","paths":[],"demo":true}"#)
+        // Past the per-owner limit, the queue says no.
+        for _ in 1..<server.deps.pool.perOwnerLimit {
+            try server.deps.pool.submit(
+                owner: "0123456789abcdef0123456789abcdef", kind: "import",
+                parameters: #"{"profile":"p","paths":[],"demo":true}"#)
+        }
+        #expect(throws: JobError.tooManyJobs(limit: server.deps.pool.perOwnerLimit)) {
+            try server.deps.pool.submit(owner: "0123456789abcdef0123456789abcdef", kind: "import", parameters: "{}")
+        }
         // A second process over the same folder picks it up.
         let again = try TestServer.reopen(server)
         try again.deps.pool.start()

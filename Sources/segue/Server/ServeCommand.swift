@@ -61,5 +61,6 @@ struct ServeCommand: AsyncParsableCommand {
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         logger.info("Segue is listening", metadata: ["url": "http://\(host):\(port)/", "data": "\(dataDirectory)"])
         try await buildApplication(deps, registry: registry, logger: logger).runService()
+        logger.info("Segue stopped")
     }
 }
