@@ -31,6 +31,7 @@ extension Assets {
     .drop p{margin:0;color:var(--muted)}
     .drop strong{color:var(--text)}
     .drop input[type=file]{position:absolute;width:1px;height:1px;opacity:0}
+    .drop input[type=file]:focus-visible+label{outline:3px solid var(--accent);outline-offset:2px}
     .icon{width:40px;height:40px;fill:none;stroke:var(--accent2);stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
     .button{display:inline-flex;align-items:center;justify-content:center;gap:.4rem;font:inherit;font-weight:700;padding:.7rem 1.15rem;border-radius:12px;border:1px solid var(--line);background:var(--bg2);color:var(--text);cursor:pointer;text-decoration:none;min-height:44px}
     .button:hover{border-color:var(--accent)}

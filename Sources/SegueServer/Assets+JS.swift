@@ -63,7 +63,6 @@ extension Assets {
           } catch (err) { show(0, err.message); busy(false); }
         };
         input.addEventListener("change", () => start([...input.files]));
-        drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
         drop.addEventListener("click", (e) => { if (e.target === drop) input.click(); });
         ["dragenter", "dragover"].forEach((t) => drop.addEventListener(t, (e) => { e.preventDefault(); drop.classList.add("over"); }));
         ["dragleave", "drop"].forEach((t) => drop.addEventListener(t, (e) => { e.preventDefault(); drop.classList.remove("over"); }));

@@ -31,6 +31,9 @@ struct PagesController {
         let s = try context.requireSession()
         let hasData = try api.hasData(s)
         let limitMB = deps.configuration.maxUploadBytes / (1024 * 1024)
+        let deleted = request.uri.queryParameters["deleted"] != nil
+            ? "<p class=\"notice ok\" role=\"status\">Your data was deleted: uploads, charts, videos and history are gone.</p>"
+            : ""
         let ready = hasData
             ? "<p class=\"notice ok\" role=\"status\">Your history is loaded. <a href=\"/explore\">Explore it</a> or <a href=\"/create\">make something to share</a>.</p>"
             : ""
@@ -39,13 +42,13 @@ struct PagesController {
               <h1>Your listening, <span class="grad">beautifully told</span>.</h1>
               <p class="lead">Upload your Spotify history to see your real top artists, songs and albums, then turn them into images and bar-chart races to share.</p>
             </section>
-            \(ready)
+            \(deleted)\(ready)
             <section class="card upload" aria-labelledby="up-h">
               <h2 id="up-h">Upload your export</h2>
-              <div class="drop" id="drop" tabindex="0" role="button" aria-describedby="drop-help">
+              <div class="drop" id="drop">
                 <svg viewBox="0 0 24 24" class="icon" aria-hidden="true"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 20h16"/></svg>
                 <p><strong>Drop your ZIP or JSON files here</strong><br><span id="drop-help">or choose them (up to \(limitMB) MB)</span></p>
-                <input id="file" type="file" accept=".zip,.json,application/zip,application/json" multiple>
+                <input id="file" type="file" accept=".zip,.json,application/zip,application/json" multiple aria-describedby="drop-help">
                 <label for="file" class="button">Choose files</label>
               </div>
               <div class="progress" id="up-progress" hidden>
