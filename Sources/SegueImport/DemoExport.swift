@@ -14,11 +14,14 @@ public struct DemoExport: Sendable {
     public var lastDay: CalendarDay
     /// Records per JSON file (Spotify's files hold about 15,000).
     public var recordsPerFile: Int
+    /// Whether one file starts with a UTF-8 byte order mark, as Spotify's sometimes do.
+    public var byteOrderMark: Bool
 
     public init(
         seed: UInt64 = 42, records: Int = 60_000, firstDay: CalendarDay = CalendarDay(year: 2016, month: 1, day: 1),
-        lastDay: CalendarDay = CalendarDay(year: 2025, month: 12, day: 31), recordsPerFile: Int = 15_000
+        lastDay: CalendarDay = CalendarDay(year: 2025, month: 12, day: 31), recordsPerFile: Int = 15_000, byteOrderMark: Bool = true
     ) {
+        self.byteOrderMark = byteOrderMark
         self.seed = seed
         self.records = records
         self.firstDay = firstDay
@@ -41,7 +44,7 @@ public struct DemoExport: Sendable {
             let y0 = CalendarDay(time: plays[start].endTime).year
             let y1 = CalendarDay(time: plays[end - 1].endTime).year
             let years = y0 == y1 ? "\(y0)" : "\(y0)-\(y1)"
-            var bytes: [UInt8] = part == 1 ? [0xEF, 0xBB, 0xBF] : []  // one file with a BOM, as Spotify sometimes writes
+            var bytes: [UInt8] = part == 1 && byteOrderMark ? [0xEF, 0xBB, 0xBF] : []  // one file with a BOM, as Spotify sometimes writes
             DemoJSON.write(plays[start..<end], catalog: catalog, into: &bytes)
             result.append(("\(Self.folder)/Streaming_History_Audio_\(years)_\(part).json", bytes))
             start = end

@@ -19,7 +19,7 @@ struct HistoryFile {
     enum Role { case history, unknownJSON }
     var name: String
     var role: Role
-    var load: () throws -> [UInt8]
+    var load: () throws -> FileBytes
 }
 
 /// Finds history files in ZIPs, folders and single files.
@@ -59,7 +59,7 @@ struct HistorySource {
                 return []
             }
             // Named explicitly: it must be history, whatever its name.
-            return [HistoryFile(name: path, role: .history, load: { try Self.readFile(path) })]
+            return [HistoryFile(name: path, role: .history, load: { try FileBytes(mapping: path) })]
         case .other: throw ImportError.notZipOrJSON(file: path)
         }
     }
@@ -78,11 +78,6 @@ struct HistorySource {
         return .other
     }
 
-    static func readFile(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ImportError.fileNotFound(path: path) }
-        return [UInt8](data)
-    }
-
     private func folderFiles(_ root: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
         let base = URL(fileURLWithPath: root)
         guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
@@ -96,8 +91,8 @@ struct HistorySource {
         var result: [HistoryFile] = []
         for path in paths.sorted() {
             switch Self.classify(name: path) {
-            case .history: result.append(HistoryFile(name: path, role: .history, load: { try Self.readFile(path) }))
-            case .otherJSON: result.append(HistoryFile(name: path, role: .unknownJSON, load: { try Self.readFile(path) }))
+            case .history: result.append(HistoryFile(name: path, role: .history, load: { try FileBytes(mapping: path) }))
+            case .otherJSON: result.append(HistoryFile(name: path, role: .unknownJSON, load: { try FileBytes(mapping: path) }))
             case .video: skipped.append(SkippedFile(file: path, reason: "video history"))
             case .other:
                 if (try? Self.sniffKind(path)) == .zip {
@@ -166,7 +161,7 @@ struct HistorySource {
                     } catch {
                         throw ImportError.unreadableZip(file: display, reason: "\(error)")
                     }
-                    return bytes
+                    return FileBytes(bytes)
                 })
         }
         return result

@@ -134,6 +134,12 @@ struct JSONScanner: ~Copyable {
         position += 1
         let start = position
         var escaped = false
+        // Eight bytes at a time until one is a quote, a backslash or a control character.
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            if Self.mayEndString(word) { break }
+            position += 8
+        }
         while position < count {
             let c = base[position]
             if c == UInt8(ascii: "\"") {
@@ -150,6 +156,19 @@ struct JSONScanner: ~Copyable {
             position += 1
         }
         throw error("unterminated string", at: start - 1)
+    }
+
+    /// Whether any byte of `word` is `"`, `\\` or below 0x20 (SWAR: no branch per byte).
+    @inline(__always)
+    static func mayEndString(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return (hasQuote | hasBackslash | hasControl) != 0
     }
 
     private mutating func readValue() throws(ImportError) -> Value {
@@ -320,5 +339,13 @@ extension UnsafeBufferPointer<UInt8> {
     @inline(__always)
     func equals(_ text: StaticString) -> Bool {
         count == text.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, text.utf8Start, count) == 0)
+    }
+}
+
+extension JSONScanner {
+    /// The raw bytes of a string value without escapes (nil for other values or escaped strings).
+    func rawBytes(_ value: Value) -> UnsafeBufferPointer<UInt8>? {
+        guard case .string(let start, let end, false) = value else { return nil }
+        return UnsafeBufferPointer(start: base + start, count: end - start)
     }
 }

@@ -19,7 +19,8 @@ public struct SpotifyHistoryImporter: Sendable {
         var name: String
         var format: String
         var records: Int
-        var plays: [Play]
+        var batch: PlayBatch
+        var plays: [Play] { batch.plays }
         var rejections: [String: Int]
         var examples: [RejectedRecord]
         var rejected: Int
@@ -28,7 +29,11 @@ public struct SpotifyHistoryImporter: Sendable {
     /// Parses one history file's bytes. Returns nil when the content is not streaming history and
     /// `required` is false (a file found by walking a folder or an archive).
     static func parse(_ bytes: [UInt8], name: String, required: Bool) throws -> ParsedFile? {
-        try bytes.withUnsafeBufferPointer { buffer -> ParsedFile? in
+        try bytes.withUnsafeBufferPointer { try parse($0, name: name, required: required) }
+    }
+
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, required: Bool) throws -> ParsedFile? {
+        do {
             var scanner = JSONScanner(buffer, file: name)
             var plays: [Play] = []
             var rejections: [String: Int] = [:]
@@ -65,7 +70,7 @@ public struct SpotifyHistoryImporter: Sendable {
                 throw error
             }
             return ParsedFile(
-                name: name, format: format ?? "empty", records: records, plays: plays, rejections: rejections,
+                name: name, format: format ?? "empty", records: records, batch: PlayBatch(plays), rejections: rejections,
                 examples: examples, rejected: rejected)
         }
     }
@@ -97,8 +102,9 @@ public struct SpotifyHistoryImporter: Sendable {
                 counts.records = parsed.records
                 counts.rejected = parsed.rejected
                 counts.rejections = parsed.rejections
-                for play in parsed.plays {
-                    guard try sink.add(play) else {
+                let isNew = try sink.add(parsed.batch)
+                for (play, new) in zip(parsed.batch.plays, isNew) {
+                    guard new else {
                         counts.duplicates += 1
                         continue
                     }
@@ -189,7 +195,9 @@ final class ParseAhead: @unchecked Sendable {
                 if total > limits.maxTotalBytes {
                     throw ImportError.archiveTooLarge(archive: file.name, limit: limits.maxTotalBytes)
                 }
-                return try SpotifyHistoryImporter.parse(bytes, name: file.name, required: file.role == .history)
+                return try bytes.withBuffer {
+                    try SpotifyHistoryImporter.parse($0, name: file.name, required: file.role == .history)
+                }
             }
             lock.lock()
             results[index] = outcome

@@ -4,7 +4,9 @@ import SegueModel
 /// explicit keys (a misspelt key must not silently lose a field).
 struct SpotifyRecord {
     // Extended streaming history
-    var ts: String?
+    /// The parsed `ts`; `tsText` is set instead when it did not parse (to reject the record).
+    var ts: Int64?
+    var tsUnparsable = false
     var msPlayed: Int64?
     var trackName: String?
     var albumArtistName: String?
@@ -27,7 +29,8 @@ struct SpotifyRecord {
     var platform: String?
     var country: String?
     // Account data
-    var endTime: String?
+    var endTime: Int64?
+    var endTimeUnparsable = false
     var artistName: String?
     var accountTrackName: String?
     var podcastName: String?
@@ -73,7 +76,16 @@ struct SpotifyRecord {
                 }
             }
             switch key.count {
-            case 2 where key.equals("ts"): r.ts = str("ts"); r.hasExtendedKeys = true
+            case 2 where key.equals("ts"):
+                r.hasExtendedKeys = true
+                // Parsed straight from the bytes: no String for the most frequent field.
+                if let bytes = s.rawBytes(value) {
+                    r.ts = SpotifyTime.parseISO8601(bytes)
+                    r.tsUnparsable = r.ts == nil
+                } else if let text = str("ts") {
+                    r.ts = SpotifyTime.parseISO8601(text)
+                    r.tsUnparsable = r.ts == nil
+                }
             case 9 where key.equals("ms_played"): r.msPlayed = int("ms_played"); r.hasExtendedKeys = true
             case 26 where key.equals("master_metadata_track_name"): r.trackName = str("master_metadata_track_name")
             case 33 where key.equals("master_metadata_album_artist_name"):
@@ -99,7 +111,12 @@ struct SpotifyRecord {
             case 14 where key.equals("incognito_mode"): r.incognito = bool("incognito_mode")
             case 8 where key.equals("platform"): r.platform = str("platform")
             case 12 where key.equals("conn_country"): r.country = str("conn_country")
-            case 7 where key.equals("endTime"): r.endTime = str("endTime"); r.hasAccountKeys = true
+            case 7 where key.equals("endTime"):
+                r.hasAccountKeys = true
+                if let text = str("endTime") {
+                    r.endTime = SpotifyTime.parseAccountTime(text)
+                    r.endTimeUnparsable = r.endTime == nil
+                }
             case 8 where key.equals("msPlayed"): r.msPlayed = int("msPlayed"); r.hasAccountKeys = true
             case 10 where key.equals("artistName"): r.artistName = str("artistName")
             case 9 where key.equals("trackName"): r.accountTrackName = str("trackName")
@@ -118,14 +135,14 @@ struct SpotifyRecord {
         if let typeError { return .failure(Rejection(typeError)) }
         if hasExtendedKeys && !hasAccountKeys { return extendedPlay() }
         if hasAccountKeys && !hasExtendedKeys { return accountPlay() }
-        if ts != nil { return extendedPlay() }
-        if endTime != nil { return accountPlay() }
+        if ts != nil || tsUnparsable { return extendedPlay() }
+        if endTime != nil || endTimeUnparsable { return accountPlay() }
         return .failure(Rejection("no ts or endTime"))
     }
 
     private func extendedPlay() -> Result<Play, Rejection> {
-        guard let ts else { return .failure(Rejection("missing ts")) }
-        guard let end = SpotifyTime.parseISO8601(ts) else { return .failure(Rejection("ts is not an ISO 8601 UTC time")) }
+        if tsUnparsable { return .failure(Rejection("ts is not an ISO 8601 UTC time")) }
+        guard let end = ts else { return .failure(Rejection("missing ts")) }
         guard let ms = msPlayed else { return .failure(Rejection("missing ms_played")) }
         guard ms >= 0 && ms < 86_400_000 else { return .failure(Rejection("ms_played out of range")) }
         var offlineSeconds = offlineTimestamp
@@ -165,10 +182,8 @@ struct SpotifyRecord {
     }
 
     private func accountPlay() -> Result<Play, Rejection> {
-        guard let endTime else { return .failure(Rejection("missing endTime")) }
-        guard let end = SpotifyTime.parseAccountTime(endTime) else {
-            return .failure(Rejection("endTime is not 'YYYY-MM-DD HH:MM'"))
-        }
+        if endTimeUnparsable { return .failure(Rejection("endTime is not 'YYYY-MM-DD HH:MM'")) }
+        guard let end = endTime else { return .failure(Rejection("missing endTime")) }
         guard let ms = msPlayed else { return .failure(Rejection("missing msPlayed")) }
         guard ms >= 0 && ms < 86_400_000 else { return .failure(Rejection("msPlayed out of range")) }
         if let track = accountTrackName.nonEmpty, let artist = artistName.nonEmpty {
@@ -207,32 +222,34 @@ enum SpotifyTime {
     /// `2019-11-05T14:28:00Z`, also with fractional seconds or a `+00:00` suffix.
     static func parseISO8601(_ text: String) -> Int64? {
         var text = text
-        return text.withUTF8 { b -> Int64? in
-            guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-                b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "), b[13] == UInt8(ascii: ":"),
-                b[16] == UInt8(ascii: ":"),
-                let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),
-                let h = digits(b, 11, 2), let mi = digits(b, 14, 2), let s = digits(b, 17, 2)
-            else { return nil }
-            var i = 19
-            if i < b.count, b[i] == UInt8(ascii: ".") {
-                i += 1
-                while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
-            }
-            var offset = 0
-            if i < b.count {
-                if b[i] == UInt8(ascii: "Z") {
-                    i += 1
-                } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count,
-                    let oh = digits(b, i + 1, 2), let om = digits(b, i + 4, 2)
-                {
-                    offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
-                    i += 6
-                }
-            }
-            guard i == b.count else { return nil }
-            return time(y, mo, d, h, mi, s).map { $0 - Int64(offset) }
+        return text.withUTF8 { parseISO8601($0) }
+    }
+
+    static func parseISO8601(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+            b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "), b[13] == UInt8(ascii: ":"),
+            b[16] == UInt8(ascii: ":"),
+            let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),
+            let h = digits(b, 11, 2), let mi = digits(b, 14, 2), let s = digits(b, 17, 2)
+        else { return nil }
+        var i = 19
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
         }
+        var offset = 0
+        if i < b.count {
+            if b[i] == UInt8(ascii: "Z") {
+                i += 1
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count,
+                let oh = digits(b, i + 1, 2), let om = digits(b, i + 4, 2)
+            {
+                offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
+                i += 6
+            }
+        }
+        guard i == b.count else { return nil }
+        return time(y, mo, d, h, mi, s).map { $0 - Int64(offset) }
     }
 
     /// `2024-05-06 18:43` (UTC, to the minute).

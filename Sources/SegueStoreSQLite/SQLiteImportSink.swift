@@ -1,3 +1,5 @@
+import CSQLite
+import Foundation
 import SegueModel
 import SegueStore
 
@@ -55,25 +57,56 @@ final class SQLiteImportSink: PlaySink {
         while try i.step() { items[ItemKey(kind: Int(i.int64(1)), key: i.text(2) ?? "")] = i.int64(0) }
     }
 
-    func add(_ play: Play) throws -> Bool {
-        let itemID = try resolve(play)
+    func add(_ batch: PlayBatch) throws -> [Bool] {
+        let itemIDs = try batch.itemRepresentatives.map { try resolve(batch.plays[$0]) }
+        var isNew = [Bool](repeating: false, count: batch.plays.count)
         let s = insertPlay
-        s.reset()
-        s.bind(1, profile.id)
-        s.bind(2, play.endTime)
-        s.bind(3, Int64(play.kind.rawValue))
-        s.bind(4, itemID)
-        s.bind(5, Int64(play.msPlayed))
-        s.bind(6, play.reasonStart)
-        s.bind(7, play.reasonEnd)
-        s.bind(8, Self.flags(play))
-        if let t = play.offlineTimestamp { s.bind(9, t) } else { s.bindNull(9) }
-        s.bind(10, play.platform)
-        s.bind(11, play.country)
-        try s.run()
-        let isNew = db.changes > 0
-        if isNew { inserted += 1 }
+        for (i, play) in batch.plays.enumerated() {
+            sqlite3_reset(s.handle)
+            s.bind(1, profile.id)
+            s.bind(2, play.endTime)
+            s.bind(3, Int64(play.kind.rawValue))
+            s.bind(4, itemIDs[Int(batch.itemOfPlay[i])])
+            s.bind(5, Int64(play.msPlayed))
+            bindWord(s, 6, play.reasonStart)
+            bindWord(s, 7, play.reasonEnd)
+            s.bind(8, Self.flags(play))
+            if let t = play.offlineTimestamp { s.bind(9, t) } else { s.bindNull(9) }
+            bindWord(s, 10, play.platform)
+            bindWord(s, 11, play.country)
+            try s.run()
+            if db.changes > 0 {
+                inserted += 1
+                isNew[i] = true
+            }
+        }
         return isNew
+    }
+
+    /// Low-cardinality text (reasons, platforms, countries) is kept as C strings for the whole
+    /// import and bound without a copy.
+    private var words: [String: UnsafeMutablePointer<CChar>] = [:]
+
+    private func bindWord(_ s: SQLiteStatement, _ index: Int32, _ value: String?) {
+        guard let value else {
+            s.bindNull(index)
+            return
+        }
+        if let cached = words[value] {
+            sqlite3_bind_text(s.handle, index, cached, -1, nil)
+            return
+        }
+        guard words.count < 4096 else {
+            s.bind(index, value)
+            return
+        }
+        let copy = strdup(value)!
+        words[value] = copy
+        sqlite3_bind_text(s.handle, index, copy, -1, nil)
+    }
+
+    deinit {
+        for (_, p) in words { free(p) }
     }
 
     static func flags(_ play: Play) -> Int64 {

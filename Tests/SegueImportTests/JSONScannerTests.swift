@@ -80,3 +80,22 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
     c.timeZone = TimeZone(identifier: "UTC")
     return Int64(Calendar(identifier: .gregorian).date(from: c)!.timeIntervalSince1970)
 }
+
+@Suite struct JSONStringScanTests {
+    /// The eight-bytes-at-a-time scan must stop at a quote, backslash or control byte wherever it falls.
+    @Test func findsTheEndOfStringsAtEveryOffset() throws {
+        for n in 0..<20 {
+            let body = String(repeating: "é", count: n / 2) + String(repeating: "a", count: n % 2)
+            let text = #"[{"ts":"2020-01-01T00:00:00Z","ms_played":1,"master_metadata_track_name":""# + body
+                + #"\"x","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#
+            let parsed = try #require(try SpotifyHistoryImporter.parse(Array(text.utf8), name: "f", required: true))
+            #expect(parsed.plays.first?.title == body + "\"x")
+            let raw = #"[{"ts":"2020-01-01T00:00:00Z","x":""# + String(repeating: "b", count: n) + "\u{01}\"}]"
+            #expect(throws: ImportError.self) { _ = try SpotifyHistoryImporter.parse(Array(raw.utf8), name: "f", required: true) }
+        }
+        #expect(!JSONScanner.mayEndString(UInt64(littleEndian: 0x6867_6665_6463_6261)))  // "abcdefgh"
+        #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x6867_6665_2263_6261)))
+        #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x0967_6665_6463_6261)))
+        #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x5C67_6665_6463_6261)))
+    }
+}
