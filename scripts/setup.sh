@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  pkg-config libsqlite3-dev zlib1g-dev
+  pkg-config libsqlite3-dev zlib1g-dev time
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
   ffmpeg
   chromium chromium-driver
