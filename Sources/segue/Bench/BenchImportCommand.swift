@@ -47,6 +47,7 @@ struct BenchImportCommand: ParsableCommand {
         }
         let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var segueTimes: [Double] = []
+        var seguePeak = 0.0
         var lastData = ""
         for r in 0..<runs {
             let data = (dir as NSString).appendingPathComponent("segue-\(r)")
@@ -54,10 +55,10 @@ struct BenchImportCommand: ParsableCommand {
             let run = try ChildRun.run(me, ["import", "--data", data, "--format", "json"] + audioFiles)
             guard run.status == 0 else { throw ValidationError("segue import failed (exit \(run.status))") }
             segueTimes.append(run.seconds)
+            seguePeak = max(seguePeak, run.peakMiB)
             lastData = data
             print(String(format: "segue import run %d: %.3f s", r + 1, run.seconds))
         }
-        let seguePeak = ChildRun.peakChildMiB()
 
         // Re-import of the same files: everything is a duplicate and nothing changes.
         let again = try ChildRun.run(me, ["import", "--data", lastData, "--format", "json"] + audioFiles)
@@ -82,7 +83,7 @@ struct BenchImportCommand: ParsableCommand {
                 break
             }
             duckTimes.append(seconds)
-            duckPeak = max(duckPeak, json["peak_mib"] as? Double ?? 0)
+            duckPeak = max(duckPeak, run.peakMiB)
             duckVersion = json["version"] as? String ?? "?"
             duckRows = json["rows"] as? Int ?? 0
             print(String(format: "duckdb load run %d: %.3f s (%d rows)", r + 1, seconds, duckRows))
@@ -138,6 +139,8 @@ struct BenchImportCommand: ParsableCommand {
         body += "\n\n" + String(
             format: "Segue vs DuckDB throughput: **%.2fx** (target ≥ 2x). Re-import of the same files (all duplicates): %.3f s.",
             ratio, again.seconds)
+        body += "\n\nEvery run, seconds: segue " + segueTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+            + "; DuckDB " + duckTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ") + "."
         body += "\n\nTop-50 chart latency over the imported profile (every kind × metric, milliseconds, warm):\n\n| range | median | max |\n|---|---:|---:|\n"
         body += queryLines.joined(separator: "\n")
         body += "\n\n" + String(

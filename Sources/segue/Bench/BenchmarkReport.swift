@@ -28,16 +28,23 @@ enum BenchmarkReport {
     }
 }
 
-/// Runs a child process and returns its wall time, exit status and standard output.
+/// Runs a child process and returns its wall time, exit status, standard output and peak memory.
 struct ChildRun {
     var seconds: Double
     var status: Int32
     var output: String
+    /// The child's own peak resident set, in MiB, measured by GNU time.
+    ///
+    /// `getrusage(RUSAGE_CHILDREN)` would not do: Linux counts the resident set a child inherits
+    /// before `exec`, and the benchmark holds the generated export in memory.
+    var peakMiB: Double
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        let report = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-time-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "%M", "-o", report, executable] + arguments
         if let environment {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
@@ -48,14 +55,11 @@ struct ChildRun {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ChildRun(seconds: seconds, status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-    }
-
-    /// Largest resident set of any child waited for so far, in MiB.
-    static func peakChildMiB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
+        let kilobytes = (try? String(contentsOfFile: report, encoding: .utf8))?
+            .split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        return ChildRun(
+            seconds: seconds, status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
+            peakMiB: kilobytes / 1024)
     }
 }
 
