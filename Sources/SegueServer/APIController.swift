@@ -262,16 +262,22 @@ struct APIController {
             let file = result.files.first(where: { $0.format == format })
         else { throw APIError.notFound("no \(format) file for job \(job.id)") }
         let path = (deps.configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("renders/\(file.name)")
-        let body = try await FileIO().loadFile(path: path, context: context)
         let attachment = request.uri.queryParameters["download"] != nil
         let parameters = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8))
         let niceName = "segue-top-\(parameters?.kind.rawValue ?? "chart")-\(job.id.prefix(6)).\(format)"
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: file.mediaType, .contentLength: "\(file.bytes)", .cacheControl: "private, max-age=3600",
-                .contentDisposition: "\(attachment ? "attachment" : "inline"); filename=\"\(niceName)\"",
-            ], body: body)
+        var headers: HTTPFields = [
+            .contentType: file.mediaType, .cacheControl: "private, max-age=3600", .acceptRanges: "bytes",
+            .contentDisposition: "\(attachment ? "attachment" : "inline"); filename=\"\(niceName)\"",
+        ]
+        // Safari and iOS play video only with byte ranges.
+        if let header = request.headers[.range], let range = byteRange(header, size: file.bytes) {
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(file.bytes)"
+            headers[.contentLength] = "\(range.count)"
+            let body = try await FileIO().loadFile(path: path, range: range, context: context)
+            return Response(status: .partialContent, headers: headers, body: body)
+        }
+        headers[.contentLength] = "\(file.bytes)"
+        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
     }
 
     // MARK: Feedback
@@ -358,6 +364,21 @@ struct JobView: Codable, Sendable {
             report = try? JSONDecoder().decode(ImportReport.self, from: Data(text.utf8))
         }
     }
+}
+
+/// The one range of a `Range: bytes=a-b` header (also `a-` and `-n`) within `size` bytes, or nil.
+func byteRange(_ header: String, size: Int) -> ClosedRange<Int>? {
+    guard size > 0, header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+    let spec = header.dropFirst("bytes=".count)
+    let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2 else { return nil }
+    if parts[0].isEmpty {
+        guard let suffix = Int(parts[1]), suffix > 0 else { return nil }
+        return max(0, size - suffix)...(size - 1)
+    }
+    guard let start = Int(parts[0]), start < size else { return nil }
+    let end = parts[1].isEmpty ? size - 1 : min(Int(parts[1]) ?? -1, size - 1)
+    return end >= start ? start...end : nil
 }
 
 /// What an upload turned out to be.

@@ -65,10 +65,14 @@ public func buildApplication(
 }
 
 /// Starts the worker pool with the server and stops it (requeueing interrupted jobs) on shutdown.
-struct WorkerPoolService: Service {
+public struct WorkerPoolService: Service {
     let pool: WorkerPool
 
-    func run() async throws {
+    public init(pool: WorkerPool) {
+        self.pool = pool
+    }
+
+    public func run() async throws {
         try pool.start()
         try? await gracefulShutdown()
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

@@ -220,9 +220,10 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         try locked { db in
             let s = try db.prepare(
                 """
-                UPDATE job SET state = ?, result = ?, error = ?, finished_ms = ?,
-                    progress_permyriad = CASE WHEN ? = 'succeeded' THEN 10000 ELSE progress_permyriad END
-                WHERE id = ?
+                UPDATE job SET state = ?1, result = ?2, error = ?3, finished_ms = ?4,
+                    progress_permyriad = CASE WHEN ?5 = 'succeeded' THEN 10000 ELSE progress_permyriad END,
+                    detail = CASE WHEN ?5 = 'succeeded' THEN NULL ELSE detail END
+                WHERE id = ?6
                 """)
             try s.bind([
                 .text(state.rawValue), Self.bindOptional(result), Self.bindOptional(error), .int(millis),

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import SegueServer
+@testable import SegueServer
 import Testing
 
 @Suite("Web app routes")
@@ -198,5 +198,21 @@ struct ServerRouteTests {
             #expect(r.status == .badRequest)
             #expect(try await browser.request("/api/v1/jobs/nothere").status == .notFound)
         }
+    }
+}
+
+@Suite("Byte ranges")
+struct ByteRangeTests {
+    @Test("Range headers for video playback", arguments: [
+        ("bytes=0-99", 1000, 0...99), ("bytes=900-", 1000, 900...999), ("bytes=-100", 1000, 900...999),
+        ("bytes=990-2000", 1000, 990...999),
+    ] as [(String, Int, ClosedRange<Int>)])
+    func ranges(header: String, size: Int, expected: ClosedRange<Int>) {
+        #expect(byteRange(header, size: size) == expected)
+    }
+
+    @Test("Unsatisfiable or multiple ranges are ignored", arguments: ["bytes=1000-", "bytes=5-2", "bytes=0-1,4-5", "items=0-1", "bytes=-0"])
+    func ignored(header: String) {
+        #expect(byteRange(header, size: 1000) == nil)
     }
 }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SegueServer
+import ServiceLifecycle
+
+/// `segue worker`: runs queued imports and renders from a data folder's job queue, without the web server.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run queued imports and renders (the web app's job queue) in this process.")
+
+    @Option(help: "Data folder (default: $SEGUE_DATA or ~/.local/share/segue).")
+    var data: String?
+
+    @Option(help: "Worker threads.")
+    var workers = 2
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "segue.worker")
+        let configuration = ServerConfiguration(dataDirectory: StoreOptions.defaultDataDirectory(data), workers: workers)
+        let deps = try makeDependencies(configuration: configuration, logger: logger)
+        logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: WorkerPoolService(pool: deps.pool))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
