@@ -88,6 +88,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Live listening (issue 5): exact event-time windows, leaderboard, trends, spike/drop alerts.
+        .target(name: "SegueLive", swiftSettings: strict),
+        .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
