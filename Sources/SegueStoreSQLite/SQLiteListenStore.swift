@@ -1,0 +1,202 @@
+import CSQLite
+import Foundation
+import SegueStore
+
+/// Listens and ListenBrainz users in their own SQLite file, written through a group-commit thread:
+/// every caller's rows that arrive while one transaction commits go into the next one, so a burst of
+/// requests costs one fsync, not one per request.
+public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let readLock = NSLock()
+    /// Guards the writer connection (the commit thread and `createUser`).
+    private let writeLock = NSLock()
+    /// Guards `pending`, `stopping` and `thread`; never held while writing.
+    private let queue = NSCondition()
+    private var pending: [(listens: [StoredListen], done: CheckedContinuation<Int, any Error>)] = []
+    private var stopping = false
+    private var thread: Thread?
+
+    static let steps: [String] = [
+        """
+        CREATE TABLE lb_user(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            token TEXT NOT NULL UNIQUE,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE listen(
+            user_id INTEGER NOT NULL,
+            listened_at INTEGER NOT NULL,
+            track_key TEXT NOT NULL,
+            artist TEXT NOT NULL,
+            track TEXT NOT NULL,
+            release TEXT,
+            inserted_ms INTEGER NOT NULL,
+            metadata TEXT NOT NULL,
+            PRIMARY KEY(user_id, listened_at, track_key)
+        ) WITHOUT ROWID;
+        """
+    ]
+
+    /// The file the store uses inside a data folder.
+    public static func databasePath(inDataDirectory directory: String) -> String {
+        (directory as NSString).appendingPathComponent("listens.sqlite")
+    }
+
+    public init(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        if version < Self.steps.count {
+            try db.transaction {
+                for step in Self.steps[version...] { try db.execute(step) }
+                try db.execute("PRAGMA user_version = \(Self.steps.count)")
+            }
+        }
+        writer = db
+        reader = try SQLiteConnection(path: path)
+    }
+
+    /// Starts the commit thread on first use (call with `queue` locked).
+    private func startCommitThreadIfNeeded() {
+        guard thread == nil else { return }
+        let thread = Thread { [unowned self] in self.commitLoop() }
+        thread.name = "segue-listen-commit"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops the commit thread after what is queued is written.
+    public func close() {
+        queue.lock()
+        stopping = true
+        queue.broadcast()
+        queue.unlock()
+    }
+
+    deinit { close() }
+
+    // MARK: Users
+
+    public func createUser(named name: String) throws -> ListenUser {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let s = try writer.prepare("INSERT INTO lb_user(name, token, created_ms) VALUES (?, ?, ?)")
+        s.bind(1, name)
+        s.bind(2, token)
+        s.bind(3, Int64(Date().timeIntervalSince1970 * 1000))
+        try s.run()
+        return ListenUser(id: writer.lastInsertRowID, name: name, token: token)
+    }
+
+    private func readUser(_ sql: String, _ value: String) throws -> ListenUser? {
+        readLock.lock()
+        defer { readLock.unlock() }
+        let s = try reader.prepare(sql)
+        s.bind(1, value)
+        return try s.step() ? ListenUser(id: s.int64(0), name: s.text(1) ?? "", token: s.text(2) ?? "") : nil
+    }
+
+    public func user(named name: String) throws -> ListenUser? {
+        try readUser("SELECT id, name, token FROM lb_user WHERE name = ?", name)
+    }
+
+    public func user(token: String) throws -> ListenUser? {
+        try readUser("SELECT id, name, token FROM lb_user WHERE token = ?", token)
+    }
+
+    // MARK: Listens
+
+    public func append(_ listens: [StoredListen]) async throws -> Int {
+        guard !listens.isEmpty else { return 0 }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.lock()
+            startCommitThreadIfNeeded()
+            pending.append((listens, continuation))
+            queue.signal()
+            queue.unlock()
+        }
+    }
+
+    private func commitLoop() {
+        while true {
+            queue.lock()
+            while pending.isEmpty && !stopping { queue.wait() }
+            if pending.isEmpty && stopping {
+                queue.unlock()
+                return
+            }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            queue.unlock()
+            // Requests that arrive while this commits wait for the next transaction.
+            writeLock.lock()
+            let outcome = Result { try write(batch.map(\.listens)) }
+            writeLock.unlock()
+            switch outcome {
+            case .success(let counts): for (item, n) in zip(batch, counts) { item.done.resume(returning: n) }
+            case .failure(let error): for item in batch { item.done.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// One transaction for every request in the batch; returns the new rows per request.
+    private func write(_ requests: [[StoredListen]]) throws -> [Int] {
+        try writer.transaction {
+            let s = try writer.prepare(
+                "INSERT OR IGNORE INTO listen(user_id, listened_at, track_key, artist, track, release, inserted_ms, metadata) VALUES (?,?,?,?,?,?,?,?)")
+            return try requests.map { listens in
+                var inserted = 0
+                for l in listens {
+                    sqlite3_reset(s.handle)
+                    s.bind(1, l.userID)
+                    s.bind(2, l.listenedAt)
+                    s.bind(3, l.trackKey)
+                    s.bind(4, l.artist)
+                    s.bind(5, l.track)
+                    s.bind(6, l.release)
+                    s.bind(7, l.insertedAt)
+                    s.bind(8, l.metadataJSON)
+                    try s.run()
+                    inserted += Int(writer.changes)
+                }
+                return inserted
+            }
+        }
+    }
+
+    public func listens(userID: Int64, minTs: Int64?, maxTs: Int64?, count: Int) throws -> [StoredListen] {
+        readLock.lock()
+        defer { readLock.unlock() }
+        let s = try reader.prepare(
+            """
+            SELECT listened_at, artist, track, release, inserted_ms, metadata FROM listen
+            WHERE user_id = ? AND listened_at > ? AND listened_at < ? ORDER BY listened_at DESC LIMIT ?
+            """)
+        s.bind(1, userID)
+        s.bind(2, minTs ?? Int64.min)
+        s.bind(3, maxTs ?? Int64.max)
+        s.bind(4, Int64(max(0, count)))
+        var result: [StoredListen] = []
+        while try s.step() {
+            result.append(
+                StoredListen(
+                    userID: userID, listenedAt: s.int64(0), artist: s.text(1) ?? "", track: s.text(2) ?? "",
+                    release: s.text(3), insertedAt: s.int64(4), metadataJSON: s.text(5) ?? "{}"))
+        }
+        return result
+    }
+
+    public func listenCount(userID: Int64) throws -> Int {
+        readLock.lock()
+        defer { readLock.unlock() }
+        return Int(try reader.scalar("SELECT count(*) FROM listen WHERE user_id = ?", [.int(userID)]) ?? 0)
+    }
+}
