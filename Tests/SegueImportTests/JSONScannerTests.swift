@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SegueImport
+import SegueModel
 
 @Suite struct JSONScannerTests {
     func parse(_ text: String, required: Bool = true) throws -> SpotifyHistoryImporter.ParsedFile? {
@@ -97,5 +98,35 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
         #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x6867_6665_2263_6261)))
         #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x0967_6665_6463_6261)))
         #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x5C67_6665_6463_6261)))
+    }
+}
+
+@Suite struct SpotifyRecordTests {
+    func play(_ json: String) throws -> Play? {
+        try #require(try SpotifyHistoryImporter.parse(Array(json.utf8), name: "f", required: true)).plays.first
+    }
+
+    @Test func offlineTimestampsInSecondsOrMillisecondsBecomeSeconds() throws {
+        let base = #""ts":"2020-01-01T00:00:00Z","ms_played":40000,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"spotify:track:t""#
+        #expect(try play("[{\(base),\"offline_timestamp\":1577836000}]")?.offlineTimestamp == 1_577_836_000)
+        #expect(try play("[{\(base),\"offline_timestamp\":1577836000123}]")?.offlineTimestamp == 1_577_836_000)
+        #expect(try play("[{\(base),\"offline_timestamp\":0}]")?.offlineTimestamp == nil)
+        #expect(try play("[{\(base),\"offline_timestamp\":null,\"offline\":true,\"shuffle\":null,\"skipped\":1}]")?.offline == true)
+        #expect(try play("[{\(base),\"skipped\":1}]")?.skipped == true)
+    }
+
+    @Test func absentFieldsAreLikeNulls() throws {
+        // Only what a music play needs; everything else missing.
+        let p = try #require(try play(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":0,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#))
+        #expect(p.kind == .music && p.album == nil && p.platform == nil && p.shuffle == nil && p.msPlayed == 0)
+        let parsed = try #require(try SpotifyHistoryImporter.parse(Array(#"[{"ts":"2020-01-01T00:00:00Z"},{"ms_played":5}]"#.utf8), name: "f", required: true))
+        #expect(parsed.rejections == ["missing ms_played": 1, "missing ts": 1])
+    }
+
+    @Test func wrongTypesRejectTheRecordWithTheField() throws {
+        let parsed = try #require(try SpotifyHistoryImporter.parse(
+            Array(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":"12","master_metadata_track_name":"T"},{"ts":"2020-01-01T00:00:00Z","ms_played":1,"shuffle":"yes"}]"#.utf8),
+            name: "f", required: true))
+        #expect(parsed.rejections == ["ms_played is not an integer": 1, "shuffle is not a boolean": 1])
     }
 }
