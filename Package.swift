@@ -91,6 +91,11 @@ let package = Package(
         // Live listening (issue 5): exact event-time windows, leaderboard, trends, spike/drop alerts.
         .target(name: "SegueLive", swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
+        // Audio analysis (issue 6): DSP descriptors over decoded PCM.
+        .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
+        .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .target(name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "SegueMedia"], swiftSettings: strict),
+        .testTarget(name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia"], swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Tempo in beats per minute from the autocorrelation of an onset-strength envelope (half-wave
+/// rectified spectral flux of the log spectrum), weighted by a log-normal prior around 120 BPM so
+/// that the right octave wins over its double and half.
+public struct TempoDescriptor: Sendable, Equatable, Codable {
+    public var bpm: Float
+    /// How much the chosen lag stands out from the autocorrelation around it (0…1).
+    public var confidence: Float
+
+    public static let range: ClosedRange<Float> = 60...200
+
+    public init(spectrogram s: Spectrogram) {
+        let envelope = Self.onsetEnvelope(s)
+        guard envelope.count > 8 else {
+            bpm = 0
+            confidence = 0
+            return
+        }
+        let rate = s.frameRate
+        let minLag = max(1, Int((60 * rate / Self.range.upperBound).rounded(.down)))
+        let maxLag = min(envelope.count - 1, Int((60 * rate / Self.range.lowerBound).rounded(.up)))
+        guard minLag < maxLag else {
+            bpm = 0
+            confidence = 0
+            return
+        }
+        let mean = envelope.reduce(0, +) / Float(envelope.count)
+        let e = envelope.map { $0 - mean }
+        var acf = [Float](repeating: 0, count: maxLag + 2)
+        for lag in 1...(maxLag + 1) where lag < e.count {
+            var sum: Float = 0
+            for i in lag..<e.count { sum += e[i] * e[i - lag] }
+            acf[lag] = sum / Float(e.count - lag)
+        }
+        var bestLag = minLag
+        var bestScore = -Float.infinity
+        for lag in minLag...maxLag {
+            let candidate = 60 * rate / Float(lag)
+            // Log-normal prior centred on 120 BPM, one octave wide.
+            let octaves = log2f(candidate / 120)
+            let prior = expf(-0.5 * octaves * octaves)
+            let score = acf[lag] * prior
+            if score > bestScore {
+                bestScore = score
+                bestLag = lag
+            }
+        }
+        // Refine the lag with a parabola through the neighbours.
+        var lag = Float(bestLag)
+        if bestLag > 1 && bestLag + 1 < acf.count {
+            let a = acf[bestLag - 1]
+            let b = acf[bestLag]
+            let c = acf[bestLag + 1]
+            let d = a - 2 * b + c
+            if d < 0 { lag += 0.5 * (a - c) / d }
+        }
+        bpm = 60 * rate / lag
+        let peak = acf[bestLag]
+        let zeroLag = e.reduce(0) { $0 + $1 * $1 } / Float(e.count)
+        confidence = zeroLag > 0 ? max(0, min(1, peak / zeroLag)) : 0
+    }
+
+    static func onsetEnvelope(_ s: Spectrogram) -> [Float] {
+        guard s.frames.count > 1 else { return [] }
+        var previous = s.frames[0].map { logf(1 + 100 * $0) }
+        var envelope: [Float] = [0]
+        envelope.reserveCapacity(s.frames.count)
+        for frame in s.frames.dropFirst() {
+            let current = frame.map { logf(1 + 100 * $0) }
+            var flux: Float = 0
+            for k in current.indices { flux += max(0, current[k] - previous[k]) }
+            envelope.append(flux)
+            previous = current
+        }
+        // A short triangular smoothing widens each onset over a few frames, so a beat period that
+        // falls between two lags still lines up with itself.
+        let kernel: [Float] = [1, 2, 3, 2, 1]
+        var smoothed = [Float](repeating: 0, count: envelope.count)
+        for i in envelope.indices {
+            var sum: Float = 0
+            for (j, w) in kernel.enumerated() {
+                let k = i + j - 2
+                if k >= 0 && k < envelope.count { sum += w * envelope[k] }
+            }
+            smoothed[i] = sum / 9
+        }
+        return smoothed
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SegueMedia
+import Testing
+
+@testable import SegueAudio
+
+/// Descriptors checked on signals whose answer is known.
+@Suite struct DescriptorTests {
+    let rate = 22_050
+
+    func sine(_ f: Float, seconds: Float, amplitude: Float = 0.1, rate: Int = 22_050) -> [Float] {
+        (0..<Int(seconds * Float(rate))).map { amplitude * sinf(2 * .pi * f * Float($0) / Float(rate)) }
+    }
+
+    /// A chord of notes with a few decaying harmonics each, as an instrument would sound.
+    func chord(_ midiNotes: [Int], seconds: Float = 6) -> [Float] {
+        var out = [Float](repeating: 0, count: Int(seconds * Float(rate)))
+        for note in midiNotes {
+            let f = 440 * powf(2, Float(note - 69) / 12)
+            for h in 1...4 {
+                let amp: Float = 0.08 / Float(h)
+                for i in out.indices { out[i] += amp * sinf(2 * .pi * f * Float(h) * Float(i) / Float(rate)) }
+            }
+        }
+        return out
+    }
+
+    /// Short noise bursts every `period` seconds.
+    func clicks(every period: Float, seconds: Float = 20) -> [Float] {
+        var out = [Float](repeating: 0, count: Int(seconds * Float(rate)))
+        var seed: UInt32 = 1
+        var t: Float = 0.25
+        while Int(t * Float(rate)) + 400 < out.count {
+            let start = Int(t * Float(rate))
+            for i in 0..<400 {
+                seed = seed &* 1_664_525 &+ 1_013_904_223
+                out[start + i] = (Float(seed >> 8) / Float(1 << 24) - 0.5) * 0.8 * expf(-Float(i) / 80)
+            }
+            t += period
+        }
+        return out
+    }
+
+    @Test func loudnessOfAReferenceSine() throws {
+        let l = try LoudnessDescriptor(samples: sine(1000, seconds: 5, amplitude: 0.1, rate: 48_000), sampleRate: 48_000)
+        #expect(abs(l.integratedLUFS - -23.0) < 0.2, "\(l.integratedLUFS)")
+        #expect(abs(l.peak - 0.1) < 0.001)
+        let quieter = try LoudnessDescriptor(samples: sine(1000, seconds: 5, amplitude: 0.05, rate: 48_000), sampleRate: 48_000)
+        #expect(abs((l.integratedLUFS - quieter.integratedLUFS) - 6.02) < 0.1)  // half the amplitude: −6 dB
+    }
+
+    @Test func spectralShapeOfToneAndNoise() {
+        let tone = sine(1000, seconds: 2)
+        let t = SpectralDescriptors(spectrogram: Spectrogram(samples: tone, sampleRate: rate), samples: tone)
+        #expect(abs(t.centroid - 1000) < 30, "\(t.centroid)")
+        #expect(abs(t.zeroCrossingRate - 2 * 1000 / Float(rate)) < 0.001)
+        #expect(t.flatness < 0.01)
+        var seed: UInt32 = 7
+        let noise = (0..<(2 * rate)).map { _ -> Float in
+            seed = seed &* 1_664_525 &+ 1_013_904_223
+            return Float(seed >> 8) / Float(1 << 24) - 0.5
+        }
+        let n = SpectralDescriptors(spectrogram: Spectrogram(samples: noise, sampleRate: rate), samples: noise)
+        #expect(n.flatness > 0.4, "\(n.flatness)")
+        #expect(abs(n.centroid - Float(rate) / 4) < 300, "\(n.centroid)")  // white noise: middle of 0…Nyquist
+        #expect(n.rolloff > 0.8 * Float(rate) / 2)
+    }
+
+    @Test(arguments: [
+        ([60, 64, 67], "C major", "8B"),  // C E G
+        ([57, 60, 64], "A minor", "8A"),  // A C E
+        ([67, 71, 74], "G major", "9B"),  // G B D
+        ([62, 65, 69], "D minor", "7A"),  // D F A
+    ])
+    func keyOfChords(notes: [Int], key: String, camelot: String) {
+        let k = KeyDescriptor(spectrogram: Spectrogram(samples: chord(notes), sampleRate: rate, frameSize: 4096, hop: 2048))
+        #expect(k.name == key)
+        #expect(k.camelot == camelot)
+        #expect(k.confidence > 0.5)
+    }
+
+    @Test(arguments: [(0.5 as Float, 120 as Float), (0.6, 100), (0.4, 150), (0.75, 80), (Float(60.0 / 128), 128), (Float(60.0 / 90), 90)] as [(Float, Float)])
+    func tempoOfClickTrains(period: Float, expected: Float) {
+        let t = TempoDescriptor(spectrogram: Spectrogram(samples: clicks(every: period), sampleRate: rate, frameSize: 1024, hop: 256))
+        #expect(abs(t.bpm - expected) < 1.5, "\(t.bpm) for \(expected)")
+        #expect(t.confidence > 0.2)
+    }
+
+    @Test func decodesRealAudioThroughFFmpeg() throws {
+        let tools = try FFmpegTools.locate()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segue-audio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("tone.flac").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tools.ffmpeg)
+        p.arguments = ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3:sample_rate=44100", "-ac", "2", file]
+        try p.run()
+        p.waitUntilExit()
+        let samples = try AudioDecoder(tools: tools).decodeMono(file, sampleRate: rate)
+        #expect(abs(samples.count - 3 * rate) < rate / 20)
+        let d = SpectralDescriptors(spectrogram: Spectrogram(samples: samples, sampleRate: rate), samples: samples)
+        #expect(abs(d.centroid - 440) < 30)
+        #expect(throws: MediaError.self) { _ = try AudioDecoder(tools: tools).decodeMono(dir.appendingPathComponent("missing.mp3").path, sampleRate: rate) }
+    }
+}
