@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "SegueServer",
             dependencies: [
-                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
+                "SegueAudio", "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

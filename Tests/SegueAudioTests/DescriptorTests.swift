@@ -103,3 +103,46 @@ import Testing
         #expect(throws: MediaError.self) { _ = try AudioDecoder(tools: tools).decodeMono(dir.appendingPathComponent("missing.mp3").path, sampleRate: rate) }
     }
 }
+
+@Suite struct AnalysisTests {
+    let rate = AudioAnalysis.sampleRate
+
+    @Test func silenceAtTheEndsIsMeasured() {
+        let tone = (0..<(2 * rate)).map { 0.3 * sinf(2 * .pi * 440 * Float($0) / Float(rate)) }
+        let padded = [Float](repeating: 0, count: rate) + tone + [Float](repeating: 0, count: rate / 2)
+        let e = EnergyDescriptor(samples: padded, sampleRate: rate)
+        #expect(abs(e.leadingSilence - 1) < 0.06)
+        #expect(abs(e.trailingSilence - 0.5) < 0.06)
+        #expect(abs(e.rmsDecibels - 20 * log10f(Float(0.3) / Float(2).squareRoot())) < 0.5)
+        #expect(EnergyDescriptor(samples: tone.map { $0 / 10 }, sampleRate: rate).energy < e.energy)
+    }
+
+    @Test func timbreSeparatesBrightFromDark() {
+        func tone(_ f: Float) -> [Float] { (0..<(2 * rate)).map { 0.2 * sinf(2 * .pi * f * Float($0) / Float(rate)) } }
+        let dark = MFCCDescriptor(spectrogram: Spectrogram(samples: tone(200), sampleRate: rate))
+        let bright = MFCCDescriptor(spectrogram: Spectrogram(samples: tone(4000), sampleRate: rate))
+        let again = MFCCDescriptor(spectrogram: Spectrogram(samples: tone(200), sampleRate: rate))
+        #expect(dark.mean.count == 13 && dark.deviation.count == 13)
+        #expect(dark == again)
+        // The first coefficient after energy tilts with brightness.
+        #expect(dark.mean[1] > bright.mean[1])
+    }
+
+    @Test func aWholeAnalysisHasEveryPartAndRefusesTinyFiles() throws {
+        var samples = [Float](repeating: 0, count: 40 * rate)
+        for beat in stride(from: rate / 4, to: samples.count - 400, by: rate / 2) {  // 120 BPM
+            for i in 0..<400 { samples[beat + i] += 0.5 * expf(-Float(i) / 60) * sinf(Float(i) * 0.9) }
+        }
+        for i in samples.indices {  // an A minor chord underneath
+            let t = Float(i) / Float(rate)
+            samples[i] += 0.05 * (sinf(2 * .pi * 220 * t) + sinf(2 * .pi * 261.63 * t) + sinf(2 * .pi * 329.63 * t))
+        }
+        let a = try AudioAnalysis(samples: samples)
+        #expect(a.version == AudioAnalysis.version)
+        #expect(abs(a.tempo.bpm - 120) < 2)
+        #expect(a.key.name == "A minor" && a.key.camelot == "8A")
+        #expect(abs(a.intro.bpm - 120) < 2 && abs(a.outro.bpm - 120) < 2)
+        #expect(a.featureVector.count == AudioAnalysis.featureNames.count)
+        #expect(throws: AudioError.tooShort(seconds: 1)) { _ = try AudioAnalysis(samples: [Float](repeating: 0, count: rate)) }
+    }
+}
