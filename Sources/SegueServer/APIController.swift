@@ -17,6 +17,7 @@ public struct ServerDependencies: Sendable {
     public let feedback: any FeedbackStore
     public let pool: WorkerPool
     public let sessions: SessionManager
+    let cache: ChartCache
 }
 
 /// `/api/v1`: sessions, uploads and imports, charts, render jobs with SSE progress, downloads, feedback.
@@ -64,8 +65,7 @@ struct APIController {
     }
 
     func hasData(_ s: WebSession) throws -> Bool {
-        guard let profile = try deps.plays.existingProfile(named: s.profileName) else { return false }
-        return try deps.plays.stats(range: .all, timeZone: .gmt, profile: profile).musicPlays > 0
+        try deps.hasData(profileName: s.profileName)
     }
 
     func deleteSession(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -166,14 +166,12 @@ struct APIController {
 
     func top(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
-        guard let profile = try profile(context) else { return try json([ChartEntry]()) }
-        return try json(try deps.plays.top(q.query, profile: profile))
+        return try json(try deps.top(q.query, profileName: try context.requireSession().profileName))
     }
 
     func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
-        guard let profile = try profile(context) else { return try json(ListeningStats()) }
-        return try json(try deps.plays.stats(range: q.range, timeZone: .gmt, profile: profile))
+        return try json(try deps.stats(q.range, profileName: try context.requireSession().profileName))
     }
 
     func race(_ request: Request, context: AppRequestContext) async throws -> Response {

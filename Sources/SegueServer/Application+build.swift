@@ -16,18 +16,20 @@ public func makeDependencies(
     let path = SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory)
     let plays = try SQLitePlayStore(path: path)
     let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
+    let cache = ChartCache(now: environment.now)
     let handlers: [String: any JobHandler] = [
-        "import": ImportJobHandler(plays: plays, configuration: configuration),
+        "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
         "render": RenderJobHandler(plays: plays, configuration: configuration),
     ]
     let pool = WorkerPool(
         store: web, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
         clock: environment.now, makeID: environment.randomID, logger: logger)
     let sessions = SessionManager(
-        sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, logger: logger)
+        sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, cache: cache,
+        logger: logger)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
-        sessions: sessions)
+        sessions: sessions, cache: cache)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).

@@ -20,6 +20,7 @@ struct ImportParameters: Codable, Sendable {
 struct ImportJobHandler: JobHandler {
     let plays: any PlayStore
     let configuration: ServerConfiguration
+    let cache: ChartCache
     private static let demoLock = NSLock()
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
@@ -32,6 +33,7 @@ struct ImportJobHandler: JobHandler {
         try context.checkCancellation()
         context.report(0.1, detail: "Reading your history", force: true)
         let profile = try plays.profile(named: parameters.profile)
+        defer { cache.invalidate(profile: parameters.profile) }
         let report = try SpotifyHistoryImporter().run(paths: paths, store: plays, profile: profile) { done, total in
             context.report(0.1 + 0.9 * Double(done) / Double(max(total, 1)), detail: "File \(done) of \(total)")
         }

@@ -82,9 +82,8 @@ struct PagesController {
             q = ChartParameters()
             problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"
         }
-        let profile = try deps.plays.existingProfile(named: s.profileName)
-        let entries = try profile.map { try deps.plays.top(q.query, profile: $0) } ?? []
-        let stats = try profile.map { try deps.plays.stats(range: q.range, timeZone: .gmt, profile: $0) } ?? ListeningStats()
+        let entries = try deps.top(q.query, profileName: s.profileName)
+        let stats = try deps.stats(q.range, profileName: s.profileName)
         let hasData = try api.hasData(s)
 
         let form = """
@@ -105,15 +104,15 @@ struct PagesController {
                 """
             return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: false, body: body))
         }
-        var chart = ""
-        if !entries.isEmpty {
+        let chart = entries.isEmpty ? "" : deps.cache.value(profile: s.profileName, key: "svg|" + ChartCache.key(q.query)) {
             let top = min(max(q.limit, 3), 20)
+            let shown = Array(entries.prefix(top))
             let render = TopChartRender(format: .square, theme: .dark)
             let caption = ChartCaption.topChart(
-                kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: Array(entries.prefix(top)))
-            if let scene = try? render.scene(entries: Array(entries.prefix(top)), metric: q.metric, caption: caption) {
-                chart = "<figure class=\"chart\">\(render.svgDocument(scene).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: ""))<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption></figure>"
-            }
+                kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: shown)
+            guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
+            let svg = render.svgDocument(scene).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+            return "<figure class=\"chart\">\(svg)<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption></figure>"
         }
         let rows = entries.map { e in
             let detail = [e.artist, e.album].compactMap { $0 }.filter { $0 != e.name }.joined(separator: " · ")

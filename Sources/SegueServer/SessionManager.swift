@@ -10,6 +10,7 @@ public final class SessionManager: Sendable {
     let pool: WorkerPool
     let configuration: ServerConfiguration
     let environment: ServerEnvironment
+    let cache: ChartCache
     let logger: Logger
 
     /// A session's activity is written at most this often.
@@ -17,8 +18,9 @@ public final class SessionManager: Sendable {
 
     init(
         sessions: any SessionStore, plays: any PlayStore, pool: WorkerPool, configuration: ServerConfiguration,
-        environment: ServerEnvironment, logger: Logger
+        environment: ServerEnvironment, cache: ChartCache, logger: Logger
     ) {
+        self.cache = cache
         self.sessions = sessions
         self.plays = plays
         self.pool = pool
@@ -66,6 +68,7 @@ public final class SessionManager: Sendable {
         try pool.store.deleteJobs(owner: session.id)
         if configuration.singleUserProfile == nil || session.profileName == configuration.singleUserProfile {
             try plays.deleteProfile(named: session.profileName)
+            cache.invalidate(profile: session.profileName)
         }
         let folder = configuration.sessionDirectory(session.id)
         if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }

@@ -162,6 +162,26 @@ struct ServerRouteTests {
         }
     }
 
+    @Test("a second import shows up at once: cached charts are dropped on import")
+    func cacheFollowsImports() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let browser = Browser(client)
+                try await browser.start()
+                _ = try await browser.importExport(try TestServer.export(artist: "First", plays: 3))
+                let before = try await browser.jsonObject("/api/v1/top") as? [[String: Any]]
+                #expect(before?.first?["name"] as? String == "First")
+                _ = try await browser.importExport(try TestServer.export(artist: "Second", plays: 9))
+                let after = try await browser.jsonObject("/api/v1/top") as? [[String: Any]]
+                #expect(after?.first?["name"] as? String == "Second")
+                let page = String(buffer: try await browser.request("/explore").body)
+                #expect(page.contains("Second"))
+            }
+        }
+    }
+
     @Test("idle sessions expire with their data")
     func idleExpiry() async throws {
         let server = try TestServer(ttlSeconds: 600)

@@ -56,7 +56,7 @@ struct TestServer {
             records.append(
                 Fixtures.extended(
                     ts: String(format: "2024-03-%02dT10:00:00Z", i + 1), ms: 200_000, track: "Song \(i % 2)", artist: artist,
-                    uri: "spotify:track:\(i % 2)"))
+                    uri: "spotify:track:\(String(artist.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))\(i % 2)"))
         }
         return ByteBuffer(data: try Fixtures.json(records))
     }
