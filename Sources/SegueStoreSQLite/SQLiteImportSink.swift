@@ -12,6 +12,12 @@ final class SQLiteImportSink: PlaySink {
     private var artists: [String: Int64] = [:]
     private var albums: [AlbumKey: Int64] = [:]
     private var tracks: [String: Int64] = [:]
+    /// Tracks known by URI, under their "artist U+001F name" (to match account-data plays).
+    private var uriTracksByName: [String: [Int64]] = [:]
+    /// Whether the profile has account-data tracks at all (else extended plays skip the cross check).
+    private var hasAccountTracks = false
+    private let findPlay: SQLiteStatement
+    private let deletePlay: SQLiteStatement
     private var items: [ItemKey: Int64] = [:]
     private let insertPlay: SQLiteStatement
     private let insertArtist: SQLiteStatement
@@ -49,9 +55,17 @@ final class SQLiteImportSink: PlaySink {
         let al = try db.prepare("SELECT id, artist_name, name FROM album WHERE profile_id = ?")
         al.bind(1, profile.id)
         while try al.step() { albums[AlbumKey(artist: al.text(1) ?? "", name: al.text(2) ?? "")] = al.int64(0) }
-        let t = try db.prepare("SELECT id, key FROM track WHERE profile_id = ?")
+        let t = try db.prepare(
+            "SELECT track.id, track.key, track.uri, track.name, artist.name FROM track JOIN artist ON artist.id = track.artist_id WHERE track.profile_id = ?")
         t.bind(1, profile.id)
-        while try t.step() { tracks[t.text(1) ?? ""] = t.int64(0) }
+        while try t.step() {
+            tracks[t.text(1) ?? ""] = t.int64(0)
+            if t.isNull(2) { hasAccountTracks = true }
+            if !t.isNull(2) { uriTracksByName[(t.text(4) ?? "") + "\u{1F}" + (t.text(3) ?? ""), default: []].append(t.int64(0)) }
+        }
+        findPlay = try db.prepare(
+            "SELECT end_ts FROM play WHERE profile_id = ? AND end_ts >= ? AND end_ts < ? AND kind = 0 AND item_id = ? AND ms = ? LIMIT 1")
+        deletePlay = try db.prepare("DELETE FROM play WHERE profile_id = ? AND end_ts = ? AND kind = 0 AND item_id = ? AND ms = ?")
         let i = try db.prepare("SELECT id, kind, key FROM item WHERE profile_id = ?")
         i.bind(1, profile.id)
         while try i.step() { items[ItemKey(kind: Int(i.int64(1)), key: i.text(2) ?? "")] = i.int64(0) }
@@ -62,6 +76,14 @@ final class SQLiteImportSink: PlaySink {
         var isNew = [Bool](repeating: false, count: batch.plays.count)
         let s = insertPlay
         for (i, play) in batch.plays.enumerated() {
+            var replacesAccountPlay = false
+            if play.kind == .music && (hasAccountTracks || play.uri == nil) {
+                switch try matchInTheOtherFormat(play) {
+                case .none: break
+                case .duplicate: continue
+                case .replacesAccountPlay: replacesAccountPlay = true
+                }
+            }
             sqlite3_reset(s.handle)
             s.bind(1, profile.id)
             s.bind(2, play.endTime)
@@ -77,10 +99,50 @@ final class SQLiteImportSink: PlaySink {
             try s.run()
             if db.changes > 0 {
                 inserted += 1
-                isNew[i] = true
+                isNew[i] = !replacesAccountPlay
             }
         }
         return isNew
+    }
+
+    /// The account-data and extended exports overlap (the last year or so). Account data gives the end
+    /// time to the minute and no URI, so the same listen is not an exact duplicate by the rule; it is
+    /// the same play when the artist, the track name and `ms_played` agree and the end times fall in
+    /// the same minute (one either side, for rounding). An account play that an extended one matches
+    /// is a duplicate; an extended play that matches a stored account play replaces it (it carries the
+    /// URI, the album and the second).
+    private func matchInTheOtherFormat(_ play: Play) throws -> CrossFormatMatch {
+        let name = play.creator + "\u{1F}" + play.title
+        let minute = play.endTime - ((play.endTime % 60) + 60) % 60
+        if play.uri == nil {
+            hasAccountTracks = true
+            guard let candidates = uriTracksByName[name] else { return .none }
+            for id in candidates where try find(from: minute - 60, to: minute + 120, item: id, ms: play.msPlayed) != nil {
+                return .duplicate
+            }
+            return .none
+        }
+        guard let accountTrack = tracks[name] else { return .none }
+        guard let end = try find(from: minute - 60, to: minute + 61, item: accountTrack, ms: play.msPlayed) else { return .none }
+        sqlite3_reset(deletePlay.handle)
+        deletePlay.bind(1, profile.id)
+        deletePlay.bind(2, end)
+        deletePlay.bind(3, accountTrack)
+        deletePlay.bind(4, Int64(play.msPlayed))
+        try deletePlay.run()
+        return .replacesAccountPlay
+    }
+
+    enum CrossFormatMatch { case none, duplicate, replacesAccountPlay }
+
+    private func find(from: Int64, to: Int64, item: Int64, ms: Int) throws -> Int64? {
+        sqlite3_reset(findPlay.handle)
+        findPlay.bind(1, profile.id)
+        findPlay.bind(2, from)
+        findPlay.bind(3, to)
+        findPlay.bind(4, item)
+        findPlay.bind(5, Int64(ms))
+        return try findPlay.step() ? findPlay.int64(0) : nil
     }
 
     /// Low-cardinality text (reasons, platforms, countries) is kept as C strings for the whole
@@ -147,6 +209,7 @@ final class SQLiteImportSink: PlaySink {
         try s.run()
         let id = db.lastInsertRowID
         tracks[key] = id
+        if play.uri != nil { uriTracksByName[play.creator + "\u{1F}" + play.title, default: []].append(id) }
         return id
     }
 

@@ -297,3 +297,41 @@ enum SpotifyTimeShim {
         CalendarDay(year: y, month: m, day: d).daysSinceEpoch * 86_400 + Int64(h * 3600 + mi * 60)
     }
 }
+
+/// Account data and extended history overlap; the same listen in both counts once.
+@Suite struct CrossFormatTests {
+    typealias F = Fixtures
+
+    func files(_ dir: URL) throws -> (extended: URL, account: URL) {
+        let extended = try F.write(try F.json([
+            F.extended(ts: "2024-05-06T18:43:27Z", ms: 216_783, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
+            F.extended(ts: "2024-05-06T19:00:10Z", ms: 100_000, track: "Two", artist: "Ann", album: "First", uri: "spotify:track:two"),
+        ]), to: dir, "Spotify Extended Streaming History/Streaming_History_Audio_2024.json")
+        let account = try F.write(try F.json([
+            F.account(end: "2024-05-06 18:43", artist: "Ann", track: "One", ms: 216_783),  // the same listen
+            F.account(end: "2024-05-06 19:00", artist: "Ann", track: "Two", ms: 99_000),  // another length: another listen
+            F.account(end: "2024-05-07 08:00", artist: "Ann", track: "One", ms: 216_783),  // another day
+        ]), to: dir, "Spotify Account Data/StreamingHistory_music_0.json")
+        return (extended, account)
+    }
+
+    @Test(arguments: StoreBackend.allCases, [false, true])
+    func theSameListenInBothFormatsCountsOnce(backend: StoreBackend, accountFirst: Bool) throws {
+        let store = try backend.make()
+        let profile = try store.profile(named: "default")
+        let (extended, account) = try files(try F.folder())
+        let order = accountFirst ? [account, extended] : [extended, account]
+        let first = try SpotifyHistoryImporter().run(paths: [order[0].path], store: store, profile: profile)
+        let second = try SpotifyHistoryImporter().run(paths: [order[1].path], store: store, profile: profile)
+        #expect(first.total.duplicates == 0)
+        #expect(second.total.duplicates == 1)
+        #expect(first.total.musicPlays + second.total.musicPlays == 4)
+        let tracks = try store.top(ChartQuery(kind: .tracks, metric: .streams, limit: 10), profile: profile)
+        let ones = tracks.filter { $0.name == "One" }
+        // The 18:43 listen is stored once, with the extended record's URI.
+        #expect(ones.map(\.streams).reduce(0, +) == 2)
+        #expect(ones.contains { $0.uri == "spotify:track:one" && $0.streams == 1 })
+        let stats = try store.stats(range: .all, timeZone: .gmt, profile: profile)
+        #expect(stats.musicPlays == 4)
+    }
+}
