@@ -166,7 +166,12 @@ struct APIController {
 
     func top(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
-        return try json(try deps.top(q.query, profileName: try context.requireSession().profileName))
+        let name = try context.requireSession().profileName
+        // The encoded answer is cached too: encoding 50 entries costs more than finding them.
+        let body = try deps.cache.value(profile: name, key: "json|" + ChartCache.key(q.query)) {
+            try encodedJSON(try deps.top(q.query, profileName: name))
+        }
+        return jsonResponse(body)
     }
 
     func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -458,10 +463,17 @@ struct ChartParameters: Sendable, Equatable {
 }
 
 func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    jsonResponse(try encodedJSON(value), status: status)
+}
+
+func encodedJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let data = try encoder.encode(value)
-    return Response(
+    return try encoder.encode(value)
+}
+
+func jsonResponse(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
         status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
         body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

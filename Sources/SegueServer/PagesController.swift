@@ -82,8 +82,6 @@ struct PagesController {
             q = ChartParameters()
             problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"
         }
-        let entries = try deps.top(q.query, profileName: s.profileName)
-        let stats = try deps.stats(q.range, profileName: s.profileName)
         let hasData = try api.hasData(s)
 
         let form = """
@@ -104,7 +102,17 @@ struct PagesController {
                 """
             return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: false, body: body))
         }
-        let chart = entries.isEmpty ? "" : deps.cache.value(profile: s.profileName, key: "svg|" + ChartCache.key(q.query)) {
+        // The page body depends only on the profile's data and the query: built once, then cached.
+        let main = try deps.cache.value(profile: s.profileName, key: "explore|" + ChartCache.key(q.query)) { try exploreMain(q, profileName: s.profileName) }
+        let body = "<h1>Explore</h1>\n\(problem)\n\(form)\n\(main)"
+        return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: true, body: body))
+    }
+
+    /// The cacheable part of Explore: totals, chart, ranking and listening times.
+    func exploreMain(_ q: ChartParameters, profileName: String) throws -> String {
+        let entries = try deps.top(q.query, profileName: profileName)
+        let stats = try deps.stats(q.range, profileName: profileName)
+        let chart = entries.isEmpty ? "" : deps.cache.value(profile: profileName, key: "svg|" + ChartCache.key(q.query)) {
             let top = min(max(q.limit, 3), 20)
             let shown = Array(entries.prefix(top))
             let render = TopChartRender(format: .square, theme: .dark)
@@ -134,10 +142,7 @@ struct PagesController {
               <div class="stat"><span class="v">\(grouped(stats.distinctTracks))</span><span class="l">songs</span></div>
             </section>
             """
-        let body = """
-            <h1>Explore</h1>
-            \(problem)
-            \(form)
+        return """
             \(totals)
             <div class="split">
               \(chart)
@@ -152,7 +157,6 @@ struct PagesController {
               </div>
             </section>
             """
-        return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: true, body: body))
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
