@@ -75,4 +75,15 @@ import Testing
         let noProfile = try segue(["top", "--data", data, "--profile", "nobody"])
         #expect(noProfile.status != 0 && noProfile.err.contains("nobody"))
     }
+
+    @Test func usersGetTokensOnce() throws {
+        let data = try Fixtures.folder().appendingPathComponent("data").path
+        let added = try segue(["users", "add", "ana", "--data", data])
+        let token = added.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(added.status == 0 && token.count == 32)
+        let again = try segue(["users", "add", "ana", "--data", data])
+        #expect(again.status != 0 && again.err.contains("exists"))
+        #expect(try segue(["users", "show", "ana", "--data", data]).out.trimmingCharacters(in: .whitespacesAndNewlines) == token)
+        #expect(try segue(["users", "show", "bob", "--data", data]).status != 0)
+    }
 }
