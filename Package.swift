@@ -66,8 +66,8 @@ let package = Package(
         .target(
             name: "SegueServer",
             dependencies: [
-                "SegueAudio", "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
-                "SegueCharts", "SegueGraphics", "SegueMedia",
+                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -80,7 +80,7 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-                "SegueRender", "SegueJobs", "SegueServer",
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

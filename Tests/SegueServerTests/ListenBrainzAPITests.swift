@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SegueLive
+import SegueStore
+import SegueStoreSQLite
+import SegueTestSupport
+import Testing
+
+@testable import SegueServer
+
+/// The `/1/` API through the real router, answering like ListenBrainz.
+@Suite struct ListenBrainzAPITests {
+    let now: Int64 = 1_700_000_000_000
+
+    func app() throws -> (some ApplicationProtocol, SQLiteListenStore, LiveHub, ListenUser) {
+        let store = try SQLiteListenStore(path: try Fixtures.folder("lb").appendingPathComponent("listens.sqlite").path)
+        let user = try store.createUser(named: "ana")
+        let now = self.now
+        let hub = LiveHub(now: { now })
+        let router = Router(context: AppRequestContext.self)
+        ListenBrainzController(listens: store, hub: hub, now: { now }).register(on: router)
+        return (Application(router: router), store, hub, user)
+    }
+
+    func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    func listen(_ at: Int64, _ track: String) -> String {
+        #"{"listened_at":\#(at),"track_metadata":{"artist_name":"Björk","track_name":"\#(track)","release_name":"Post","additional_info":{"duration_ms":200000,"submission_client":"test"}}}"#
+    }
+
+    @Test func submitValidateAndReadBack() async throws {
+        let (app, _, hub, user) = try app()
+        try await app.test(.router) { client in
+            // No Content-Type, lower-case "token": both as real clients send them.
+            let body = #"{"listen_type":"import","payload":[\#(listen(1_699_990_000, "Army of Me")),\#(listen(1_699_999_700, "Hyperballad")),\#(listen(1_699_990_000, "Army of Me"))]}"#
+            let ok = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "token \(user.token)"], body: ByteBuffer(string: body))
+            #expect(ok.status == .ok)
+            #expect(try json(ok)["status"] as? String == "ok")
+
+            let valid = try await client.execute(uri: "/1/validate-token", method: .get, headers: [.authorization: "Token \(user.token)"])
+            let validBody = try json(valid)
+            #expect(validBody["valid"] as? Bool == true && validBody["user_name"] as? String == "ana")
+            let invalid = try await client.execute(uri: "/1/validate-token", method: .get, headers: [.authorization: "Token nope"])
+            let invalidBody = try json(invalid)
+            #expect(invalid.status == .ok && invalidBody["valid"] as? Bool == false)
+            #expect(try await client.execute(uri: "/1/validate-token", method: .get).status == .badRequest)
+
+            let listens = try await client.execute(uri: "/1/user/ana/listens?count=10", method: .get)
+            let payload = try #require(try json(listens)["payload"] as? [String: Any])
+            #expect(payload["count"] as? Int == 2)  // the duplicate was stored once
+            let rows = try #require(payload["listens"] as? [[String: Any]])
+            #expect(rows.map { $0["listened_at"] as? Int } == [1_699_999_700, 1_699_990_000])
+            #expect((rows[0]["track_metadata"] as? [String: Any])?["track_name"] as? String == "Hyperballad")
+            #expect(payload["latest_listen_ts"] as? Int == 1_699_999_700)
+            let older = try await client.execute(uri: "/1/user/ana/listens?max_ts=1699999700", method: .get)
+            #expect(((try json(older)["payload"] as? [String: Any])?["listens"] as? [Any])?.count == 1)
+
+            let count = try await client.execute(uri: "/1/user/ana/listen-count", method: .get)
+            #expect((try json(count)["payload"] as? [String: Any])?["count"] as? Int == 2)
+            #expect(try await client.execute(uri: "/1/user/nobody/listen-count", method: .get).status == .notFound)
+        }
+        // Accepted listens reach the live view (the older one is outside its 10-minute window).
+        let snapshot = await hub.tick()
+        #expect(snapshot.streams == 1 && snapshot.topTrack?.track == "Hyperballad")
+    }
+
+    @Test func errorsLookLikeListenBrainz() async throws {
+        let (app, _, _, user) = try app()
+        try await app.test(.router) { client in
+            let noToken = try await client.execute(uri: "/1/submit-listens", method: .post, body: ByteBuffer(string: "{}"))
+            #expect(noToken.status == .unauthorized)
+            #expect(try json(noToken)["code"] as? Int == 401)
+            let badToken = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token wrong"], body: ByteBuffer(string: "{}"))
+            #expect(badToken.status == .unauthorized)
+            let bad = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"],
+                body: ByteBuffer(string: #"{"listen_type":"single","payload":[{"listened_at":1000,"track_metadata":{"artist_name":"A","track_name":"T"}}]}"#))
+            #expect(bad.status == .badRequest)
+            let body = try json(bad)
+            #expect(body["code"] as? Int == 400 && (body["error"] as? String)?.contains("2002-10-01") == true)
+        }
+    }
+
+    @Test func playingNowIsShownNotStored() async throws {
+        let (app, store, _, user) = try app()
+        try await app.test(.router) { client in
+            let body = #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"Sigur Rós","track_name":"Hoppípolla"}}]}"#
+            let ok = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
+            #expect(ok.status == .ok)
+            let now = try await client.execute(uri: "/1/user/ana/playing-now", method: .get)
+            let payload = try #require(try json(now)["payload"] as? [String: Any])
+            #expect(payload["count"] as? Int == 1)
+            let first = (payload["listens"] as? [[String: Any]])?.first?["track_metadata"] as? [String: Any]
+            #expect(first?["track_name"] as? String == "Hoppípolla")
+        }
+        #expect(try store.listenCount(userID: user.id) == 0)
+    }
+}
