@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import SegueCharts
 import SegueGraphics
 import SegueImport
@@ -37,6 +38,8 @@ struct ImportJobHandler: JobHandler {
         let report = try SpotifyHistoryImporter().run(paths: paths, store: plays, profile: profile) { done, total in
             context.report(0.1 + 0.9 * Double(done) / Double(max(total, 1)), detail: "File \(done) of \(total)")
         }
+        Counter(label: "segue_imported_plays_total").increment(by: report.total.musicPlays)
+        Counter(label: "segue_imports_total", dimensions: [("source", parameters.demo ? "demo" : "upload")]).increment()
         if !parameters.demo {
             for path in parameters.paths { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         }
