@@ -94,8 +94,10 @@ let package = Package(
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
-        .target(name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "SegueMedia"], swiftSettings: strict),
-        .testTarget(name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia"], swiftSettings: strict),
+        .target(name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "SegueMedia", "SegueStore"], swiftSettings: strict),
+        .testTarget(
+            name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
+            swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],

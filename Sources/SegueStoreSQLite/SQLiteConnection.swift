@@ -121,6 +121,8 @@ final class SQLiteStatement {
 
     @inline(__always) func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
     @inline(__always) func bindNull(_ index: Int32) { sqlite3_bind_null(handle, index) }
+    @inline(__always) func bind(_ index: Int32, double value: Double) { sqlite3_bind_double(handle, index, value) }
+    @inline(__always) func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
     func bind(_ index: Int32, _ value: String?) {
         guard var value else {

@@ -1,0 +1,135 @@
+import Dispatch
+import Foundation
+import SegueMedia
+import SegueStore
+
+/// Adds audio files to the library and analyses them: walks folders, hashes content (the same
+/// bytes twice are one track), reads tags with ffprobe, then decodes and analyses on every core,
+/// moving each file through queued → decoding → analyzing → done | failed.
+public struct LibraryIngest: Sendable {
+    public static let extensions: Set<String> = ["mp3", "flac", "ogg", "oga", "opus", "m4a", "aac", "mp4", "wav", "wave", "aiff", "aif"]
+
+    public var store: any LibraryStore
+    public var tools: FFmpegTools
+
+    public init(store: any LibraryStore, tools: FFmpegTools) {
+        self.store = store
+        self.tools = tools
+    }
+
+    /// What `add` did.
+    public struct Report: Sendable, Equatable, Codable {
+        public var added = 0
+        public var duplicates = 0
+        public var analyzed = 0
+        public var failed: [String: String] = [:]
+        public var skipped: [String] = []
+    }
+
+    /// The audio files under `paths` (folders are walked recursively), sorted.
+    public static func audioFiles(_ paths: [String]) -> (files: [String], missing: [String]) {
+        var files: [String] = []
+        var missing: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                missing.append(path)
+                continue
+            }
+            if !isDirectory.boolValue {
+                files.append(path)
+                continue
+            }
+            let walker = FileManager.default.enumerator(atPath: path)
+            while let relative = walker?.nextObject() as? String {
+                let ext = (relative as NSString).pathExtension.lowercased()
+                if extensions.contains(ext) { files.append((path as NSString).appendingPathComponent(relative)) }
+            }
+        }
+        return (files.sorted(), missing)
+    }
+
+    /// A content hash: two 64-bit FNV-1a lanes over the bytes, plus the size.
+    public static func contentHash(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw AudioError.analysisFailed("\(path): cannot read") }
+        defer { try? handle.close() }
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x6c62_272e_07bb_0142
+        var size = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { raw in
+                for byte in raw {
+                    a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+                    b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37
+                }
+            }
+            size += chunk.count
+        }
+        return String(format: "%016llx%016llx-%llx", a, b, UInt64(size))
+    }
+
+    /// Adds and analyses the files under `paths`.
+    /// - Parameter progress: called with (files done, files to analyse) as analyses finish.
+    public func add(_ paths: [String], progress: @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Report {
+        var report = Report()
+        let (files, missing) = Self.audioFiles(paths)
+        report.skipped = missing.map { "\($0): no such file or folder" }
+        var toAnalyze: [LibraryTrack] = []
+        for file in files {
+            do {
+                let tags = try AudioTags.probe(file, tools: tools)
+                let candidate = LibraryTrack(
+                    path: file, contentHash: try Self.contentHash(file), artist: tags.artist, title: tags.title,
+                    album: tags.album, trackNumber: tags.trackNumber, durationSeconds: tags.durationSeconds)
+                let (stored, isNew) = try store.add(candidate)
+                if isNew { report.added += 1 } else { report.duplicates += 1 }
+                let stale = stored.analysisVersion != AudioAnalysis.version || stored.status == .failed
+                if stale && !toAnalyze.contains(where: { $0.id == stored.id }) { toAnalyze.append(stored) }
+            } catch {
+                report.failed[file] = "\(error)"
+            }
+        }
+        let results = analyze(toAnalyze, progress: progress)
+        for (track, error) in zip(toAnalyze, results) {
+            if let error { report.failed[track.path] = error } else { report.analyzed += 1 }
+        }
+        return report
+    }
+
+    /// Analyses tracks on every core; returns an error message per track (nil when it succeeded).
+    func analyze(_ tracks: [LibraryTrack], progress: @Sendable (Int, Int) -> Void) -> [String?] {
+        final class Results: @unchecked Sendable {
+            var errors: [String?]
+            var done = 0
+            let lock = NSLock()
+            init(_ n: Int) { errors = Array(repeating: nil, count: n) }
+        }
+        let results = Results(tracks.count)
+        let store = self.store
+        let decoder = AudioDecoder(tools: tools)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        DispatchQueue.concurrentPerform(iterations: tracks.count) { i in
+            let track = tracks[i]
+            var message: String?
+            do {
+                try store.setStatus(id: track.id, .decoding, error: nil)
+                let samples = try decoder.decodeMono(track.path, sampleRate: AudioAnalysis.sampleRate)
+                try store.setStatus(id: track.id, .analyzing, error: nil)
+                let analysis = try AudioAnalysis(samples: samples)
+                let json = String(decoding: try encoder.encode(analysis), as: UTF8.self)
+                try store.saveAnalysis(id: track.id, version: AudioAnalysis.version, json: json)
+            } catch {
+                message = "\(error)"
+                try? store.setStatus(id: track.id, .failed, error: message)
+            }
+            results.lock.lock()
+            results.errors[i] = message
+            results.done += 1
+            let done = results.done
+            results.lock.unlock()
+            progress(done, tracks.count)
+        }
+        return results.errors
+    }
+}

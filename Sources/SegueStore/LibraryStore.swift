@@ -1,0 +1,50 @@
+/// An audio file in the library and what analysis found in it.
+public struct LibraryTrack: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable { case queued, decoding, analyzing, done, failed }
+
+    public var id: Int64
+    public var path: String
+    /// Content hash (hex) and size: the same bytes under two paths are one track.
+    public var contentHash: String
+    public var artist: String?
+    public var title: String?
+    public var album: String?
+    public var trackNumber: Int?
+    public var durationSeconds: Double
+    public var status: Status
+    public var error: String?
+    /// The `AudioAnalysis.version` the stored analysis was made with.
+    public var analysisVersion: Int?
+    /// The analysis as JSON (decoded by SegueAudio), when done.
+    public var analysisJSON: String?
+
+    public init(
+        id: Int64 = 0, path: String, contentHash: String, artist: String? = nil, title: String? = nil, album: String? = nil,
+        trackNumber: Int? = nil, durationSeconds: Double = 0, status: Status = .queued, error: String? = nil,
+        analysisVersion: Int? = nil, analysisJSON: String? = nil
+    ) {
+        self.id = id
+        self.path = path
+        self.contentHash = contentHash
+        self.artist = artist
+        self.title = title
+        self.album = album
+        self.trackNumber = trackNumber
+        self.durationSeconds = durationSeconds
+        self.status = status
+        self.error = error
+        self.analysisVersion = analysisVersion
+        self.analysisJSON = analysisJSON
+    }
+}
+
+/// The music library: files, tags, analysis status and results.
+public protocol LibraryStore: Sendable {
+    /// Adds a track, or returns the stored one with the same content (a duplicate).
+    /// - Returns: the track and whether it was new.
+    func add(_ track: LibraryTrack) throws -> (track: LibraryTrack, isNew: Bool)
+    func track(id: Int64) throws -> LibraryTrack?
+    func tracks() throws -> [LibraryTrack]
+    func setStatus(id: Int64, _ status: LibraryTrack.Status, error: String?) throws
+    func saveAnalysis(id: Int64, version: Int, json: String) throws
+}

@@ -1,0 +1,124 @@
+import Foundation
+import SegueStore
+
+/// The library in its own SQLite file (`library.sqlite` in the data folder).
+public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
+    private let db: SQLiteConnection
+    private let lock = NSLock()
+
+    static let steps: [String] = [
+        """
+        CREATE TABLE library_track(
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            artist TEXT,
+            title TEXT,
+            album TEXT,
+            track_number INTEGER,
+            duration_s REAL NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            analysis_version INTEGER,
+            analysis TEXT
+        );
+        CREATE INDEX library_track_status ON library_track(status);
+        """
+    ]
+
+    public static func databasePath(inDataDirectory directory: String) -> String {
+        (directory as NSString).appendingPathComponent("library.sqlite")
+    }
+
+    public init(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        if version < Self.steps.count {
+            try db.transaction {
+                for step in Self.steps[version...] { try db.execute(step) }
+                try db.execute("PRAGMA user_version = \(Self.steps.count)")
+            }
+        }
+        self.db = db
+    }
+
+    private func locked<R>(_ body: () throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private static let columns =
+        "id, path, content_hash, artist, title, album, track_number, duration_s, status, error, analysis_version, analysis"
+
+    private static func row(_ s: SQLiteStatement) -> LibraryTrack {
+        LibraryTrack(
+            id: s.int64(0), path: s.text(1) ?? "", contentHash: s.text(2) ?? "", artist: s.text(3), title: s.text(4),
+            album: s.text(5), trackNumber: s.isNull(6) ? nil : Int(s.int64(6)), durationSeconds: s.double(7),
+            status: LibraryTrack.Status(rawValue: s.text(8) ?? "") ?? .failed, error: s.text(9),
+            analysisVersion: s.isNull(10) ? nil : Int(s.int64(10)), analysisJSON: s.text(11))
+    }
+
+    public func add(_ track: LibraryTrack) throws -> (track: LibraryTrack, isNew: Bool) {
+        try locked {
+            let find = try db.prepare("SELECT \(Self.columns) FROM library_track WHERE content_hash = ?")
+            find.bind(1, track.contentHash)
+            if try find.step() { return (Self.row(find), false) }
+            let s = try db.prepare(
+                "INSERT INTO library_track(path, content_hash, artist, title, album, track_number, duration_s, status) VALUES (?,?,?,?,?,?,?,?)")
+            s.bind(1, track.path)
+            s.bind(2, track.contentHash)
+            s.bind(3, track.artist)
+            s.bind(4, track.title)
+            s.bind(5, track.album)
+            if let n = track.trackNumber { s.bind(6, Int64(n)) } else { s.bindNull(6) }
+            s.bind(7, double: track.durationSeconds)
+            s.bind(8, track.status.rawValue)
+            try s.run()
+            var stored = track
+            stored.id = db.lastInsertRowID
+            return (stored, true)
+        }
+    }
+
+    public func track(id: Int64) throws -> LibraryTrack? {
+        try locked {
+            let s = try db.prepare("SELECT \(Self.columns) FROM library_track WHERE id = ?")
+            s.bind(1, id)
+            return try s.step() ? Self.row(s) : nil
+        }
+    }
+
+    public func tracks() throws -> [LibraryTrack] {
+        try locked {
+            let s = try db.prepare("SELECT \(Self.columns) FROM library_track ORDER BY artist, album, track_number, title, id")
+            var result: [LibraryTrack] = []
+            while try s.step() { result.append(Self.row(s)) }
+            return result
+        }
+    }
+
+    public func setStatus(id: Int64, _ status: LibraryTrack.Status, error: String?) throws {
+        try locked {
+            let s = try db.prepare("UPDATE library_track SET status = ?, error = ? WHERE id = ?")
+            s.bind(1, status.rawValue)
+            s.bind(2, error)
+            s.bind(3, id)
+            try s.run()
+        }
+    }
+
+    public func saveAnalysis(id: Int64, version: Int, json: String) throws {
+        try locked {
+            let s = try db.prepare(
+                "UPDATE library_track SET status = 'done', error = NULL, analysis_version = ?, analysis = ? WHERE id = ?")
+            s.bind(1, Int64(version))
+            s.bind(2, json)
+            s.bind(3, id)
+            try s.run()
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import SegueAudio
+import SegueMedia
+import SegueStore
+import SegueModel
+import SegueStoreSQLite
+
+/// `segue library add|list|show`: the music library and its analysis.
+struct LibraryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "library", abstract: "Add audio files and folders, and see what analysis found.",
+        subcommands: [Add.self, List.self, Show.self])
+
+    static func open(_ store: StoreOptions) throws -> SQLiteLibraryStore {
+        try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: store.dataDirectory))
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add files or folders (recursively) and analyse them.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "text or json.") var format: ImportCommand.ReportFormat = .text
+        @Argument(help: "Audio files or folders.") var paths: [String]
+
+        func run() throws {
+            let ingest = LibraryIngest(store: try LibraryCommand.open(store), tools: try FFmpegTools.locate())
+            let showProgress = format == .text && isatty(2) != 0
+            let report = try ingest.add(paths) { done, total in
+                if showProgress {
+                    let width = 30
+                    let filled = total > 0 ? width * done / total : width
+                    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                    FileHandle.standardError.write(Data("\ranalysing \(bar) \(done)/\(total)".utf8))
+                }
+            }
+            if showProgress { printError("") }
+            if format == .json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print("Added \(report.added), duplicates \(report.duplicates), analysed \(report.analyzed), failed \(report.failed.count).")
+                for (file, error) in report.failed.sorted(by: { $0.key < $1.key }) { printError("failed: \(file): \(error)") }
+                for s in report.skipped { printError("skipped: \(s)") }
+            }
+            if !report.failed.isEmpty || !report.skipped.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    /// The per-track summary other tools read.
+    static func summary(_ t: LibraryTrack, full: Bool) -> [String: Any] {
+        var row: [String: Any] = [
+            "id": t.id, "path": t.path, "duration_s": t.durationSeconds, "status": t.status.rawValue, "tags": [String](),
+        ]
+        row["artist"] = t.artist
+        row["title"] = t.title
+        row["album"] = t.album
+        row["error"] = t.error
+        if let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) {
+            row["bpm"] = a.tempo.bpm
+            row["bpm_confidence"] = a.tempo.confidence
+            row["key"] = a.key.name
+            row["camelot"] = a.key.camelot
+            row["loudness_lufs"] = a.loudness.integratedLUFS
+            row["energy"] = a.energy.energy
+            if full {
+                row["analysis_version"] = a.version
+                row["descriptors"] = Dictionary(uniqueKeysWithValues: zip(AudioAnalysis.featureNames, a.featureVector))
+                row["analysis"] = try? JSONSerialization.jsonObject(with: Data(json.utf8))
+            }
+        }
+        return row
+    }
+
+    static func printJSON(_ value: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the library.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "text or json.") var format: ImportCommand.ReportFormat = .text
+
+        func run() throws {
+            let tracks = try LibraryCommand.open(store).tracks()
+            if format == .json { return try LibraryCommand.printJSON(tracks.map { LibraryCommand.summary($0, full: false) }) }
+            let rows = tracks.map { t -> [String] in
+                let s = LibraryCommand.summary(t, full: false)
+                return [
+                    String(t.id), t.artist ?? "–", t.title ?? (t.path as NSString).lastPathComponent,
+                    (s["bpm"] as? Float).map { String(format: "%.1f", $0) } ?? "", (s["camelot"] as? String) ?? "",
+                    (s["loudness_lufs"] as? Double).map { String(format: "%.1f", $0) } ?? "", t.status.rawValue,
+                ]
+            }
+            print(TextTable.render(header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Status"], rows: rows, rightAligned: [0, 3, 5]), terminator: "")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every descriptor of one track (by id).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Track id.") var id: Int64
+
+        func run() throws {
+            guard let track = try LibraryCommand.open(store).track(id: id) else {
+                printError("error: no track \(id) in the library")
+                throw ExitCode(1)
+            }
+            try LibraryCommand.printJSON(LibraryCommand.summary(track, full: true))
+        }
+    }
+}

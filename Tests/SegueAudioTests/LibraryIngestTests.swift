@@ -1,0 +1,53 @@
+import Foundation
+import SegueMedia
+import SegueStore
+import SegueStoreSQLite
+import SegueTestSupport
+import Testing
+
+@testable import SegueAudio
+
+@Suite struct LibraryIngestTests {
+    func ffmpeg(_ args: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try FFmpegTools.locate().ffmpeg)
+        p.arguments = ["-v", "error", "-y"] + args
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
+
+    @Test func addsAnalysesAndSkipsDuplicatesAndBrokenFiles() throws {
+        let dir = try Fixtures.folder()
+        let music = dir.appendingPathComponent("music/Artist")
+        try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
+        // A 120 BPM pulse over an A minor chord, tagged; a copy of it; an untagged tone; a broken file.
+        let pulse = "aevalsrc='0.4*sin(2*PI*220*t)*exp(-20*mod(t\\,0.5))+0.05*(sin(2*PI*220*t)+sin(2*PI*261.63*t)+sin(2*PI*329.63*t))':s=22050:d=12"
+        try ffmpeg(["-f", "lavfi", "-i", pulse, "-metadata", "artist=Ana", "-metadata", "title=Pulse", "-metadata", "album=Demo",
+                    "-metadata", "track=3/10", music.appendingPathComponent("pulse.flac").path])
+        try FileManager.default.copyItem(at: music.appendingPathComponent("pulse.flac"), to: music.appendingPathComponent("pulse copy.flac"))
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=1000:duration=4", music.appendingPathComponent("tone.ogg").path])
+        try Data("not audio".utf8).write(to: music.appendingPathComponent("broken.mp3"))
+        try Data("notes".utf8).write(to: music.appendingPathComponent("notes.txt"))
+
+        let store = try SQLiteLibraryStore(path: dir.appendingPathComponent("library.sqlite").path)
+        let ingest = LibraryIngest(store: store, tools: try FFmpegTools.locate())
+        let report = try ingest.add([dir.appendingPathComponent("music").path, dir.appendingPathComponent("missing").path])
+        #expect(report.added == 2 && report.duplicates == 1 && report.analyzed == 2)
+        #expect(report.failed.keys.map { ($0 as NSString).lastPathComponent } == ["broken.mp3"])
+        #expect(report.skipped.count == 1)
+
+        let tracks = try store.tracks()
+        #expect(tracks.count == 2 && tracks.allSatisfy { $0.status == .done && $0.analysisVersion == AudioAnalysis.version })
+        let pulseTrack = try #require(tracks.first { $0.title == "Pulse" })
+        #expect(pulseTrack.artist == "Ana" && pulseTrack.album == "Demo" && pulseTrack.trackNumber == 3)
+        #expect(abs(pulseTrack.durationSeconds - 12) < 0.1)
+        let analysis = try JSONDecoder().decode(AudioAnalysis.self, from: Data(try #require(pulseTrack.analysisJSON).utf8))
+        #expect(abs(analysis.tempo.bpm - 120) < 2, "\(analysis.tempo.bpm)")
+        #expect(analysis.key.name == "A minor")
+
+        // Adding again changes nothing and analyses nothing.
+        let again = try ingest.add([dir.appendingPathComponent("music").path])
+        #expect(again.added == 0 && again.duplicates == 3 && again.analyzed == 0)
+    }
+}
