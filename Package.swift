@@ -98,6 +98,9 @@ let package = Package(
         .testTarget(
             name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
             swiftSettings: strict),
+        // Playlists (issue 7): transition cost, ordering, exports.
+        .target(name: "SeguePlaylists", swiftSettings: strict),
+        .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists"], swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],

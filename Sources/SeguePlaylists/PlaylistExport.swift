@@ -1,0 +1,77 @@
+import Foundation
+
+/// Playlist files: extended M3U (UTF-8), XSPF and JSPF (ListenBrainz's JSON playlists).
+public enum PlaylistExport {
+    public enum Format: String, Sendable, CaseIterable {
+        case m3u8, xspf, jspf
+
+        /// From a file name's extension.
+        public init?(path: String) {
+            self.init(rawValue: (path as NSString).pathExtension.lowercased())
+        }
+    }
+
+    /// - Parameter relativeTo: a folder to write paths relative to (as players resolve them from
+    ///   the playlist's own folder); nil for absolute paths.
+    public static func render(_ tracks: [PlaylistTrack], format: Format, title: String, relativeTo: String? = nil) -> String {
+        func location(_ path: String) -> String {
+            guard let base = relativeTo else { return path }
+            return relativePath(path, from: base)
+        }
+        switch format {
+        case .m3u8:
+            var out = "#EXTM3U\n#PLAYLIST:\(title)\n"
+            for t in tracks {
+                out += "#EXTINF:\(Int(t.durationSeconds.rounded())),\(t.artist) - \(t.title)\n\(location(t.path))\n"
+            }
+            return out
+        case .xspf:
+            var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\">\n"
+            out += "  <title>\(xml(title))</title>\n  <trackList>\n"
+            for t in tracks {
+                let url = URL(fileURLWithPath: t.path).absoluteString
+                out += "    <track>\n      <location>\(xml(url))</location>\n      <title>\(xml(t.title))</title>\n"
+                out += "      <creator>\(xml(t.artist))</creator>\n"
+                if !t.album.isEmpty { out += "      <album>\(xml(t.album))</album>\n" }
+                out += "      <duration>\(Int((t.durationSeconds * 1000).rounded()))</duration>\n    </track>\n"
+            }
+            return out + "  </trackList>\n</playlist>\n"
+        case .jspf:
+            let items: [[String: Any]] = tracks.map {
+                var item: [String: Any] = [
+                    "title": $0.title, "creator": $0.artist, "duration": Int(($0.durationSeconds * 1000).rounded()),
+                    "location": [URL(fileURLWithPath: $0.path).absoluteString],
+                ]
+                if !$0.album.isEmpty { item["album"] = $0.album }
+                return item
+            }
+            let root: [String: Any] = ["playlist": ["title": title, "creator": "Segue", "track": items]]
+            let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+    }
+
+    static func xml(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func relativePath(_ path: String, from base: String) -> String {
+        let p = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let b = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(p.count, b.count) && p[common] == b[common] { common += 1 }
+        let ups = Array(repeating: "..", count: b.count - common)
+        return (ups + p[common...]).joined(separator: "/")
+    }
+}
