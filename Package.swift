@@ -80,7 +80,7 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive",
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SeguePlaylists",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

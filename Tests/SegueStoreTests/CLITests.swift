@@ -86,4 +86,36 @@ import Testing
         #expect(try segue(["users", "show", "ana", "--data", data]).out.trimmingCharacters(in: .whitespacesAndNewlines) == token)
         #expect(try segue(["users", "show", "bob", "--data", data]).status != 0)
     }
+
+    @Test func libraryAndPlaylistFromTheCommandLine() throws {
+        let dir = try Fixtures.folder()
+        let data = dir.appendingPathComponent("data").path
+        let music = dir.appendingPathComponent("music")
+        try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
+        for (i, f) in [220, 330, 440, 550].enumerated() {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+            p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=5", "-metadata", "artist=A\(i)",
+                           "-metadata", "title=Tone \(f)", music.appendingPathComponent("t\(i).flac").path]
+            try p.run()
+            p.waitUntilExit()
+        }
+        let added = try segue(["library", "add", "--data", data, "--format", "json", music.path])
+        #expect(added.status == 0)
+        let list = try segue(["library", "list", "--data", data, "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        #expect(rows.count == 4 && rows.allSatisfy { $0["status"] as? String == "done" && $0["camelot"] is String && $0["bpm"] != nil })
+        let show = try segue(["library", "show", "--data", data, "1"])
+        #expect(show.status == 0 && show.out.contains("mfcc_mean_0"))
+        let xspf = dir.appendingPathComponent("mix.xspf").path
+        let playlist = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "4,3,2,1", "--out", xspf, "--format", "json"])
+        #expect(playlist.status == 0)
+        let order = try #require(try JSONSerialization.jsonObject(with: Data(playlist.out.utf8)) as? [[String: Any]])
+        #expect(order.count == 4 && order.dropLast().allSatisfy { $0["transition"] != nil })
+        #expect(try String(contentsOfFile: xspf, encoding: .utf8).components(separatedBy: "<track>").count == 5)
+        let unknown = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "1,99"])
+        #expect(unknown.status != 0 && unknown.err.contains("99"))
+        let impossible = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "50"])
+        #expect(impossible.status != 0 && impossible.err.contains("4 analysed tracks"))
+    }
 }
