@@ -80,7 +80,7 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SeguePlaylists",
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SeguePlaylists", "SegueArtwork",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +101,8 @@ let package = Package(
         // Playlists (issue 7): transition cost, ordering, exports.
         .target(name: "SeguePlaylists", swiftSettings: strict),
         .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists"], swiftSettings: strict),
+        // Cover art and artist images from the Spotify Web API (optional, cached on disk).
+        .target(name: "SegueArtwork", swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -123,7 +125,7 @@ let package = Package(
             name: "SegueServerTests",
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
-                "SegueTestSupport",
+                "SegueTestSupport", "SegueLive", "SegueArtwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -40,7 +40,9 @@ struct ChartCommand: ParsableCommand {
                 throw ChartsError.noData("no \(visual.kind.rawValue) with plays \(rangePhrase(from: range.from, to: range.to))")
             }
             let artwork = visual.artwork(
-                for: entries.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools)
+                for: entries.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
+                spotify: VisualOptions.spotifyWanted(visual.kind, entries.map { ($0.name, $0.artist, $0.uri) }),
+                dataDirectory: store.dataDirectory)
             var caption = ChartCaption.topChart(
                 kind: visual.kind, metric: visual.metric, top: visual.top, from: range.from, to: range.to,
                 entries: entries)

@@ -75,7 +75,9 @@ struct RaceCommand: ParsableCommand {
                     try RaceTiming(fps: fps, totalSeconds: duration ?? 20, holdSeconds: hold)
                 }
             let artwork = visual.artwork(
-                for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools)
+                for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
+                spotify: VisualOptions.spotifyWanted(visual.kind, data.entities.map { ($0.name, $0.artist, $0.uri) }),
+                dataDirectory: store.dataDirectory)
             let job = RaceRenderJob(
                 data: data, top: visual.top, format: format, theme: theme, timing: timing, container: container,
                 h264: encoder, x264Preset: preset, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools)

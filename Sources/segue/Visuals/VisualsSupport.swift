@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import SegueArtwork
 import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import Synchronization
 
 /// Options shared by `segue chart` and `segue race`.
 struct VisualOptions: ParsableArguments {
@@ -36,17 +38,48 @@ struct VisualOptions: ParsableArguments {
         return (try SocialFormat(parsing: size), try Theme.named(theme))
     }
 
-    /// Cover images for `entities` (identifier and display name) from `--artwork-dir`.
-    func artwork(for entities: [(id: String, name: String)], tools: FFmpegTools?) -> ArtworkLibrary {
+    /// Cover images for `entities` (identifier and display name) from `--artwork-dir`, then from the
+    /// Spotify Web API when `SPOTIFY_CLIENT_ID` and `SPOTIFY_CLIENT_SECRET` are set (cached in the data
+    /// folder; a failure to reach it is reported and rendering goes on with generated artwork).
+    func artwork(
+        for entities: [(id: String, name: String)], tools: FFmpegTools?, spotify: [SpotifyArtworkFetcher.Wanted] = [],
+        dataDirectory: String? = nil
+    ) -> ArtworkLibrary {
         let library = ArtworkLibrary()
-        guard let artworkDir else { return library }
         var wanted: [String: [String]] = [:]
         for entity in entities { wanted[entity.id] = [entity.id, entity.name] }
+        var folders: [String] = artworkDir.map { [$0] } ?? []
+        if let credentials = SpotifyArtworkFetcher.Credentials.fromEnvironment(), let dataDirectory, !spotify.isEmpty {
+            let cache = URL(fileURLWithPath: dataDirectory).appendingPathComponent("artwork-cache")
+            let fetcher = SpotifyArtworkFetcher(credentials: credentials, cache: cache)
+            let done = DispatchSemaphore(value: 0)
+            let failure = Mutex<String?>(nil)
+            Task {
+                do { try await fetcher.fetch(spotify) } catch { failure.withLock { $0 = "\(error)" } }
+                done.signal()
+            }
+            done.wait()
+            if let message = failure.withLock({ $0 }) { printError("warning: artwork from Spotify: \(message)") }
+            folders.append(cache.path)
+        }
         let codec = tools.map(StillImageCodec.init(tools:))
-        library.load(directory: URL(fileURLWithPath: artworkDir), wanted: wanted) { url in
-            codec?.decodeSquare(url, side: 512).map { ArtworkLibrary.DecodedImage(width: 512, height: 512, bgra: $0) }
+        for folder in folders {
+            library.load(directory: URL(fileURLWithPath: folder), wanted: wanted) { url in
+                codec?.decodeSquare(url, side: 512).map { ArtworkLibrary.DecodedImage(width: 512, height: 512, bgra: $0) }
+            }
         }
         return library
+    }
+
+    /// What to ask Spotify for, for these chart entities.
+    static func spotifyWanted(_ kind: EntityKind, _ entities: [(name: String, artist: String?, uri: String?)]) -> [SpotifyArtworkFetcher.Wanted] {
+        entities.compactMap { e in
+            switch kind {
+            case .artists: return .artist(name: e.name)
+            case .albums: return .album(name: e.name, artist: e.artist ?? "")
+            case .tracks: return e.uri.map { .track(name: e.name, uri: $0) }
+            }
+        }
     }
 }
 
