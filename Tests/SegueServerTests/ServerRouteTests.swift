@@ -182,6 +182,26 @@ struct ServerRouteTests {
         }
     }
 
+    @Test("--single-user: every browser shares one persistent profile that outlives idle sessions")
+    func singleUser() async throws {
+        let server = try TestServer(ttlSeconds: 600, singleUserProfile: "home")
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let laptop = Browser(client)
+                let phone = Browser(client)
+                try await laptop.start()
+                try await phone.start()
+                _ = try await laptop.importExport(try TestServer.export(artist: "Shared"))
+                let top = try await phone.jsonObject("/api/v1/top") as? [[String: Any]]
+                #expect(top?.first?["name"] as? String == "Shared")
+                server.clock.advance(seconds: 601)
+                #expect(try server.deps.sessions.expireIdleSessions() == 2)
+                #expect(try server.deps.plays.existingProfile(named: "home") != nil)
+            }
+        }
+    }
+
     @Test("idle sessions expire with their data")
     func idleExpiry() async throws {
         let server = try TestServer(ttlSeconds: 600)

@@ -14,12 +14,16 @@ struct TestServer {
     let deps: ServerDependencies
     let clock: TestClock
 
-    init(maxUploadBytes: Int = 8 * 1024 * 1024, ttlSeconds: Double = 3600, name: String = #function) throws {
+    init(
+        maxUploadBytes: Int = 8 * 1024 * 1024, ttlSeconds: Double = 3600, singleUserProfile: String? = nil,
+        name: String = #function
+    ) throws {
         folder = try Fixtures.folder(name)
         let clock = TestClock()
         self.clock = clock
         let configuration = ServerConfiguration(
-            dataDirectory: folder.path, sessionTTLSeconds: ttlSeconds, maxUploadBytes: maxUploadBytes, workers: 1,
+            dataDirectory: folder.path, singleUserProfile: singleUserProfile, sessionTTLSeconds: ttlSeconds,
+            maxUploadBytes: maxUploadBytes, workers: 1,
             demoRecords: 2_000)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
