@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueMedia
 import SeguePlaylists
 import SegueStore
 import SegueStoreSQLite
@@ -19,6 +20,8 @@ struct PlaylistCommand: ParsableCommand {
     @Option(help: "Number of tracks (radio mode).") var length: Int = 20
     @Option(help: "Write the playlist: .m3u8, .xspf or .jspf.") var out: String?
     @Option(help: "text or json (json lists each transition and its parts).") var format: ImportCommand.ReportFormat = .text
+    @Option(help: "Also render the playlist as one continuous file (.m4a or .mp3), crossfaded.") var mix: String?
+    @Option(help: "Crossfade length in seconds for --mix.") var fade: Double = 6
 
     func run() throws {
         let library = try LibraryCommand.open(store).tracks().filter { $0.status == .done }
@@ -61,6 +64,19 @@ struct PlaylistCommand: ParsableCommand {
                 order, format: kind, title: "Segue \(mode.rawValue)",
                 relativeTo: kind == .m3u8 ? (folder.isEmpty ? FileManager.default.currentDirectoryPath : folder) : nil)
             try text.write(toFile: out, atomically: true, encoding: .utf8)
+        }
+        if let mix {
+            // Each track from its first sound to its last: crossfades sit on the outro and the next intro.
+            let silences = Dictionary(uniqueKeysWithValues: library.compactMap { t -> (Int64, (Double, Double))? in
+                guard let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) else { return nil }
+                return (t.id, (Double(a.energy.leadingSilence), Double(a.energy.trailingSilence)))
+            })
+            let segments = order.map { t -> AudioMixer.Segment in
+                let (lead, trail) = silences[t.id] ?? (0, 0)
+                return AudioMixer.Segment(path: t.path, start: lead, end: max(lead + 1, t.durationSeconds - trail))
+            }
+            try AudioMixer(tools: try FFmpegTools.locate()).mix(segments, fade: fade, output: mix)
+            printError("Wrote \(mix).")
         }
         let transitions = zip(order, order.dropFirst()).map { TransitionCost(from: $0, to: $1) }
         if format == .json {

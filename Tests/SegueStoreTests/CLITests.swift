@@ -108,7 +108,9 @@ import Testing
         let show = try segue(["library", "show", "--data", data, "1"])
         #expect(show.status == 0 && show.out.contains("mfcc_mean_0"))
         let xspf = dir.appendingPathComponent("mix.xspf").path
-        let playlist = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "4,3,2,1", "--out", xspf, "--format", "json"])
+        let mix = dir.appendingPathComponent("mix.m4a").path
+        let playlist = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "4,3,2,1", "--out", xspf, "--format", "json", "--mix", mix, "--fade", "1"])
+        #expect(FileManager.default.fileExists(atPath: mix))
         #expect(playlist.status == 0)
         let order = try #require(try JSONSerialization.jsonObject(with: Data(playlist.out.utf8)) as? [[String: Any]])
         #expect(order.count == 4 && order.dropLast().allSatisfy { $0["transition"] != nil })
