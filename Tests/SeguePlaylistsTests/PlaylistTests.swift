@@ -151,3 +151,25 @@ import Testing
         #expect(PlaylistExport.Format(path: "x.JSPF") == .jspf && PlaylistExport.Format(path: "x.txt") == nil)
     }
 }
+
+@Suite struct SimilarityIndexTests {
+    @Test func exactScanMatchesBruteForce() {
+        var rng = SeededRandom(seed: 9)
+        var index = ExactSimilarityIndex(dimensions: 16)
+        var all: [(Int64, [Float])] = []
+        for id in 0..<500 {
+            let v = (0..<16).map { _ in Float(rng.next() % 2000) / 1000 - 1 }
+            all.append((Int64(id), v))
+            index.add(id: Int64(id), vector: v)
+        }
+        let refused = index.add(id: 9999, vector: [1, 2])
+        #expect(!refused)
+        let query = all[42].1
+        let got = index.nearest(to: query, k: 10, excluding: [42])
+        let expected = all.filter { $0.0 != 42 }
+            .map { ($0.0, TransitionCost.cosineDistance(query, $0.1)) }.sorted { $0.1 < $1.1 }.prefix(10)
+        #expect(got.map(\.id) == expected.map(\.0))
+        for (g, e) in zip(got, expected) { #expect(abs(g.distance - e.1) < 1e-5) }
+        #expect(index.nearest(to: query, k: 1).first?.id == 42)
+    }
+}
