@@ -7,6 +7,7 @@ import NIOCore
 import SegueImport
 import SegueJobs
 import SegueModel
+import SegueLive
 import SegueStore
 
 /// Everything the server needs, built once and shared by the controllers.
@@ -18,6 +19,9 @@ public struct ServerDependencies: Sendable {
     public let pool: WorkerPool
     public let sessions: SessionManager
     let cache: ChartCache
+    /// ListenBrainz users and listens, and the live view they feed.
+    public let listens: any ListenStore
+    public let live: LiveHub
 }
 
 /// `/api/v1`: sessions, uploads and imports, charts, render jobs with SSE progress, downloads, feedback.

@@ -5,6 +5,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import SegueJobs
+import SegueLive
 import SegueStore
 import SegueStoreSQLite
 import ServiceLifecycle
@@ -27,9 +28,12 @@ public func makeDependencies(
     let sessions = SessionManager(
         sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, cache: cache,
         logger: logger)
+    let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
+    let now = environment.now
+    let live = LiveHub(now: now)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
-        sessions: sessions, cache: cache)
+        sessions: sessions, cache: cache, listens: listens, live: live)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).
@@ -48,6 +52,11 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
     Assets.register(on: router)
+    // The ListenBrainz-compatible API lives at the root (`/1/…`), with token authentication instead
+    // of a session: scrobblers are API clients, not browsers.
+    let now = deps.environment.now
+    ListenBrainzController(listens: deps.listens, hub: deps.live, now: now)
+        .register(on: router)
     let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: false))
     PagesController(deps: deps).register(on: app)
     APIController(deps: deps).register(on: app.group("api/v1"))
@@ -62,7 +71,10 @@ public func buildApplication(
     return Application(
         router: buildRouter(deps, registry: registry),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Segue"),
-        services: [WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger)],
+        services: [
+            WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger),
+            LiveTickService(hub: deps.live),
+        ],
         logger: logger)
 }
 
@@ -82,6 +94,18 @@ public struct WorkerPoolService: Service {
                 pool.shutdown()
                 done.resume()
             }.start()
+        }
+    }
+}
+
+/// Moves the live window and pushes a snapshot to every subscriber four times a second.
+struct LiveTickService: Service {
+    let hub: LiveHub
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await hub.tick()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(250)) }
         }
     }
 }

@@ -103,4 +103,18 @@ import Testing
         }
         #expect(try store.listenCount(userID: user.id) == 0)
     }
+
+    @Test func theServerAnswersAtTheRootPath() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        let user = try server.deps.listens.createUser(named: "ben")
+        try await server.app.test(.router) { client in
+            let body = #"{"listen_type":"single","payload":[\#(listen(1_699_999_900, "Jóga"))]}"#
+            let ok = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
+            #expect(ok.status == .ok)
+            let count = try await client.execute(uri: "/1/user/ben/listen-count", method: .get)
+            #expect((try json(count)["payload"] as? [String: Any])?["count"] as? Int == 1)
+        }
+    }
 }
