@@ -39,6 +39,7 @@ py_need() { # name==version
 mkdir -p "$PY_DIR"
 py_need selenium "selenium==4.27.1"
 py_need openapi_spec_validator "openapi-spec-validator==0.7.1"
+py_need liblistenbrainz "liblistenbrainz==0.7.0"
 # schemathesis 3.39 needs a Hypothesis of its day (newer ones break its strategies).
 PYTHONPATH="$PY_DIR" python3 -c "import schemathesis" 2>/dev/null || {
   echo "setup: pip install schemathesis into $PY_DIR"

@@ -10,4 +10,4 @@ swift build --build-tests
 swift test --skip-build "$@"
 # The web app in real headless Chromium, and its OpenAPI document through a validator.
 export PYTHONPATH="$PWD/.local/python${PYTHONPATH:+:$PYTHONPATH}" SE_OFFLINE=true SEGUE_BIN="$PWD/.build/debug/segue"
-(cd Tests/browser && python3 -m unittest -v test_web test_openapi)
+(cd Tests/browser && python3 -m unittest -v test_web test_openapi test_listenbrainz)
