@@ -62,6 +62,13 @@ extension Assets {
     .stat .v{font-size:1.5rem;font-weight:800;font-variant-numeric:tabular-nums;letter-spacing:-.01em}
     .stat .l{color:var(--muted);font-size:.85rem}
     .split{display:grid;gap:1rem;grid-template-columns:1fr}
+    .live h1 .pulse{display:inline-block;width:.55rem;height:.55rem;border-radius:50%;background:var(--ok);margin-left:.4rem;vertical-align:middle;animation:pulse 1.6s ease-in-out infinite}
+    @keyframes pulse{50%{opacity:.25}}
+    @media (prefers-reduced-motion: reduce){.live h1 .pulse{animation:none}}
+    .top-now{font-size:1.3rem;font-weight:700;margin:.2rem 0}
+    .leaderboard{margin:0;padding-left:1.4rem;display:grid;gap:.35rem;font-variant-numeric:tabular-nums}
+    .spark{width:100%;height:90px;color:var(--accent2);display:block}
+    .alerts{list-style:none;margin:0;padding:0;display:grid;gap:.35rem}.alerts .spike{color:var(--ok)}.alerts .drop{color:var(--danger)}
     .chart{margin:0}
     .chart svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
     table.top{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}

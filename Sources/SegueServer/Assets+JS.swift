@@ -120,6 +120,31 @@ extension Assets {
         $("#make-image").addEventListener("click", () => render("image"));
         $("#make-video").addEventListener("click", () => render("animation"));
       }
+
+      // Live: snapshots pushed by the server; the page only draws them.
+      const live = $("#live");
+      if (live) {
+        const fmt = new Intl.NumberFormat();
+        const status = $("#live-status");
+        const draw = (s) => {
+          $("#live-streams").textContent = fmt.format(s.streams);
+          $("#live-users").textContent = fmt.format(s.activeUsers);
+          const top = s.leaderboard[0];
+          $("#live-top").textContent = top ? `${top.track} — ${top.artist} (${fmt.format(top.streams)})` : "Nothing yet.";
+          const board = $("#live-board"); board.replaceChildren(...s.leaderboard.map((t) => el("li", {}, `${t.track} — ${t.artist} · ${fmt.format(t.streams)}`)));
+          const max = Math.max(1, ...s.trend.map((m) => m.streams));
+          const w = 300, h = 90, step = w / Math.max(1, s.trend.length - 1);
+          const pts = s.trend.map((m, i) => `${(i * step).toFixed(1)},${(h - (m.streams / max) * (h - 6) - 3).toFixed(1)}`).join(" ");
+          const svg = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none"><polyline points="${pts}" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linejoin="round"/></svg>`;
+          $("#live-trend").innerHTML = svg;
+          const alerts = $("#live-alerts");
+          if (s.alerts.length) alerts.replaceChildren(...s.alerts.slice().reverse().map((a) => el("li", { class: a.kind }, `${a.kind === "spike" ? "Spike" : "Drop"} at ${new Date(a.minute * 1000).toLocaleTimeString()}: ${fmt.format(a.streams)} streams (usually ${Math.round(a.baseline)})`)));
+          status.textContent = `Updated ${new Date(s.time).toLocaleTimeString()} · ${fmt.format(s.totalEvents)} events since the server started`;
+        };
+        const source = new EventSource(live.dataset.events);
+        source.addEventListener("snapshot", (e) => draw(JSON.parse(e.data)));
+        source.onerror = () => { status.textContent = "Reconnecting…"; };
+      }
     })();
     """#
 }

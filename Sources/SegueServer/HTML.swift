@@ -19,7 +19,7 @@ func escapeHTML(_ text: String) -> String {
 
 /// The pages of the app, for the navigation (later issues add Live, Library and Playlists).
 enum Page: String, CaseIterable {
-    case start, explore, create, feedback
+    case start, explore, create, live, feedback
 
     var path: String { self == .start ? "/" : "/\(rawValue)" }
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }

@@ -117,4 +117,30 @@ import Testing
             #expect((try json(count)["payload"] as? [String: Any])?["count"] as? Int == 1)
         }
     }
+
+    @Test func theLiveDashboardGetsPushedSnapshots() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        let user = try server.deps.listens.createUser(named: "cy")
+        let nowSeconds = server.deps.environment.now() / 1000
+        try await server.app.test(.router) { client in
+            let body = #"{"listen_type":"import","payload":[\#(listen(nowSeconds - 30, "Jóga")),\#(listen(nowSeconds - 20, "Jóga")),\#(listen(nowSeconds - 10, "Bachelorette"))]}"#
+            let ok = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
+            #expect(ok.status == .ok)
+            await server.deps.live.tick()
+            let page = try await client.execute(uri: "/live", method: .get)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("id=\"live\"") && html.contains("aria-current=\"page\">Live<"))
+            let events = try await client.execute(uri: "/live/events?limit=1", method: .get)
+            #expect(events.headers[.contentType] == "text/event-stream")
+            let text = String(buffer: events.body)
+            #expect(text.hasPrefix("event: snapshot\ndata: "))
+            let json = try #require(text.split(separator: "\n").first { $0.hasPrefix("data: ") }?.dropFirst(6))
+            let snapshot = try JSONDecoder().decode(LiveSnapshot.self, from: Data(json.utf8))
+            #expect(snapshot.streams == 3 && snapshot.activeUsers == 1)
+            #expect(snapshot.leaderboard.first?.track == "Jóga" && snapshot.leaderboard.first?.streams == 2)
+        }
+    }
 }
