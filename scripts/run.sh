@@ -13,4 +13,5 @@ mkdir -p "$DATA"
 # Warm the demo export behind the "Try it with demo data" button, so the first click is quick.
 [ -f "$DATA/demo-export-60000.zip" ] || "$SEGUE" demo export "$DATA/demo-export-60000.zip" >/dev/null
 echo "Segue: open http://${SEGUE_HOST:-127.0.0.1}:${SEGUE_PORT:-8080}/ (Ctrl-C stops it)"
-exec "$SEGUE" serve --data "$DATA" --host "${SEGUE_HOST:-127.0.0.1}" --port "${SEGUE_PORT:-8080}"
+# --demo-live feeds the Live page from a simulated crowd, so every page has something to show.
+exec "$SEGUE" serve --data "$DATA" --host "${SEGUE_HOST:-127.0.0.1}" --port "${SEGUE_PORT:-8080}" --demo-live

@@ -42,3 +42,17 @@ import Testing
         #expect(await hub.subscriberCount == 0)
     }
 }
+
+@Suite struct LiveSimulatorTests {
+    @Test func aSeededCrowdRepeatsAndFavoursTheHead() {
+        var a = LiveSimulator(rate: 100, seed: 5)
+        var b = LiveSimulator(rate: 100, seed: 5)
+        let ea = a.events(endingAt: 1_700_000_000_000, seconds: 60)
+        #expect(ea == b.events(endingAt: 1_700_000_000_000, seconds: 60))
+        #expect(ea.count > 3000 && ea.count < 9000)
+        #expect(ea.allSatisfy { $0.timeMilliseconds <= 1_700_000_000_000 && $0.timeMilliseconds > 1_699_999_940_000 })
+        let first = ea.filter { $0.track == LiveSimulator.demoCatalog[0].track }.count
+        let last = ea.filter { $0.track == LiveSimulator.demoCatalog.last!.track }.count
+        #expect(first > 2 * last)
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueLive
 import Logging
 import Metrics
 import Prometheus
@@ -37,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
+    @Flag(help: "Feed the Live page from a simulated crowd of listeners (a demo; real listens still count).")
+    var demoLive = false
+
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         guard sessionTtl > 0 else { throw ValidationError("--session-ttl must be positive") }
@@ -59,6 +63,19 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, dataDirectory: dataDirectory, singleUserProfile: singleUser ? profile : nil,
             sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers)
         let deps = try makeDependencies(configuration: configuration, logger: logger)
+        if demoLive {
+            let hub = deps.live
+            let now = deps.environment.now
+            Task.detached {
+                var simulator = LiveSimulator()
+                // Ten minutes of history first, so the page is alive from the first look.
+                await hub.ingest(simulator.events(endingAt: now(), seconds: 600))
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    await hub.ingest(simulator.events(endingAt: now(), seconds: 0.25))
+                }
+            }
+        }
         logger.info("Segue is listening", metadata: ["url": "http://\(host):\(port)/", "data": "\(dataDirectory)"])
         try await buildApplication(deps, registry: registry, logger: logger).runService()
         logger.info("Segue stopped")
