@@ -74,6 +74,17 @@ final class SQLiteConnection {
         }
     }
 
+    /// Brings the schema up to date: runs the steps after the one `PRAGMA user_version` records, in
+    /// one transaction. Every store file (plays, web, listens, library) migrates through this.
+    func migrate(_ steps: [String]) throws {
+        let current = Int(try scalar("PRAGMA user_version") ?? 0)
+        guard current < steps.count else { return }
+        try transaction {
+            for version in current..<steps.count { try execute(steps[version]) }
+            try execute("PRAGMA user_version = \(steps.count)")
+        }
+    }
+
     /// Convenience: the first column of the first row as an integer.
     func scalar(_ sql: String, _ bindings: [SQLiteValue] = []) throws -> Int64? {
         let s = try prepare(sql)

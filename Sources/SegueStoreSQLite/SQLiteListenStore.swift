@@ -49,13 +49,7 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let db = try SQLiteConnection(path: path)
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
-        if version < Self.steps.count {
-            try db.transaction {
-                for step in Self.steps[version...] { try db.execute(step) }
-                try db.execute("PRAGMA user_version = \(Self.steps.count)")
-            }
-        }
+        try db.migrate(Self.steps)
         writer = db
         reader = try SQLiteConnection(path: path)
     }

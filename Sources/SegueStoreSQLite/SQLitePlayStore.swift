@@ -38,14 +38,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
     public static var schemaVersion: Int { Migrations.steps.count }
 
     static func migrate(_ db: SQLiteConnection) throws {
-        let current = Int(try db.scalar("PRAGMA user_version") ?? 0)
-        guard current < Migrations.steps.count else { return }
-        try db.transaction {
-            for version in current..<Migrations.steps.count {
-                try db.execute(Migrations.steps[version])
-            }
-            try db.execute("PRAGMA user_version = \(Migrations.steps.count)")
-        }
+        try db.migrate(Migrations.steps)
     }
 
     private func write<R>(_ body: (SQLiteConnection) throws -> R) rethrows -> R {

@@ -40,11 +40,6 @@ enum WebMigrations {
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {
-        let current = Int(try db.scalar("PRAGMA user_version") ?? 0)
-        guard current < steps.count else { return }
-        try db.transaction {
-            for version in current..<steps.count { try db.execute(steps[version]) }
-            try db.execute("PRAGMA user_version = \(steps.count)")
-        }
+        try db.migrate(steps)
     }
 }
