@@ -89,7 +89,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Live listening (issue 5): exact event-time windows, leaderboard, trends, spike/drop alerts.
-        .target(name: "SegueLive", swiftSettings: strict),
+        .target(name: "SegueLive", dependencies: ["SegueModel"], swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
@@ -99,8 +99,8 @@ let package = Package(
             name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
             swiftSettings: strict),
         // Playlists (issue 7): transition cost, ordering, exports.
-        .target(name: "SeguePlaylists", swiftSettings: strict),
-        .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists"], swiftSettings: strict),
+        .target(name: "SeguePlaylists", dependencies: ["SegueModel"], swiftSettings: strict),
+        .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel"], swiftSettings: strict),
         // Cover art and artist images from the Spotify Web API (optional, cached on disk).
         .target(name: "SegueArtwork", swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.

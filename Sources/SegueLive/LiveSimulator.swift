@@ -1,4 +1,5 @@
 import Foundation
+import SegueModel
 
 /// Listening from a made-up crowd: users pick tracks with Zipf-like popularity, at a steady rate
 /// with slow swells. For the demo dashboard and for load tests; seeded, so runs repeat.
@@ -7,7 +8,7 @@ public struct LiveSimulator: Sendable {
     public var catalog: [(track: String, artist: String)]
     /// Mean events per second.
     public var rate: Double
-    private var state: UInt64
+    private var random: SplitMix64
 
     public static let demoCatalog: [(track: String, artist: String)] = [
         ("Jóga", "Björk"), ("Hoppípolla", "Sigur Rós"), ("夜に駆ける", "YOASOBI"), ("Midnight City", "M83"),
@@ -20,18 +21,12 @@ public struct LiveSimulator: Sendable {
         self.users = max(1, users)
         self.catalog = catalog
         self.rate = rate
-        self.state = seed
+        self.random = SplitMix64(seed: seed)
     }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { random.next() }
 
-    private mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    private mutating func unit() -> Double { random.unit() }
 
     /// The events of the `seconds` seconds ending at `endMilliseconds`.
     public mutating func events(endingAt endMilliseconds: Int64, seconds: Double) -> [LiveEvent] {

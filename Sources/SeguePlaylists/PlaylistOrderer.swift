@@ -1,3 +1,5 @@
+import SegueModel
+
 /// Orders tracks so the sum of transition costs is smallest: exact (Held–Karp dynamic programming
 /// over subsets) up to 13 tracks, and beyond that nearest-neighbour starts improved by 2-opt and
 /// Or-opt moves, from several starts, keeping the best. Peers order greedily and keep the bad
@@ -19,7 +21,7 @@ public struct PlaylistOrderer: Sendable {
         if n <= Self.exactLimit { return Self.heldKarp(cost, first: first) }
         var best: [Int] = []
         var bestCost = Double.infinity
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let starts = first.map { [$0] } ?? Array(Set((0..<restarts).map { _ in Int(rng.next() % UInt64(n)) })).sorted()
         for start in starts {
             var path = Self.nearestNeighbour(cost, start: start)
@@ -151,18 +153,5 @@ public struct PlaylistOrderer: Sendable {
                 }
             }
         }
-    }
-}
-
-/// SplitMix64, seeded: the same input always gives the same playlist.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 #endif
 import Testing
 
+import SegueModel
+
 @testable import SeguePlaylists
 
 @Suite struct TransitionCostTests {
@@ -49,7 +51,7 @@ import Testing
 
 @Suite struct PlaylistOrdererTests {
     func randomCosts(_ n: Int, seed: UInt64) -> [[Double]] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<n).map { i in (0..<n).map { j in i == j ? 0 : Double(rng.next() % 1000) / 100 } }
     }
 
@@ -154,7 +156,7 @@ import Testing
 
 @Suite struct SimilarityIndexTests {
     @Test func exactScanMatchesBruteForce() {
-        var rng = SeededRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         var index = ExactSimilarityIndex(dimensions: 16)
         var all: [(Int64, [Float])] = []
         for id in 0..<500 {
