@@ -1,4 +1,5 @@
 import Foundation
+import SegueModel
 import SegueCharts
 
 /// Writes a scene as SVG with real `<text>` elements, for the web app.
@@ -131,22 +132,7 @@ public struct SVGWriter {
 
     /// Escapes text for XML content and attribute values.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // Control characters other than tab and newline are not allowed in XML 1.0.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        MarkupEscaping.escape(text)
     }
 
     static func number(_ v: Double) -> String {

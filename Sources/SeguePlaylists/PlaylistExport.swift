@@ -1,4 +1,5 @@
 import Foundation
+import SegueModel
 
 /// Playlist files: extended M3U (UTF-8), XSPF and JSPF (ListenBrainz's JSON playlists).
 public enum PlaylistExport {
@@ -52,18 +53,7 @@ public enum PlaylistExport {
     }
 
     static func xml(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        MarkupEscaping.escape(s)
     }
 
     static func relativePath(_ path: String, from base: String) -> String {

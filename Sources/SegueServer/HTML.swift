@@ -1,20 +1,9 @@
 import Foundation
+import SegueModel
 
 /// Escapes text for HTML element content and quoted attribute values.
 func escapeHTML(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for c in text.unicodeScalars {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    return out
+    MarkupEscaping.escape(text, apostrophe: "&#39;")
 }
 
 /// The pages of the app, for the navigation (later issues add Live, Library and Playlists).
