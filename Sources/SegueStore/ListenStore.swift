@@ -54,3 +54,92 @@ public protocol ListenStore: Sendable {
     func listens(userID: Int64, minTs: Int64?, maxTs: Int64?, count: Int) throws -> [StoredListen]
     func listenCount(userID: Int64) throws -> Int
 }
+
+/// A token for the bulk events API (`segue tokens create --scope ingest`). Only its SHA-256 is
+/// stored; `prefix` (the first characters) is kept so that `segue tokens list` can tell them apart.
+public struct IngestToken: Sendable, Equatable {
+    public var id: Int64
+    public var name: String?
+    public var scope: String
+    public var prefix: String
+    /// Milliseconds since 1970.
+    public var createdAt: Int64
+
+    public init(id: Int64, name: String?, scope: String, prefix: String, createdAt: Int64) {
+        self.id = id
+        self.name = name
+        self.scope = scope
+        self.prefix = prefix
+        self.createdAt = createdAt
+    }
+
+    /// The scopes a token may have.
+    public static let scopes = ["ingest"]
+}
+
+/// One event from the bulk API: a platform's user played a track.
+public struct StoredEvent: Sendable, Equatable {
+    /// The token that sent it: event ids are unique per token and user.
+    public var tokenID: Int64
+    public var eventID: String?
+    /// The platform's user id (not a Segue user).
+    public var user: String
+    public var track: String
+    public var artist: String?
+    public var album: String?
+    /// Event time, milliseconds since 1970.
+    public var time: Int64
+    /// When Segue stored it, milliseconds since 1970.
+    public var insertedAt: Int64
+
+    public init(
+        tokenID: Int64, eventID: String?, user: String, track: String, artist: String? = nil, album: String? = nil, time: Int64,
+        insertedAt: Int64
+    ) {
+        self.tokenID = tokenID
+        self.eventID = eventID
+        self.user = user
+        self.track = track
+        self.artist = artist
+        self.album = album
+        self.time = time
+        self.insertedAt = insertedAt
+    }
+
+    /// The idempotency key within (token, user): the event id when there is one, else the time and
+    /// the track (one user cannot start the same track twice in the same millisecond).
+    public var dedupeKey: String {
+        if let eventID { return "id:" + eventID }
+        return "at:\(time)\u{1F}\(artist ?? "")\u{1F}\(track)"
+    }
+}
+
+/// A play as the live view rebuilds it after a restart: from a stored listen or event.
+public struct RecentPlay: Sendable, Equatable {
+    public var user: String
+    public var track: String
+    public var artist: String
+    /// Milliseconds since 1970.
+    public var time: Int64
+
+    public init(user: String, track: String, artist: String, time: Int64) {
+        self.user = user
+        self.track = track
+        self.artist = artist
+        self.time = time
+    }
+}
+
+/// Ingest tokens and bulk events, kept beside the ListenBrainz users and listens.
+public protocol EventStore: Sendable {
+    /// Creates a token; returns it with the secret, which is shown once and never stored.
+    func createIngestToken(name: String?, scope: String) throws -> (token: IngestToken, secret: String)
+    func ingestToken(secret: String) throws -> IngestToken?
+    func ingestTokens() throws -> [IngestToken]
+    /// Stores events durably before returning (group commit with listens). Returns, per event,
+    /// whether it was new (false for one already stored under the same token, user and key).
+    func appendEvents(_ events: [StoredEvent]) async throws -> [Bool]
+    func eventCount() throws -> Int
+    /// Listens and events with an event time at or after `since` (milliseconds), oldest first.
+    func recentPlays(since: Int64) throws -> [RecentPlay]
+}

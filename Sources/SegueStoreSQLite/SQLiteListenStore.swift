@@ -1,11 +1,13 @@
 import CSQLite
 import Foundation
+import SegueModel
 import SegueStore
 
 /// Listens and ListenBrainz users in their own SQLite file, written through a group-commit thread:
 /// every caller's rows that arrive while one transaction commits go into the next one, so a burst of
-/// requests costs one fsync, not one per request.
-public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
+/// requests costs one fsync, not one per request. Bulk events and their ingest tokens live here too,
+/// and go through the same commit thread.
+public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendable {
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
     private let readLock = NSLock()
@@ -13,7 +15,7 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
     private let writeLock = NSLock()
     /// Guards `pending`, `stopping` and `thread`; never held while writing.
     private let queue = NSCondition()
-    private var pending: [(listens: [StoredListen], done: CheckedContinuation<Int, any Error>)] = []
+    private var pending: [(rows: PendingRows, done: CheckedContinuation<[Bool], any Error>)] = []
     private var stopping = false
     private var thread: Thread?
 
@@ -36,8 +38,39 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
             metadata TEXT NOT NULL,
             PRIMARY KEY(user_id, listened_at, track_key)
         ) WITHOUT ROWID;
+        """,
+        // 2: ingest tokens (SHA-256 only) and bulk events; time indexes rebuild the live view on start.
         """
+        CREATE TABLE ingest_token(
+            id INTEGER PRIMARY KEY,
+            name TEXT,
+            scope TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE TABLE event(
+            token_id INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            event_key TEXT NOT NULL,
+            event_id TEXT,
+            track TEXT NOT NULL,
+            artist TEXT,
+            album TEXT,
+            ts_ms INTEGER NOT NULL,
+            inserted_ms INTEGER NOT NULL,
+            PRIMARY KEY(token_id, user, event_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX event_time ON event(ts_ms);
+        CREATE INDEX listen_time ON listen(listened_at);
+        """,
     ]
+
+    /// What one caller queued for the commit thread.
+    enum PendingRows {
+        case listens([StoredListen])
+        case events([StoredEvent])
+    }
 
     /// The file the store uses inside a data folder.
     public static func databasePath(inDataDirectory directory: String) -> String {
@@ -110,10 +143,15 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
 
     public func append(_ listens: [StoredListen]) async throws -> Int {
         guard !listens.isEmpty else { return 0 }
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await enqueue(.listens(listens)).count { $0 }
+    }
+
+    /// Hands rows to the commit thread and waits until their transaction has committed.
+    private func enqueue(_ rows: PendingRows) async throws -> [Bool] {
+        try await withCheckedThrowingContinuation { continuation in
             queue.lock()
             startCommitThreadIfNeeded()
-            pending.append((listens, continuation))
+            pending.append((rows, continuation))
             queue.signal()
             queue.unlock()
         }
@@ -132,7 +170,7 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
             queue.unlock()
             // Requests that arrive while this commits wait for the next transaction.
             writeLock.lock()
-            let outcome = Result { try write(batch.map(\.listens)) }
+            let outcome = Result { try write(batch.map(\.rows)) }
             writeLock.unlock()
             switch outcome {
             case .success(let counts): for (item, n) in zip(batch, counts) { item.done.resume(returning: n) }
@@ -141,14 +179,19 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
         }
     }
 
-    /// One transaction for every request in the batch; returns the new rows per request.
-    private func write(_ requests: [[StoredListen]]) throws -> [Int] {
+    /// One transaction for every request in the batch; returns, per request and row, whether the row was new.
+    private func write(_ requests: [PendingRows]) throws -> [[Bool]] {
         try writer.transaction {
             let s = try writer.prepare(
                 "INSERT OR IGNORE INTO listen(user_id, listened_at, track_key, artist, track, release, inserted_ms, metadata) VALUES (?,?,?,?,?,?,?,?)")
-            return try requests.map { listens in
-                var inserted = 0
-                for l in listens {
+            let e = try writer.prepare(
+                "INSERT OR IGNORE INTO event(token_id, user, event_key, event_id, track, artist, album, ts_ms, inserted_ms) VALUES (?,?,?,?,?,?,?,?,?)")
+            return try requests.map { request in
+                var inserted: [Bool] = []
+                switch request {
+                case .listens(let listens):
+                    inserted.reserveCapacity(listens.count)
+                    for l in listens {
                     sqlite3_reset(s.handle)
                     s.bind(1, l.userID)
                     s.bind(2, l.listenedAt)
@@ -159,7 +202,24 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
                     s.bind(7, l.insertedAt)
                     s.bind(8, l.metadataJSON)
                     try s.run()
-                    inserted += Int(writer.changes)
+                    inserted.append(writer.changes > 0)
+                    }
+                case .events(let events):
+                    inserted.reserveCapacity(events.count)
+                    for event in events {
+                        sqlite3_reset(e.handle)
+                        e.bind(1, event.tokenID)
+                        e.bind(2, event.user)
+                        e.bind(3, event.dedupeKey)
+                        e.bind(4, event.eventID)
+                        e.bind(5, event.track)
+                        e.bind(6, event.artist)
+                        e.bind(7, event.album)
+                        e.bind(8, event.time)
+                        e.bind(9, event.insertedAt)
+                        try e.run()
+                        inserted.append(writer.changes > 0)
+                    }
                 }
                 return inserted
             }
@@ -192,5 +252,84 @@ public final class SQLiteListenStore: ListenStore, @unchecked Sendable {
         readLock.lock()
         defer { readLock.unlock() }
         return Int(try reader.scalar("SELECT count(*) FROM listen WHERE user_id = ?", [.int(userID)]) ?? 0)
+    }
+}
+
+// MARK: Bulk events
+
+extension SQLiteListenStore {
+    public func createIngestToken(name: String?, scope: String) throws -> (token: IngestToken, secret: String) {
+        guard IngestToken.scopes.contains(scope) else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "unknown token scope '\(scope)' (known: \(IngestToken.scopes.joined(separator: ", ")))")
+        }
+        var rng = SystemRandomNumberGenerator()
+        let secret = "sgi_" + (0..<2).map { _ in
+            let s = String(rng.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }.joined()
+        let prefix = String(secret.prefix(10))
+        let created = Int64(Date().timeIntervalSince1970 * 1000)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let s = try writer.prepare("INSERT INTO ingest_token(name, scope, prefix, sha256, created_ms) VALUES (?, ?, ?, ?, ?)")
+        s.bind(1, name)
+        s.bind(2, scope)
+        s.bind(3, prefix)
+        s.bind(4, SHA256.hex(secret))
+        s.bind(5, created)
+        try s.run()
+        return (IngestToken(id: writer.lastInsertRowID, name: name, scope: scope, prefix: prefix, createdAt: created), secret)
+    }
+
+    public func ingestToken(secret: String) throws -> IngestToken? {
+        try readTokens("WHERE sha256 = ?", SHA256.hex(secret)).first
+    }
+
+    public func ingestTokens() throws -> [IngestToken] {
+        try readTokens("", nil)
+    }
+
+    private func readTokens(_ filter: String, _ value: String?) throws -> [IngestToken] {
+        readLock.lock()
+        defer { readLock.unlock() }
+        let s = try reader.prepare("SELECT id, name, scope, prefix, created_ms FROM ingest_token \(filter) ORDER BY id")
+        if let value { s.bind(1, value) }
+        var tokens: [IngestToken] = []
+        while try s.step() {
+            tokens.append(IngestToken(id: s.int64(0), name: s.text(1), scope: s.text(2) ?? "", prefix: s.text(3) ?? "", createdAt: s.int64(4)))
+        }
+        return tokens
+    }
+
+    public func appendEvents(_ events: [StoredEvent]) async throws -> [Bool] {
+        guard !events.isEmpty else { return [] }
+        return try await enqueue(.events(events))
+    }
+
+    public func eventCount() throws -> Int {
+        readLock.lock()
+        defer { readLock.unlock() }
+        return Int(try reader.scalar("SELECT count(*) FROM event") ?? 0)
+    }
+
+    public func recentPlays(since: Int64) throws -> [RecentPlay] {
+        readLock.lock()
+        defer { readLock.unlock() }
+        let s = try reader.prepare(
+            """
+            SELECT u.name, l.track, l.artist, l.listened_at * 1000 AS t FROM listen l JOIN lb_user u ON u.id = l.user_id
+            WHERE l.listened_at >= ?
+            UNION ALL
+            SELECT user, track, coalesce(artist, ''), ts_ms AS t FROM event WHERE ts_ms >= ?
+            ORDER BY t
+            """)
+        // Listens are stored in whole seconds: the first second at or after `since`.
+        s.bind(1, since >= 0 ? (since + 999) / 1000 : since / 1000)
+        s.bind(2, since)
+        var plays: [RecentPlay] = []
+        while try s.step() {
+            plays.append(RecentPlay(user: s.text(0) ?? "", track: s.text(1) ?? "", artist: s.text(2) ?? "", time: s.int64(3)))
+        }
+        return plays
     }
 }

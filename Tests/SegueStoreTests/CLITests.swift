@@ -1,4 +1,5 @@
 import Foundation
+import SegueStoreSQLite
 import SegueTestSupport
 import Testing
 
@@ -85,6 +86,21 @@ import Testing
         #expect(again.status != 0 && again.err.contains("exists"))
         #expect(try segue(["users", "show", "ana", "--data", data]).out.trimmingCharacters(in: .whitespacesAndNewlines) == token)
         #expect(try segue(["users", "show", "bob", "--data", data]).status != 0)
+    }
+
+    @Test func ingestTokensAreCreatedAndListedWithoutTheirSecret() throws {
+        let data = try Fixtures.folder().appendingPathComponent("data").path
+        let created = try segue(["tokens", "create", "--scope", "ingest", "--name", "platform", "--data", data])
+        let token = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(created.status == 0 && token.hasPrefix("sgi_") && token.count == 36)
+        let store = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: data))
+        #expect(try store.ingestToken(secret: token)?.name == "platform")
+        store.close()
+        let list = try segue(["tokens", "list", "--data", data])
+        #expect(list.status == 0 && list.out.contains("platform") && list.out.contains("ingest"))
+        #expect(list.out.contains(String(token.prefix(10))) && !list.out.contains(token))
+        let bad = try segue(["tokens", "create", "--scope", "admin", "--data", data])
+        #expect(bad.status != 0 && bad.err.contains("--scope"))
     }
 
     @Test func libraryAndPlaylistFromTheCommandLine() throws {

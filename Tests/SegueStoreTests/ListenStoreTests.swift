@@ -1,4 +1,5 @@
 import Foundation
+import SegueModel
 import SegueStore
 import SegueStoreSQLite
 import SegueTestSupport
@@ -49,5 +50,58 @@ import Testing
         #expect(counts == 1000)
         #expect(try s.listenCount(userID: ana.id) == 1000)
         s.close()
+    }
+
+    func event(_ token: IngestToken, _ id: String?, user: String = "u1", at: Int64, track: String = "t") -> StoredEvent {
+        StoredEvent(tokenID: token.id, eventID: id, user: user, track: track, artist: "A", time: at, insertedAt: 0)
+    }
+
+    @Test func ingestTokensAreStoredAsDigestsAndFoundBySecret() throws {
+        let path = try Fixtures.folder("tokens").appendingPathComponent("listens.sqlite").path
+        let s = try SQLiteListenStore(path: path)
+        let (first, secret) = try s.createIngestToken(name: "platform", scope: "ingest")
+        let (second, other) = try s.createIngestToken(name: nil, scope: "ingest")
+        #expect(secret.hasPrefix("sgi_") && secret.count == 36 && secret != other)
+        #expect(try s.ingestToken(secret: secret) == first)
+        #expect(try s.ingestToken(secret: other) == second)
+        #expect(try s.ingestToken(secret: "sgi_0000") == nil)
+        #expect(try s.ingestTokens().map(\.name) == ["platform", nil])
+        #expect(first.prefix == String(secret.prefix(10)))
+        #expect(throws: (any Error).self) { _ = try s.createIngestToken(name: nil, scope: "admin") }
+        s.close()
+        // The secret itself is nowhere in the file; its digest is.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+        #expect(bytes.range(of: Data(secret.utf8)) == nil)
+        #expect(bytes.range(of: Data(SHA256.hex(secret).utf8)) != nil)
+    }
+
+    @Test func eventsAreIdempotentPerTokenAndUser() async throws {
+        let s = try store()
+        let (a, _) = try s.createIngestToken(name: "a", scope: "ingest")
+        let (b, _) = try s.createIngestToken(name: "b", scope: "ingest")
+        let first = try await s.appendEvents([
+            event(a, "e1", at: 1_000), event(a, "e2", at: 2_000), event(a, "e1", at: 3_000), event(a, nil, at: 4_000),
+        ])
+        #expect(first == [true, true, false, true])
+        // A retry changes nothing; the same id from another user or another token is another event.
+        let retry = try await s.appendEvents([
+            event(a, "e1", at: 1_000), event(a, nil, at: 4_000), event(a, "e1", user: "u2", at: 1_000), event(b, "e1", at: 1_000),
+            event(a, nil, at: 4_000, track: "other"),
+        ])
+        #expect(retry == [false, false, true, true, true])
+        #expect(try s.eventCount() == 6)
+    }
+
+    @Test func recentPlaysJoinListensAndEventsOldestFirst() async throws {
+        let s = try store()
+        let ana = try s.createUser(named: "ana")
+        let (token, _) = try s.createIngestToken(name: nil, scope: "ingest")
+        _ = try await s.append([listen(ana, 1_000, "old"), listen(ana, 5_000, "new")])
+        _ = try await s.appendEvents([event(token, "x", user: "p1", at: 4_999_500), event(token, "y", user: "p2", at: 900_000)])
+        let plays = try s.recentPlays(since: 4_000_000)
+        #expect(plays == [
+            RecentPlay(user: "p1", track: "t", artist: "A", time: 4_999_500),
+            RecentPlay(user: "ana", track: "new", artist: "A", time: 5_000_000),
+        ])
     }
 }
