@@ -31,6 +31,12 @@ public struct LiveSnapshot: Sendable, Equatable, Codable {
     /// Events accepted since start, and events refused for being older than the window.
     public var totalEvents: Int
     public var lateEvents: Int
+    /// Listens per second over the last ten seconds of event time.
+    public var eventsPerSecond: Double = 0
+    /// Per-minute streams of the top five tracks, aligned with `trend`.
+    public var series: [LiveTrackSeries] = []
+    /// The latest listen of the most recent listeners, newest first (filled in by `LiveHub`).
+    public var nowPlaying: [LiveNowPlaying] = []
 
     /// The song on top right now.
     public var topTrack: LiveTrackCount? { leaderboard.first }
@@ -62,4 +68,20 @@ public struct LiveAlert: Sendable, Equatable, Codable {
     public var baseline: Double
     /// How many standard deviations from the baseline.
     public var score: Double
+}
+
+/// One top track's streams per trend minute.
+public struct LiveTrackSeries: Sendable, Equatable, Codable {
+    public var track: String
+    public var artist: String
+    public var counts: [Int]
+}
+
+/// Someone's latest listen.
+public struct LiveNowPlaying: Sendable, Equatable, Codable {
+    public var user: String
+    public var track: String
+    public var artist: String
+    /// Event time, milliseconds since 1970 UTC.
+    public var time: Int64
 }

@@ -34,6 +34,8 @@ public struct LiveWindow: Sendable {
     struct MinuteTally: Sendable {
         var streams = 0
         var users = Set<Int32>()
+        /// Streams per track in this minute (for the top tracks' trend lines).
+        var tracks: [Int32: Int] = [:]
         /// Distinct users of a closed minute (its set is dropped when it closes).
         var closedUsers: Int?
 
@@ -78,6 +80,7 @@ public struct LiveWindow: Sendable {
         totalEvents += 1
         let minute = floorDiv(second, 60) * 60
         minutes[minute, default: MinuteTally()].streams += 1
+        minutes[minute]!.tracks[track, default: 0] += 1
         // A closed minute keeps its distinct-user figure: a late listen adds to its streams only.
         if minutes[minute]!.closedUsers == nil { minutes[minute]!.users.insert(user) }
         return true
@@ -183,11 +186,34 @@ public struct LiveWindow: Sendable {
                 trend.append(LiveMinute(minute: m, streams: tally?.streams ?? 0, activeUsers: tally?.activeUsers ?? 0))
             }
         }
+        let series = top.prefix(5).map { entry in
+            LiveTrackSeries(
+                track: trackNames[entry.0], artist: trackArtists[entry.0],
+                counts: trend.map { minutes[$0.minute]?.tracks[Int32(entry.0)] ?? 0 })
+        }
         return LiveSnapshot(
             time: now == .min ? 0 : (now + 1) * 1000, windowSeconds: windowSeconds, streams: streams,
             activeUsers: activeUsers,
             leaderboard: top.map { LiveTrackCount(track: trackNames[$0.0], artist: trackArtists[$0.0], streams: Int($0.1)) },
-            trend: trend, alerts: alerts, totalEvents: totalEvents, lateEvents: lateEvents)
+            trend: trend, alerts: alerts, totalEvents: totalEvents, lateEvents: lateEvents,
+            eventsPerSecond: recentRate(), series: series)
+    }
+
+    /// Listens per second over the last ten seconds the window covers (fewer for a shorter window).
+    private func recentRate() -> Double {
+        guard now != .min else { return 0 }
+        let span = min(10, windowSeconds)
+        var count = 0
+        for s in (now - Int64(span) + 1)...now {
+            let slot = Int(floorMod(s, Int64(windowSeconds)))
+            if bucketSecond[slot] == s { count += buckets[slot].count }
+        }
+        return Double(count) / Double(span)
+    }
+
+    /// True when an event at `milliseconds` would land inside the window (not counted as late).
+    public func covers(_ milliseconds: Int64) -> Bool {
+        now == .min || floorDiv(milliseconds, 1000) > now - Int64(windowSeconds)
     }
 }
 

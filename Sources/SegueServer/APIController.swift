@@ -21,6 +21,8 @@ public struct ServerDependencies: Sendable {
     let cache: ChartCache
     /// ListenBrainz users and listens, and the live view they feed.
     public let listens: any ListenStore
+    /// Ingest tokens and bulk events (the same file as the listens).
+    public let events: any EventStore
     public let live: LiveHub
 }
 

@@ -30,10 +30,16 @@ public func makeDependencies(
         logger: logger)
     let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
     let now = environment.now
-    let live = LiveHub(now: now)
+    // After a restart the windows are rebuilt from what the store holds for the longest window
+    // (listens and bulk events of the last 24 hours).
+    let since = now() - Int64(LiveHub.windowChoices.max()!) * 1000
+    let restored = try listens.recentPlays(since: since).map {
+        LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time)
+    }
+    let live = LiveHub(restoring: restored, now: now)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
-        sessions: sessions, cache: cache, listens: listens, live: live)
+        sessions: sessions, cache: cache, listens: listens, events: listens, live: live)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).
@@ -57,6 +63,8 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     let now = deps.environment.now
     ListenBrainzController(listens: deps.listens, hub: deps.live, now: now)
         .register(on: router)
+    // Bulk events, the live snapshot and its stream: token-authenticated or public, no session.
+    EventsController(events: deps.events, hub: deps.live, now: now).register(on: router)
     let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: false))
     PagesController(deps: deps).register(on: app)
     LiveController(deps: deps).register(on: app)

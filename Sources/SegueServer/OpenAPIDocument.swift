@@ -1,6 +1,6 @@
 /// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
 ///
-/// Kept beside the routes in `APIController`; `Tests/browser/test_openapi.py` validates it and
+/// Kept beside the routes in `APIController` and `EventsController`; `Tests/browser/test_openapi.py` validates it and
 /// fuzzes the running server against it.
 enum OpenAPIDocument {
     static let json = #"""
@@ -15,7 +15,8 @@ enum OpenAPIDocument {
       "components": {
         "securitySchemes": {
           "session": {"type": "apiKey", "in": "cookie", "name": "segue_session"},
-          "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"}
+          "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+          "ingest": {"type": "http", "scheme": "bearer", "description": "An ingest token from `segue tokens create --scope ingest`; `Authorization: Token T` is accepted too."}
         },
         "parameters": {
           "kind": {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["artists", "tracks", "albums"], "default": "artists"}},
@@ -24,7 +25,8 @@ enum OpenAPIDocument {
           "from": {"name": "from", "in": "query", "description": "First day, inclusive (UTC).", "schema": {"type": "string", "format": "date"}},
           "to": {"name": "to", "in": "query", "description": "Last day, inclusive (UTC).", "schema": {"type": "string", "format": "date"}},
           "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
-          "jobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+          "jobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+          "window": {"name": "window", "in": "query", "description": "The window's length.", "schema": {"type": "string", "enum": ["1m", "5m", "10m", "1h", "24h"], "default": "10m"}}
         },
         "responses": {
           "Error": {"description": "A problem the client can fix", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -97,6 +99,53 @@ enum OpenAPIDocument {
               "files": {"type": "array", "items": {"type": "object", "required": ["format", "url", "bytes", "mediaType"], "properties": {"format": {"type": "string"}, "url": {"type": "string"}, "bytes": {"type": "integer"}, "mediaType": {"type": "string"}}}},
               "report": {"type": "object", "description": "The import report: per file and total counts of music plays, short plays, episodes, audiobook chapters, duplicates and rejected records."}
             }
+          },
+          "Event": {
+            "type": "object", "required": ["user_id", "track", "ts"],
+            "description": "One play. Events are idempotent on event_id per token and user; without an event_id, on (user_id, ts, artist, track).",
+            "properties": {
+              "event_id": {"type": ["string", "integer"], "maxLength": 256},
+              "user_id": {"type": ["string", "integer"], "minLength": 1, "maxLength": 256},
+              "track": {"type": "string", "minLength": 1, "maxLength": 1024},
+              "artist": {"type": ["string", "null"], "maxLength": 1024},
+              "album": {"type": ["string", "null"], "maxLength": 1024},
+              "ts": {"oneOf": [{"type": "number", "description": "Epoch seconds, or epoch milliseconds when 10^11 or more"}, {"type": "string", "format": "date-time"}], "description": "Not before 2002-10-01 nor more than an hour ahead."}
+            }
+          },
+          "EventsAccepted": {
+            "type": "object", "required": ["received", "stored", "duplicates"],
+            "properties": {"received": {"type": "integer"}, "stored": {"type": "integer", "description": "New events, durably stored"}, "duplicates": {"type": "integer", "description": "Events already stored earlier (or twice in this request)"}}
+          },
+          "EventsError": {
+            "type": "object", "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["status", "message"], "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "index": {"type": "integer", "description": "The offending event (0-based)"}, "field": {"type": "string", "description": "The offending field"}}}}
+          },
+          "LiveSnapshot": {
+            "type": "object",
+            "required": ["window_seconds", "as_of", "streams", "active_users", "events_per_second", "top_song", "leaderboard", "trend", "alerts", "now_playing"],
+            "properties": {
+              "window_seconds": {"type": "integer"},
+              "as_of": {"type": "string", "format": "date-time"},
+              "streams": {"type": "integer", "description": "Listens with an event time in the window (exact)"},
+              "active_users": {"type": "integer", "description": "Distinct listeners in the window (exact)"},
+              "events_per_second": {"type": "number", "description": "Over the last ten seconds of event time"},
+              "top_song": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["track", "artist", "streams"], "properties": {"track": {"type": "string"}, "artist": {"type": "string"}, "streams": {"type": "integer"}}}]},
+              "leaderboard": {"type": "array", "items": {"type": "object", "required": ["rank", "track", "artist", "streams"], "properties": {"rank": {"type": "integer"}, "track": {"type": "string"}, "artist": {"type": "string"}, "streams": {"type": "integer"}}}},
+              "trend": {
+                "type": "object", "required": ["minutes", "streams", "series"],
+                "properties": {
+                  "minutes": {"type": "array", "items": {"type": "string", "format": "date-time"}, "description": "Start of each minute, oldest first; the last is in progress"},
+                  "streams": {"type": "array", "items": {"type": "integer"}},
+                  "series": {"type": "array", "description": "The top five tracks, counts per minute", "items": {"type": "object", "required": ["track", "artist", "counts"], "properties": {"track": {"type": "string"}, "artist": {"type": "string"}, "counts": {"type": "array", "items": {"type": "integer"}}}}}
+                }
+              },
+              "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/LiveAlert"}},
+              "now_playing": {"type": "array", "items": {"type": "object", "required": ["user", "track", "artist", "at"], "properties": {"user": {"type": "string"}, "track": {"type": "string"}, "artist": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}}
+            }
+          },
+          "LiveAlert": {
+            "type": "object", "required": ["kind", "scope", "at", "observed", "expected", "score"],
+            "properties": {"kind": {"type": "string", "enum": ["spike", "drop"]}, "scope": {"type": "string", "enum": ["total"]}, "at": {"type": "string", "format": "date-time", "description": "The unusual minute"}, "observed": {"type": "integer"}, "expected": {"type": "number"}, "score": {"type": "number"}}
           },
           "Feedback": {
             "type": "object", "required": ["message"],
@@ -178,6 +227,36 @@ enum OpenAPIDocument {
             "operationId": "sendFeedback", "summary": "Send feedback", "security": [{"session": [], "csrf": []}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
             "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/events": {
+          "post": {
+            "operationId": "postEvents", "summary": "Bulk events from a platform: NDJSON or a JSON array, up to 10,000 events, all or nothing; 200 means durably stored",
+            "security": [{"ingest": []}],
+            "requestBody": {"required": true, "content": {
+              "application/x-ndjson": {"schema": {"type": "string", "description": "One Event object a line"}},
+              "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}, "maxItems": 10000}}
+            }},
+            "responses": {
+              "200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsAccepted"}}}},
+              "400": {"description": "A malformed body or event; nothing was stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}},
+              "401": {"description": "Missing or unknown ingest token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}},
+              "413": {"description": "More than 10,000 events or 16 MB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}}
+            }
+          }
+        },
+        "/api/v1/live": {
+          "get": {
+            "operationId": "liveSnapshot", "summary": "Listening right now: exact streams, active users, leaderboard, per-minute trend, alerts", "security": [],
+            "parameters": [{"$ref": "#/components/parameters/window"}],
+            "responses": {"200": {"description": "A snapshot", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LiveSnapshot"}}}}, "400": {"description": "An unknown window", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}}}
+          }
+        },
+        "/api/v1/live/stream": {
+          "get": {
+            "operationId": "liveStream", "summary": "Server-sent events: snapshot (a LiveSnapshot, when what it shows changes; checked four times a second), alert (a LiveAlert) and heartbeat (after 15 s of quiet)", "security": [],
+            "parameters": [{"$ref": "#/components/parameters/window"}, {"name": "limit", "in": "query", "description": "Close the stream after this many events", "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}, "400": {"description": "An unknown window or a bad limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}}}
           }
         },
         "/api/v1/openapi.json": {

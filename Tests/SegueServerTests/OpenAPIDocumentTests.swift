@@ -21,6 +21,7 @@ struct OpenAPIDocumentTests {
                 ("/api/v1/renders", "post"), ("/api/v1/jobs", "get"), ("/api/v1/jobs/{id}", "get"),
                 ("/api/v1/jobs/{id}", "delete"), ("/api/v1/jobs/{id}/events", "get"),
                 ("/api/v1/jobs/{id}/files/{format}", "get"), ("/api/v1/feedback", "post"), ("/api/v1/openapi.json", "get"),
+                ("/api/v1/events", "post"), ("/api/v1/live", "get"), ("/api/v1/live/stream", "get"),
             ]
             for (path, method) in routes {
                 #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")
