@@ -78,11 +78,12 @@ struct ListenBrainzController: Sendable {
                     userID: user.id, listenedAt: $0.listenedAt ?? nowMillis / 1000, artist: $0.artist, track: $0.track,
                     release: $0.release, insertedAt: nowMillis, metadataJSON: $0.trackMetadataJSON)
             }
-            _ = try await listens.append(stored)
+            let fresh = try await listens.insert(stored)
+            // Only new listens reach the live view: a client that resends is not counted twice.
             if let hub {
                 await hub.ingest(
-                    submission.listens.map {
-                        LiveEvent(user: user.name, track: $0.track, artist: $0.artist, timeMilliseconds: ($0.listenedAt ?? nowMillis / 1000) * 1000)
+                    zip(stored, fresh).filter { $0.1 }.map {
+                        LiveEvent(user: user.name, track: $0.0.track, artist: $0.0.artist, timeMilliseconds: $0.0.listenedAt * 1000)
                     })
             }
         }

@@ -47,9 +47,9 @@ public protocol ListenStore: Sendable {
     func createUser(named name: String) throws -> ListenUser
     func user(named name: String) throws -> ListenUser?
     func user(token: String) throws -> ListenUser?
-    /// Stores listens durably before returning; duplicates are stored once. Returns how many were new.
-    /// Concurrent callers are committed together (group commit).
-    func append(_ listens: [StoredListen]) async throws -> Int
+    /// Stores listens durably before returning; duplicates are stored once. Returns, per listen,
+    /// whether it was new. Concurrent callers are committed together (group commit).
+    func insert(_ listens: [StoredListen]) async throws -> [Bool]
     /// Newest first, `minTs < listened_at < maxTs` as ListenBrainz defines the bounds.
     func listens(userID: Int64, minTs: Int64?, maxTs: Int64?, count: Int) throws -> [StoredListen]
     func listenCount(userID: Int64) throws -> Int
@@ -127,6 +127,13 @@ public struct RecentPlay: Sendable, Equatable {
         self.track = track
         self.artist = artist
         self.time = time
+    }
+}
+
+extension ListenStore {
+    /// Stores listens durably before returning; duplicates are stored once. Returns how many were new.
+    public func append(_ listens: [StoredListen]) async throws -> Int {
+        try await insert(listens).count { $0 }
     }
 }
 

@@ -141,9 +141,9 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
 
     // MARK: Listens
 
-    public func append(_ listens: [StoredListen]) async throws -> Int {
-        guard !listens.isEmpty else { return 0 }
-        return try await enqueue(.listens(listens)).count { $0 }
+    public func insert(_ listens: [StoredListen]) async throws -> [Bool] {
+        guard !listens.isEmpty else { return [] }
+        return try await enqueue(.listens(listens))
     }
 
     /// Hands rows to the commit thread and waits until their transaction has committed.

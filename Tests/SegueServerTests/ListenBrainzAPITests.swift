@@ -68,6 +68,14 @@ import Testing
         // Accepted listens reach the live view (the older one is outside its 10-minute window).
         let snapshot = await hub.tick()
         #expect(snapshot.streams == 1 && snapshot.topTrack?.track == "Hyperballad")
+        // A resent listen is stored once and counted once.
+        try await app.test(.router) { client in
+            let again = #"{"listen_type":"single","payload":[\#(listen(1_699_999_700, "Hyperballad"))]}"#
+            let ok = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: again))
+            #expect(ok.status == .ok)
+        }
+        #expect(await hub.tick().streams == 1)
     }
 
     @Test func errorsLookLikeListenBrainz() async throws {
