@@ -68,6 +68,7 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: false))
     PagesController(deps: deps).register(on: app)
     LiveController(deps: deps).register(on: app)
+    SettingsController(deps: deps).register(on: app)
     APIController(deps: deps).register(on: app.group("api/v1"))
     return router
 }

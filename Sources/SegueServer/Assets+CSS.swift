@@ -50,6 +50,8 @@ extension Assets {
     .notice{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--accent);padding:.8rem 1rem;border-radius:12px}
     .notice.ok{border-left-color:var(--ok)}
     .notice.error{border-left-color:var(--danger)}
+    code{font:.92em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--bg2);border:1px solid var(--line);padding:.1em .4em;border-radius:6px;overflow-wrap:anywhere}
+    code.token{display:inline-block;font-size:1.05em;padding:.4em .7em;user-select:all}
     label{display:flex;flex-direction:column;gap:.3rem;font-weight:600;font-size:.88rem;color:var(--muted)}
     select,input[type=number],input[type=date],input[type=text],textarea{font:inherit;color:var(--text);background:var(--bg2);border:1px solid var(--line);border-radius:10px;padding:.55rem .65rem;min-height:44px;width:100%}
     textarea{resize:vertical}

@@ -8,7 +8,7 @@ func escapeHTML(_ text: String) -> String {
 
 /// The pages of the app, for the navigation (later issues add Live, Library and Playlists).
 enum Page: String, CaseIterable {
-    case start, explore, create, live, feedback
+    case start, explore, create, live, settings, feedback
 
     var path: String { self == .start ? "/" : "/\(rawValue)" }
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
