@@ -68,6 +68,9 @@ public struct LiveAlert: Sendable, Equatable, Codable {
     public var baseline: Double
     /// How many standard deviations from the baseline.
     public var score: Double
+    /// The track whose own rate was unusual; nil when the alert is about all streams.
+    public var track: String?
+    public var artist: String?
 }
 
 /// One top track's streams per trend minute.

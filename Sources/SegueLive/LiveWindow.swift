@@ -10,6 +10,10 @@ public struct LiveWindow: Sendable {
     /// Minutes kept for the trend lines.
     public let trendMinutes: Int
     public var detector: RateAnomalyDetector
+    /// One detector per track in the top five when a minute closes (the same settings as `detector`).
+    private var trackDetectors: [Int32: RateAnomalyDetector] = [:]
+    /// How many top tracks are watched for spikes and drops of their own.
+    public static let watchedTracks = 5
 
     private var buckets: [[UInt64]]
     private var bucketSecond: [Int64]
@@ -127,6 +131,7 @@ public struct LiveWindow: Sendable {
                 }
             }
             if let alert = detector.observe(minute: m, streams: minutes[m]!.streams) { record(alert) }
+            watchTopTracks(closing: m)
             lastClosedMinute = m
         }
         // Keep only what the trend shows; closed minutes keep their counts, not their user sets.
@@ -136,6 +141,31 @@ public struct LiveWindow: Sendable {
             minutes[m]!.closedUsers = minutes[m]!.users.count
             minutes[m]!.users = []
         }
+    }
+
+    /// Feeds the closing minute of each top track to its detector. A track new to the top gets a
+    /// detector primed with the minutes still kept, so it does not start without a baseline.
+    private mutating func watchTopTracks(closing m: Int64) {
+        let top = topTracks(Self.watchedTracks).map { Int32($0.0) }
+        var watched: [Int32: RateAnomalyDetector] = [:]
+        for id in top {
+            var d: RateAnomalyDetector
+            if let existing = trackDetectors[id] {
+                d = existing
+            } else {
+                d = detector.reset()
+                for earlier in minutes.keys.sorted() where earlier < m {
+                    _ = d.observe(minute: earlier, streams: minutes[earlier]?.tracks[id] ?? 0)
+                }
+            }
+            if var alert = d.observe(minute: m, streams: minutes[m]?.tracks[id] ?? 0) {
+                alert.track = trackNames[Int(id)]
+                alert.artist = trackArtists[Int(id)]
+                record(alert)
+            }
+            watched[id] = d
+        }
+        trackDetectors = watched
     }
 
     private mutating func record(_ alert: LiveAlert) {
@@ -163,20 +193,25 @@ public struct LiveWindow: Sendable {
     }
 
     /// The dashboard's numbers as of the window's end (`advance(to:)` first for "now").
-    public func snapshot(leaderboardSize: Int = 10) -> LiveSnapshot {
+    /// The `k` tracks with the most streams in the window (ties by name): (track id, streams).
+    private func topTracks(_ k: Int) -> [(Int, Int32)] {
         var top: [(Int, Int32)] = []
-        top.reserveCapacity(leaderboardSize + 1)
-        if leaderboardSize > 0 {
-            for (i, c) in trackCounts.enumerated() where c > 0 {
-                if top.count == leaderboardSize {
-                    let worst = top[top.count - 1]
-                    guard c > worst.1 || (c == worst.1 && trackNames[i] < trackNames[worst.0]) else { continue }
-                    top.removeLast()
-                }
-                let at = top.firstIndex { c > $0.1 || (c == $0.1 && trackNames[i] < trackNames[$0.0]) } ?? top.count
-                top.insert((i, c), at: at)
+        top.reserveCapacity(k + 1)
+        guard k > 0 else { return top }
+        for (i, c) in trackCounts.enumerated() where c > 0 {
+            if top.count == k {
+                let worst = top[top.count - 1]
+                guard c > worst.1 || (c == worst.1 && trackNames[i] < trackNames[worst.0]) else { continue }
+                top.removeLast()
             }
+            let at = top.firstIndex { c > $0.1 || (c == $0.1 && trackNames[i] < trackNames[$0.0]) } ?? top.count
+            top.insert((i, c), at: at)
         }
+        return top
+    }
+
+    public func snapshot(leaderboardSize: Int = 10) -> LiveSnapshot {
+        let top = topTracks(leaderboardSize)
         let currentMinute = now == .min ? 0 : floorDiv(now, 60) * 60
         var trend: [LiveMinute] = []
         if now != .min {

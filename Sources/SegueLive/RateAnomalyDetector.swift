@@ -24,6 +24,11 @@ public struct RateAnomalyDetector: Sendable {
         self.minimumFactor = minimumFactor
     }
 
+    /// The same settings with no history.
+    public func reset() -> RateAnomalyDetector {
+        RateAnomalyDetector(alpha: alpha, threshold: threshold, warmUpMinutes: warmUpMinutes, minimumChange: minimumChange, minimumFactor: minimumFactor)
+    }
+
     /// Feeds one closed minute; returns an alert when it is unusual. Unusual minutes still update
     /// the baseline, so a lasting new level stops alerting after a few minutes.
     public mutating func observe(minute: Int64, streams: Int) -> LiveAlert? {

@@ -193,7 +193,10 @@ struct LiveView: Encodable {
     }
     struct Alert: Encodable {
         var kind: String
+        /// `total` (all streams) or `track` (one of the top five).
         var scope: String
+        var track: String?
+        var artist: String?
         var at: String
         var observed: Int
         var expected: Double
@@ -201,7 +204,9 @@ struct LiveView: Encodable {
 
         init(_ a: LiveAlert) {
             kind = a.kind.rawValue
-            scope = "total"
+            scope = a.track == nil ? "total" : "track"
+            track = a.track
+            artist = a.artist
             at = iso8601(Double(a.minute))
             observed = a.streams
             expected = (a.baseline * 100).rounded() / 100

@@ -145,7 +145,7 @@ enum OpenAPIDocument {
           },
           "LiveAlert": {
             "type": "object", "required": ["kind", "scope", "at", "observed", "expected", "score"],
-            "properties": {"kind": {"type": "string", "enum": ["spike", "drop"]}, "scope": {"type": "string", "enum": ["total"]}, "at": {"type": "string", "format": "date-time", "description": "The unusual minute"}, "observed": {"type": "integer"}, "expected": {"type": "number"}, "score": {"type": "number"}}
+            "properties": {"kind": {"type": "string", "enum": ["spike", "drop"]}, "scope": {"type": "string", "enum": ["total", "track"], "description": "All streams, or one of the top five tracks (then track and artist are set)"}, "track": {"type": "string"}, "artist": {"type": "string"}, "at": {"type": "string", "format": "date-time", "description": "The unusual minute"}, "observed": {"type": "integer"}, "expected": {"type": "number"}, "score": {"type": "number"}}
           },
           "Feedback": {
             "type": "object", "required": ["message"],

@@ -116,7 +116,29 @@ import Testing
         for k in 0..<500 { w.add(LiveEvent(user: "u\(k)", track: "t", timeMilliseconds: (m0 + 360 + Int64(k % 60)) * 1000)) }
         #expect(w.snapshot().alerts.isEmpty)  // the spike minute is still open
         w.advance(to: m0 + 420)
-        #expect(w.snapshot().alerts.map(\.kind) == [.spike])
-        #expect(w.snapshot().alerts.first?.minute == m0 + 360)
+        // All streams, and the only track's own: both spiked.
+        #expect(w.snapshot().alerts.map(\.kind) == [.spike, .spike])
+        #expect(w.snapshot().alerts.map(\.track) == [nil, "t"])
+        #expect(w.snapshot().alerts.allSatisfy { $0.minute == m0 + 360 })
+    }
+
+    @Test func aTopTrackThatSpikesAloneIsNamed() {
+        var w = LiveWindow()
+        let m0: Int64 = 1_700_000_040
+        // Ten tracks at 100 streams a minute each for six minutes; then "t3" alone triples.
+        for minute in 0..<7 {
+            for track in 0..<10 {
+                let n = minute == 6 && track == 3 ? 300 : 100
+                for k in 0..<n {
+                    w.add(LiveEvent(user: "u\(k)", track: "t\(track)", timeMilliseconds: (m0 + Int64(minute * 60) + Int64(k % 60)) * 1000))
+                }
+            }
+        }
+        w.advance(to: m0 + 420)
+        let alerts = w.snapshot().alerts
+        // 1,200 against 1,000 is within the noise for all streams (the 1.5× floor), not for the track.
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.track == "t3" && alerts.first?.kind == .spike && alerts.first?.streams == 300)
+        #expect(alerts.first.map { $0.baseline > 90 && $0.baseline < 110 } == true)
     }
 }

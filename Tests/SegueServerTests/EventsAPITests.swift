@@ -198,4 +198,41 @@ import Testing
             #expect(views.map { $0["events_per_second"] as? Double } == [0, 0.1, 0])
         }
     }
+
+    @Test func alertsGoOutAsTheirOwnEvents() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        let hub = server.deps.live
+        try await server.app.test(.router) { client in
+            let reading = Task {
+                try await client.execute(uri: "/api/v1/live/stream?window=10m&limit=4", method: .get)
+            }
+            for _ in 0..<200 where await hub.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(200))
+            // Six minutes of 100 streams, then a minute of 400, all closed when the clock moves on.
+            let minute = server.clock.now / 60_000 * 60_000
+            var events: [LiveEvent] = []
+            for m in 0..<7 {
+                let start = minute - Int64(7 - m) * 60_000
+                for k in 0..<(m == 6 ? 400 : 100) {
+                    events.append(LiveEvent(user: "u\(k)", track: "Jóga", artist: "Björk", timeMilliseconds: start + Int64(k % 60) * 1000))
+                }
+            }
+            await hub.ingest(events)
+            server.clock.advance(seconds: 1)
+            await hub.tick()
+            let response = try await reading.value
+            let parts = String(buffer: response.body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(parts.map { $0.components(separatedBy: "\n")[0] } == ["event: snapshot", "event: snapshot", "event: alert", "event: alert"])
+            let alerts = try parts.suffix(2).map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.components(separatedBy: "\n")[1].dropFirst(6).utf8)) as? [String: Any])
+            }
+            #expect(alerts.map { $0["scope"] as? String } == ["total", "track"])
+            #expect(alerts.map { $0["kind"] as? String } == ["spike", "spike"])
+            #expect(alerts.map { $0["observed"] as? Int } == [400, 400])
+            #expect(alerts[1]["track"] as? String == "Jóga" && alerts[0]["track"] == nil)
+            let expected = Date(timeIntervalSince1970: Double(minute / 1000 - 60)).formatted(.iso8601)
+            #expect(alerts.allSatisfy { $0["at"] as? String == expected })
+        }
+    }
 }
