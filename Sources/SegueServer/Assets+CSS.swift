@@ -68,8 +68,25 @@ extension Assets {
     @keyframes pulse{50%{opacity:.25}}
     @media (prefers-reduced-motion: reduce){.live h1 .pulse{animation:none}}
     .top-now{font-size:1.3rem;font-weight:700;margin:.2rem 0}
-    .leaderboard{margin:0;padding-left:1.4rem;display:grid;gap:.35rem;font-variant-numeric:tabular-nums}
-    .spark{width:100%;height:90px;color:var(--accent2);display:block}
+    .leaderboard{margin:0;padding-left:1.4rem;display:grid;gap:.45rem;font-variant-numeric:tabular-nums}
+    .leaderboard li{display:grid;grid-template-columns:1fr auto;column-gap:.6rem;row-gap:.2rem}
+    .leaderboard .count{font-weight:700}
+    .leaderboard .bar{grid-column:1/-1;height:.35rem;border-radius:.2rem;background:linear-gradient(90deg,var(--accent),var(--accent2));width:0;transition:width .4s ease}
+    @media (prefers-reduced-motion: reduce){.leaderboard .bar{transition:none}}
+    .live-head{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.6rem}
+    .live-head .window{display:flex;align-items:center;gap:.4rem;color:var(--muted)}
+    .kpis{grid-template-columns:repeat(2,1fr)}
+    @media (min-width: 900px){.kpis{grid-template-columns:repeat(3,1fr) 2fr}}
+    .top-stat .v{font-size:1.1rem;line-height:1.3}
+    .spark{width:100%;height:110px;color:var(--accent2);display:block}
+    .spark .s0,.legend .s0::before{stroke:#1ed6a0;background:#1ed6a0}
+    .spark .s1,.legend .s1::before{stroke:#7c5cff;background:#7c5cff}
+    .spark .s2,.legend .s2::before{stroke:#ffb547;background:#ffb547}
+    .spark .s3,.legend .s3::before{stroke:#ff6b9a;background:#ff6b9a}
+    .spark .s4,.legend .s4::before{stroke:#4cc3ff;background:#4cc3ff}
+    .legend{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.85rem;color:var(--muted)}
+    .legend li::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:.2rem;margin-right:.35rem;vertical-align:-.05rem}
+    .playing{list-style:none;margin:0;padding:0;display:grid;gap:.3rem}
     .alerts{list-style:none;margin:0;padding:0;display:grid;gap:.35rem}.alerts .spike{color:var(--ok)}.alerts .drop{color:var(--danger)}
     .chart{margin:0}
     .chart svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}

@@ -121,29 +121,76 @@ extension Assets {
         $("#make-video").addEventListener("click", () => render("animation"));
       }
 
-      // Live: snapshots pushed by the server; the page only draws them.
+      // Live: snapshots pushed by the server (GET /api/v1/live/stream); the page only draws them.
       const live = $("#live");
       if (live) {
         const fmt = new Intl.NumberFormat();
+        const fmt1 = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
         const status = $("#live-status");
-        const draw = (s) => {
-          $("#live-streams").textContent = fmt.format(s.streams);
-          $("#live-users").textContent = fmt.format(s.activeUsers);
-          const top = s.leaderboard[0];
-          $("#live-top").textContent = top ? `${top.track} — ${top.artist} (${fmt.format(top.streams)})` : "Nothing yet.";
-          const board = $("#live-board"); board.replaceChildren(...s.leaderboard.map((t) => el("li", {}, `${t.track} — ${t.artist} · ${fmt.format(t.streams)}`)));
-          const max = Math.max(1, ...s.trend.map((m) => m.streams));
-          const w = 300, h = 90, step = w / Math.max(1, s.trend.length - 1);
-          const pts = s.trend.map((m, i) => `${(i * step).toFixed(1)},${(h - (m.streams / max) * (h - 6) - 3).toFixed(1)}`).join(" ");
-          const svg = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none"><polyline points="${pts}" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linejoin="round"/></svg>`;
-          $("#live-trend").innerHTML = svg;
-          const alerts = $("#live-alerts");
-          if (s.alerts.length) alerts.replaceChildren(...s.alerts.slice().reverse().map((a) => el("li", { class: a.kind }, `${a.kind === "spike" ? "Spike" : "Drop"} at ${new Date(a.minute * 1000).toLocaleTimeString()}: ${fmt.format(a.streams)} streams (usually ${Math.round(a.baseline)})`)));
-          status.textContent = `Updated ${new Date(s.time).toLocaleTimeString()} · ${fmt.format(s.totalEvents)} events since the server started`;
+        const labels = { "1m": "last minute", "5m": "last 5 min", "10m": "last 10 min", "1h": "last hour", "24h": "last 24 hours" };
+        const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        // Numbers glide to their new value; the final text is exact as soon as the tween ends.
+        const tween = (node, to, format) => {
+          const from = Number(node.dataset.value || 0);
+          node.dataset.value = to;
+          if (reduced || from === to) { node.textContent = format(to); return; }
+          const start = performance.now();
+          const step = (t) => {
+            const k = Math.min(1, (t - start) / 400);
+            node.textContent = format(k < 1 ? from + (to - from) * (1 - Math.pow(1 - k, 3)) : to);
+            if (k < 1 && Number(node.dataset.value) === to) requestAnimationFrame(step);
+          };
+          requestAnimationFrame(step);
         };
-        const source = new EventSource(live.dataset.events);
-        source.addEventListener("snapshot", (e) => draw(JSON.parse(e.data)));
-        source.onerror = () => { status.textContent = "Reconnecting…"; };
+        const name = (t) => t.artist ? `${t.track} — ${t.artist}` : t.track;
+        const draw = (s) => {
+          tween($("#live-streams"), s.streams, (v) => fmt.format(Math.round(v)));
+          tween($("#live-users"), s.active_users, (v) => fmt.format(Math.round(v)));
+          tween($("#live-eps"), s.events_per_second, (v) => fmt1.format(v));
+          $("#live-top").textContent = s.top_song ? `${name(s.top_song)} (${fmt.format(s.top_song.streams)})` : "Nothing yet.";
+          const peak = Math.max(1, ...s.leaderboard.map((t) => t.streams));
+          const board = $("#live-board");
+          const rows = s.leaderboard.map((t) => {
+            const key = `${t.artist}\u001f${t.track}`;
+            let li = [...board.children].find((c) => c.dataset.key === key);
+            if (!li) {
+              li = el("li"); li.dataset.key = key;
+              li.append(el("span", { class: "name" }, name(t)), el("span", { class: "count" }), el("span", { class: "bar", "aria-hidden": "true" }));
+            }
+            li.querySelector(".count").textContent = fmt.format(t.streams);
+            li.querySelector(".bar").style.width = `${(100 * t.streams / peak).toFixed(1)}%`;
+            return li;
+          });
+          board.replaceChildren(...rows);
+          const minutes = s.trend.minutes.length, w = 300, h = 110;
+          const top = Math.max(1, ...s.trend.series.flatMap((x) => x.counts));
+          const stepX = w / Math.max(1, minutes - 1);
+          const lines = s.trend.series.map((x, i) => {
+            const pts = x.counts.map((c, j) => `${(j * stepX).toFixed(1)},${(h - (c / top) * (h - 8) - 4).toFixed(1)}`).join(" ");
+            return `<polyline class="s${i}" points="${pts}" fill="none" stroke-width="2.5" stroke-linejoin="round"/>`;
+          }).join("");
+          $("#live-trend").innerHTML = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none">${lines}</svg>`;
+          $("#live-legend").replaceChildren(...s.trend.series.map((x, i) => el("li", { class: `s${i}` }, name(x))));
+          const alerts = $("#live-alerts");
+          alerts.replaceChildren(...(s.alerts.length ? s.alerts.slice().reverse().map((a) => el("li", { class: a.kind },
+            `${a.kind === "spike" ? "Spike" : "Drop"}${a.track ? ` in ${name(a)}` : ""} at ${new Date(a.at).toLocaleTimeString()}: ${fmt.format(a.observed)} streams (usually ${Math.round(a.expected)})`))
+            : [el("li", { class: "muted" }, "No spikes or drops.")]));
+          const playing = $("#live-playing");
+          playing.replaceChildren(...(s.now_playing.length ? s.now_playing.map((p) => el("li", {}, `${p.user}: ${name(p)}`))
+            : [el("li", { class: "muted" }, "Nobody yet.")]));
+          status.textContent = `Updated ${new Date(s.as_of).toLocaleTimeString()}`;
+        };
+        let source;
+        const connect = () => {
+          const windowName = $("#live-window").value;
+          $("#live-streams-label").textContent = `streams, ${labels[windowName]}`;
+          if (source) source.close();
+          source = new EventSource(`${live.dataset.stream}?window=${encodeURIComponent(windowName)}`);
+          source.addEventListener("snapshot", (e) => draw(JSON.parse(e.data)));
+          source.onerror = () => { status.textContent = "Reconnecting…"; };
+        };
+        $("#live-window").addEventListener("change", connect);
+        connect();
       }
     })();
     """#

@@ -16,21 +16,30 @@ struct LiveController {
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
+        let windows = [("1m", "1 min"), ("5m", "5 min"), ("10m", "10 min"), ("1h", "1 hour"), ("24h", "24 hours")]
         let body = """
-            <section class="live" id="live" data-events="/live/events" aria-live="polite">
-              <h1>Live <span class="pulse" aria-hidden="true"></span></h1>
-              <p class="lead">Listening as it happens over the last 10 minutes, pushed to this page as events arrive.
-              Point a scrobbler (Navidrome, Jellyfin, Pano Scrobbler, Web Scrobbler, multi-scrobbler) at this server's
-              ListenBrainz API: <code>segue users add NAME</code> prints the token.</p>
-              <div class="totals">
-                <div class="stat"><span class="v" id="live-streams">0</span><span class="l">streams, last 10 min</span></div>
-                <div class="stat"><span class="v" id="live-users">0</span><span class="l">active users</span></div>
+            <section class="live" id="live" data-stream="/api/v1/live/stream" aria-live="polite">
+              <div class="live-head">
+                <h1>Live <span class="pulse" aria-hidden="true"></span></h1>
+                <label class="window">Window <select id="live-window">\(options(windows, selected: "10m"))</select></label>
               </div>
-              <div class="card"><h2>On top right now</h2><p class="top-now" id="live-top">Nothing yet.</p></div>
+              <p class="lead">Listening as it happens, pushed to this page as events arrive. Point a scrobbler (Navidrome,
+              Jellyfin, Pano Scrobbler, Web Scrobbler, multi-scrobbler) at this server's ListenBrainz API
+              (<a href="/settings">settings</a>), or post a platform's events to <code>/api/v1/events</code>.</p>
+              <div class="totals kpis">
+                <div class="stat"><span class="v" id="live-streams">0</span><span class="l" id="live-streams-label">streams, last 10 min</span></div>
+                <div class="stat"><span class="v" id="live-users">0</span><span class="l">active listeners</span></div>
+                <div class="stat"><span class="v" id="live-eps">0</span><span class="l">events per second</span></div>
+                <div class="stat top-stat"><span class="v" id="live-top">Nothing yet.</span><span class="l">on top right now</span></div>
+              </div>
               <div class="split">
-                <div class="card"><h2>Leaderboard</h2><ol class="leaderboard" id="live-board"></ol></div>
-                <div class="card"><h2>Streams per minute</h2><div id="live-trend" role="img" aria-label="Streams per minute"></div>
-                  <h2>Alerts</h2><ul class="alerts" id="live-alerts"><li class="muted">No spikes or drops.</li></ul></div>
+                <div class="card"><h2>Top 10</h2><ol class="leaderboard" id="live-board"></ol></div>
+                <div class="card"><h2>Top 5, streams per minute</h2><div id="live-trend" role="img" aria-label="Streams per minute of the top five tracks"></div>
+                  <ul class="legend" id="live-legend"></ul></div>
+              </div>
+              <div class="split">
+                <div class="card"><h2>Alerts</h2><ul class="alerts" id="live-alerts"><li class="muted">No spikes or drops.</li></ul></div>
+                <div class="card"><h2>Playing now</h2><ul class="playing" id="live-playing"><li class="muted">Nobody yet.</li></ul></div>
               </div>
               <p class="muted" id="live-status" role="status">Connecting…</p>
             </section>

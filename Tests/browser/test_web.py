@@ -17,7 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SEGUE = os.environ.get("SEGUE_BIN", os.path.join(ROOT, ".build", "debug", "segue"))
@@ -145,6 +145,37 @@ class WebAppTests(unittest.TestCase):
         WebDriverWait(d, 30).until(EC.url_contains("deleted=1"))
         d.get(self.server.url + "/explore")
         self.assertIn("Nothing here yet", d.find_element(By.TAG_NAME, "main").text)
+
+    def test_live_dashboard_shows_posted_events(self):
+        token = subprocess.check_output(
+            [SEGUE, "tokens", "create", "--scope", "ingest", "--data", self.server.data], text=True).strip()
+        d = self.open(width=1280, height=900)
+        d.get(self.server.url + "/live")
+        status = d.find_element(By.ID, "live-status")
+        WebDriverWait(d, 20).until(lambda _: status.text.startswith("Updated"))
+        now = int(time.time())
+        events = [{"event_id": f"b{i}", "user_id": f"listener{i % 3}", "track": "Browser Song", "artist": "Selenium",
+                   "ts": now - i} for i in range(5)]
+        events.append({"event_id": "other", "user_id": "listener9", "track": "Second Song", "artist": "Selenium", "ts": now})
+        request = urllib.request.Request(
+            self.server.url + "/api/v1/events", data="\n".join(json.dumps(e) for e in events).encode(), method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"})
+        with urllib.request.urlopen(request) as r:
+            self.assertEqual(json.load(r)["stored"], 6)
+        # Pushed over SSE: no reload.
+        WebDriverWait(d, 10).until(lambda _: "Browser Song" in d.find_element(By.ID, "live-top").text)
+        WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "live-streams").text == "6")
+        self.assertEqual(d.find_element(By.ID, "live-users").text, "4")
+        board = d.find_elements(By.CSS_SELECTOR, "#live-board li")
+        self.assertEqual([li.find_element(By.CLASS_NAME, "name").text for li in board],
+                         ["Browser Song — Selenium", "Second Song — Selenium"])
+        self.assertEqual(board[0].find_element(By.CLASS_NAME, "count").text, "5")
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline")), 2)
+        self.assertIn("listener9: Second Song", d.find_element(By.ID, "live-playing").text)
+        # Another window: a new stream, the same listens.
+        Select(d.find_element(By.ID, "live-window")).select_by_value("1h")
+        self.assertEqual(d.find_element(By.ID, "live-streams-label").text, "streams, last hour")
+        WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "live-streams").text == "6")
 
     def test_sessions_are_isolated_and_uploads_work(self):
         alice = self.open(width=1440, height=900)
