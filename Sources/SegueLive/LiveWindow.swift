@@ -1,12 +1,18 @@
 /// Exact sliding-window aggregates over event time: streams and distinct users in the last N
 /// seconds, a leaderboard, per-minute trend lines and spike/drop alerts.
 ///
-/// Events go into one-second buckets as packed (track, user) pairs of interned ids; when a second
-/// leaves the window its pairs are subtracted again, so counts are exact at any moment and memory
-/// stays flat (bucket storage is reused). Not thread-safe: one owner (a service or an actor) feeds
+/// The window is a ring of buckets (one second each for windows up to 10 minutes, one minute for
+/// longer ones, which therefore move by whole minutes). A bucket holds its stream count and its
+/// streams per track; when it leaves the window these are subtracted again, so counts are exact at
+/// any moment. Distinct users are exact too without keeping any event: each user's latest bucket is
+/// remembered and each bucket counts the users whose latest listen is in it, so a user leaves the
+/// count only when their latest listen leaves the window. Memory therefore follows the catalog and
+/// the listeners, not the number of events. Not thread-safe: one owner (a service or an actor) feeds
 /// it and takes snapshots. Time is injected: `advance(to:)` moves the window, never a clock.
 public struct LiveWindow: Sendable {
     public let windowSeconds: Int
+    /// The bucket length: the granularity at which the window moves.
+    public let bucketSeconds: Int
     /// Minutes kept for the trend lines.
     public let trendMinutes: Int
     public var detector: RateAnomalyDetector
@@ -15,17 +21,27 @@ public struct LiveWindow: Sendable {
     /// How many top tracks are watched for spikes and drops of their own.
     public static let watchedTracks = 5
 
-    private var buckets: [[UInt64]]
-    private var bucketSecond: [Int64]
+    private let bucketCount: Int
+    /// The bucket number (time / bucketSeconds) each slot holds, `.min` when empty.
+    private var bucketNumber: [Int64]
+    private var bucketStreams: [Int]
+    private var bucketTracks: [[Int32: Int32]]
+    /// Users whose latest listen falls in the bucket.
+    private var bucketUsers: [Int32]
     /// The newest second the window covers; seconds after it are "future".
     private var now: Int64 = .min
+    private var nowBucket: Int64 = .min
+    /// Listens of the last 16 seconds of event time, for the events-per-second figure.
+    private var recentSecond = [Int64](repeating: .min, count: 16)
+    private var recentCount = [Int](repeating: 0, count: 16)
 
     private var trackIDs: [String: Int32] = [:]
     private var trackNames: [String] = []
     private var trackArtists: [String] = []
     private var trackCounts: [Int32] = []
     private var userIDs: [String: Int32] = [:]
-    private var userCounts: [Int32] = []
+    /// Each user's latest bucket number (`.min` before their first listen).
+    private var userLatest: [Int64] = []
     private var streams = 0
     private var activeUsers = 0
 
@@ -49,14 +65,25 @@ public struct LiveWindow: Sendable {
     /// - Parameters:
     ///   - windowSeconds: the length of the window (600 for "the last 10 minutes").
     ///   - trendMinutes: how many minutes the trend lines show.
-    public init(windowSeconds: Int = 600, trendMinutes: Int = 10, detector: RateAnomalyDetector = RateAnomalyDetector()) {
-        precondition(windowSeconds > 0 && trendMinutes > 0)
+    ///   - bucketSeconds: the bucket length; by default one second up to 10 minutes, a minute beyond.
+    ///     It must divide `windowSeconds`.
+    public init(
+        windowSeconds: Int = 600, trendMinutes: Int = 10, bucketSeconds: Int? = nil, detector: RateAnomalyDetector = RateAnomalyDetector()
+    ) {
+        let bucket = bucketSeconds ?? (windowSeconds > 600 && windowSeconds % 60 == 0 ? 60 : 1)
+        precondition(windowSeconds > 0 && trendMinutes > 0 && bucket > 0 && windowSeconds % bucket == 0)
         self.windowSeconds = windowSeconds
+        self.bucketSeconds = bucket
         self.trendMinutes = trendMinutes
         self.detector = detector
-        buckets = Array(repeating: [], count: windowSeconds)
-        bucketSecond = Array(repeating: .min, count: windowSeconds)
+        bucketCount = windowSeconds / bucket
+        bucketNumber = Array(repeating: .min, count: bucketCount)
+        bucketStreams = Array(repeating: 0, count: bucketCount)
+        bucketTracks = Array(repeating: [:], count: bucketCount)
+        bucketUsers = Array(repeating: 0, count: bucketCount)
     }
+
+    @inline(__always) private func slotOf(_ bucket: Int64) -> Int { Int(floorMod(bucket, Int64(bucketCount))) }
 
     /// Adds one event. Returns false (and counts it as late) when it is older than the window.
     /// An event from the future moves the window forward to it.
@@ -64,24 +91,42 @@ public struct LiveWindow: Sendable {
     public mutating func add(_ event: LiveEvent) -> Bool {
         let second = floorDiv(event.timeMilliseconds, 1000)
         if second > now { advance(to: second) }
-        guard second > now - Int64(windowSeconds) else {
+        let bucket = floorDiv(second, Int64(bucketSeconds))
+        let oldest = nowBucket - Int64(bucketCount)
+        guard bucket > oldest else {
             lateEvents += 1
             return false
         }
         let track = intern(track: event.track, artist: event.artist)
         let user = intern(user: event.user)
-        let slot = Int(floorMod(second, Int64(windowSeconds)))
-        if bucketSecond[slot] != second {
-            // The slot still holds an expired second: clear it first (cannot happen after advance).
+        let slot = slotOf(bucket)
+        if bucketNumber[slot] != bucket {
+            // The slot still holds an expired bucket: clear it first (cannot happen after advance).
             expire(slot: slot)
-            bucketSecond[slot] = second
+            bucketNumber[slot] = bucket
         }
-        buckets[slot].append(UInt64(UInt32(bitPattern: track)) << 32 | UInt64(UInt32(bitPattern: user)))
+        bucketStreams[slot] += 1
+        bucketTracks[slot][track, default: 0] += 1
         trackCounts[Int(track)] += 1
-        if userCounts[Int(user)] == 0 { activeUsers += 1 }
-        userCounts[Int(user)] += 1
         streams += 1
         totalEvents += 1
+        let latest = userLatest[Int(user)]
+        if latest <= oldest {
+            // Not counted in the window (yet, or any more).
+            activeUsers += 1
+            bucketUsers[slot] += 1
+            userLatest[Int(user)] = bucket
+        } else if bucket > latest {
+            bucketUsers[slotOf(latest)] -= 1
+            bucketUsers[slot] += 1
+            userLatest[Int(user)] = bucket
+        }
+        let recent = Int(floorMod(second, 16))
+        if recentSecond[recent] != second {
+            recentSecond[recent] = second
+            recentCount[recent] = 0
+        }
+        recentCount[recent] += 1
         let minute = floorDiv(second, 60) * 60
         minutes[minute, default: MinuteTally()].streams += 1
         minutes[minute]!.tracks[track, default: 0] += 1
@@ -90,33 +135,35 @@ public struct LiveWindow: Sendable {
         return true
     }
 
-    /// Moves the window so that it ends at `second` (seconds since 1970), expiring older seconds
+    /// Moves the window so that it ends at `second` (seconds since 1970), expiring older buckets
     /// and closing finished minutes (which may raise alerts).
     public mutating func advance(to second: Int64) {
         guard second > now else { return }
-        let from = now == .min ? second - Int64(windowSeconds) + 1 : now + 1
-        let steps = min(Int64(windowSeconds), second - from + 1)
-        var s = second - steps + 1
-        while s <= second {
-            let slot = Int(floorMod(s, Int64(windowSeconds)))
-            expire(slot: slot)
-            bucketSecond[slot] = s
-            s += 1
+        let target = floorDiv(second, Int64(bucketSeconds))
+        if target > nowBucket {
+            let from = nowBucket == .min ? target - Int64(bucketCount) + 1 : nowBucket + 1
+            var b = max(from, target - Int64(bucketCount) + 1)
+            while b <= target {
+                let slot = slotOf(b)
+                expire(slot: slot)
+                bucketNumber[slot] = b
+                b += 1
+            }
+            nowBucket = target
         }
         now = second
         closeMinutes(before: floorDiv(second, 60) * 60)
     }
 
     private mutating func expire(slot: Int) {
-        for pair in buckets[slot] {
-            let track = Int(UInt32(truncatingIfNeeded: pair >> 32))
-            let user = Int(UInt32(truncatingIfNeeded: pair))
-            trackCounts[track] -= 1
-            userCounts[user] -= 1
-            if userCounts[user] == 0 { activeUsers -= 1 }
-            streams -= 1
+        if bucketStreams[slot] > 0 {
+            streams -= bucketStreams[slot]
+            for (track, count) in bucketTracks[slot] { trackCounts[Int(track)] -= count }
+            activeUsers -= Int(bucketUsers[slot])
         }
-        buckets[slot].removeAll(keepingCapacity: true)
+        bucketStreams[slot] = 0
+        bucketTracks[slot].removeAll(keepingCapacity: true)
+        bucketUsers[slot] = 0
     }
 
     private mutating func closeMinutes(before minute: Int64) {
@@ -186,9 +233,9 @@ public struct LiveWindow: Sendable {
 
     private mutating func intern(user: String) -> Int32 {
         if let id = userIDs[user] { return id }
-        let id = Int32(userCounts.count)
+        let id = Int32(userLatest.count)
         userIDs[user] = id
-        userCounts.append(0)
+        userLatest.append(.min)
         return id
     }
 
@@ -240,15 +287,15 @@ public struct LiveWindow: Sendable {
         let span = min(10, windowSeconds)
         var count = 0
         for s in (now - Int64(span) + 1)...now {
-            let slot = Int(floorMod(s, Int64(windowSeconds)))
-            if bucketSecond[slot] == s { count += buckets[slot].count }
+            let slot = Int(floorMod(s, 16))
+            if recentSecond[slot] == s { count += recentCount[slot] }
         }
         return Double(count) / Double(span)
     }
 
     /// True when an event at `milliseconds` would land inside the window (not counted as late).
     public func covers(_ milliseconds: Int64) -> Bool {
-        now == .min || floorDiv(milliseconds, 1000) > now - Int64(windowSeconds)
+        now == .min || floorDiv(floorDiv(milliseconds, 1000), Int64(bucketSeconds)) > nowBucket - Int64(bucketCount)
     }
 }
 

@@ -81,6 +81,70 @@ import Testing
     }
 }
 
+@Suite struct LiveWindowAgainstBruteForceTests {
+    /// A small seeded generator (64-bit LCG, high bits), so runs repeat.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        mutating func unit() -> Double { Double(next()) / Double(1 << 31) }
+    }
+
+    /// Random listens (some late, some far ahead), checked after every step against a recount of
+    /// every accepted listen: streams, distinct users and per-track counts must match exactly.
+    @Test(arguments: [(60, 1), (600, 1), (3600, 60), (7200, 120)])
+    func matchesARecount(window: Int, bucket: Int) {
+        var w = LiveWindow(windowSeconds: window, bucketSeconds: bucket)
+        #expect(w.bucketSeconds == bucket)
+        var random = Random(state: UInt64(window))
+        var accepted: [(second: Int64, user: String, track: String)] = []
+        var now: Int64 = 1_700_000_000
+        for step in 0..<3_000 {
+            // Mostly forward by up to 5 % of the window, sometimes a late listen up to 1.2 windows back.
+            let roll = random.unit()
+            var second = now
+            if roll < 0.7 {
+                now += Int64(random.unit() * Double(window) * 0.05)
+                second = now
+            } else {
+                second = now - Int64(random.unit() * Double(window) * 1.2)
+            }
+            let user = "u\(random.next() % 40)"
+            let track = "t\(random.next() % 12)"
+            let inside = w.add(LiveEvent(user: user, track: track, timeMilliseconds: second * 1000 + Int64(step % 1000)))
+            let nowBucket = floorDiv(now, Int64(bucket))
+            let expectedInside = floorDiv(second, Int64(bucket)) > nowBucket - Int64(window / bucket)
+            #expect(inside == expectedInside)
+            if inside { accepted.append((second, user, track)) }
+            if step % 50 == 0 {
+                let live = accepted.filter { floorDiv($0.second, Int64(bucket)) > nowBucket - Int64(window / bucket) }
+                let snapshot = w.snapshot(leaderboardSize: 12)
+                #expect(snapshot.streams == live.count)
+                #expect(snapshot.activeUsers == Set(live.map(\.user)).count)
+                var perTrack: [String: Int] = [:]
+                for e in live { perTrack[e.track, default: 0] += 1 }
+                #expect(Dictionary(uniqueKeysWithValues: snapshot.leaderboard.map { ($0.track, $0.streams) }) == perTrack)
+            }
+        }
+    }
+
+    @Test func aListenerStaysActiveUntilTheirLatestListenLeaves() {
+        var w = LiveWindow(windowSeconds: 3600)
+        let t0: Int64 = 1_700_000_040  // a minute boundary
+        w.add(LiveEvent(user: "ana", track: "a", timeMilliseconds: t0 * 1000))
+        w.add(LiveEvent(user: "ana", track: "b", timeMilliseconds: (t0 + 1800) * 1000))
+        w.advance(to: t0 + 3599)
+        #expect(w.snapshot().streams == 2 && w.snapshot().activeUsers == 1)
+        // Minute buckets: the first listen's minute leaves when the hour after it has passed.
+        w.advance(to: t0 + 3600)
+        #expect(w.snapshot().streams == 1 && w.snapshot().activeUsers == 1)
+        w.advance(to: t0 + 1800 + 3600)
+        #expect(w.snapshot().streams == 0 && w.snapshot().activeUsers == 0)
+    }
+}
+
 @Suite struct RateAnomalyDetectorTests {
     @Test func steadyTrafficNeverAlerts() {
         var d = RateAnomalyDetector()
