@@ -30,7 +30,7 @@ final class FileBytes: @unchecked Sendable {
             mapped = false
             return
         }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
             throw ImportError.unreadableZip(file: path, reason: "cannot map the file")
         }
         madvise(p, size, MADV_SEQUENTIAL)

@@ -150,7 +150,10 @@ struct HistorySource {
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(min(declared, limits.maxEntryBytes))
                     do {
-                        _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                        // An Archive reads through one file handle: each load opens its own, so
+                        // several parsing threads can inflate entries at once.
+                        let reader = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+                        _ = try reader.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
                             if bytes.count + chunk.count > limits.maxEntryBytes {
                                 throw ImportError.entryTooLarge(archive: path, entry: entry.path, limit: limits.maxEntryBytes)
                             }

@@ -9,9 +9,18 @@ import SegueStore
 /// every record, and running the whole import as one transaction.
 public struct SpotifyHistoryImporter: Sendable {
     public var limits: ImportLimits
+    /// Threads that parse files while the store writes (one per core, up to four, by default).
+    public var parseThreads: Int
+    /// Plays handed to the store at a time while a file is still being parsed.
+    public var chunkSize: Int
 
-    public init(limits: ImportLimits = ImportLimits()) {
+    public init(
+        limits: ImportLimits = ImportLimits(), parseThreads: Int = ParseAhead.defaultWorkers,
+        chunkSize: Int = ParseAhead.defaultChunkSize
+    ) {
         self.limits = limits
+        self.parseThreads = parseThreads
+        self.chunkSize = max(1, chunkSize)
     }
 
     /// One file, parsed: its plays in file order and what was rejected.
@@ -20,6 +29,7 @@ public struct SpotifyHistoryImporter: Sendable {
         var format: String
         var records: Int
         var batch: PlayBatch
+        /// The plays, rebuilt from the batch (for tests).
         var plays: [Play] { batch.plays }
         var rejections: [String: Int]
         var examples: [RejectedRecord]
@@ -29,22 +39,27 @@ public struct SpotifyHistoryImporter: Sendable {
     /// Parses one history file's bytes. Returns nil when the content is not streaming history and
     /// `required` is false (a file found by walking a folder or an archive).
     static func parse(_ bytes: [UInt8], name: String, required: Bool) throws -> ParsedFile? {
-        try bytes.withUnsafeBufferPointer { try parse($0, name: name, required: required) }
+        try bytes.withUnsafeBufferPointer { try parse($0, name: name, required: required, strings: StringInterner()) }
     }
 
-    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, required: Bool) throws -> ParsedFile? {
+    /// - Parameter emit: when given, receives the plays in chunks of `chunkSize` as they are parsed
+    ///   (the writer starts on a file before its parse ends); the returned batch holds the rest.
+    static func parse(
+        _ buffer: UnsafeBufferPointer<UInt8>, name: String, required: Bool, strings: StringInterner,
+        chunkSize: Int = .max, emit: ((PlayBatch) -> Void)? = nil
+    ) throws -> ParsedFile? {
         do {
             var scanner = JSONScanner(buffer, file: name)
-            var plays: [Play] = []
+            var builder = BatchBuilder(strings: strings)
             var rejections: [String: Int] = [:]
             var examples: [RejectedRecord] = []
             var rejected = 0
             var format: String?
-            plays.reserveCapacity(buffer.count / 400)
+            builder.batch.reserveCapacity(min(chunkSize, buffer.count / 400))
             let records: Int
             do {
                 records = try scanner.forEachRecord { s, index in
-                    let record = try SpotifyRecord.read(&s)
+                    let record = try SpotifyRecord.read(&s, strings: strings)
                     if format == nil {
                         if record.hasExtendedKeys {
                             format = "extended"
@@ -57,7 +72,9 @@ public struct SpotifyHistoryImporter: Sendable {
                         }
                     }
                     switch record.play() {
-                    case .success(let play): plays.append(play)
+                    case .success(let play):
+                        builder.append(play)
+                        if let emit, builder.batch.count >= chunkSize { emit(builder.take()) }
                     case .failure(let rejection):
                         rejected += 1
                         rejections[rejection.reason, default: 0] += 1
@@ -70,8 +87,68 @@ public struct SpotifyHistoryImporter: Sendable {
                 throw error
             }
             return ParsedFile(
-                name: name, format: format ?? "empty", records: records, batch: PlayBatch(plays), rejections: rejections,
+                name: name, format: format ?? "empty", records: records, batch: builder.batch, rejections: rejections,
                 examples: examples, rejected: rejected)
+        }
+    }
+
+    /// Builds a file's `PlayBatch` from interned records: items keyed by interned ids, words mapped
+    /// from interner ids to batch indexes through an array.
+    struct BatchBuilder {
+        var batch = PlayBatch()
+        let strings: StringInterner
+        private var items: [UInt64: Int32] = [:]
+        /// Interner id → batch word index + 1 (0: not in the batch yet).
+        private var wordOf: [Int32] = []
+
+        init(strings: StringInterner) {
+            self.strings = strings
+        }
+
+        private func text(_ id: Int32) -> String? { id == StringInterner.none ? nil : strings[id] }
+
+        /// The batch so far; the builder starts a new one.
+        mutating func take() -> PlayBatch {
+            let full = batch
+            batch = PlayBatch()
+            batch.reserveCapacity(full.count)
+            items.removeAll(keepingCapacity: true)
+            for i in wordOf.indices where wordOf[i] != 0 { wordOf[i] = 0 }
+            return full
+        }
+
+        mutating func word(_ id: Int32) -> Int32 {
+            guard id != StringInterner.none else { return PlayBatch.noWord }
+            let i = Int(id)
+            if i >= wordOf.count { wordOf.append(contentsOf: repeatElement(0, count: i + 256 - wordOf.count)) }
+            let known = wordOf[i]
+            if known != 0 { return known - 1 }
+            let index = batch.addWord(strings[id])
+            wordOf[i] = index + 1
+            return index
+        }
+
+        mutating func append(_ p: SpotifyRecord.RecordPlay) {
+            // The item is its URI when known, else creator and title (as `Play.itemKey`).
+            let kind = UInt64(p.kind.rawValue) << 62
+            let key =
+                p.uri != StringInterner.none
+                ? kind | UInt64(UInt32(p.uri))
+                : kind | 1 << 61 | UInt64(UInt32(p.creator + 1)) << 30 | UInt64(UInt32(p.title + 1))
+            let item: Int32
+            if let known = items[key] {
+                item = known
+            } else {
+                item = batch.addItem(
+                    PlayBatch.Item(
+                        kind: p.kind, title: text(p.title) ?? "", creator: text(p.creator) ?? "", album: text(p.album),
+                        uri: text(p.uri)))
+                items[key] = item
+            }
+            batch.append(
+                item: item, endTime: p.endTime, milliseconds: p.msPlayed, reasonStart: word(p.reasonStart),
+                reasonEnd: word(p.reasonEnd), platform: word(p.platform), country: word(p.country), flags: p.flags,
+                offlineTimestamp: p.offlineTimestamp)
         }
     }
 
@@ -89,33 +166,36 @@ public struct SpotifyHistoryImporter: Sendable {
         for path in paths { files += try source.files(at: path, skipped: &report.skipped) }
 
         let limits = self.limits
-        let loader = ParseAhead(files: files, limits: limits)
+        let loader = ParseAhead(files: files, limits: limits, workers: parseThreads, chunkSize: chunkSize)
         defer { loader.cancel() }
         try store.importPlays(into: profile) { sink in
             for index in files.indices {
-                guard let parsed = try loader.result(index) else {
+                var counts = ImportCounts()
+                func store(_ batch: PlayBatch) throws {
+                    let isNew = try sink.add(batch)
+                    for i in 0..<batch.count {
+                        guard isNew[i] else {
+                            counts.duplicates += 1
+                            continue
+                        }
+                        switch batch.items[Int(batch.itemOfPlay[i])].kind {
+                        case .music:
+                            counts.musicPlays += 1
+                            if Int(batch.milliseconds[i]) < streamThresholdMilliseconds { counts.shortPlays += 1 }
+                        case .episode: counts.episodes += 1
+                        case .audiobookChapter: counts.audiobookChapters += 1
+                        }
+                    }
+                }
+                guard let parsed = try loader.result(index, chunk: store) else {
                     report.skipped.append(SkippedFile(file: files[index].name, reason: "not listening history"))
                     progress(index + 1, files.count)
                     continue
                 }
-                var counts = ImportCounts()
+                try store(parsed.batch)
                 counts.records = parsed.records
                 counts.rejected = parsed.rejected
                 counts.rejections = parsed.rejections
-                let isNew = try sink.add(parsed.batch)
-                for (play, new) in zip(parsed.batch.plays, isNew) {
-                    guard new else {
-                        counts.duplicates += 1
-                        continue
-                    }
-                    switch play.kind {
-                    case .music:
-                        counts.musicPlays += 1
-                        if play.msPlayed < streamThresholdMilliseconds { counts.shortPlays += 1 }
-                    case .episode: counts.episodes += 1
-                    case .audiobookChapter: counts.audiobookChapters += 1
-                    }
-                }
                 report.files.append(
                     FileImportReport(file: parsed.name, format: parsed.format, counts: counts, examples: parsed.examples))
                 report.total.add(counts)
@@ -129,41 +209,80 @@ public struct SpotifyHistoryImporter: Sendable {
     }
 }
 
-/// Loads and parses the next file on a background thread while the caller stores the current one:
-/// on two cores the JSON scan and the database write overlap.
-final class ParseAhead: @unchecked Sendable {
+/// Loads and parses files on background threads while the caller stores them in order: the JSON
+/// scan and the database write overlap, and on a machine with more than one core several files are
+/// parsed at once. A file's plays reach the caller in chunks while it is still being parsed, so the
+/// writer starts within a few milliseconds. Each worker interns strings in its own table (batches
+/// share `String`s across that worker's files without locks).
+public final class ParseAhead: @unchecked Sendable {
     private let files: [HistoryFile]
     private let limits: ImportLimits
     private let lock = NSCondition()
-    private var results: [Int: Result<SpotifyHistoryImporter.ParsedFile?, any Error>] = [:]
+    /// Per file being parsed or waiting: chunks not yet taken, and the outcome once the parse ends.
+    private var pending: [Int: (chunks: [PlayBatch], outcome: Result<SpotifyHistoryImporter.ParsedFile?, any Error>?)] = [:]
     private var next = 0
     private var consumed = 0
     private var loadedBytes = 0
     private var started = false
     private var cancelled = false
-    /// How many parsed files may wait for the consumer (bounds memory to a few files).
-    private let lookahead = 2
+    private let workers: Int
+    /// How many files may be parsed ahead of the one the caller stores (bounds memory to a few files).
+    private let lookahead: Int
+    /// Plays per chunk handed over while a file is parsed.
+    private let chunkSize: Int
+    /// Small enough that the writer starts a few milliseconds after the parse, large enough that
+    /// resolving a chunk's distinct tracks stays a small part of storing it.
+    public static let defaultChunkSize = 4096
 
-    init(files: [HistoryFile], limits: ImportLimits) {
+    init(
+        files: [HistoryFile], limits: ImportLimits, workers: Int = ParseAhead.defaultWorkers,
+        chunkSize: Int = ParseAhead.defaultChunkSize
+    ) {
         self.files = files
         self.limits = limits
+        self.chunkSize = chunkSize
+        self.workers = max(1, min(workers, files.count))
+        self.lookahead = self.workers + 1
     }
 
-    /// The parse of file `index` (files must be asked for in order).
-    func result(_ index: Int) throws -> SpotifyHistoryImporter.ParsedFile? {
+    /// One parsing thread per core, up to four.
+    public static var defaultWorkers: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
+
+    /// The parse of file `index` (files must be asked for in order); `chunk` receives the file's
+    /// plays that were handed over early, in order, before this returns the rest.
+    func result(
+        _ index: Int, chunk: (PlayBatch) throws -> Void = { _ in }
+    ) throws -> SpotifyHistoryImporter.ParsedFile? {
         lock.lock()
         if !started {
             started = true
-            let thread = Thread { [self] in work() }
-            thread.stackSize = 1 << 22
-            thread.start()
+            for _ in 0..<workers {
+                let thread = Thread { [self] in work() }
+                thread.stackSize = 1 << 22
+                thread.start()
+            }
         }
-        while results[index] == nil { lock.wait() }
-        let r = results.removeValue(forKey: index)!
-        consumed = index + 1
-        lock.broadcast()
-        lock.unlock()
-        return try r.get()
+        while true {
+            while pending[index]?.chunks.isEmpty ?? true && pending[index]?.outcome == nil { lock.wait() }
+            let entry = pending[index]!
+            if !entry.chunks.isEmpty {
+                pending[index]!.chunks.removeAll()
+                lock.unlock()
+                do {
+                    for batch in entry.chunks { try chunk(batch) }
+                } catch {
+                    cancel()
+                    throw error
+                }
+                lock.lock()
+                continue
+            }
+            pending[index] = nil
+            consumed = index + 1
+            lock.broadcast()
+            lock.unlock()
+            return try entry.outcome!.get()
+        }
     }
 
     /// Stops the background parse (after an error or when the import is done).
@@ -175,6 +294,7 @@ final class ParseAhead: @unchecked Sendable {
     }
 
     private func work() {
+        let strings = StringInterner()
         while true {
             lock.lock()
             while !cancelled && next < files.count && next - consumed >= lookahead { lock.wait() }
@@ -184,6 +304,7 @@ final class ParseAhead: @unchecked Sendable {
             }
             let index = next
             next += 1
+            pending[index] = ([], nil)
             lock.unlock()
             let file = files[index]
             let outcome = Result { () throws -> SpotifyHistoryImporter.ParsedFile? in
@@ -196,14 +317,22 @@ final class ParseAhead: @unchecked Sendable {
                     throw ImportError.archiveTooLarge(archive: file.name, limit: limits.maxTotalBytes)
                 }
                 return try bytes.withBuffer {
-                    try SpotifyHistoryImporter.parse($0, name: file.name, required: file.role == .history)
+                    try SpotifyHistoryImporter.parse(
+                        $0, name: file.name, required: file.role == .history, strings: strings,
+                        chunkSize: chunkSize
+                    ) { batch in
+                        self.lock.lock()
+                        self.pending[index]!.chunks.append(batch)
+                        self.lock.broadcast()
+                        self.lock.unlock()
+                    }
                 }
             }
             lock.lock()
-            results[index] = outcome
+            pending[index]!.outcome = outcome
+            if case .failure = outcome { cancelled = true }
             lock.broadcast()
             lock.unlock()
-            if case .failure = outcome { return }
         }
     }
 }

@@ -1,138 +1,178 @@
 import SegueModel
+import SegueStore
 
 /// Every member a Spotify streaming-history record can carry, in either export format, decoded with
-/// explicit keys (a misspelt key must not silently lose a field).
+/// explicit keys (a misspelt key must not silently lose a field). Text members are ids in the
+/// parse's `StringInterner` (`none` for null, absent or empty), so a record costs no allocation.
 struct SpotifyRecord {
+    typealias ID = Int32
+    static let none = StringInterner.none
+
     // Extended streaming history
-    /// The parsed `ts`; `tsText` is set instead when it did not parse (to reject the record).
+    /// The parsed `ts`; `tsUnparsable` is set instead when it did not parse (to reject the record).
     var ts: Int64?
     var tsUnparsable = false
     var msPlayed: Int64?
-    var trackName: String?
-    var albumArtistName: String?
-    var albumName: String?
-    var trackURI: String?
-    var episodeName: String?
-    var episodeShowName: String?
-    var episodeURI: String?
-    var audiobookTitle: String?
-    var audiobookURI: String?
-    var audiobookChapterURI: String?
-    var audiobookChapterTitle: String?
-    var reasonStart: String?
-    var reasonEnd: String?
+    var trackName = none
+    var albumArtistName = none
+    var albumName = none
+    var trackURI = none
+    var episodeName = none
+    var episodeShowName = none
+    var episodeURI = none
+    var audiobookTitle = none
+    var audiobookURI = none
+    var audiobookChapterURI = none
+    var audiobookChapterTitle = none
+    var reasonStart = none
+    var reasonEnd = none
     var shuffle: Bool?
     var skipped: Bool?
     var offline: Bool?
     var offlineTimestamp: Int64?
     var incognito: Bool?
-    var platform: String?
-    var country: String?
+    var platform = none
+    var country = none
     // Account data
     var endTime: Int64?
     var endTimeUnparsable = false
-    var artistName: String?
-    var accountTrackName: String?
-    var podcastName: String?
-    var accountEpisodeName: String?
-    var audiobookName: String?
-    var chapterName: String?
+    var artistName = none
+    var accountTrackName = none
+    var podcastName = none
+    var accountEpisodeName = none
+    var audiobookName = none
+    var chapterName = none
     /// The first member whose value had the wrong type, to reject the record with a reason.
-    var typeError: String?
+    var typeError: StaticString?
 
     var hasExtendedKeys = false
     var hasAccountKeys = false
 
-    /// Reads one object from the scanner.
-    static func read(_ scanner: inout JSONScanner) throws -> SpotifyRecord {
+    /// Reads one object from the scanner, interning its text in `strings`.
+    static func read(_ scanner: inout JSONScanner, strings: StringInterner) throws -> SpotifyRecord {
         var r = SpotifyRecord()
         try scanner.members { key, value, s in
-            func str(_ name: String) -> String? {
+            func str(_ error: StaticString) -> ID {
                 switch value {
-                case .null, .nested: return nil
-                case .string: return s.string(value)
+                case .null, .nested: return none
+                case .string(let start, let end, let escaped):
+                    if !escaped { return strings.intern(UnsafeBufferPointer(start: s.base + start, count: end - start)) }
+                    return strings.intern(s.string(value) ?? "")
                 default:
-                    if r.typeError == nil { r.typeError = "\(name) is not a string" }
-                    return nil
+                    if r.typeError == nil { r.typeError = error }
+                    return none
                 }
             }
-            func int(_ name: String) -> Int64? {
+            func int(_ error: StaticString) -> Int64? {
                 switch value {
                 case .integer(let v): return v
                 case .double(let d) where d.isFinite && d == d.rounded(): return Int64(d)
                 case .null: return nil
                 default:
-                    if r.typeError == nil { r.typeError = "\(name) is not an integer" }
+                    if r.typeError == nil { r.typeError = error }
                     return nil
                 }
             }
-            func bool(_ name: String) -> Bool? {
+            func bool(_ error: StaticString) -> Bool? {
                 switch value {
                 case .bool(let b): return b
                 case .null: return nil
                 default:
-                    if r.typeError == nil { r.typeError = "\(name) is not a boolean" }
+                    if r.typeError == nil { r.typeError = error }
+                    return nil
+                }
+            }
+            func time(_ parse: (UnsafeBufferPointer<UInt8>) -> Int64?, _ error: StaticString) -> (Int64?, Bool)? {
+                switch value {
+                case .null, .nested: return nil
+                case .string:
+                    // Parsed straight from the bytes: no String for the most frequent field.
+                    if let bytes = s.rawBytes(value) {
+                        let t = parse(bytes)
+                        return (t, t == nil)
+                    }
+                    var text = s.string(value) ?? ""
+                    let t = text.withUTF8 { parse($0) }
+                    return (t, t == nil)
+                default:
+                    if r.typeError == nil { r.typeError = error }
                     return nil
                 }
             }
             switch key.count {
             case 2 where key.equals("ts"):
                 r.hasExtendedKeys = true
-                // Parsed straight from the bytes: no String for the most frequent field.
-                if let bytes = s.rawBytes(value) {
-                    r.ts = SpotifyTime.parseISO8601(bytes)
-                    r.tsUnparsable = r.ts == nil
-                } else if let text = str("ts") {
-                    r.ts = SpotifyTime.parseISO8601(text)
-                    r.tsUnparsable = r.ts == nil
+                if let (t, bad) = time(SpotifyTime.parseISO8601, "ts is not a string") {
+                    r.ts = t
+                    r.tsUnparsable = bad
                 }
-            case 9 where key.equals("ms_played"): r.msPlayed = int("ms_played"); r.hasExtendedKeys = true
-            case 26 where key.equals("master_metadata_track_name"): r.trackName = str("master_metadata_track_name")
+            case 9 where key.equals("ms_played"): r.msPlayed = int("ms_played is not an integer"); r.hasExtendedKeys = true
+            case 26 where key.equals("master_metadata_track_name"):
+                r.trackName = str("master_metadata_track_name is not a string")
             case 33 where key.equals("master_metadata_album_artist_name"):
-                r.albumArtistName = str("master_metadata_album_artist_name")
+                r.albumArtistName = str("master_metadata_album_artist_name is not a string")
             case 32 where key.equals("master_metadata_album_album_name"):
-                r.albumName = str("master_metadata_album_album_name")
-            case 17 where key.equals("spotify_track_uri"): r.trackURI = str("spotify_track_uri")
-            case 12 where key.equals("episode_name"): r.episodeName = str("episode_name")
-            case 17 where key.equals("episode_show_name"): r.episodeShowName = str("episode_show_name")
-            case 19 where key.equals("spotify_episode_uri"): r.episodeURI = str("spotify_episode_uri")
-            case 15 where key.equals("audiobook_title"): r.audiobookTitle = str("audiobook_title")
-            case 13 where key.equals("audiobook_uri"): r.audiobookURI = str("audiobook_uri")
-            case 21 where key.equals("audiobook_chapter_uri"): r.audiobookChapterURI = str("audiobook_chapter_uri")
-            case 23 where key.equals("audiobook_chapter_title"): r.audiobookChapterTitle = str("audiobook_chapter_title")
-            case 12 where key.equals("reason_start"): r.reasonStart = str("reason_start")
-            case 10 where key.equals("reason_end"): r.reasonEnd = str("reason_end")
-            case 7 where key.equals("shuffle"): r.shuffle = bool("shuffle")
+                r.albumName = str("master_metadata_album_album_name is not a string")
+            case 17 where key.equals("spotify_track_uri"): r.trackURI = str("spotify_track_uri is not a string")
+            case 12 where key.equals("episode_name"): r.episodeName = str("episode_name is not a string")
+            case 17 where key.equals("episode_show_name"): r.episodeShowName = str("episode_show_name is not a string")
+            case 19 where key.equals("spotify_episode_uri"): r.episodeURI = str("spotify_episode_uri is not a string")
+            case 15 where key.equals("audiobook_title"): r.audiobookTitle = str("audiobook_title is not a string")
+            case 13 where key.equals("audiobook_uri"): r.audiobookURI = str("audiobook_uri is not a string")
+            case 21 where key.equals("audiobook_chapter_uri"):
+                r.audiobookChapterURI = str("audiobook_chapter_uri is not a string")
+            case 23 where key.equals("audiobook_chapter_title"):
+                r.audiobookChapterTitle = str("audiobook_chapter_title is not a string")
+            case 12 where key.equals("reason_start"): r.reasonStart = str("reason_start is not a string")
+            case 10 where key.equals("reason_end"): r.reasonEnd = str("reason_end is not a string")
+            case 7 where key.equals("shuffle"): r.shuffle = bool("shuffle is not a boolean")
             case 7 where key.equals("skipped"):
                 // Older exports wrote 0/1 or null here.
-                if case .integer(let v) = value { r.skipped = v != 0 } else { r.skipped = bool("skipped") }
-            case 7 where key.equals("offline"): r.offline = bool("offline")
-            case 17 where key.equals("offline_timestamp"): r.offlineTimestamp = int("offline_timestamp")
-            case 14 where key.equals("incognito_mode"): r.incognito = bool("incognito_mode")
-            case 8 where key.equals("platform"): r.platform = str("platform")
-            case 12 where key.equals("conn_country"): r.country = str("conn_country")
+                if case .integer(let v) = value { r.skipped = v != 0 } else { r.skipped = bool("skipped is not a boolean") }
+            case 7 where key.equals("offline"): r.offline = bool("offline is not a boolean")
+            case 17 where key.equals("offline_timestamp"): r.offlineTimestamp = int("offline_timestamp is not an integer")
+            case 14 where key.equals("incognito_mode"): r.incognito = bool("incognito_mode is not a boolean")
+            case 8 where key.equals("platform"): r.platform = str("platform is not a string")
+            case 12 where key.equals("conn_country"): r.country = str("conn_country is not a string")
             case 7 where key.equals("endTime"):
                 r.hasAccountKeys = true
-                if let text = str("endTime") {
-                    r.endTime = SpotifyTime.parseAccountTime(text)
-                    r.endTimeUnparsable = r.endTime == nil
+                if let (t, bad) = time(SpotifyTime.parseAccountTime, "endTime is not a string") {
+                    r.endTime = t
+                    r.endTimeUnparsable = bad
                 }
-            case 8 where key.equals("msPlayed"): r.msPlayed = int("msPlayed"); r.hasAccountKeys = true
-            case 10 where key.equals("artistName"): r.artistName = str("artistName")
-            case 9 where key.equals("trackName"): r.accountTrackName = str("trackName")
-            case 11 where key.equals("podcastName"): r.podcastName = str("podcastName")
-            case 11 where key.equals("episodeName"): r.accountEpisodeName = str("episodeName")
-            case 13 where key.equals("audiobookName"): r.audiobookName = str("audiobookName")
-            case 11 where key.equals("chapterName"): r.chapterName = str("chapterName")
+            case 8 where key.equals("msPlayed"): r.msPlayed = int("msPlayed is not an integer"); r.hasAccountKeys = true
+            case 10 where key.equals("artistName"): r.artistName = str("artistName is not a string")
+            case 9 where key.equals("trackName"): r.accountTrackName = str("trackName is not a string")
+            case 11 where key.equals("podcastName"): r.podcastName = str("podcastName is not a string")
+            case 11 where key.equals("episodeName"): r.accountEpisodeName = str("episodeName is not a string")
+            case 13 where key.equals("audiobookName"): r.audiobookName = str("audiobookName is not a string")
+            case 11 where key.equals("chapterName"): r.chapterName = str("chapterName is not a string")
             default: break
             }
         }
         return r
     }
 
+    /// A record that counts, as interned ids and numbers.
+    struct RecordPlay {
+        var kind: PlayKind
+        var endTime: Int64
+        var msPlayed: Int32
+        var title = none
+        var creator = none
+        var album = none
+        var uri = none
+        var reasonStart = none
+        var reasonEnd = none
+        var platform = none
+        var country = none
+        var flags: UInt8 = 0
+        var offlineTimestamp = PlayBatch.noTimestamp
+    }
+
     /// Maps the record to a play, or gives the reason it cannot count.
-    func play() -> Result<Play, Rejection> {
-        if let typeError { return .failure(Rejection(typeError)) }
+    func play() -> Result<RecordPlay, Rejection> {
+        if let typeError { return .failure(Rejection(typeError.description)) }
         if hasExtendedKeys && !hasAccountKeys { return extendedPlay() }
         if hasAccountKeys && !hasExtendedKeys { return accountPlay() }
         if ts != nil || tsUnparsable { return extendedPlay() }
@@ -140,63 +180,71 @@ struct SpotifyRecord {
         return .failure(Rejection("no ts or endTime"))
     }
 
-    private func extendedPlay() -> Result<Play, Rejection> {
+    private func extendedPlay() -> Result<RecordPlay, Rejection> {
         if tsUnparsable { return .failure(Rejection("ts is not an ISO 8601 UTC time")) }
         guard let end = ts else { return .failure(Rejection("missing ts")) }
         guard let ms = msPlayed else { return .failure(Rejection("missing ms_played")) }
         guard ms >= 0 && ms < 86_400_000 else { return .failure(Rejection("ms_played out of range")) }
-        var offlineSeconds = offlineTimestamp
-        if let t = offlineSeconds {
+        var play = RecordPlay(kind: .music, endTime: end, msPlayed: Int32(ms))
+        play.reasonStart = reasonStart
+        play.reasonEnd = reasonEnd
+        play.platform = platform
+        play.country = country
+        play.flags = PlayFlags(shuffle: shuffle, skipped: skipped, offline: offline, incognito: incognito).rawValue
+        if let t = offlineTimestamp, t != 0 {
             // Older exports give seconds, newer ones milliseconds; 0 means unknown.
-            offlineSeconds = t == 0 ? nil : (t > 100_000_000_000 ? t / 1000 : t)
+            play.offlineTimestamp = t > 100_000_000_000 ? t / 1000 : t
         }
-        var play = Play(
-            kind: .music, endTime: end, msPlayed: Int(ms), title: "", creator: "",
-            reasonStart: reasonStart.nonEmpty, reasonEnd: reasonEnd.nonEmpty, shuffle: shuffle, skipped: skipped,
-            offline: offline, offlineTimestamp: offlineSeconds, incognito: incognito, platform: platform.nonEmpty,
-            country: country.nonEmpty)
-        if let name = trackName.nonEmpty, let artist = albumArtistName.nonEmpty {
-            guard let uri = trackURI.nonEmpty else { return .failure(Rejection("track without spotify_track_uri (local file?)")) }
-            play.title = name
-            play.creator = artist
-            play.album = albumName.nonEmpty
-            play.uri = uri
+        if trackName != Self.none, albumArtistName != Self.none {
+            guard trackURI != Self.none else { return .failure(Rejection("track without spotify_track_uri (local file?)")) }
+            play.title = trackName
+            play.creator = albumArtistName
+            play.album = albumName
+            play.uri = trackURI
             return .success(play)
         }
-        if episodeURI.nonEmpty != nil || episodeName.nonEmpty != nil {
+        if episodeURI != Self.none || episodeName != Self.none {
             play.kind = .episode
-            play.title = episodeName ?? ""
-            play.creator = episodeShowName ?? ""
-            play.uri = episodeURI.nonEmpty
+            play.title = episodeName
+            play.creator = episodeShowName
+            play.uri = episodeURI
             return .success(play)
         }
-        if audiobookChapterURI.nonEmpty != nil || audiobookTitle.nonEmpty != nil || audiobookURI.nonEmpty != nil {
+        if audiobookChapterURI != Self.none || audiobookTitle != Self.none || audiobookURI != Self.none {
             play.kind = .audiobookChapter
-            play.title = audiobookChapterTitle ?? ""
-            play.creator = audiobookTitle ?? ""
-            play.uri = audiobookChapterURI.nonEmpty ?? audiobookURI.nonEmpty
+            play.title = audiobookChapterTitle
+            play.creator = audiobookTitle
+            play.uri = audiobookChapterURI != Self.none ? audiobookChapterURI : audiobookURI
             return .success(play)
         }
-        if trackName.nonEmpty != nil { return .failure(Rejection("track without artist")) }
+        if trackName != Self.none { return .failure(Rejection("track without artist")) }
         return .failure(Rejection("no track, episode or audiobook"))
     }
 
-    private func accountPlay() -> Result<Play, Rejection> {
+    private func accountPlay() -> Result<RecordPlay, Rejection> {
         if endTimeUnparsable { return .failure(Rejection("endTime is not 'YYYY-MM-DD HH:MM'")) }
         guard let end = endTime else { return .failure(Rejection("missing endTime")) }
         guard let ms = msPlayed else { return .failure(Rejection("missing msPlayed")) }
         guard ms >= 0 && ms < 86_400_000 else { return .failure(Rejection("msPlayed out of range")) }
-        if let track = accountTrackName.nonEmpty, let artist = artistName.nonEmpty {
-            return .success(Play(kind: .music, endTime: end, msPlayed: Int(ms), title: track, creator: artist))
+        var play = RecordPlay(kind: .music, endTime: end, msPlayed: Int32(ms))
+        if accountTrackName != Self.none, artistName != Self.none {
+            play.title = accountTrackName
+            play.creator = artistName
+            return .success(play)
         }
-        if let episode = accountEpisodeName.nonEmpty {
-            return .success(Play(kind: .episode, endTime: end, msPlayed: Int(ms), title: episode, creator: podcastName ?? ""))
+        if accountEpisodeName != Self.none {
+            play.kind = .episode
+            play.title = accountEpisodeName
+            play.creator = podcastName
+            return .success(play)
         }
-        if let chapter = chapterName.nonEmpty ?? audiobookName.nonEmpty {
-            return .success(
-                Play(kind: .audiobookChapter, endTime: end, msPlayed: Int(ms), title: chapter, creator: audiobookName ?? ""))
+        if chapterName != Self.none || audiobookName != Self.none {
+            play.kind = .audiobookChapter
+            play.title = chapterName != Self.none ? chapterName : audiobookName
+            play.creator = audiobookName
+            return .success(play)
         }
-        if accountTrackName.nonEmpty != nil { return .failure(Rejection("track without artistName")) }
+        if accountTrackName != Self.none { return .failure(Rejection("track without artistName")) }
         return .failure(Rejection("no trackName, episodeName or chapterName"))
     }
 }
@@ -205,16 +253,6 @@ struct SpotifyRecord {
 struct Rejection: Error {
     var reason: String
     init(_ reason: String) { self.reason = reason }
-}
-
-extension Optional where Wrapped == String {
-    /// nil for nil and for the empty string.
-    var nonEmpty: String? {
-        switch self {
-        case .some(let s) where !s.isEmpty: return s
-        default: return nil
-        }
-    }
 }
 
 /// Parsing of the two timestamp shapes Spotify uses, without Foundation's slow date formatters.
@@ -255,7 +293,11 @@ enum SpotifyTime {
     /// `2024-05-06 18:43` (UTC, to the minute).
     static func parseAccountTime(_ text: String) -> Int64? {
         var text = text
-        return text.withUTF8 { b -> Int64? in
+        return text.withUTF8 { parseAccountTime($0) }
+    }
+
+    static func parseAccountTime(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        do {
             guard b.count == 16 || b.count == 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
                 b[10] == UInt8(ascii: " "), b[13] == UInt8(ascii: ":"),
                 let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),

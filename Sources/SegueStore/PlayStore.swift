@@ -51,38 +51,3 @@ extension PlaySink {
         try add(PlayBatch([play]))[0]
     }
 }
-
-/// Plays with their distinct items worked out, so a store resolves each track or episode once per
-/// batch rather than once per play (the importer builds batches on its parsing thread).
-public struct PlayBatch: Sendable {
-    public let plays: [Play]
-    /// For each distinct item (kind and `itemKey`), the index of its first play.
-    public let itemRepresentatives: [Int]
-    /// For each play, the index of its item in `itemRepresentatives`.
-    public let itemOfPlay: [Int32]
-
-    public init(_ plays: [Play]) {
-        struct Key: Hashable {
-            var kind: PlayKind
-            var key: String
-        }
-        var index: [Key: Int32] = [:]
-        var representatives: [Int] = []
-        var itemOfPlay: [Int32] = []
-        itemOfPlay.reserveCapacity(plays.count)
-        for (i, play) in plays.enumerated() {
-            let key = Key(kind: play.kind, key: play.itemKey)
-            if let known = index[key] {
-                itemOfPlay.append(known)
-            } else {
-                let new = Int32(representatives.count)
-                index[key] = new
-                representatives.append(i)
-                itemOfPlay.append(new)
-            }
-        }
-        self.plays = plays
-        self.itemRepresentatives = representatives
-        self.itemOfPlay = itemOfPlay
-    }
-}

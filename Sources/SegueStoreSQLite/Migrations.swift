@@ -68,6 +68,52 @@ enum Migrations {
             generation INTEGER NOT NULL,
             data BLOB NOT NULL
         );
+        """,
+        // 2: reasons, platforms and countries as ids into a word table (smaller rows, faster imports).
         """
+        CREATE TABLE word(
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL UNIQUE
+        );
+        INSERT INTO word(text)
+            SELECT reason_start FROM play WHERE reason_start IS NOT NULL
+            UNION SELECT reason_end FROM play WHERE reason_end IS NOT NULL
+            UNION SELECT platform FROM play WHERE platform IS NOT NULL
+            UNION SELECT country FROM play WHERE country IS NOT NULL;
+        CREATE TABLE play_v2(
+            profile_id INTEGER NOT NULL,
+            end_ts INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            item_id INTEGER NOT NULL,
+            ms INTEGER NOT NULL,
+            reason_start INTEGER,
+            reason_end INTEGER,
+            flags INTEGER NOT NULL DEFAULT 0,
+            offline_ts INTEGER,
+            platform INTEGER,
+            country INTEGER,
+            PRIMARY KEY(profile_id, end_ts, kind, item_id, ms)
+        ) WITHOUT ROWID;
+        INSERT INTO play_v2
+            SELECT profile_id, end_ts, kind, item_id, ms,
+                (SELECT id FROM word WHERE text = play.reason_start),
+                (SELECT id FROM word WHERE text = play.reason_end),
+                flags, offline_ts,
+                (SELECT id FROM word WHERE text = play.platform),
+                (SELECT id FROM word WHERE text = play.country)
+            FROM play;
+        DROP TABLE play;
+        ALTER TABLE play_v2 RENAME TO play;
+        -- The plays with their words, for people reading the file with the sqlite3 shell.
+        CREATE VIEW play_text AS
+            SELECT play.profile_id, play.end_ts, play.kind, play.item_id, play.ms,
+                rs.text AS reason_start, re.text AS reason_end, play.flags, play.offline_ts,
+                pl.text AS platform, co.text AS country
+            FROM play
+            LEFT JOIN word rs ON rs.id = play.reason_start
+            LEFT JOIN word re ON re.id = play.reason_end
+            LEFT JOIN word pl ON pl.id = play.platform
+            LEFT JOIN word co ON co.id = play.country;
+        """,
     ]
 }

@@ -20,7 +20,11 @@ final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
 
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = { _ = segue_sqlite_disable_memory_statistics() }()
+
     init(path: String, readOnly: Bool = false) throws {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)

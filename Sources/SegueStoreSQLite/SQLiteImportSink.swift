@@ -9,6 +9,10 @@ final class SQLiteImportSink: PlaySink {
     let db: SQLiteConnection
     let profile: Profile
     private(set) var inserted = 0
+    /// Music plays stored by this import (end time, track id, milliseconds), for the chart columns.
+    private(set) var addedMusic: [(end: Int64, track: Int64, ms: Int32)] = []
+    /// Whether an extended play replaced a stored account play (a deletion the columns must see).
+    private(set) var replacedStoredPlays = false
     private var artists: [String: Int64] = [:]
     private var albums: [AlbumKey: Int64] = [:]
     private var tracks: [String: Int64] = [:]
@@ -19,6 +23,8 @@ final class SQLiteImportSink: PlaySink {
     private let findPlay: SQLiteStatement
     private let deletePlay: SQLiteStatement
     private var items: [ItemKey: Int64] = [:]
+    private var words: [String: Int64] = [:]
+    private let insertWord: SQLiteStatement
     private let insertPlay: SQLiteStatement
     private let insertArtist: SQLiteStatement
     private let insertAlbum: SQLiteStatement
@@ -43,6 +49,9 @@ final class SQLiteImportSink: PlaySink {
             INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
                 offline_ts, platform, country) VALUES (?,?,?,?,?,?,?,?,?,?,?)
             """)
+        insertWord = try db.prepare("INSERT INTO word(text) VALUES (?)")
+        let w = try db.prepare("SELECT id, text FROM word")
+        while try w.step() { words[w.text(1) ?? ""] = w.int64(0) }
         insertArtist = try db.prepare("INSERT INTO artist(profile_id, name) VALUES (?, ?)")
         insertAlbum = try db.prepare("INSERT INTO album(profile_id, artist_name, name) VALUES (?, ?, ?)")
         insertTrack = try db.prepare(
@@ -72,34 +81,49 @@ final class SQLiteImportSink: PlaySink {
     }
 
     func add(_ batch: PlayBatch) throws -> [Bool] {
-        let itemIDs = try batch.itemRepresentatives.map { try resolve(batch.plays[$0]) }
-        var isNew = [Bool](repeating: false, count: batch.plays.count)
+        let itemIDs = try batch.items.map { try resolve($0) }
+        let wordIDs = try batch.words.map { try word($0) }
+        var isNew = [Bool](repeating: false, count: batch.count)
         let s = insertPlay
-        for (i, play) in batch.plays.enumerated() {
+        let profileID = profile.id
+        func bindWord(_ index: Int32, _ value: Int32) {
+            if value == PlayBatch.noWord {
+                sqlite3_bind_null(s.handle, index)
+            } else {
+                sqlite3_bind_int64(s.handle, index, wordIDs[Int(value)])
+            }
+        }
+        for i in 0..<batch.count {
+            let item = Int(batch.itemOfPlay[i])
             var replacesAccountPlay = false
-            if play.kind == .music && (hasAccountTracks || play.uri == nil) {
-                switch try matchInTheOtherFormat(play) {
+            // Cross-format matching is needed only when account data meets extended history.
+            if batch.items[item].kind == .music && (hasAccountTracks || batch.items[item].uri == nil) {
+                switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
                 case .replacesAccountPlay: replacesAccountPlay = true
                 }
             }
             sqlite3_reset(s.handle)
-            s.bind(1, profile.id)
-            s.bind(2, play.endTime)
-            s.bind(3, Int64(play.kind.rawValue))
-            s.bind(4, itemIDs[Int(batch.itemOfPlay[i])])
-            s.bind(5, Int64(play.msPlayed))
-            bindWord(s, 6, play.reasonStart)
-            bindWord(s, 7, play.reasonEnd)
-            s.bind(8, Self.flags(play))
-            if let t = play.offlineTimestamp { s.bind(9, t) } else { s.bindNull(9) }
-            bindWord(s, 10, play.platform)
-            bindWord(s, 11, play.country)
+            sqlite3_bind_int64(s.handle, 1, profileID)
+            sqlite3_bind_int64(s.handle, 2, batch.endTimes[i])
+            sqlite3_bind_int64(s.handle, 3, Int64(batch.items[item].kind.rawValue))
+            sqlite3_bind_int64(s.handle, 4, itemIDs[item])
+            sqlite3_bind_int64(s.handle, 5, Int64(batch.milliseconds[i]))
+            bindWord(6, batch.reasonStart[i])
+            bindWord(7, batch.reasonEnd[i])
+            sqlite3_bind_int64(s.handle, 8, Int64(batch.flags[i]))
+            let offline = batch.offlineTimestamps[i]
+            if offline == PlayBatch.noTimestamp { sqlite3_bind_null(s.handle, 9) } else { sqlite3_bind_int64(s.handle, 9, offline) }
+            bindWord(10, batch.platform[i])
+            bindWord(11, batch.country[i])
             try s.run()
             if db.changes > 0 {
                 inserted += 1
                 isNew[i] = !replacesAccountPlay
+                if batch.items[item].kind == .music {
+                    addedMusic.append((batch.endTimes[i], itemIDs[item], batch.milliseconds[i]))
+                }
             }
         }
         return isNew
@@ -111,25 +135,26 @@ final class SQLiteImportSink: PlaySink {
     /// the same minute (one either side, for rounding). An account play that an extended one matches
     /// is a duplicate; an extended play that matches a stored account play replaces it (it carries the
     /// URI, the album and the second).
-    private func matchInTheOtherFormat(_ play: Play) throws -> CrossFormatMatch {
-        let name = play.creator + "\u{1F}" + play.title
-        let minute = play.endTime - ((play.endTime % 60) + 60) % 60
-        if play.uri == nil {
+    private func matchInTheOtherFormat(_ item: PlayBatch.Item, end endTime: Int64, ms: Int32) throws -> CrossFormatMatch {
+        let name = item.creator + "\u{1F}" + item.title
+        let minute = endTime - ((endTime % 60) + 60) % 60
+        if item.uri == nil {
             hasAccountTracks = true
             guard let candidates = uriTracksByName[name] else { return .none }
-            for id in candidates where try find(from: minute - 60, to: minute + 120, item: id, ms: play.msPlayed) != nil {
+            for id in candidates where try find(from: minute - 60, to: minute + 120, item: id, ms: Int(ms)) != nil {
                 return .duplicate
             }
             return .none
         }
         guard let accountTrack = tracks[name] else { return .none }
-        guard let end = try find(from: minute - 60, to: minute + 61, item: accountTrack, ms: play.msPlayed) else { return .none }
+        guard let end = try find(from: minute - 60, to: minute + 61, item: accountTrack, ms: Int(ms)) else { return .none }
         sqlite3_reset(deletePlay.handle)
         deletePlay.bind(1, profile.id)
         deletePlay.bind(2, end)
         deletePlay.bind(3, accountTrack)
-        deletePlay.bind(4, Int64(play.msPlayed))
+        deletePlay.bind(4, Int64(ms))
         try deletePlay.run()
+        replacedStoredPlays = true
         return .replacesAccountPlay
     }
 
@@ -145,39 +170,19 @@ final class SQLiteImportSink: PlaySink {
         return try findPlay.step() ? findPlay.int64(0) : nil
     }
 
-    /// Low-cardinality text (reasons, platforms, countries) is kept as C strings for the whole
-    /// import and bound without a copy.
-    private var words: [String: UnsafeMutablePointer<CChar>] = [:]
-
-    private func bindWord(_ s: SQLiteStatement, _ index: Int32, _ value: String?) {
-        guard let value else {
-            s.bindNull(index)
-            return
-        }
-        if let cached = words[value] {
-            sqlite3_bind_text(s.handle, index, cached, -1, nil)
-            return
-        }
-        guard words.count < 4096 else {
-            s.bind(index, value)
-            return
-        }
-        let copy = strdup(value)!
-        words[value] = copy
-        sqlite3_bind_text(s.handle, index, copy, -1, nil)
+    /// The id of a reason, platform or country in the word table.
+    private func word(_ text: String) throws -> Int64 {
+        if let id = words[text] { return id }
+        insertWord.reset()
+        insertWord.bind(1, text)
+        try insertWord.run()
+        let id = db.lastInsertRowID
+        words[text] = id
+        return id
     }
 
-    deinit {
-        for (_, p) in words { free(p) }
-    }
-
-    static func flags(_ play: Play) -> Int64 {
-        func bits(_ b: Bool?) -> Int64 { b == nil ? 0 : (b! ? 2 : 1) }
-        return bits(play.shuffle) | bits(play.skipped) << 2 | bits(play.offline) << 4 | bits(play.incognito) << 6
-    }
-
-    private func resolve(_ play: Play) throws -> Int64 {
-        let key = play.itemKey
+    private func resolve(_ play: PlayBatch.Item) throws -> Int64 {
+        let key = play.key
         if play.kind != .music {
             let k = ItemKey(kind: play.kind.rawValue, key: key)
             if let id = items[k] { return id }

@@ -189,6 +189,31 @@ import Testing
         #expect(try top(store, .tracks).map(\.name) == ["Kept"])
     }
 
+    /// Plays reach the store in chunks while a file is parsed; a fault late in a file must still
+    /// leave nothing of the import behind.
+    @Test(arguments: StoreBackend.allCases)
+    func aFaultAfterChunksWereStoredLeavesNothing(backend: StoreBackend) throws {
+        let store = try backend.make()
+        let dir = try F.folder()
+        let profile = try store.profile(named: "default")
+        let good = (0..<50).map {
+            F.extended(ts: String(format: "2020-01-01T10:%02d:00Z", $0), ms: 100_000, track: "T\($0)", artist: "A", uri: "spotify:track:t\($0)")
+        }
+        var text = String(decoding: try F.json(good), as: UTF8.self)
+        text.removeLast()  // the closing bracket
+        text += #", {"ts": "2020-01-02T10:00:00Z", "ms_played": }]"#
+        let file = try F.write(Data(text.utf8), to: dir, "Streaming_History_Audio_2020.json")
+        #expect(throws: ImportError.self) {
+            _ = try SpotifyHistoryImporter(parseThreads: 2, chunkSize: 7).run(paths: [file.path], store: store, profile: profile)
+        }
+        #expect(try top(store, .tracks).isEmpty)
+        // The same plays without the fault import whole.
+        let fixed = try F.write(try F.json(good), to: dir, "fixed/Streaming_History_Audio_2020.json")
+        let report = try SpotifyHistoryImporter(parseThreads: 2, chunkSize: 7).run(paths: [fixed.path], store: store, profile: profile)
+        #expect(report.total.musicPlays == 50)
+        #expect(try top(store, .tracks, limit: 100).count == 50)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func badArchivesAreRefusedAndChangeNothing(backend: StoreBackend) throws {
         let store = try backend.make()

@@ -97,6 +97,31 @@ import Testing
         #expect(try store.top(ChartQuery(kind: .artists, metric: .streams, limit: 20), profile: profile) == top)
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func parsingOnOneOrManyThreadsInAnyChunksImportsTheSame(backend: StoreBackend) throws {
+        let dir = try Fixtures.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        try DemoExport(seed: 5, records: 9_000, recordsPerFile: 1_000).writeZip(to: zip)
+        var results: [(ImportReport, [ChartEntry], [ChartEntry], ListeningStats)] = []
+        // One thread with whole files, then several threads handing plays over in small chunks.
+        for (threads, chunk) in [(1, Int.max), (2, 4096), (4, 97), (3, 1)] {
+            let store = try backend.make()
+            let profile = try store.profile(named: "demo")
+            let report = try SpotifyHistoryImporter(parseThreads: threads, chunkSize: chunk)
+                .run(paths: [zip], store: store, profile: profile)
+            results.append((
+                report,
+                try store.top(ChartQuery(kind: .tracks, metric: .minutes, limit: 200), profile: profile),
+                try store.top(ChartQuery(kind: .albums, metric: .streams, limit: 200), profile: profile),
+                try store.stats(range: .all, timeZone: .gmt, profile: profile)))
+        }
+        #expect(results[0].0.total.records == 9_000 && results[0].0.files.count == 9)
+        for r in results.dropFirst() {
+            #expect(r.0 == results[0].0)
+            #expect(r.1 == results[0].1 && r.2 == results[0].2 && r.3 == results[0].3)
+        }
+    }
+
     @Test func demoExportIsDeterministic() {
         let a = DemoExport(seed: 9, records: 500).files()
         let b = DemoExport(seed: 9, records: 500).files()
