@@ -10,6 +10,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case malformedJSON(file: String, offset: Int, reason: String)
     case wrongShape(file: String, record: Int?, reason: String)
     case noHistoryFound(path: String)
+    /// Someone asked the import to stop; nothing was stored.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             if let record { return "\(file): record \(record): \(reason)" }
             return "\(file): \(reason)"
         case .noHistoryFound(let path): return "\(path): no Spotify streaming history found"
+        case .cancelled: return "the import was cancelled; nothing was stored"
         }
     }
 }

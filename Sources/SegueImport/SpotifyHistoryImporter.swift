@@ -154,11 +154,15 @@ public struct SpotifyHistoryImporter: Sendable {
 
     /// Imports everything under `paths` into `profile`, all or nothing.
     ///
-    /// - Parameter progress: called after each file with the files done and the total.
+    /// - Parameters:
+    ///   - progress: called after each file with the files done and the total.
+    ///   - isCancelled: asked before each chunk of plays is stored; when it says yes the import
+    ///     stops with `ImportError.cancelled` and the store is unchanged.
     /// - Throws: `ImportError` naming the file (and offset or record) at fault; the store is unchanged.
     public func run(
         paths: [String], store: any PlayStore, profile: Profile,
-        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in },
+        isCancelled: @Sendable () -> Bool = { false }
     ) throws -> ImportReport {
         var report = ImportReport()
         var files: [HistoryFile] = []
@@ -172,6 +176,7 @@ public struct SpotifyHistoryImporter: Sendable {
             for index in files.indices {
                 var counts = ImportCounts()
                 func store(_ batch: PlayBatch) throws {
+                    if isCancelled() { throw ImportError.cancelled }
                     let isNew = try sink.add(batch)
                     for i in 0..<batch.count {
                         guard isNew[i] else {

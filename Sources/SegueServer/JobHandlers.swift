@@ -35,8 +35,16 @@ struct ImportJobHandler: JobHandler {
         context.report(0.1, detail: "Reading your history", force: true)
         let profile = try plays.profile(named: parameters.profile)
         defer { cache.invalidate(profile: parameters.profile) }
-        let report = try SpotifyHistoryImporter().run(paths: paths, store: plays, profile: profile) { done, total in
-            context.report(0.1 + 0.9 * Double(done) / Double(max(total, 1)), detail: "File \(done) of \(total)")
+        let report: ImportReport
+        do {
+            report = try SpotifyHistoryImporter().run(
+                paths: paths, store: plays, profile: profile,
+                progress: { done, total in
+                    context.report(0.1 + 0.9 * Double(done) / Double(max(total, 1)), detail: "File \(done) of \(total)")
+                },
+                isCancelled: { context.isCancelled })
+        } catch ImportError.cancelled {
+            throw JobError.cancelled
         }
         Counter(label: "segue_imported_plays_total").increment(by: report.total.musicPlays)
         Counter(label: "segue_imports_total", dimensions: [("source", parameters.demo ? "demo" : "upload")]).increment()

@@ -189,6 +189,32 @@ import Testing
         #expect(try top(store, .tracks).map(\.name) == ["Kept"])
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func aCancelledImportStopsBetweenChunksAndLeavesNothing(backend: StoreBackend) throws {
+        let store = try backend.make()
+        let dir = try F.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        try DemoExport(seed: 11, records: 4_000, recordsPerFile: 1_000).writeZip(to: zip)
+        let profile = try store.profile(named: "default")
+        let asked = Counter()
+        #expect(throws: ImportError.cancelled) {
+            // Cancelled when the third chunk is about to be stored.
+            _ = try SpotifyHistoryImporter(chunkSize: 300).run(
+                paths: [zip], store: store, profile: profile, isCancelled: { asked.next() >= 3 })
+        }
+        #expect(asked.value >= 3)
+        #expect(try top(store, .tracks).isEmpty)
+        let report = try SpotifyHistoryImporter(chunkSize: 300).run(paths: [zip], store: store, profile: profile)
+        #expect(report.total.records == 4_000)
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var value: Int { lock.withLock { count } }
+        func next() -> Int { lock.withLock { count += 1; return count } }
+    }
+
     /// Plays reach the store in chunks while a file is parsed; a fault late in a file must still
     /// leave nothing of the import behind.
     @Test(arguments: StoreBackend.allCases)
