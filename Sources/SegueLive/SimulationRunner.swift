@@ -58,8 +58,12 @@ public struct SimulationRunner: Sendable {
     }
 
     /// Runs for `duration` seconds; `progress` is called about once a second with the totals of the
-    /// answers collected so far (a few requests may still be in flight).
-    public func run(_ model: TrafficModel, progress: (@Sendable (SimulationReport) -> Void)? = nil) async -> SimulationReport {
+    /// answers collected so far (a few requests may still be in flight), and `sending` as each batch
+    /// goes out, with the number of events sent so far including it (for latency measurements).
+    public func run(
+        _ model: TrafficModel, progress: (@Sendable (SimulationReport) -> Void)? = nil,
+        sending: (@Sendable (_ eventsSoFar: Int) -> Void)? = nil
+    ) async -> SimulationReport {
         var model = model
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = concurrency
@@ -104,6 +108,7 @@ public struct SimulationRunner: Sendable {
                         index += batch.count
                         while inFlight >= concurrency, let outcome = await group.next() { absorb(outcome) }
                         report.sent += batch.count
+                        sending?(report.sent)
                         inFlight += 1
                         let request = makeRequest(batch, firstID: runID, nextEventID)
                         nextEventID += batch.count
