@@ -100,8 +100,9 @@ public enum BulkEventBatch {
                 return nil
             case let s as String:
                 guard !s.isEmpty else { throw fail(field, "must not be empty") }
-                guard s.count <= maxIDLength else { throw fail(field, "is longer than \(maxIDLength) characters") }
-                guard !s.contains("\u{0}") else { throw fail(field, "contains a NUL character") }
+                // Bytes first: counting characters is only needed for long text.
+                guard s.utf8.count <= maxIDLength || s.count <= maxIDLength else { throw fail(field, "is longer than \(maxIDLength) characters") }
+                guard !s.utf8.contains(0) else { throw fail(field, "contains a NUL character") }
                 return s
             case let n as NSNumber where !ListenBrainzListen.isBool(n) && n.doubleValue == n.doubleValue.rounded() && abs(n.doubleValue) < 9e15:
                 return String(n.int64Value)
@@ -114,13 +115,14 @@ public enum BulkEventBatch {
                 if required { throw fail(field, "is required") }
                 return nil
             case let s as String:
-                let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !trimmed.isEmpty else {
+                // A visible ASCII byte settles "not blank" without Foundation's trimming.
+                let visible = s.utf8.contains { $0 > 0x20 && $0 < 0x7F }
+                guard visible || !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     if required { throw fail(field, "must not be empty") }
                     return nil
                 }
-                guard s.count <= maxTextLength else { throw fail(field, "is longer than \(maxTextLength) characters") }
-                guard !s.contains("\u{0}") else { throw fail(field, "contains a NUL character") }
+                guard s.utf8.count <= maxTextLength || s.count <= maxTextLength else { throw fail(field, "is longer than \(maxTextLength) characters") }
+                guard !s.utf8.contains(0) else { throw fail(field, "contains a NUL character") }
                 return s
             default: throw fail(field, "must be a string")
             }

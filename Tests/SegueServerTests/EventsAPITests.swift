@@ -114,6 +114,11 @@ import Testing
             try await rejected("{\"user_id\":\"u\",\"track\":\"B\",\"ts\":\"yesterday\"}", index: 0, field: "ts", "not a time")
             try await rejected("{\"user_id\":\"u\",\"track\":\"B\",\"ts\":\"2024-05-06T10:00:00\"}", index: 0, field: "ts", "no zone")
             try await rejected("{\"user_id\":\"u\",\"track\":[1],\"ts\":\(ts)}", index: 0, field: "track", "wrong type")
+            try await rejected("{\"user_id\":\"u\",\"track\":\" \\t \",\"ts\":\(ts)}", index: 0, field: "track", "blank track")
+            try await rejected("{\"user_id\":\"u\",\"track\":\"\u{3000}\",\"ts\":\(ts)}", index: 0, field: "track", "ideographic space only")
+            try await rejected("{\"user_id\":\"a\\u0000b\",\"track\":\"B\",\"ts\":\(ts)}", index: 0, field: "user_id", "NUL")
+            let long = String(repeating: "é", count: BulkEventBatch.maxTextLength + 1)
+            try await rejected("{\"user_id\":\"u\",\"track\":\"B\",\"artist\":\"\(long)\",\"ts\":\(ts)}", index: 0, field: "artist", "too long")
             try await rejected("\(good)\n{not json", index: 1, field: nil, "malformed line")
             try await rejected("[\(good),", index: nil, field: nil, "malformed array")
             try await rejected("[\(good), 5]", index: 1, field: nil, "not an object")
@@ -128,6 +133,9 @@ import Testing
             let full = try await post(client, exactly.joined(separator: "\n"), token: secret)
             #expect(full.status == .ok)
             #expect(try server.deps.events.eventCount() == BulkEventBatch.maxEvents)
+            // The limit is in characters: 1,024 two-byte ones pass.
+            let longest = String(repeating: "é", count: BulkEventBatch.maxTextLength)
+            #expect(try await post(client, "{\"user_id\":\"u\",\"track\":\"\(longest)\",\"ts\":\(ts)}", token: secret).status == .ok)
         }
     }
 
