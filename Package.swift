@@ -130,7 +130,7 @@ let package = Package(
             name: "SegueServerTests",
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
-                "SegueTestSupport", "SegueLive", "SegueArtwork",
+                "SegueTestSupport", "SegueLive", "SegueArtwork", "SegueMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,17 +1,32 @@
 import Foundation
 
+/// Where a video's frames go: a local ffmpeg (`FrameEncoder`) or an encoder service
+/// (`RemoteFrameEncoder`).
+public protocol FrameSink: AnyObject {
+    /// Writes one BGRA frame of exactly `settings.frameBytes` bytes.
+    func write(_ frame: UnsafeRawBufferPointer) throws(MediaError)
+    /// Ends the stream and puts the output in place; returns its size in bytes.
+    func finish() throws(MediaError) -> Int
+    /// Stops and leaves no output behind.
+    func cancel()
+    /// The encoder that made (or makes) the video: `libx264`, `h264_nvenc`, `libvpx-vp9` or `gif`.
+    var encoderName: String { get }
+}
+
 /// Streams raw BGRA frames into an ffmpeg process that encodes them to a file.
 ///
 /// Frames go from the caller's buffer to ffmpeg's stdin (nothing on disk): as they are for GIF, or
 /// converted here to YUV 4:2:0 for MP4 and WebM (see `YUVConverter`). The
 /// output is written to a temporary name beside the target and renamed on success, so a failure or a
 /// cancel never leaves a half-written file.
-public final class FrameEncoder {
+public final class FrameEncoder: FrameSink {
     public let settings: VideoSettings
     public let outputPath: String
     /// The H.264 encoder in use (`.libx264` for GIF and WebM, where it does not apply).
     public let h264: H264Encoder
     public private(set) var framesWritten = 0
+    /// Bytes written with `writePiped` (already in the pipe format).
+    public private(set) var pipedBytes = 0
 
     private let process: Process
     private let input: FileHandle
@@ -104,11 +119,42 @@ public final class FrameEncoder {
         framesWritten += 1
     }
 
+    /// Writes bytes already in `settings.pipeFormat` (as an encoder service receives them), in
+    /// pieces of any size; `finish` checks that they add up to whole frames.
+    public func writePiped(_ bytes: UnsafeRawBufferPointer) throws(MediaError) {
+        guard var pointer = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        let fd = input.fileDescriptor
+        while remaining > 0 {
+            let n = Foundation.write(fd, pointer, remaining)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failWithLog()
+            }
+            remaining -= n
+            pointer += n
+        }
+        pipedBytes += bytes.count
+    }
+
+    public var encoderName: String {
+        switch settings.container {
+        case .mp4: h264.rawValue
+        case .webm: "libvpx-vp9"
+        case .gif: "gif"
+        }
+    }
+
     /// Closes the stream, waits for ffmpeg and moves the file into place.
     /// - Returns: the size of the output in bytes.
     /// - Throws: `MediaError.ffmpegFailed` or `.outputNotWritable`; the partial file is removed.
     public func finish() throws(MediaError) -> Int {
         guard !finished else { return 0 }
+        if pipedBytes % settings.pipeFrameBytes != 0 {
+            let frame = settings.pipeFrameBytes
+            cancel()
+            throw .frameSizeMismatch(expected: frame, actual: pipedBytes % frame)
+        }
         finished = true
         try? input.close()
         process.waitUntilExit()

@@ -18,6 +18,8 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
     case probeFailed(String)
     /// The work was cancelled; no output file was left behind.
     case cancelled
+    /// The remote encoder service could not be reached or refused the stream.
+    case encoderService(url: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
             return "ffprobe could not read the file: \(why)"
         case .cancelled:
             return "cancelled"
+        case .encoderService(let url, let reason):
+            return "encoder service \(url): \(reason)"
         }
     }
 }

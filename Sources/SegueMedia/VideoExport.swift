@@ -22,11 +22,14 @@ public struct VideoExport: Sendable {
     public var settings: VideoSettings
     /// Largest GIF accepted; the export shrinks width and frame rate and tries again (up to 4 times).
     public var gifTargetBytes: Int?
+    /// An encoder service (`segue encoder serve`) to encode on, instead of a local ffmpeg.
+    public var remote: URL?
 
-    public init(tools: FFmpegTools, settings: VideoSettings, gifTargetBytes: Int? = nil) {
+    public init(tools: FFmpegTools, settings: VideoSettings, gifTargetBytes: Int? = nil, remote: URL? = nil) {
         self.tools = tools
         self.settings = settings
         self.gifTargetBytes = gifTargetBytes
+        self.remote = remote
     }
 
     /// Encodes `frameCount` frames from `source` into `output`.
@@ -44,7 +47,12 @@ public struct VideoExport: Sendable {
             attempts += 1
             let clock = ContinuousClock()
             let start = clock.now
-            let encoder = try FrameEncoder(settings: settings, output: output, tools: tools, h264: h264)
+            let encoder: any FrameSink =
+                if let remote {
+                    try RemoteFrameEncoder(service: remote, settings: settings, output: output)
+                } else {
+                    try FrameEncoder(settings: settings, output: output, tools: tools, h264: h264)
+                }
             do {
                 for index in 0..<frameCount {
                     try source(index) { bytes in try encoder.write(bytes) }
@@ -57,13 +65,8 @@ public struct VideoExport: Sendable {
             let bytes = try encoder.finish()
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let name: String
-            switch settings.container {
-            case .mp4: name = encoder.h264.rawValue
-            case .webm: name = "libvpx-vp9"
-            case .gif: name = "gif"
-            }
-            let summary = Summary(frames: frameCount, seconds: seconds, bytes: bytes, encoder: name, attempts: attempts)
+            let summary = Summary(
+                frames: frameCount, seconds: seconds, bytes: bytes, encoder: encoder.encoderName, attempts: attempts)
             guard settings.container == .gif, let target = gifTargetBytes, bytes > target, attempts < 5 else {
                 return summary
             }

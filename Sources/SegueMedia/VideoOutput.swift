@@ -1,5 +1,5 @@
 /// The kinds of animated output Segue writes.
-public enum VideoContainer: String, Sendable, CaseIterable {
+public enum VideoContainer: String, Sendable, CaseIterable, Codable {
     /// H.264 in MP4 with `+faststart`: plays in browsers and on phones.
     case mp4
     /// Palette-optimised GIF.
@@ -19,7 +19,7 @@ public enum VideoContainer: String, Sendable, CaseIterable {
 }
 
 /// Which H.264 encoder an MP4 uses.
-public enum H264Encoder: String, Sendable, CaseIterable {
+public enum H264Encoder: String, Sendable, CaseIterable, Codable {
     /// NVENC when a one-frame trial encode works, else libx264.
     case auto
     case libx264
@@ -28,7 +28,7 @@ public enum H264Encoder: String, Sendable, CaseIterable {
 }
 
 /// Everything ffmpeg needs to know about a frame stream and its output.
-public struct VideoSettings: Sendable, Equatable {
+public struct VideoSettings: Sendable, Equatable, Codable {
     public var width: Int
     public var height: Int
     public var fps: Double
@@ -67,6 +67,21 @@ public struct VideoSettings: Sendable, Equatable {
 
     /// Bytes in one BGRA frame, as callers hand them over.
     public var frameBytes: Int { width * height * 4 }
+
+    /// Bytes in one frame as ffmpeg reads it (`pipeFormat`).
+    public var pipeFrameBytes: Int { pipeFormat == "yuv420p" ? width * height * 3 / 2 : frameBytes }
+
+    /// Why these settings cannot be encoded, or nil (sizes, rates and presets in range).
+    public var problem: String? {
+        if width < 2 || height < 2 || width > 7680 || height > 7680 { return "size \(width)x\(height) is out of range (2 to 7680)" }
+        if width % 2 != 0 || height % 2 != 0 { return MediaError.oddSize(width: width, height: height).description }
+        if !(fps >= 1 && fps <= 240) { return "fps \(fps) is out of range (1 to 240)" }
+        if !(0...51).contains(crf) { return "crf \(crf) is out of range (0 to 51)" }
+        let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+        if !presets.contains(x264Preset) { return "unknown x264 preset '\(x264Preset)'" }
+        if !(gifFPS >= 1 && gifFPS <= fps) || gifWidth < 16 || gifWidth > width { return "GIF rate or width out of range" }
+        return nil
+    }
 
     /// ffmpeg arguments that read BGRA frames from stdin and write `output` (`resolvedH264` picks the
     /// encoder when `h264` is `.auto`).

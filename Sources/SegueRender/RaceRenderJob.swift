@@ -17,12 +17,15 @@ public struct RaceRenderJob {
     public var gifTargetBytes: Int?
     public var artwork = ArtworkLibrary()
     public var tools: FFmpegTools
+    /// An encoder service to encode on (`segue encoder serve`); nil encodes with the local ffmpeg.
+    public var remoteEncoder: URL?
 
     public init(
         data: RaceData, top: Int, format: SocialFormat, theme: Theme, timing: RaceTiming, container: VideoContainer,
         h264: H264Encoder = .auto, x264Preset: String = "veryfast", gifTargetBytes: Int? = nil,
-        artwork: ArtworkLibrary = ArtworkLibrary(), tools: FFmpegTools
+        artwork: ArtworkLibrary = ArtworkLibrary(), tools: FFmpegTools, remoteEncoder: URL? = nil
     ) {
+        self.remoteEncoder = remoteEncoder
         self.data = data
         self.top = top
         self.format = format
@@ -48,11 +51,13 @@ public struct RaceRenderJob {
     /// Renders and encodes to `output`.
     public func run(output: String, progress: ((Int) -> Void)? = nil) throws -> VideoExport.Summary {
         let frames = try frames()
-        let resolved = container == .mp4 ? try EncoderProbe(tools: tools).resolve(h264) : .libx264
+        // With an encoder service, the service decides what `auto` means (it has the GPU, or not).
+        let resolved =
+            remoteEncoder != nil ? h264 : (container == .mp4 ? try EncoderProbe(tools: tools).resolve(h264) : .libx264)
         let settings = VideoSettings(
             width: format.width, height: format.height, fps: timing.fps, container: container, h264: resolved,
             x264Preset: x264Preset)
-        return try VideoExport(tools: tools, settings: settings, gifTargetBytes: gifTargetBytes).run(
+        return try VideoExport(tools: tools, settings: settings, gifTargetBytes: gifTargetBytes, remote: remoteEncoder).run(
             output: output, frameCount: frames.frameCount, h264: resolved, progress: progress
         ) { index, sink in try frames.withFrame(index, sink) }
     }

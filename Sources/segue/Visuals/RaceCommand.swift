@@ -33,8 +33,12 @@ struct RaceCommand: ParsableCommand {
     @Option(help: "Seconds the final frame is held.")
     var hold: Double = RaceTiming.defaultHoldSeconds
 
-    @Option(help: "H.264 encoder for MP4: auto (NVENC when it works), libx264 or h264_nvenc.")
-    var encoder: H264Encoder = .auto
+    @Option(
+        help: """
+            Encoder: auto (NVENC when it works), libx264 or h264_nvenc for MP4 here, or the address of \
+            an encoder service (http://host:port, see `segue encoder serve`) to encode there.
+            """)
+    var encoder: EncoderChoice = .local(.auto)
 
     @Option(help: "libx264 preset: ultrafast … veryslow (faster presets make bigger files).")
     var preset: String = "veryfast"
@@ -80,7 +84,8 @@ struct RaceCommand: ParsableCommand {
                 dataDirectory: store.dataDirectory)
             let job = RaceRenderJob(
                 data: data, top: visual.top, format: format, theme: theme, timing: timing, container: container,
-                h264: encoder, x264Preset: preset, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools)
+                h264: encoder.h264, x264Preset: preset, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools,
+                remoteEncoder: encoder.service)
             let bar = ProgressBar(total: timing.totalFrames, label: "Rendering")
             let summary = try job.run(output: out) { bar.update($0) }
             RenderSummary(
@@ -93,3 +98,29 @@ struct RaceCommand: ParsableCommand {
 }
 
 extension H264Encoder: ExpressibleByArgument {}
+
+/// `--encoder`: an H.264 encoder here, or an encoder service to send the frames to.
+enum EncoderChoice: ExpressibleByArgument {
+    case local(H264Encoder)
+    case remote(URL)
+
+    init?(argument: String) {
+        if let local = H264Encoder(rawValue: argument) {
+            self = .local(local)
+        } else if let url = URL(string: argument), url.scheme == "http", url.host != nil {
+            self = .remote(url)
+        } else {
+            return nil
+        }
+    }
+
+    var h264: H264Encoder {
+        if case .local(let choice) = self { return choice }
+        return .auto
+    }
+
+    var service: URL? {
+        if case .remote(let url) = self { return url }
+        return nil
+    }
+}
