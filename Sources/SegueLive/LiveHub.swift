@@ -31,7 +31,10 @@ public actor LiveHub {
     ///     goes only into the windows that cover it at the present time, so none counts as late.
     ///   - now: the current time in milliseconds since 1970.
     public init(windows: [LiveWindow]? = nil, restoring: [LiveEvent] = [], now: @escaping @Sendable () -> Int64) {
-        let list = windows ?? Self.windowChoices.map { LiveWindow(windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60))) }
+        let shared = LiveDirectory()
+        let list = windows ?? Self.windowChoices.map {
+            LiveWindow(windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared)
+        }
         var byLength: [Int: LiveWindow] = [:]
         for w in list where byLength[w.windowSeconds] == nil { byLength[w.windowSeconds] = w }
         precondition(!byLength.isEmpty, "a live hub needs at least one window")
@@ -56,11 +59,26 @@ public actor LiveHub {
     @discardableResult
     public func ingest(_ events: [LiveEvent]) -> Int {
         var accepted = 0
-        for i in windows.indices {
-            let counted = windows[i].windowSeconds == Self.defaultWindow
-            for e in events {
-                let inside = windows[i].add(e)
-                if inside && counted { accepted += 1 }
+        // Interned once, counted by every window (windows given to `init` may have directories of
+        // their own; then each interns for itself).
+        let shared = windows.allSatisfy { $0.directory === windows[0].directory }
+        if shared {
+            let directory = windows[0].directory
+            let ids = events.map { (directory.track($0.track, artist: $0.artist), directory.user($0.user), $0.timeMilliseconds) }
+            for i in windows.indices {
+                let counted = windows[i].windowSeconds == Self.defaultWindow
+                for (track, user, time) in ids {
+                    let inside = windows[i].add(track: track, user: user, timeMilliseconds: time)
+                    if inside && counted { accepted += 1 }
+                }
+            }
+        } else {
+            for i in windows.indices {
+                let counted = windows[i].windowSeconds == Self.defaultWindow
+                for e in events {
+                    let inside = windows[i].add(e)
+                    if inside && counted { accepted += 1 }
+                }
             }
         }
         remember(events)

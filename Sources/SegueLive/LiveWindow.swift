@@ -35,11 +35,12 @@ public struct LiveWindow: Sendable {
     private var recentSecond = [Int64](repeating: .min, count: 16)
     private var recentCount = [Int](repeating: 0, count: 16)
 
-    private var trackIDs: [String: Int32] = [:]
-    private var trackNames: [String] = []
-    private var trackArtists: [String] = []
+    /// Track and listener ids, shared with the other windows of a hub (interned once per event).
+    public let directory: LiveDirectory
+    private var trackNames: [String] { directory.trackNames }
+    private var trackArtists: [String] { directory.trackArtists }
+    /// Streams per track id in the window (grown as ids appear).
     private var trackCounts: [Int32] = []
-    private var userIDs: [String: Int32] = [:]
     /// Each user's latest bucket number (`.min` before their first listen).
     private var userLatest: [Int64] = []
     private var streams = 0
@@ -67,9 +68,12 @@ public struct LiveWindow: Sendable {
     ///   - trendMinutes: how many minutes the trend lines show.
     ///   - bucketSeconds: the bucket length; by default one second up to 10 minutes, a minute beyond.
     ///     It must divide `windowSeconds`.
+    ///   - directory: the track and listener ids (a hub shares one between its windows).
     public init(
-        windowSeconds: Int = 600, trendMinutes: Int = 10, bucketSeconds: Int? = nil, detector: RateAnomalyDetector = RateAnomalyDetector()
+        windowSeconds: Int = 600, trendMinutes: Int = 10, bucketSeconds: Int? = nil, detector: RateAnomalyDetector = RateAnomalyDetector(),
+        directory: LiveDirectory = LiveDirectory()
     ) {
+        self.directory = directory
         let bucket = bucketSeconds ?? (windowSeconds > 600 && windowSeconds % 60 == 0 ? 60 : 1)
         precondition(windowSeconds > 0 && trendMinutes > 0 && bucket > 0 && windowSeconds % bucket == 0)
         self.windowSeconds = windowSeconds
@@ -89,7 +93,13 @@ public struct LiveWindow: Sendable {
     /// An event from the future moves the window forward to it.
     @discardableResult
     public mutating func add(_ event: LiveEvent) -> Bool {
-        let second = floorDiv(event.timeMilliseconds, 1000)
+        add(track: directory.track(event.track, artist: event.artist), user: directory.user(event.user), timeMilliseconds: event.timeMilliseconds)
+    }
+
+    /// Adds one event by the ids `directory` gave its track and listener.
+    @discardableResult
+    mutating func add(track: Int32, user: Int32, timeMilliseconds: Int64) -> Bool {
+        let second = floorDiv(timeMilliseconds, 1000)
         if second > now { advance(to: second) }
         let bucket = floorDiv(second, Int64(bucketSeconds))
         let oldest = nowBucket - Int64(bucketCount)
@@ -97,8 +107,8 @@ public struct LiveWindow: Sendable {
             lateEvents += 1
             return false
         }
-        let track = intern(track: event.track, artist: event.artist)
-        let user = intern(user: event.user)
+        if Int(track) >= trackCounts.count { trackCounts.append(contentsOf: repeatElement(0, count: Int(track) + 1 - trackCounts.count)) }
+        if Int(user) >= userLatest.count { userLatest.append(contentsOf: repeatElement(.min, count: Int(user) + 1 - userLatest.count)) }
         let slot = slotOf(bucket)
         if bucketNumber[slot] != bucket {
             // The slot still holds an expired bucket: clear it first (cannot happen after advance).
@@ -220,24 +230,6 @@ public struct LiveWindow: Sendable {
         if alerts.count > 20 { alerts.removeFirst(alerts.count - 20) }
     }
 
-    private mutating func intern(track: String, artist: String) -> Int32 {
-        let key = artist.isEmpty ? track : artist + "\u{1F}" + track
-        if let id = trackIDs[key] { return id }
-        let id = Int32(trackNames.count)
-        trackIDs[key] = id
-        trackNames.append(track)
-        trackArtists.append(artist)
-        trackCounts.append(0)
-        return id
-    }
-
-    private mutating func intern(user: String) -> Int32 {
-        if let id = userIDs[user] { return id }
-        let id = Int32(userLatest.count)
-        userIDs[user] = id
-        userLatest.append(.min)
-        return id
-    }
 
     /// The dashboard's numbers as of the window's end (`advance(to:)` first for "now").
     /// The `k` tracks with the most streams in the window (ties by name): (track id, streams).
@@ -301,3 +293,38 @@ public struct LiveWindow: Sendable {
 
 @inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 @inline(__always) func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
+
+/// Ids for tracks (artist and title) and listeners, handed out once and shared by the windows of a
+/// hub, so an event is interned once however many windows count it. Append-only; like the windows,
+/// it has one owner at a time (the hub's actor), which is why it may be shared.
+public final class LiveDirectory: @unchecked Sendable {
+    private struct TrackKey: Hashable {
+        var track: String
+        var artist: String
+    }
+    private var trackIDs: [TrackKey: Int32] = [:]
+    private(set) var trackNames: [String] = []
+    private(set) var trackArtists: [String] = []
+    private var userIDs: [String: Int32] = [:]
+
+    public init() {}
+
+    /// The id of a track, new ones numbered from 0.
+    public func track(_ track: String, artist: String) -> Int32 {
+        let key = TrackKey(track: track, artist: artist)
+        if let id = trackIDs[key] { return id }
+        let id = Int32(trackNames.count)
+        trackIDs[key] = id
+        trackNames.append(track)
+        trackArtists.append(artist)
+        return id
+    }
+
+    /// The id of a listener, new ones numbered from 0.
+    public func user(_ name: String) -> Int32 {
+        if let id = userIDs[name] { return id }
+        let id = Int32(userIDs.count)
+        userIDs[name] = id
+        return id
+    }
+}
