@@ -49,32 +49,10 @@ public enum BulkEventBatch {
     /// Parses and validates a body. - Parameter now: the current time, milliseconds since 1970.
     public static func parse(_ body: Data, now: Int64) throws(Failure) -> [BulkEvent] {
         let bytes = [UInt8](body)
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else {
-            throw .invalid(index: nil, field: nil, message: "the body holds no events: send NDJSON or a JSON array of events")
+        let read = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(Failure) -> [EventJSONReader.Item] in try topLevelValues(buffer) }
         }
-        var items: [Any] = []
-        if bytes[first] == UInt8(ascii: "[") {
-            guard let array = try? JSONSerialization.jsonObject(with: body) as? [Any] else {
-                throw .invalid(index: nil, field: nil, message: "the body is not valid JSON (a JSON array of events was expected)")
-            }
-            items = array
-            guard items.count <= maxEvents else { throw .tooMany(count: items.count) }
-        } else {
-            var lines: [ArraySlice<UInt8>] = []
-            for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-            where line.contains(where: { !isSpace($0) }) {
-                lines.append(line)
-            }
-            guard lines.count <= maxEvents else { throw .tooMany(count: lines.count) }
-            items.reserveCapacity(lines.count)
-            for (index, line) in lines.enumerated() {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed]) else {
-                    throw .invalid(index: index, field: nil, message: "line \(index + 1) is not valid JSON (NDJSON: one event object a line)")
-                }
-                items.append(object)
-            }
-        }
-        guard !items.isEmpty else { throw .invalid(index: nil, field: nil, message: "the body holds no events") }
+        let items = try read.get()
         let dates = ISODates()
         var events: [BulkEvent] = []
         events.reserveCapacity(items.count)
@@ -84,37 +62,84 @@ public enum BulkEventBatch {
         return events
     }
 
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+    /// Every top-level value of the body, syntax checked before any event is validated.
+    private static func topLevelValues(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> [EventJSONReader.Item] {
+        var reader = EventJSONReader(buffer)
+        reader.skipSpace()
+        guard let first = reader.peek() else {
+            throw .invalid(index: nil, field: nil, message: "the body holds no events: send NDJSON or a JSON array of events")
+        }
+        var items: [EventJSONReader.Item] = []
+        if first == UInt8(ascii: "[") {
+            do throws(EventJSONReader.SyntaxError) {
+                try reader.expect(UInt8(ascii: "["))
+                if !reader.consume(UInt8(ascii: "]")) {
+                    repeat {
+                        items.append(try reader.item())
+                    } while reader.consume(UInt8(ascii: ","))
+                    try reader.expect(UInt8(ascii: "]"))
+                }
+                reader.skipSpace()
+                guard reader.atEnd else { throw EventJSONReader.SyntaxError() }
+            } catch {
+                throw .invalid(index: nil, field: nil, message: "the body is not valid JSON (a JSON array of events was expected)")
+            }
+            guard items.count <= maxEvents else { throw .tooMany(count: items.count) }
+        } else {
+            // NDJSON: one value a line; blank lines are allowed.
+            var lines: [(Int, Int)] = []
+            var start = 0
+            for i in 0...buffer.count where i == buffer.count || buffer[i] == UInt8(ascii: "\n") {
+                if buffer[start..<i].contains(where: { !EventJSONReader.isSpace($0) }) { lines.append((start, i)) }
+                start = i + 1
+            }
+            guard lines.count <= maxEvents else { throw .tooMany(count: lines.count) }
+            items.reserveCapacity(lines.count)
+            for (index, (from, to)) in lines.enumerated() {
+                var line = EventJSONReader(buffer, from: from, to: to)
+                do throws(EventJSONReader.SyntaxError) {
+                    items.append(try line.item())
+                    line.skipSpace()
+                    guard line.atEnd else { throw EventJSONReader.SyntaxError() }
+                } catch {
+                    throw .invalid(index: index, field: nil, message: "line \(index + 1) is not valid JSON (NDJSON: one event object a line)")
+                }
+            }
+        }
+        guard !items.isEmpty else { throw .invalid(index: nil, field: nil, message: "the body holds no events") }
+        return items
+    }
 
-    private static func event(_ item: Any, index: Int, now: Int64, dates: ISODates) throws(Failure) -> BulkEvent {
-        guard let object = item as? [String: Any] else {
+    private static func event(_ item: EventJSONReader.Item, index: Int, now: Int64, dates: ISODates) throws(Failure) -> BulkEvent {
+        guard case .object(let fields) = item else {
             throw .invalid(index: index, field: nil, message: "an event must be a JSON object")
         }
         func fail(_ field: String, _ message: String) -> Failure { .invalid(index: index, field: field, message: "\(field) \(message)") }
+        typealias Value = EventJSONReader.Value
 
         /// A string, or an integer written as its decimal digits (platforms often number users).
-        func identifier(_ field: String, required: Bool) throws(Failure) -> String? {
-            switch object[field] {
-            case nil, is NSNull:
+        func identifier(_ field: String, _ value: Value?, required: Bool) throws(Failure) -> String? {
+            switch value {
+            case nil, .null:
                 if required { throw fail(field, "is required") }
                 return nil
-            case let s as String:
+            case .string(let s):
                 guard !s.isEmpty else { throw fail(field, "must not be empty") }
                 // Bytes first: counting characters is only needed for long text.
                 guard s.utf8.count <= maxIDLength || s.count <= maxIDLength else { throw fail(field, "is longer than \(maxIDLength) characters") }
                 guard !s.utf8.contains(0) else { throw fail(field, "contains a NUL character") }
                 return s
-            case let n as NSNumber where !ListenBrainzListen.isBool(n) && n.doubleValue == n.doubleValue.rounded() && abs(n.doubleValue) < 9e15:
-                return String(n.int64Value)
+            case .number(_, let integer?) where abs(integer) < 9_000_000_000_000_000:
+                return String(integer)
             default: throw fail(field, "must be a string or an integer")
             }
         }
-        func text(_ field: String, required: Bool) throws(Failure) -> String? {
-            switch object[field] {
-            case nil, is NSNull:
+        func text(_ field: String, _ value: Value?, required: Bool) throws(Failure) -> String? {
+            switch value {
+            case nil, .null:
                 if required { throw fail(field, "is required") }
                 return nil
-            case let s as String:
+            case .string(let s):
                 // A visible ASCII byte settles "not blank" without Foundation's trimming.
                 let visible = s.utf8.contains { $0 > 0x20 && $0 < 0x7F }
                 guard visible || !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -128,20 +153,19 @@ public enum BulkEventBatch {
             }
         }
 
-        let user = try identifier("user_id", required: true)!
-        let eventID = try identifier("event_id", required: false)
-        let track = try text("track", required: true)!
-        let artist = try text("artist", required: false)
-        let album = try text("album", required: false)
+        let user = try identifier("user_id", fields.userID, required: true)!
+        let eventID = try identifier("event_id", fields.eventID, required: false)
+        let track = try text("track", fields.track, required: true)!
+        let artist = try text("artist", fields.artist, required: false)
+        let album = try text("album", fields.album, required: false)
 
         let millis: Int64
-        switch object["ts"] {
-        case nil, is NSNull: throw fail("ts", "is required (epoch seconds, epoch milliseconds or ISO 8601)")
-        case let n as NSNumber where !ListenBrainzListen.isBool(n):
-            let value = n.doubleValue
-            guard value.isFinite, abs(value) < 1e15 else { throw fail("ts", "\(n) is not a time") }
+        switch fields.ts {
+        case nil, .null: throw fail("ts", "is required (epoch seconds, epoch milliseconds or ISO 8601)")
+        case .number(let value, _):
+            guard value.isFinite, abs(value) < 1e15 else { throw fail("ts", "\(value) is not a time") }
             millis = abs(value) >= 1e11 ? Int64(value.rounded()) : Int64((value * 1000).rounded())
-        case let s as String:
+        case .string(let s):
             guard let date = dates.parse(s) else {
                 throw fail("ts", "'\(s.prefix(40))' is not an ISO 8601 time with a zone (like 2024-05-06T21:04:05Z)")
             }
