@@ -11,7 +11,8 @@ public struct SpotifyHistoryImporter: Sendable {
     public var limits: ImportLimits
     /// Threads that parse files while the store writes (one per core, up to four, by default).
     public var parseThreads: Int
-    /// Plays handed to the store at a time while a file is still being parsed.
+    /// Plays in the first chunk handed to the store while a file is still being parsed (later
+    /// chunks of the file grow fourfold each).
     public var chunkSize: Int
 
     public init(
@@ -42,8 +43,9 @@ public struct SpotifyHistoryImporter: Sendable {
         try bytes.withUnsafeBufferPointer { try parse($0, name: name, required: required, strings: StringInterner()) }
     }
 
-    /// - Parameter emit: when given, receives the plays in chunks of `chunkSize` as they are parsed
-    ///   (the writer starts on a file before its parse ends); the returned batch holds the rest.
+    /// - Parameter emit: when given, receives the plays in chunks as they are parsed (the writer
+    ///   starts on a file before its parse ends): `chunkSize` plays, then four times as many each
+    ///   time; the returned batch holds the rest.
     static func parse(
         _ buffer: UnsafeBufferPointer<UInt8>, name: String, required: Bool, strings: StringInterner,
         chunkSize: Int = .max, emit: ((PlayBatch) -> Void)? = nil
@@ -56,6 +58,7 @@ public struct SpotifyHistoryImporter: Sendable {
             var rejected = 0
             var format: String?
             builder.batch.reserveCapacity(min(chunkSize, buffer.count / 400))
+            var limit = chunkSize
             let records: Int
             do {
                 records = try scanner.forEachRecord { s, index in
@@ -74,7 +77,12 @@ public struct SpotifyHistoryImporter: Sendable {
                     switch record.play() {
                     case .success(let play):
                         builder.append(play)
-                        if let emit, builder.batch.count >= chunkSize { emit(builder.take()) }
+                        if let emit, builder.batch.count >= limit {
+                            emit(builder.take())
+                            // Later chunks grow: the first one gets the writer going, larger ones
+                            // resolve each distinct track fewer times.
+                            limit = limit > Int.max / 4 ? Int.max : limit * 4
+                        }
                     case .failure(let rejection):
                         rejected += 1
                         rejections[rejection.reason, default: 0] += 1
@@ -235,9 +243,8 @@ public final class ParseAhead: @unchecked Sendable {
     private let lookahead: Int
     /// Plays per chunk handed over while a file is parsed.
     private let chunkSize: Int
-    /// Small enough that the writer starts a few milliseconds after the parse, large enough that
-    /// resolving a chunk's distinct tracks stays a small part of storing it.
-    public static let defaultChunkSize = 4096
+    /// Small enough that the writer starts a few milliseconds after the parse begins.
+    public static let defaultChunkSize = 1024
 
     init(
         files: [HistoryFile], limits: ImportLimits, workers: Int = ParseAhead.defaultWorkers,

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// An export repeats the same few thousand track names, artists, URIs, reasons and platforms across
 /// hundreds of thousands of records. Keyed by the raw UTF-8 bytes, a repeat costs a hash and a
-/// comparison of a few words: no allocation, no UTF-8 validation and no reference counting per record.
+/// comparison of a few words: no allocation, no UTF-8 validation and no reference counting per
+/// record (the table lives in manually managed memory, so a lookup touches no Swift array).
 /// The empty string is not interned: it reads as "no value" (`none`), as the importer treats it.
 final class StringInterner {
     static let none: Int32 = -1
@@ -14,44 +15,61 @@ final class StringInterner {
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCount = 0
     private var arenaCapacity: Int
-    private var starts: [Int] = []
-    private var counts: [Int] = []
+    /// Per id: where its bytes start in the arena, and how many there are.
+    private var spans: UnsafeMutablePointer<(start: Int, count: Int)>
+    private var spanCapacity: Int
     /// Open addressing, a power-of-two count: the hash's high 32 bits, then id + 1 (0 is an empty slot).
-    private var slots: [UInt64]
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var slotCount: Int
+    private var count_ = 0
 
     init(capacity: Int = 4096) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        slots = [UInt64](repeating: 0, count: n)
+        slotCount = n
+        slots = .allocate(capacity: n)
+        slots.initialize(repeating: 0, count: n)
+        spanCapacity = max(16, capacity)
+        spans = .allocate(capacity: spanCapacity)
         arenaCapacity = max(1024, capacity * 32)
         arena = .allocate(capacity: arenaCapacity)
     }
 
-    deinit { arena.deallocate() }
+    deinit {
+        arena.deallocate()
+        spans.deallocate()
+        slots.deallocate()
+    }
 
-    var count: Int { strings.count }
+    var count: Int { count_ }
 
     subscript(id: Int32) -> String { strings[Int(id)] }
 
     /// The id of these bytes (UTF-8; invalid sequences are repaired in the `String`), or `none` when empty.
+    @inline(__always)
     func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let n = bytes.count
         guard n > 0, let p = bytes.baseAddress else { return Self.none }
         let hash = Self.hash(p, n)
         let tag = hash & 0xFFFF_FFFF_0000_0000
-        let mask = slots.count - 1
+        let mask = slotCount - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let id = Int(entry & 0xFFFF_FFFF) - 1
-                if counts[id] == n && Self.same(arena + starts[id], p, n) { return Int32(id) }
+                let span = spans[id]
+                if span.count == n && Self.same(arena + span.start, p, n) { return Int32(id) }
             }
             slot = (slot + 1) & mask
         }
-        let id = strings.count
-        strings.append(String(decoding: bytes, as: UTF8.self))
+        return add(p, n, hash: hash, slot: slot)
+    }
+
+    private func add(_ p: UnsafePointer<UInt8>, _ n: Int, hash: UInt64, slot: Int) -> Int32 {
+        let id = count_
+        strings.append(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
         if arenaCount + n > arenaCapacity {
             var bigger = arenaCapacity * 2
             while arenaCount + n > bigger { bigger *= 2 }
@@ -61,12 +79,19 @@ final class StringInterner {
             arena = grown
             arenaCapacity = bigger
         }
+        if id == spanCapacity {
+            let grown = UnsafeMutablePointer<(start: Int, count: Int)>.allocate(capacity: spanCapacity * 2)
+            grown.moveInitialize(from: spans, count: id)
+            spans.deallocate()
+            spans = grown
+            spanCapacity *= 2
+        }
         (arena + arenaCount).update(from: p, count: n)
-        starts.append(arenaCount)
-        counts.append(n)
+        (spans + id).initialize(to: (arenaCount, n))
         arenaCount += n
-        slots[slot] = tag | UInt64(id + 1)
-        if strings.count * 2 > slots.count { grow() }
+        slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
+        count_ += 1
+        if count_ * 2 > slotCount { grow() }
         return Int32(id)
     }
 
@@ -77,33 +102,49 @@ final class StringInterner {
     }
 
     private func grow() {
-        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for id in 0..<strings.count {
-            let hash = Self.hash(arena + starts[id], counts[id])
+        let bigger = slotCount * 2
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
+        table.initialize(repeating: 0, count: bigger)
+        let mask = bigger - 1
+        for id in 0..<count_ {
+            let span = spans[id]
+            let hash = Self.hash(arena + span.start, span.count)
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while bigger[slot] != 0 { slot = (slot + 1) & mask }
-            bigger[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
         }
-        slots = bigger
+        slots.deallocate()
+        slots = table
+        slotCount = bigger
+    }
+
+    /// The last `n` (< 8) bytes at `p`, as the low bytes of a word.
+    @inline(__always)
+    private static func shortWord(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        var w: UInt64 = 0
+        if n >= 4 {
+            w = UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        } else {
+            for i in 0..<n { w |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << (8 * UInt64(i)) }
+        }
+        return w
     }
 
     @inline(__always)
-    private static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
+    private static func same(_ a8: UnsafePointer<UInt8>, _ b8: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let a = UnsafeRawPointer(a8)
+        let b = UnsafeRawPointer(b8)
+        if n < 8 { return shortWord(a, n) == shortWord(b, n) }
         var i = 0
         while i + 8 <= n {
-            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
                 return false
             }
             i += 8
         }
-        while i < n {
-            if a[i] != b[i] { return false }
-            i += 1
-        }
-        return true
+        // The last word, overlapping the ones compared.
+        return i == n
+            || a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
     }
 
     /// A fast non-cryptographic hash, 8 bytes at a time (the table is private to one parse, so
@@ -112,21 +153,16 @@ final class StringInterner {
     static func hash(_ p8: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         let p = UnsafeRawPointer(p8)
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-        var i = 0
-        while i + 8 <= n {
-            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(p8[i]) << shift
-                shift += 8
-                i += 1
+        if n < 8 {
+            h = (h ^ shortWord(p, n)) &* 0xFF51_AFD7_ED55_8CCD
+        } else {
+            var i = 0
+            while i + 8 <= n {
+                h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                i += 8
             }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            if i < n { h = (h ^ p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53 }
         }
         h ^= h >> 29
         h = h &* 0x9E37_79B9_7F4A_7C15
