@@ -13,7 +13,7 @@ public struct RaceRenderJob {
     public var timing: RaceTiming
     public var container: VideoContainer
     public var h264: H264Encoder = .auto
-    public var x264Preset = "veryfast"
+    public var x264Preset = "ultrafast"
     public var gifTargetBytes: Int?
     public var artwork = ArtworkLibrary()
     public var tools: FFmpegTools
@@ -22,7 +22,7 @@ public struct RaceRenderJob {
 
     public init(
         data: RaceData, top: Int, format: SocialFormat, theme: Theme, timing: RaceTiming, container: VideoContainer,
-        h264: H264Encoder = .auto, x264Preset: String = "veryfast", gifTargetBytes: Int? = nil,
+        h264: H264Encoder = .auto, x264Preset: String = "ultrafast", gifTargetBytes: Int? = nil,
         artwork: ArtworkLibrary = ArtworkLibrary(), tools: FFmpegTools, remoteEncoder: URL? = nil
     ) {
         self.remoteEncoder = remoteEncoder

@@ -41,7 +41,7 @@ import Testing
         let mp4FromBGRA = VideoSettings(width: 1080, height: 1920, fps: 30, container: .mp4, convertsToYUV: false)
             .ffmpegArguments(output: "o", resolvedH264: .libx264).joined(separator: " ")
         #expect(mp4FromBGRA.contains("-f rawvideo -pix_fmt bgra -s 1080x1920 -r 30 -i pipe:0"))
-        #expect(mp4.contains("-c:v libx264 -preset veryfast"))
+        #expect(mp4.contains("-c:v libx264 -preset ultrafast"))
         #expect(mp4.contains("-pix_fmt yuv420p") && mp4.contains("-movflags +faststart"))
         let nvenc = VideoSettings(width: 1080, height: 1920, fps: 60, container: .mp4)
             .ffmpegArguments(output: "o", resolvedH264: .nvenc).joined(separator: " ")

@@ -31,7 +31,7 @@ struct BenchRaceCommand: ParsableCommand {
     var from: CalendarDay = CalendarDay(year: 2021, month: 1, day: 1)
 
     @Option(help: "libx264 presets to measure end to end (comma-separated; the first is the headline).")
-    var presets: String = "veryfast,superfast"
+    var presets: String = "ultrafast,superfast,veryfast"
 
     @Option(help: "Repetitions of the Segue measurements (the median is reported).")
     var runs: Int = 3
