@@ -108,14 +108,15 @@ public struct WorkerPoolService: Service {
     }
 }
 
-/// Moves the live window and pushes a snapshot to every subscriber four times a second.
+/// Moves the live windows and pushes a snapshot to every subscriber ten times a second (a
+/// subscriber only sends when what it shows changed, and each window is encoded once per tick).
 struct LiveTickService: Service {
     let hub: LiveHub
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await hub.tick()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(250)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
         }
     }
 }

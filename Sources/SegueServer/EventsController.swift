@@ -15,6 +15,8 @@ struct EventsController: Sendable {
     let now: @Sendable () -> Int64
     /// Seconds without a snapshot or alert after which the stream sends a heartbeat.
     var heartbeatSeconds: Int64 = 15
+    /// Every subscriber of a window gets the same snapshot each tick: it is encoded once.
+    let encoded = EncodedSnapshots()
 
     /// Largest body accepted: 10,000 events of about 1.6 KB each.
     static let maxBodyBytes = 16 * 1024 * 1024
@@ -111,7 +113,7 @@ struct EventsController: Sendable {
         return jsonResponse(try encodedJSON(LiveView(snapshot)))
     }
 
-    /// `event: snapshot` when the window's numbers change (checked on every hub tick, four times a
+    /// `event: snapshot` when the window's numbers change (checked on every hub tick, ten times a
     /// second), `event: alert` for each new alert, `event: heartbeat` after `heartbeatSeconds`
     /// without either. `?limit=N` closes the stream after N events (for tests and scripts).
     @Sendable func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -124,6 +126,7 @@ struct EventsController: Sendable {
             return Self.failure(.badRequest, Self.badWindow, field: "window")
         }
         let now = self.now
+        let encoded = self.encoded
         let heartbeat = heartbeatSeconds * 1000
         let maxEvents = limit
         let body = ResponseBody { writer in
@@ -137,7 +140,7 @@ struct EventsController: Sendable {
                 var comparable = snapshot
                 comparable.time = 0
                 if comparable != lastShown {
-                    outgoing.append(("snapshot", try encodedJSON(LiveView(snapshot))))
+                    outgoing.append(("snapshot", try encoded.json(snapshot)))
                     // Alerts raised after the first snapshot also go out on their own.
                     for alert in snapshot.alerts where lastShown != nil && alert.minute > lastAlert {
                         outgoing.append(("alert", try encodedJSON(LiveView.Alert(alert))))
@@ -163,6 +166,35 @@ struct EventsController: Sendable {
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: body)
+    }
+}
+
+/// The JSON of the latest snapshot of each window, so that a thousand SSE subscribers cost one
+/// encoding per tick, not a thousand.
+final class EncodedSnapshots: @unchecked Sendable {
+    private struct Key: Equatable {
+        var time: Int64
+        var totalEvents: Int
+        var lateEvents: Int
+        var streams: Int
+    }
+    private let lock = NSLock()
+    private var latest: [Int: (key: Key, json: Data)] = [:]
+
+    func json(_ snapshot: LiveSnapshot) throws -> Data {
+        // A window's snapshot changes only with its clock or with the events it took.
+        let key = Key(time: snapshot.time, totalEvents: snapshot.totalEvents, lateEvents: snapshot.lateEvents, streams: snapshot.streams)
+        lock.lock()
+        if let cached = latest[snapshot.windowSeconds], cached.key == key {
+            lock.unlock()
+            return cached.json
+        }
+        lock.unlock()
+        let json = try encodedJSON(LiveView(snapshot))
+        lock.lock()
+        latest[snapshot.windowSeconds] = (key, json)
+        lock.unlock()
+        return json
     }
 }
 

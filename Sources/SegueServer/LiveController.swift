@@ -50,7 +50,7 @@ struct LiveController {
             body: .init(byteBuffer: ByteBuffer(string: layout(page: .live, title: "Live", csrf: s.csrfToken, hasData: hasData, body: body))))
     }
 
-    /// `event: snapshot` with the snapshot as JSON, each time the hub publishes (four times a second);
+    /// `event: snapshot` with the snapshot as JSON, each time the hub publishes (ten times a second);
     /// `?limit=N` closes the stream after N snapshots (for tests and scripts).
     func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) }

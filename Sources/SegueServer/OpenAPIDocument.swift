@@ -254,7 +254,7 @@ enum OpenAPIDocument {
         },
         "/api/v1/live/stream": {
           "get": {
-            "operationId": "liveStream", "summary": "Server-sent events: snapshot (a LiveSnapshot, when what it shows changes; checked four times a second), alert (a LiveAlert) and heartbeat (after 15 s of quiet)", "security": [],
+            "operationId": "liveStream", "summary": "Server-sent events: snapshot (a LiveSnapshot, when what it shows changes; checked ten times a second), alert (a LiveAlert) and heartbeat (after 15 s of quiet)", "security": [],
             "parameters": [{"$ref": "#/components/parameters/window"}, {"name": "limit", "in": "query", "description": "Close the stream after this many events", "schema": {"type": "integer", "minimum": 1}}],
             "responses": {"200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}, "400": {"description": "An unknown window or a bad limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}}}
           }
