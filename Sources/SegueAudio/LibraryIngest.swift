@@ -11,10 +11,24 @@ public struct LibraryIngest: Sendable {
 
     public var store: any LibraryStore
     public var tools: FFmpegTools
+    /// Where embedded cover art is written, one square PNG per track content (nil: not extracted).
+    public var artworkDirectory: String?
 
-    public init(store: any LibraryStore, tools: FFmpegTools) {
+    public init(store: any LibraryStore, tools: FFmpegTools, artworkDirectory: String? = nil) {
         self.store = store
         self.tools = tools
+        self.artworkDirectory = artworkDirectory
+    }
+
+    /// The folder for embedded covers inside a data folder.
+    public static func artworkDirectory(inDataDirectory directory: String) -> String {
+        (directory as NSString).appendingPathComponent("library-art")
+    }
+
+    /// Where a track's embedded cover is (or would be) kept: named after its content hash, so the
+    /// same file under two paths has one cover.
+    public static func coverPath(_ track: LibraryTrack, in directory: String) -> String {
+        (directory as NSString).appendingPathComponent("\(track.contentHash).png")
     }
 
     /// What `add` did.
@@ -24,6 +38,8 @@ public struct LibraryIngest: Sendable {
         public var analyzed = 0
         public var failed: [String: String] = [:]
         public var skipped: [String] = []
+        /// Embedded covers extracted by this run.
+        public var covers = 0
     }
 
     /// The audio files under `paths` (folders are walked recursively), sorted.
@@ -83,6 +99,13 @@ public struct LibraryIngest: Sendable {
                     album: tags.album, trackNumber: tags.trackNumber, durationSeconds: tags.durationSeconds)
                 let (stored, isNew) = try store.add(candidate)
                 if isNew { report.added += 1 } else { report.duplicates += 1 }
+                if tags.hasCoverArt, let directory = artworkDirectory {
+                    let cover = Self.coverPath(stored, in: directory)
+                    if !FileManager.default.fileExists(atPath: cover) {
+                        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                        if try CoverArt(tools: tools).extract(from: file, to: cover) { report.covers += 1 }
+                    }
+                }
                 let stale = stored.analysisVersion != AudioAnalysis.version || stored.status == .failed
                 if stale && !toAnalyze.contains(where: { $0.id == stored.id }) { toAnalyze.append(stored) }
             } catch {

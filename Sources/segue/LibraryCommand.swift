@@ -23,7 +23,9 @@ struct LibraryCommand: ParsableCommand {
         @Argument(help: "Audio files or folders.") var paths: [String]
 
         func run() throws {
-            let ingest = LibraryIngest(store: try LibraryCommand.open(store), tools: try FFmpegTools.locate())
+            let ingest = LibraryIngest(
+                store: try LibraryCommand.open(store), tools: try FFmpegTools.locate(),
+                artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: store.dataDirectory))
             let showProgress = format == .text && isatty(2) != 0
             let report = try ingest.add(paths) { done, total in
                 if showProgress {
@@ -39,7 +41,9 @@ struct LibraryCommand: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
-                print("Added \(report.added), duplicates \(report.duplicates), analysed \(report.analyzed), failed \(report.failed.count).")
+                print(
+                    "Added \(report.added), duplicates \(report.duplicates), analysed \(report.analyzed), "
+                        + "covers \(report.covers), failed \(report.failed.count).")
                 for (file, error) in report.failed.sorted(by: { $0.key < $1.key }) { printError("failed: \(file): \(error)") }
                 for s in report.skipped { printError("skipped: \(s)") }
             }

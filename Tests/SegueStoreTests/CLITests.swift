@@ -103,6 +103,42 @@ import Testing
         #expect(bad.status != 0 && bad.err.contains("--scope"))
     }
 
+    /// A cover embedded in a library file colours and illustrates that artist's bar; an artist
+    /// without one gets generated artwork.
+    @Test func embeddedCoversReachTheCharts() throws {
+        let dir = try Fixtures.folder()
+        let data = dir.appendingPathComponent("data").path
+        let song = dir.appendingPathComponent("red.mp3").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        p.arguments = [
+            "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-f", "lavfi", "-i",
+            "color=c=0xE03020:s=300x300:d=1", "-map", "0:a", "-map", "1:v", "-frames:v", "1", "-c:a", "libmp3lame",
+            "-c:v", "mjpeg", "-disposition:v", "attached_pic", "-id3v2_version", "3", "-metadata", "artist=Red Artist",
+            "-metadata", "album=Red Album", "-metadata", "title=Red Song", song,
+        ]
+        try p.run()
+        p.waitUntilExit()
+        let added = try segue(["library", "add", "--data", data, "--format", "json", song])
+        #expect(added.status == 0 && added.out.contains("\"covers\" : 1"))
+        let again = try segue(["library", "add", "--data", data, "--format", "json", song])
+        #expect(again.status == 0 && again.out.contains("\"covers\" : 0"))
+        let plays = (0..<6).map {
+            Fixtures.extended(ts: "2021-01-0\($0 + 1)T10:00:00Z", ms: 200_000, track: "Red Song", artist: "Red Artist", uri: "spotify:track:red")
+        } + (0..<3).map {
+            Fixtures.extended(ts: "2021-02-0\($0 + 1)T10:00:00Z", ms: 200_000, track: "Blue Song", artist: "Blue Artist", uri: "spotify:track:blue")
+        }
+        let history = try Fixtures.write(try Fixtures.json(plays), to: dir, "Streaming_History_Audio_2021.json")
+        #expect(try segue(["import", "--data", data, history.path]).status == 0)
+        let svg = dir.appendingPathComponent("top.svg").path
+        #expect(try segue(["chart", "--data", data, "--kind", "artists", "--top", "3", "--size", "square", "--out", svg]).status == 0)
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        // One embedded image (Red Artist's cover); Blue Artist keeps its monogram.
+        #expect(text.components(separatedBy: "data:image/png;base64,").count == 2)
+        #expect(text.contains(">BA<"))
+        #expect(!text.contains(">RA<"))
+    }
+
     @Test func libraryAndPlaylistFromTheCommandLine() throws {
         let dir = try Fixtures.folder()
         let data = dir.appendingPathComponent("data").path

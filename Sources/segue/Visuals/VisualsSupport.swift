@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import SegueArtwork
+import SegueAudio
 import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import SegueStoreSQLite
 import Synchronization
 
 /// Options shared by `segue chart` and `segue race`.
@@ -48,7 +50,7 @@ struct VisualOptions: ParsableArguments {
         let library = ArtworkLibrary()
         var wanted: [String: [String]] = [:]
         for entity in entities { wanted[entity.id] = [entity.id, entity.name] }
-        var folders: [String] = artworkDir.map { [$0] } ?? []
+        var spotifyCache: String?
         if let credentials = SpotifyArtworkFetcher.Credentials.fromEnvironment(), let dataDirectory, !spotify.isEmpty {
             let cache = URL(fileURLWithPath: dataDirectory).appendingPathComponent("artwork-cache")
             let fetcher = SpotifyArtworkFetcher(credentials: credentials, cache: cache)
@@ -60,15 +62,50 @@ struct VisualOptions: ParsableArguments {
             }
             done.wait()
             if let message = failure.withLock({ $0 }) { printError("warning: artwork from Spotify: \(message)") }
-            folders.append(cache.path)
+            spotifyCache = cache.path
         }
         let codec = tools.map(StillImageCodec.init(tools:))
-        for folder in folders {
+        func load(_ folder: String) {
             library.load(directory: URL(fileURLWithPath: folder), wanted: wanted) { url in
                 codec?.decodeSquare(url, side: 512).map { ArtworkLibrary.DecodedImage(width: 512, height: 512, bgra: $0) }
             }
         }
+        // First the images given by hand, then covers embedded in the library's audio files, then Spotify's.
+        if let artworkDir { load(artworkDir) }
+        if let dataDirectory { loadLibraryCovers(into: library, wanted: wanted, dataDirectory: dataDirectory) }
+        if let spotifyCache { load(spotifyCache) }
         return library
+    }
+
+    /// Adds the library's embedded covers (see `segue library add`) for wanted entities that have no
+    /// image yet: an artist's from any of their tracks, an album's, a track's by title.
+    func loadLibraryCovers(into library: ArtworkLibrary, wanted: [String: [String]], dataDirectory: String) {
+        let path = SQLiteLibraryStore.databasePath(inDataDirectory: dataDirectory)
+        guard FileManager.default.fileExists(atPath: path), let tracks = try? SQLiteLibraryStore(path: path).tracks() else {
+            return
+        }
+        let directory = LibraryIngest.artworkDirectory(inDataDirectory: dataDirectory)
+        var byKey: [String: String] = [:]
+        for track in tracks {
+            let name: String? =
+                switch kind {
+                case .artists: track.artist
+                case .albums: track.album
+                case .tracks: track.title
+                }
+            guard let name else { continue }
+            let key = ArtworkLibrary.matchKey(name)
+            guard byKey[key] == nil else { continue }
+            let cover = LibraryIngest.coverPath(track, in: directory)
+            if FileManager.default.fileExists(atPath: cover) { byKey[key] = cover }
+        }
+        let have = Set(library.identifiers)
+        for (id, names) in wanted where !have.contains(id) {
+            guard let cover = names.lazy.compactMap({ byKey[ArtworkLibrary.matchKey($0)] }).first,
+                let png = try? Data(contentsOf: URL(fileURLWithPath: cover))
+            else { continue }
+            library.add(id: id, png: [UInt8](png))
+        }
     }
 
     /// What to ask Spotify for, for these chart entities.
