@@ -4,7 +4,7 @@ import Foundation
 /// means stored analyses are out of date and get redone.
 public struct AudioAnalysis: Sendable, Equatable, Codable {
     /// Bump when any descriptor changes what it computes.
-    public static let version = 1
+    public static let version = 2
     /// The rate the DSP descriptors run at.
     public static let sampleRate = 22_050
 

@@ -15,6 +15,9 @@ public struct KeyDescriptor: Sendable, Equatable, Codable {
 
     static let names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
     // Krumhansl & Kessler (1982) probe-tone ratings.
+    /// Below this the bins are wider than a semitone's spacing and smear bass notes over their
+    /// neighbours (a 4096-point frame at 22,050 Hz resolves 5.4 Hz; C2 and C#2 are 3.9 Hz apart).
+    static let lowestFrequency: Float = 100
     static let majorProfile: [Float] = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
     static let minorProfile: [Float] = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]
 
@@ -35,7 +38,7 @@ public struct KeyDescriptor: Sendable, Equatable, Codable {
         var classOfBin: [Int] = []
         for k in 0..<(s.frameSize / 2 + 1) {
             let f = s.frequency(ofBin: k)
-            guard f >= 55, f <= 5000 else {
+            guard f >= Self.lowestFrequency, f <= 5000 else {
                 classOfBin.append(-1)
                 continue
             }
@@ -46,8 +49,8 @@ public struct KeyDescriptor: Sendable, Equatable, Codable {
             var frameChroma = [Float](repeating: 0, count: 12)
             var total: Float = 0
             for (k, m) in frame.enumerated() where classOfBin[k] >= 0 {
-                frameChroma[classOfBin[k]] += m * m
-                total += m * m
+                frameChroma[classOfBin[k]] += m
+                total += m
             }
             guard total > 1e-8 else { continue }
             for i in 0..<12 { chroma[i] += frameChroma[i] / total }

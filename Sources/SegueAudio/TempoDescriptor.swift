@@ -1,7 +1,8 @@
 import Foundation
 
 /// Tempo in beats per minute from the autocorrelation of an onset-strength envelope (half-wave
-/// rectified spectral flux of the log spectrum), weighted by a log-normal prior around 120 BPM so
+/// rectified spectral flux of the log spectrum, averaged per octave band so that the beat-carrying
+/// low bands count as much as the many high bins), weighted by a log-normal prior around 120 BPM so
 /// that the right octave wins over its double and half.
 public struct TempoDescriptor: Sendable, Equatable, Codable {
     public var bpm: Float
@@ -9,6 +10,8 @@ public struct TempoDescriptor: Sendable, Equatable, Codable {
     public var confidence: Float
 
     public static let range: ClosedRange<Float> = 60...200
+    /// Band edges in Hz for the onset envelope (about an octave each).
+    static let bandEdges: [Float] = [30, 80, 160, 320, 640, 1280, 2560, 5120, 11_025]
 
     public init(spectrogram s: Spectrogram) {
         let envelope = Self.onsetEnvelope(s)
@@ -63,13 +66,31 @@ public struct TempoDescriptor: Sendable, Equatable, Codable {
 
     static func onsetEnvelope(_ s: Spectrogram) -> [Float] {
         guard s.frames.count > 1 else { return [] }
+        // Spectral flux per band, each band's flux averaged over its bins, then summed: without the
+        // bands, hi-hats and cymbals (most of the bins) outvote the kick, snare and bass that carry
+        // the beat, and a slow song reads at double tempo.
+        let bins = s.frames[0].count
+        var bandOfBin = [Int](repeating: -1, count: bins)
+        var binsInBand = [Int](repeating: 0, count: Self.bandEdges.count - 1)
+        for k in 0..<bins {
+            let f = s.frequency(ofBin: k)
+            guard let band = Self.bandEdges.indices.dropLast().first(where: { f >= Self.bandEdges[$0] && f < Self.bandEdges[$0 + 1] })
+            else { continue }
+            bandOfBin[k] = band
+            binsInBand[band] += 1
+        }
         var previous = s.frames[0].map { logf(1 + 100 * $0) }
         var envelope: [Float] = [0]
         envelope.reserveCapacity(s.frames.count)
+        var bandFlux = [Float](repeating: 0, count: binsInBand.count)
         for frame in s.frames.dropFirst() {
             let current = frame.map { logf(1 + 100 * $0) }
+            for b in bandFlux.indices { bandFlux[b] = 0 }
+            for k in current.indices where bandOfBin[k] >= 0 {
+                bandFlux[bandOfBin[k]] += max(0, current[k] - previous[k])
+            }
             var flux: Float = 0
-            for k in current.indices { flux += max(0, current[k] - previous[k]) }
+            for b in bandFlux.indices where binsInBand[b] > 0 { flux += bandFlux[b] / Float(binsInBand[b]) }
             envelope.append(flux)
             previous = current
         }

@@ -146,3 +146,40 @@ import Testing
         #expect(throws: AudioError.tooShort(seconds: 1)) { _ = try AudioAnalysis(samples: [Float](repeating: 0, count: rate)) }
     }
 }
+
+/// Songs rendered with a known tempo and key (the accuracy benchmark's material).
+@Suite struct SyntheticSongTests {
+    @Test(arguments: [
+        SyntheticSong(bpm: 72, tonic: 9, mode: .minor, seconds: 20, seed: 3),
+        SyntheticSong(bpm: 96, tonic: 0, mode: .major, seconds: 20, seed: 4),
+        SyntheticSong(bpm: 128, tonic: 6, mode: .minor, seconds: 20, seed: 5),
+        SyntheticSong(bpm: 140, tonic: 3, mode: .major, seconds: 20, seed: 6),
+    ])
+    func keyAndTempoAreFound(song: SyntheticSong) throws {
+        let analysis = try AudioAnalysis(samples: song.render())
+        #expect(analysis.key.name == song.keyName)
+        #expect(AnalysisAccuracy.tempoMatches(truth: song.bpm, found: Double(analysis.tempo.bpm), octaves: false))
+    }
+
+    @Test func theSetCoversEveryKeyAndTheTempoRange() {
+        let set = SyntheticSong.accuracySet(count: 72, seconds: 5)
+        #expect(Set(set.map(\.keyName)).count == 24)
+        #expect(Set(set.map(\.bpm)).count == 72)
+        #expect(set.map(\.bpm).min() == 70 && set.map(\.bpm).max() == 180)
+        // The same seed renders the same samples.
+        #expect(set[5].render() == set[5].render())
+    }
+
+    @Test func scoresFollowTheMIREXWeights() {
+        #expect(AnalysisAccuracy.keyScore(truth: (0, .major), found: (0, .major)) == 1)
+        #expect(AnalysisAccuracy.keyScore(truth: (0, .major), found: (7, .major)) == 0.5)
+        #expect(AnalysisAccuracy.keyScore(truth: (0, .major), found: (5, .major)) == 0.5)
+        #expect(AnalysisAccuracy.keyScore(truth: (0, .major), found: (9, .minor)) == 0.3)
+        #expect(AnalysisAccuracy.keyScore(truth: (9, .minor), found: (0, .major)) == 0.3)
+        #expect(AnalysisAccuracy.keyScore(truth: (0, .major), found: (0, .minor)) == 0.2)
+        #expect(AnalysisAccuracy.keyScore(truth: (0, .major), found: (1, .major)) == 0)
+        #expect(AnalysisAccuracy.tempoMatches(truth: 100, found: 103.9, octaves: false))
+        #expect(!AnalysisAccuracy.tempoMatches(truth: 100, found: 200, octaves: false))
+        #expect(AnalysisAccuracy.tempoMatches(truth: 100, found: 200, octaves: true))
+    }
+}
