@@ -36,10 +36,12 @@ run "GET /api/v1/top (artists, streams, all time, top 10)" "http://127.0.0.1:$PO
 run "GET /api/v1/top (tracks, minutes, last year, top 50)" "http://127.0.0.1:$PORT/api/v1/top?kind=tracks&metric=minutes&range=last-year&limit=50"
 run "GET /explore (page with inline SVG chart and stats)" "http://127.0.0.1:$PORT/explore"
 
+for RECORDS in 250000 400000; do
 echo
-echo "== upload + import of a large export (a fresh session)"
-"$SEGUE" demo export --records 400000 "$WORK/big.zip" >/dev/null
-ls -l "$WORK/big.zip" | awk '{printf "export: %.1f MB\n", $5 / 1048576}'
+echo "== upload + import of a $RECORDS-record export (a fresh session)"
+"$SEGUE" demo export --records "$RECORDS" "$WORK/big.zip" >/dev/null
+python3 -c 'import sys, zipfile; print("JSON inside: %.1f MB; " % (sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()) / 1048576), end="")' "$WORK/big.zip"
+ls -l "$WORK/big.zip" | awk '{printf "ZIP: %.1f MB\n", $5 / 1048576}'
 rm -f "$JAR"
 TOKEN=$(curl -s -c "$JAR" -b "$JAR" "http://127.0.0.1:$PORT/api/v1/session" | python3 -c 'import sys, json; print(json.load(sys.stdin)["csrfToken"])')
 UP_START=$(date +%s.%N)
@@ -49,3 +51,5 @@ JOB=$(curl -s -b "$JAR" -H "X-CSRF-Token: $TOKEN" -H 'Content-Type: application/
 curl -s -N -b "$JAR" "http://127.0.0.1:$PORT/api/v1/jobs/$JOB/events" | grep -o '"state":"[a-z]*"' | tail -n 1
 IMPORT_END=$(date +%s.%N)
 python3 -c "print(f'upload {($UP_END - $UP_START):.2f} s; upload finished -> import finished {($IMPORT_END - $UP_END):.2f} s')"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
