@@ -82,6 +82,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         let samples = memory.values
+        let fileMiB = LiveBenchSocket.residentMiB(pid: pid, field: "RssFile:")
         let warm = samples.filter { $0.0 >= min(30, duration / 4) }.map(\.1)
         let shownLast = snapshots.last?.1 ?? 0
 
@@ -97,7 +98,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             | sustained ingest (events/s) | **\(Self.grouped(report.achievedRate))** over \(String(format: "%.0f", report.seconds)) s (asked for \(Self.grouped(rate))) | \(Self.grouped(baseline.rate)) over \(String(format: "%.0f", baseline.seconds)) s |
             | events accepted / failed | \(report.accepted) / \(report.failed) | |
             | event to dashboard, p50 / p99 / max | \(Self.ms(percentile(0.5))) / **\(Self.ms(percentile(0.99)))** / \(Self.ms(latencies.last ?? .nan)) (pushed over SSE) | \(Self.ms(baseline.staleness * 1000)) on average, up to \(Self.ms((5 + baseline.queryMax) * 1000)) (5 s refresh + query up to \(Self.ms(baseline.queryMax * 1000))) |
-            | server memory (RSS) | \(Self.mib(rssAtStart)) at start, \(Self.mib(warm.first ?? .nan)) after warm-up, \(Self.mib(samples.map(\.1).max() ?? .nan)) peak, \(Self.mib(samples.last?.1 ?? .nan)) at the end | |
+            | server memory (anonymous RSS; mapped store pages not counted, \(Self.mib(fileMiB)) at the end) | \(Self.mib(rssAtStart)) at start, \(Self.mib(warm.first ?? .nan)) after warm-up, \(Self.mib(samples.map(\.1).max() ?? .nan)) peak, \(Self.mib(samples.last?.1 ?? .nan)) at the end | |
             | SSE clients | \(crowd.connected) connected, \(crowdSnapshots.filter { $0 >= 2 }.count) received updates during the load | |
 
             The dashboard's last snapshot counted \(shownLast) streams of \(report.accepted) accepted. Errors: \(report.errors.isEmpty ? "none" : report.errors.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ")).
@@ -247,10 +248,11 @@ enum LiveBenchSocket {
         throw ValidationError("segue serve did not start")
     }
 
-    /// A process's resident memory in MiB (from /proc).
-    static func residentMiB(pid: Int32) -> Double {
+    /// A process's own resident memory in MiB (from /proc): anonymous pages only, because the
+    /// store's file pages mapped with mmap also count as resident but belong to the page cache.
+    static func residentMiB(pid: Int32, field: String = "RssAnon:") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
             let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
         return kb / 1024
