@@ -10,6 +10,9 @@ public struct PlaylistTrack: Sendable, Equatable, Codable {
     public var intro: Section
     public var outro: Section
     public var loudnessLUFS: Double
+    /// Whole-track tempo and energy (0…1): what tempo-range constraints and energy arcs look at.
+    public var bpm: Float
+    public var energy: Float
     /// A vector where near means similar (musicnn embedding, or normalised DSP features until it lands).
     public var embedding: [Float]
 
@@ -28,7 +31,7 @@ public struct PlaylistTrack: Sendable, Equatable, Codable {
 
     public init(
         id: Int64, path: String, artist: String, title: String, album: String = "", durationSeconds: Double, intro: Section,
-        outro: Section, loudnessLUFS: Double, embedding: [Float]
+        outro: Section, loudnessLUFS: Double, embedding: [Float], bpm: Float? = nil, energy: Float? = nil
     ) {
         self.id = id
         self.path = path
@@ -40,6 +43,8 @@ public struct PlaylistTrack: Sendable, Equatable, Codable {
         self.outro = outro
         self.loudnessLUFS = loudnessLUFS
         self.embedding = embedding
+        self.bpm = bpm ?? intro.bpm
+        self.energy = energy ?? (intro.energy + outro.energy) / 2
     }
 }
 

@@ -9,54 +9,118 @@ import SegueStoreSQLite
 /// `segue playlist`: smooth playlists from the analysed library.
 struct PlaylistCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "playlist", abstract: "Order tracks for the smoothest transitions, or build a radio around seeds.")
+        commandName: "playlist",
+        abstract: "Order tracks for the smoothest transitions, build a radio around seeds, or a path from one track to another.",
+        discussion: """
+            TRACK is an id or "artist - title". Durations are minutes, or m:ss, h:mm:ss, or a number with s, m or h. \
+            Constraints that cannot be met are an error naming the rule and what is possible instead.
+            """)
 
-    enum Mode: String, ExpressibleByArgument { case order, radio }
+    enum Mode: String, ExpressibleByArgument { case order, radio, path }
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "order (reorder --tracks) or radio (tracks around --seed).") var mode: Mode = .order
+    @Option(help: "order (reorder --tracks), radio (tracks around --seed) or path (--from a track --to another).") var mode: Mode = .order
     @Option(help: "Comma-separated track ids (order mode).") var tracks: String?
-    @Option(help: "Seed track id (radio mode; repeatable).") var seed: [Int64] = []
-    @Option(help: "Number of tracks (radio mode).") var length: Int = 20
+    @Option(help: "Seed track, id or \"artist - title\" (radio mode; repeatable).") var seed: [String] = []
+    @Option(help: "First track of the path (path mode).") var from: String?
+    @Option(help: "Last track of the path (path mode).") var to: String?
+    @Option(help: "Number of tracks (radio: 20 unless --duration is given; path: 10, both ends included).") var length: Int?
+    @Option(help: "Energy over the playlist: none, steady, rising, falling or peak.") var arc: EnergyArc = .none
+    @Option(help: "At least this many other tracks between two by one artist (1: never back to back).") var artistSpacing: Int = 0
+    @Option(help: "At most this many tracks per artist.") var maxPerArtist: Int?
+    @Option(help: "At most this many tracks per album.") var maxPerAlbum: Int?
+    @Option(help: "Leave out an artist (repeatable).") var excludeArtist: [String] = []
+    @Option(help: "Leave out an album (repeatable).") var excludeAlbum: [String] = []
+    @Option(help: "Slowest tempo allowed, BPM.") var minBpm: Float?
+    @Option(help: "Fastest tempo allowed, BPM.") var maxBpm: Float?
+    @Option(help: "Longest track allowed (minutes, or m:ss).") var maxTrackLength: String?
+    @Option(help: "Target total duration (minutes, or h:mm:ss).") var duration: String?
+    @Option(help: "How far from --duration the total may be (minutes, or m:ss).") var durationTolerance: String = "2"
     @Option(help: "Write the playlist: .m3u8, .xspf or .jspf.") var out: String?
     @Option(help: "text or json (json lists each transition and its parts).") var format: ImportCommand.ReportFormat = .text
     @Option(help: "Also render the playlist as one continuous file (.m4a or .mp3), crossfaded.") var mix: String?
     @Option(help: "Crossfade length in seconds for --mix.") var fade: Double = 6
 
+    func constraints() throws -> PlaylistConstraints {
+        var c = PlaylistConstraints()
+        guard artistSpacing >= 0 else { throw ValidationError("--artist-spacing must be 0 or more") }
+        c.artistSpacing = artistSpacing
+        for (name, value) in [("--max-per-artist", maxPerArtist), ("--max-per-album", maxPerAlbum)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+        c.maxPerArtist = maxPerArtist
+        c.maxPerAlbum = maxPerAlbum
+        c.excludedArtists = Set(excludeArtist)
+        c.excludedAlbums = Set(excludeAlbum)
+        if minBpm != nil || maxBpm != nil {
+            let low = minBpm ?? 0
+            let high = maxBpm ?? .greatestFiniteMagnitude
+            guard low <= high else { throw ValidationError("--min-bpm \(low) is above --max-bpm \(high)") }
+            c.tempoRange = low...high
+        }
+        c.maxTrackSeconds = try maxTrackLength.map { try Self.seconds($0, option: "--max-track-length") }
+        c.targetDurationSeconds = try duration.map { try Self.seconds($0, option: "--duration") }
+        c.durationTolerance = try Self.seconds(durationTolerance, option: "--duration-tolerance")
+        return c
+    }
+
+    /// Minutes ("45", "7.5"), clock time ("3:30", "1:00:00"), or a number with s, m or h ("90s").
+    static func seconds(_ text: String, option: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        var value: Double?
+        if t.contains(":") {
+            let parts = t.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+            if parts.count <= 3, parts.allSatisfy({ $0 != nil && $0! >= 0 }) { value = parts.reduce(0) { $0 * 60 + $1! } }
+        } else if let unit = t.last, "smh".contains(unit), let n = Double(t.dropLast()) {
+            value = n * (unit == "s" ? 1 : unit == "m" ? 60 : 3600)
+        } else if let n = Double(t) {
+            value = n * 60
+        }
+        guard let value, value >= 0, value.isFinite else {
+            throw ValidationError("\(option) '\(text)' is not a duration (minutes, m:ss, h:mm:ss, or a number with s, m or h)")
+        }
+        return value
+    }
+
     func run() throws {
-        let library = try LibraryCommand.open(store).tracks().filter { $0.status == .done }
+        let everything = try LibraryCommand.open(store).tracks()
+        let library = everything.filter { $0.status == .done }
         let all = Self.playlistTracks(library)
-        let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
-        var chosen: [PlaylistTrack]
-        var first: Int?
+        func resolve(_ text: String, _ role: String) throws -> PlaylistTrack {
+            if let id = Int64(text), let t = everything.first(where: { $0.id == id }), t.status != .done {
+                throw ValidationError("\(role) \(id) has no analysis yet (status \(t.status.rawValue)); run `segue library add` and wait for it")
+            }
+            return try SimilarCommand.find(text, in: all)
+        }
+        var builder = PlaylistBuilder(library: all, constraints: try constraints())
+        builder.arc = arc
+        let order: [PlaylistTrack]
         switch mode {
         case .order:
             let ids = (tracks ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard !ids.isEmpty else { throw ValidationError("--mode order needs --tracks ID,ID,…") }
-            chosen = try ids.map { text in
+            let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+            let chosen = try ids.map { text in
                 guard let id = Int64(text), let t = byID[id] else {
                     throw ValidationError("track '\(text)' is not an analysed track in the library (see `segue library list`)")
                 }
                 return t
             }
+            order = try builder.order(chosen)
         case .radio:
-            guard !seed.isEmpty else { throw ValidationError("--mode radio needs --seed ID") }
-            let seeds = try seed.map { id -> PlaylistTrack in
-                guard let t = byID[id] else { throw ValidationError("seed \(id) is not an analysed track in the library") }
-                return t
+            guard !seed.isEmpty else { throw ValidationError("--mode radio needs --seed TRACK") }
+            let seeds = try seed.map { try resolve($0, "seed") }
+            let n = length ?? (duration == nil ? 20 : nil)
+            if let n, n > all.count {
+                throw ValidationError("--length \(n) is not possible: the library has \(all.count) analysed tracks")
             }
-            guard length >= seeds.count, length <= all.count else {
-                throw ValidationError("--length \(length) is not possible: the library has \(all.count) analysed tracks")
-            }
-            // The nearest tracks to any seed by embedding, seeds included and first.
-            let others = all.filter { t in !seeds.contains { $0.id == t.id } }
-                .map { t in (t, seeds.map { TransitionCost.cosineDistance($0.embedding, t.embedding) }.min() ?? 1) }
-                .sorted { $0.1 < $1.1 }.prefix(length - seeds.count).map(\.0)
-            chosen = seeds + others
-            first = 0
+            order = try builder.radio(seeds: seeds, length: n)
+        case .path:
+            guard let from, let to else { throw ValidationError("--mode path needs --from TRACK and --to TRACK") }
+            let n = length ?? 10
+            if n > all.count { throw ValidationError("--length \(n) is not possible: the library has \(all.count) analysed tracks") }
+            order = try builder.path(from: try resolve(from, "--from track"), to: try resolve(to, "--to track"), length: n)
         }
-        let cost = chosen.map { a in chosen.map { b in a.id == b.id ? 0 : TransitionCost(from: a, to: b).total } }
-        let order = PlaylistOrderer().order(cost: cost, first: first).map { chosen[$0] }
         if let out {
             guard let kind = PlaylistExport.Format(path: out) else { throw ValidationError("--out must end in .m3u8, .xspf or .jspf") }
             let folder = (out as NSString).deletingLastPathComponent
@@ -82,7 +146,10 @@ struct PlaylistCommand: ParsableCommand {
         if format == .json {
             var rows: [[String: Any]] = []
             for (i, t) in order.enumerated() {
-                var row: [String: Any] = ["id": t.id, "artist": t.artist, "title": t.title, "path": t.path]
+                var row: [String: Any] = [
+                    "id": t.id, "artist": t.artist, "title": t.title, "album": t.album, "path": t.path, "duration": t.durationSeconds,
+                    "bpm": Double(t.bpm), "energy": Double(t.energy), "camelot": t.intro.camelot?.description ?? NSNull(),
+                ]
                 if i < transitions.count {
                     let c = transitions[i]
                     row["transition"] = ["total": c.total, "tempo": c.tempo, "key": c.key, "loudness": c.loudness, "energy": c.energy, "embedding": c.embedding]
@@ -93,9 +160,10 @@ struct PlaylistCommand: ParsableCommand {
         } else {
             for (i, t) in order.enumerated() {
                 let next = i < transitions.count ? String(format: "  → %.2f", transitions[i].total) : ""
-                print("\(i + 1). \(t.artist) – \(t.title)  [\(Int(t.outro.bpm.rounded())) BPM, \(t.outro.camelot?.description ?? "?")]\(next)")
+                print("\(i + 1). \(t.artist) – \(t.title)  [\(Int(t.outro.bpm.rounded())) BPM, \(t.outro.camelot?.description ?? "?"), energy \(String(format: "%.2f", t.energy))]\(next)")
             }
-            print(String(format: "Total transition cost %.2f.", transitions.reduce(0) { $0 + $1.total }))
+            let total = order.reduce(0) { $0 + $1.durationSeconds }
+            print(String(format: "Total transition cost %.2f; %d tracks, %d:%02d.", transitions.reduce(0) { $0 + $1.total }, order.count, Int(total) / 60, Int(total) % 60))
         }
     }
 
@@ -121,12 +189,16 @@ struct PlaylistCommand: ParsableCommand {
         }
         return zip(decoded, vectors).map { pair, vector in
             let (t, a) = pair
+            let intro = PlaylistTrack.Section(bpm: a.intro.bpm, camelot: Camelot(a.intro.camelot), energy: a.intro.energy)
+            let outro = PlaylistTrack.Section(bpm: a.outro.bpm, camelot: Camelot(a.outro.camelot), energy: a.outro.energy)
+            let embedding: [Float] = (0..<dims).map { (vector[$0] - mean[$0]) / sd[$0] }
+            let title: String = t.title ?? (t.path as NSString).lastPathComponent
             return PlaylistTrack(
-                id: t.id, path: t.path, artist: t.artist ?? "Unknown artist", title: t.title ?? (t.path as NSString).lastPathComponent,
-                album: t.album ?? "", durationSeconds: t.durationSeconds,
-                intro: .init(bpm: a.intro.bpm, camelot: Camelot(a.intro.camelot), energy: a.intro.energy),
-                outro: .init(bpm: a.outro.bpm, camelot: Camelot(a.outro.camelot), energy: a.outro.energy),
-                loudnessLUFS: a.loudness.integratedLUFS, embedding: (0..<dims).map { (vector[$0] - mean[$0]) / sd[$0] })
+                id: t.id, path: t.path, artist: t.artist ?? "Unknown artist", title: title, album: t.album ?? "",
+                durationSeconds: t.durationSeconds, intro: intro, outro: outro, loudnessLUFS: a.loudness.integratedLUFS,
+                embedding: embedding, bpm: a.tempo.bpm, energy: a.energy.energy)
         }
     }
 }
+
+extension EnergyArc: ExpressibleByArgument {}

@@ -174,4 +174,27 @@ import SegueModel
         for (g, e) in zip(got, expected) { #expect(abs(g.distance - e.1) < 1e-5) }
         #expect(index.nearest(to: query, k: 1).first?.id == 42)
     }
+
+    @Test(arguments: [36, 200])
+    func vectorisedScanOnTwoThreadsMatchesBruteForce(dimensions: Int) {
+        var rng = SplitMix64(seed: UInt64(dimensions))
+        var index = ExactSimilarityIndex(dimensions: dimensions)
+        index.parallelThreshold = 100
+        var all: [(Int64, [Float])] = []
+        for id in 0..<1_001 {
+            let v = (0..<dimensions).map { _ in Float(rng.unit() * 2 - 1) }
+            all.append((Int64(id), v))
+            index.add(id: Int64(id), vector: v)
+        }
+        for q in [3, 500, 999] {
+            let query = all[q].1.map { $0 * 0.9 + 0.05 }
+            let excluded: Set<Int64> = [Int64(q), 17, 600]
+            let got = index.nearest(to: query, k: 12, excluding: excluded)
+            let expected = all.filter { !excluded.contains($0.0) }
+                .map { ($0.0, TransitionCost.cosineDistance(query, $0.1)) }.sorted { $0.1 < $1.1 }.prefix(12)
+            #expect(got.map(\.id) == expected.map(\.0))
+            for (g, e) in zip(got, expected) { #expect(abs(g.distance - e.1) < 1e-4) }
+        }
+        #expect(index.nearest(to: all[0].1, k: 5000).count == 1_001)
+    }
 }
