@@ -158,7 +158,20 @@ import Testing
     func keyAndTempoAreFound(song: SyntheticSong) throws {
         let analysis = try AudioAnalysis(samples: song.render())
         #expect(analysis.key.name == song.keyName)
-        #expect(AnalysisAccuracy.tempoMatches(truth: song.bpm, found: Double(analysis.tempo.bpm), octaves: false))
+        #expect(AnalysisAccuracy.tempoMatches(truth: song.bpm, found: Double(analysis.tempo.bpm), octaves: true))
+    }
+
+    /// The descriptors over a set of songs (deterministic: the same songs, the same answers).
+    @Test func accuracyOverASetOfSongs() throws {
+        var score = AnalysisAccuracy()
+        for song in SyntheticSong.accuracySet(count: 24, seconds: 15) {
+            let analysis = try AudioAnalysis(samples: song.render())
+            score.add(song, bpm: Double(analysis.tempo.bpm), key: (analysis.key.tonic, analysis.key.mode))
+        }
+        #expect(score.songs == 24)
+        #expect(score.tempoAccuracy2 == 1)
+        #expect(score.tempoAccuracy1 >= 0.85)
+        #expect(score.keyExact >= 0.9)
     }
 
     @Test func theSetCoversEveryKeyAndTheTempoRange() {
