@@ -7,3 +7,5 @@ bench:
 	bash scripts/setup.sh --bench
 	swift build -c release --product segue
 	.build/release/segue bench import
+	.build/release/segue bench race
+	.build/release/segue bench analysis
