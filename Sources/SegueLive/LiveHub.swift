@@ -22,7 +22,7 @@ public actor LiveHub {
     /// The most recent listens by arrival, for "playing now" (a small ring).
     private var recent: [LiveNowPlaying] = []
     private var recentNext = 0
-    private static let recentCapacity = 64
+    static let recentCapacity = 64
 
     /// - Parameters:
     ///   - windows: the windows to keep; the default is one per `windowChoices` entry, with trend
@@ -31,27 +31,53 @@ public actor LiveHub {
     ///     goes only into the windows that cover it at the present time, so none counts as late.
     ///   - now: the current time in milliseconds since 1970.
     public init(windows: [LiveWindow]? = nil, restoring: [LiveEvent] = [], now: @escaping @Sendable () -> Int64) {
-        let shared = LiveDirectory()
-        let list = windows ?? Self.windowChoices.map {
-            LiveWindow(windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared)
-        }
-        var byLength: [Int: LiveWindow] = [:]
-        for w in list where byLength[w.windowSeconds] == nil { byLength[w.windowSeconds] = w }
-        precondition(!byLength.isEmpty, "a live hub needs at least one window")
-        var sorted = byLength.keys.sorted().map { byLength[$0]! }
-        if !restoring.isEmpty {
-            let second = Self.second(now())
-            for i in sorted.indices {
-                sorted[i].advance(to: second)
-                for e in restoring where sorted[i].covers(e.timeMilliseconds) { sorted[i].add(e) }
-            }
-            recent = restoring.suffix(Self.recentCapacity).map {
-                LiveNowPlaying(user: $0.user, track: $0.track, artist: $0.artist, time: $0.timeMilliseconds)
-            }
-            recentNext = recent.count % Self.recentCapacity
-        }
-        self.windows = sorted
+        var restoration = Restoration(windows: windows, now: now())
+        for e in restoring { restoration.add(e) }
+        self.init(restored: restoration, now: now)
+    }
+
+    /// A hub whose windows were rebuilt by `restored`.
+    public init(restored: Restoration, now: @escaping @Sendable () -> Int64) {
+        windows = restored.windows
+        recent = restored.recent
+        recentNext = restored.recentNext
         self.now = now
+    }
+
+    /// The windows of a hub being rebuilt from stored listens before the hub starts (after a
+    /// restart), one listen at a time, so that memory follows the windows, not the store.
+    public struct Restoration: Sendable {
+        var windows: [LiveWindow]
+        var recent: [LiveNowPlaying] = []
+        var recentNext = 0
+
+        /// - Parameters:
+        ///   - windows: as for `LiveHub.init`; nil for the standard ones.
+        ///   - now: the present, milliseconds since 1970: listens older than a window are not added to it.
+        public init(windows: [LiveWindow]? = nil, now: Int64) {
+            let shared = LiveDirectory()
+            let list = windows ?? LiveHub.windowChoices.map {
+                LiveWindow(windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared)
+            }
+            var byLength: [Int: LiveWindow] = [:]
+            for w in list where byLength[w.windowSeconds] == nil { byLength[w.windowSeconds] = w }
+            precondition(!byLength.isEmpty, "a live hub needs at least one window")
+            self.windows = byLength.keys.sorted().map { byLength[$0]! }
+            let second = LiveHub.second(now)
+            for i in self.windows.indices { self.windows[i].advance(to: second) }
+        }
+
+        /// One stored listen, oldest first: it goes only into the windows that cover it, so none counts as late.
+        public mutating func add(_ e: LiveEvent) {
+            for i in windows.indices where windows[i].covers(e.timeMilliseconds) { windows[i].add(e) }
+            let entry = LiveNowPlaying(user: e.user, track: e.track, artist: e.artist, time: e.timeMilliseconds)
+            if recent.count < LiveHub.recentCapacity {
+                recent.append(entry)
+            } else {
+                recent[recentNext] = entry
+            }
+            recentNext = (recentNext + 1) % LiveHub.recentCapacity
+        }
     }
 
     /// Adds events (from the ListenBrainz API, the bulk API or the simulator). Returns how many fell
@@ -110,7 +136,7 @@ public actor LiveHub {
         return result
     }
 
-    private static func second(_ millis: Int64) -> Int64 { millis >= 0 ? millis / 1000 : (millis - 999) / 1000 }
+    static func second(_ millis: Int64) -> Int64 { millis >= 0 ? millis / 1000 : (millis - 999) / 1000 }
 
     /// Moves every window to the present and sends a snapshot to every subscriber. Returns the
     /// default window's snapshot.

@@ -33,10 +33,11 @@ public func makeDependencies(
     // After a restart the windows are rebuilt from what the store holds for the longest window
     // (listens and bulk events of the last 24 hours).
     let since = now() - Int64(LiveHub.windowChoices.max()!) * 1000
-    let restored = try listens.recentPlays(since: since).map {
-        LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time)
+    var restoration = LiveHub.Restoration(now: now())
+    try listens.forEachRecentPlay(since: since) {
+        restoration.add(LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time))
     }
-    let live = LiveHub(restoring: restored, now: now)
+    let live = LiveHub(restored: restoration, now: now)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
         sessions: sessions, cache: cache, listens: listens, events: listens, live: live)

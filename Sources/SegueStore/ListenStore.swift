@@ -147,6 +147,16 @@ public protocol EventStore: Sendable {
     /// whether it was new (false for one already stored under the same token, user and key).
     func appendEvents(_ events: [StoredEvent]) async throws -> [Bool]
     func eventCount() throws -> Int
+    /// Calls `body` with each listen and event with an event time at or after `since`
+    /// (milliseconds), oldest first, without holding them all in memory.
+    func forEachRecentPlay(since: Int64, _ body: (RecentPlay) throws -> Void) throws
+}
+
+extension EventStore {
     /// Listens and events with an event time at or after `since` (milliseconds), oldest first.
-    func recentPlays(since: Int64) throws -> [RecentPlay]
+    public func recentPlays(since: Int64) throws -> [RecentPlay] {
+        var plays: [RecentPlay] = []
+        try forEachRecentPlay(since: since) { plays.append($0) }
+        return plays
+    }
 }

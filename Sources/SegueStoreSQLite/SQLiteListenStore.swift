@@ -314,7 +314,7 @@ extension SQLiteListenStore {
         return Int(try reader.scalar("SELECT count(*) FROM event") ?? 0)
     }
 
-    public func recentPlays(since: Int64) throws -> [RecentPlay] {
+    public func forEachRecentPlay(since: Int64, _ body: (RecentPlay) throws -> Void) throws {
         readLock.lock()
         defer { readLock.unlock() }
         let s = try reader.prepare(
@@ -328,10 +328,8 @@ extension SQLiteListenStore {
         // Listens are stored in whole seconds: the first second at or after `since`.
         s.bind(1, since >= 0 ? (since + 999) / 1000 : since / 1000)
         s.bind(2, since)
-        var plays: [RecentPlay] = []
         while try s.step() {
-            plays.append(RecentPlay(user: s.text(0) ?? "", track: s.text(1) ?? "", artist: s.text(2) ?? "", time: s.int64(3)))
+            try body(RecentPlay(user: s.text(0) ?? "", track: s.text(1) ?? "", artist: s.text(2) ?? "", time: s.int64(3)))
         }
-        return plays
     }
 }
