@@ -72,7 +72,7 @@ let package = Package(
             name: "SegueServer",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
-                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive",
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -21,6 +21,7 @@ public func makeDependencies(
     let handlers: [String: any JobHandler] = [
         "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
         "render": RenderJobHandler(plays: plays, configuration: configuration),
+        AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration),
     ]
     let pool = WorkerPool(
         store: web, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,

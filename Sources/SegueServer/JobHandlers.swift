@@ -8,6 +8,8 @@ import SegueMedia
 import SegueModel
 import SegueRender
 import SegueStore
+import SegueStoreSQLite
+import SegueAudio
 
 /// What an import job reads: uploaded files of the session, or the demo export.
 struct ImportParameters: Codable, Sendable {
@@ -235,4 +237,39 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// What an analysis job reads: audio files or folders for the library.
+public struct AnalyzeParameters: Codable, Sendable, Equatable {
+    /// Absolute paths of audio files or folders (walked recursively).
+    public var paths: [String]
+
+    public init(paths: [String]) {
+        self.paths = paths
+    }
+
+    /// The job kind on the queue.
+    public static let kind = "analyze"
+}
+
+/// Adds files to the library and analyses them (`segue library add --queue` hands them over; any
+/// `segue worker` or `segue serve` sharing the data folder runs them).
+struct AnalyzeJobHandler: JobHandler {
+    let configuration: ServerConfiguration
+
+    func run(_ job: JobRecord, context: JobContext) throws -> String {
+        let parameters = try decodeParameters(AnalyzeParameters.self, job)
+        try context.checkCancellation()
+        let directory = configuration.dataDirectory
+        let store = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: directory))
+        let ingest = LibraryIngest(
+            store: store, tools: try FFmpegTools.locate(),
+            artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: directory))
+        context.report(0.02, detail: "Reading \(parameters.paths.count) path(s)", force: true)
+        let report = try ingest.add(parameters.paths) { done, total in
+            context.report(Double(done) / Double(max(total, 1)), detail: "Analysed \(done) of \(total)")
+        }
+        Counter(label: "segue_analysed_tracks_total").increment(by: report.analyzed)
+        return try encodeJSON(report)
+    }
 }

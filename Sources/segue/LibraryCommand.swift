@@ -5,6 +5,7 @@ import SegueMedia
 import SegueStore
 import SegueModel
 import SegueStoreSQLite
+import SegueServer
 
 /// `segue library add|list|show`: the music library and its analysis.
 struct LibraryCommand: ParsableCommand {
@@ -20,9 +21,18 @@ struct LibraryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add files or folders (recursively) and analyse them.")
         @OptionGroup var store: StoreOptions
         @Option(help: "text or json.") var format: ImportCommand.ReportFormat = .text
+        @Flag(help: "Queue the files for running workers (`segue worker`, `segue serve`) instead of analysing here.")
+        var queue = false
+        @Option(help: "With --queue: files per job (each job analyses its files on all of a worker's cores).")
+        var filesPerJob = 8
         @Argument(help: "Audio files or folders.") var paths: [String]
 
+        func validate() throws {
+            guard (1...1000).contains(filesPerJob) else { throw ValidationError("--files-per-job must be 1 to 1000") }
+        }
+
         func run() throws {
+            if queue { return try enqueue() }
             let ingest = LibraryIngest(
                 store: try LibraryCommand.open(store), tools: try FFmpegTools.locate(),
                 artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: store.dataDirectory))
@@ -49,6 +59,40 @@ struct LibraryCommand: ParsableCommand {
             }
             if !report.failed.isEmpty || !report.skipped.isEmpty { throw ExitCode(1) }
         }
+
+        private func enqueue() throws {
+            let (jobs, files, missing) = try LibraryCommand.enqueueAnalysis(
+                paths: paths, filesPerJob: filesPerJob, dataDirectory: store.dataDirectory)
+            if format == .json {
+                let rows: [[String: Any]] = jobs.map { ["id": $0.id, "kind": $0.kind, "state": $0.state.rawValue] }
+                let body: [String: Any] = ["jobs": rows, "files": files, "missing": missing]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            } else {
+                print("Queued \(files) file(s) in \(jobs.count) job(s) for the workers of \(store.dataDirectory).")
+                for job in jobs { print(job.id) }
+            }
+            for m in missing { printError("skipped: \(m): no such file or folder") }
+            if !missing.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    /// Enqueues one analysis job per `filesPerJob` files on the data folder's job queue.
+    static func enqueueAnalysis(paths: [String], filesPerJob: Int, dataDirectory: String) throws -> (jobs: [JobRecord], files: Int, missing: [String]) {
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = paths.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
+        let (files, missing) = LibraryIngest.audioFiles(absolute)
+        let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+        var jobs: [JobRecord] = []
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for start in stride(from: 0, to: files.count, by: filesPerJob) {
+            let batch = Array(files[start..<min(files.count, start + filesPerJob)])
+            let parameters = String(decoding: try JSONEncoder().encode(AnalyzeParameters(paths: batch)), as: UTF8.self)
+            let id = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
+            let job = JobRecord(id: id, owner: "library", kind: AnalyzeParameters.kind, parameters: parameters, createdMillis: now)
+            try web.enqueue(job)
+            jobs.append(job)
+        }
+        return (jobs, files.count, missing)
     }
 
     /// The per-track summary other tools read.

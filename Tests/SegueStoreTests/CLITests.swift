@@ -139,6 +139,49 @@ import Testing
         #expect(!text.contains(">RA<"))
     }
 
+    /// `library add --queue` hands files to a worker process sharing the data folder.
+    @Test func queuedAnalysisRunsOnAWorker() throws {
+        let dir = try Fixtures.folder()
+        let data = dir.appendingPathComponent("data").path
+        let music = dir.appendingPathComponent("music")
+        try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
+        for (i, f) in [220, 330, 440].enumerated() {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+            p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=4", "-metadata", "artist=Q\(i)",
+                           "-metadata", "title=Queued \(f)", music.appendingPathComponent("q\(i).flac").path]
+            try p.run()
+            p.waitUntilExit()
+        }
+        let queued = try segue(["library", "add", "--data", data, "--queue", "--files-per-job", "2", "--format", "json", music.path])
+        #expect(queued.status == 0)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(queued.out.utf8)) as? [String: Any])
+        #expect(answer["files"] as? Int == 3 && (answer["jobs"] as? [Any])?.count == 2)
+        // Nothing is analysed until a worker runs.
+        let before = try segue(["library", "list", "--data", data, "--format", "json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(before.out.utf8)) as? [Any])?.isEmpty ?? true)
+        let worker = Process()
+        worker.executableURL = URL(fileURLWithPath: Self.executable)
+        worker.arguments = ["worker", "--data", data]
+        worker.standardError = FileHandle.nullDevice
+        worker.standardOutput = FileHandle.nullDevice
+        try worker.run()
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        var rows: [[String: Any]] = []
+        for _ in 0..<240 {
+            let list = try segue(["library", "list", "--data", data, "--format", "json"])
+            rows = (try? JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]]) ?? []
+            if rows.count == 3 && rows.allSatisfy({ $0["status"] as? String == "done" }) { break }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        #expect(rows.count == 3 && rows.allSatisfy { $0["status"] as? String == "done" && $0["bpm"] != nil })
+        let missing = try segue(["library", "add", "--data", data, "--queue", dir.appendingPathComponent("nowhere").path])
+        #expect(missing.status != 0 && missing.err.contains("nowhere"))
+    }
+
     @Test func libraryAndPlaylistFromTheCommandLine() throws {
         let dir = try Fixtures.folder()
         let data = dir.appendingPathComponent("data").path

@@ -4,10 +4,11 @@ import Logging
 import SegueServer
 import ServiceLifecycle
 
-/// `segue worker`: runs queued imports and renders from a data folder's job queue, without the web server.
+/// `segue worker`: runs queued imports, renders and analyses from a data folder's job queue, without
+/// the web server.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Run queued imports and renders (the web app's job queue) in this process.")
+        commandName: "worker", abstract: "Run queued imports, renders and analyses (the data folder's job queue) in this process.")
 
     @Option(help: "Data folder (default: $SEGUE_DATA or ~/.local/share/segue).")
     var data: String?
