@@ -85,7 +85,8 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Segue"),
         services: [
             WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger),
-            LiveTickService(hub: deps.live),
+            LiveTickService(
+                hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
         ],
         logger: logger)
 }
@@ -112,12 +113,18 @@ public struct WorkerPoolService: Service {
 
 /// Moves the live windows and pushes a snapshot to every subscriber ten times a second (a
 /// subscriber only sends when what it shows changed, and each window is encoded once per tick).
+/// New alerts of the default window go to the webhook, if one is configured, without holding up the ticks.
 struct LiveTickService: Service {
     let hub: LiveHub
+    var webhook: AlertWebhook?
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await hub.tick()
+            let snapshot = await hub.tick()
+            if let webhook {
+                let fresh = webhook.newAlerts(in: snapshot)
+                if !fresh.isEmpty { Task { await webhook.post(fresh, windowSeconds: snapshot.windowSeconds) } }
+            }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
         }
     }

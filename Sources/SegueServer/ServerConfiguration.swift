@@ -18,12 +18,15 @@ public struct ServerConfiguration: Sendable {
     public var jobsPerSession: Int
     /// Records in the demo export behind the "try it with demo data" button.
     public var demoRecords: Int
+    /// Where new live alerts are POSTed as JSON (nil: nowhere).
+    public var alertWebhook: URL?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,
         sessionTTLSeconds: Double = 24 * 3600, maxUploadBytes: Int = 512 * 1024 * 1024, workers: Int = 2,
-        jobsPerSession: Int = 4, demoRecords: Int = 60_000
+        jobsPerSession: Int = 4, demoRecords: Int = 60_000, alertWebhook: URL? = nil
     ) {
+        self.alertWebhook = alertWebhook
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

@@ -41,11 +41,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Feed the Live page from a simulated crowd of listeners (a demo; real listens still count).")
     var demoLive = false
 
+    @Option(help: "POST each new live alert (spike or drop) as JSON to this URL.")
+    var alertWebhook: String?
+
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         guard sessionTtl > 0 else { throw ValidationError("--session-ttl must be positive") }
         guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+        if let alertWebhook {
+            guard let url = URL(string: alertWebhook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--alert-webhook must be an http(s) URL (got '\(alertWebhook)')")
+            }
+        }
     }
 
     func run() async throws {
@@ -61,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDirectory = StoreOptions.defaultDataDirectory(data)
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, singleUserProfile: singleUser ? profile : nil,
-            sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers)
+            sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers,
+            alertWebhook: alertWebhook.flatMap(URL.init(string:)))
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         if demoLive {
             let hub = deps.live
