@@ -33,8 +33,7 @@ public final class FrameEncoder: FrameSink {
     private let temporaryPath: String
     private let logPath: String
     private var finished = false
-    private let converter: YUVConverter?
-    private var converted: UnsafeMutableRawBufferPointer?
+    private let conversion: FrameConversion
 
     /// Starts ffmpeg.
     /// - Parameters:
@@ -48,11 +47,7 @@ public final class FrameEncoder: FrameSink {
         }
         MediaSignals.ignoreSIGPIPE()
         self.settings = settings
-        if settings.pipeFormat == "yuv420p" {
-            converter = YUVConverter(width: settings.width, height: settings.height)
-        } else {
-            converter = nil
-        }
+        conversion = FrameConversion(settings: settings)
         self.outputPath = output
         self.h264 = h264 == .nvenc ? .nvenc : .libx264
         let url = URL(fileURLWithPath: output)
@@ -87,41 +82,24 @@ public final class FrameEncoder: FrameSink {
 
     deinit {
         if !finished { cancel() }
-        converted?.deallocate()
     }
 
     /// Writes one frame of exactly `settings.frameBytes` bytes (rows without padding).
     /// - Throws: `MediaError.frameSizeMismatch`, or `.ffmpegFailed` when ffmpeg has stopped reading.
     public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
-        guard frame.count == settings.frameBytes else {
-            throw .frameSizeMismatch(expected: settings.frameBytes, actual: frame.count)
-        }
-        var bytes = frame
-        if let converter {
-            let buffer = converted ?? .allocate(byteCount: converter.frameBytes, alignment: 64)
-            converted = buffer
-            converter.convert(bgra: frame, stride: settings.width * 4, into: buffer)
-            bytes = UnsafeRawBufferPointer(buffer)
-        }
-        guard var pointer = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        let fd = input.fileDescriptor
-        while remaining > 0 {
-            let n = Foundation.write(fd, pointer, remaining)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let failure = failWithLog()
-                throw failure
-            }
-            remaining -= n
-            pointer += n
-        }
+        try writeAll(try conversion.pipeBytes(frame))
         framesWritten += 1
     }
 
     /// Writes bytes already in `settings.pipeFormat` (as an encoder service receives them), in
     /// pieces of any size; `finish` checks that they add up to whole frames.
     public func writePiped(_ bytes: UnsafeRawBufferPointer) throws(MediaError) {
+        try writeAll(bytes)
+        pipedBytes += bytes.count
+    }
+
+    /// Writes every byte to ffmpeg's stdin (blocking while ffmpeg catches up).
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(MediaError) {
         guard var pointer = bytes.baseAddress else { return }
         var remaining = bytes.count
         let fd = input.fileDescriptor
@@ -134,7 +112,6 @@ public final class FrameEncoder: FrameSink {
             remaining -= n
             pointer += n
         }
-        pipedBytes += bytes.count
     }
 
     public var encoderName: String {
@@ -197,5 +174,33 @@ public final class FrameEncoder: FrameSink {
     private func readLog() -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return String(text.trimmingCharacters(in: .whitespacesAndNewlines).suffix(600))
+    }
+}
+
+/// Checks a BGRA frame's size and turns it into the bytes ffmpeg reads: as they are, or converted
+/// to YUV 4:2:0 in a buffer reused frame after frame.
+final class FrameConversion {
+    let settings: VideoSettings
+    private let converter: YUVConverter?
+    private var converted: UnsafeMutableRawBufferPointer?
+
+    init(settings: VideoSettings) {
+        self.settings = settings
+        converter = settings.pipeFormat == "yuv420p" ? YUVConverter(width: settings.width, height: settings.height) : nil
+    }
+
+    deinit { converted?.deallocate() }
+
+    /// The pipe-format bytes of `frame` (valid until the next call).
+    /// - Throws: `MediaError.frameSizeMismatch`.
+    func pipeBytes(_ frame: UnsafeRawBufferPointer) throws(MediaError) -> UnsafeRawBufferPointer {
+        guard frame.count == settings.frameBytes else {
+            throw .frameSizeMismatch(expected: settings.frameBytes, actual: frame.count)
+        }
+        guard let converter else { return frame }
+        let buffer = converted ?? .allocate(byteCount: converter.frameBytes, alignment: 64)
+        converted = buffer
+        converter.convert(bgra: frame, stride: settings.width * 4, into: buffer)
+        return UnsafeRawBufferPointer(buffer)
     }
 }

@@ -18,8 +18,7 @@ public final class RemoteFrameEncoder: FrameSink {
 
     private var socket: Int32 = -1
     private var finished = false
-    private let converter: YUVConverter?
-    private var converted: UnsafeMutableRawBufferPointer?
+    private let conversion: FrameConversion
 
     /// Connects and starts the request.
     /// - Throws: `MediaError.oddSize` and other settings problems, `.encoderService` when the
@@ -34,7 +33,7 @@ public final class RemoteFrameEncoder: FrameSink {
         self.settings = settings
         self.outputPath = output
         self.encoderName = settings.container == .mp4 ? settings.h264.rawValue : (settings.container == .gif ? "gif" : "libvpx-vp9")
-        converter = settings.pipeFormat == "yuv420p" ? YUVConverter(width: settings.width, height: settings.height) : nil
+        conversion = FrameConversion(settings: settings)
         guard service.scheme == "http", let host = service.host else {
             throw .encoderService(url: service.absoluteString, reason: "use an http://host:port address")
         }
@@ -54,20 +53,10 @@ public final class RemoteFrameEncoder: FrameSink {
 
     deinit {
         if !finished { cancel() }
-        converted?.deallocate()
     }
 
     public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
-        guard frame.count == settings.frameBytes else {
-            throw .frameSizeMismatch(expected: settings.frameBytes, actual: frame.count)
-        }
-        var bytes = frame
-        if let converter {
-            let buffer = converted ?? .allocate(byteCount: converter.frameBytes, alignment: 64)
-            converted = buffer
-            converter.convert(bgra: frame, stride: settings.width * 4, into: buffer)
-            bytes = UnsafeRawBufferPointer(buffer)
-        }
+        let bytes = try conversion.pipeBytes(frame)
         try send(Array(String(bytes.count, radix: 16).utf8) + [13, 10])
         try send(bytes)
         try send([13, 10])

@@ -31,8 +31,9 @@ import Testing
             #expect(report.failed == 0 && report.errors.isEmpty && report.failedRequests == 0)
             // About 450 events plus the spike's extra; every one stored once and in the live view.
             #expect(report.sent > 300 && report.accepted == report.sent && report.duplicates == 0)
-            // Batches every 0.1 s: several requests, fewer when a loaded machine makes the steps longer.
-            #expect(report.requests >= 3)
+            // Batches every 0.1 s; on a loaded machine one step can cover the whole run (CI runs the
+            // suites in parallel), so only "at least one request" is certain.
+            #expect(report.requests >= 1)
             #expect(try deps.events.eventCount() == report.accepted)
             #expect(await deps.live.snapshot(windowSeconds: 60)?.streams == report.accepted)
             #expect(report.seconds >= 1.5 && abs(report.achievedRate - Double(report.accepted) / report.seconds) < 1e-9)
