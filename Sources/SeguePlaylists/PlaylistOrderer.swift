@@ -64,6 +64,8 @@ public struct PlaylistOrderer: Sendable {
     public var searchBudget = 2_000_000
     /// Sizes up to this are solved exactly (the benchmark lowers it to measure the local search alone).
     public var exactUpTo = PlaylistOrderer.exactLimit
+    /// Perturbations of the best local-search order (iterated local search).
+    public var kicks = 200
 
     public init(restarts: Int = 8, seed: UInt64 = 1) {
         self.restarts = restarts
@@ -121,8 +123,30 @@ public struct PlaylistOrderer: Sendable {
                 best = path
             }
         }
-        guard let best else {
+        guard var best else {
             throw PlaylistError("no order of these \(n) tracks keeps \(problem.spacing) other tracks between two by one artist with the first and last tracks fixed")
+        }
+        // Iterated local search: kick the best order out of its local optimum (swap two adjacent
+        // segments, a move 2-opt and Or-opt cannot undo in one step), improve, keep it if better.
+        let lowest = problem.first != nil ? 1 : 0
+        let end = problem.last != nil ? n - 1 : n  // one past the last movable position
+        if end - lowest >= 8 {
+            for _ in 0..<kicks {
+                var cuts = (0..<3).map { _ in lowest + 1 + Int(rng.next() % UInt64(end - lowest - 1)) }.sorted()
+                if cuts[0] == cuts[1] || cuts[1] == cuts[2] { continue }
+                let a = Int(rng.next() % UInt64(cuts[0] - lowest + 1)) + lowest
+                cuts.insert(a, at: 0)
+                if cuts[0] == cuts[1] { continue }
+                var path = Array(best[..<cuts[0]]) + Array(best[cuts[2]..<cuts[3]]) + Array(best[cuts[1]..<cuts[2]])
+                    + Array(best[cuts[0]..<cuts[1]]) + Array(best[cuts[3]...])
+                if problem.violatesSpacing(path) { continue }
+                Self.improve(&path, problem)
+                let c = problem.total(path)
+                if c < bestCost - 1e-12 {
+                    bestCost = c
+                    best = path
+                }
+            }
         }
         return best
     }

@@ -80,7 +80,8 @@ public struct ExactSimilarityIndex: SimilarityIndex {
                         var acc = raw.loadUnaligned(fromByteOffset: base, as: SIMD8<Float>.self) * qp[0]
                         var l = 1
                         while l < lanes {
-                            acc.addProduct(raw.loadUnaligned(fromByteOffset: base + l * 32, as: SIMD8<Float>.self), qp[l])
+                            // A multiply and an add (addProduct would be a fused call per lane without FMA enabled).
+                            acc += raw.loadUnaligned(fromByteOffset: base + l * 32, as: SIMD8<Float>.self) * qp[l]
                             l += 1
                         }
                         let dot = acc.sum()
