@@ -110,7 +110,7 @@ struct BenchAnalysisCommand: ParsableCommand {
             | key exact | \(percent(score.keyExact)) | ≥ 90 % |
             | key, MIREX weighted | \(percent(score.keyWeighted)) | |
 
-            Analysis of the rendered samples alone: \(String(format: "%.2f", analysisSeconds)) s for \(Int(Double(set.count) * seconds)) s of audio.
+            Rendering and analysing the songs in memory (no files, no decoding): \(String(format: "%.2f", analysisSeconds)) s for \(Int(Double(set.count) * seconds)) s of audio.
             """
         if !misses.isEmpty {
             body += "\n\nMisses (truth → found): " + misses.prefix(20).joined(separator: "; ") + (misses.count > 20 ? "; …" : "") + "."
