@@ -13,6 +13,9 @@ extension Assets {
     .site-head{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1rem;padding:.9rem 1rem;max-width:1120px;width:100%;margin:0 auto}
     .brand{display:flex;align-items:center;gap:.55rem;font-weight:800;font-size:1.2rem;color:var(--text);text-decoration:none;letter-spacing:-.01em}
     .logo{width:28px;height:28px;border-radius:8px;background:url(/static/icon.svg) center/cover}
+    nav{min-width:0;max-width:100%}
+    nav ul{scrollbar-width:none}
+    nav ul::-webkit-scrollbar{display:none}
     nav ul{list-style:none;display:flex;gap:.25rem;margin:0;padding:.25rem;background:color-mix(in srgb,var(--card) 80%,transparent);border:1px solid var(--line);border-radius:999px;overflow-x:auto}
     nav a{display:block;padding:.4rem .85rem;border-radius:999px;color:var(--muted);text-decoration:none;font-weight:600;font-size:.92rem;white-space:nowrap}
     nav a:hover{color:var(--text)}
