@@ -341,24 +341,7 @@ extension UnsafeBufferPointer<UInt8> {
         let n = count
         guard n == text.utf8CodeUnitCount else { return false }
         guard n > 0, let base = baseAddress else { return true }
-        // Word compares inline (keys are matched millions of times per import; a memcmp call costs more).
-        let a = UnsafeRawPointer(base)
-        let b = UnsafeRawPointer(text.utf8Start)
-        if n < 8 {
-            for i in 0..<n where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
-                return false
-            }
-            return true
-        }
-        var i = 0
-        while i + 8 <= n {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                return false
-            }
-            i += 8
-        }
-        return i == n
-            || a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        return StringInterner.same(base, text.utf8Start, n)
     }
 }
 

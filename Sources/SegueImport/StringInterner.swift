@@ -130,8 +130,10 @@ final class StringInterner {
         return w
     }
 
+    /// Whether `n` bytes at `a8` and `b8` are equal, compared a word at a time inline (these compares
+    /// run millions of times per import; a `memcmp` call costs more). JSON keys use it too.
     @inline(__always)
-    private static func same(_ a8: UnsafePointer<UInt8>, _ b8: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    static func same(_ a8: UnsafePointer<UInt8>, _ b8: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let a = UnsafeRawPointer(a8)
         let b = UnsafeRawPointer(b8)
         if n < 8 { return shortWord(a, n) == shortWord(b, n) }

@@ -194,17 +194,17 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
                 case .listens(let listens):
                     inserted.reserveCapacity(listens.count)
                     for l in listens {
-                    sqlite3_reset(s.handle)
-                    s.bind(1, l.userID)
-                    s.bind(2, l.listenedAt)
-                    s.bind(3, l.trackKey)
-                    s.bind(4, l.artist)
-                    s.bind(5, l.track)
-                    s.bind(6, l.release)
-                    s.bind(7, l.insertedAt)
-                    s.bind(8, l.metadataJSON)
-                    try s.run()
-                    inserted.append(writer.changes > 0)
+                        sqlite3_reset(s.handle)
+                        s.bind(1, l.userID)
+                        s.bind(2, l.listenedAt)
+                        s.bind(3, l.trackKey)
+                        s.bind(4, l.artist)
+                        s.bind(5, l.track)
+                        s.bind(6, l.release)
+                        s.bind(7, l.insertedAt)
+                        s.bind(8, l.metadataJSON)
+                        try s.run()
+                        inserted.append(writer.changes > 0)
                     }
                 case .events(let events):
                     inserted.reserveCapacity(events.count)
