@@ -99,7 +99,11 @@ let package = Package(
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
-        .target(name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "SegueMedia", "SegueStore"], swiftSettings: strict),
+        // musicnn's convolutions and dense layers (sgemm).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "COpenBLAS", "SegueMedia", "SegueStore"],
+            swiftSettings: strict),
         .testTarget(
             name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
             swiftSettings: strict),

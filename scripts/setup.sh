@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pkg-config libsqlite3-dev zlib1g-dev time
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
-  ffmpeg libkissfft-dev libebur128-dev
+  ffmpeg libkissfft-dev libebur128-dev libopenblas-dev
   chromium chromium-driver
 )
 
@@ -45,7 +45,28 @@ PYTHONPATH="$PY_DIR" python3 -c "import schemathesis" 2>/dev/null || {
   echo "setup: pip install schemathesis into $PY_DIR"
   python3 -m pip install -q --disable-pip-version-check --target "$PY_DIR" "schemathesis==3.39.16" "hypothesis==6.122.3"; }
 
+# musicnn's weights (ISC licence): the PyPI wheel's musicnn/ folder, unpacked into .local/musicnn
+# (TensorFlow checkpoints read by Segue's own reader; no TensorFlow needed). Never committed.
+MUSICNN_DIR=.local/musicnn
+if [ ! -f "$MUSICNN_DIR/musicnn/MSD_musicnn/.index" ] || [ ! -f "$MUSICNN_DIR/musicnn/MTT_musicnn/.index" ]; then
+  echo "setup: downloading the musicnn 0.1.0 wheel into $MUSICNN_DIR"
+  mkdir -p "$MUSICNN_DIR/wheel"
+  python3 -m pip download -q --disable-pip-version-check --no-deps musicnn==0.1.0 -d "$MUSICNN_DIR/wheel"
+  python3 - "$MUSICNN_DIR" <<'PY'
+import glob, sys, zipfile
+target = sys.argv[1]
+wheel = zipfile.ZipFile(glob.glob(target + "/wheel/musicnn-0.1.0-*.whl")[0])
+wheel.extractall(target, [n for n in wheel.namelist() if n.startswith("musicnn/")])
+PY
+fi
+
 if [ "${1:-}" = "--bench" ]; then
+  # The original musicnn on TensorFlow, for `segue bench analysis` (and scripts/musicnn_reference.py).
+  # librosa 0.9.2 with NumPy 1.26: the float16 -> float32 promotion musicnn's preprocessing relies on.
+  PYTHONPATH=".local/tf" python3 -c "import tensorflow, librosa" 2>/dev/null || {
+    echo "setup: pip install tensorflow-cpu and librosa into .local/tf"
+    python3 -m pip install -q --disable-pip-version-check --target .local/tf \
+      tensorflow-cpu==2.15.1 librosa==0.9.2 numpy==1.26.4; }
   mkdir -p "$PY_DIR"
   py_need duckdb "duckdb==1.1.3"
   # bar_chart_race 0.1.0 needs the pandas and matplotlib of its day.

@@ -3,8 +3,8 @@ import Foundation
 /// Everything Segue hears in one track, assembled in one place and versioned: a new `version`
 /// means stored analyses are out of date and get redone.
 public struct AudioAnalysis: Sendable, Equatable, Codable {
-    /// Bump when any descriptor changes what it computes.
-    public static let version = 2
+    /// Bump when any descriptor changes what it computes. 3: musicnn's embedding and tags.
+    public static let version = 3
     /// The rate the DSP descriptors run at.
     public static let sampleRate = 22_050
 
@@ -19,6 +19,13 @@ public struct AudioAnalysis: Sendable, Equatable, Codable {
     /// Tempo, key and energy of the first and last 30 seconds, where transitions happen.
     public var intro: Section
     public var outro: Section
+    /// musicnn's embedding and MSD tag scores, when the weights are installed. The library keeps
+    /// them in their own columns, so they are left out of the JSON.
+    public var musicnn: Musicnn.Result?
+
+    enum CodingKeys: String, CodingKey {
+        case version, durationSeconds, tempo, key, loudness, energy, spectral, mfcc, intro, outro
+    }
 
     /// A part of the track.
     public struct Section: Sendable, Equatable, Codable {
@@ -28,9 +35,10 @@ public struct AudioAnalysis: Sendable, Equatable, Codable {
         public var energy: Float
     }
 
-    /// Analyses mono samples at `AudioAnalysis.sampleRate`.
+    /// Analyses mono samples at `AudioAnalysis.sampleRate`, and with musicnn the same audio at
+    /// `MusicnnSpectrogram.sampleRate` (16 kHz).
     /// - Throws: `AudioError.tooShort` under three seconds.
-    public init(samples: [Float]) throws(AudioError) {
+    public init(samples: [Float], musicnn: (model: Musicnn, samples: [Float])? = nil) throws(AudioError) {
         let rate = Self.sampleRate
         let seconds = Float(samples.count) / Float(rate)
         guard seconds >= 3 else { throw .tooShort(seconds: Double(seconds)) }
@@ -47,6 +55,7 @@ public struct AudioAnalysis: Sendable, Equatable, Codable {
         let span = min(samples.count, 30 * rate)
         intro = Self.section(Array(samples[0..<span]))
         outro = Self.section(Array(samples[(samples.count - span)...]))
+        self.musicnn = try musicnn.map { input throws(AudioError) in try input.model.analyze(samples: input.samples) }
     }
 
     static func section(_ samples: [Float]) -> Section {

@@ -13,11 +13,21 @@ public struct LibraryIngest: Sendable {
     public var tools: FFmpegTools
     /// Where embedded cover art is written, one square PNG per track content (nil: not extracted).
     public var artworkDirectory: String?
+    /// musicnn, when its weights are installed (nil: DSP descriptors only).
+    public var musicnn: Musicnn?
 
-    public init(store: any LibraryStore, tools: FFmpegTools, artworkDirectory: String? = nil) {
+    public init(store: any LibraryStore, tools: FFmpegTools, artworkDirectory: String? = nil, musicnn: Musicnn? = nil) {
         self.store = store
         self.tools = tools
         self.artworkDirectory = artworkDirectory
+        self.musicnn = musicnn
+    }
+
+    /// musicnn from the weights `Musicnn.locate()` finds, nil when none are installed.
+    /// - Throws: `AudioError.checkpoint` when weights are there but unreadable or corrupt.
+    public static func installedMusicnn() throws(AudioError) -> Musicnn? {
+        guard let directory = Musicnn.locate() else { return nil }
+        return try Musicnn(directory: directory)
     }
 
     /// The folder for embedded covers inside a data folder.
@@ -107,6 +117,7 @@ public struct LibraryIngest: Sendable {
                     }
                 }
                 let stale = stored.analysisVersion != AudioAnalysis.version || stored.status == .failed
+                    || (musicnn != nil && stored.embedding == nil)
                 if stale && !toAnalyze.contains(where: { $0.id == stored.id }) { toAnalyze.append(stored) }
             } catch {
                 report.failed[file] = "\(error)"
@@ -132,16 +143,25 @@ public struct LibraryIngest: Sendable {
         let decoder = AudioDecoder(tools: tools)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let musicnn = self.musicnn
+        // One file per core: sgemm on one thread each (a lone file gets every core).
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if musicnn != nil { Musicnn.setBLASThreads(tracks.count >= cores ? 1 : cores) }
         DispatchQueue.concurrentPerform(iterations: tracks.count) { i in
             let track = tracks[i]
             var message: String?
             do {
                 try store.setStatus(id: track.id, .decoding, error: nil)
                 let samples = try decoder.decodeMono(track.path, sampleRate: AudioAnalysis.sampleRate)
+                let input = try musicnn.map { model throws(MediaError) in
+                    (model, try decoder.decodeMono(track.path, sampleRate: MusicnnSpectrogram.sampleRate))
+                }
                 try store.setStatus(id: track.id, .analyzing, error: nil)
-                let analysis = try AudioAnalysis(samples: samples)
+                let analysis = try AudioAnalysis(samples: samples, musicnn: input)
                 let json = String(decoding: try encoder.encode(analysis), as: UTF8.self)
-                try store.saveAnalysis(id: track.id, version: AudioAnalysis.version, json: json)
+                try store.saveAnalysis(
+                    id: track.id, version: AudioAnalysis.version, json: json, embedding: analysis.musicnn?.embedding,
+                    tagScores: analysis.musicnn?.tags)
             } catch {
                 message = "\(error)"
                 try? store.setStatus(id: track.id, .failed, error: message)

@@ -30,11 +30,14 @@ public struct LoudnessDescriptor: Sendable, Equatable, Codable {
 public enum AudioError: Error, Equatable, CustomStringConvertible {
     case analysisFailed(String)
     case tooShort(seconds: Double)
+    /// A TensorFlow checkpoint (musicnn's weights) that is missing, truncated or corrupt.
+    case checkpoint(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .analysisFailed(let why): return "audio analysis failed: \(why)"
         case .tooShort(let s): return "audio is too short to analyse (\(s) s; at least 3 s needed)"
+        case .checkpoint(let path, let reason): return "musicnn weights: \(path): \(reason)"
         }
     }
 }

@@ -264,7 +264,8 @@ struct AnalyzeJobHandler: JobHandler {
         let store = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: directory))
         let ingest = LibraryIngest(
             store: store, tools: try FFmpegTools.locate(),
-            artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: directory))
+            artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: directory),
+            musicnn: try LibraryIngest.installedMusicnn())
         context.report(0.02, detail: "Reading \(parameters.paths.count) path(s)", force: true)
         let report = try ingest.add(parameters.paths) { done, total in
             context.report(Double(done) / Double(max(total, 1)), detail: "Analysed \(done) of \(total)")

@@ -17,11 +17,15 @@ public struct LibraryTrack: Sendable, Equatable, Codable {
     public var analysisVersion: Int?
     /// The analysis as JSON (decoded by SegueAudio), when done.
     public var analysisJSON: String?
+    /// musicnn's 200-dimensional embedding (MSD model), when the weights were installed.
+    public var embedding: [Float]?
+    /// musicnn's 50 MSD tag scores (0…1, in the model's tag order), with the embedding.
+    public var tagScores: [Float]?
 
     public init(
         id: Int64 = 0, path: String, contentHash: String, artist: String? = nil, title: String? = nil, album: String? = nil,
         trackNumber: Int? = nil, durationSeconds: Double = 0, status: Status = .queued, error: String? = nil,
-        analysisVersion: Int? = nil, analysisJSON: String? = nil
+        analysisVersion: Int? = nil, analysisJSON: String? = nil, embedding: [Float]? = nil, tagScores: [Float]? = nil
     ) {
         self.id = id
         self.path = path
@@ -35,6 +39,8 @@ public struct LibraryTrack: Sendable, Equatable, Codable {
         self.error = error
         self.analysisVersion = analysisVersion
         self.analysisJSON = analysisJSON
+        self.embedding = embedding
+        self.tagScores = tagScores
     }
 }
 
@@ -46,5 +52,14 @@ public protocol LibraryStore: Sendable {
     func track(id: Int64) throws -> LibraryTrack?
     func tracks() throws -> [LibraryTrack]
     func setStatus(id: Int64, _ status: LibraryTrack.Status, error: String?) throws
-    func saveAnalysis(id: Int64, version: Int, json: String) throws
+    /// Marks a track done with its analysis; `embedding` and `tagScores` are musicnn's (nil when
+    /// the weights are not installed).
+    func saveAnalysis(id: Int64, version: Int, json: String, embedding: [Float]?, tagScores: [Float]?) throws
+}
+
+extension LibraryStore {
+    /// Marks a track done with an analysis that has no musicnn part.
+    public func saveAnalysis(id: Int64, version: Int, json: String) throws {
+        try saveAnalysis(id: id, version: version, json: json, embedding: nil, tagScores: nil)
+    }
 }

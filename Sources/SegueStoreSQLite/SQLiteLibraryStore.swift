@@ -23,7 +23,12 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
             analysis TEXT
         );
         CREATE INDEX library_track_status ON library_track(status);
+        """,
+        // 2: musicnn's embedding and MSD tag scores, little-endian float32 arrays.
         """
+        ALTER TABLE library_track ADD COLUMN embedding BLOB;
+        ALTER TABLE library_track ADD COLUMN tag_scores BLOB;
+        """,
     ]
 
     public static func databasePath(inDataDirectory directory: String) -> String {
@@ -46,14 +51,28 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
     }
 
     private static let columns =
-        "id, path, content_hash, artist, title, album, track_number, duration_s, status, error, analysis_version, analysis"
+        "id, path, content_hash, artist, title, album, track_number, duration_s, status, error, analysis_version, analysis, "
+        + "embedding, tag_scores"
 
     private static func row(_ s: SQLiteStatement) -> LibraryTrack {
         LibraryTrack(
             id: s.int64(0), path: s.text(1) ?? "", contentHash: s.text(2) ?? "", artist: s.text(3), title: s.text(4),
             album: s.text(5), trackNumber: s.isNull(6) ? nil : Int(s.int64(6)), durationSeconds: s.double(7),
             status: LibraryTrack.Status(rawValue: s.text(8) ?? "") ?? .failed, error: s.text(9),
-            analysisVersion: s.isNull(10) ? nil : Int(s.int64(10)), analysisJSON: s.text(11))
+            analysisVersion: s.isNull(10) ? nil : Int(s.int64(10)), analysisJSON: s.text(11),
+            embedding: s.isNull(12) ? nil : floats(s.blob(12)), tagScores: s.isNull(13) ? nil : floats(s.blob(13)))
+    }
+
+    /// Float arrays are stored as little-endian float32 bytes.
+    static func bytes(_ values: [Float]) -> [UInt8] {
+        values.flatMap { v -> [UInt8] in
+            let bits = v.bitPattern.littleEndian
+            return [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)]
+        }
+    }
+
+    static func floats(_ raw: UnsafeRawBufferPointer) -> [Float] {
+        (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
     }
 
     public func add(_ track: LibraryTrack) throws -> (track: LibraryTrack, isNew: Bool) {
@@ -105,13 +124,15 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
         }
     }
 
-    public func saveAnalysis(id: Int64, version: Int, json: String) throws {
+    public func saveAnalysis(id: Int64, version: Int, json: String, embedding: [Float]?, tagScores: [Float]?) throws {
         try locked {
             let s = try db.prepare(
-                "UPDATE library_track SET status = 'done', error = NULL, analysis_version = ?, analysis = ? WHERE id = ?")
+                "UPDATE library_track SET status = 'done', error = NULL, analysis_version = ?, analysis = ?, embedding = ?, tag_scores = ? WHERE id = ?")
             s.bind(1, Int64(version))
             s.bind(2, json)
-            s.bind(3, id)
+            if let embedding { s.bind(3, blob: Self.bytes(embedding)) } else { s.bindNull(3) }
+            if let tagScores { s.bind(4, blob: Self.bytes(tagScores)) } else { s.bindNull(4) }
+            s.bind(5, id)
             try s.run()
         }
     }

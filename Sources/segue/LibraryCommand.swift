@@ -35,7 +35,8 @@ struct LibraryCommand: ParsableCommand {
             if queue { return try enqueue() }
             let ingest = LibraryIngest(
                 store: try LibraryCommand.open(store), tools: try FFmpegTools.locate(),
-                artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: store.dataDirectory))
+                artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: store.dataDirectory),
+                musicnn: try LibraryIngest.installedMusicnn())
             let showProgress = format == .text && isatty(2) != 0
             let report = try ingest.add(paths) { done, total in
                 if showProgress {
@@ -95,11 +96,18 @@ struct LibraryCommand: ParsableCommand {
         return (jobs, files.count, missing)
     }
 
-    /// The per-track summary other tools read.
+    /// The per-track summary other tools read: `tags` are musicnn's five highest-scoring MSD tags
+    /// (empty without the weights); the full form adds every descriptor, `tag_scores` and `embedding`.
     static func summary(_ t: LibraryTrack, full: Bool) -> [String: Any] {
+        let scores = t.tagScores.flatMap { $0.count == Musicnn.msdTags.count ? Array(zip(Musicnn.msdTags, $0)) : nil } ?? []
         var row: [String: Any] = [
-            "id": t.id, "path": t.path, "duration_s": t.durationSeconds, "status": t.status.rawValue, "tags": [String](),
+            "id": t.id, "path": t.path, "duration_s": t.durationSeconds, "status": t.status.rawValue,
+            "tags": scores.sorted { $0.1 > $1.1 }.prefix(5).map(\.0),
         ]
+        if full, let embedding = t.embedding {
+            row["embedding"] = embedding.map(Double.init)
+            row["tag_scores"] = Dictionary(uniqueKeysWithValues: scores.map { ($0.0, Double($0.1)) })
+        }
         row["artist"] = t.artist
         row["title"] = t.title
         row["album"] = t.album
@@ -148,6 +156,8 @@ struct LibraryCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every descriptor of one track (by id).")
         @OptionGroup var store: StoreOptions
+        @Option(help: "json (default: every descriptor, tag scores, embedding) or text (a summary).")
+        var format: ImportCommand.ReportFormat = .json
         @Argument(help: "Track id.") var id: Int64
 
         func run() throws {
@@ -155,7 +165,14 @@ struct LibraryCommand: ParsableCommand {
                 printError("error: no track \(id) in the library")
                 throw ExitCode(1)
             }
-            try LibraryCommand.printJSON(LibraryCommand.summary(track, full: true))
+            let summary = LibraryCommand.summary(track, full: true)
+            guard format == .text else { return try LibraryCommand.printJSON(summary) }
+            print("\(track.artist ?? "–") – \(track.title ?? (track.path as NSString).lastPathComponent)  [\(track.status.rawValue)]")
+            for key in ["bpm", "key", "camelot", "loudness_lufs", "energy"] { if let v = summary[key] { print("\(key): \(v)") } }
+            if let scores = summary["tag_scores"] as? [String: Double] {
+                let top = scores.sorted { $0.value > $1.value }.prefix(10).map { String(format: "%@ %.2f", $0.key, $0.value) }
+                print("tags: " + top.joined(separator: ", "))
+            }
         }
     }
 }

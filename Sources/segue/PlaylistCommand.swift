@@ -167,14 +167,18 @@ struct PlaylistCommand: ParsableCommand {
         }
     }
 
-    /// Library tracks with their analysis as playlist tracks; the embedding is the DSP feature
-    /// vector standardised over the library (until the musicnn embedding lands).
+    /// Library tracks with their analysis as playlist tracks; the embedding is musicnn's when
+    /// every track has one, else the DSP feature vector, standardised over the library either way
+    /// (centred, so that cosine distance compares what sets tracks apart).
     static func playlistTracks(_ library: [LibraryTrack]) -> [PlaylistTrack] {
         let decoded: [(LibraryTrack, AudioAnalysis)] = library.compactMap { t in
             guard let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) else { return nil }
             return (t, a)
         }
-        let vectors = decoded.map { $0.1.featureVector }
+        let musicnn = decoded.map(\.0.embedding)
+        let vectors: [[Float]] =
+            !musicnn.isEmpty && musicnn.allSatisfy({ $0?.count == MusicnnNetwork.embeddingSize })
+            ? musicnn.map { $0! } : decoded.map { $0.1.featureVector }
         let dims = vectors.first?.count ?? 0
         var mean = [Float](repeating: 0, count: dims)
         var sd = [Float](repeating: 1, count: dims)

@@ -202,6 +202,13 @@ import Testing
         #expect(rows.count == 4 && rows.allSatisfy { $0["status"] as? String == "done" && $0["camelot"] is String && $0["bpm"] != nil })
         let show = try segue(["library", "show", "--data", data, "1"])
         #expect(show.status == 0 && show.out.contains("mfcc_mean_0"))
+        // musicnn (scripts/setup.sh installs its weights): five top tags in the list, all 50 scores
+        // and the 200-d embedding in `show`.
+        #expect(rows.allSatisfy { ($0["tags"] as? [String])?.count == 5 })
+        let full = try #require(try JSONSerialization.jsonObject(with: Data(try segue(["library", "show", "--data", data, "--format", "json", "2"]).out.utf8)) as? [String: Any])
+        #expect((full["embedding"] as? [Double])?.count == 200)
+        let scores = try #require(full["tag_scores"] as? [String: Double])
+        #expect(scores.count == 50 && scores.values.allSatisfy { (0...1).contains($0) } && scores["rock"] != nil)
         let xspf = dir.appendingPathComponent("mix.xspf").path
         let mix = dir.appendingPathComponent("mix.m4a").path
         let playlist = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "4,3,2,1", "--out", xspf, "--format", "json", "--mix", mix, "--fade", "1"])

@@ -25,7 +25,18 @@ struct BenchAnalysisCommand: ParsableCommand {
     @Flag(help: "Do not write BENCHMARKS.md.")
     var noWrite = false
 
+    @Option(help: "Songs for the musicnn side-by-side run (Segue and TensorFlow on the same audio).")
+    var musicnnSongs = 24
+
+    @Option(help: ArgumentHelp("Write musicnn's reference clips (raw float32, 16 kHz) into this folder and stop.", visibility: .hidden))
+    var musicnnClips: String?
+
     func run() throws {
+        if let folder = musicnnClips {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for clip in MusicnnReferenceClip.all { try clip.write(into: folder) }
+            return
+        }
         guard songs >= 1, seconds >= 5 else { throw ValidationError("--songs must be at least 1 and --seconds at least 5") }
         let set = SyntheticSong.accuracySet(count: songs, seconds: seconds)
 
@@ -76,7 +87,8 @@ struct BenchAnalysisCommand: ParsableCommand {
                 try Self.writeFLAC(song.render(rate: 44_100), rate: 44_100, to: (music as NSString).appendingPathComponent(String(format: "song-%03d.flac", i)), tools: tools)
             }
             let store = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: dir))
-            let ingest = LibraryIngest(store: store, tools: tools)
+            let musicnn = try LibraryIngest.installedMusicnn()
+            let ingest = LibraryIngest(store: store, tools: tools, musicnn: musicnn)
             let t0 = clock.now
             let report = try ingest.add([music])
             let wall = (clock.now - t0).seconds
@@ -84,17 +96,21 @@ struct BenchAnalysisCommand: ParsableCommand {
             getrusage(RUSAGE_SELF.rawValue, &usage)
             let peak = Double(usage.ru_maxrss) / 1024
             let audio = Double(set.count) * seconds
-            print(String(format: "library add: %d files, %.0f s of audio in %.2f s = %.0fx real time, peak %.0f MiB", report.analyzed, audio, wall, audio / wall, peak))
+            let what = musicnn == nil ? "decode + DSP (musicnn weights not installed)" : "decode + DSP + musicnn"
+            print(String(format: "library add (%@): %d files, %.0f s of audio in %.2f s = %.0fx real time, peak %.0f MiB", what, report.analyzed, audio, wall, audio / wall, peak))
             throughputLines = [
                 "",
-                "Whole-library throughput (`LibraryIngest`, as `segue library add` runs it: content hash, ffprobe tags, ffmpeg decode of 44.1 kHz FLAC to 22,050 Hz mono, every DSP descriptor, results stored in SQLite; all cores):",
+                "Whole-library throughput (`LibraryIngest`, as `segue library add` runs it: content hash, ffprobe tags, ffmpeg decode of 44.1 kHz FLAC to 22,050 Hz mono\(musicnn == nil ? "" : " and to 16 kHz mono"), every DSP descriptor\(musicnn == nil ? "" : ", musicnn's embedding and MSD tags"), results stored in SQLite; one file per core):",
                 "",
-                "| files | audio | wall | times real time | peak memory |",
-                "|---:|---:|---:|---:|---:|",
-                String(format: "| %d | %.0f s | %.2f s | **%.0fx** | %.0f MiB |", report.analyzed, audio, wall, audio / wall, peak),
+                "| analysis | files | audio | wall | times real time | peak memory (whole process) |",
+                "|---|---:|---:|---:|---:|---:|",
+                String(format: "| %@ | %d | %.0f s | %.2f s | **%.0fx** | %.0f MiB |", what, report.analyzed, audio, wall, audio / wall, peak),
                 "",
-                "Target (issue 6): full analysis (decode + DSP + musicnn) at least 60x real time. musicnn is not built yet, so this is decode + DSP only; TensorFlow's side-by-side run waits for it too.",
+                "Targets (issue 6): full analysis (decode + DSP + musicnn) at least 60x real time, peak memory under 500 MB.",
             ]
+            if let musicnn {
+                throughputLines += try musicnnSideBySide(musicnn, music: music, dir: dir, tools: tools)
+            }
         }
 
         var load = [0.0, 0.0, 0.0]
@@ -117,6 +133,43 @@ struct BenchAnalysisCommand: ParsableCommand {
         }
         body += "\n" + throughputLines.joined(separator: "\n")
         if !noWrite { try BenchmarkReport.write(section: "Audio analysis (`segue bench analysis`)", body: body) }
+    }
+
+    /// musicnn alone, Segue's and TensorFlow's, on the same audio: the first songs' FLAC files
+    /// decoded to 16 kHz once, kept in memory for Segue and written as raw float32 for TensorFlow.
+    func musicnnSideBySide(_ model: Musicnn, music: String, dir: String, tools: FFmpegTools) throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: music).sorted().prefix(musicnnSongs)
+        let raw = (dir as NSString).appendingPathComponent("musicnn-16k")
+        try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+        var audio: [[Float]] = []
+        var paths: [String] = []
+        for file in files {
+            let samples = try AudioDecoder(tools: tools).decodeMono((music as NSString).appendingPathComponent(file), sampleRate: MusicnnSpectrogram.sampleRate)
+            let path = (raw as NSString).appendingPathComponent(file + ".f32")
+            try samples.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: path))
+            audio.append(samples)
+            paths.append(path)
+        }
+        print("musicnn inference on \(audio.count) songs (16 kHz)…")
+        var timings = [MusicnnBench.swift(model, audio: audio, perFile: true), MusicnnBench.swift(model, audio: audio, perFile: false)]
+        var note = ""
+        switch MusicnnBench.tensorflow(files: paths) {
+        case .success(let t): timings.append(t)
+        case .failure(let why): note = "TensorFlow row missing: \(why)."
+        }
+        var lines = [
+            "",
+            "musicnn alone (MSD_musicnn: log-mel spectrogram and the network over every 3 s patch, embedding and tags), the same \(audio.count) songs decoded to 16 kHz, in the same run:",
+            "",
+            "| implementation | patches | spectrograms | network | network, times real time |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for t in timings {
+            print(String(format: "%@: %d patches, mel %.2f s, network %.2f s = %.0fx real time", t.label, t.patches, t.melSeconds, t.networkSeconds, t.audioSeconds / t.networkSeconds))
+            lines.append(String(format: "| %@ | %d | %.2f s | %.2f s | **%.0fx** |", t.label, t.patches, t.melSeconds, t.networkSeconds, t.audioSeconds / t.networkSeconds))
+        }
+        lines += ["", "Target (issue 6): Segue's musicnn inference at least as fast as TensorFlow's." + (note.isEmpty ? "" : " " + note)]
+        return lines
     }
 
     /// Encodes mono samples as a 16-bit FLAC file through ffmpeg.

@@ -1,0 +1,268 @@
+import COpenBLAS
+import Foundation
+
+/// The musicnn network (Pons and Serra, 2019: `build_musicnn` in musicnn 0.1.0's `models.py`) with
+/// its trained weights, run on OpenBLAS.
+///
+/// Front end, on the batch-normalised 187×96 patch: two timbral convolutions (7×38 and 7×67, 204
+/// filters each) and three temporal ones (128×1, 64×1, 32×1, "same" padding, 51 filters each), each
+/// ReLU → batch norm → max over frequency, concatenated to 561 features per frame. Mid end: three
+/// 7-frame convolutions of 64 filters with ReLU and batch norm, the second and third residual. Back
+/// end: max and mean over time of the 753 features (interleaved, 1506), batch norm, a 200-unit
+/// dense layer (its pre-ReLU output is the embedding), ReLU, batch norm, and the 50-unit output.
+///
+/// Convolutions run as im2col + `cblas_sgemm`. Batch norms become one multiply and add per channel
+/// at load time, and those in front of a dense layer are folded into that layer's weights (exact
+/// there: no padding between them).
+public struct MusicnnNetwork: Sendable {
+    /// The batch normalisation epsilon of `tf.layers.batch_normalization`.
+    static let epsilon = 0.001
+    public static let embeddingSize = 200
+
+    /// A convolution or dense layer: `weights[k * outputs + o]` (TensorFlow's HWIO order flattened).
+    struct Layer: Sendable {
+        var weights: [Float]
+        var bias: [Float]
+        var inputs: Int { weights.count / bias.count }
+        var outputs: Int { bias.count }
+    }
+
+    /// A batch normalisation as `x * scale + shift`.
+    struct Affine: Sendable {
+        var scale: [Float]
+        var shift: [Float]
+    }
+
+    let input: Affine
+    let timbral74: Layer, timbral77: Layer
+    let temporal128: Layer, temporal64: Layer, temporal32: Layer
+    let frontNorms: [Affine]  // after each of the five front-end convolutions
+    let mid: [Layer]
+    let midNorms: [Affine]
+    let embedding: Layer  // batch norm of the pooled features folded in
+    let output: Layer  // ReLU, then the batch norm folded in
+    public let classes: Int
+
+    /// Loads the weights of a `build_musicnn` model with 64 mid-end filters and 200 back-end units
+    /// (`MSD_musicnn`, `MTT_musicnn`) from its checkpoint.
+    /// - Throws: `AudioError.checkpoint` when the checkpoint is unreadable, corrupt, or its tensors
+    ///   do not have musicnn's shapes.
+    public init(checkpoint: TensorFlowCheckpoint) throws(AudioError) {
+        func tensor(_ name: String, _ shape: [Int]) throws(AudioError) -> [Float] {
+            let (found, values) = try checkpoint.floats(name)
+            guard found == shape else {
+                throw .checkpoint(
+                    path: TensorFlowCheckpoint.indexPath(prefix: checkpoint.prefix),
+                    reason: "\(name) has shape \(found), musicnn needs \(shape)")
+            }
+            return values
+        }
+        func norm(_ i: Int, _ n: Int) throws(AudioError) -> (scale: [Double], shift: [Double]) {
+            let name = i == 0 ? "batch_normalization" : "batch_normalization_\(i)"
+            let gamma = try tensor("\(name)/gamma", [n]), beta = try tensor("\(name)/beta", [n])
+            let mean = try tensor("\(name)/moving_mean", [n]), variance = try tensor("\(name)/moving_variance", [n])
+            let scale = (0..<n).map { Double(gamma[$0]) / (Double(variance[$0]) + Self.epsilon).squareRoot() }
+            return (scale, (0..<n).map { Double(beta[$0]) - Double(mean[$0]) * scale[$0] })
+        }
+        func affine(_ i: Int, _ n: Int) throws(AudioError) -> Affine {
+            let (scale, shift) = try norm(i, n)
+            return Affine(scale: scale.map { Float($0) }, shift: shift.map { Float($0) })
+        }
+        func conv(_ i: Int, _ shape: [Int]) throws(AudioError) -> Layer {
+            let name = i == 0 ? "conv2d" : "conv2d_\(i)"
+            return Layer(weights: try tensor("\(name)/kernel", shape), bias: try tensor("\(name)/bias", [shape[3]]))
+        }
+        /// A dense layer with the batch norm in front of it folded in: W'[k,o] = s[k]·W[k,o],
+        /// b'[o] = b[o] + Σ_k t[k]·W[k,o].
+        func folded(_ name: String, norm n: (scale: [Double], shift: [Double]), _ shape: [Int]) throws(AudioError) -> Layer {
+            let w = try tensor("\(name)/kernel", shape), b = try tensor("\(name)/bias", [shape[1]])
+            let (inputs, outputs) = (shape[0], shape[1])
+            var weights = [Float](repeating: 0, count: w.count)
+            var bias = b.map { Double($0) }
+            for k in 0..<inputs {
+                for o in 0..<outputs {
+                    let x = Double(w[k * outputs + o])
+                    weights[k * outputs + o] = Float(n.scale[k] * x)
+                    bias[o] += n.shift[k] * x
+                }
+            }
+            return Layer(weights: weights, bias: bias.map { Float($0) })
+        }
+        input = try affine(0, 1)
+        timbral74 = try conv(0, [7, 38, 1, 204])
+        timbral77 = try conv(1, [7, 67, 1, 204])
+        temporal128 = try conv(2, [128, 1, 1, 51])
+        temporal64 = try conv(3, [64, 1, 1, 51])
+        temporal32 = try conv(4, [32, 1, 1, 51])
+        frontNorms = [try affine(1, 204), try affine(2, 204), try affine(3, 51), try affine(4, 51), try affine(5, 51)]
+        mid = [try conv(5, [7, 561, 1, 64]), try conv(6, [7, 64, 1, 64]), try conv(7, [7, 64, 1, 64])]
+        midNorms = [try affine(6, 64), try affine(7, 64), try affine(8, 64)]
+        embedding = try folded("dense", norm: try norm(9, 1506), [1506, Self.embeddingSize])
+        let (_, classShape) = try checkpoint.floats("dense_1/bias")
+        classes = classShape.count
+        output = try folded("dense_1", norm: try norm(10, Self.embeddingSize), [Self.embeddingSize, classes])
+    }
+
+    /// What the network makes of one patch.
+    public struct Output: Sendable {
+        /// The 200 values of the `dense` layer before its ReLU.
+        public var embedding: [Float]
+        /// The output layer before the sigmoid.
+        public var logits: [Float]
+    }
+
+    /// Runs one patch (`MusicnnSpectrogram.patchFrames × bands` values, frame by frame).
+    public func run(patch: [Float]) -> Output {
+        let T = MusicnnSpectrogram.patchFrames, F = MusicnnSpectrogram.bands
+        precondition(patch.count == T * F, "a musicnn patch is \(T)×\(F) values")
+        let normalized = patch.map { $0 * input.scale[0] + input.shift[0] }
+
+        // Front end: 561 features per frame.
+        let frontWidth = 2 * 204 + 3 * 51
+        var front = [Float](repeating: 0, count: T * frontWidth)
+        // Timbral: 3 zero frames each side (after the input batch norm, as the original pads).
+        var padded = [Float](repeating: 0, count: (T + 6) * F)
+        padded.replaceSubrange((3 * F)..<((3 + T) * F), with: normalized)
+        for (which, layer) in [timbral74, timbral77].enumerated() {
+            let width = layer.inputs / 7
+            let positions = F - width + 1
+            var columns = [Float](repeating: 0, count: T * positions * layer.inputs)
+            columns.withUnsafeMutableBufferPointer { a in
+                padded.withUnsafeBufferPointer { p in
+                    for t in 0..<T {
+                        for f in 0..<positions {
+                            let row = a.baseAddress! + (t * positions + f) * layer.inputs
+                            for i in 0..<7 { (row + i * width).update(from: p.baseAddress! + (t + i) * F + f, count: width) }
+                        }
+                    }
+                }
+            }
+            let conv = Self.multiply(columns, rows: T * positions, lda: layer.inputs, offset: 0, layer)
+            Self.poolOverFrequency(
+                conv, frames: T, positions: positions, bias: layer.bias, norm: frontNorms[which], into: &front,
+                width: frontWidth, at: which * 204)
+        }
+        // Temporal: one im2col for the 128-frame window; the 64 and 32 ones are its middle columns
+        // ("same" padding puts 63, 31 and 15 frames before the centre).
+        let window = 128
+        var tall = [Float](repeating: 0, count: (T + window - 1) * F)
+        tall.replaceSubrange((63 * F)..<((63 + T) * F), with: normalized)
+        var columns = [Float](repeating: 0, count: T * F * window)
+        columns.withUnsafeMutableBufferPointer { a in
+            tall.withUnsafeBufferPointer { p in
+                for t in 0..<T {
+                    for i in 0..<window {
+                        let source = p.baseAddress! + (t + i) * F
+                        for f in 0..<F { a[(t * F + f) * window + i] = source[f] }
+                    }
+                }
+            }
+        }
+        for (which, (layer, offset)) in [(temporal128, 0), (temporal64, 32), (temporal32, 48)].enumerated() {
+            let conv = Self.multiply(columns, rows: T * F, lda: window, offset: offset, layer)
+            Self.poolOverFrequency(
+                conv, frames: T, positions: F, bias: layer.bias, norm: frontNorms[2 + which], into: &front,
+                width: frontWidth, at: 408 + which * 51)
+        }
+
+        // Mid end: three 7-frame convolutions over the whole feature vector, zero-padded in time.
+        var outputs: [[Float]] = []
+        var current = front
+        var currentWidth = frontWidth
+        for (i, layer) in mid.enumerated() {
+            var paddedMid = [Float](repeating: 0, count: (T + 6) * currentWidth)
+            paddedMid.replaceSubrange((3 * currentWidth)..<((3 + T) * currentWidth), with: current)
+            var cols = [Float](repeating: 0, count: T * 7 * currentWidth)
+            cols.withUnsafeMutableBufferPointer { a in
+                paddedMid.withUnsafeBufferPointer { p in
+                    for t in 0..<T { (a.baseAddress! + t * 7 * currentWidth).update(from: p.baseAddress! + t * currentWidth, count: 7 * currentWidth) }
+                }
+            }
+            var y = Self.multiply(cols, rows: T, lda: 7 * currentWidth, offset: 0, layer)
+            let norm = midNorms[i]
+            for t in 0..<T {
+                for c in 0..<64 {
+                    let v = max(y[t * 64 + c] + layer.bias[c], 0) * norm.scale[c] + norm.shift[c]
+                    y[t * 64 + c] = i == 0 ? v : v + current[t * 64 + c]
+                }
+            }
+            outputs.append(y)
+            current = y
+            currentWidth = 64
+        }
+
+        // Back end: max and mean over time of [front, mid 1, mid 2, mid 3], interleaved.
+        let features = frontWidth + 3 * 64
+        var pooled = [Float](repeating: 0, count: 2 * features)
+        func pool(_ source: [Float], width: Int, at base: Int) {
+            for c in 0..<width {
+                var highest = -Float.infinity
+                var sum: Float = 0
+                for t in 0..<T {
+                    let v = source[t * width + c]
+                    highest = max(highest, v)
+                    sum += v
+                }
+                pooled[2 * (base + c)] = highest
+                pooled[2 * (base + c) + 1] = sum / Float(T)
+            }
+        }
+        pool(front, width: frontWidth, at: 0)
+        for (i, y) in outputs.enumerated() { pool(y, width: 64, at: frontWidth + 64 * i) }
+        let embedded = Self.dense(pooled, embedding)
+        let logits = Self.dense(embedded.map { max($0, 0) }, output)
+        return Output(embedding: embedded, logits: logits)
+    }
+
+    /// `A[rows × layer.inputs] · W`, A read from `offset` with row stride `lda`.
+    private static func multiply(_ a: [Float], rows: Int, lda: Int, offset: Int, _ layer: Layer) -> [Float] {
+        var c = [Float](repeating: 0, count: rows * layer.outputs)
+        a.withUnsafeBufferPointer { ap in
+            layer.weights.withUnsafeBufferPointer { wp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(layer.outputs), Int32(layer.inputs), 1,
+                        ap.baseAddress! + offset, Int32(lda), wp.baseAddress!, Int32(layer.outputs), 0, cp.baseAddress!,
+                        Int32(layer.outputs))
+                }
+            }
+        }
+        return c
+    }
+
+    /// ReLU(conv + bias), batch norm, max over the frequency positions, written into `front`.
+    /// Rounding is monotonic, so taking the largest (or, under a negative scale, the smallest) raw
+    /// value first gives exactly the maximum of the per-position results.
+    private static func poolOverFrequency(
+        _ conv: [Float], frames: Int, positions: Int, bias: [Float], norm: Affine, into front: inout [Float], width: Int,
+        at base: Int
+    ) {
+        let channels = bias.count
+        for t in 0..<frames {
+            for c in 0..<channels {
+                var highest = -Float.infinity, lowest = Float.infinity
+                for f in 0..<positions {
+                    let v = conv[(t * positions + f) * channels + c]
+                    highest = max(highest, v)
+                    lowest = min(lowest, v)
+                }
+                let pick = norm.scale[c] >= 0 ? highest : lowest
+                front[t * width + base + c] = max(pick + bias[c], 0) * norm.scale[c] + norm.shift[c]
+            }
+        }
+    }
+
+    private static func dense(_ x: [Float], _ layer: Layer) -> [Float] {
+        var y = [Float](repeating: 0, count: layer.outputs)
+        x.withUnsafeBufferPointer { xp in
+            layer.weights.withUnsafeBufferPointer { wp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    cblas_sgemv(
+                        CblasRowMajor, CblasTrans, Int32(layer.inputs), Int32(layer.outputs), 1, wp.baseAddress!,
+                        Int32(layer.outputs), xp.baseAddress!, 1, 0, yp.baseAddress!, 1)
+                }
+            }
+        }
+        return zip(y, layer.bias).map { $0 + $1 }
+    }
+}
