@@ -102,7 +102,7 @@ enum OpenAPIDocument {
           },
           "Event": {
             "type": "object", "required": ["user_id", "track", "ts"],
-            "description": "One play. Events are idempotent on event_id per token and user; without an event_id, on (user_id, ts, artist, track).",
+            "description": "One play. Events are idempotent per token: an event resent with the same event_id, user_id and ts (as a retry sends it) is stored once; without an event_id, on (user_id, ts, artist, track).",
             "properties": {
               "event_id": {"type": ["string", "integer"], "maxLength": 256},
               "user_id": {"type": ["string", "integer"], "minLength": 1, "maxLength": 256},

@@ -106,8 +106,9 @@ public struct StoredEvent: Sendable, Equatable {
         self.insertedAt = insertedAt
     }
 
-    /// The idempotency key within (token, user): the event id when there is one, else the time and
-    /// the track (one user cannot start the same track twice in the same millisecond).
+    /// The idempotency key within (token, user, time): the event id when there is one, else the
+    /// track (one user cannot start the same track twice in the same millisecond). A retry resends
+    /// the event with its time, so it meets the stored one.
     public var dedupeKey: String {
         if let eventID { return "id:" + eventID }
         return "at:\(time)\u{1F}\(artist ?? "")\u{1F}\(track)"

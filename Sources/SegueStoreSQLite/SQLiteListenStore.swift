@@ -64,6 +64,29 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         CREATE INDEX event_time ON event(ts_ms);
         CREATE INDEX listen_time ON listen(listened_at);
         """,
+        // 3: events keyed by time first. Platforms send events as they happen, so a batch lands at
+        // the right edge of one B-tree instead of on pages all over a table keyed by user (which
+        // made every commit write a page per event) plus a time index; the time range that rebuilds
+        // the live view reads the key itself. A retried event (same event_id or, without one, the
+        // same track, user and ts) is still stored once.
+        """
+        CREATE TABLE event_by_time(
+            ts_ms INTEGER NOT NULL,
+            token_id INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            event_key TEXT NOT NULL,
+            event_id TEXT,
+            track TEXT NOT NULL,
+            artist TEXT,
+            album TEXT,
+            inserted_ms INTEGER NOT NULL,
+            PRIMARY KEY(ts_ms, token_id, user, event_key)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO event_by_time(ts_ms, token_id, user, event_key, event_id, track, artist, album, inserted_ms)
+            SELECT ts_ms, token_id, user, event_key, event_id, track, artist, album, inserted_ms FROM event ORDER BY ts_ms;
+        DROP TABLE event;
+        ALTER TABLE event_by_time RENAME TO event;
+        """,
     ]
 
     /// What one caller queued for the commit thread.
@@ -187,7 +210,7 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
             let s = try writer.prepare(
                 "INSERT OR IGNORE INTO listen(user_id, listened_at, track_key, artist, track, release, inserted_ms, metadata) VALUES (?,?,?,?,?,?,?,?)")
             let e = try writer.prepare(
-                "INSERT OR IGNORE INTO event(token_id, user, event_key, event_id, track, artist, album, ts_ms, inserted_ms) VALUES (?,?,?,?,?,?,?,?,?)")
+                "INSERT OR IGNORE INTO event(ts_ms, token_id, user, event_key, event_id, track, artist, album, inserted_ms) VALUES (?,?,?,?,?,?,?,?,?)")
             return try requests.map { request in
                 var inserted: [Bool] = []
                 switch request {
@@ -210,14 +233,14 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
                     inserted.reserveCapacity(events.count)
                     for event in events {
                         sqlite3_reset(e.handle)
-                        e.bind(1, event.tokenID)
-                        e.bind(2, event.user)
-                        e.bind(3, event.dedupeKey)
-                        e.bind(4, event.eventID)
-                        e.bind(5, event.track)
-                        e.bind(6, event.artist)
-                        e.bind(7, event.album)
-                        e.bind(8, event.time)
+                        e.bind(1, event.time)
+                        e.bind(2, event.tokenID)
+                        e.bind(3, event.user)
+                        e.bind(4, event.dedupeKey)
+                        e.bind(5, event.eventID)
+                        e.bind(6, event.track)
+                        e.bind(7, event.artist)
+                        e.bind(8, event.album)
                         e.bind(9, event.insertedAt)
                         try e.run()
                         inserted.append(writer.changes > 0)

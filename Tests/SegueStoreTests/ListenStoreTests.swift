@@ -1,7 +1,7 @@
 import Foundation
 import SegueModel
 import SegueStore
-import SegueStoreSQLite
+@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
 
@@ -79,17 +79,42 @@ import Testing
         let s = try store()
         let (a, _) = try s.createIngestToken(name: "a", scope: "ingest")
         let (b, _) = try s.createIngestToken(name: "b", scope: "ingest")
+        // The same id twice in one batch is one event; events are keyed by time first, so the same id
+        // with another time is another event (a retry resends an event with its time).
         let first = try await s.appendEvents([
-            event(a, "e1", at: 1_000), event(a, "e2", at: 2_000), event(a, "e1", at: 3_000), event(a, nil, at: 4_000),
+            event(a, "e1", at: 1_000), event(a, "e2", at: 2_000), event(a, "e1", at: 1_000), event(a, nil, at: 4_000),
+            event(a, "e2", at: 3_000),
         ])
-        #expect(first == [true, true, false, true])
+        #expect(first == [true, true, false, true, true])
         // A retry changes nothing; the same id from another user or another token is another event.
         let retry = try await s.appendEvents([
             event(a, "e1", at: 1_000), event(a, nil, at: 4_000), event(a, "e1", user: "u2", at: 1_000), event(b, "e1", at: 1_000),
             event(a, nil, at: 4_000, track: "other"),
         ])
         #expect(retry == [false, false, true, true, true])
-        #expect(try s.eventCount() == 6)
+        #expect(try s.eventCount() == 7)
+    }
+
+    /// A listens file from before events were keyed by time (schema step 2) keeps its events, and
+    /// retries of them are still recognised.
+    @Test func eventsMoveToTheTimeKeyedTable() async throws {
+        let path = try Fixtures.folder("listens-v2").appendingPathComponent("listens.sqlite").path
+        do {
+            let old = try SQLiteConnection(path: path)
+            try old.migrate(Array(SQLiteListenStore.steps.prefix(2)))
+            try old.execute(
+                """
+                INSERT INTO ingest_token(id, name, scope, prefix, sha256, created_ms) VALUES (1, 't', 'ingest', 'sgi_000000', 'x', 0);
+                INSERT INTO event(token_id, user, event_key, event_id, track, artist, album, ts_ms, inserted_ms) VALUES
+                  (1, 'u1', 'id:e1', 'e1', 'T', 'A', NULL, 2000, 5), (1, 'u2', 'id:e2', 'e2', 'T', 'A', NULL, 1000, 5);
+                """)
+        }
+        let s = try SQLiteListenStore(path: path)
+        #expect(try s.eventCount() == 2)
+        let token = IngestToken(id: 1, name: "t", scope: "ingest", prefix: "sgi_000000", createdAt: 0)
+        let again = try await s.appendEvents([event(token, "e1", at: 2_000), event(token, "e3", at: 3_000)])
+        #expect(again == [false, true])
+        #expect(try s.recentPlays(since: 0).map(\.time) == [1_000, 2_000, 3_000])
     }
 
     @Test func recentPlaysJoinListensAndEventsOldestFirst() async throws {
