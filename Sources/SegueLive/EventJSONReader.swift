@@ -190,15 +190,18 @@ struct EventJSONReader {
     private mutating func string() throws(SyntaxError) -> String {
         position += 1
         let start = position
-        // The common case: no escapes.
+        // The common case: no escapes; and among those, plain ASCII needs no UTF-8 validation.
+        var bits: UInt8 = 0
         while position < end {
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
+                if bits < 0x80 { return String(decoding: raw, as: UTF8.self) }
                 guard let s = String(validating: raw, as: UTF8.self) else { throw SyntaxError() }
                 return s
             }
+            bits |= b
             if b == UInt8(ascii: "\\") { break }
             guard b >= 0x20 else { throw SyntaxError() }
             position += 1

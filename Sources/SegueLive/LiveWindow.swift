@@ -54,13 +54,38 @@ public struct LiveWindow: Sendable {
 
     struct MinuteTally: Sendable {
         var streams = 0
-        var users = Set<Int32>()
+        var users = UserBits()
         /// Streams per track in this minute (for the top tracks' trend lines).
         var tracks: [Int32: Int] = [:]
         /// Distinct users of a closed minute (its set is dropped when it closes).
         var closedUsers: Int?
 
         var activeUsers: Int { closedUsers ?? users.count }
+
+        /// One stream (a single lookup of the minute: this runs for every event in every window).
+        mutating func add(track: Int32, user: Int32) {
+            streams += 1
+            tracks[track, default: 0] += 1
+            // A closed minute keeps its distinct-user figure: a late listen adds to its streams only.
+            if closedUsers == nil { users.insert(user) }
+        }
+    }
+
+    /// The distinct listeners of an open minute: one bit per listener id (ids are dense, from the
+    /// directory), so a listen costs a shift and an OR, not a hash.
+    struct UserBits: Sendable {
+        private var words: [UInt64] = []
+        private(set) var count = 0
+
+        mutating func insert(_ user: Int32) {
+            let word = Int(user) >> 6
+            if word >= words.count { words.append(contentsOf: repeatElement(0, count: max(word + 1 - words.count, words.count))) }
+            let bit = UInt64(1) << UInt64(user & 63)
+            if words[word] & bit == 0 {
+                words[word] |= bit
+                count += 1
+            }
+        }
     }
 
     /// - Parameters:
@@ -138,10 +163,7 @@ public struct LiveWindow: Sendable {
         }
         recentCount[recent] += 1
         let minute = floorDiv(second, 60) * 60
-        minutes[minute, default: MinuteTally()].streams += 1
-        minutes[minute]!.tracks[track, default: 0] += 1
-        // A closed minute keeps its distinct-user figure: a late listen adds to its streams only.
-        if minutes[minute]!.closedUsers == nil { minutes[minute]!.users.insert(user) }
+        minutes[minute, default: MinuteTally()].add(track: track, user: user)
         return true
     }
 
@@ -196,7 +218,7 @@ public struct LiveWindow: Sendable {
         for m in minutes.keys where m < oldest { minutes[m] = nil }
         for m in closing where m >= oldest {
             minutes[m]!.closedUsers = minutes[m]!.users.count
-            minutes[m]!.users = []
+            minutes[m]!.users = UserBits()
         }
     }
 
