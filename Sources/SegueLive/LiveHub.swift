@@ -54,10 +54,14 @@ public actor LiveHub {
         /// - Parameters:
         ///   - windows: as for `LiveHub.init`; nil for the standard ones.
         ///   - now: the present, milliseconds since 1970: listens older than a window are not added to it.
-        public init(windows: [LiveWindow]? = nil, now: Int64) {
+        ///   - allowedLatenessSeconds: for the standard windows, how late an event may come and still
+        ///     count (see `LiveWindow.allowedLatenessSeconds`); nil: anything inside the window.
+        public init(windows: [LiveWindow]? = nil, now: Int64, allowedLatenessSeconds: Int64? = nil) {
             let shared = LiveDirectory()
             let list = windows ?? LiveHub.windowChoices.map {
-                LiveWindow(windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared)
+                LiveWindow(
+                    windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared,
+                    allowedLatenessSeconds: allowedLatenessSeconds)
             }
             var byLength: [Int: LiveWindow] = [:]
             for w in list where byLength[w.windowSeconds] == nil { byLength[w.windowSeconds] = w }
@@ -69,7 +73,12 @@ public actor LiveHub {
 
         /// One stored listen, oldest first: it goes only into the windows that cover it, so none counts as late.
         public mutating func add(_ e: LiveEvent) {
-            for i in windows.indices where windows[i].covers(e.timeMilliseconds) { windows[i].add(e) }
+            for i in windows.indices where windows[i].covers(e.timeMilliseconds) {
+                let directory = windows[i].directory
+                windows[i].add(
+                    track: directory.track(e.track, artist: e.artist), user: directory.user(e.user), timeMilliseconds: e.timeMilliseconds,
+                    restoring: true)
+            }
             let entry = LiveNowPlaying(user: e.user, track: e.track, artist: e.artist, time: e.timeMilliseconds)
             if recent.count < LiveHub.recentCapacity {
                 recent.append(entry)

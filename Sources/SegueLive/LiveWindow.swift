@@ -51,6 +51,9 @@ public struct LiveWindow: Sendable {
     private var lastClosedMinute: Int64 = .min
     private(set) var totalEvents = 0
     private(set) var lateEvents = 0
+    /// How far behind the window's end an event may be and still count, in its own minute; nil:
+    /// anything inside the window counts. Later events are stored, but counted here as late only.
+    public var allowedLatenessSeconds: Int64?
 
     struct MinuteTally: Sendable {
         var streams = 0
@@ -94,11 +97,13 @@ public struct LiveWindow: Sendable {
     ///   - bucketSeconds: the bucket length; by default one second up to 10 minutes, a minute beyond.
     ///     It must divide `windowSeconds`.
     ///   - directory: the track and listener ids (a hub shares one between its windows).
+    ///   - allowedLatenessSeconds: see `allowedLatenessSeconds`.
     public init(
         windowSeconds: Int = 600, trendMinutes: Int = 10, bucketSeconds: Int? = nil, detector: RateAnomalyDetector = RateAnomalyDetector(),
-        directory: LiveDirectory = LiveDirectory()
+        directory: LiveDirectory = LiveDirectory(), allowedLatenessSeconds: Int64? = nil
     ) {
         self.directory = directory
+        self.allowedLatenessSeconds = allowedLatenessSeconds
         let bucket = bucketSeconds ?? (windowSeconds > 600 && windowSeconds % 60 == 0 ? 60 : 1)
         precondition(windowSeconds > 0 && trendMinutes > 0 && bucket > 0 && windowSeconds % bucket == 0)
         self.windowSeconds = windowSeconds
@@ -121,14 +126,16 @@ public struct LiveWindow: Sendable {
         add(track: directory.track(event.track, artist: event.artist), user: directory.user(event.user), timeMilliseconds: event.timeMilliseconds)
     }
 
-    /// Adds one event by the ids `directory` gave its track and listener.
+    /// Adds one event by the ids `directory` gave its track and listener. `restoring` (stored
+    /// events replayed after a restart) skips the lateness limit: they were on time when they came.
     @discardableResult
-    mutating func add(track: Int32, user: Int32, timeMilliseconds: Int64) -> Bool {
+    mutating func add(track: Int32, user: Int32, timeMilliseconds: Int64, restoring: Bool = false) -> Bool {
         let second = floorDiv(timeMilliseconds, 1000)
         if second > now { advance(to: second) }
         let bucket = floorDiv(second, Int64(bucketSeconds))
         let oldest = nowBucket - Int64(bucketCount)
-        guard bucket > oldest else {
+        let tooLate = !restoring && allowedLatenessSeconds.map { second < now - $0 } == true
+        guard bucket > oldest, !tooLate else {
             lateEvents += 1
             return false
         }

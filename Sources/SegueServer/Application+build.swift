@@ -34,7 +34,7 @@ public func makeDependencies(
     // After a restart the windows are rebuilt from what the store holds for the longest window
     // (listens and bulk events of the last 24 hours).
     let since = now() - Int64(LiveHub.windowChoices.max()!) * 1000
-    var restoration = LiveHub.Restoration(now: now())
+    var restoration = LiveHub.Restoration(now: now(), allowedLatenessSeconds: configuration.liveLatenessSeconds)
     try listens.forEachRecentPlay(since: since) {
         restoration.add(LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time))
     }

@@ -20,13 +20,17 @@ public struct ServerConfiguration: Sendable {
     public var demoRecords: Int
     /// Where new live alerts are POSTed as JSON (nil: nowhere).
     public var alertWebhook: URL?
+    /// How late (behind the newest event time) a live event may arrive and still count on the
+    /// dashboard, in its own minute; later ones are stored but not counted live.
+    public var liveLatenessSeconds: Int64
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,
         sessionTTLSeconds: Double = 24 * 3600, maxUploadBytes: Int = 512 * 1024 * 1024, workers: Int = 2,
-        jobsPerSession: Int = 4, demoRecords: Int = 60_000, alertWebhook: URL? = nil
+        jobsPerSession: Int = 4, demoRecords: Int = 60_000, alertWebhook: URL? = nil, liveLatenessSeconds: Int64 = 3600
     ) {
         self.alertWebhook = alertWebhook
+        self.liveLatenessSeconds = liveLatenessSeconds
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

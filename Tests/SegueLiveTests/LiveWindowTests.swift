@@ -46,6 +46,33 @@ import Testing
         #expect(s.streams == 2 && s.activeUsers == 2 && s.lateEvents == 1 && s.totalEvents == 2)
     }
 
+    @Test func theLatenessLimitRefusesEventsInsideTheWindowThatCameTooLate() {
+        var w = LiveWindow(windowSeconds: 600, trendMinutes: 10, allowedLatenessSeconds: 120)
+        let m0 = (t0 / 60) * 60
+        w.add(event("u1", "x", at: m0 + 300))
+        let onTime = w.add(event("u2", "x", at: m0 + 180))  // 120 s late: counted, in its own minute
+        let tooLate = w.add(event("u3", "y", at: m0 + 179))  // 121 s late: stored by the caller, not counted
+        #expect(onTime && !tooLate)
+        let s = w.snapshot()
+        #expect(s.streams == 2 && s.activeUsers == 2 && s.lateEvents == 1)
+        let minutes = Dictionary(uniqueKeysWithValues: s.trend.map { ($0.minute, $0.streams) })
+        #expect(minutes[m0 + 180] == 1 && minutes[m0 + 300] == 1)
+        #expect(s.leaderboard.map(\.track) == ["x"])
+    }
+
+    @Test func eventsReplayedAfterARestartIgnoreTheLatenessLimit() {
+        let now = t0 * 1000
+        var restoration = LiveHub.Restoration(now: now, allowedLatenessSeconds: 60)
+        restoration.add(event("u1", "x", at: t0 - 3000))  // 50 minutes old: in the 1 h and 24 h windows
+        restoration.add(event("u2", "x", at: t0 - 30))
+        let counts = Dictionary(uniqueKeysWithValues: restoration.windows.map { ($0.windowSeconds, $0.snapshot().streams) })
+        #expect(counts == [60: 1, 300: 1, 600: 1, 3600: 2, 86_400: 2])
+        // New events that late are refused.
+        var w = restoration.windows.first { $0.windowSeconds == 3600 }!
+        let counted = w.add(event("u3", "x", at: t0 - 3000))
+        #expect(!counted)
+    }
+
     @Test func leaderboardTiesAreByName() {
         var w = LiveWindow()
         for (i, track) in ["c", "a", "b", "a", "c", "d"].enumerated() { w.add(event("u\(i)", track, at: t0)) }

@@ -88,6 +88,13 @@ import Testing
         #expect(try segue(["users", "show", "bob", "--data", data]).status != 0)
     }
 
+    @Test func serveRefusesALatenessThatIsNotADuration() throws {
+        for bad in ["2d", "-5m", "25h", "soon"] {
+            let run = try segue(["serve", "--live-lateness=\(bad)", "--port", "1"])
+            #expect(run.status != 0 && run.err.contains("--live-lateness") && run.err.contains(bad))
+        }
+    }
+
     @Test func ingestTokensAreCreatedAndListedWithoutTheirSecret() throws {
         let data = try Fixtures.folder().appendingPathComponent("data").path
         let created = try segue(["tokens", "create", "--scope", "ingest", "--name", "platform", "--data", data])

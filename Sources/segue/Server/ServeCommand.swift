@@ -44,11 +44,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "POST each new live alert (spike or drop) as JSON to this URL.")
     var alertWebhook: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How late a live event may arrive and still count on the dashboard, in its own minute (like 90s, 10m, 1h).",
+            discussion: "Later events (an offline player syncing, a ListenBrainz import) are stored but not counted live."))
+    var liveLateness: String = "1h"
+
+    /// `90`, `90s`, `10m` or `1h` in seconds, from 0 to 24 hours; nil otherwise.
+    static func seconds(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
+        var digits = Substring(text)
+        var unit: Int64 = 1
+        if let last = digits.last, let u = units[last] {
+            unit = u
+            digits = digits.dropLast()
+        }
+        guard let n = Int64(digits), n >= 0, n <= 86_400 / unit else { return nil }
+        return n * unit
+    }
+
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         guard sessionTtl > 0 else { throw ValidationError("--session-ttl must be positive") }
         guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+        guard Self.seconds(liveLateness) != nil else {
+            throw ValidationError("--live-lateness must be a duration like 90s, 10m or 1h, at most 24h (got '\(liveLateness)')")
+        }
         if let alertWebhook {
             guard let url = URL(string: alertWebhook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ValidationError("--alert-webhook must be an http(s) URL (got '\(alertWebhook)')")
@@ -70,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, singleUserProfile: singleUser ? profile : nil,
             sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers,
-            alertWebhook: alertWebhook.flatMap(URL.init(string:)))
+            alertWebhook: alertWebhook.flatMap(URL.init(string:)), liveLatenessSeconds: Self.seconds(liveLateness) ?? 3600)
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         if demoLive {
             let hub = deps.live
