@@ -56,8 +56,13 @@ public actor LiveHub {
         ///   - now: the present, milliseconds since 1970: listens older than a window are not added to it.
         ///   - allowedLatenessSeconds: for the standard windows, how late an event may come and still
         ///     count (see `LiveWindow.allowedLatenessSeconds`); nil: anything inside the window.
-        public init(windows: [LiveWindow]? = nil, now: Int64, allowedLatenessSeconds: Int64? = nil) {
-            let shared = LiveDirectory()
+        ///   - exactUserLimit: for the standard windows, how many listeners are counted exactly (see
+        ///     `LiveDirectory.exactUserLimit`).
+        public init(
+            windows: [LiveWindow]? = nil, now: Int64, allowedLatenessSeconds: Int64? = nil,
+            exactUserLimit: Int = LiveDirectory.defaultExactUserLimit
+        ) {
+            let shared = LiveDirectory(exactUserLimit: exactUserLimit)
             let list = windows ?? LiveHub.windowChoices.map {
                 LiveWindow(
                     windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared,
