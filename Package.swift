@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // PostgreSQL backend (issue 8).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Plays, entities, metrics, date ranges: no I/O.
@@ -45,6 +47,15 @@ let package = Package(
         .target(
             name: "SegueStoreSQLite", dependencies: ["SegueStore", "SegueModel", "CSQLite"],
             swiftSettings: hotPath),
+        // PostgreSQL + pgvector backend for the scaled deployment (issue 8).
+        .target(
+            name: "SegueStorePostgres",
+            dependencies: [
+                "SegueStore", "SegueModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Visuals (issue 3): drawing-independent scenes, Cairo/Pango rendering, ffmpeg encoding.
         .target(name: "SegueCharts", dependencies: ["SegueModel"], swiftSettings: strict),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
@@ -71,7 +82,7 @@ let package = Package(
         .target(
             name: "SegueServer",
             dependencies: [
-                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueJobs", "SegueRender",
+                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -83,7 +94,8 @@ let package = Package(
         .executableTarget(
             name: "segue",
             dependencies: [
-                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite",
+                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SeguePlaylists", "SegueArtwork",
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -128,7 +140,7 @@ let package = Package(
         .testTarget(name: "SegueMediaTests", dependencies: ["SegueMedia"], swiftSettings: strict),
         .testTarget(
             name: "SegueStoreTests",
-            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel", "SegueTestSupport"],
+            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueImport", "SegueModel", "SegueTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "SegueServerTests",

@@ -59,6 +59,14 @@ wheel = zipfile.ZipFile(glob.glob(target + "/wheel/musicnn-0.1.0-*.whl")[0])
 wheel.extractall(target, [n for n in wheel.namelist() if n.startswith("musicnn/")])
 PY
 fi
+# A throwaway PostgreSQL 16 with pgvector for the PostgreSQL store tests (scripts/pg.sh): the
+# binaries of the PyPI wheel `pgserver`, in a folder an unprivileged user can read (initdb refuses root).
+PG_DIR=.local/pgserver
+if [ ! -x "$PG_DIR/pgserver/pginstall/bin/postgres" ]; then
+  echo "setup: pip install pgserver (PostgreSQL 16 + pgvector binaries) into $PG_DIR"
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$PG_DIR" "pgserver==0.1.4"
+fi
+chmod -R a+rX "$PG_DIR"
 
 if [ "${1:-}" = "--bench" ]; then
   # The original musicnn on TensorFlow, for `segue bench analysis` (and scripts/musicnn_reference.py).

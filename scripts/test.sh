@@ -7,7 +7,15 @@ export PATH="/opt/swift/usr/bin:$PATH"
 # Warnings in Segue's own targets fail the build (see Package.swift).
 export SEGUE_STRICT=1
 swift build --build-tests
+# A throwaway PostgreSQL with pgvector for the store contract suites' PostgreSQL runs (scripts/pg.sh);
+# stopped and deleted when this script ends, however it ends.
+bash scripts/pg.sh stop
+trap 'bash scripts/pg.sh stop' EXIT
+SEGUE_TEST_POSTGRES_URL=$(bash scripts/pg.sh start)
+export SEGUE_TEST_POSTGRES_URL
 swift test --skip-build "$@"
+# A real server restart, alone (it would break the other suites' transactions in flight).
+SEGUE_TEST_POSTGRES_RESTART="bash $PWD/scripts/pg.sh restart" swift test --skip-build --filter PostgresRestartTests
 # The web app in real headless Chromium, and its OpenAPI document through a validator.
 export PYTHONPATH="$PWD/.local/python${PYTHONPATH:+:$PYTHONPATH}" SE_OFFLINE=true SEGUE_BIN="$PWD/.build/debug/segue"
 (cd Tests/browser && python3 -m unittest -v test_web test_openapi test_listenbrainz)

@@ -5,13 +5,23 @@ import SegueStore
 
 /// Runs queued jobs from a `JobStore` on a fixed number of worker threads.
 ///
-/// The queue lives in the store, so queued work survives a restart (jobs left running by a stopped
-/// process go back in the queue on `start`). At most one job per owner runs at a time, and an owner
-/// may have at most `perOwnerLimit` queued or running jobs.
+/// The queue lives in the store, so queued work survives a restart, and pools in several processes
+/// (or machines, on PostgreSQL) can share it. Each claimed job is leased to this pool's `workerID`;
+/// a heartbeat renews the leases of running jobs, so a job whose process died is claimed again once
+/// its lease expires, and a pool that stops gives its jobs back at once. A failed attempt is retried
+/// with exponential backoff while the job has attempts left (`maxAttempts`), then dead-lettered.
+/// At most one job per owner runs at a time in a pool, and an owner may have at most
+/// `perOwnerLimit` queued or running jobs.
 public final class WorkerPool: @unchecked Sendable {
     public let store: any JobStore
     public let concurrency: Int
     public let perOwnerLimit: Int
+    /// Who holds this pool's leases (unique per process).
+    public let workerID: String
+    /// How long a claim lasts without a heartbeat; the heartbeat runs every third of it.
+    public let leaseMillis: Int64
+    /// The first retry's delay; each later one doubles it.
+    public let retryBaseMillis: Int64
     private let handlers: [String: any JobHandler]
     private let clock: @Sendable () -> Int64
     private let makeID: @Sendable () -> String
@@ -23,14 +33,23 @@ public final class WorkerPool: @unchecked Sendable {
     private var started = false
     private var liveWorkers = 0
 
+    /// A worker id for this process: host, process id and a random part.
+    public static func makeWorkerID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
     /// - Parameters:
     ///   - clock: milliseconds since 1970 (injected for tests).
     ///   - makeID: a new unguessable job id.
     public init(
         store: any JobStore, handlers: [String: any JobHandler], concurrency: Int = 2, perOwnerLimit: Int = 4,
         clock: @escaping @Sendable () -> Int64, makeID: @escaping @Sendable () -> String,
+        workerID: String = WorkerPool.makeWorkerID(), leaseMillis: Int64 = 30_000, retryBaseMillis: Int64 = 2_000,
         logger: Logger = Logger(label: "segue.jobs")
     ) {
+        self.workerID = workerID
+        self.leaseMillis = max(30, leaseMillis)
+        self.retryBaseMillis = max(0, retryBaseMillis)
         self.store = store
         self.handlers = handlers
         self.concurrency = max(1, concurrency)
@@ -40,14 +59,17 @@ public final class WorkerPool: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Requeues jobs a previous process left running and starts the worker threads.
+    /// Starts the worker threads and the lease heartbeat. Jobs a stopped process left running are
+    /// claimed again once their leases expire.
     public func start() throws {
         condition.lock()
         defer { condition.unlock() }
         guard !started else { return }
         started = true
-        let requeued = try store.requeueRunningJobs()
-        if requeued > 0 { logger.info("requeued jobs left running by a previous process", metadata: ["count": "\(requeued)"]) }
+        liveWorkers += 1
+        let heartbeat = Thread { [self] in heartbeatLoop() }
+        heartbeat.name = "segue-worker-heartbeat"
+        heartbeat.start()
         for index in 0..<concurrency {
             liveWorkers += 1
             let thread = Thread { [self] in workerLoop() }
@@ -56,8 +78,8 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Stops taking jobs, cancels running ones (they return to the queue on the next start) and waits
-    /// for the threads to finish.
+    /// Stops taking jobs, cancels running ones (they go back to the queue at once, for any pool) and
+    /// waits for the threads to finish.
     public func shutdown() {
         condition.lock()
         stopping = true
@@ -70,16 +92,17 @@ public final class WorkerPool: @unchecked Sendable {
     /// Queues a job for `owner`.
     /// - Throws: `JobError.tooManyJobs` past the per-owner limit, `JobError.unknownKind`.
     @discardableResult
-    public func submit(owner: String, kind: String, parameters: String) throws -> JobRecord {
+    public func submit(owner: String, kind: String, parameters: String, maxAttempts: Int = 1) throws -> JobRecord {
         guard handlers[kind] != nil else { throw JobError.unknownKind(kind) }
         guard try store.activeJobCount(owner: owner) < perOwnerLimit else {
             throw JobError.tooManyJobs(limit: perOwnerLimit)
         }
-        let job = JobRecord(id: makeID(), owner: owner, kind: kind, parameters: parameters, createdMillis: clock())
+        let job = JobRecord(
+            id: makeID(), owner: owner, kind: kind, parameters: parameters, createdMillis: clock(), maxAttempts: maxAttempts)
         try store.enqueue(job)
         Counter(label: "segue_jobs_submitted_total", dimensions: [("kind", kind)]).increment()
         condition.lock()
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         return job
     }
@@ -125,7 +148,7 @@ public final class WorkerPool: @unchecked Sendable {
             let busy = Set(running.values.map(\.owner))
             let claimed: JobRecord?
             do {
-                claimed = try store.claimNextJob(excludingOwners: busy, millis: clock())
+                claimed = try store.claimNextJob(excludingOwners: busy, worker: workerID, leaseMillis: leaseMillis, millis: clock())
             } catch {
                 logger.error("cannot claim a job", metadata: ["error": "\(error)"])
                 claimed = nil
@@ -151,9 +174,40 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Renews the leases of the jobs running here; cancels those whose lease was lost (another
+    /// worker has them now) or whose cancellation was asked for on another node.
+    private func heartbeatLoop() {
+        let interval = Double(leaseMillis) / 3000
+        while true {
+            condition.lock()
+            let due = Date().addingTimeInterval(interval)
+            while !stopping && Date() < due { _ = condition.wait(until: due) }
+            if stopping {
+                liveWorkers -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let jobs = running.map { (id: $0.key, context: $0.value.context) }
+            condition.unlock()
+            for job in jobs {
+                do {
+                    switch try store.renewLease(id: job.id, worker: workerID, leaseMillis: leaseMillis, millis: clock()) {
+                    case .held(let cancelRequested): if cancelRequested { job.context.cancel() }
+                    case .lost:
+                        logger.warning("lost the lease of a running job; stopping it", metadata: ["job": "\(job.id)"])
+                        job.context.cancel()
+                    }
+                } catch {
+                    logger.error("cannot renew a job's lease", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
     private func execute(_ job: JobRecord, context: JobContext) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let state: JobState
+        var state: JobState
         var result: String?
         var message: String?
         do {
@@ -167,8 +221,15 @@ public final class WorkerPool: @unchecked Sendable {
                 let shuttingDown = stopping
                 condition.unlock()
                 if shuttingDown && !(((try? store.job(id: job.id)) ?? nil)?.cancelRequested ?? false) {
-                    // Left as running: the next start puts it back in the queue.
+                    // Back in the queue at once, for whichever pool runs next.
                     logger.info("job interrupted by shutdown", metadata: ["job": "\(job.id)"])
+                    do {
+                        try store.releaseLease(id: job.id, worker: workerID)
+                    } catch {
+                        logger.error(
+                            "cannot give back a job; it is claimed again when its lease expires",
+                            metadata: ["job": "\(job.id)", "error": "\(error)"])
+                    }
                     return
                 }
                 state = .cancelled
@@ -178,7 +239,21 @@ public final class WorkerPool: @unchecked Sendable {
             }
         }
         do {
-            try store.finishJob(id: job.id, state: state, result: result, error: message, millis: clock())
+            let recorded: Bool
+            if state == .failed {
+                let delay = retryBaseMillis << Int64(min(max(job.attempts - 1, 0), 20))
+                let next = try store.failAttempt(
+                    id: job.id, worker: workerID, error: message ?? "failed", retryDelayMillis: delay, millis: clock())
+                recorded = next != nil
+                if let next { state = next }
+            } else {
+                recorded = try store.finishJob(
+                    id: job.id, worker: workerID, state: state, result: result, error: message, millis: clock())
+            }
+            if !recorded {
+                logger.warning("a job's lease was lost before it finished; its outcome is not recorded", metadata: ["job": "\(job.id)"])
+                return
+            }
         } catch {
             logger.error("cannot record a finished job", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }

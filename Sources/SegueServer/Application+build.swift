@@ -7,6 +7,7 @@ import Prometheus
 import SegueJobs
 import SegueLive
 import SegueStore
+import SegueStorePostgres
 import SegueStoreSQLite
 import ServiceLifecycle
 
@@ -14,9 +15,20 @@ import ServiceLifecycle
 public func makeDependencies(
     configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger
 ) throws -> ServerDependencies {
-    let path = SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory)
-    let plays = try SQLitePlayStore(path: path)
     let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
+    let plays: any PlayStore
+    let jobs: any JobStore
+    if let url = configuration.database {
+        let backend = try PostgresBackend(url: url, logger: logger)
+        plays = PostgresPlayStore(backend: backend)
+        jobs = PostgresJobStore(backend: backend)
+        logger.notice(
+            "plays and the job queue on PostgreSQL; sessions, feedback, listens, live events and the library stay in the data folder (not on PostgreSQL yet)",
+            metadata: ["database": "\(backend.location.redacted)"])
+    } else {
+        plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
+        jobs = web
+    }
     let cache = ChartCache(now: environment.now)
     let handlers: [String: any JobHandler] = [
         "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
@@ -24,7 +36,7 @@ public func makeDependencies(
         AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration),
     ]
     let pool = WorkerPool(
-        store: web, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
+        store: jobs, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
         clock: environment.now, makeID: environment.randomID, logger: logger)
     let sessions = SessionManager(
         sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, cache: cache,

@@ -20,7 +20,7 @@ extension Assets {
       function follow(job, onUpdate) {
         return new Promise((resolve) => {
           const source = new EventSource(`/api/v1/jobs/${job.id}/events`);
-          const handle = (e) => { const j = JSON.parse(e.data); onUpdate(j); if (["succeeded", "failed", "cancelled"].includes(j.state)) { source.close(); resolve(j); } };
+          const handle = (e) => { const j = JSON.parse(e.data); onUpdate(j); if (["succeeded", "failed", "cancelled", "dead"].includes(j.state)) { source.close(); resolve(j); } };
           source.addEventListener("progress", handle);
           source.addEventListener("done", handle);
           source.onerror = () => { source.close(); api("GET", `/api/v1/jobs/${job.id}`).then((j) => { onUpdate(j); resolve(j); }).catch(() => resolve(job)); };

@@ -92,7 +92,7 @@ enum OpenAPIDocument {
             "type": "object", "required": ["id", "kind", "state", "progress", "createdAt"],
             "properties": {
               "id": {"type": "string"}, "kind": {"type": "string", "enum": ["import", "render"]},
-              "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
+              "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled", "dead"]},
               "progress": {"type": "number", "minimum": 0, "maximum": 1}, "detail": {"type": "string"},
               "error": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"},
               "etaSeconds": {"type": "number"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "frames": {"type": "integer"},

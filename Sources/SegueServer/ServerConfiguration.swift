@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     /// How late (behind the newest event time) a live event may arrive and still count on the
     /// dashboard, in its own minute; later ones are stored but not counted live.
     public var liveLatenessSeconds: Int64
+    /// A `postgres://` URL: plays and the job queue live there, shared with other nodes (nil: the
+    /// data folder's SQLite files). Sessions, feedback, listens and the library stay in the data
+    /// folder for now.
+    public var database: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,

@@ -61,9 +61,12 @@ public protocol FeedbackStore: Sendable {
 /// Where a job is in its life.
 public enum JobState: String, Sendable, Codable, CaseIterable {
     case queued, running, succeeded, failed, cancelled
+    /// Dead-lettered: a job allowed several attempts failed (or lost its worker) on every one of
+    /// them. Kept with its last error for someone to look at; never run again.
+    case dead
 
     /// True once the job will not change again.
-    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled || self == .dead }
 }
 
 /// A unit of background work (an import, a render) as the queue stores it.
@@ -88,11 +91,25 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var createdMillis: Int64
     public var startedMillis: Int64?
     public var finishedMillis: Int64?
+    /// How many times a worker has claimed the job.
+    public var attempts: Int
+    /// Claims allowed before the job is dead-lettered (1: a failure is final at once).
+    public var maxAttempts: Int
+    /// The worker holding the job while it runs, and until when (it renews the lease as it works).
+    public var leaseOwner: String?
+    public var leaseExpiresMillis: Int64?
+    /// Not claimed before this time (the backoff after a failed attempt).
+    public var runAfterMillis: Int64
+
+    /// Claims allowed in all, counting those whose worker died: at least 3, so a job allowed one
+    /// attempt is still picked up again after a crash, but one that keeps killing workers stops.
+    public var claimLimit: Int { max(maxAttempts, 3) }
 
     public init(
         id: String, owner: String, kind: String, state: JobState = .queued, parameters: String, progress: Double = 0,
         detail: String? = nil, result: String? = nil, error: String? = nil, cancelRequested: Bool = false,
-        createdMillis: Int64, startedMillis: Int64? = nil, finishedMillis: Int64? = nil
+        createdMillis: Int64, startedMillis: Int64? = nil, finishedMillis: Int64? = nil, attempts: Int = 0,
+        maxAttempts: Int = 1, leaseOwner: String? = nil, leaseExpiresMillis: Int64? = nil, runAfterMillis: Int64 = 0
     ) {
         self.id = id
         self.owner = owner
@@ -107,10 +124,30 @@ public struct JobRecord: Sendable, Equatable, Codable {
         self.createdMillis = createdMillis
         self.startedMillis = startedMillis
         self.finishedMillis = finishedMillis
+        self.attempts = attempts
+        self.maxAttempts = max(1, maxAttempts)
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresMillis = leaseExpiresMillis
+        self.runAfterMillis = runAfterMillis
     }
 }
 
-/// The durable job queue: survives restarts; claims are atomic so several workers can share it.
+/// What a worker learns when it renews its lease on a running job.
+public enum LeaseRenewal: Sendable, Equatable {
+    /// Still the worker's; `cancelRequested` when someone asked (on any node) to cancel the job.
+    case held(cancelRequested: Bool)
+    /// No longer the worker's (it expired and another worker took the job, or the job was finished):
+    /// stop working on it; its result would not be recorded.
+    case lost
+}
+
+/// The durable job queue: survives restarts; claims are atomic so several workers (threads,
+/// processes, machines) can share it.
+///
+/// A claimed job is leased to one worker until a time the worker keeps pushing forward while it
+/// works (`renewLease`). A worker that dies stops renewing; once its lease expires the job can be
+/// claimed again. Only the worker holding the lease can record the job's outcome, so a job succeeds
+/// at most once even when a presumed-dead worker comes back.
 public protocol JobStore: Sendable {
     func enqueue(_ job: JobRecord) throws
     func job(id: String) throws -> JobRecord?
@@ -118,15 +155,26 @@ public protocol JobStore: Sendable {
     func jobs(owner: String, limit: Int) throws -> [JobRecord]
     /// Queued or running jobs of `owner`.
     func activeJobCount(owner: String) throws -> Int
-    /// Marks the oldest queued job whose owner is not in `busyOwners` as running and returns it.
-    func claimNextJob(excludingOwners busyOwners: Set<String>, millis: Int64) throws -> JobRecord?
+    /// Leases the oldest claimable job whose owner is not in `busyOwners` to `worker` until
+    /// `millis + leaseMillis`, counts the attempt and returns it. Claimable: queued and due
+    /// (`runAfterMillis <= millis`), or running under an expired lease (its worker died). An expired
+    /// job already claimed `JobRecord.claimLimit` times is dead-lettered instead (it kills its workers).
+    func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
+        -> JobRecord?
+    /// Extends `worker`'s lease on a running job to `millis + leaseMillis`.
+    func renewLease(id: String, worker: String, leaseMillis: Int64, millis: Int64) throws -> LeaseRenewal
     func updateJobProgress(id: String, progress: Double, detail: String?) throws
-    /// Moves a job to a final state.
-    func finishJob(id: String, state: JobState, result: String?, error: String?, millis: Int64) throws
+    /// Moves a job `worker` holds to a final state; false (and nothing changes) when it does not
+    /// hold it any more.
+    func finishJob(id: String, worker: String, state: JobState, result: String?, error: String?, millis: Int64) throws -> Bool
+    /// Records a failed attempt of a job `worker` holds: queued again, not before
+    /// `millis + retryDelayMillis`, while attempts remain; else `failed` (a job allowed one attempt)
+    /// or `dead`. Returns the new state, or nil when the worker no longer held the job.
+    func failAttempt(id: String, worker: String, error: String, retryDelayMillis: Int64, millis: Int64) throws -> JobState?
+    /// Gives a job back to the queue at once without counting the attempt (its worker is stopping).
+    func releaseLease(id: String, worker: String) throws
     /// Asks for cancellation: a queued job is cancelled at once; a running one is flagged. Returns the job.
     func requestJobCancellation(id: String, millis: Int64) throws -> JobRecord?
-    /// Puts jobs left running by a stopped process back in the queue; returns how many.
-    func requeueRunningJobs() throws -> Int
     /// Erases every job of `owner`.
     func deleteJobs(owner: String) throws
 }

@@ -127,7 +127,7 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
 
     private static let jobColumns = """
         id, owner, kind, state, parameters, progress_permyriad, detail, result, error, cancel_requested, created_ms, \
-        started_ms, finished_ms
+        started_ms, finished_ms, attempts, max_attempts, lease_owner, lease_expires_ms, run_after_ms
         """
 
     private static func job(_ s: SQLiteStatement) -> JobRecord {
@@ -136,7 +136,9 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
             state: JobState(rawValue: s.text(3) ?? "") ?? .failed, parameters: s.text(4) ?? "{}",
             progress: Double(s.int64(5)) / 10_000, detail: optionalText(s, 6), result: optionalText(s, 7),
             error: optionalText(s, 8), cancelRequested: s.int64(9) != 0, createdMillis: s.int64(10),
-            startedMillis: optionalInt(s, 11), finishedMillis: optionalInt(s, 12))
+            startedMillis: optionalInt(s, 11), finishedMillis: optionalInt(s, 12), attempts: Int(s.int64(13)),
+            maxAttempts: Int(s.int64(14)), leaseOwner: optionalText(s, 15), leaseExpiresMillis: optionalInt(s, 16),
+            runAfterMillis: s.int64(17))
     }
 
     private func fetchJob(_ db: SQLiteConnection, id: String) throws -> JobRecord? {
@@ -149,12 +151,13 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         try locked { db in
             let s = try db.prepare(
                 """
-                INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try s.bind([
                 .text(job.id), .text(job.owner), .text(job.kind), .text(job.state.rawValue), .text(job.parameters),
-                .int(Int64((job.progress * 10_000).rounded())), .int(job.createdMillis),
+                .int(Int64((job.progress * 10_000).rounded())), .int(job.createdMillis), .int(Int64(job.maxAttempts)),
+                .int(job.runAfterMillis),
             ])
             try s.run()
         }
@@ -182,29 +185,61 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         }
     }
 
-    public func claimNextJob(excludingOwners busyOwners: Set<String>, millis: Int64) throws -> JobRecord? {
+    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
+        -> JobRecord?
+    {
         try locked { db in
+            // BEGIN IMMEDIATE: one claimer at a time across every process sharing the file.
             try db.transaction {
                 let s = try db.prepare(
-                    "SELECT \(Self.jobColumns) FROM job WHERE state = 'queued' ORDER BY created_ms, rowid LIMIT 64")
-                try s.bind([])
-                var chosen: JobRecord?
-                while try s.step() {
-                    let job = Self.job(s)
-                    if !busyOwners.contains(job.owner) {
-                        chosen = job
-                        break
-                    }
-                }
+                    """
+                    SELECT \(Self.jobColumns) FROM job
+                    WHERE (state = 'queued' AND run_after_ms <= ?1) OR (state = 'running' AND coalesce(lease_expires_ms, 0) < ?1)
+                    ORDER BY created_ms, rowid LIMIT 64
+                    """)
+                try s.bind([.int(millis)])
+                var candidates: [JobRecord] = []
+                while try s.step() { candidates.append(Self.job(s)) }
                 s.reset()
-                guard var job = chosen else { return nil }
-                let u = try db.prepare("UPDATE job SET state = 'running', started_ms = ? WHERE id = ? AND state = 'queued'")
-                try u.bind([.int(millis), .text(job.id)])
-                try u.run()
-                job.state = .running
-                job.startedMillis = millis
-                return job
+                for var job in candidates {
+                    if job.state == .running && job.attempts >= job.claimLimit {
+                        let dead = try db.prepare(
+                            """
+                            UPDATE job SET state = 'dead', finished_ms = ?, lease_owner = NULL, lease_expires_ms = NULL,
+                                error = coalesce(error, 'its worker stopped on every attempt') WHERE id = ?
+                            """)
+                        try dead.bind([.int(millis), .text(job.id)])
+                        try dead.run()
+                        continue
+                    }
+                    if busyOwners.contains(job.owner) { continue }
+                    let u = try db.prepare(
+                        """
+                        UPDATE job SET state = 'running', started_ms = ?, attempts = attempts + 1, lease_owner = ?,
+                            lease_expires_ms = ? WHERE id = ?
+                        """)
+                    try u.bind([.int(millis), .text(worker), .int(millis + leaseMillis), .text(job.id)])
+                    try u.run()
+                    job.state = .running
+                    job.startedMillis = millis
+                    job.attempts += 1
+                    job.leaseOwner = worker
+                    job.leaseExpiresMillis = millis + leaseMillis
+                    return job
+                }
+                return nil
             }
+        }
+    }
+
+    public func renewLease(id: String, worker: String, leaseMillis: Int64, millis: Int64) throws -> LeaseRenewal {
+        try locked { db in
+            let s = try db.prepare(
+                "UPDATE job SET lease_expires_ms = ? WHERE id = ? AND state = 'running' AND lease_owner = ?")
+            try s.bind([.int(millis + leaseMillis), .text(id), .text(worker)])
+            try s.run()
+            guard db.changes > 0 else { return .lost }
+            return .held(cancelRequested: try fetchJob(db, id: id)?.cancelRequested ?? false)
         }
     }
 
@@ -216,19 +251,53 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         }
     }
 
-    public func finishJob(id: String, state: JobState, result: String?, error: String?, millis: Int64) throws {
+    public func finishJob(id: String, worker: String, state: JobState, result: String?, error: String?, millis: Int64) throws
+        -> Bool
+    {
         try locked { db in
             let s = try db.prepare(
                 """
-                UPDATE job SET state = ?1, result = ?2, error = ?3, finished_ms = ?4,
-                    progress_permyriad = CASE WHEN ?5 = 'succeeded' THEN 10000 ELSE progress_permyriad END,
-                    detail = CASE WHEN ?5 = 'succeeded' THEN NULL ELSE detail END
-                WHERE id = ?6
+                UPDATE job SET state = ?1, result = ?2, error = ?3, finished_ms = ?4, lease_owner = NULL, lease_expires_ms = NULL,
+                    progress_permyriad = CASE WHEN ?1 = 'succeeded' THEN 10000 ELSE progress_permyriad END,
+                    detail = CASE WHEN ?1 = 'succeeded' THEN NULL ELSE detail END
+                WHERE id = ?5 AND state = 'running' AND lease_owner = ?6
                 """)
             try s.bind([
-                .text(state.rawValue), Self.bindOptional(result), Self.bindOptional(error), .int(millis),
-                .text(state.rawValue), .text(id),
+                .text(state.rawValue), Self.bindOptional(result), Self.bindOptional(error), .int(millis), .text(id), .text(worker),
             ])
+            try s.run()
+            return db.changes > 0
+        }
+    }
+
+    public func failAttempt(id: String, worker: String, error: String, retryDelayMillis: Int64, millis: Int64) throws -> JobState? {
+        try locked { db in
+            try db.transaction {
+                guard let job = try fetchJob(db, id: id), job.state == .running, job.leaseOwner == worker else { return nil }
+                let next: JobState = job.attempts < job.maxAttempts ? .queued : (job.maxAttempts == 1 ? .failed : .dead)
+                let s = try db.prepare(
+                    """
+                    UPDATE job SET state = ?, error = ?, lease_owner = NULL, lease_expires_ms = NULL, run_after_ms = ?,
+                        finished_ms = ? WHERE id = ?
+                    """)
+                try s.bind([
+                    .text(next.rawValue), .text(error), .int(millis + retryDelayMillis),
+                    next == .queued ? .null : .int(millis), .text(id),
+                ])
+                try s.run()
+                return next
+            }
+        }
+    }
+
+    public func releaseLease(id: String, worker: String) throws {
+        try locked { db in
+            let s = try db.prepare(
+                """
+                UPDATE job SET state = 'queued', started_ms = NULL, progress_permyriad = 0, attempts = max(attempts - 1, 0),
+                    lease_owner = NULL, lease_expires_ms = NULL WHERE id = ? AND state = 'running' AND lease_owner = ?
+                """)
+            try s.bind([.text(id), .text(worker)])
             try s.run()
         }
     }
@@ -245,14 +314,6 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
                 try r.run()
                 return try fetchJob(db, id: id)
             }
-        }
-    }
-
-    public func requeueRunningJobs() throws -> Int {
-        try locked { db in
-            try db.execute(
-                "UPDATE job SET state = 'queued', started_ms = NULL, progress_permyriad = 0 WHERE state = 'running'")
-            return Int(db.changes)
         }
     }
 

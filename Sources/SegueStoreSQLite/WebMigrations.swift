@@ -36,7 +36,15 @@ enum WebMigrations {
         );
         CREATE INDEX job_state_created ON job(state, created_ms);
         CREATE INDEX job_owner ON job(owner, created_ms);
+        """,
+        // 2: leases (several worker processes share the queue), attempts and retries (issue 8).
         """
+        ALTER TABLE job ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE job ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE job ADD COLUMN lease_owner TEXT;
+        ALTER TABLE job ADD COLUMN lease_expires_ms INTEGER;
+        ALTER TABLE job ADD COLUMN run_after_ms INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {

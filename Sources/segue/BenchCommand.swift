@@ -3,5 +3,5 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks; figures go to BENCHMARKS.md.",
-        subcommands: [BenchImportCommand.self, BenchRaceCommand.self, BenchLiveCommand.self, BenchAnalysisCommand.self, BenchPlaylistsCommand.self])
+        subcommands: [BenchImportCommand.self, BenchStoreCommand.self, BenchRaceCommand.self, BenchLiveCommand.self, BenchAnalysisCommand.self, BenchPlaylistsCommand.self])
 }

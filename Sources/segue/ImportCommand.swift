@@ -9,6 +9,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import a Spotify data export (ZIP, folder or JSON files), all or nothing.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "Report format: text or json.")
     var format: ReportFormat = .text
@@ -19,7 +20,7 @@ struct ImportCommand: ParsableCommand {
     enum ReportFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let db = try store.openStore()
+        let db = try database.openStore(store)
         let profile = try db.profile(named: store.profile)
         let started = Date()
         let showProgress = format == .text && isatty(2) != 0

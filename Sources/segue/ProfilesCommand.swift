@@ -8,15 +8,17 @@ struct ProfilesCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         func run() throws {
-            for p in try store.openStore().profiles() { print(p.name) }
+            for p in try database.openStore(store).profiles() { print(p.name) }
         }
     }
 
     struct Delete: ParsableCommand {
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         func run() throws {
-            let db = try store.openStore()
+            let db = try database.openStore(store)
             guard try db.existingProfile(named: store.profile) != nil else {
                 printError("error: no profile '\(store.profile)'")
                 throw ExitCode(1)

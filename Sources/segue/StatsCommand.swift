@@ -7,15 +7,16 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats", abstract: "Totals, first and last play, distinct counts and listening patterns.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var range: RangeOptions
 
     @Option(help: "text or json.")
     var format: ImportCommand.ReportFormat = .text
 
     func run() throws {
-        let db = try store.openStore()
+        let db = try database.openStore(store)
         guard let profile = try db.existingProfile(named: store.profile) else {
-            printError("error: no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
+            printError("error: no profile '\(store.profile)' in \(database.describe(store)): run `segue import` first")
             throw ExitCode(1)
         }
         let s = try db.stats(range: range.range, timeZone: range.tz, profile: profile)

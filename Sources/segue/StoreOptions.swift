@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SegueModel
 import SegueStore
+import SegueStorePostgres
 import SegueStoreSQLite
 
 /// Where the data lives and whose it is: shared by every command that touches the store.
@@ -20,6 +21,34 @@ struct StoreOptions: ParsableArguments {
 
     func openStore() throws -> SQLitePlayStore {
         try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: dataDirectory))
+    }
+}
+
+/// `--database`: the commands whose stores PostgreSQL has (plays and charts; jobs for `serve` and
+/// `worker`). Commands without it keep everything in the data folder.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL database for the plays (with pgvector; default: the data folder's SQLite file).",
+            valueName: "postgres://user@host/db"))
+    var database: String?
+
+    func validate() throws {
+        if let database {
+            do { _ = try PostgresLocation(url: database) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    /// The play store: PostgreSQL with `--database`, else the data folder's SQLite file.
+    func openStore(_ store: StoreOptions) throws -> any PlayStore {
+        if let database { return try PostgresPlayStore(url: database) }
+        return try store.openStore()
+    }
+
+    /// Where the plays are, for messages.
+    func describe(_ store: StoreOptions) -> String {
+        guard let database else { return store.dataDirectory }
+        return (try? PostgresLocation(url: database).redacted) ?? database
     }
 }
 

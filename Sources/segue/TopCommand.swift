@@ -7,6 +7,7 @@ struct TopCommand: ParsableCommand {
         commandName: "top", abstract: "Your top artists, tracks or albums for a period.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var range: RangeOptions
 
     @Option(help: "artists, tracks or albums.")
@@ -28,9 +29,9 @@ struct TopCommand: ParsableCommand {
     }
 
     func run() throws {
-        let db = try store.openStore()
+        let db = try database.openStore(store)
         guard let profile = try db.existingProfile(named: store.profile) else {
-            printError("error: no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
+            printError("error: no profile '\(store.profile)' in \(database.describe(store)): run `segue import` first")
             throw ExitCode(1)
         }
         let entries = try db.top(ChartQuery(kind: kind, metric: metric, range: range.range, limit: limit), profile: profile)

@@ -1,11 +1,18 @@
 import Foundation
 import SegueStore
+import SegueStorePostgres
 import SegueStoreSQLite
 import SegueTestSupport
 
-/// The backends every store contract runs on. PostgreSQL joins when its store lands.
+/// The backends every store contract runs on: SQLite always, PostgreSQL when the test run has one
+/// (and always in CI; see `TestPostgres`).
 enum StoreBackend: String, CaseIterable, Sendable {
     case sqlite
+    case postgres
+
+    static var allCases: [StoreBackend] {
+        TestPostgres.isEnabled ? [.sqlite, .postgres] : [.sqlite]
+    }
 
     /// A new, empty store of this kind.
     func make() throws -> any PlayStore {
@@ -13,7 +20,21 @@ enum StoreBackend: String, CaseIterable, Sendable {
         case .sqlite:
             let dir = try Fixtures.folder("store")
             return try SQLitePlayStore(path: dir.appendingPathComponent("segue.sqlite").path)
+        case .postgres:
+            return try PostgresPlayStore(url: try TestPostgres.freshSchemaURL())
         }
     }
 }
 
+extension StoreBackend {
+    /// A new, empty job queue of this kind.
+    func makeJobStore() throws -> any JobStore {
+        switch self {
+        case .sqlite:
+            let dir = try Fixtures.folder("jobs")
+            return try SQLiteWebStore(path: dir.appendingPathComponent("segue-web.sqlite").path)
+        case .postgres:
+            return PostgresJobStore(backend: try PostgresBackend(url: try TestPostgres.freshSchemaURL(pool: 8)))
+        }
+    }
+}

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let n = Int64(digits), n >= 0, n <= 86_400 / unit else { return nil }
         return n * unit
     }
+    @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
@@ -89,10 +90,11 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "segue.server")
         let dataDirectory = StoreOptions.defaultDataDirectory(data)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, singleUserProfile: singleUser ? profile : nil,
             sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers,
             alertWebhook: alertWebhook.flatMap(URL.init(string:)), liveLatenessSeconds: Self.seconds(liveLateness) ?? 3600)
+        configuration.database = database.database
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         if demoLive {
             let hub = deps.live

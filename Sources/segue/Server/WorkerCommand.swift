@@ -16,13 +16,16 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Worker threads.")
     var workers = 2
 
+    @OptionGroup var database: DatabaseOptions
+
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
     }
 
     func run() async throws {
         let logger = Logger(label: "segue.worker")
-        let configuration = ServerConfiguration(dataDirectory: StoreOptions.defaultDataDirectory(data), workers: workers)
+        var configuration = ServerConfiguration(dataDirectory: StoreOptions.defaultDataDirectory(data), workers: workers)
+        configuration.database = database.database
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
         let group = ServiceGroup(

@@ -12,6 +12,7 @@ struct ChartCommand: ParsableCommand {
         commandName: "chart", abstract: "A shareable top-N image: PNG, JPEG or SVG.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var range: RangeOptions
     @OptionGroup var visual: VisualOptions
 
@@ -29,7 +30,7 @@ struct ChartCommand: ParsableCommand {
             guard ["png", "jpg", "jpeg", "svg"].contains(ext) else { throw GraphicsError.unsupportedImageFormat(ext) }
             let tools = ext == "jpg" || ext == "jpeg" || visual.artworkDir != nil ? try FFmpegTools.locate() : nil
 
-            let db = try store.openStore()
+            let db = try database.openStore(store)
             guard let profile = try db.existingProfile(named: store.profile) else {
                 throw VisualsError(message: "no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
             }

@@ -12,6 +12,7 @@ struct RaceCommand: ParsableCommand {
         commandName: "race", abstract: "An animated bar-chart race: MP4, GIF or WebM.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var range: RangeOptions
     @OptionGroup var visual: VisualOptions
 
@@ -61,7 +62,7 @@ struct RaceCommand: ParsableCommand {
             let (format, theme) = try visual.look()
             let container = try VideoContainer(path: out)
             let tools = try FFmpegTools.locate()
-            let db = try store.openStore()
+            let db = try database.openStore(store)
             guard let profile = try db.existingProfile(named: store.profile) else {
                 throw VisualsError(message: "no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
             }

@@ -1,0 +1,302 @@
+import Foundation
+import PostgresNIO
+import SegueModel
+import SegueStore
+
+/// Writes plays inside an open transaction on PostgreSQL.
+///
+/// Each batch costs a handful of statements, whatever its size: new words, artists, albums, tracks
+/// and items go in as arrays (`unnest`), and the plays as one multi-row insert whose `RETURNING`
+/// list says which were new. Only when account data (minute-precision times, no URIs) meets
+/// extended history does a batch go play by play, as the cross-format rule looks at stored plays.
+final class PostgresImportSink: PlaySink {
+    let db: BlockingConnection
+    let profile: Profile
+    /// Plays stored (or replacing an account play).
+    private(set) var inserted = 0
+    /// Whether any music play was stored or removed (the chart columns must be rebuilt).
+    private(set) var musicChanged = false
+    private var words: [String: Int64] = [:]
+    private var artists: [String: Int64] = [:]
+    private var albums: [AlbumKey: Int64] = [:]
+    private var tracks: [String: Int64] = [:]
+    private var items: [ItemKey: Int64] = [:]
+    /// Tracks known by URI, under their "artist U+001F name" (to match account-data plays).
+    private var uriTracksByName: [String: [Int64]] = [:]
+    /// Whether the profile has account-data tracks (else extended plays skip the cross-format check).
+    private var hasAccountTracks = false
+
+    struct AlbumKey: Hashable {
+        var artist: String
+        var name: String
+    }
+
+    struct ItemKey: Hashable {
+        var kind: Int16
+        var key: String
+    }
+
+    private struct PlayKey: Hashable {
+        var end: Int64
+        var kind: Int16
+        var item: Int64
+        var ms: Int32
+    }
+
+    init(db: BlockingConnection, profile: Profile) throws {
+        self.db = db
+        self.profile = profile
+        let id = profile.id
+        for row in try db.query("SELECT id, text FROM word").rows {
+            let (wordID, text) = try row.decode((Int64, String).self)
+            words[text] = wordID
+        }
+        for row in try db.query("SELECT id, name FROM artist WHERE profile_id = \(id)").rows {
+            let (artistID, name) = try row.decode((Int64, String).self)
+            artists[name] = artistID
+        }
+        for row in try db.query("SELECT id, artist_name, name FROM album WHERE profile_id = \(id)").rows {
+            let (albumID, artist, name) = try row.decode((Int64, String, String).self)
+            albums[AlbumKey(artist: artist, name: name)] = albumID
+        }
+        let trackRows = try db.query(
+            "SELECT t.id, t.key, t.uri, t.name, a.name FROM track t JOIN artist a ON a.id = t.artist_id WHERE t.profile_id = \(id)")
+        for row in trackRows.rows {
+            let (trackID, key, uri, name, artist) = try row.decode((Int64, String, String?, String, String).self)
+            tracks[key] = trackID
+            if uri == nil {
+                hasAccountTracks = true
+            } else {
+                uriTracksByName[artist + "\u{1F}" + name, default: []].append(trackID)
+            }
+        }
+        for row in try db.query("SELECT id, kind, key FROM item WHERE profile_id = \(id)").rows {
+            let (itemID, kind, key) = try row.decode((Int64, Int16, String).self)
+            items[ItemKey(kind: kind, key: key)] = itemID
+        }
+    }
+
+    func add(_ batch: PlayBatch) throws -> [Bool] {
+        let wordIDs = try resolveWords(batch.words)
+        let itemIDs = try resolveItems(batch.items)
+        let needsCrossFormat = batch.items.contains { $0.kind == .music && (hasAccountTracks || $0.uri == nil) }
+        if needsCrossFormat {
+            return try addOneByOne(batch, itemIDs: itemIDs, wordIDs: wordIDs)
+        }
+        return try addAtOnce(batch, itemIDs: itemIDs, wordIDs: wordIDs)
+    }
+
+    // MARK: Plays
+
+    private static let insertColumns =
+        "INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country) "
+
+    /// The batch's plays in one statement.
+    private func addAtOnce(_ batch: PlayBatch, itemIDs: [Int64], wordIDs: [Int64]) throws -> [Bool] {
+        let n = batch.count
+        guard n > 0 else { return [] }
+        var kinds = [Int16](repeating: 0, count: n)
+        var itemColumn = [Int64](repeating: 0, count: n)
+        var flags = [Int16](repeating: 0, count: n)
+        for i in 0..<n {
+            let item = Int(batch.itemOfPlay[i])
+            kinds[i] = Int16(batch.items[item].kind.rawValue)
+            itemColumn[i] = itemIDs[item]
+            flags[i] = Int16(batch.flags[i])
+        }
+        // 0 stands for "no word" (ids start at 1) and Int64.min for "no offline time": arrays carry no NULLs here.
+        func wordColumn(_ column: [Int32]) -> [Int64] {
+            column.map { $0 == PlayBatch.noWord ? 0 : wordIDs[Int($0)] }
+        }
+        let query: PostgresQuery = """
+            INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country)
+            SELECT \(profile.id), e, k, i, m, NULLIF(rs, 0), NULLIF(re, 0), f, NULLIF(o, -9223372036854775808), NULLIF(p, 0), NULLIF(c, 0)
+            FROM unnest(\(batch.endTimes)::bigint[], \(kinds)::smallint[], \(itemColumn)::bigint[], \(batch.milliseconds)::integer[],
+                \(wordColumn(batch.reasonStart))::bigint[], \(wordColumn(batch.reasonEnd))::bigint[], \(flags)::smallint[],
+                \(batch.offlineTimestamps)::bigint[], \(wordColumn(batch.platform))::bigint[], \(wordColumn(batch.country))::bigint[])
+                AS u(e, k, i, m, rs, re, f, o, p, c)
+            ON CONFLICT DO NOTHING
+            RETURNING end_ts, kind, item_id, ms
+            """
+        var stored = Set<PlayKey>()
+        for row in try db.query(query).rows {
+            let (end, kind, item, ms) = try row.decode((Int64, Int16, Int64, Int32).self)
+            stored.insert(PlayKey(end: end, kind: kind, item: item, ms: ms))
+        }
+        var isNew = [Bool](repeating: false, count: n)
+        // The first of equal plays in the batch is the stored one; the others are duplicates.
+        for i in 0..<n {
+            let key = PlayKey(end: batch.endTimes[i], kind: kinds[i], item: itemColumn[i], ms: batch.milliseconds[i])
+            guard stored.remove(key) != nil else { continue }
+            isNew[i] = true
+            inserted += 1
+            if kinds[i] == 0 { musicChanged = true }
+        }
+        return isNew
+    }
+
+    /// Play by play, with the cross-format rule (see `matchInTheOtherFormat`).
+    private func addOneByOne(_ batch: PlayBatch, itemIDs: [Int64], wordIDs: [Int64]) throws -> [Bool] {
+        var isNew = [Bool](repeating: false, count: batch.count)
+        func word(_ index: Int32) -> Int64? { index == PlayBatch.noWord ? nil : wordIDs[Int(index)] }
+        for i in 0..<batch.count {
+            let item = Int(batch.itemOfPlay[i])
+            let kind = batch.items[item].kind
+            var replacesAccountPlay = false
+            if kind == .music && (hasAccountTracks || batch.items[item].uri == nil) {
+                switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
+                case .none: break
+                case .duplicate: continue
+                case .replacesAccountPlay: replacesAccountPlay = true
+                }
+            }
+            let offline = batch.offlineTimestamps[i] == PlayBatch.noTimestamp ? nil : batch.offlineTimestamps[i]
+            let query: PostgresQuery = """
+                INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country)
+                VALUES (\(profile.id), \(batch.endTimes[i]), \(Int16(kind.rawValue)), \(itemIDs[item]), \(batch.milliseconds[i]),
+                    \(word(batch.reasonStart[i])), \(word(batch.reasonEnd[i])), \(Int16(batch.flags[i])), \(offline),
+                    \(word(batch.platform[i])), \(word(batch.country[i])))
+                ON CONFLICT DO NOTHING
+                """
+            if try db.changes(query) > 0 {
+                inserted += 1
+                isNew[i] = !replacesAccountPlay
+                if kind == .music { musicChanged = true }
+            }
+        }
+        return isNew
+    }
+
+    enum CrossFormatMatch { case none, duplicate, replacesAccountPlay }
+
+    /// Account data gives the end time to the minute and no URI; extended history gives the second
+    /// and the URI. The same listen in both (artist, track name and milliseconds agree, end times in
+    /// the same minute, one either side for rounding) is kept once: an account play matching a
+    /// stored extended one is a duplicate; an extended play matching a stored account one replaces it.
+    private func matchInTheOtherFormat(_ item: PlayBatch.Item, end: Int64, ms: Int32) throws -> CrossFormatMatch {
+        let name = item.creator + "\u{1F}" + item.title
+        let minute = end - ((end % 60) + 60) % 60
+        if item.uri == nil {
+            hasAccountTracks = true
+            guard let candidates = uriTracksByName[name] else { return .none }
+            let found = try db.query(
+                """
+                SELECT 1 FROM play WHERE profile_id = \(profile.id) AND kind = 0 AND item_id = ANY(\(candidates)::bigint[])
+                    AND end_ts >= \(minute - 60) AND end_ts < \(minute + 120) AND ms = \(ms) LIMIT 1
+                """)
+            return found.rows.isEmpty ? .none : .duplicate
+        }
+        guard let accountTrack = tracks[name] else { return .none }
+        let removed = try db.changes(
+            """
+            DELETE FROM play WHERE ctid = (
+                SELECT ctid FROM play WHERE profile_id = \(profile.id) AND kind = 0 AND item_id = \(accountTrack)
+                    AND end_ts >= \(minute - 60) AND end_ts < \(minute + 61) AND ms = \(ms) ORDER BY end_ts LIMIT 1)
+            """)
+        if removed > 0 { musicChanged = true }
+        return removed > 0 ? .replacesAccountPlay : .none
+    }
+
+    // MARK: Names
+
+    private func resolveWords(_ batchWords: [String]) throws -> [Int64] {
+        let missing = Array(Set(batchWords.filter { words[$0] == nil }))
+        if !missing.isEmpty {
+            // Another import may add the same word at the same time: keep whichever came first.
+            try db.query("INSERT INTO word(text) SELECT unnest(\(missing)::text[]) ON CONFLICT (text) DO NOTHING")
+            for row in try db.query("SELECT id, text FROM word WHERE text = ANY(\(missing)::text[])").rows {
+                let (id, text) = try row.decode((Int64, String).self)
+                words[text] = id
+            }
+        }
+        return batchWords.map { words[$0] ?? 0 }
+    }
+
+    /// Database ids of the batch's items, adding what is new. New rows go in in the batch's order,
+    /// so ids (and the chart columns' entity order) follow first appearance.
+    private func resolveItems(_ batchItems: [PlayBatch.Item]) throws -> [Int64] {
+        let id = profile.id
+        var newArtists: [String] = []
+        var seenArtists = Set<String>()
+        var newAlbums: [AlbumKey] = []
+        var seenAlbums = Set<AlbumKey>()
+        var newTracks: [PlayBatch.Item] = []
+        var newOthers: [PlayBatch.Item] = []
+        for item in batchItems {
+            if item.kind != .music {
+                if items[ItemKey(kind: Int16(item.kind.rawValue), key: item.key)] == nil { newOthers.append(item) }
+                continue
+            }
+            guard tracks[item.key] == nil else { continue }
+            newTracks.append(item)
+            if artists[item.creator] == nil, seenArtists.insert(item.creator).inserted { newArtists.append(item.creator) }
+            if let album = item.album {
+                let key = AlbumKey(artist: item.creator, name: album)
+                if albums[key] == nil, seenAlbums.insert(key).inserted { newAlbums.append(key) }
+            }
+        }
+        if !newArtists.isEmpty {
+            let rows = try db.query(
+                """
+                INSERT INTO artist(profile_id, name) SELECT \(id), n FROM unnest(\(newArtists)::text[]) WITH ORDINALITY AS u(n, o)
+                ORDER BY o RETURNING id, name
+                """)
+            for row in rows.rows {
+                let (artistID, name) = try row.decode((Int64, String).self)
+                artists[name] = artistID
+            }
+        }
+        if !newAlbums.isEmpty {
+            let rows = try db.query(
+                """
+                INSERT INTO album(profile_id, artist_name, name)
+                SELECT \(id), a, n FROM unnest(\(newAlbums.map(\.artist))::text[], \(newAlbums.map(\.name))::text[]) WITH ORDINALITY AS u(a, n, o)
+                ORDER BY o RETURNING id, artist_name, name
+                """)
+            for row in rows.rows {
+                let (albumID, artist, name) = try row.decode((Int64, String, String).self)
+                albums[AlbumKey(artist: artist, name: name)] = albumID
+            }
+        }
+        if !newTracks.isEmpty {
+            let keys = newTracks.map(\.key)
+            let uris = newTracks.map { $0.uri ?? "" }
+            let names = newTracks.map(\.title)
+            let artistIDs = newTracks.map { artists[$0.creator] ?? 0 }
+            let albumIDs = newTracks.map { item in item.album.flatMap { albums[AlbumKey(artist: item.creator, name: $0)] } ?? 0 }
+            let rows = try db.query(
+                """
+                INSERT INTO track(profile_id, key, uri, name, artist_id, album_id)
+                SELECT \(id), k, NULLIF(u, ''), n, a, NULLIF(al, 0)
+                FROM unnest(\(keys)::text[], \(uris)::text[], \(names)::text[], \(artistIDs)::bigint[], \(albumIDs)::bigint[])
+                    WITH ORDINALITY AS t(k, u, n, a, al, o)
+                ORDER BY o RETURNING id, key
+                """)
+            for row in rows.rows {
+                let (trackID, key) = try row.decode((Int64, String).self)
+                tracks[key] = trackID
+            }
+            for item in newTracks where item.uri != nil {
+                if let trackID = tracks[item.key] { uriTracksByName[item.creator + "\u{1F}" + item.title, default: []].append(trackID) }
+            }
+        }
+        if !newOthers.isEmpty {
+            let rows = try db.query(
+                """
+                INSERT INTO item(profile_id, kind, key, title, creator, uri)
+                SELECT \(id), k, key, t, c, NULLIF(u, '')
+                FROM unnest(\(newOthers.map { Int16($0.kind.rawValue) })::smallint[], \(newOthers.map(\.key))::text[],
+                    \(newOthers.map(\.title))::text[], \(newOthers.map(\.creator))::text[], \(newOthers.map { $0.uri ?? "" })::text[])
+                    WITH ORDINALITY AS x(k, key, t, c, u, o)
+                ORDER BY o RETURNING id, kind, key
+                """)
+            for row in rows.rows {
+                let (itemID, kind, key) = try row.decode((Int64, Int16, String).self)
+                items[ItemKey(kind: kind, key: key)] = itemID
+            }
+        }
+        return batchItems.map { item in
+            item.kind == .music ? (tracks[item.key] ?? 0) : (items[ItemKey(kind: Int16(item.kind.rawValue), key: item.key)] ?? 0)
+        }
+    }
+}
