@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "SegueStorePostgres",
             dependencies: [
-                "SegueStore", "SegueModel",
+                "SegueStore", "SegueModel", "SeguePlaylists",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "SegueMediaTests", dependencies: ["SegueMedia"], swiftSettings: strict),
         .testTarget(
             name: "SegueStoreTests",
-            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueImport", "SegueModel", "SegueTestSupport"],
+            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel", "SegueTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "SegueServerTests",

@@ -3,7 +3,8 @@ import Foundation
 /// Nearest neighbours by cosine distance; pgvector implements the same protocol at scale.
 public protocol SimilarityIndex: Sendable {
     /// The `k` items nearest to `query`, nearest first, leaving out `excluding`.
-    func nearest(to query: [Float], k: Int, excluding: Set<Int64>) -> [(id: Int64, distance: Double)]
+    /// - Throws: when the index lives in a database that cannot answer (the in-memory scan never throws).
+    func nearest(to query: [Float], k: Int, excluding: Set<Int64>) throws -> [(id: Int64, distance: Double)]
 }
 
 /// An exact scan over unit-normalised vectors stored contiguously, each row padded to a multiple

@@ -84,7 +84,8 @@ import Testing
         try jobs.enqueue(JobRecord(id: "j", owner: "o", kind: "k", parameters: "{}", createdMillis: 0))
         // system(3), not Process: the restarted server inherits Process's descriptors, and
         // waitUntilExit would wait for the server to end too.
-        #expect(system(try #require(TestPostgres.restartCommand)) == 0)
+        let command = try #require(TestPostgres.restartCommand)
+        #expect(system(command) == 0)
         #expect(try store.top(ChartQuery(kind: .tracks, metric: .streams, limit: 5), profile: profile).map(\.name) == ["T"])
         #expect(try jobs.claimNextJob(excludingOwners: [], worker: "w", leaseMillis: 1_000, millis: 1)?.id == "j")
     }

@@ -1,0 +1,37 @@
+import Foundation
+import SegueTestSupport
+import Testing
+
+/// `--database` through the built `segue`: the same import and charts as on the data folder.
+@Suite(.enabled(if: TestPostgres.isEnabled)) struct PostgresCLITests {
+    @Test func importTopAndStatsAgainstPostgres() throws {
+        let cli = CLITests()
+        let url = try TestPostgres.freshSchemaURL()
+        let dir = try Fixtures.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        #expect(try cli.segue(["demo", "export", "--records", "3000", zip]).status == 0)
+        let data = dir.appendingPathComponent("data").path
+        // The same export into SQLite and into PostgreSQL gives the same charts.
+        #expect(try cli.segue(["import", "--data", data, zip]).status == 0)
+        let imported = try cli.segue(["import", "--database", url, "--format", "json", zip])
+        #expect(imported.status == 0, "\(imported.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(imported.out.utf8)) as? [String: Any])
+        #expect((report["total"] as? [String: Any])?["records"] as? Int == 3000)
+        let again = try cli.segue(["import", "--database", url, "--format", "json", zip])
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any])
+        #expect((second["total"] as? [String: Any])?["musicPlays"] as? Int == 0)
+        for args in [["--kind", "tracks", "--limit", "20"], ["--kind", "albums", "--metric", "minutes", "--from", "2021-01-01"]] {
+            let onPostgres = try cli.segue(["top", "--database", url, "--format", "json"] + args)
+            let onSQLite = try cli.segue(["top", "--data", data, "--format", "json"] + args)
+            #expect(onPostgres.status == 0 && !onPostgres.out.isEmpty)
+            #expect(onPostgres.out == onSQLite.out)
+        }
+        let stats = try cli.segue(["stats", "--database", url])
+        let sqliteStats = try cli.segue(["stats", "--data", data])
+        #expect(stats.status == 0 && stats.out == sqliteStats.out)
+        let missing = try cli.segue(["top", "--database", url, "--profile", "nobody"])
+        #expect(missing.status != 0 && missing.err.contains("postgres://postgres@"))
+        let bad = try cli.segue(["top", "--database", "postgres://nohost"])
+        #expect(bad.status != 0 && bad.err.contains("bad PostgreSQL URL"))
+    }
+}
