@@ -92,3 +92,13 @@ public final class PgvectorIndex: SimilarityIndex, @unchecked Sendable {
         }
     }
 }
+
+extension PostgresBackend {
+    /// Drops the index called `name` and its vectors.
+    public func dropIndexTable(name: String) throws {
+        guard name.range(of: "^[a-z0-9_]{1,40}$", options: .regularExpression) != nil else {
+            throw PostgresStoreError.unsupported("index name '\(name)'")
+        }
+        try withConnection { db in try db.execute("DROP TABLE IF EXISTS similarity_\(name)") }
+    }
+}

@@ -5,6 +5,7 @@ import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
 import PostgresNIO
+import SeguePlaylists
 
 /// `segue bench store`: import and top-N latency over a large synthetic profile, on SQLite and on
 /// PostgreSQL side by side (the same plays, the same queries).
@@ -20,6 +21,9 @@ struct BenchStoreCommand: ParsableCommand {
 
     @Option(help: "PostgreSQL database (left out: SQLite only).")
     var database: String?
+
+    @Option(help: "Embeddings for the pgvector top-10 benchmark (0: skip it).")
+    var vectors: Int = 100_000
 
     func run() throws {
         print("Generating \(plays) plays (20,000 tracks by 2,000 artists over five years)…")
@@ -66,7 +70,10 @@ struct BenchStoreCommand: ParsableCommand {
                         format: "%@: %@: median %.2f ms, max %.2f ms, first query %.1f ms (%d entries)", name, label,
                         times[times.count / 2], times.last!, cold, entries.count))
             }
-            if let postgres = store as? PostgresPlayStore { try roundTrips(postgres) }
+            if let postgres = store as? PostgresPlayStore {
+                try roundTrips(postgres)
+                if vectors > 0 { try similarity(postgres.backend) }
+            }
             try store.deleteProfile(named: "bench-store")
         }
     }
@@ -96,6 +103,48 @@ struct BenchStoreCommand: ParsableCommand {
         done.wait()
         let direct = try result.get()
         print(String(format: "PostgreSQL round trip (one indexed SELECT): %.0f µs through the blocking store, %.0f µs from async code", blocking, direct))
+    }
+
+    /// pgvector's HNSW top 10 against the exact in-memory scan over the same clustered vectors:
+    /// recall@10 and time per query.
+    func similarity(_ backend: PostgresBackend) throws {
+        let dimensions = 36
+        var rng = SplitMix64(seed: 3)
+        func uniform() -> Float { Float(Double(rng.next() >> 11) / Double(1 << 53)) * 2 - 1 }
+        let centres = (0..<200).map { _ in (0..<dimensions).map { _ in uniform() } }
+        func point() -> [Float] { centres[Int(rng.next() % 200)].map { $0 + 0.35 * uniform() } }
+        let items = (0..<vectors).map { (id: Int64($0 + 1), vector: point()) }
+        let name = "bench_\(getpid())"
+        let index = try PgvectorIndex(backend: backend, name: name, dimensions: dimensions)
+        let started = Date()
+        try index.add(items)
+        print(String(format: "pgvector: %d vectors of %d dimensions added (HNSW built as they go) in %.1f s", vectors, dimensions, Date().timeIntervalSince(started)))
+        var exact = ExactSimilarityIndex(dimensions: dimensions)
+        for item in items { exact.add(id: item.id, vector: item.vector) }
+        let queries = (0..<200).map { _ in point() }
+        for width in [40, 100, 200] {
+            index.searchWidth = width
+            var found = 0
+            var times: [Double] = []
+            var exactTimes: [Double] = []
+            for q in queries {
+                let t0 = Date()
+                let truth = exact.nearest(to: q, k: 10, excluding: [])
+                exactTimes.append(Date().timeIntervalSince(t0) * 1000)
+                let t1 = Date()
+                let hits = try index.nearest(to: q, k: 10, excluding: [])
+                times.append(Date().timeIntervalSince(t1) * 1000)
+                found += Set(truth.map(\.id)).intersection(hits.map(\.id)).count
+            }
+            times.sort()
+            exactTimes.sort()
+            print(
+                String(
+                    format: "pgvector top 10 over %d (ef_search %d): recall@10 %.3f, median %.2f ms, p99 %.2f ms; exact scan in memory median %.2f ms",
+                    vectors, width, Double(found) / Double(queries.count * 10), times[times.count / 2], times[times.count * 99 / 100],
+                    exactTimes[exactTimes.count / 2]))
+        }
+        try backend.dropIndexTable(name: name)
     }
 
     final class AsyncResult: @unchecked Sendable {
