@@ -56,7 +56,7 @@ public struct Musicnn: Sendable {
         }
         if let dir = environment["SEGUE_MUSICNN_DIR"], !dir.isEmpty { return dir }
         var candidates = [(fm.currentDirectoryPath as NSString).appendingPathComponent(".local/musicnn/musicnn")]
-        var folder = ((CommandLine.arguments.first ?? "") as NSString).resolvingSymlinksInPath
+        var folder = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? ""
         for _ in 0..<6 {
             folder = (folder as NSString).deletingLastPathComponent
             guard !folder.isEmpty, folder != "/" else { break }

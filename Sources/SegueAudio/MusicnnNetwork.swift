@@ -138,30 +138,33 @@ public struct MusicnnNetwork: Sendable {
                 }
             }
             let conv = Self.multiply(columns, rows: T * positions, lda: layer.inputs, offset: 0, layer)
+            // Rows are (frame, position): frame t owns rows t·positions ..< (t+1)·positions.
             Self.poolOverFrequency(
-                conv, frames: T, positions: positions, bias: layer.bias, norm: frontNorms[which], into: &front,
-                width: frontWidth, at: which * 204)
+                conv, rows: T * positions, frameOfRow: { $0 / positions }, frames: T, bias: layer.bias, norm: frontNorms[which],
+                into: &front, width: frontWidth, at: which * 204)
         }
         // Temporal: one im2col for the 128-frame window; the 64 and 32 ones are its middle columns
-        // ("same" padding puts 63, 31 and 15 frames before the centre).
+        // ("same" padding puts 63, 31 and 15 frames before the centre). The patch is transposed
+        // first (band by band), so each row of the im2col matrix is one contiguous copy.
         let window = 128
-        var tall = [Float](repeating: 0, count: (T + window - 1) * F)
-        tall.replaceSubrange((63 * F)..<((63 + T) * F), with: normalized)
-        var columns = [Float](repeating: 0, count: T * F * window)
+        let span = T + window - 1
+        var bands = [Float](repeating: 0, count: F * span)
+        for t in 0..<T {
+            for f in 0..<F { bands[f * span + 63 + t] = normalized[t * F + f] }
+        }
+        var columns = [Float](repeating: 0, count: F * T * window)
         columns.withUnsafeMutableBufferPointer { a in
-            tall.withUnsafeBufferPointer { p in
-                for t in 0..<T {
-                    for i in 0..<window {
-                        let source = p.baseAddress! + (t + i) * F
-                        for f in 0..<F { a[(t * F + f) * window + i] = source[f] }
-                    }
+            bands.withUnsafeBufferPointer { b in
+                for f in 0..<F {
+                    for t in 0..<T { (a.baseAddress! + (f * T + t) * window).update(from: b.baseAddress! + f * span + t, count: window) }
                 }
             }
         }
         for (which, (layer, offset)) in [(temporal128, 0), (temporal64, 32), (temporal32, 48)].enumerated() {
             let conv = Self.multiply(columns, rows: T * F, lda: window, offset: offset, layer)
+            // Rows are (band, frame).
             Self.poolOverFrequency(
-                conv, frames: T, positions: F, bias: layer.bias, norm: frontNorms[2 + which], into: &front,
+                conv, rows: T * F, frameOfRow: { $0 % T }, frames: T, bias: layer.bias, norm: frontNorms[2 + which], into: &front,
                 width: frontWidth, at: 408 + which * 51)
         }
 
@@ -195,16 +198,18 @@ public struct MusicnnNetwork: Sendable {
         let features = frontWidth + 3 * 64
         var pooled = [Float](repeating: 0, count: 2 * features)
         func pool(_ source: [Float], width: Int, at base: Int) {
-            for c in 0..<width {
-                var highest = -Float.infinity
-                var sum: Float = 0
-                for t in 0..<T {
+            var highest = [Float](repeating: -.infinity, count: width)
+            var sum = [Float](repeating: 0, count: width)
+            for t in 0..<T {
+                for c in 0..<width {
                     let v = source[t * width + c]
-                    highest = max(highest, v)
-                    sum += v
+                    highest[c] = max(highest[c], v)
+                    sum[c] += v
                 }
-                pooled[2 * (base + c)] = highest
-                pooled[2 * (base + c) + 1] = sum / Float(T)
+            }
+            for c in 0..<width {
+                pooled[2 * (base + c)] = highest[c]
+                pooled[2 * (base + c) + 1] = sum[c] / Float(T)
             }
         }
         pool(front, width: frontWidth, at: 0)
@@ -216,38 +221,49 @@ public struct MusicnnNetwork: Sendable {
 
     /// `A[rows × layer.inputs] · W`, A read from `offset` with row stride `lda`.
     private static func multiply(_ a: [Float], rows: Int, lda: Int, offset: Int, _ layer: Layer) -> [Float] {
-        var c = [Float](repeating: 0, count: rows * layer.outputs)
-        a.withUnsafeBufferPointer { ap in
-            layer.weights.withUnsafeBufferPointer { wp in
-                c.withUnsafeMutableBufferPointer { cp in
+        // sgemm with beta 0 writes every element: no need to clear the buffer first.
+        [Float](unsafeUninitializedCapacity: rows * layer.outputs) { cp, initialized in
+            a.withUnsafeBufferPointer { ap in
+                layer.weights.withUnsafeBufferPointer { wp in
                     cblas_sgemm(
                         CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(layer.outputs), Int32(layer.inputs), 1,
                         ap.baseAddress! + offset, Int32(lda), wp.baseAddress!, Int32(layer.outputs), 0, cp.baseAddress!,
                         Int32(layer.outputs))
                 }
             }
+            initialized = rows * layer.outputs
         }
-        return c
     }
 
     /// ReLU(conv + bias), batch norm, max over the frequency positions, written into `front`.
     /// Rounding is monotonic, so taking the largest (or, under a negative scale, the smallest) raw
-    /// value first gives exactly the maximum of the per-position results.
+    /// value first gives exactly the maximum of the per-position results. `conv` is read in order,
+    /// row by row, each row updating its frame's running extremes.
     private static func poolOverFrequency(
-        _ conv: [Float], frames: Int, positions: Int, bias: [Float], norm: Affine, into front: inout [Float], width: Int,
-        at base: Int
+        _ conv: [Float], rows: Int, frameOfRow: (Int) -> Int, frames: Int, bias: [Float], norm: Affine, into front: inout [Float],
+        width: Int, at base: Int
     ) {
         let channels = bias.count
-        for t in 0..<frames {
-            for c in 0..<channels {
-                var highest = -Float.infinity, lowest = Float.infinity
-                for f in 0..<positions {
-                    let v = conv[(t * positions + f) * channels + c]
-                    highest = max(highest, v)
-                    lowest = min(lowest, v)
+        var highest = [Float](repeating: -.infinity, count: frames * channels)
+        var lowest = [Float](repeating: .infinity, count: frames * channels)
+        conv.withUnsafeBufferPointer { c in
+            highest.withUnsafeMutableBufferPointer { hi in
+                lowest.withUnsafeMutableBufferPointer { lo in
+                    for r in 0..<rows {
+                        let row = c.baseAddress! + r * channels
+                        let h = hi.baseAddress! + frameOfRow(r) * channels, l = lo.baseAddress! + frameOfRow(r) * channels
+                        for k in 0..<channels {
+                            h[k] = max(h[k], row[k])
+                            l[k] = min(l[k], row[k])
+                        }
+                    }
                 }
-                let pick = norm.scale[c] >= 0 ? highest : lowest
-                front[t * width + base + c] = max(pick + bias[c], 0) * norm.scale[c] + norm.shift[c]
+            }
+        }
+        for t in 0..<frames {
+            for k in 0..<channels {
+                let pick = norm.scale[k] >= 0 ? highest[t * channels + k] : lowest[t * channels + k]
+                front[t * width + base + k] = max(pick + bias[k], 0) * norm.scale[k] + norm.shift[k]
             }
         }
     }

@@ -6,7 +6,7 @@ import SegueMedia
 /// `segue analyze FILE…`: what Segue hears in audio files (tempo, key, loudness, energy, timbre).
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "analyze", abstract: "Analyse audio files: tempo, key, loudness, energy, spectral shape, MFCC.")
+        commandName: "analyze", abstract: "Analyse audio files: tempo, key, loudness, energy, spectral shape, MFCC, musicnn tags.")
 
     @Option(help: "text or json.")
     var format: ImportCommand.ReportFormat = .text
@@ -16,12 +16,16 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let decoder = AudioDecoder(tools: try FFmpegTools.locate())
+        let musicnn = try LibraryIngest.installedMusicnn()
         var results: [String: AudioAnalysis] = [:]
         var failed = false
         for file in files {
             do {
                 let samples = try decoder.decodeMono(file, sampleRate: AudioAnalysis.sampleRate)
-                let analysis = try AudioAnalysis(samples: samples)
+                let input = try musicnn.map { model throws(MediaError) in
+                    (model, try decoder.decodeMono(file, sampleRate: MusicnnSpectrogram.sampleRate))
+                }
+                let analysis = try AudioAnalysis(samples: samples, musicnn: input)
                 results[file] = analysis
                 if format == .text {
                     print(
@@ -31,6 +35,9 @@ struct AnalyzeCommand: ParsableCommand {
                             analysis.loudness.integratedLUFS, analysis.loudness.rangeLU, analysis.energy.energy,
                             analysis.durationSeconds, analysis.intro.bpm, analysis.intro.camelot, analysis.outro.bpm,
                             analysis.outro.camelot, analysis.energy.leadingSilence, analysis.energy.trailingSilence))
+                    if let tags = analysis.musicnn?.topTags(5) {
+                        print("  tags: " + tags.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: ", "))
+                    }
                 }
             } catch {
                 failed = true
@@ -40,7 +47,15 @@ struct AnalyzeCommand: ParsableCommand {
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            // The analysis JSON leaves musicnn out (the library stores it in columns); add it here.
+            var body = try JSONSerialization.jsonObject(with: try encoder.encode(results)) as? [String: Any] ?? [:]
+            for (file, analysis) in results {
+                guard let m = analysis.musicnn, var row = body[file] as? [String: Any] else { continue }
+                row["embedding"] = m.embedding.map(Double.init)
+                row["tag_scores"] = Dictionary(uniqueKeysWithValues: zip(Musicnn.msdTags, m.tags.map(Double.init)))
+                body[file] = row
+            }
+            try LibraryCommand.printJSON(body)
         }
         if failed { throw ExitCode(1) }
     }

@@ -147,9 +147,12 @@ struct LibraryCommand: ParsableCommand {
                     String(t.id), t.artist ?? "–", t.title ?? (t.path as NSString).lastPathComponent,
                     (s["bpm"] as? Float).map { String(format: "%.1f", $0) } ?? "", (s["camelot"] as? String) ?? "",
                     (s["loudness_lufs"] as? Double).map { String(format: "%.1f", $0) } ?? "", t.status.rawValue,
+                    ((s["tags"] as? [String]) ?? []).prefix(3).joined(separator: ", "),
                 ]
             }
-            print(TextTable.render(header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Status"], rows: rows, rightAligned: [0, 3, 5]), terminator: "")
+            print(
+                TextTable.render(header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Status", "Tags"], rows: rows, rightAligned: [0, 3, 5]),
+                terminator: "")
         }
     }
 
