@@ -9,3 +9,6 @@ bench:
 	.build/release/segue bench import
 	.build/release/segue bench race
 	.build/release/segue bench analysis
+	PYTHONPATH=.local/opinion python3 scripts/bench_second_opinion.py
+	.build/release/segue bench playlists
+	.build/release/segue bench live

@@ -82,4 +82,16 @@ if [ "${1:-}" = "--bench" ]; then
     echo "setup: pip install bar_chart_race and its pinned dependencies into $PY_DIR"
     python3 -m pip install -q --disable-pip-version-check --target "$PY_DIR" \
       bar_chart_race==0.1.0 pandas==1.5.3 numpy==1.26.4 matplotlib==3.7.5; }
+  # A second opinion on tempo and key for real music (scripts/bench_second_opinion.py): music that
+  # Debian ships (Ogg Vorbis game soundtracks), librosa's tempo and Essentia's key.
+  for p in singularity-music drascula-music; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
+      echo "setup: installing $p"
+      SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p"; }
+  done
+  PYTHONPATH=".local/opinion" python3 -c "import librosa, essentia" 2>/dev/null || {
+    echo "setup: pip install librosa and essentia into .local/opinion"
+    python3 -m pip install -q --disable-pip-version-check --target .local/opinion \
+      librosa==0.10.2.post1 essentia==2.1b6.dev1110 numpy==1.26.4; }
 fi

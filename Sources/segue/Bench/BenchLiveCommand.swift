@@ -22,7 +22,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
     @Option(help: "Listeners in the simulated traffic.") var users = 100_000
     @Option(help: "Tracks in the simulated catalog.") var tracks = 5_000
     @Option(help: "Requests in flight at once.") var concurrency = 4
-    @Flag(help: "Write the results into BENCHMARKS.md.") var write = false
+    @Flag(help: "Do not write BENCHMARKS.md.") var noWrite = false
 
     func run() async throws {
         let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-live-\(getpid())")
@@ -109,7 +109,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             body += "\n\nA shorter or slower run than the issue's target (50,000 events/s for 5 minutes): rerun with the defaults before judging it."
         }
         print(body)
-        if write { try BenchmarkReport.write(section: "Live ingest (`segue bench live`)", body: body) }
+        if !noWrite { try BenchmarkReport.write(section: "Live ingest (`segue bench live`)", body: body) }
     }
 
     #if DEBUG
