@@ -14,6 +14,8 @@ public struct PlaylistConstraints: Sendable, Equatable {
     /// Compared case-insensitively.
     public var excludedArtists: Set<String> = []
     public var excludedAlbums: Set<String> = []
+    /// A track with any of these among its tags is left out (case-insensitive).
+    public var excludedTags: Set<String> = []
     /// Whole-track BPM.
     public var tempoRange: ClosedRange<Float>?
     public var maxTrackSeconds: Double?
@@ -32,6 +34,9 @@ public struct PlaylistConstraints: Sendable, Equatable {
         }
         if !track.album.isEmpty, excludedAlbums.contains(where: { $0.caseInsensitiveCompare(track.album) == .orderedSame }) {
             return "its album '\(track.album)' is excluded"
+        }
+        if let tag = track.tags.first(where: { t in excludedTags.contains { $0.caseInsensitiveCompare(t) == .orderedSame } }) {
+            return "it is tagged '\(tag)', an excluded tag"
         }
         if let range = tempoRange, !range.contains(track.bpm) {
             return String(format: "its tempo %.0f BPM is outside %.0f–%.0f BPM", track.bpm, range.lowerBound, range.upperBound)

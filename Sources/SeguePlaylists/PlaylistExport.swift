@@ -30,7 +30,7 @@ public enum PlaylistExport {
             var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\">\n"
             out += "  <title>\(xml(title))</title>\n  <trackList>\n"
             for t in tracks {
-                let url = URL(fileURLWithPath: t.path).absoluteString
+                let url = uri(t.path)
                 out += "    <track>\n      <location>\(xml(url))</location>\n      <title>\(xml(t.title))</title>\n"
                 out += "      <creator>\(xml(t.artist))</creator>\n"
                 if !t.album.isEmpty { out += "      <album>\(xml(t.album))</album>\n" }
@@ -41,7 +41,7 @@ public enum PlaylistExport {
             let items: [[String: Any]] = tracks.map {
                 var item: [String: Any] = [
                     "title": $0.title, "creator": $0.artist, "duration": Int(($0.durationSeconds * 1000).rounded()),
-                    "location": [URL(fileURLWithPath: $0.path).absoluteString],
+                    "location": [uri($0.path)],
                 ]
                 if !$0.album.isEmpty { item["album"] = $0.album }
                 return item
@@ -50,6 +50,13 @@ public enum PlaylistExport {
             let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
             return String(decoding: data, as: UTF8.self) + "\n"
         }
+    }
+
+    /// A `file:` URL for an absolute path; a relative path stays relative (percent-encoded), so a
+    /// playlist of bare file names resolves next to wherever it is saved.
+    static func uri(_ path: String) -> String {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).absoluteString }
+        return path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
     }
 
     static func xml(_ s: String) -> String {

@@ -15,6 +15,8 @@ public struct PlaylistTrack: Sendable, Equatable, Codable {
     public var energy: Float
     /// A vector where near means similar (musicnn embedding, or normalised DSP features until it lands).
     public var embedding: [Float]
+    /// The track's leading tags (musicnn's strongest), lowercase; empty when it has none.
+    public var tags: [String]
 
     public struct Section: Sendable, Equatable, Codable {
         public var bpm: Float
@@ -31,7 +33,7 @@ public struct PlaylistTrack: Sendable, Equatable, Codable {
 
     public init(
         id: Int64, path: String, artist: String, title: String, album: String = "", durationSeconds: Double, intro: Section,
-        outro: Section, loudnessLUFS: Double, embedding: [Float], bpm: Float? = nil, energy: Float? = nil
+        outro: Section, loudnessLUFS: Double, embedding: [Float], bpm: Float? = nil, energy: Float? = nil, tags: [String] = []
     ) {
         self.id = id
         self.path = path
@@ -45,6 +47,7 @@ public struct PlaylistTrack: Sendable, Equatable, Codable {
         self.embedding = embedding
         self.bpm = bpm ?? intro.bpm
         self.energy = energy ?? (intro.energy + outro.energy) / 2
+        self.tags = tags.map { $0.lowercased() }
     }
 }
 

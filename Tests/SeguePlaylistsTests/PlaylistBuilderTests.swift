@@ -226,6 +226,28 @@ func spacingBroken(_ tracks: [PlaylistTrack], _ k: Int) -> Bool {
         #expect(!spacingBroken(list, 2))
     }
 
+    @Test func tagExclusionsLeaveTaggedTracksOut() throws {
+        var library = generatedLibrary(artists: 6, tracksPerArtist: 6)
+        // Every third track is tagged "Metal" (mixed case: tags compare case-insensitively).
+        for i in library.indices { library[i].tags = i % 3 == 0 ? ["rock", "metal"] : ["pop"] }
+        var c = PlaylistConstraints()
+        c.excludedTags = ["METAL"]
+        #expect(c.rejection(of: library[0]) == "it is tagged 'metal', an excluded tag")
+        #expect(c.rejection(of: library[1]) == nil)
+        let seed = library[1]
+        let list = try PlaylistBuilder(library: library, constraints: c).radio(seeds: [seed], length: 20)
+        #expect(list.count == 20 && !list.contains { $0.tags.contains("metal") })
+        // 24 untagged tracks: 25 cannot be made, and the message says the exclusions ruled out 12.
+        #expect(throws: PlaylistError.self) { try PlaylistBuilder(library: library, constraints: c).radio(seeds: [seed], length: 25) }
+        do {
+            _ = try PlaylistBuilder(library: library, constraints: c).radio(seeds: [seed], length: 25)
+        } catch {
+            #expect(error.description.contains("exclusions rules out 12"), "\(error)")
+        }
+        let tagged = try #require(library.first { $0.tags.contains("metal") })
+        #expect(throws: PlaylistError.self) { try PlaylistBuilder(library: library, constraints: c).order([seed, tagged]) }
+    }
+
     @Test func radioFitsATargetDuration() throws {
         let library = generatedLibrary(artists: 10, tracksPerArtist: 20)
         var c = PlaylistConstraints()

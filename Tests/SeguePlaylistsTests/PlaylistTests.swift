@@ -144,6 +144,14 @@ import SegueModel
         #expect(parser.parse())
     }
 
+    @Test func relativePathsStayRelativeInEveryFormat() throws {
+        var named = tracks
+        named[0].path = "01 Army of Me.flac"
+        #expect(PlaylistExport.render(named, format: .m3u8, title: "Mix").contains("\n01 Army of Me.flac\n"))
+        #expect(PlaylistExport.render(named, format: .xspf, title: "Mix").contains("<location>01%20Army%20of%20Me.flac</location>"))
+        #expect(PlaylistExport.render(named, format: .jspf, title: "Mix").contains("\"01%20Army%20of%20Me.flac\""))
+    }
+
     @Test func jspfHasListenBrainzShape() throws {
         let text = PlaylistExport.render(tracks, format: .jspf, title: "Mix")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
