@@ -11,6 +11,8 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
     case unsupportedContent(String)
     case tooManyJobs(String)
     case conflict(String)
+    /// A well-formed request that cannot be met (a playlist under impossible constraints).
+    case unprocessable(String)
 
     var status: HTTPResponse.Status {
         switch self {
@@ -20,12 +22,13 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
         case .unsupportedContent: .unsupportedMediaType
         case .tooManyJobs: .tooManyRequests
         case .conflict: .conflict
+        case .unprocessable: .unprocessableContent
         }
     }
 
     var description: String {
         switch self {
-        case .invalid(let m), .notFound(let m), .unsupportedContent(let m), .tooManyJobs(let m), .conflict(let m): m
+        case .invalid(let m), .notFound(let m), .unsupportedContent(let m), .tooManyJobs(let m), .conflict(let m), .unprocessable(let m): m
         case .tooLarge(let limit): "the upload is larger than the limit of \(limit / (1024 * 1024)) MB"
         }
     }

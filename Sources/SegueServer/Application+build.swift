@@ -83,6 +83,8 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     PagesController(deps: deps).register(on: app)
     LiveController(deps: deps).register(on: app)
     SettingsController(deps: deps).register(on: app)
+    LibraryController(deps: deps).register(on: app)
+    PlaylistsController(deps: deps).register(on: app)
     APIController(deps: deps).register(on: app.group("api/v1"))
     return router
 }

@@ -130,6 +130,75 @@ extension Assets {
     .inline{display:inline}
     .link{background:none;border:0;font:inherit;color:var(--accent2);cursor:pointer;padding:.5rem 0;text-decoration:underline}
     .link.danger{color:var(--danger)}
+    [hidden]{display:none!important}
+    .muted{color:var(--muted)}
+    .status-line{color:var(--muted);font-size:.92rem;margin:.6rem 0 0;min-height:1.2em}
+    .status-line.error{color:var(--danger)}
+    .table-head{display:flex;flex-wrap:wrap;align-items:flex-end;justify-content:space-between;gap:.6rem 1rem;margin-bottom:.6rem}
+    .table-head h2{margin:0}
+    .table-head h2 .muted{font-weight:500;font-size:.9rem}
+    .table-tools{display:flex;flex-wrap:wrap;gap:.6rem;flex:1 1 18rem;justify-content:flex-end}
+    .table-tools label{flex:1 1 10rem;max-width:18rem}
+    table.library{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.92rem}
+    .library th{text-align:left;padding:0;border-bottom:1px solid var(--line);white-space:nowrap}
+    .library th.num .sort{text-align:right}
+    .library .sort{all:unset;display:block;box-sizing:border-box;width:100%;cursor:pointer;color:var(--muted);font-size:.8rem;font-weight:600;padding:.35rem .4rem;min-height:32px}
+    .library .sort:focus-visible{outline:3px solid var(--accent)}
+    .library th[aria-sort=ascending] .sort::after{content:" ▲"}
+    .library th[aria-sort=descending] .sort::after{content:" ▼"}
+    .library td{padding:.5rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
+    .library td.name{font-weight:600;overflow-wrap:anywhere}
+    .library .reason{display:block;color:var(--danger);font-size:.8rem;max-width:18rem;overflow-wrap:anywhere}
+    .library .more{white-space:nowrap;font-weight:600}
+    .badge{display:inline-block;padding:.1rem .55rem;border-radius:999px;font-size:.78rem;font-weight:700;background:var(--bg2);border:1px solid var(--line);color:var(--muted)}
+    .badge.done{color:var(--ok);border-color:color-mix(in srgb,var(--ok) 50%,var(--line))}
+    .badge.failed{color:var(--danger);border-color:color-mix(in srgb,var(--danger) 50%,var(--line))}
+    .badge.decoding,.badge.analyzing{color:var(--accent2);animation:pulse 1.6s ease-in-out infinite}
+    @media (max-width:759px){
+      .library thead tr{display:flex;flex-wrap:wrap;gap:.2rem}
+      .library thead th{border:0}
+      .library thead th:last-child{display:none}
+      .library .sort{border:1px solid var(--line);border-radius:999px;padding:.25rem .6rem}
+      .library tbody tr{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.25rem .6rem;padding:.7rem 0;border-bottom:1px solid var(--line)}
+      .library tbody td{border:0;padding:0;text-align:left!important}
+      .library tbody td::before{content:attr(data-label);display:block;color:var(--muted);font-size:.72rem;font-weight:600}
+      .library tbody td.name{grid-column:1/-1;grid-row:1;font-size:1rem}
+      .library tbody td.name::before,.library tbody td.act::before{content:none}
+      .library tbody td:first-child{grid-column:1/-1;grid-row:2;color:var(--muted)}
+      .library tbody td:first-child::before{content:none}
+      .library tbody td:empty{display:none}
+      .library tbody td.state,.library tbody td.act{grid-column:1/-1}
+    }
+    .playlist-form .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.7rem;margin-top:.8rem}
+    .playlist-form .wide{grid-column:1/-1}
+    .playlist-form select[multiple]{min-height:9rem}
+    .modes{border:0;padding:0;margin:0;display:grid;gap:.5rem;grid-template-columns:1fr}
+    .modes legend{font-weight:600;font-size:.88rem;color:var(--muted);margin-bottom:.3rem}
+    .mode{flex-direction:row;align-items:center;gap:.6rem;padding:.6rem .8rem;border:1px solid var(--line);border-radius:12px;background:var(--bg2);color:var(--text);font-weight:500;cursor:pointer}
+    .mode:has(input:checked){border-color:var(--accent);background:color-mix(in srgb,var(--accent) 14%,var(--bg2))}
+    .mode input{accent-color:var(--accent);width:1.1rem;height:1.1rem;margin:0}
+    .constraints{margin-top:1rem;border-top:1px solid var(--line);padding-top:.8rem}
+    .constraints summary{cursor:pointer;font-weight:700;min-height:32px}
+    .sequence{list-style:none;margin:0;padding:0;display:grid;gap:0}
+    .sequence .track{display:grid;grid-template-columns:2rem 1fr;gap:.1rem .6rem;align-items:baseline;padding:.6rem 0}
+    .sequence .n{color:var(--muted);font-weight:700;text-align:right;grid-row:span 2}
+    .sequence .who .name{display:block;font-weight:700;overflow-wrap:anywhere}
+    .sequence .who .sub{display:block;color:var(--muted);font-size:.85rem}
+    .sequence .facts{grid-column:2;color:var(--muted);font-size:.85rem;font-variant-numeric:tabular-nums}
+    .transition{margin:0 0 0 2.6rem;padding:.5rem .8rem;border-left:3px solid var(--line);display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:flex-start}
+    .score{font-weight:800;font-size:.85rem;padding:.15rem .6rem;border-radius:999px;background:var(--bg2);border:1px solid var(--line);white-space:nowrap}
+    .score.smooth{color:var(--ok)}.score.fair{color:#ffb547}.score.rough{color:var(--danger)}
+    .parts{list-style:none;margin:0;padding:0;display:grid;gap:.2rem;flex:1 1 16rem;font-size:.8rem;font-variant-numeric:tabular-nums}
+    .parts li{display:grid;grid-template-columns:4.6rem 4rem minmax(0,1fr);gap:.5rem;align-items:center}
+    .parts .k{color:var(--muted)}
+    .parts .bar{height:.4rem;border-radius:.2rem;background:var(--bg2);overflow:hidden;border:1px solid var(--line)}
+    .parts .bar span{display:block;height:100%;background:var(--ok)}
+    .parts .bar span.fair{background:#ffb547}
+    .parts .bar span.rough{background:var(--danger)}
+    .parts .v{color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+    #pl-downloads{display:flex;flex-wrap:wrap;gap:.5rem}
+    @media (max-width:719px){.transition{margin-left:.9rem;padding:.5rem 0 .5rem .7rem}.parts li{grid-template-columns:4.2rem 2.6rem minmax(0,1fr)}.parts .v{white-space:normal}#pl-downloads{flex:1 1 100%}#pl-downloads .button{flex:1 1 auto;padding:.5rem .7rem;font-size:.9rem}}
+    @media (min-width:720px){.playlist-form .grid{grid-template-columns:repeat(4,minmax(0,1fr))}.modes{grid-template-columns:repeat(3,1fr)}}
     @media (min-width:720px){
       .filters{grid-template-columns:repeat(4,1fr)}
       .filters.is-custom{grid-template-columns:repeat(4,1fr)}

@@ -196,6 +196,186 @@ extension Assets {
         $("#live-window").addEventListener("change", connect);
         connect();
       }
+
+      const clock = (s) => { if (s == null) return ""; const t = Math.round(s); return t >= 3600 ? `${Math.floor(t / 3600)}:${String(Math.floor(t / 60) % 60).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}` : `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`; };
+
+      // Library: uploads one file after another (streamed), one analysis job for them, and every
+      // row's status pushed by the server over SSE (GET /api/v1/library/events); no polling.
+      const library = $("#library");
+      if (library) {
+        const rows = $("#lib-rows"), status = $("#lib-status"), input = $("#lib-file"), drop = $("#lib-drop"), demo = $("#lib-demo");
+        const filter = $("#lib-filter"), statusFilter = $("#lib-status-filter"), limit = Number(drop.dataset.limit);
+        const entries = new Map();
+        const keyOf = (e) => (e.upload ? `u${e.upload}` : `t${e.id}`);
+        let sortKey = null, sortDir = 1;
+        const tags = (e) => (e.tags || []).map((t) => t.name).join(", ");
+        const value = (e, k) => (k === "tags" ? tags(e) || null : k === "title" ? e.title || e.file : e[k] ?? null);
+        const labels = { artist: "Artist", title: "Title", album: "Album", duration_s: "Length", bpm: "BPM", camelot: "Key", loudness_lufs: "LUFS", energy: "Energy", tags: "Tags", status: "Status" };
+        const row = (e) => {
+          const tr = el("tr", { "data-key": keyOf(e), "data-status": e.status });
+          const cell = (key, text, cls) => { const td = el("td", { "data-label": labels[key] || "", ...(cls ? { class: cls } : {}) }, text ?? ""); tr.append(td); return td; };
+          cell("artist", e.artist || "—");
+          cell("title", e.title || e.file, "name");
+          cell("album", e.album || "");
+          cell("duration_s", clock(e.duration_s), "num");
+          cell("bpm", e.bpm != null ? e.bpm.toFixed(1) : "", "num");
+          cell("camelot", e.key ? `${e.key} · ${e.camelot}` : "");
+          cell("loudness_lufs", e.loudness_lufs != null ? e.loudness_lufs.toFixed(1) : "", "num");
+          cell("energy", e.energy != null ? e.energy.toFixed(2) : "", "num");
+          cell("tags", tags(e));
+          const st = cell("status", "", "state");
+          st.append(el("span", { class: `badge ${e.status}` }, e.status));
+          if (e.error) st.append(el("span", { class: "sub reason" }, e.error));
+          const act = cell("", "", "act");
+          if (e.status === "done" && e.id != null) act.append(el("a", { href: `/playlists?seed=${e.id}`, class: "more" }, "More like this"));
+          return tr;
+        };
+        const render = () => {
+          const q = filter.value.trim().toLowerCase(), only = statusFilter.value;
+          let list = [...entries.values()].filter((e) => {
+            if (only === "done" && e.status !== "done") return false;
+            if (only === "failed" && e.status !== "failed") return false;
+            if (only === "pending" && ["done", "failed"].includes(e.status)) return false;
+            return !q || [e.artist, e.title, e.file, e.album, e.key, e.camelot, tags(e), e.status].some((x) => x && String(x).toLowerCase().includes(q));
+          });
+          if (sortKey) list.sort((a, b) => {
+            const x = value(a, sortKey), y = value(b, sortKey);
+            if (x == null || y == null) return x == null && y == null ? 0 : x == null ? 1 : -1;
+            return (typeof x === "number" ? x - y : String(x).localeCompare(String(y))) * sortDir;
+          });
+          rows.replaceChildren(...list.map(row));
+          const done = [...entries.values()].filter((e) => e.status === "done").length;
+          $("#lib-count").textContent = entries.size ? `${done} of ${entries.size} analysed` : "";
+          $("#lib-empty").hidden = entries.size > 0;
+        };
+        library.querySelectorAll("button.sort").forEach((b) => b.addEventListener("click", () => {
+          sortDir = sortKey === b.dataset.key ? -sortDir : 1; sortKey = b.dataset.key;
+          library.querySelectorAll("th").forEach((th) => th.setAttribute("aria-sort", "none"));
+          b.closest("th").setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+          render();
+        }));
+        filter.addEventListener("input", render);
+        statusFilter.addEventListener("change", render);
+        const source = new EventSource(library.dataset.stream);
+        source.addEventListener("entries", (ev) => { entries.clear(); for (const e of JSON.parse(ev.data)) entries.set(keyOf(e), e); render(); });
+        source.addEventListener("entry", (ev) => { const e = JSON.parse(ev.data); entries.set(keyOf(e), e); render(); });
+
+        const say = (text, problem) => { status.textContent = text; status.classList.toggle("error", !!problem); };
+        const busy = (on) => { demo.disabled = on; input.disabled = on; };
+        const upload = (file, index, count) => new Promise((resolve, reject) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open("POST", `/api/v1/library/uploads?name=${encodeURIComponent(file.name)}`);
+          xhr.setRequestHeader("X-CSRF-Token", csrf);
+          xhr.setRequestHeader("Content-Type", "application/octet-stream");
+          xhr.upload.onprogress = (e) => { if (e.lengthComputable) say(`Uploading ${file.name} (${index + 1} of ${count}): ${Math.round((e.loaded / e.total) * 100)}%`); };
+          xhr.onload = () => { let d = null; try { d = JSON.parse(xhr.responseText); } catch (_) {} [200, 201].includes(xhr.status) ? resolve(d) : reject(new Error(d?.error?.message || `upload failed (${xhr.status})`)); };
+          xhr.onerror = () => reject(new Error("the upload was interrupted"));
+          xhr.send(file);
+        });
+        const start = async (files) => {
+          if (!files.length) return;
+          busy(true);
+          const ids = [], problems = [];
+          for (let i = 0; i < files.length; i++) {
+            const f = files[i];
+            if (f.size > limit) { problems.push(`${f.name}: larger than the limit of ${Math.floor(limit / 1048576)} MB`); continue; }
+            try {
+              const d = await upload(f, i, files.length);
+              if (d.duplicate) problems.push(`${f.name}: already in your library`); else ids.push(d.id);
+            } catch (err) { problems.push(`${f.name}: ${err.message}`); }
+          }
+          if (ids.length) { try { await api("POST", "/api/v1/library/analyses", { uploads: ids }); } catch (err) { problems.push(err.message); } }
+          say([ids.length ? `${ids.length} file${ids.length > 1 ? "s" : ""} uploaded and queued for analysis.` : "", ...problems].filter(Boolean).join(" · "), problems.length > 0);
+          busy(false);
+          input.value = "";
+        };
+        input.addEventListener("change", () => start([...input.files]));
+        drop.addEventListener("click", (e) => { if (e.target === drop) input.click(); });
+        ["dragenter", "dragover"].forEach((t) => drop.addEventListener(t, (e) => { e.preventDefault(); drop.classList.add("over"); }));
+        ["dragleave", "drop"].forEach((t) => drop.addEventListener(t, (e) => { e.preventDefault(); drop.classList.remove("over"); }));
+        drop.addEventListener("drop", (e) => start([...e.dataTransfer.files]));
+        demo.addEventListener("click", async () => {
+          busy(true); say("Making the demo songs…");
+          try { await api("POST", "/api/v1/library/demo"); say("Eight demo songs added; their analysis is under way."); }
+          catch (err) { say(err.message, true); }
+          busy(false);
+        });
+      }
+
+      // Playlists: the form becomes POST /api/v1/playlists; each transition shows its score and parts.
+      const plForm = $("#pl-form");
+      if (plForm) {
+        const status = $("#pl-status"), result = $("#pl-result");
+        // By name through querySelector: form.elements.length is the number of controls, not the field.
+        const field = (name) => plForm.querySelector(`[name="${name}"]`);
+        const modeOf = () => plForm.querySelector("input[name=mode]:checked").value;
+        const sync = () => {
+          const mode = modeOf();
+          plForm.querySelectorAll(".for-radio,.for-path,.for-order").forEach((n) => { n.hidden = !n.classList.contains(`for-${mode}`); });
+          $("#pick-label").textContent = mode === "order" ? "Tracks to order (choose two or more)" : "Seed tracks (choose one or more)";
+        };
+        plForm.querySelectorAll("input[name=mode]").forEach((r) => r.addEventListener("change", sync));
+        sync();
+        const words = (name) => field(name).value.split(",").map((x) => x.trim()).filter(Boolean);
+        const num = (name) => { const v = field(name).value; return v === "" ? undefined : Number(v); };
+        const minutes = (name) => { const v = num(name); return v === undefined ? undefined : v * 60; };
+        const parts = [["tempo", "Tempo"], ["key", "Key"], ["loudness", "Loudness"], ["energy", "Energy"], ["embedding", "Sound"]];
+        const why = (a, b, part) => ({
+          tempo: `${Math.round(a.outro_bpm)} → ${Math.round(b.bpm)} BPM`,
+          key: `${a.outro_camelot || "?"} → ${b.camelot || "?"}`,
+          loudness: `${(b.loudness_lufs - a.loudness_lufs).toFixed(1)} LU`,
+          energy: `${a.energy.toFixed(2)} → ${b.energy.toFixed(2)}`,
+          embedding: "timbre distance",
+        })[part];
+        const show = (p) => {
+          result.hidden = false;
+          $("#pl-summary").textContent = `${p.tracks.length} tracks · ${clock(p.duration_s)} · total cost ${p.total_cost.toFixed(2)}`;
+          $("#pl-downloads").replaceChildren(...["m3u8", "xspf", "jspf"].map((f) => el("a", { class: "button", href: p.exports[f], download: "" }, `Download ${f.toUpperCase()}`)));
+          $("#pl-list").replaceChildren(...p.tracks.map((t, i) => {
+            const li = el("li", { class: "step" });
+            const head = el("div", { class: "track" });
+            head.append(el("span", { class: "n" }, String(i + 1)));
+            const name = el("div", { class: "who" });
+            name.append(el("span", { class: "name" }, t.title), el("span", { class: "sub" }, [t.artist, t.album].filter(Boolean).join(" · ")));
+            head.append(name, el("span", { class: "facts" }, `${Math.round(t.bpm)} BPM · ${t.camelot || "?"} · energy ${t.energy.toFixed(2)} · ${clock(t.duration_s)}`));
+            li.append(head);
+            if (t.transition) {
+              const c = t.transition, next = p.tracks[i + 1];
+              const box = el("div", { class: "transition" });
+              const grade = c.total < 0.75 ? "smooth" : c.total < 1.5 ? "fair" : "rough";
+              box.append(el("span", { class: `score ${grade}`, title: "Transition cost: lower is smoother" }, `${c.total.toFixed(2)} ${grade}`));
+              const ul = el("ul", { class: "parts", "aria-label": "Transition parts" });
+              for (const [k, label] of parts) {
+                const item = el("li");
+                const bar = el("span", { class: "bar", "aria-hidden": "true" }); const fill = el("span", { class: c[k] < 0.25 ? "smooth" : c[k] < 0.6 ? "fair" : "rough" }); fill.style.width = `${Math.round(Math.min(1, c[k]) * 100)}%`; bar.append(fill);
+                item.append(el("span", { class: "k" }, label), bar, el("span", { class: "v" }, `${c[k].toFixed(2)} · ${why(t, next, k)}`));
+                ul.append(item);
+              }
+              box.append(ul);
+              li.append(box);
+            }
+            return li;
+          }));
+        };
+        plForm.addEventListener("submit", async (ev) => {
+          ev.preventDefault();
+          const mode = modeOf();
+          const picked = [...$("#pl-tracks").selectedOptions].map((o) => Number(o.value));
+          const body = {
+            mode, arc: field("arc").value, artist_spacing: num("artist_spacing") ?? 0, max_per_artist: num("max_per_artist"),
+            max_per_album: num("max_per_album"), min_bpm: num("min_bpm"), max_bpm: num("max_bpm"), max_track_seconds: minutes("max_track_minutes"),
+            duration_seconds: minutes("duration_minutes"), duration_tolerance_seconds: minutes("tolerance_minutes"),
+            exclude_artists: words("exclude_artists"), exclude_albums: words("exclude_albums"), exclude_tags: words("exclude_tags"),
+          };
+          if (mode === "radio") { body.seeds = picked; if (body.duration_seconds === undefined) body.length = num("length"); }
+          if (mode === "path") { body.from = Number(field("from").value); body.to = Number(field("to").value); body.length = num("length"); }
+          if (mode === "order") body.tracks = picked;
+          status.classList.remove("error"); status.textContent = "Building…";
+          try { show(await api("POST", "/api/v1/playlists", body)); status.textContent = ""; }
+          catch (err) { status.textContent = err.message; status.classList.add("error"); result.hidden = true; }
+        });
+        if (plForm.dataset.autostart === "true") plForm.requestSubmit();
+      }
     })();
     """#
 }

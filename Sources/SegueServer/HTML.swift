@@ -6,9 +6,9 @@ func escapeHTML(_ text: String) -> String {
     MarkupEscaping.escape(text, apostrophe: "&#39;")
 }
 
-/// The pages of the app, for the navigation (later issues add Live, Library and Playlists).
+/// The pages of the app, for the navigation.
 enum Page: String, CaseIterable {
-    case start, explore, create, live, settings, feedback
+    case start, explore, create, live, library, playlists, settings, feedback
 
     var path: String { self == .start ? "/" : "/\(rawValue)" }
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }

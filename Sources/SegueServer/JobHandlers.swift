@@ -243,9 +243,13 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> String {
 public struct AnalyzeParameters: Codable, Sendable, Equatable {
     /// Absolute paths of audio files or folders (walked recursively).
     public var paths: [String]
+    /// The folder of the library they go into (its `library.sqlite`); nil for the data folder's own.
+    /// The web app gives each session's library here.
+    public var library: String?
 
-    public init(paths: [String]) {
+    public init(paths: [String], library: String? = nil) {
         self.paths = paths
+        self.library = library
     }
 
     /// The job kind on the queue.
@@ -260,7 +264,7 @@ struct AnalyzeJobHandler: JobHandler {
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let parameters = try decodeParameters(AnalyzeParameters.self, job)
         try context.checkCancellation()
-        let directory = configuration.dataDirectory
+        let directory = parameters.library ?? configuration.dataDirectory
         let store = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: directory))
         let ingest = LibraryIngest(
             store: store, tools: try FFmpegTools.locate(),

@@ -147,6 +147,77 @@ enum OpenAPIDocument {
             "type": "object", "required": ["kind", "scope", "at", "observed", "expected", "score"],
             "properties": {"kind": {"type": "string", "enum": ["spike", "drop"]}, "scope": {"type": "string", "enum": ["total", "track"], "description": "All streams, or one of the top five tracks (then track and artist are set)"}, "track": {"type": "string"}, "artist": {"type": "string"}, "at": {"type": "string", "format": "date-time", "description": "The unusual minute"}, "observed": {"type": "integer"}, "expected": {"type": "number"}, "score": {"type": "number"}}
           },
+          "LibraryUpload": {
+            "type": "object", "required": ["id", "name", "bytes", "duplicate"],
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "bytes": {"type": "integer"}, "duplicate": {"type": "boolean", "description": "The same content was uploaded before; id is that upload"}}
+          },
+          "LibraryTrack": {
+            "type": "object", "required": ["file", "status", "tags"],
+            "description": "An analysed track, or an uploaded file on its way (uploaded, queued, decoding, analyzing) or refused (failed, with error). Fields as in `segue library list --format json`, without server paths.",
+            "properties": {
+              "id": {"type": "integer", "description": "The track id, once the file is in the library"},
+              "upload": {"type": "string", "description": "The upload it came from"},
+              "file": {"type": "string"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"},
+              "duration_s": {"type": "number"}, "bpm": {"type": "number"}, "bpm_confidence": {"type": "number"},
+              "key": {"type": "string", "description": "For example A minor"}, "camelot": {"type": "string", "description": "For example 8A"},
+              "loudness_lufs": {"type": "number"}, "energy": {"type": "number"},
+              "tags": {"type": "array", "items": {"$ref": "#/components/schemas/TagScore"}, "description": "The strongest tags, when the analysis has tag scores"},
+              "status": {"type": "string", "enum": ["uploaded", "queued", "decoding", "analyzing", "done", "failed"]},
+              "error": {"type": "string"}
+            }
+          },
+          "TagScore": {"type": "object", "required": ["name", "score"], "properties": {"name": {"type": "string"}, "score": {"type": "number"}}},
+          "LibraryTrackDetails": {
+            "type": "object", "required": ["track", "descriptors", "tags", "similar"],
+            "properties": {
+              "track": {"$ref": "#/components/schemas/LibraryTrack"},
+              "descriptors": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Every analysis descriptor by name"},
+              "analysis_version": {"type": "integer"},
+              "tags": {"type": "array", "items": {"$ref": "#/components/schemas/TagScore"}},
+              "similar": {"type": "array", "items": {"type": "object", "required": ["id", "artist", "title", "distance"], "properties": {"id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "distance": {"type": "number"}}}}
+            }
+          },
+          "AnalysisRequest": {"type": "object", "required": ["uploads"], "properties": {"uploads": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 1000}}},
+          "PlaylistRequest": {
+            "type": "object", "required": ["mode"],
+            "description": "radio needs seeds, path from and to, order tracks (track ids of your library). Durations in seconds.",
+            "properties": {
+              "mode": {"type": "string", "enum": ["radio", "path", "order"]},
+              "seeds": {"type": "array", "items": {"type": "integer"}},
+              "from": {"type": "integer"}, "to": {"type": "integer"},
+              "tracks": {"type": "array", "items": {"type": "integer"}},
+              "length": {"type": "integer", "minimum": 1, "maximum": 500, "description": "radio: 20 unless duration_seconds is given; path: 10, both ends included"},
+              "arc": {"type": "string", "enum": ["none", "steady", "rising", "falling", "peak"]},
+              "artist_spacing": {"type": "integer", "minimum": 0, "maximum": 1000, "description": "At least this many other tracks between two by one artist"},
+              "max_per_artist": {"type": "integer", "minimum": 1}, "max_per_album": {"type": "integer", "minimum": 1},
+              "exclude_artists": {"type": "array", "items": {"type": "string"}}, "exclude_albums": {"type": "array", "items": {"type": "string"}},
+              "exclude_tags": {"type": "array", "items": {"type": "string"}},
+              "min_bpm": {"type": "number", "minimum": 0, "maximum": 1000}, "max_bpm": {"type": "number", "minimum": 0, "maximum": 1000},
+              "max_track_seconds": {"type": "number", "minimum": 0}, "duration_seconds": {"type": "number", "minimum": 0},
+              "duration_tolerance_seconds": {"type": "number", "minimum": 0}
+            }
+          },
+          "Transition": {
+            "type": "object", "required": ["total", "tempo", "key", "loudness", "energy", "embedding"],
+            "description": "From a track's outro to the next one's intro; each part 0 (seamless) to 1 (jarring), the total their weighted sum",
+            "properties": {"total": {"type": "number"}, "tempo": {"type": "number"}, "key": {"type": "number"}, "loudness": {"type": "number"}, "energy": {"type": "number"}, "embedding": {"type": "number"}}
+          },
+          "Playlist": {
+            "type": "object", "required": ["mode", "title", "tracks", "total_cost", "duration_s", "exports"],
+            "properties": {
+              "mode": {"type": "string"}, "title": {"type": "string"}, "total_cost": {"type": "number"}, "duration_s": {"type": "number"},
+              "exports": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Download links by format: m3u8, xspf, jspf"},
+              "tracks": {"type": "array", "items": {
+                "type": "object", "required": ["id", "artist", "title", "album", "duration_s", "bpm", "outro_bpm", "energy", "loudness_lufs", "tags"],
+                "properties": {
+                  "id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"},
+                  "duration_s": {"type": "number"}, "bpm": {"type": "number"}, "camelot": {"type": "string"}, "outro_bpm": {"type": "number"},
+                  "outro_camelot": {"type": "string"}, "energy": {"type": "number"}, "loudness_lufs": {"type": "number"},
+                  "tags": {"type": "array", "items": {"type": "string"}}, "transition": {"$ref": "#/components/schemas/Transition"}
+                }
+              }}
+            }
+          },
           "Feedback": {
             "type": "object", "required": ["message"],
             "properties": {"message": {"type": "string", "minLength": 1, "maxLength": 5000}, "rating": {"type": "integer", "minimum": 1, "maximum": 5}, "contact": {"type": "string", "maxLength": 200}}
@@ -227,6 +298,54 @@ enum OpenAPIDocument {
             "operationId": "sendFeedback", "summary": "Send feedback", "security": [{"session": [], "csrf": []}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
             "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/library/uploads": {
+          "post": {
+            "operationId": "libraryUpload", "summary": "Upload one audio file into your library (streamed to disk; size-limited); then start its analysis",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "name", "in": "query", "required": true, "description": "The file name; its extension must be one Segue reads (mp3, flac, ogg, oga, opus, m4a, aac, mp4, wav, wave, aiff, aif)", "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LibraryUpload"}}}}, "200": {"description": "Already uploaded (duplicate content)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LibraryUpload"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/library/analyses": {
+          "post": {
+            "operationId": "libraryAnalyse", "summary": "Analyse uploads as one background job (each file: queued, decoding, analyzing, done or failed)",
+            "security": [{"session": [], "csrf": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AnalysisRequest"}}}},
+            "responses": {"202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/library/demo": {
+          "post": {
+            "operationId": "libraryDemo", "summary": "Add eight songs Segue renders itself (known tempos and keys) and analyse them",
+            "security": [{"session": [], "csrf": []}],
+            "responses": {"202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/library/tracks": {
+          "get": {"operationId": "libraryTracks", "summary": "Your library: every track and every uploaded file with its status", "responses": {"200": {"description": "Tracks, uploads first in upload order", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/LibraryTrack"}}}}}}}
+        },
+        "/api/v1/library/tracks/{id}": {
+          "get": {"operationId": "libraryTrack", "summary": "One track: every descriptor, all tag scores and the most similar tracks", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "The track", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LibraryTrackDetails"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/library/events": {
+          "get": {"operationId": "libraryEvents", "summary": "Server-sent events: entries (every LibraryTrack, first), then entry (one LibraryTrack) whenever a row changes", "parameters": [{"name": "limit", "in": "query", "description": "Close the stream after this many events", "schema": {"type": "integer", "minimum": 1}}], "responses": {"200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/playlists": {
+          "post": {
+            "operationId": "buildPlaylist", "summary": "A radio, path or ordered playlist from your analysed tracks under constraints, with each transition's score and parts",
+            "security": [{"session": [], "csrf": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistRequest"}}}},
+            "responses": {"200": {"description": "The playlist", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Playlist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"description": "Cannot be made as asked: the message names the rule and what is possible", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+          }
+        },
+        "/api/v1/playlists/export": {
+          "get": {
+            "operationId": "exportPlaylist", "summary": "Tracks in the given order as an extended M3U8, XSPF or JSPF file (an attachment)",
+            "parameters": [{"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["m3u8", "xspf", "jspf"]}}, {"name": "tracks", "in": "query", "required": true, "description": "Comma-separated track ids, in playlist order", "schema": {"type": "string"}}, {"name": "title", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The playlist file", "content": {"audio/x-mpegurl": {}, "application/xspf+xml": {}, "application/json": {}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/events": {

@@ -31,6 +31,7 @@ struct PlaylistCommand: ParsableCommand {
     @Option(help: "At most this many tracks per album.") var maxPerAlbum: Int?
     @Option(help: "Leave out an artist (repeatable).") var excludeArtist: [String] = []
     @Option(help: "Leave out an album (repeatable).") var excludeAlbum: [String] = []
+    @Option(help: "Leave out tracks with this tag among their strongest (repeatable).") var excludeTag: [String] = []
     @Option(help: "Slowest tempo allowed, BPM.") var minBpm: Float?
     @Option(help: "Fastest tempo allowed, BPM.") var maxBpm: Float?
     @Option(help: "Longest track allowed (minutes, or m:ss).") var maxTrackLength: String?
@@ -52,6 +53,7 @@ struct PlaylistCommand: ParsableCommand {
         c.maxPerAlbum = maxPerAlbum
         c.excludedArtists = Set(excludeArtist)
         c.excludedAlbums = Set(excludeAlbum)
+        c.excludedTags = Set(excludeTag)
         if minBpm != nil || maxBpm != nil {
             let low = minBpm ?? 0
             let high = maxBpm ?? .greatestFiniteMagnitude
@@ -85,7 +87,7 @@ struct PlaylistCommand: ParsableCommand {
     func run() throws {
         let everything = try LibraryCommand.open(store).tracks()
         let library = everything.filter { $0.status == .done }
-        let all = Self.playlistTracks(library)
+        let all = PlaylistTrack.fromLibrary(library)
         func resolve(_ text: String, _ role: String) throws -> PlaylistTrack {
             if let id = Int64(text), let t = everything.first(where: { $0.id == id }), t.status != .done {
                 throw ValidationError("\(role) \(id) has no analysis yet (status \(t.status.rawValue)); run `segue library add` and wait for it")
@@ -164,43 +166,6 @@ struct PlaylistCommand: ParsableCommand {
             }
             let total = order.reduce(0) { $0 + $1.durationSeconds }
             print(String(format: "Total transition cost %.2f; %d tracks, %d:%02d.", transitions.reduce(0) { $0 + $1.total }, order.count, Int(total) / 60, Int(total) % 60))
-        }
-    }
-
-    /// Library tracks with their analysis as playlist tracks; the embedding is musicnn's when
-    /// every track has one, else the DSP feature vector, standardised over the library either way
-    /// (centred, so that cosine distance compares what sets tracks apart).
-    static func playlistTracks(_ library: [LibraryTrack]) -> [PlaylistTrack] {
-        let decoded: [(LibraryTrack, AudioAnalysis)] = library.compactMap { t in
-            guard let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) else { return nil }
-            return (t, a)
-        }
-        let musicnn = decoded.map(\.0.embedding)
-        let vectors: [[Float]] =
-            !musicnn.isEmpty && musicnn.allSatisfy({ $0?.count == MusicnnNetwork.embeddingSize })
-            ? musicnn.map { $0! } : decoded.map { $0.1.featureVector }
-        let dims = vectors.first?.count ?? 0
-        var mean = [Float](repeating: 0, count: dims)
-        var sd = [Float](repeating: 1, count: dims)
-        if !vectors.isEmpty {
-            for d in 0..<dims {
-                let values = vectors.map { $0[d] }
-                let m = values.reduce(0, +) / Float(values.count)
-                let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Float(values.count)
-                mean[d] = m
-                sd[d] = v > 1e-12 ? v.squareRoot() : 1
-            }
-        }
-        return zip(decoded, vectors).map { pair, vector in
-            let (t, a) = pair
-            let intro = PlaylistTrack.Section(bpm: a.intro.bpm, camelot: Camelot(a.intro.camelot), energy: a.intro.energy)
-            let outro = PlaylistTrack.Section(bpm: a.outro.bpm, camelot: Camelot(a.outro.camelot), energy: a.outro.energy)
-            let embedding: [Float] = (0..<dims).map { (vector[$0] - mean[$0]) / sd[$0] }
-            let title: String = t.title ?? (t.path as NSString).lastPathComponent
-            return PlaylistTrack(
-                id: t.id, path: t.path, artist: t.artist ?? "Unknown artist", title: title, album: t.album ?? "",
-                durationSeconds: t.durationSeconds, intro: intro, outro: outro, loudnessLUFS: a.loudness.integratedLUFS,
-                embedding: embedding, bpm: a.tempo.bpm, energy: a.energy.energy)
         }
     }
 }

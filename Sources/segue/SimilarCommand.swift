@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeguePlaylists
+import SegueServer
 
 /// `segue similar TRACK`: the tracks that sound most like one track.
 struct SimilarCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct SimilarCommand: ParsableCommand {
     @Argument(help: "Track id or \"artist - title\".") var track: String
 
     func run() throws {
-        let tracks = PlaylistCommand.playlistTracks(try LibraryCommand.open(store).tracks().filter { $0.status == .done })
+        let tracks = PlaylistTrack.fromLibrary(try LibraryCommand.open(store).tracks().filter { $0.status == .done })
         let seed = try Self.find(track, in: tracks)
         var index = ExactSimilarityIndex(dimensions: seed.embedding.count)
         for t in tracks { index.add(id: t.id, vector: t.embedding) }

@@ -22,6 +22,9 @@ struct OpenAPIDocumentTests {
                 ("/api/v1/jobs/{id}", "delete"), ("/api/v1/jobs/{id}/events", "get"),
                 ("/api/v1/jobs/{id}/files/{format}", "get"), ("/api/v1/feedback", "post"), ("/api/v1/openapi.json", "get"),
                 ("/api/v1/events", "post"), ("/api/v1/live", "get"), ("/api/v1/live/stream", "get"),
+                ("/api/v1/library/uploads", "post"), ("/api/v1/library/analyses", "post"), ("/api/v1/library/demo", "post"),
+                ("/api/v1/library/tracks", "get"), ("/api/v1/library/tracks/{id}", "get"), ("/api/v1/library/events", "get"),
+                ("/api/v1/playlists", "post"), ("/api/v1/playlists/export", "get"),
             ]
             for (path, method) in routes {
                 #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")

@@ -37,7 +37,7 @@ struct ServerRouteTests {
             #expect(id.count == 32 && id.allSatisfy(\.isHexDigit))
             let browser = Browser(client)
             try await browser.start()
-            for page in ["/", "/explore", "/create", "/feedback"] {
+            for page in ["/", "/explore", "/create", "/library", "/playlists", "/feedback"] {
                 let r = try await browser.request(page)
                 #expect(r.status == .ok, "\(page)")
                 #expect(String(buffer: r.body).contains("<nav aria-label=\"Main\">"), "\(page)")

@@ -228,5 +228,26 @@ import Testing
         #expect(unknown.status != 0 && unknown.err.contains("99"))
         let impossible = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "50"])
         #expect(impossible.status != 0 && impossible.err.contains("4 analysed tracks"))
+
+        // The constraint options, each with an effect or a message naming the rule.
+        func artists(_ arguments: [String]) throws -> [String]? {
+            let run = try segue(["playlist", "--data", data, "--format", "json"] + arguments)
+            guard run.status == 0, let rows = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]] else { return nil }
+            return rows.compactMap { $0["artist"] as? String }
+        }
+        let withoutA2 = try artists(["--mode", "radio", "--seed", "1", "--length", "3", "--exclude-artist", "a2"])
+        #expect(withoutA2?.count == 3 && withoutA2?.contains("A2") == false)
+        #expect(try artists(["--mode", "radio", "--seed", "1", "--length", "4", "--exclude-album", "Nothing", "--exclude-tag", "rock"])?.count == 4)
+        #expect(try artists(["--mode", "radio", "--seed", "1", "--length", "4", "--max-per-artist", "1", "--max-per-album", "4", "--artist-spacing", "3"])?.count == 4)
+        let byDuration = try artists(["--mode", "radio", "--seed", "1", "--duration", "0:15", "--duration-tolerance", "0:02"])
+        #expect(byDuration?.count == 3)
+        let tooLong = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "2", "--max-track-length", "0:03"])
+        #expect(tooLong.status != 0 && tooLong.err.contains("maximum track length"))
+        let tempo = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "1,2", "--min-bpm", "250", "--max-bpm", "300"])
+        #expect(tempo.status != 0 && tempo.err.contains("outside 250–300 BPM"))
+        let backwards = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "1,2", "--min-bpm", "200", "--max-bpm", "100"])
+        #expect(backwards.status != 0 && backwards.err.contains("--min-bpm"))
+        let excludedSeed = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "2", "--exclude-artist", "A0"])
+        #expect(excludedSeed.status != 0 && excludedSeed.err.contains("excluded"))
     }
 }

@@ -41,6 +41,12 @@ class OpenAPITests(unittest.TestCase):
             "window_seconds", "as_of", "streams", "active_users", "events_per_second", "top_song", "leaderboard",
             "trend", "alerts", "now_playing"})
 
+    def test_library_stream(self):
+        with urllib.request.urlopen(self.server.url + "/api/v1/library/events?limit=1", timeout=30) as r:
+            self.assertEqual(r.headers["Content-Type"], "text/event-stream")
+            text = r.read().decode()
+        self.assertEqual(text, "event: entries\ndata: []\n\n")
+
     def test_fuzzing_finds_no_server_errors(self):
         try:
             import schemathesis  # noqa: F401
@@ -51,14 +57,16 @@ class OpenAPITests(unittest.TestCase):
         with opener.open(self.server.url + "/api/v1/session") as r:
             token = json.load(r)["csrfToken"]
         cookie = next(c for c in jar if c.name == "segue_session").value
-        # Imports (each one a real demo import) and session deletion are left out: they would only
-        # slow the run or end the session the fuzzer uses. The live stream is left out because it
-        # is meant to stay open (the fuzzer would wait on it); test_live_stream checks it instead.
+        # Imports (each one a real demo import), the demo songs (eight analyses) and session deletion
+        # are left out: they would only slow the run or end the session the fuzzer uses. The live and
+        # library streams are left out because they are meant to stay open (the fuzzer would wait on
+        # them); test_live_stream and test_library_stream check them instead.
         command = [
             sys.executable, "-m", "schemathesis.cli", "run", self.server.url + "/api/v1/openapi.json",
             "--checks", "not_a_server_error", "--hypothesis-max-examples", os.environ.get("SEGUE_FUZZ_EXAMPLES", "40"),
             "--experimental=openapi-3.1", "--hypothesis-derandomize", "--exclude-operation-id", "startImport",
             "--exclude-operation-id", "deleteSession", "--exclude-operation-id", "upload", "--exclude-operation-id", "liveStream",
+            "--exclude-operation-id", "libraryDemo", "--exclude-operation-id", "libraryEvents",
             "-H", f"Cookie: segue_session={cookie}", "-H", f"X-CSRF-Token: {token}", "--base-url", self.server.url,
         ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=900)

@@ -207,6 +207,113 @@ class WebAppTests(unittest.TestCase):
         top = bob.execute_script("const r = await fetch('/api/v1/top'); return await r.json();")
         self.assertEqual(top, [])
 
+    def tone(self, folder, name, frequency, artist, title, seconds=4):
+        path = os.path.join(folder, name)
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}",
+                        "-metadata", f"artist={artist}", "-metadata", f"title={title}", "-metadata", "album=Browser Tones",
+                        path], check=True)
+        return path
+
+    def shoot(self, driver, name):
+        """Saves a screenshot when SEGUE_SCREENSHOTS names a folder (to look at the pages)."""
+        folder = os.environ.get("SEGUE_SCREENSHOTS")
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+            driver.save_screenshot(os.path.join(folder, name + ".png"))
+
+    def test_library_upload_live_status_then_playlist_and_exports(self):
+        music = tempfile.mkdtemp(prefix="segue-music-")
+        self.addCleanup(shutil.rmtree, music, True)
+        files = [self.tone(music, "low.mp3", 220, "Ann Tones", "Low Hum"),
+                 self.tone(music, "mid.mp3", 330, "Ann Tones", "Middle"),
+                 self.tone(music, "high.wav", 440, "Ben Tones", "High Note")]
+        with open(os.path.join(music, "notes.mp3"), "w") as f:
+            f.write("this is text, not audio")
+        files.append(os.path.join(music, "notes.mp3"))
+        d = self.open(width=1280, height=900)
+        d.get(self.server.url + "/library")
+        self.assertEqual(d.find_element(By.CSS_SELECTOR, "nav [aria-current=page]").text, "Library")
+        # The picker takes several files at once; each row's status arrives over SSE (no reload).
+        d.find_element(By.ID, "lib-file").send_keys("\n".join(files))
+        WebDriverWait(d, 180).until(
+            lambda _: len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")) == 3
+            and len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=failed]")) == 1)
+        self.assertIn("4 files uploaded and queued", d.find_element(By.ID, "lib-status").text)
+        failed = d.find_element(By.CSS_SELECTOR, "#lib-rows tr[data-status=failed]")
+        self.assertIn("notes.mp3", failed.text)
+        self.assertTrue(failed.find_element(By.CSS_SELECTOR, ".reason").text)
+        done = d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")
+        self.assertTrue(all(r.find_element(By.CSS_SELECTOR, "td[data-label=BPM]").text for r in done))
+        self.assertRegex(done[0].find_element(By.CSS_SELECTOR, "td[data-label=Key]").text, r"(major|minor) · \d{1,2}[AB]")
+        # Sorting by title, then filtering by artist.
+        d.find_element(By.CSS_SELECTOR, "button.sort[data-key=title]").click()
+        titles = [r.find_element(By.CSS_SELECTOR, "td.name").text for r in d.find_elements(By.CSS_SELECTOR, "#lib-rows tr")]
+        self.assertEqual(titles, sorted(titles, key=str.lower))
+        d.find_element(By.ID, "lib-filter").send_keys("ben tones")
+        self.assertEqual([r.find_element(By.CSS_SELECTOR, "td.name").text for r in d.find_elements(By.CSS_SELECTOR, "#lib-rows tr")],
+                         ["High Note"])
+        d.find_element(By.ID, "lib-filter").clear()
+        d.find_element(By.ID, "lib-filter").send_keys(" ")
+        self.shoot(d, "library-1280")
+        phone = self.open()
+        phone.get(self.server.url + "/healthz")
+        phone.add_cookie({"name": "segue_session", "value": d.get_cookie("segue_session")["value"]})
+        phone.get(self.server.url + "/library")
+        WebDriverWait(phone, 20).until(lambda _: len(phone.find_elements(By.CSS_SELECTOR, "#lib-rows tr")) == 4)
+        self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
+        self.shoot(phone, "library-390")
+
+        # Another browser sees none of it.
+        other = self.open()
+        other.get(self.server.url + "/library")
+        WebDriverWait(other, 20).until(lambda _: other.find_element(By.ID, "lib-empty").is_displayed())
+        self.assertEqual(len(other.find_elements(By.CSS_SELECTOR, "#lib-rows tr")), 0)
+
+        # "More like this" opens a radio around that track, built at once.
+        row = next(r for r in d.find_elements(By.CSS_SELECTOR, "#lib-rows tr") if "Low Hum" in r.text)
+        row.find_element(By.LINK_TEXT, "More like this").click()
+        WebDriverWait(d, 60).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 3)
+        steps = d.find_elements(By.CSS_SELECTOR, "#pl-list > li")
+        self.assertIn("Low Hum", steps[0].text)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#pl-list .transition")), 2)
+        parts = steps[0].find_elements(By.CSS_SELECTOR, ".parts li")
+        self.assertEqual([p.find_element(By.CLASS_NAME, "k").text for p in parts], ["Tempo", "Key", "Loudness", "Energy", "Sound"])
+        self.assertIn("BPM", parts[0].text)
+        self.shoot(d, "playlists-1280")
+        phone.get(d.current_url)
+        WebDriverWait(phone, 60).until(lambda _: len(phone.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 3)
+        self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
+        self.shoot(phone, "playlists-390")
+
+        # Order mode over a selection, with a constraint that cannot be met, then one that can.
+        d.find_element(By.CSS_SELECTOR, "input[name=mode][value=order]").click()
+        picker = Select(d.find_element(By.ID, "pl-tracks"))
+        picker.deselect_all()
+        for option in picker.options:
+            picker.select_by_value(option.get_attribute("value"))
+        d.find_element(By.CSS_SELECTOR, "details.constraints summary").click()
+        spacing = d.find_element(By.NAME, "artist_spacing")
+        spacing.clear()
+        spacing.send_keys("2")
+        d.find_element(By.ID, "pl-build").click()
+        WebDriverWait(d, 30).until(lambda _: "Ann Tones" in d.find_element(By.ID, "pl-status").text)
+        self.assertFalse(d.find_element(By.ID, "pl-result").is_displayed())
+        spacing.clear()
+        spacing.send_keys("1")
+        d.find_element(By.ID, "pl-build").click()
+        WebDriverWait(d, 30).until(lambda _: d.find_element(By.ID, "pl-result").is_displayed())
+        artists = [li.find_element(By.CSS_SELECTOR, ".who .sub").text.split(" · ")[0] for li in d.find_elements(By.CSS_SELECTOR, "#pl-list > li")]
+        self.assertEqual(len(artists), 3)
+        self.assertEqual(artists[1], "Ben Tones")
+        for fmt, check in (("M3U8", lambda t: t.startswith("#EXTM3U") and "low.mp3" in t),
+                           ("XSPF", lambda t: "<trackList>" in t and "high.wav" in t),
+                           ("JSPF", lambda t: len(json.loads(t)["playlist"]["track"]) == 3)):
+            d.find_element(By.XPATH, f"//a[normalize-space(.)='Download {fmt}']").click()
+            path = wait_for_file(self.downloads, "." + fmt.lower(), timeout=30)
+            with open(path) as f:
+                text = f.read()
+            self.assertTrue(check(text), text[:500])
+
 
 if __name__ == "__main__":
     unittest.main()

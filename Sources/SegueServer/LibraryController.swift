@@ -1,0 +1,335 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import NIOCore
+import SegueAudio
+import SegueJobs
+import SeguePlaylists
+import SegueStore
+
+/// The Library page and `/api/v1/library`: audio uploads (streamed to disk), analysis jobs, the
+/// session's tracks with their descriptors, and each file's status pushed over server-sent events.
+struct LibraryController {
+    let deps: ServerDependencies
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("library", use: page)
+        group.post("api/v1/library/uploads", use: upload)
+        group.post("api/v1/library/analyses", use: analyse)
+        group.post("api/v1/library/demo", use: demo)
+        group.get("api/v1/library/tracks", use: list)
+        group.get("api/v1/library/tracks/:id", use: details)
+        group.get("api/v1/library/events", use: events)
+    }
+
+    func library(_ context: AppRequestContext) throws -> WebLibrary {
+        WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+    }
+
+    func entries(_ library: WebLibrary) throws -> [LibraryEntry] {
+        try library.entries { try deps.pool.store.job(id: $0) }
+    }
+
+    // MARK: Page
+
+    func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let limitMB = deps.configuration.maxUploadBytes / (1024 * 1024)
+        let formats = LibraryIngest.extensions.sorted().map { "." + $0 }.joined(separator: ",")
+        let columns: [(String, String, Bool)] = [
+            ("artist", "Artist", false), ("title", "Title", false), ("album", "Album", false), ("duration_s", "Length", true),
+            ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
+            ("tags", "Tags", false), ("status", "Status", false),
+        ]
+        let head = columns.map { key, label, numeric in
+            "<th scope=\"col\"\(numeric ? " class=\"num\"" : "") aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-key=\"\(key)\">\(label)</button></th>"
+        }.joined()
+        let body = """
+            <h1>Library</h1>
+            <p class="lead">Add your music: Segue hears each file's tempo, key, loudness and energy, then builds smooth playlists from them.</p>
+            <section class="card upload" aria-labelledby="lib-up-h">
+              <h2 id="lib-up-h">Add audio files</h2>
+              <div class="drop" id="lib-drop" data-limit="\(deps.configuration.maxUploadBytes)">
+                <svg viewBox="0 0 24 24" class="icon" aria-hidden="true"><path d="M9 18V5l12-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0Zm12-2a3 3 0 1 1-6 0 3 3 0 0 1 6 0Z"/></svg>
+                <p><strong>Drop MP3, FLAC, Ogg, Opus, M4A or WAV files here</strong><br><span id="lib-help">or choose them (up to \(limitMB) MB each)</span></p>
+                <input id="lib-file" type="file" accept="\(formats),audio/*" multiple aria-describedby="lib-help">
+                <label for="lib-file" class="button">Choose files</label>
+              </div>
+              <p id="lib-status" class="status-line" role="status" aria-live="polite"></p>
+              <div class="or"><span>or</span></div>
+              <button class="button primary" id="lib-demo" type="button">Add eight demo songs</button>
+              <p class="hint">Short songs Segue makes itself, at known tempos and keys.</p>
+            </section>
+            <section class="card" aria-labelledby="lib-h">
+              <div class="table-head">
+                <h2 id="lib-h">Your tracks <span class="muted" id="lib-count"></span></h2>
+                <div class="table-tools">
+                  <label>Filter<input type="text" id="lib-filter" placeholder="Artist, title, key, tag…" autocomplete="off"></label>
+                  <label>Status<select id="lib-status-filter">\(options([("", "All"), ("done", "Done"), ("pending", "In progress"), ("failed", "Failed")], selected: ""))</select></label>
+                </div>
+              </div>
+              <div class="table-wrap">
+                <table class="library" id="library" data-stream="/api/v1/library/events">
+                  <thead><tr>\(head)<th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+                  <tbody id="lib-rows"></tbody>
+                </table>
+              </div>
+              <p class="muted" id="lib-empty">Nothing here yet: add files above, or the demo songs.</p>
+            </section>
+            """
+        let hasData = (try? deps.hasData(profileName: s.profileName)) ?? false
+        return htmlResponse(layout(page: .library, title: "Library", csrf: s.csrfToken, hasData: hasData, body: body))
+    }
+
+    // MARK: Uploads and analyses
+
+    struct UploadView: Codable {
+        var id: String
+        var name: String
+        var bytes: Int
+        /// True when the same content was uploaded before: `id` is that upload.
+        var duplicate: Bool
+    }
+
+    /// Streams the body into the library's files folder, counting bytes against the limit as they
+    /// arrive; only the file types the analysis reads are taken.
+    func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try library(context)
+        let limit = deps.configuration.maxUploadBytes
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.tooLarge(limit: limit)
+        }
+        let rawName = request.uri.queryParameters["name"].map(String.init) ?? ""
+        let name = Self.safeAudioName(rawName)
+        guard let name else {
+            throw APIError.unsupportedContent(
+                "'\(rawName)' is not a file type Segue reads: upload "
+                    + LibraryIngest.extensions.sorted().joined(separator: ", ") + " files")
+        }
+        let id = deps.environment.randomID()
+        let folder = library.uploadFolder(id)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let partial = (folder as NSString).appendingPathComponent("upload.partial")
+        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+            throw APIError.conflict("cannot store the upload")
+        }
+        var total = 0
+        do {
+            defer { try? handle.close() }
+            for try await buffer in request.body {
+                total += buffer.readableBytes
+                if total > limit { throw APIError.tooLarge(limit: limit) }
+                try handle.write(contentsOf: buffer.readableBytesView)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        guard total > 0 else {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw APIError.invalid("'\(name)' is empty (0 bytes)")
+        }
+        let hash = try LibraryIngest.contentHash(partial)
+        if let earlier = library.uploads().first(where: { $0.contentHash == hash }) {
+            try? FileManager.default.removeItem(atPath: folder)
+            return try json(UploadView(id: earlier.id, name: earlier.name, bytes: earlier.bytes, duplicate: true), status: .ok)
+        }
+        let record = WebLibrary.Upload(id: id, name: name, bytes: total, contentHash: hash, job: nil, createdMillis: deps.environment.now())
+        try FileManager.default.moveItem(atPath: partial, toPath: library.path(of: record))
+        try library.save(record)
+        // Created here, before any worker opens it.
+        _ = try library.open()
+        Counter(label: "segue_library_upload_bytes_total").increment(by: total)
+        return try json(UploadView(id: id, name: name, bytes: total, duplicate: false), status: .created)
+    }
+
+    /// The client's file name reduced to safe characters, or nil when its extension is not audio Segue reads.
+    static func safeAudioName(_ raw: String) -> String? {
+        let base = (raw as NSString).lastPathComponent
+        var kept = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ()".unicodeScalars.contains($0) }.map(Character.init))
+        while kept.hasPrefix(".") { kept.removeFirst() }
+        let ext = (kept as NSString).pathExtension.lowercased()
+        guard LibraryIngest.extensions.contains(ext), kept != "upload.json", kept != "upload.partial" else { return nil }
+        let stem = String((kept as NSString).deletingPathExtension.prefix(120))
+        return (stem.isEmpty ? "audio" : stem) + "." + ext
+    }
+
+    struct AnalyseRequest: Codable {
+        var uploads: [String]
+    }
+
+    /// One analysis job for the given uploads (decoded and analysed on all of a worker's cores).
+    func analyse(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let library = WebLibrary.of(s, configuration: deps.configuration)
+        let body = try await APIController(deps: deps).decode(AnalyseRequest.self, request)
+        guard !body.uploads.isEmpty, body.uploads.count <= 1000 else { throw APIError.invalid("give 1 to 1,000 upload ids") }
+        var records: [WebLibrary.Upload] = []
+        for id in body.uploads {
+            guard let upload = library.upload(id: id) else { throw APIError.notFound("no upload \(id) in your library") }
+            if !records.contains(upload) { records.append(upload) }
+        }
+        let job = try submitAnalysis(records, library: library, owner: s.id)
+        return try json(JobView(job), status: .accepted)
+    }
+
+    func submitAnalysis(_ uploads: [WebLibrary.Upload], library: WebLibrary, owner: String) throws -> JobRecord {
+        let parameters = try encodeJSON(AnalyzeParameters(paths: uploads.map(library.path(of:)), library: library.folder))
+        let job = try APIController(deps: deps).submit(owner: owner, kind: AnalyzeParameters.kind, parameters: parameters)
+        for var upload in uploads {
+            upload.job = job.id
+            try library.save(upload)
+        }
+        return job
+    }
+
+    /// Renders the eight demo songs into the library and queues their analysis.
+    func demo(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let library = WebLibrary.of(s, configuration: deps.configuration)
+        let existing = Set(library.uploads().map(\.name))
+        var fresh: [WebLibrary.Upload] = []
+        for song in DemoSongs.catalogue() {
+            let name = "\(song.artist) - \(song.title).wav"
+            if existing.contains(name) { continue }
+            let id = deps.environment.randomID()
+            try FileManager.default.createDirectory(atPath: library.uploadFolder(id), withIntermediateDirectories: true)
+            let data = DemoSongs.wav(song)
+            var upload = WebLibrary.Upload(id: id, name: name, bytes: data.count, contentHash: "", job: nil, createdMillis: deps.environment.now())
+            try data.write(to: URL(fileURLWithPath: library.path(of: upload)))
+            upload.contentHash = try LibraryIngest.contentHash(library.path(of: upload))
+            try library.save(upload)
+            fresh.append(upload)
+        }
+        guard !fresh.isEmpty else { throw APIError.conflict("the demo songs are already in your library") }
+        _ = try library.open()
+        let job = try submitAnalysis(fresh, library: library, owner: s.id)
+        return try json(JobView(job), status: .accepted)
+    }
+
+    // MARK: Tracks
+
+    func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try json(try entries(try library(context)))
+    }
+
+    struct Similar: Codable {
+        var id: Int64
+        var artist: String
+        var title: String
+        /// Cosine distance of the embeddings (0 the same direction).
+        var distance: Double
+    }
+
+    struct TrackDetails: Codable {
+        var track: LibraryEntry
+        /// Every descriptor of the analysis by name (the similarity features).
+        var descriptors: [String: Double]
+        var analysisVersion: Int?
+        /// All 50 MSD tag scores, strongest first (empty without the musicnn weights).
+        var tags: [LibraryEntry.Tag]
+        /// The nearest tracks of this library.
+        var similar: [Similar]
+
+        enum CodingKeys: String, CodingKey {
+            case track, descriptors, analysisVersion = "analysis_version", tags, similar
+        }
+    }
+
+    func details(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try library(context)
+        let text = context.parameters.get("id") ?? ""
+        let tracks = try library.tracks()
+        guard let id = Int64(text), let track = tracks.first(where: { $0.id == id }) else {
+            throw APIError.notFound("no track \(text) in your library")
+        }
+        let fileName = library.uploads().first { $0.contentHash == track.contentHash }?.name ?? (track.path as NSString).lastPathComponent
+        var entry = LibraryEntry(track, fileName: fileName)
+        entry.upload = library.uploads().first { $0.contentHash == track.contentHash }?.id
+        let analysis = track.analysis
+        var descriptors: [String: Double] = [:]
+        if let analysis {
+            for (name, value) in zip(AudioAnalysis.featureNames, analysis.featureVector) { descriptors[name] = Double(value) }
+        }
+        let playable = PlaylistTrack.fromLibrary(tracks.filter { $0.status == .done })
+        var similar: [Similar] = []
+        if let me = playable.first(where: { $0.id == id }) {
+            var index = ExactSimilarityIndex(dimensions: me.embedding.count)
+            for t in playable { index.add(id: t.id, vector: t.embedding) }
+            let byID = Dictionary(uniqueKeysWithValues: playable.map { ($0.id, $0) })
+            similar = index.nearest(to: me.embedding, k: 5, excluding: [id]).compactMap { n in
+                byID[n.id].map { Similar(id: $0.id, artist: $0.artist, title: $0.title, distance: n.distance) }
+            }
+        }
+        return try json(
+            TrackDetails(
+                track: entry, descriptors: descriptors, analysisVersion: analysis?.version,
+                tags: track.rankedTags.map { LibraryEntry.Tag(name: $0.name, score: $0.score) }, similar: similar))
+    }
+
+    /// `event: entries` with every row first, then `event: entry` with each row whose status or
+    /// analysis changed (checked five times a second; rows are rebuilt only when the library's
+    /// fingerprint moves) and `: keep-alive` comments when quiet.
+    /// `?limit=N` closes the stream after N events (for tests and scripts).
+    func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var limit: Int?
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let n = Int(text), n > 0 else { throw APIError.invalid("limit must be a positive integer") }
+            limit = n
+        }
+        let library = try library(context)
+        let controller = self
+        let maxEvents = limit
+        let body = ResponseBody { writer in
+            var sent = 0
+            var last: [String: Data] = [:]
+            var quiet = 0
+            var stamp = ""
+            let jobs = controller.deps.pool.store
+            func key(_ e: LibraryEntry) -> String { e.upload.map { "u" + $0 } ?? "t\(e.id ?? 0)" }
+            streaming: while !Task.isCancelled {
+                let now = try library.fingerprint { try jobs.job(id: $0) }
+                var changed = false
+                // Rows are rebuilt when the fingerprint moves, and every 5 s anyway: file times are
+                // coarse, and a change must never stay unseen.
+                if sent == 0 || now != stamp || quiet % 25 == 24 {
+                    stamp = now
+                    let current = try controller.entries(library)
+                    if sent == 0 {
+                        try await writer.write(ByteBuffer(string: "event: entries\ndata: \(try encodeJSON(current))\n\n"))
+                        for e in current { last[key(e)] = try encodedJSON(e) }
+                        sent = 1
+                        changed = true
+                        if let maxEvents, sent >= maxEvents { break streaming }
+                    } else {
+                        for e in current {
+                            let data = try encodedJSON(e)
+                            guard last[key(e)] != data else { continue }
+                            last[key(e)] = data
+                            try await writer.write(ByteBuffer(string: "event: entry\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                            changed = true
+                            sent += 1
+                            if let maxEvents, sent >= maxEvents { break streaming }
+                        }
+                    }
+                }
+                quiet = changed ? 0 : quiet + 1
+                if quiet > 0 && quiet % 75 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: body)
+    }
+}
+
+/// An HTML page response (not cached: pages show the session's own data).
+func htmlResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+        status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+        body: .init(byteBuffer: ByteBuffer(string: text)))
+}
