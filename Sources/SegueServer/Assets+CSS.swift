@@ -155,6 +155,8 @@ extension Assets {
     .badge.failed{color:var(--danger);border-color:color-mix(in srgb,var(--danger) 50%,var(--line))}
     .badge.decoding,.badge.analyzing{color:var(--accent2);animation:pulse 1.6s ease-in-out infinite}
     @media (max-width:759px){
+      .table-tools{justify-content:stretch}
+      .table-tools label{max-width:none}
       .library thead tr{display:flex;flex-wrap:wrap;gap:.2rem}
       .library thead th{border:0}
       .library thead th:last-child{display:none}

@@ -306,6 +306,8 @@ extension Assets {
       const plForm = $("#pl-form");
       if (plForm) {
         const status = $("#pl-status"), result = $("#pl-result");
+        // From "More like this": build at once and show the result.
+        let scrollToResult = plForm.dataset.autostart === "true";
         // By name through querySelector: form.elements.length is the number of controls, not the field.
         const field = (name) => plForm.querySelector(`[name="${name}"]`);
         const modeOf = () => plForm.querySelector("input[name=mode]:checked").value;
@@ -371,10 +373,10 @@ extension Assets {
           if (mode === "path") { body.from = Number(field("from").value); body.to = Number(field("to").value); body.length = num("length"); }
           if (mode === "order") body.tracks = picked;
           status.classList.remove("error"); status.textContent = "Building…";
-          try { show(await api("POST", "/api/v1/playlists", body)); status.textContent = ""; }
+          try { show(await api("POST", "/api/v1/playlists", body)); status.textContent = ""; if (scrollToResult) { scrollToResult = false; result.scrollIntoView({ block: "start" }); } }
           catch (err) { status.textContent = err.message; status.classList.add("error"); result.hidden = true; }
         });
-        if (plForm.dataset.autostart === "true") plForm.requestSubmit();
+        if (scrollToResult) plForm.requestSubmit();
       }
     })();
     """#
