@@ -264,4 +264,30 @@ struct LibraryAPITests {
             }
         }
     }
+
+    @Test("--single-user: every browser shares the data folder's library, the one segue library add fills")
+    func singleUserLibrary() async throws {
+        let server = try TestServer(singleUserProfile: "me")
+        defer { server.cleanUp() }
+        let audio = server.folder.appendingPathComponent("audio")
+        try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
+        let mp3 = try toneFile(audio, "a.mp3", frequency: 440, artist: "Home", title: "Shared Tone")
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let alice = Browser(client)
+                let bob = Browser(client)
+                try await alice.start()
+                try await bob.start()
+                let (status, upload) = try await alice.libraryUpload(mp3, name: "a.mp3")
+                #expect(status == .created)
+                #expect(try await alice.analyse([upload["id"] as? String ?? ""])["state"] as? String == "succeeded")
+                let rows = try await bob.libraryTracks()
+                #expect(rows.count == 1 && rows.first?["title"] as? String == "Shared Tone" && rows.first?["status"] as? String == "done")
+                #expect(FileManager.default.fileExists(atPath: server.folder.appendingPathComponent("library.sqlite").path))
+                // Exports give the full path on a home install.
+                let export = try await bob.request("/api/v1/playlists/export?format=m3u8&tracks=\(rows.first?["id"] as? Int ?? 0)")
+                #expect(String(buffer: export.body).contains(server.folder.appendingPathComponent("library-files").path))
+            }
+        }
+    }
 }
