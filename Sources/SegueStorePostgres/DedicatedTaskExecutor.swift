@@ -41,6 +41,10 @@ final class DedicatedTaskExecutor: TaskExecutor, @unchecked Sendable {
             if head == queue.count {
                 queue.removeAll(keepingCapacity: true)
                 head = 0
+            } else if head >= 1_024 && head * 2 >= queue.count {
+                // A queue that never runs dry must not keep every job it ever ran.
+                queue.removeFirst(head)
+                head = 0
             }
             condition.unlock()
             job.runSynchronously(on: asUnownedTaskExecutor())
