@@ -50,18 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
             discussion: "Later events (an offline player syncing, a ListenBrainz import) are stored but not counted live."))
     var liveLateness: String = "1h"
 
-    /// `90`, `90s`, `10m` or `1h` in seconds, from 0 to 24 hours; nil otherwise.
+    /// A duration as `segue simulate` reads them (`90`, `90s`, `10m`, `1h`), in whole seconds from 0
+    /// to 24 hours; nil otherwise.
     static func seconds(_ text: String) -> Int64? {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
-        var digits = Substring(text)
-        var unit: Int64 = 1
-        if let last = digits.last, let u = units[last] {
-            unit = u
-            digits = digits.dropLast()
-        }
-        guard let n = Int64(digits), n >= 0, n <= 86_400 / unit else { return nil }
-        return n * unit
+        guard let seconds = TrafficModel.Spike.seconds(text), seconds <= 86_400 else { return nil }
+        return Int64(seconds.rounded())
     }
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
