@@ -1,4 +1,5 @@
 import ArgumentParser
+import SegueAudio
 
 /// The `segue` command line: thin parsing over the library targets.
 @main
@@ -10,4 +11,20 @@ struct Segue: AsyncParsableCommand {
             ImportCommand.self, TopCommand.self, StatsCommand.self, ChartCommand.self, RaceCommand.self,
             AnalyzeCommand.self, LibraryCommand.self, PlaylistCommand.self, SimilarCommand.self, UsersCommand.self, TokensCommand.self, SimulateCommand.self, ProfilesCommand.self, DemoCommand.self, BenchCommand.self, ServeCommand.self, WorkerCommand.self, EncoderCommand.self, FeedbackCommand.self,
         ])
+
+    /// Restarts once with OpenBLAS's AVX-512 kernels when the CPU has them and OpenBLAS did not
+    /// pick them (`BLASKernel`; `OPENBLAS_CORETYPE` set by the user wins), then runs the command.
+    static func main() async {
+        BLASKernel.reexecForFasterKernels()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
