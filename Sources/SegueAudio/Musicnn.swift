@@ -83,8 +83,9 @@ public struct Musicnn: Sendable {
         func average(_ network: MusicnnNetwork) -> (embedding: [Float], tags: [Float]) {
             var embedding = [Double](repeating: 0, count: MusicnnNetwork.embeddingSize)
             var tags = [Double](repeating: 0, count: network.classes)
+            var scratch = MusicnnNetwork.Scratch()
             for patch in patches {
-                let out = network.run(patch: patch)
+                let out = network.run(patch: patch, scratch: &scratch)
                 for i in embedding.indices { embedding[i] += Double(out.embedding[i]) }
                 for i in tags.indices { tags[i] += 1 / (1 + exp(-Double(out.logits[i]))) }
             }

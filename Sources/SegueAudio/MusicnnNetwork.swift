@@ -11,7 +11,8 @@ import Foundation
 /// end: max and mean over time of the 753 features (interleaved, 1506), batch norm, a 200-unit
 /// dense layer (its pre-ReLU output is the embedding), ReLU, batch norm, and the 50-unit output.
 ///
-/// Convolutions run as im2col + `cblas_sgemm`. Batch norms become one multiply and add per channel
+/// Convolutions run as im2col + `cblas_sgemm` in blocks of about a thousand rows, in scratch memory
+/// reused from patch to patch. Batch norms become one multiply and add per channel
 /// at load time, and those in front of a dense layer are folded into that layer's weights (exact
 /// there: no padding between them).
 public struct MusicnnNetwork: Sendable {
@@ -111,86 +112,145 @@ public struct MusicnnNetwork: Sendable {
         public var logits: [Float]
     }
 
+    /// Memory `run` reuses from patch to patch: one per thread (each file analysed keeps its own).
+    public struct Scratch {
+        var padded: [Float] = [], bands: [Float] = [], columns: [Float] = [], conv: [Float] = []
+        var highest: [Float] = [], lowest: [Float] = [], front: [Float] = [], midPadded: [Float] = []
+        var mid: [[Float]] = [[], [], []]
+        public init() {}
+    }
+
+    /// Frame rows per sgemm in the front end: the im2col block and its product stay around 1 MB
+    /// (in cache) instead of 9-12 MB per patch written out and read back.
+    static let rowsPerBlock = 1024
+
     /// Runs one patch (`MusicnnSpectrogram.patchFrames × bands` values, frame by frame).
     public func run(patch: [Float]) -> Output {
+        var scratch = Scratch()
+        return run(patch: patch, scratch: &scratch)
+    }
+
+    /// Runs one patch with scratch memory kept between calls.
+    public func run(patch: [Float], scratch s: inout Scratch) -> Output {
         let T = MusicnnSpectrogram.patchFrames, F = MusicnnSpectrogram.bands
         precondition(patch.count == T * F, "a musicnn patch is \(T)×\(F) values")
-        let normalized = patch.map { $0 * input.scale[0] + input.shift[0] }
-
-        // Front end: 561 features per frame.
+        let scale = input.scale[0], shift = input.shift[0]
         let frontWidth = 2 * 204 + 3 * 51
-        var front = [Float](repeating: 0, count: T * frontWidth)
-        // Timbral: 3 zero frames each side (after the input batch norm, as the original pads).
-        var padded = [Float](repeating: 0, count: (T + 6) * F)
-        padded.replaceSubrange((3 * F)..<((3 + T) * F), with: normalized)
+        Self.resize(&s.front, T * frontWidth)
+
+        // Timbral: the input batch norm, then 3 zero frames each side (the original pads after it).
+        Self.resize(&s.padded, (T + 6) * F)
+        s.padded.withUnsafeMutableBufferPointer { p in
+            for i in 0..<(3 * F) {
+                p[i] = 0
+                p[(T + 3) * F + i] = 0
+            }
+            for i in 0..<(T * F) { p[3 * F + i] = patch[i] * scale + shift }
+        }
         for (which, layer) in [timbral74, timbral77].enumerated() {
             let width = layer.inputs / 7
             let positions = F - width + 1
-            var columns = [Float](repeating: 0, count: T * positions * layer.inputs)
-            columns.withUnsafeMutableBufferPointer { a in
-                padded.withUnsafeBufferPointer { p in
-                    for t in 0..<T {
-                        for f in 0..<positions {
-                            let row = a.baseAddress! + (t * positions + f) * layer.inputs
-                            for i in 0..<7 { (row + i * width).update(from: p.baseAddress! + (t + i) * F + f, count: width) }
+            let framesPerBlock = max(1, Self.rowsPerBlock / positions)
+            Self.resetExtremes(&s, T * layer.outputs)
+            var t0 = 0
+            while t0 < T {
+                let t1 = min(T, t0 + framesPerBlock)
+                let rows = (t1 - t0) * positions
+                Self.resize(&s.columns, rows * layer.inputs)
+                s.columns.withUnsafeMutableBufferPointer { a in
+                    s.padded.withUnsafeBufferPointer { p in
+                        for t in t0..<t1 {
+                            for f in 0..<positions {
+                                let row = a.baseAddress! + ((t - t0) * positions + f) * layer.inputs
+                                for i in 0..<7 { (row + i * width).update(from: p.baseAddress! + (t + i) * F + f, count: width) }
+                            }
                         }
                     }
                 }
+                Self.multiply(s.columns, rows: rows, lda: layer.inputs, offset: 0, layer, into: &s.conv)
+                // Rows are (frame, position).
+                Self.accumulateExtremes(&s, rows: rows, channels: layer.outputs) { t0 + $0 / positions }
+                t0 = t1
             }
-            let conv = Self.multiply(columns, rows: T * positions, lda: layer.inputs, offset: 0, layer)
-            // Rows are (frame, position): frame t owns rows t·positions ..< (t+1)·positions.
-            Self.poolOverFrequency(
-                conv, rows: T * positions, frameOfRow: { $0 / positions }, frames: T, bias: layer.bias, norm: frontNorms[which],
-                into: &front, width: frontWidth, at: which * 204)
+            Self.writeFront(&s, frames: T, bias: layer.bias, norm: frontNorms[which], width: frontWidth, at: which * 204)
         }
+
         // Temporal: one im2col for the 128-frame window; the 64 and 32 ones are its middle columns
         // ("same" padding puts 63, 31 and 15 frames before the centre). The patch is transposed
         // first (band by band), so each row of the im2col matrix is one contiguous copy.
         let window = 128
         let span = T + window - 1
-        var bands = [Float](repeating: 0, count: F * span)
-        for t in 0..<T {
-            for f in 0..<F { bands[f * span + 63 + t] = normalized[t * F + f] }
-        }
-        var columns = [Float](repeating: 0, count: F * T * window)
-        columns.withUnsafeMutableBufferPointer { a in
-            bands.withUnsafeBufferPointer { b in
-                for f in 0..<F {
-                    for t in 0..<T { (a.baseAddress! + (f * T + t) * window).update(from: b.baseAddress! + f * span + t, count: window) }
-                }
+        Self.resize(&s.bands, F * span)
+        s.bands.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = 0 }
+            for t in 0..<T {
+                for f in 0..<F { b[f * span + 63 + t] = patch[t * F + f] * scale + shift }
             }
         }
+        let bandsPerBlock = max(1, 2 * Self.rowsPerBlock / T)
         for (which, (layer, offset)) in [(temporal128, 0), (temporal64, 32), (temporal32, 48)].enumerated() {
-            let conv = Self.multiply(columns, rows: T * F, lda: window, offset: offset, layer)
-            // Rows are (band, frame).
-            Self.poolOverFrequency(
-                conv, rows: T * F, frameOfRow: { $0 % T }, frames: T, bias: layer.bias, norm: frontNorms[2 + which], into: &front,
-                width: frontWidth, at: 408 + which * 51)
+            Self.resetExtremes(&s, T * layer.outputs)
+            var f0 = 0
+            while f0 < F {
+                let f1 = min(F, f0 + bandsPerBlock)
+                let rows = (f1 - f0) * T
+                if which == 0 || bandsPerBlock < F {  // the block's columns (kept when one block holds every band)
+                    Self.resize(&s.columns, rows * window)
+                    s.columns.withUnsafeMutableBufferPointer { a in
+                        s.bands.withUnsafeBufferPointer { b in
+                            for f in f0..<f1 {
+                                for t in 0..<T {
+                                    (a.baseAddress! + ((f - f0) * T + t) * window).update(from: b.baseAddress! + f * span + t, count: window)
+                                }
+                            }
+                        }
+                    }
+                }
+                Self.multiply(s.columns, rows: rows, lda: window, offset: offset, layer, into: &s.conv)
+                // Rows are (band, frame).
+                Self.accumulateExtremes(&s, rows: rows, channels: layer.outputs) { $0 % T }
+                f0 = f1
+            }
+            Self.writeFront(&s, frames: T, bias: layer.bias, norm: frontNorms[2 + which], width: frontWidth, at: 408 + which * 51)
         }
 
         // Mid end: three 7-frame convolutions over the whole feature vector, zero-padded in time.
-        var outputs: [[Float]] = []
-        var current = front
+        // Row t of the im2col matrix would be frames t…t+6 of the padded input, contiguous: the
+        // product is the sum of seven sgemms, one per kernel row, each reading the padded input in
+        // place (row stride one frame) with no im2col copy.
         var currentWidth = frontWidth
         for (i, layer) in mid.enumerated() {
-            var paddedMid = [Float](repeating: 0, count: (T + 6) * currentWidth)
-            paddedMid.replaceSubrange((3 * currentWidth)..<((3 + T) * currentWidth), with: current)
-            var cols = [Float](repeating: 0, count: T * 7 * currentWidth)
-            cols.withUnsafeMutableBufferPointer { a in
-                paddedMid.withUnsafeBufferPointer { p in
-                    for t in 0..<T { (a.baseAddress! + t * 7 * currentWidth).update(from: p.baseAddress! + t * currentWidth, count: 7 * currentWidth) }
+            let source = i == 0 ? s.front : s.mid[i - 1]
+            Self.resize(&s.midPadded, (T + 6) * currentWidth)
+            s.midPadded.withUnsafeMutableBufferPointer { p in
+                for k in 0..<(3 * currentWidth) {
+                    p[k] = 0
+                    p[(T + 3) * currentWidth + k] = 0
+                }
+                source.withUnsafeBufferPointer { (p.baseAddress! + 3 * currentWidth).update(from: $0.baseAddress!, count: T * currentWidth) }
+            }
+            Self.resize(&s.mid[i], T * 64)
+            s.mid[i].withUnsafeMutableBufferPointer { y in
+                s.midPadded.withUnsafeBufferPointer { p in
+                    layer.weights.withUnsafeBufferPointer { w in
+                        for k in 0..<7 {
+                            cblas_sgemm(
+                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), 64, Int32(currentWidth), 1,
+                                p.baseAddress! + k * currentWidth, Int32(currentWidth), w.baseAddress! + k * currentWidth * 64, 64,
+                                k == 0 ? 0 : 1, y.baseAddress!, 64)
+                        }
+                    }
+                }
+                let norm = midNorms[i]
+                source.withUnsafeBufferPointer { x in
+                    for t in 0..<T {
+                        for c in 0..<64 {
+                            let v = max(y[t * 64 + c] + layer.bias[c], 0) * norm.scale[c] + norm.shift[c]
+                            y[t * 64 + c] = i == 0 ? v : v + x[t * 64 + c]
+                        }
+                    }
                 }
             }
-            var y = Self.multiply(cols, rows: T, lda: 7 * currentWidth, offset: 0, layer)
-            let norm = midNorms[i]
-            for t in 0..<T {
-                for c in 0..<64 {
-                    let v = max(y[t * 64 + c] + layer.bias[c], 0) * norm.scale[c] + norm.shift[c]
-                    y[t * 64 + c] = i == 0 ? v : v + current[t * 64 + c]
-                }
-            }
-            outputs.append(y)
-            current = y
             currentWidth = 64
         }
 
@@ -212,17 +272,26 @@ public struct MusicnnNetwork: Sendable {
                 pooled[2 * (base + c) + 1] = sum[c] / Float(T)
             }
         }
-        pool(front, width: frontWidth, at: 0)
-        for (i, y) in outputs.enumerated() { pool(y, width: 64, at: frontWidth + 64 * i) }
+        pool(s.front, width: frontWidth, at: 0)
+        for (i, y) in s.mid.enumerated() { pool(y, width: 64, at: frontWidth + 64 * i) }
         let embedded = Self.dense(pooled, embedding)
         let logits = Self.dense(embedded.map { max($0, 0) }, output)
         return Output(embedding: embedded, logits: logits)
     }
 
-    /// `A[rows × layer.inputs] · W`, A read from `offset` with row stride `lda`.
-    private static func multiply(_ a: [Float], rows: Int, lda: Int, offset: Int, _ layer: Layer) -> [Float] {
+    /// Makes `buffer` hold exactly `count` values (contents unspecified: callers write before reading).
+    @inline(__always)
+    private static func resize(_ buffer: inout [Float], _ count: Int) {
+        if buffer.count != count {
+            if buffer.count > count { buffer.removeLast(buffer.count - count) } else { buffer.append(contentsOf: repeatElement(0, count: count - buffer.count)) }
+        }
+    }
+
+    /// `A[rows × layer.inputs] · W` into `c`, A read from `offset` with row stride `lda`.
+    private static func multiply(_ a: [Float], rows: Int, lda: Int, offset: Int, _ layer: Layer, into c: inout [Float]) {
         // sgemm with beta 0 writes every element: no need to clear the buffer first.
-        [Float](unsafeUninitializedCapacity: rows * layer.outputs) { cp, initialized in
+        resize(&c, rows * layer.outputs)
+        c.withUnsafeMutableBufferPointer { cp in
             a.withUnsafeBufferPointer { ap in
                 layer.weights.withUnsafeBufferPointer { wp in
                     cblas_sgemm(
@@ -231,27 +300,26 @@ public struct MusicnnNetwork: Sendable {
                         Int32(layer.outputs))
                 }
             }
-            initialized = rows * layer.outputs
         }
     }
 
-    /// ReLU(conv + bias), batch norm, max over the frequency positions, written into `front`.
-    /// Rounding is monotonic, so taking the largest (or, under a negative scale, the smallest) raw
-    /// value first gives exactly the maximum of the per-position results. `conv` is read in order,
-    /// row by row, each row updating its frame's running extremes.
-    private static func poolOverFrequency(
-        _ conv: [Float], rows: Int, frameOfRow: (Int) -> Int, frames: Int, bias: [Float], norm: Affine, into front: inout [Float],
-        width: Int, at base: Int
-    ) {
-        let channels = bias.count
-        var highest = [Float](repeating: -.infinity, count: frames * channels)
-        var lowest = [Float](repeating: .infinity, count: frames * channels)
-        conv.withUnsafeBufferPointer { c in
-            highest.withUnsafeMutableBufferPointer { hi in
-                lowest.withUnsafeMutableBufferPointer { lo in
+    private static func resetExtremes(_ s: inout Scratch, _ count: Int) {
+        resize(&s.highest, count)
+        resize(&s.lowest, count)
+        s.highest.withUnsafeMutableBufferPointer { h in for i in h.indices { h[i] = -.infinity } }
+        s.lowest.withUnsafeMutableBufferPointer { l in for i in l.indices { l[i] = .infinity } }
+    }
+
+    /// Folds the rows of `s.conv` into the running per-frame extremes (max over frequency comes
+    /// later, in `writeFront`). `conv` is read in order, row by row.
+    private static func accumulateExtremes(_ s: inout Scratch, rows: Int, channels: Int, frameOfRow: (Int) -> Int) {
+        s.conv.withUnsafeBufferPointer { c in
+            s.highest.withUnsafeMutableBufferPointer { hi in
+                s.lowest.withUnsafeMutableBufferPointer { lo in
                     for r in 0..<rows {
                         let row = c.baseAddress! + r * channels
-                        let h = hi.baseAddress! + frameOfRow(r) * channels, l = lo.baseAddress! + frameOfRow(r) * channels
+                        let frame = frameOfRow(r)
+                        let h = hi.baseAddress! + frame * channels, l = lo.baseAddress! + frame * channels
                         for k in 0..<channels {
                             h[k] = max(h[k], row[k])
                             l[k] = min(l[k], row[k])
@@ -260,10 +328,20 @@ public struct MusicnnNetwork: Sendable {
                 }
             }
         }
-        for t in 0..<frames {
-            for k in 0..<channels {
-                let pick = norm.scale[k] >= 0 ? highest[t * channels + k] : lowest[t * channels + k]
-                front[t * width + base + k] = max(pick + bias[k], 0) * norm.scale[k] + norm.shift[k]
+    }
+
+    /// ReLU(conv + bias), batch norm, max over the frequency positions, written into `s.front`.
+    /// Rounding is monotonic, so taking the largest (or, under a negative scale, the smallest) raw
+    /// value first gives exactly the maximum of the per-position results.
+    private static func writeFront(_ s: inout Scratch, frames: Int, bias: [Float], norm: Affine, width: Int, at base: Int) {
+        let channels = bias.count
+        let highest = s.highest, lowest = s.lowest
+        s.front.withUnsafeMutableBufferPointer { front in
+            for t in 0..<frames {
+                for k in 0..<channels {
+                    let pick = norm.scale[k] >= 0 ? highest[t * channels + k] : lowest[t * channels + k]
+                    front[t * width + base + k] = max(pick + bias[k], 0) * norm.scale[k] + norm.shift[k]
+                }
             }
         }
     }
