@@ -3,8 +3,12 @@ import Foundation
 /// Everything Segue hears in one track, assembled in one place and versioned: a new `version`
 /// means stored analyses are out of date and get redone.
 public struct AudioAnalysis: Sendable, Equatable, Codable {
-    /// Bump when any descriptor changes what it computes. 3: musicnn's embedding and tags.
-    public static let version = 3
+    /// Bump when any descriptor changes what it computes. 3: musicnn's embedding and tags. 4: the
+    /// intro and outro read the whole track's spectra (the outro's frames on the track's frame grid),
+    /// and tracks under three seconds are padded instead of failing.
+    public static let version = 4
+    /// Shorter input is padded with silence to this many seconds for the spectral descriptors.
+    public static let minimumSeconds = 3
     /// The rate the DSP descriptors run at.
     public static let sampleRate = 22_050
 
@@ -37,33 +41,44 @@ public struct AudioAnalysis: Sendable, Equatable, Codable {
 
     /// Analyses mono samples at `AudioAnalysis.sampleRate`, and with musicnn the same audio at
     /// `MusicnnSpectrogram.sampleRate` (16 kHz).
-    /// - Throws: `AudioError.tooShort` under three seconds.
+    ///
+    /// Audio under `minimumSeconds` is padded with silence to that length for tempo, key, loudness
+    /// and the spectral shape (musicnn repeats it to fill a patch); the duration, energy, silence and
+    /// zero-crossing rate are those of the audio itself.
+    /// - Throws: `AudioError.tooShort` when there are no samples at all.
     public init(samples: [Float], musicnn: (model: Musicnn, samples: [Float])? = nil) throws(AudioError) {
         let rate = Self.sampleRate
-        let seconds = Float(samples.count) / Float(rate)
-        guard seconds >= 3 else { throw .tooShort(seconds: Double(seconds)) }
+        guard !samples.isEmpty else { throw .tooShort(seconds: 0) }
         version = Self.version
-        durationSeconds = seconds
-        let spectrum = Spectrogram(samples: samples, sampleRate: rate, frameSize: 2048, hop: 512)
-        let keySpectrum = Spectrogram(samples: samples, sampleRate: rate, frameSize: 4096, hop: 2048)
-        tempo = TempoDescriptor(spectrogram: Spectrogram(samples: samples, sampleRate: rate, frameSize: 1024, hop: 256))
+        durationSeconds = Float(samples.count) / Float(rate)
+        let minimum = Self.minimumSeconds * rate
+        let padded = samples.count >= minimum ? samples : samples + [Float](repeating: 0, count: minimum - samples.count)
+        let spectrum = Spectrogram(samples: padded, sampleRate: rate, frameSize: 2048, hop: 512)
+        let keySpectrum = Spectrogram(samples: padded, sampleRate: rate, frameSize: 4096, hop: 2048)
+        let tempoSpectrum = Spectrogram(samples: padded, sampleRate: rate, frameSize: 1024, hop: 256)
+        tempo = TempoDescriptor(spectrogram: tempoSpectrum)
         key = KeyDescriptor(spectrogram: keySpectrum)
-        loudness = try LoudnessDescriptor(samples: samples, sampleRate: rate)
+        loudness = try LoudnessDescriptor(samples: padded, sampleRate: rate)
         energy = EnergyDescriptor(samples: samples, sampleRate: rate)
         spectral = SpectralDescriptors(spectrogram: spectrum, samples: samples)
         mfcc = MFCCDescriptor(spectrogram: spectrum)
-        let span = min(samples.count, 30 * rate)
-        intro = Self.section(Array(samples[0..<span]))
-        outro = Self.section(Array(samples[(samples.count - span)...]))
+        // The first and last 30 seconds, from the frames of the spectra above that lie inside them
+        // (no second FFT pass). A track of 30 s or less is its own intro and outro.
+        let span = min(padded.count, 30 * rate)
+        if span == padded.count {
+            intro = Section(bpm: tempo.bpm, key: key.name, camelot: key.camelot, energy: energy.energy)
+            outro = intro
+        } else {
+            func section(_ range: Range<Int>) -> Section {
+                let t = TempoDescriptor(spectrogram: tempoSpectrum.framesInside(range))
+                let k = KeyDescriptor(spectrogram: keySpectrum.framesInside(range))
+                let e = EnergyDescriptor(samples: Array(padded[range]), sampleRate: rate)
+                return Section(bpm: t.bpm, key: k.name, camelot: k.camelot, energy: e.energy)
+            }
+            intro = section(0..<span)
+            outro = section((padded.count - span)..<padded.count)
+        }
         self.musicnn = try musicnn.map { input throws(AudioError) in try input.model.analyze(samples: input.samples) }
-    }
-
-    static func section(_ samples: [Float]) -> Section {
-        let rate = sampleRate
-        let t = TempoDescriptor(spectrogram: Spectrogram(samples: samples, sampleRate: rate, frameSize: 1024, hop: 256))
-        let k = KeyDescriptor(spectrogram: Spectrogram(samples: samples, sampleRate: rate, frameSize: 4096, hop: 2048))
-        let e = EnergyDescriptor(samples: samples, sampleRate: rate)
-        return Section(bpm: t.bpm, key: k.name, camelot: k.camelot, energy: e.energy)
     }
 
     /// The fixed-length feature vector for similarity, with `featureNames` naming each index.

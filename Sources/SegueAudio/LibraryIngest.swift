@@ -101,11 +101,26 @@ public struct LibraryIngest: Sendable {
         let (files, missing) = Self.audioFiles(paths)
         report.skipped = missing.map { "\($0): no such file or folder" }
         var toAnalyze: [LibraryTrack] = []
-        for file in files {
+        // Tags and content hashes on every core (ffprobe starts a process per file), then stored
+        // in order, one at a time.
+        final class Probes: @unchecked Sendable {
+            var values: [Result<(AudioTags, String), any Error>?]
+            let lock = NSLock()
+            init(_ n: Int) { values = Array(repeating: nil, count: n) }
+        }
+        let probes = Probes(files.count)
+        let tools = self.tools
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let probed = Result { () throws -> (AudioTags, String) in
+                (try AudioTags.probe(files[i], tools: tools), try Self.contentHash(files[i]))
+            }
+            probes.lock.withLock { probes.values[i] = probed }
+        }
+        for (file, probed) in zip(files, probes.values) {
             do {
-                let tags = try AudioTags.probe(file, tools: tools)
+                guard let (tags, hash) = try probed?.get() else { continue }
                 let candidate = LibraryTrack(
-                    path: file, contentHash: try Self.contentHash(file), artist: tags.artist, title: tags.title,
+                    path: file, contentHash: hash, artist: tags.artist, title: tags.title,
                     album: tags.album, trackNumber: tags.trackNumber, durationSeconds: tags.durationSeconds)
                 let (stored, isNew) = try store.add(candidate)
                 if isNew { report.added += 1 } else { report.duplicates += 1 }
@@ -140,7 +155,7 @@ public struct LibraryIngest: Sendable {
         }
         let results = Results(tracks.count)
         let store = self.store
-        let decoder = AudioDecoder(tools: tools)
+        let decoder = AnalysisDecoder(tools: tools)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let musicnn = self.musicnn
@@ -152,12 +167,10 @@ public struct LibraryIngest: Sendable {
             var message: String?
             do {
                 try store.setStatus(id: track.id, .decoding, error: nil)
-                let samples = try decoder.decodeMono(track.path, sampleRate: AudioAnalysis.sampleRate)
-                let input = try musicnn.map { model throws(MediaError) in
-                    (model, try decoder.decodeMono(track.path, sampleRate: MusicnnSpectrogram.sampleRate))
-                }
+                // One ffmpeg run for both rates.
+                let (samples, sixteen) = try decoder.decode(track.path, musicnn: musicnn != nil)
                 try store.setStatus(id: track.id, .analyzing, error: nil)
-                let analysis = try AudioAnalysis(samples: samples, musicnn: input)
+                let analysis = try AudioAnalysis(samples: samples, musicnn: musicnn.flatMap { model in sixteen.map { (model, $0) } })
                 let json = String(decoding: try encoder.encode(analysis), as: UTF8.self)
                 try store.saveAnalysis(
                     id: track.id, version: AudioAnalysis.version, json: json, embedding: analysis.musicnn?.embedding,

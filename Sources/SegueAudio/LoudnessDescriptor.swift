@@ -36,7 +36,7 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .analysisFailed(let why): return "audio analysis failed: \(why)"
-        case .tooShort(let s): return "audio is too short to analyse (\(s) s; at least 3 s needed)"
+        case .tooShort(let s): return "no audio to analyse (\(s) s decoded)"
         case .checkpoint(let path, let reason): return "musicnn weights: \(path): \(reason)"
         }
     }

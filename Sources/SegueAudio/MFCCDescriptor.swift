@@ -26,9 +26,7 @@ public struct MFCCDescriptor: Sendable, Equatable, Codable {
             guard total > 1e-8 else { continue }  // silence says nothing about timbre
             for c in 0..<Self.coefficients {
                 var v: Float = 0
-                for b in 0..<Self.bands {
-                    v += energies[b] * cosf(Float.pi * Float(c) * (Float(b) + 0.5) / Float(Self.bands))
-                }
+                for b in 0..<Self.bands { v += energies[b] * Self.dct[c * Self.bands + b] }
                 v *= (c == 0 ? (1 / Float(Self.bands)).squareRoot() : (2 / Float(Self.bands)).squareRoot())
                 sum[c] += Double(v)
                 sumSquares[c] += Double(v) * Double(v)
@@ -38,6 +36,12 @@ public struct MFCCDescriptor: Sendable, Equatable, Codable {
         let count = max(n, 1)
         mean = sum.map { Float($0 / count) }
         deviation = zip(sum, sumSquares).map { s, q in Float(max(0, q / count - (s / count) * (s / count)).squareRoot()) }
+    }
+
+    /// The DCT-II basis, `dct[c * bands + b]` (computed once instead of per frame).
+    static let dct: [Float] = (0..<(coefficients * bands)).map { i in
+        let (c, b) = (i / bands, i % bands)
+        return cosf(Float.pi * Float(c) * (Float(b) + 0.5) / Float(bands))
     }
 
     /// For each band, the spectrum bins it covers and their weights.

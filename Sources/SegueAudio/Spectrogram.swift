@@ -35,6 +35,23 @@ public struct Spectrogram: Sendable {
         frames = result
     }
 
+    private init(frameSize: Int, hop: Int, sampleRate: Int, frames: [[Float]]) {
+        self.frameSize = frameSize
+        self.hop = hop
+        self.sampleRate = sampleRate
+        self.frames = frames
+    }
+
+    /// The frames that lie wholly inside `samples[range]` of the samples this was made from (frame
+    /// `f` covers `f·hop ..< f·hop + frameSize`). From the start of the signal these are exactly the
+    /// frames of a spectrogram of that part alone; elsewhere they stay on this grid, up to `hop - 1`
+    /// samples later than a spectrogram of the part would start.
+    public func framesInside(_ range: Range<Int>) -> Spectrogram {
+        let first = (max(range.lowerBound, 0) + hop - 1) / hop
+        let end = range.upperBound >= frameSize ? min(frames.count, (range.upperBound - frameSize) / hop + 1) : 0
+        return Spectrogram(frameSize: frameSize, hop: hop, sampleRate: sampleRate, frames: first < end ? Array(frames[first..<end]) : [])
+    }
+
     /// The centre frequency of bin `k` in Hz.
     public func frequency(ofBin k: Int) -> Float { Float(k) * Float(sampleRate) / Float(frameSize) }
 

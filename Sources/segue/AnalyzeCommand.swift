@@ -15,17 +15,14 @@ struct AnalyzeCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let decoder = AudioDecoder(tools: try FFmpegTools.locate())
+        let decoder = AnalysisDecoder(tools: try FFmpegTools.locate())
         let musicnn = try LibraryIngest.installedMusicnn()
         var results: [String: AudioAnalysis] = [:]
         var failed = false
         for file in files {
             do {
-                let samples = try decoder.decodeMono(file, sampleRate: AudioAnalysis.sampleRate)
-                let input = try musicnn.map { model throws(MediaError) in
-                    (model, try decoder.decodeMono(file, sampleRate: MusicnnSpectrogram.sampleRate))
-                }
-                let analysis = try AudioAnalysis(samples: samples, musicnn: input)
+                let (samples, sixteen) = try decoder.decode(file, musicnn: musicnn != nil)
+                let analysis = try AudioAnalysis(samples: samples, musicnn: musicnn.flatMap { model in sixteen.map { (model, $0) } })
                 results[file] = analysis
                 if format == .text {
                     print(

@@ -102,6 +102,37 @@ import Testing
         #expect(abs(d.centroid - 440) < 30)
         #expect(throws: MediaError.self) { _ = try AudioDecoder(tools: tools).decodeMono(dir.appendingPathComponent("missing.mp3").path, sampleRate: rate) }
     }
+
+    /// One ffmpeg run gives both rates, bit for bit what two `decodeMono` runs give (stereo input,
+    /// so the down-mix is covered too); a broken file fails naming it.
+    @Test func decodesBothRatesInOneRun() throws {
+        let tools = try FFmpegTools.locate()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segue-audio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("two.flac").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tools.ffmpeg)
+        p.arguments = [
+            "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=4:sample_rate=44100", "-f", "lavfi", "-i",
+            "sine=frequency=660:duration=4:sample_rate=44100", "-filter_complex", "[0][1]amerge=inputs=2", file,
+        ]
+        try p.run()
+        p.waitUntilExit()
+        let both = try AnalysisDecoder(tools: tools).decode(file, musicnn: true)
+        #expect(both.dsp == (try AudioDecoder(tools: tools).decodeMono(file, sampleRate: AudioAnalysis.sampleRate)))
+        #expect(both.musicnn == (try AudioDecoder(tools: tools).decodeMono(file, sampleRate: 16_000)))
+        #expect(abs(both.musicnn!.count - 4 * 16_000) < 800 && abs(both.dsp.count - 4 * AudioAnalysis.sampleRate) < 1100)
+        #expect(try AnalysisDecoder(tools: tools).decode(file, musicnn: false).musicnn == nil)
+        let broken = dir.appendingPathComponent("broken.mp3").path
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: broken))
+        do {
+            _ = try AnalysisDecoder(tools: tools).decode(broken, musicnn: true)
+            Issue.record("a broken file decoded")
+        } catch {
+            #expect("\(error)".contains("broken.mp3"))
+        }
+    }
 }
 
 @Suite struct AnalysisTests {
@@ -128,7 +159,7 @@ import Testing
         #expect(dark.mean[1] > bright.mean[1])
     }
 
-    @Test func aWholeAnalysisHasEveryPartAndRefusesTinyFiles() throws {
+    @Test func aWholeAnalysisHasEveryPartAndRefusesEmptyInput() throws {
         var samples = [Float](repeating: 0, count: 40 * rate)
         for beat in stride(from: rate / 4, to: samples.count - 400, by: rate / 2) {  // 120 BPM
             for i in 0..<400 { samples[beat + i] += 0.5 * expf(-Float(i) / 60) * sinf(Float(i) * 0.9) }
@@ -143,7 +174,40 @@ import Testing
         #expect(a.key.name == "A minor" && a.key.camelot == "8A")
         #expect(abs(a.intro.bpm - 120) < 2 && abs(a.outro.bpm - 120) < 2)
         #expect(a.featureVector.count == AudioAnalysis.featureNames.count)
-        #expect(throws: AudioError.tooShort(seconds: 1)) { _ = try AudioAnalysis(samples: [Float](repeating: 0, count: rate)) }
+        #expect(throws: AudioError.tooShort(seconds: 0)) { _ = try AudioAnalysis(samples: []) }
+    }
+
+    /// Issue 6: tracks under three seconds are padded, not dropped. A 1.5 s A major chord keeps
+    /// its own duration, level and silence figures; key and loudness come from the padded audio.
+    @Test func shortTracksArePaddedNotDropped() throws {
+        for seconds in [1.0, 1.5, 2.5] as [Float] {
+            let samples = (0..<Int(seconds * Float(rate))).map { i -> Float in
+                let t = Float(i) / Float(rate)
+                return 0.1 * (sinf(2 * .pi * 220 * t) + sinf(2 * .pi * 277.18 * t) + sinf(2 * .pi * 329.63 * t))
+            }
+            let a = try AudioAnalysis(samples: samples)
+            #expect(abs(a.durationSeconds - seconds) < 0.001)
+            #expect(a.key.name == "A major", "\(seconds) s: \(a.key.name)")
+            #expect(a.loudness.integratedLUFS.isFinite && a.loudness.integratedLUFS > -30, "\(a.loudness.integratedLUFS)")
+            #expect(a.energy.trailingSilence < 0.1 && a.energy.energy > 0)
+            #expect(a.intro == a.outro && a.intro.camelot == a.key.camelot)
+            // What the library stores must encode (no infinities or NaNs from the short input).
+            _ = try JSONEncoder().encode(a)
+        }
+    }
+
+    /// Sections read the whole track's spectra: the first frames are exactly those of a spectrogram
+    /// of the first part alone, and every frame taken lies inside the part.
+    @Test func sectionsTakeTheFramesInsideThem() {
+        let samples = (0..<(10 * rate)).map { sinf(Float($0) * 0.05) * Float($0 % 977) / 977 }
+        let whole = Spectrogram(samples: samples, sampleRate: rate, frameSize: 1024, hop: 256)
+        let first = whole.framesInside(0..<(4 * rate))
+        #expect(first.frames == Spectrogram(samples: Array(samples[0..<(4 * rate)]), sampleRate: rate, frameSize: 1024, hop: 256).frames)
+        let last = whole.framesInside((6 * rate)..<samples.count)
+        let firstFrame = (6 * rate + 255) / 256
+        #expect(last.frames.count == whole.frames.count - firstFrame && last.frames.first == whole.frames[firstFrame])
+        #expect(firstFrame * 256 >= 6 * rate && (firstFrame - 1) * 256 < 6 * rate)
+        #expect(whole.framesInside(100..<900).frames.isEmpty)
     }
 }
 

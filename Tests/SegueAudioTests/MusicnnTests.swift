@@ -200,6 +200,42 @@ private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
         #expect(quiet.patches == 1 && quiet.embedding.allSatisfy(\.isFinite))
     }
 
+    /// Issue 6: a file under three seconds goes through the library with musicnn (one patch, the
+    /// audio repeated to fill it) instead of failing.
+    @Test func shortFilesGetAnEmbedding() throws {
+        let model = try sharedModel.get()
+        let dir = try Fixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tools = try FFmpegTools.locate()
+        let file = dir.appendingPathComponent("music/short.flac")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tools.ffmpeg)
+        p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=330:duration=1.5:sample_rate=44100", file.path]
+        try p.run()
+        p.waitUntilExit()
+        let store = try SQLiteLibraryStore(path: dir.appendingPathComponent("library.sqlite").path)
+        let report = try LibraryIngest(store: store, tools: tools, musicnn: model).add([file.deletingLastPathComponent().path])
+        #expect(report.analyzed == 1 && report.failed.isEmpty, "\(report.failed)")
+        let track = try #require(try store.tracks().first)
+        #expect(track.status == .done && abs(track.durationSeconds - 1.5) < 0.05)
+        #expect(track.embedding?.count == MusicnnNetwork.embeddingSize && track.embedding!.allSatisfy(\.isFinite))
+        #expect(track.tagScores?.count == 50)
+    }
+
+    /// The scratch memory carried from patch to patch changes nothing: a second patch run after a
+    /// first gives what it gives on fresh memory.
+    @Test func scratchMemoryIsReusedSafely() throws {
+        let model = try sharedModel.get()
+        let patches = MusicnnSpectrogram(samples: MusicnnReferenceClip.song.samples).patches
+        try #require(patches.count >= 2)
+        var scratch = MusicnnNetwork.Scratch()
+        _ = model.msd.run(patch: patches[0], scratch: &scratch)
+        let reused = model.msd.run(patch: patches[1], scratch: &scratch)
+        let fresh = model.msd.run(patch: patches[1])
+        #expect(reused.embedding == fresh.embedding && reused.logits == fresh.logits)
+    }
+
     /// `LibraryIngest` with musicnn: the stored embedding and tags are the network's on the file
     /// decoded at 16 kHz, they survive the store, and a second add does not analyse again.
     @Test func libraryKeepsTheEmbeddingAndTags() throws {
