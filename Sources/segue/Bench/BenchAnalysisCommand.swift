@@ -38,6 +38,10 @@ struct BenchAnalysisCommand: ParsableCommand {
             return
         }
         guard songs >= 1, seconds >= 5 else { throw ValidationError("--songs must be at least 1 and --seconds at least 5") }
+        var startLoad = [0.0, 0.0, 0.0]
+        _ = getloadavg(&startLoad, 3)
+        print(BLASKernel.describe())
+        print(String(format: "load average at the start: %.2f %.2f %.2f", startLoad[0], startLoad[1], startLoad[2]))
         let set = SyntheticSong.accuracySet(count: songs, seconds: seconds)
 
         // Accuracy: the descriptors on the rendered samples, all cores.
@@ -111,13 +115,21 @@ struct BenchAnalysisCommand: ParsableCommand {
             if let musicnn {
                 throughputLines += try musicnnSideBySide(musicnn, music: music, dir: dir, tools: tools)
             }
+            let stageFiles = try FileManager.default.contentsOfDirectory(atPath: music).sorted().prefix(musicnnSongs)
+                .map { (music as NSString).appendingPathComponent($0) }
+            print("Timing each stage on \(stageFiles.count) songs, one thread…")
+            let stages = try AnalysisStagesBench.run(files: Array(stageFiles), tools: tools, musicnn: musicnn)
+            let stageLines = AnalysisStagesBench.lines(stages, files: stageFiles.count)
+            for line in stageLines where line.hasPrefix("| ") && !line.hasPrefix("| stage") { print(line) }
+            throughputLines += stageLines
         }
 
         var load = [0.0, 0.0, 0.0]
         _ = getloadavg(&load, 3)
+        print(String(format: "load average at the end: %.2f %.2f %.2f", load[0], load[1], load[2]))
         var body = """
 
-            `segue bench analysis` (release build, \(BenchmarkReport.machine()), load average \(String(format: "%.2f", load[0]))): \(set.count) songs of \(Int(seconds)) s rendered by `SyntheticSong` (kick, snare and hats on the beat, a bass line on the chord roots, triads over I–IV–V–I in major or i–iv–V–i in minor), every one of the 24 keys in turn, tempos spread over 70–180 BPM. The descriptors are those of `segue library add` (`AudioAnalysis` at 22,050 Hz).
+            `segue bench analysis` (release build, \(BenchmarkReport.machine()), load average \(String(format: "%.2f", startLoad[0])) at the start and \(String(format: "%.2f", load[0])) at the end; \(BLASKernel.describe())): \(set.count) songs of \(Int(seconds)) s rendered by `SyntheticSong` (kick, snare and hats on the beat, a bass line on the chord roots, triads over I–IV–V–I in major or i–iv–V–i in minor), every one of the 24 keys in turn, tempos spread over 70–180 BPM. The descriptors are those of `segue library add` (`AudioAnalysis` at 22,050 Hz).
 
             | measure | result | target (issue 6) |
             |---|---:|---:|
