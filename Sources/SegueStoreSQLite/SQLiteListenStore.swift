@@ -104,8 +104,9 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let db = try SQLiteConnection(path: path)
-        // Events are keyed by (token, user, id), so a batch touches pages all over the table: a
-        // 64 MiB page cache and reads through mmap keep those pages from being read again and again.
+        // Events are keyed by time, so a batch appends near the right edge of their table; listens
+        // are keyed by user, so a batch of many listeners touches pages all over theirs: a page cache
+        // of at most 64 MiB and reads through mmap keep those pages from being read again and again.
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;")
         try db.migrate(Self.steps)
         writer = db

@@ -84,6 +84,13 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let samples = memory.values
         let fileMiB = LiveBenchSocket.residentMiB(pid: pid, field: "RssFile:")
         let warm = samples.filter { $0.0 >= min(30, duration / 4) }.map(\.1)
+        // Anonymous RSS at each whole minute, and the slope over the last third of the run: the
+        // windows' per-bucket state grows until the longest per-second window (10 minutes) is full.
+        let perMinute = stride(from: 60.0, through: samples.last?.0 ?? 0, by: 60).compactMap { mark in
+            samples.last(where: { $0.0 <= mark }).map { (Int(mark / 60), $0.1) }
+        }
+        let lastThird = samples.filter { $0.0 >= (samples.last?.0 ?? 0) * 2 / 3 }
+        let slope = Self.slopePerMinute(lastThird)
         let shownLast = snapshots.last?.1 ?? 0
 
         // The usual design, on the same machine.
@@ -99,6 +106,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
             | events accepted / failed | \(report.accepted) / \(report.failed) | |
             | event to dashboard, p50 / p99 / max | \(Self.ms(percentile(0.5))) / **\(Self.ms(percentile(0.99)))** / \(Self.ms(latencies.last ?? .nan)) (pushed over SSE) | \(Self.ms(baseline.staleness * 1000)) on average, up to \(Self.ms((5 + baseline.queryMax) * 1000)) (5 s refresh + query up to \(Self.ms(baseline.queryMax * 1000))) |
             | server memory (anonymous RSS; mapped store pages not counted, \(Self.mib(fileMiB)) at the end) | \(Self.mib(rssAtStart)) at start, \(Self.mib(warm.first ?? .nan)) after warm-up, \(Self.mib(samples.map(\.1).max() ?? .nan)) peak, \(Self.mib(samples.last?.1 ?? .nan)) at the end | |
+            | server memory, minute by minute | \(perMinute.map { "\($0.0) min: \(Self.mib($0.1))" }.joined(separator: ", ")) | |
+            | memory slope over the last third of the run | \(String(format: "%+.2f", slope)) MiB/min | |
             | SSE clients | \(crowd.connected) connected, \(crowdSnapshots.filter { $0 >= 2 }.count) received updates during the load | |
 
             The dashboard's last snapshot counted \(shownLast) streams of \(report.accepted) accepted. Errors: \(report.errors.isEmpty ? "none" : report.errors.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ")).
@@ -117,6 +126,16 @@ struct BenchLiveCommand: AsyncParsableCommand {
     #else
     static let buildKind = "release"
     #endif
+
+    /// Least-squares slope of (seconds, MiB) samples, in MiB per minute (NaN with fewer than 2).
+    static func slopePerMinute(_ samples: [(Double, Double)]) -> Double {
+        guard samples.count >= 2 else { return .nan }
+        let n = Double(samples.count)
+        let mx = samples.map(\.0).reduce(0, +) / n, my = samples.map(\.1).reduce(0, +) / n
+        let sxy = samples.map { ($0.0 - mx) * ($0.1 - my) }.reduce(0, +)
+        let sxx = samples.map { ($0.0 - mx) * ($0.0 - mx) }.reduce(0, +)
+        return sxx > 0 ? sxy / sxx * 60 : .nan
+    }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
