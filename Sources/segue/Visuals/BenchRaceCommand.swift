@@ -131,6 +131,44 @@ struct BenchRaceCommand: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seguePeak = Double(usage.ru_maxrss) / 1024
         let render = median(renderTimes)
+
+        // The encoder alone: the same frames, already rendered and converted to YUV in memory, fed
+        // to ffmpeg/libx264 (headline preset) as fast as it takes them. End to end cannot beat this.
+        var encoderOnly: Double?
+        if let preset = presetList.first {
+            let job = RaceRenderJob(
+                data: data, top: 10, format: format, theme: .dark, timing: timing, container: .mp4, h264: .libx264,
+                tools: tools)
+            let renderer = try job.frames()
+            let converter = YUVConverter(width: format.width, height: format.height)
+            let frameBytes = converter.frameBytes
+            var yuv = [UInt8](repeating: 0, count: frameBytes * frames)
+            yuv.withUnsafeMutableBytes { all in
+                for i in 0..<frames {
+                    renderer.withFrame(i) { bgra in
+                        converter.convert(
+                            bgra: bgra, stride: format.width * 4,
+                            into: UnsafeMutableRawBufferPointer(rebasing: all[(i * frameBytes)..<((i + 1) * frameBytes)]))
+                    }
+                }
+            }
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let settings = VideoSettings(
+                    width: format.width, height: format.height, fps: fps, container: .mp4, h264: .libx264, x264Preset: preset)
+                let encoder = try FrameEncoder(settings: settings, output: output, tools: tools, h264: .libx264)
+                let clock = Stopwatch()
+                try yuv.withUnsafeBytes { all in
+                    for i in 0..<frames {
+                        try encoder.writePiped(UnsafeRawBufferPointer(rebasing: all[(i * frameBytes)..<((i + 1) * frameBytes)]))
+                    }
+                }
+                _ = try encoder.finish()
+                times.append(clock.seconds)
+            }
+            encoderOnly = median(times)
+            print(String(format: "libx264 %@ alone on the same frames (YUV in memory): %.3f s, %.1f frames/s", preset, encoderOnly!, Double(frames) / encoderOnly!))
+        }
         print(String(format: "Segue render only: %.3f s, %.0f frames/s (%.2f ms/frame)", render, Double(frames) / render, render / Double(frames) * 1000))
         if let probe {
             print("ffprobe: \(probe.codec) \(probe.pixelFormat) \(probe.width)x\(probe.height) \(probe.framesPerSecond) fps, \(probe.frameCount ?? 0) frames, \(probe.duration) s")
@@ -183,6 +221,9 @@ struct BenchRaceCommand: ParsableCommand {
                 + "\(i == 0 ? "**\(fpsText)**" : fpsText) | \(memory) | \(NumberFormatting.grouped(Int64(r.bytes))) bytes |"
         }
         body += String(format: "\n| Segue render only | %.2f | %.0f (%.2f ms/frame) | | |", render, Double(frames) / render, render / Double(frames) * 1000)
+        if let encoderOnly {
+            body += String(format: "\n| libx264 `%@` alone on the same frames (rendered and converted beforehand, fed from memory) | %.2f | %.1f | | |", presetList[0], encoderOnly, Double(frames) / encoderOnly)
+        }
         if let anchor {
             let anchorFPS = Double(anchor.frames) / anchor.seconds
             body += String(format: "\n| bar_chart_race 0.1.0 end to end (matplotlib + ffmpeg) | %.1f | %.2f | %.0f MiB (Python process) | |", anchor.seconds, anchorFPS, anchor.peak)
@@ -193,6 +234,13 @@ struct BenchRaceCommand: ParsableCommand {
         if let probe {
             body += "\n\nOutput checked with ffprobe: \(probe.codec), \(probe.pixelFormat), \(probe.width)x\(probe.height), "
                 + String(format: "%.0f fps, %d frames, %.2f s.", probe.framesPerSecond, probe.frameCount ?? 0, probe.duration)
+        }
+        if let encoderOnly, let anchor {
+            let anchorFPS = Double(anchor.frames) / anchor.seconds
+            body += "\n\nThe encoder alone, with nothing else to do, reaches \(fixed(Double(frames) / encoderOnly, 1)) frames/s, "
+                + "**\(fixed(Double(frames) / encoderOnly / anchorFPS, 1))x** bar_chart_race: the ceiling for any end-to-end "
+                + "figure with libx264 `\(presetList[0])` on this machine; end to end reaches "
+                + "\(fixed(encoderOnly / results[0].seconds * 100, 0)) % of it."
         }
         body += "\n\nx264 is the bottleneck end to end (rendering is a few per cent of the CPU time); on a loaded machine the end-to-end figures drop with the free cores, render-only barely moves."
         try BenchmarkReport.write(section: "Race rendering", body: body)
