@@ -8,7 +8,7 @@ import SegueStore
 /// requests costs one fsync, not one per request. Bulk events and their ingest tokens live here too,
 /// and go through the same commit thread.
 public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendable {
-    private let writer: SQLiteConnection
+    let writer: SQLiteConnection
     private let reader: SQLiteConnection
     private let readLock = NSLock()
     /// Guards the writer connection (the commit thread and `createUser`).

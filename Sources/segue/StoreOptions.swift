@@ -25,11 +25,12 @@ struct StoreOptions: ParsableArguments {
 }
 
 /// `--database`: the commands whose stores PostgreSQL has (plays and charts; jobs for `serve` and
-/// `worker`). Commands without it keep everything in the data folder.
+/// `worker`; users, tokens, listens and live events for `serve`, `users` and `tokens`). Commands
+/// without it keep everything in the data folder.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "PostgreSQL database for the plays (with pgvector; default: the data folder's SQLite file).",
+            "PostgreSQL database (with pgvector) for the stores it has; default: the data folder's SQLite files.",
             valueName: "postgres://user@host/db"))
     var database: String?
 
@@ -43,6 +44,17 @@ struct DatabaseOptions: ParsableArguments {
     func openStore(_ store: StoreOptions) throws -> any PlayStore {
         if let database { return try PostgresPlayStore(url: database) }
         return try store.openStore()
+    }
+
+    /// ListenBrainz users, listens, ingest tokens and events: PostgreSQL with `--database`, else the
+    /// data folder's listens file. `close` stops its commit thread.
+    func openListenStore(_ store: StoreOptions) throws -> (store: any ListenStore & EventStore, close: () -> Void) {
+        if let database {
+            let listens = try PostgresListenStore(url: database)
+            return (listens, { listens.close(); listens.backend.close() })
+        }
+        let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: store.dataDirectory))
+        return (listens, listens.close)
     }
 
     /// Where the plays are, for messages.

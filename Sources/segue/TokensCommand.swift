@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SegueStore
-import SegueStoreSQLite
 
 /// `segue tokens create --scope ingest`: tokens for the bulk events API (`POST /api/v1/events`).
 struct TokensCommand: ParsableCommand {
@@ -12,6 +11,7 @@ struct TokensCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token and print it (shown once: only its SHA-256 is stored).")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "What the token may do: \(IngestToken.scopes.joined(separator: ", ")).") var scope: String
         @Option(help: "A name to tell tokens apart.") var name: String?
 
@@ -22,8 +22,8 @@ struct TokensCommand: ParsableCommand {
         }
 
         func run() throws {
-            let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: store.dataDirectory))
-            defer { listens.close() }
+            let (listens, close) = try database.openListenStore(store)
+            defer { close() }
             print(try listens.createIngestToken(name: name, scope: scope).secret)
         }
     }
@@ -31,10 +31,11 @@ struct TokensCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens: id, scope, prefix, created, name.")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: store.dataDirectory))
-            defer { listens.close() }
+            let (listens, close) = try database.openListenStore(store)
+            defer { close() }
             for t in try listens.ingestTokens() {
                 let created = Date(timeIntervalSince1970: Double(t.createdAt) / 1000).formatted(.iso8601)
                 print([String(t.id), t.scope, t.prefix + "…", created, t.name ?? ""].joined(separator: "\t"))

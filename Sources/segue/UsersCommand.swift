@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SegueStoreSQLite
 
 /// `segue users add NAME`: a ListenBrainz-compatible user whose token scrobblers send.
 struct UsersCommand: ParsableCommand {
@@ -10,11 +9,12 @@ struct UsersCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user and print the token to give scrobblers.")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "User name.") var name: String
 
         func run() throws {
-            let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: store.dataDirectory))
-            defer { listens.close() }
+            let (listens, close) = try database.openListenStore(store)
+            defer { close() }
             guard try listens.user(named: name) == nil else {
                 printError("error: user '\(name)' exists: `segue users show \(name)` prints the token")
                 throw ExitCode(1)
@@ -26,11 +26,12 @@ struct UsersCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a user's token.")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         @Argument(help: "User name.") var name: String
 
         func run() throws {
-            let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: store.dataDirectory))
-            defer { listens.close() }
+            let (listens, close) = try database.openListenStore(store)
+            defer { close() }
             guard let user = try listens.user(named: name) else {
                 printError("error: no user '\(name)'")
                 throw ExitCode(1)

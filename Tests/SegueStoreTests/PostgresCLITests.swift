@@ -34,4 +34,26 @@ import Testing
         let bad = try cli.segue(["top", "--database", "postgres://nohost"])
         #expect(bad.status != 0 && bad.err.contains("bad PostgreSQL URL"))
     }
+
+    @Test func usersAndTokensAgainstPostgres() throws {
+        let cli = CLITests()
+        let url = try TestPostgres.freshSchemaURL()
+        let added = try cli.segue(["users", "add", "ana", "--database", url])
+        let token = added.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(added.status == 0 && token.count == 32, "\(added.err)")
+        let again = try cli.segue(["users", "add", "ana", "--database", url])
+        #expect(again.status != 0 && again.err.contains("exists"))
+        #expect(try cli.segue(["users", "show", "ana", "--database", url]).out.trimmingCharacters(in: .whitespacesAndNewlines) == token)
+        #expect(try cli.segue(["users", "show", "bob", "--database", url]).status != 0)
+        let created = try cli.segue(["tokens", "create", "--scope", "ingest", "--name", "platform", "--database", url])
+        let secret = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(created.status == 0 && secret.hasPrefix("sgi_") && secret.count == 36, "\(created.err)")
+        let list = try cli.segue(["tokens", "list", "--database", url])
+        #expect(list.status == 0 && list.out.contains("platform") && list.out.contains(String(secret.prefix(10))) && !list.out.contains(secret))
+        // Nothing went to a data folder: the same commands there know neither.
+        let data = try Fixtures.folder().appendingPathComponent("data").path
+        #expect(try cli.segue(["users", "show", "ana", "--data", data]).status != 0)
+        let bad = try cli.segue(["users", "add", "x", "--database", "postgres://nohost"])
+        #expect(bad.status != 0 && bad.err.contains("bad PostgreSQL URL"))
+    }
 }

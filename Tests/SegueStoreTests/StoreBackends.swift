@@ -38,3 +38,15 @@ extension StoreBackend {
         }
     }
 }
+
+extension StoreBackend {
+    /// A new, empty store of users, tokens, listens and events of this kind.
+    func makeListenStore() throws -> any ListenStore & EventStore {
+        switch self {
+        case .sqlite:
+            return try SQLiteListenStore(path: try Fixtures.folder("listens").appendingPathComponent("listens.sqlite").path)
+        case .postgres:
+            return PostgresListenStore(backend: try PostgresBackend(url: try TestPostgres.freshSchemaURL(pool: 4)))
+        }
+    }
+}

@@ -1,21 +1,21 @@
 import Foundation
 import SegueModel
 import SegueStore
+@testable import SegueStorePostgres
 @testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
 
-@Suite struct ListenStoreTests {
-    func store() throws -> SQLiteListenStore {
-        try SQLiteListenStore(path: try Fixtures.folder("listens").appendingPathComponent("listens.sqlite").path)
-    }
+/// Users, tokens, listens and bulk events through the store protocols, on every backend.
+@Suite struct ListenStoreContractTests {
 
     func listen(_ user: ListenUser, _ at: Int64, _ track: String) -> StoredListen {
         StoredListen(userID: user.id, listenedAt: at, artist: "A", track: track, insertedAt: 0, metadataJSON: #"{"track_name":"\#(track)"}"#)
     }
 
-    @Test func usersHaveUniqueNamesAndUnguessableTokens() throws {
-        let s = try store()
+    @Test(arguments: StoreBackend.allCases)
+    func usersHaveUniqueNamesAndUnguessableTokens(backend: StoreBackend) throws {
+        let s = try backend.makeListenStore()
         let ana = try s.createUser(named: "ana")
         let ben = try s.createUser(named: "ben")
         #expect(ana.token.count == 32 && ana.token != ben.token)
@@ -25,8 +25,9 @@ import Testing
         #expect(throws: (any Error).self) { _ = try s.createUser(named: "ana") }
     }
 
-    @Test func duplicatesAreStoredOnceAndReadsAreNewestFirst() async throws {
-        let s = try store()
+    @Test(arguments: StoreBackend.allCases)
+    func duplicatesAreStoredOnceAndReadsAreNewestFirst(backend: StoreBackend) async throws {
+        let s = try backend.makeListenStore()
         let ana = try s.createUser(named: "ana")
         let ben = try s.createUser(named: "ben")
         #expect(try await s.append([listen(ana, 100, "x"), listen(ana, 200, "y"), listen(ana, 100, "x")]) == 2)
@@ -38,8 +39,9 @@ import Testing
         #expect(try s.listens(userID: ben.id, minTs: nil, maxTs: nil, count: 10).map(\.track) == ["x"])
     }
 
-    @Test func concurrentAppendsAreAllDurable() async throws {
-        let s = try store()
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentAppendsAreAllDurable(backend: StoreBackend) async throws {
+        let s = try backend.makeListenStore()
         let ana = try s.createUser(named: "ana")
         let counts = try await withThrowingTaskGroup(of: Int.self) { group in
             for request in 0..<50 {
@@ -49,16 +51,15 @@ import Testing
         }
         #expect(counts == 1000)
         #expect(try s.listenCount(userID: ana.id) == 1000)
-        s.close()
     }
 
     func event(_ token: IngestToken, _ id: String?, user: String = "u1", at: Int64, track: String = "t") -> StoredEvent {
         StoredEvent(tokenID: token.id, eventID: id, user: user, track: track, artist: "A", time: at, insertedAt: 0)
     }
 
-    @Test func ingestTokensAreStoredAsDigestsAndFoundBySecret() throws {
-        let path = try Fixtures.folder("tokens").appendingPathComponent("listens.sqlite").path
-        let s = try SQLiteListenStore(path: path)
+    @Test(arguments: StoreBackend.allCases)
+    func ingestTokensAreStoredAsDigestsAndFoundBySecret(backend: StoreBackend) throws {
+        let s = try backend.makeListenStore()
         let (first, secret) = try s.createIngestToken(name: "platform", scope: "ingest")
         let (second, other) = try s.createIngestToken(name: nil, scope: "ingest")
         #expect(secret.hasPrefix("sgi_") && secret.count == 36 && secret != other)
@@ -68,15 +69,29 @@ import Testing
         #expect(try s.ingestTokens().map(\.name) == ["platform", nil])
         #expect(first.prefix == String(secret.prefix(10)))
         #expect(throws: (any Error).self) { _ = try s.createIngestToken(name: nil, scope: "admin") }
-        s.close()
-        // The secret itself is nowhere in the file; its digest is.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
-        #expect(bytes.range(of: Data(secret.utf8)) == nil)
-        #expect(bytes.range(of: Data(SHA256.hex(secret).utf8)) != nil)
+        // The secret itself is stored nowhere; its digest is.
+        switch s {
+        case let sqlite as SQLiteListenStore:
+            sqlite.close()
+            let path = sqlite.writer.path
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+            #expect(bytes.range(of: Data(secret.utf8)) == nil)
+            #expect(bytes.range(of: Data(SHA256.hex(secret).utf8)) != nil)
+        case let postgres as PostgresListenStore:
+            let rows = try postgres.backend.withConnection { db in
+                try db.query("SELECT concat_ws(' ', id, name, scope, prefix, sha256, created_ms) FROM ingest_token").rows.map {
+                    try $0.decode(String.self)
+                }
+            }
+            #expect(rows.count == 2 && !rows.contains { $0.contains(secret) } && rows.contains { $0.contains(SHA256.hex(secret)) })
+        default:
+            Issue.record("unknown store \(type(of: s))")
+        }
     }
 
-    @Test func eventsAreIdempotentPerTokenAndUser() async throws {
-        let s = try store()
+    @Test(arguments: StoreBackend.allCases)
+    func eventsAreIdempotentPerTokenAndUser(backend: StoreBackend) async throws {
+        let s = try backend.makeListenStore()
         let (a, _) = try s.createIngestToken(name: "a", scope: "ingest")
         let (b, _) = try s.createIngestToken(name: "b", scope: "ingest")
         // The same id twice in one batch is one event; events are keyed by time first, so the same id
@@ -117,8 +132,9 @@ import Testing
         #expect(try s.recentPlays(since: 0).map(\.time) == [1_000, 2_000, 3_000])
     }
 
-    @Test func recentPlaysJoinListensAndEventsOldestFirst() async throws {
-        let s = try store()
+    @Test(arguments: StoreBackend.allCases)
+    func recentPlaysJoinListensAndEventsOldestFirst(backend: StoreBackend) async throws {
+        let s = try backend.makeListenStore()
         let ana = try s.createUser(named: "ana")
         let (token, _) = try s.createIngestToken(name: nil, scope: "ingest")
         _ = try await s.append([listen(ana, 1_000, "old"), listen(ana, 5_000, "new")])
