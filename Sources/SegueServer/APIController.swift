@@ -9,6 +9,7 @@ import SegueJobs
 import SegueModel
 import SegueLive
 import SegueStore
+import SegueStorePostgres
 
 /// Everything the server needs, built once and shared by the controllers.
 public struct ServerDependencies: Sendable {
@@ -24,6 +25,8 @@ public struct ServerDependencies: Sendable {
     /// Ingest tokens and bulk events (the same file as the listens).
     public let events: any EventStore
     public let live: LiveHub
+    /// Other nodes' live events, with `--database` (see `PostgresLiveFeed`).
+    public var liveFeed: PostgresLiveFeed? = nil
 }
 
 /// `/api/v1`: sessions, uploads and imports, charts, render jobs with SSE progress, downloads, feedback.

@@ -18,13 +18,15 @@ public func makeDependencies(
     let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
     let plays: any PlayStore
     let jobs: any JobStore
+    var backend: PostgresBackend?
     if let url = configuration.database {
-        let backend = try PostgresBackend(url: url, logger: logger)
-        plays = PostgresPlayStore(backend: backend)
-        jobs = PostgresJobStore(backend: backend)
+        let shared = try PostgresBackend(url: url, logger: logger)
+        backend = shared
+        plays = PostgresPlayStore(backend: shared)
+        jobs = PostgresJobStore(backend: shared)
         logger.notice(
-            "plays and the job queue on PostgreSQL; sessions, feedback, listens, live events and the library stay in the data folder (not on PostgreSQL yet)",
-            metadata: ["database": "\(backend.location.redacted)"])
+            "plays, the job queue, ListenBrainz users and listens, ingest tokens and live events on PostgreSQL; sessions, feedback and the library stay in the data folder (not on PostgreSQL yet)",
+            metadata: ["database": "\(shared.location.redacted)"])
     } else {
         plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
         jobs = web
@@ -41,19 +43,34 @@ public func makeDependencies(
     let sessions = SessionManager(
         sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, cache: cache,
         logger: logger)
-    let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
     let now = environment.now
     // After a restart the windows are rebuilt from what the store holds for the longest window
     // (listens and bulk events of the last 24 hours).
     let since = now() - Int64(LiveHub.windowChoices.max()!) * 1000
     var restoration = LiveHub.Restoration(now: now(), allowedLatenessSeconds: configuration.liveLatenessSeconds)
-    try listens.forEachRecentPlay(since: since) {
+    let add: (RecentPlay) -> Void = {
         restoration.add(LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time))
+    }
+    let listens: any ListenStore & EventStore
+    var feed: PostgresLiveFeed?
+    if let backend {
+        // Other nodes' events reach this node's windows through the live feed; it skips the
+        // batches the restoration read (same snapshot).
+        let store = PostgresListenStore(backend: backend)
+        let restoredAt = now()
+        var counted = Set<Int64>()
+        try store.forEachRecentPlay(since: since, batches: &counted, add)
+        feed = PostgresLiveFeed(store: store, counted: counted, since: restoredAt, logger: logger)
+        listens = store
+    } else {
+        let store = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
+        try store.forEachRecentPlay(since: since, add)
+        listens = store
     }
     let live = LiveHub(restored: restoration, now: now)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
-        sessions: sessions, cache: cache, listens: listens, events: listens, live: live)
+        sessions: sessions, cache: cache, listens: listens, events: listens, live: live, liveFeed: feed)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).
@@ -101,7 +118,7 @@ public func buildApplication(
             WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger),
             LiveTickService(
                 hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
-        ],
+        ] + (deps.liveFeed.map { [LiveFeedService(feed: $0, hub: deps.live)] } ?? []),
         logger: logger)
 }
 
@@ -140,6 +157,21 @@ struct LiveTickService: Service {
                 if !fresh.isEmpty { Task { await webhook.post(fresh, windowSeconds: snapshot.windowSeconds) } }
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
+        }
+    }
+}
+
+/// Counts in this node's live windows what other nodes stored (PostgreSQL only; see `PostgresLiveFeed`).
+struct LiveFeedService: Service {
+    let feed: PostgresLiveFeed
+    let hub: LiveHub
+
+    func run() async throws {
+        let hub = self.hub
+        await cancelWhenGracefulShutdown {
+            await feed.run { plays in
+                await hub.ingest(plays.map { LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time) })
+            }
         }
     }
 }

@@ -73,7 +73,7 @@ import Testing
 
 /// A real restart of the server (scripts/pg.sh restart): scripts/test.sh runs this alone, after the
 /// other suites, so the restart cannot break their transactions.
-@Suite(.enabled(if: TestPostgres.restartCommand != nil)) struct PostgresRestartTests {
+@Suite(.enabled(if: TestPostgres.restartCommand != nil), .serialized) struct PostgresRestartTests {
     @Test func storesWorkAgainAfterTheServerRestarts() throws {
         let store = try PostgresPlayStore(url: try TestPostgres.freshSchemaURL())
         let jobs = PostgresJobStore(backend: store.backend)
@@ -88,5 +88,32 @@ import Testing
         #expect(system(command) == 0)
         #expect(try store.top(ChartQuery(kind: .tracks, metric: .streams, limit: 5), profile: profile).map(\.name) == ["T"])
         #expect(try jobs.claimNextJob(excludingOwners: [], worker: "w", leaseMillis: 1_000, millis: 1)?.id == "j")
+    }
+
+    /// Events stored before a restart are all there after it; ingest resumes (the commit waits and
+    /// retries), and another node's live feed reconnects and delivers what was stored after.
+    @Test func liveEventsSurviveTheRestartAndIngestAndTheFeedResume() async throws {
+        let url = try TestPostgres.freshSchemaURL()
+        let a = PostgresListenStore(backend: try PostgresBackend(url: url), node: "a")
+        let b = PostgresListenStore(backend: try PostgresBackend(url: url), node: "b")
+        let (token, _) = try a.createIngestToken(name: nil, scope: "ingest")
+        func events(_ prefix: String) -> [StoredEvent] {
+            (0..<100).map { StoredEvent(tokenID: token.id, eventID: "\(prefix)\($0)", user: "u\($0)", track: "t", time: 1_000 + Int64($0), insertedAt: 0) }
+        }
+        let feed = PostgresLiveFeed(store: b, counted: [], since: Int64(Date().timeIntervalSince1970 * 1000))
+        let delivered = PostgresLiveTests.Delivered()
+        let running = Task { await feed.run { delivered.add($0) } }
+        defer { running.cancel() }
+        #expect(try await a.appendEvents(events("before")).allSatisfy { $0 })
+        #expect(await delivered.wait(for: 100).count == 100)
+        let command = try #require(TestPostgres.restartCommand)
+        #expect(system(command) == 0)
+        #expect(try a.eventCount() == 100)
+        #expect(try await a.appendEvents(events("after")).allSatisfy { $0 })
+        #expect(try a.eventCount() == 200)
+        // The feed's connection died with the server: it reconnects, catches up and delivers the rest.
+        #expect(await delivered.wait(for: 200, seconds: 15).count == 200)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(delivered.all.count == 200)
     }
 }
