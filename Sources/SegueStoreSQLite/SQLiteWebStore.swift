@@ -23,7 +23,7 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         (directory as NSString).appendingPathComponent("segue-web.sqlite")
     }
 
-    private func locked<R>(_ body: (SQLiteConnection) throws -> R) throws -> R {
+    func locked<R>(_ body: (SQLiteConnection) throws -> R) throws -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body(db)

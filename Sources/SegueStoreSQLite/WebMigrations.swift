@@ -1,4 +1,4 @@
-/// The web store's schema (sessions, feedback, jobs), one step per version, tracked by `PRAGMA user_version`
+/// The web store's schema (sessions, feedback, jobs, saved playlists), one step per version, tracked by `PRAGMA user_version`
 /// of its own file. Never edit a released step: add a new one.
 enum WebMigrations {
     static let steps: [String] = [
@@ -44,6 +44,19 @@ enum WebMigrations {
         ALTER TABLE job ADD COLUMN lease_owner TEXT;
         ALTER TABLE job ADD COLUMN lease_expires_ms INTEGER;
         ALTER TABLE job ADD COLUMN run_after_ms INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 3: saved playlists (issue 7): track ids in order, comma-separated; owner is the session's profile.
+        """
+        CREATE TABLE saved_playlist(
+            id INTEGER PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            track_ids TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL
+        );
+        CREATE INDEX saved_playlist_owner ON saved_playlist(owner, updated_ms);
         """,
     ]
 

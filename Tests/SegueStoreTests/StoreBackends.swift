@@ -50,3 +50,16 @@ extension StoreBackend {
         }
     }
 }
+
+extension StoreBackend {
+    /// A new, empty saved-playlist store of this kind.
+    func makeSavedPlaylistStore() throws -> any SavedPlaylistStore {
+        switch self {
+        case .sqlite:
+            let dir = try Fixtures.folder("playlists")
+            return try SQLiteWebStore(path: dir.appendingPathComponent("segue-web.sqlite").path)
+        case .postgres:
+            return PostgresSavedPlaylistStore(backend: try PostgresBackend(url: try TestPostgres.freshSchemaURL()))
+        }
+    }
+}
