@@ -21,7 +21,44 @@ public struct AudioMixer: Sendable {
             self.end = end
         }
 
+        /// A track from its first sound to its last (the analysis' leading and trailing silence cut
+        /// off, at least a second kept), so crossfades sit on the outro and the next intro.
+        public init(path: String, durationSeconds: Double, leadingSilence: Double, trailingSilence: Double) {
+            let lead = max(0, leadingSilence)
+            self.init(path: path, start: lead, end: max(lead + 1, durationSeconds - max(0, trailingSilence)))
+        }
+
         public var length: Double { end - start }
+    }
+
+    /// Where one segment sits in the mix, in seconds: it starts at `at` on the mix's clock (playing
+    /// its file from `segment.start`), fades in over `fadeIn` and out over its last `fadeOut`
+    /// seconds (linear, as `acrossfade`'s `tri` curves), while the next segment fades in.
+    public struct Placement: Sendable, Equatable {
+        public var segment: Segment
+        public var at: Double
+        public var fadeIn: Double
+        public var fadeOut: Double
+
+        /// When it stops on the mix's clock.
+        public var until: Double { at + segment.length }
+    }
+
+    /// The crossfade between segment i-1 and i (index 0 is 0): never longer than a third of either neighbour.
+    public static func fades(_ segments: [Segment], fade: Double) -> [Double] {
+        segments.indices.map { i in i == 0 ? 0 : max(0, min(fade, segments[i - 1].length / 3, segments[i].length / 3)) }
+    }
+
+    /// The mix's timeline: what `arguments` renders, for a player that crossfades the files itself.
+    public static func placements(_ segments: [Segment], fade: Double) -> [Placement] {
+        let d = fades(segments, fade: fade)
+        var at = 0.0
+        var out: [Placement] = []
+        for (i, s) in segments.enumerated() {
+            if i > 0 { at += segments[i - 1].length - d[i] }
+            out.append(Placement(segment: s, at: at, fadeIn: d[i], fadeOut: i + 1 < segments.count ? d[i + 1] : 0))
+        }
+        return out
     }
 
     /// The ffmpeg arguments for `segments` crossfaded by up to `fade` seconds into `output`
@@ -34,11 +71,10 @@ public struct AudioMixer: Sendable {
             graph.append(String(format: "[%d:a]atrim=start=%.3f:end=%.3f,asetpts=PTS-STARTPTS,aresample=44100,aformat=channel_layouts=stereo[a%d]", i, s.start, s.end, i))
         }
         var last = "a0"
+        let d = fades(segments, fade: fade)
         for i in 1..<max(1, segments.count) {
-            // A fade never longer than a third of either neighbour.
-            let d = min(fade, segments[i - 1].length / 3, segments[i].length / 3)
             let out = "x\(i)"
-            graph.append(String(format: "[%@][a%d]acrossfade=d=%.3f:c1=tri:c2=tri[%@]", last, i, d, out))
+            graph.append(String(format: "[%@][a%d]acrossfade=d=%.3f:c1=tri:c2=tri[%@]", last, i, d[i], out))
             last = out
         }
         args += ["-filter_complex", graph.joined(separator: ";"), "-map", "[\(last)]"]

@@ -139,7 +139,7 @@ struct PlaylistCommand: ParsableCommand {
             })
             let segments = order.map { t -> AudioMixer.Segment in
                 let (lead, trail) = silences[t.id] ?? (0, 0)
-                return AudioMixer.Segment(path: t.path, start: lead, end: max(lead + 1, t.durationSeconds - trail))
+                return AudioMixer.Segment(path: t.path, durationSeconds: t.durationSeconds, leadingSilence: lead, trailingSilence: trail)
             }
             try AudioMixer(tools: try FFmpegTools.locate()).mix(segments, fade: fade, output: mix)
             printError("Wrote \(mix).")
