@@ -17,6 +17,8 @@ public struct ServerDependencies: Sendable {
     public let environment: ServerEnvironment
     public let plays: any PlayStore
     public let feedback: any FeedbackStore
+    /// Saved playlists (PostgreSQL with `--database`, else the web store's file).
+    public let playlists: any SavedPlaylistStore
     public let pool: WorkerPool
     public let sessions: SessionManager
     let cache: ChartCache

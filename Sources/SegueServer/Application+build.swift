@@ -18,18 +18,21 @@ public func makeDependencies(
     let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
     let plays: any PlayStore
     let jobs: any JobStore
+    let playlists: any SavedPlaylistStore
     var backend: PostgresBackend?
     if let url = configuration.database {
         let shared = try PostgresBackend(url: url, logger: logger)
         backend = shared
         plays = PostgresPlayStore(backend: shared)
         jobs = PostgresJobStore(backend: shared)
+        playlists = PostgresSavedPlaylistStore(backend: shared)
         logger.notice(
-            "plays, the job queue, ListenBrainz users and listens, ingest tokens and live events on PostgreSQL; sessions, feedback and the library stay in the data folder (not on PostgreSQL yet)",
+            "plays, the job queue, saved playlists, ListenBrainz users and listens, ingest tokens and live events on PostgreSQL; sessions, feedback and the library stay in the data folder (not on PostgreSQL yet)",
             metadata: ["database": "\(shared.location.redacted)"])
     } else {
         plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
         jobs = web
+        playlists = web
     }
     let cache = ChartCache(now: environment.now)
     let handlers: [String: any JobHandler] = [
@@ -41,7 +44,7 @@ public func makeDependencies(
         store: jobs, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
         clock: environment.now, makeID: environment.randomID, logger: logger)
     let sessions = SessionManager(
-        sessions: web, plays: plays, pool: pool, configuration: configuration, environment: environment, cache: cache,
+        sessions: web, plays: plays, playlists: playlists, pool: pool, configuration: configuration, environment: environment, cache: cache,
         logger: logger)
     let now = environment.now
     // After a restart the windows are rebuilt from what the store holds for the longest window
@@ -69,7 +72,7 @@ public func makeDependencies(
     }
     let live = LiveHub(restored: restoration, now: now)
     return ServerDependencies(
-        configuration: configuration, environment: environment, plays: plays, feedback: web, pool: pool,
+        configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, pool: pool,
         sessions: sessions, cache: cache, listens: listens, events: listens, live: live, liveFeed: feed)
 }
 

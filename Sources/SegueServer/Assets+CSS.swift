@@ -173,7 +173,54 @@ extension Assets {
     }
     .playlist-form .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.7rem;margin-top:.8rem}
     .playlist-form .wide{grid-column:1/-1}
-    .playlist-form select[multiple]{min-height:9rem}
+    .playlist-form .wide-half{grid-column:span 2}
+    .picker{display:flex;flex-direction:column;gap:.35rem;min-width:0}
+    .picker>label{font-weight:600;font-size:.88rem;color:var(--muted)}
+    .chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
+    .chip{display:inline-flex;align-items:center;gap:.25rem;max-width:100%;padding:.2rem .2rem .2rem .7rem;border-radius:999px;background:color-mix(in srgb,var(--accent) 16%,var(--bg2));border:1px solid color-mix(in srgb,var(--accent) 55%,var(--line));font-size:.88rem;font-weight:600}
+    .chip span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+    .chip .remove{all:unset;cursor:pointer;width:1.6rem;height:1.6rem;border-radius:999px;text-align:center;line-height:1.6rem;color:var(--muted);font-size:1.1rem}
+    .chip .remove:hover{color:var(--text);background:var(--bg2)}
+    .chip .remove:focus-visible{outline:3px solid var(--accent)}
+    .combo{position:relative}
+    .combo input{width:100%}
+    .suggest{list-style:none;margin:.25rem 0 0;padding:.3rem;position:absolute;left:0;right:0;top:100%;z-index:5;max-height:17rem;overflow:auto;background:var(--card);border:1px solid var(--line);border-radius:12px;box-shadow:var(--shadow)}
+    .suggest li{padding:.45rem .6rem;border-radius:8px;cursor:pointer}
+    .suggest li[aria-selected=true]{background:color-mix(in srgb,var(--accent) 20%,var(--bg2))}
+    .suggest li.none{color:var(--muted);cursor:default}
+    .suggest .name{display:block;font-weight:600;overflow-wrap:anywhere}
+    .suggest .sub{display:block;color:var(--muted);font-size:.8rem}
+    .player{display:flex;flex-wrap:wrap;align-items:center;gap:.6rem 1rem;margin:0 0 .8rem;padding:.8rem;border:1px solid var(--line);border-radius:14px;background:var(--bg2)}
+    .player .controls{display:flex;gap:.4rem}
+    .icon-button{padding:0;width:2.75rem;height:2.75rem;border-radius:999px}
+    .icon-button svg{width:1.25rem;height:1.25rem;fill:currentColor;stroke:currentColor;stroke-width:1.5;stroke-linejoin:round}
+    .player .i-pause,.player.is-playing .i-play{display:none}
+    .player.is-playing .i-pause{display:inline}
+    .player .now{flex:1 1 14rem;min-width:0}
+    .now-title{margin:0 0 .35rem;font-weight:700;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+    .player .meter{height:.45rem;border-radius:.25rem;background:var(--card);border:1px solid var(--line);overflow:hidden}
+    .player .meter span{display:block;height:100%;width:0;background:linear-gradient(90deg,var(--accent),var(--accent2))}
+    .player .times{display:flex;justify-content:space-between;margin:.2rem 0 0;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
+    .sequence .step.playing .track{background:color-mix(in srgb,var(--accent) 12%,transparent);border-radius:10px}
+    .sequence .step.playing .n{color:var(--accent2)}
+    .sequence button.n{all:unset;box-sizing:border-box;cursor:pointer;color:var(--muted);font-weight:700;text-align:right;grid-row:span 2;min-width:2rem;min-height:1.6rem;border-radius:6px}
+    .sequence button.n:hover{color:var(--accent2)}
+    .sequence button.n:focus-visible{outline:3px solid var(--accent)}
+    .transition .fade{font-size:.8rem;color:var(--muted);white-space:nowrap;padding-top:.15rem}
+    .save-row,.rename-row{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.6rem;margin-top:1rem;border-top:1px solid var(--line);padding-top:.9rem}
+    .save-row label{flex:1 1 14rem}
+    .rename-row{margin:0;padding:0;border:0;flex:1 1 100%}
+    .rename-row input{flex:1 1 12rem}
+    .saved{list-style:none;margin:0;padding:0}
+    .saved li{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;padding:.55rem 0;border-bottom:1px solid var(--line)}
+    .saved li:last-child{border-bottom:0}
+    .saved .who{flex:1 1 14rem;min-width:0}
+    .saved .open{all:unset;cursor:pointer;font-weight:700;color:var(--accent2);overflow-wrap:anywhere}
+    .saved .open:hover{text-decoration:underline}
+    .saved .open:focus-visible{outline:3px solid var(--accent)}
+    .saved .sub{display:block;color:var(--muted);font-size:.82rem}
+    .button.small{padding:.35rem .75rem;font-size:.85rem;border-radius:10px}
+    .button.danger{color:var(--danger)}
     .modes{border:0;padding:0;margin:0;display:grid;gap:.5rem;grid-template-columns:1fr}
     .modes legend{font-weight:600;font-size:.88rem;color:var(--muted);margin-bottom:.3rem}
     .mode{flex-direction:row;align-items:center;gap:.6rem;padding:.6rem .8rem;border:1px solid var(--line);border-radius:12px;background:var(--bg2);color:var(--text);font-weight:500;cursor:pointer}

@@ -302,19 +302,85 @@ extension Assets {
         });
       }
 
-      // Playlists: the form becomes POST /api/v1/playlists; each transition shows its score and parts.
+      // Playlists: seeds picked by searching the library, the form becomes POST /api/v1/playlists,
+      // each transition shows its score and parts; the player crossfades in the browser (Web Audio)
+      // on the server's mix plan; playlists are saved, renamed, reopened and deleted.
       const plForm = $("#pl-form");
       if (plForm) {
         const status = $("#pl-status"), result = $("#pl-result");
+        const say = (text, problem) => { status.textContent = text; status.classList.toggle("error", !!problem); };
         // From "More like this": build at once and show the result.
         let scrollToResult = plForm.dataset.autostart === "true";
         // By name through querySelector: form.elements.length is the number of controls, not the field.
         const field = (name) => plForm.querySelector(`[name="${name}"]`);
         const modeOf = () => plForm.querySelector("input[name=mode]:checked").value;
+
+        // A search box with a suggestion list (ARIA combobox): arrows move, Enter picks, Escape
+        // closes; chosen tracks show as chips (Backspace in the empty box removes the last one).
+        const pickers = {};
+        plForm.querySelectorAll(".picker").forEach((box) => {
+          const name = box.dataset.name, multiple = box.dataset.multiple === "true";
+          const input = $("input", box), list = $(".suggest", box), chips = $(".chips", box);
+          let chosen = JSON.parse(box.dataset.chosen || "[]"), hits = [], active = -1, timer = null, asked = 0;
+          const drawChips = () => {
+            chips.replaceChildren(...chosen.map((c) => {
+              const li = el("li", { class: "chip", "data-id": String(c.id) });
+              const x = el("button", { type: "button", class: "remove", "aria-label": `Remove ${c.label}` }, "×");
+              x.addEventListener("click", () => { chosen = chosen.filter((o) => o.id !== c.id); drawChips(); input.focus(); });
+              li.append(el("span", {}, c.label), x);
+              return li;
+            }));
+            chips.hidden = chosen.length === 0;
+          };
+          const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; };
+          const mark = (i) => {
+            active = i;
+            [...list.children].forEach((li, j) => li.setAttribute("aria-selected", String(j === i)));
+            if (i >= 0 && list.children[i]) { input.setAttribute("aria-activedescendant", list.children[i].id); list.children[i].scrollIntoView({ block: "nearest" }); }
+          };
+          const pick = (h) => {
+            const c = { id: h.id, label: `${h.artist} – ${h.title}` };
+            chosen = multiple ? [...chosen.filter((o) => o.id !== c.id), c] : [c];
+            drawChips(); input.value = ""; close();
+          };
+          const draw = () => {
+            list.replaceChildren(...(hits.length ? hits.map((h, i) => {
+              const li = el("li", { role: "option", id: `pl-${name}-o${i}`, "aria-selected": "false", "data-id": String(h.id) });
+              li.append(el("span", { class: "name" }, h.title), el("span", { class: "sub" }, [h.artist, h.bpm != null ? `${Math.round(h.bpm)} BPM` : null, h.camelot].filter(Boolean).join(" · ")));
+              li.addEventListener("mousedown", (e) => { e.preventDefault(); pick(h); });
+              return li;
+            }) : [el("li", { class: "none", role: "option", "aria-disabled": "true" }, "No analysed track matches.")]));
+            list.hidden = false; input.setAttribute("aria-expanded", "true"); mark(hits.length ? 0 : -1);
+          };
+          const lookup = async () => {
+            const n = ++asked, q = input.value.trim();
+            try {
+              const found = await api("GET", `/api/v1/library/search?limit=8&q=${encodeURIComponent(q)}`);
+              // Only the answer to the newest question is shown; the list says which one it answers.
+              if (n === asked && document.activeElement === input) { hits = found; list.dataset.q = q; draw(); }
+            } catch (err) { say(err.message, true); }
+          };
+          input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(lookup, 120); });
+          input.addEventListener("focus", lookup);
+          input.addEventListener("blur", () => setTimeout(close, 100));
+          input.addEventListener("keydown", (e) => {
+            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+              e.preventDefault();
+              if (list.hidden) { lookup(); return; }
+              if (hits.length) mark((active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length);
+            } else if (e.key === "Enter") {
+              if (!list.hidden && active >= 0 && hits[active]) { e.preventDefault(); pick(hits[active]); }
+            } else if (e.key === "Escape") { if (!list.hidden) { e.preventDefault(); close(); } }
+            else if (e.key === "Backspace" && input.value === "" && chosen.length && multiple) { chosen = chosen.slice(0, -1); drawChips(); }
+          });
+          drawChips();
+          pickers[name] = { ids: () => chosen.map((c) => c.id), set: (list) => { chosen = list; drawChips(); } };
+        });
+
         const sync = () => {
           const mode = modeOf();
           plForm.querySelectorAll(".for-radio,.for-path,.for-order").forEach((n) => { n.hidden = !n.classList.contains(`for-${mode}`); });
-          $("#pick-label").textContent = mode === "order" ? "Tracks to order (choose two or more)" : "Seed tracks (choose one or more)";
+          $("#pl-tracks-label").textContent = mode === "order" ? "Tracks to order (two or more)" : "Seed tracks (one or more)";
         };
         plForm.querySelectorAll("input[name=mode]").forEach((r) => r.addEventListener("change", sync));
         sync();
@@ -329,14 +395,133 @@ extension Assets {
           energy: `${a.energy.toFixed(2)} → ${b.energy.toFixed(2)}`,
           embedding: "timbre distance",
         })[part];
+
+        // The player: one <audio> element per sounding track, each through its own GainNode. The
+        // next track starts where the plan puts it (its `at_s`, on the current track's outro) and
+        // the two gains cross linearly over the fade, as the ffmpeg mix does.
+        const box = $("#pl-player"), playButton = $("#pl-play");
+        const player = (() => {
+          let ctx = null, tracks = [], total = 0, index = -1, playing = false, timer = null;
+          const voices = new Map();
+          box.maxVoices = 0;
+          const voice = (i) => {
+            let v = voices.get(i);
+            if (v) return v;
+            const a = new Audio();
+            a.preload = "auto"; a.src = tracks[i].audio;
+            const gain = ctx.createGain();
+            ctx.createMediaElementSource(a).connect(gain).connect(ctx.destination);
+            v = { i, a, gain, started: false };
+            a.currentTime = tracks[i].mix.start_s;
+            a.addEventListener("loadedmetadata", () => { if (a.currentTime < tracks[i].mix.start_s - 0.25) a.currentTime = tracks[i].mix.start_s; }, { once: true });
+            a.addEventListener("error", () => say(`Cannot play ${tracks[i].title}: the browser could not load its audio.`, true));
+            voices.set(i, v);
+            return v;
+          };
+          const drop = (v) => { v.a.pause(); v.a.removeAttribute("src"); v.a.load(); v.gain.disconnect(); voices.delete(v.i); };
+          const start = (i, fadeIn, delay = 0) => {
+            const v = voice(i), when = ctx.currentTime + delay;
+            v.started = true;
+            v.gain.gain.cancelScheduledValues(ctx.currentTime);
+            v.gain.gain.setValueAtTime(fadeIn > 0 ? 0 : 1, ctx.currentTime);
+            if (fadeIn > 0) { v.gain.gain.setValueAtTime(0, when); v.gain.gain.linearRampToValueAtTime(1, when + fadeIn); }
+            const go = () => { if (!playing || !voices.has(i)) return; if (Math.abs(v.a.currentTime - tracks[i].mix.start_s) > 0.25 && v.a.currentTime < tracks[i].mix.start_s) v.a.currentTime = tracks[i].mix.start_s; v.a.play().catch((err) => say(err.message, true)); };
+            delay > 0.02 ? setTimeout(go, delay * 1000) : go();
+          };
+          const fadeOut = (v, seconds, delay) => {
+            const when = ctx.currentTime + delay, g = v.gain.gain;
+            g.cancelScheduledValues(ctx.currentTime);
+            g.setValueAtTime(g.value, ctx.currentTime); g.setValueAtTime(1, when); g.linearRampToValueAtTime(0, when + seconds);
+          };
+          const highlight = () => {
+            document.querySelectorAll("#pl-list > li").forEach((li, j) => { li.classList.toggle("playing", j === index); if (j === index) li.setAttribute("aria-current", "true"); else li.removeAttribute("aria-current"); });
+            const t = tracks[index];
+            $("#pl-now").textContent = t ? `${index + 1}. ${t.title} — ${t.artist}` : "Press play: each track fades into the next on its outro.";
+          };
+          const setPlaying = (on) => {
+            playing = on;
+            box.classList.toggle("is-playing", on);
+            playButton.setAttribute("aria-label", on ? "Pause" : "Play");
+            box.dataset.state = on ? "playing" : index >= 0 ? "paused" : "stopped";
+          };
+          const tick = () => {
+            if (!playing || index < 0) return;
+            const cur = voices.get(index), t = tracks[index];
+            if (!cur) return;
+            const pos = cur.a.currentTime;
+            const outro = t.mix.end_s - t.mix.fade_out_s;
+            // Load the next file ahead; start it on this one's outro.
+            if (index + 1 < tracks.length && pos > outro - 12) voice(index + 1);
+            if (index + 1 < tracks.length && pos >= outro - 0.25) {
+              const next = tracks[index + 1], delay = Math.max(0, outro - pos);
+              fadeOut(cur, t.mix.fade_out_s, delay);
+              start(index + 1, next.mix.fade_in_s, delay);
+              index += 1;
+              setTimeout(highlight, delay * 1000);
+            }
+            let sounding = 0;
+            for (const v of [...voices.values()]) {
+              if (!v.started) continue;
+              if (v.a.currentTime >= tracks[v.i].mix.end_s || v.a.ended) { drop(v); continue; }
+              if (!v.a.paused) sounding += 1;
+            }
+            box.maxVoices = Math.max(box.maxVoices, sounding);
+            const now = voices.get(index);
+            const at = now && now.started ? tracks[index].mix.at_s + Math.max(0, now.a.currentTime - tracks[index].mix.start_s) : tracks[index].mix.at_s;
+            $("#pl-bar").style.width = `${Math.min(100, (100 * at) / total).toFixed(2)}%`;
+            $("#pl-progress").setAttribute("aria-valuenow", String(Math.round((100 * at) / total)));
+            $("#pl-elapsed").textContent = clock(at);
+            if (!voices.size) { index = -1; stop(); highlight(); $("#pl-now").textContent = "Finished: press play to start again."; }
+          };
+          const stop = () => { for (const v of [...voices.values()]) drop(v); setPlaying(false); clearInterval(timer); timer = null; };
+          const jump = (i) => {
+            if (!tracks.length) return;
+            for (const v of [...voices.values()]) drop(v);
+            if (!ctx) { ctx = new AudioContext(); box.audioContext = ctx; }
+            ctx.resume();
+            index = Math.max(0, Math.min(tracks.length - 1, i));
+            setPlaying(true);
+            start(index, 0.05);
+            highlight();
+            if (!timer) timer = setInterval(tick, 100);
+          };
+          box.currentAudio = () => voices.get(index)?.a || null;
+          return {
+            load(p) { stop(); tracks = p.tracks; total = Math.max(0.001, p.mix_s); index = -1; highlight(); box.dataset.state = "stopped"; $("#pl-bar").style.width = "0%"; $("#pl-elapsed").textContent = "0:00"; $("#pl-total").textContent = clock(p.mix_s); },
+            toggle() {
+              if (playing) { for (const v of voices.values()) v.a.pause(); ctx.suspend(); setPlaying(false); return; }
+              if (index < 0 || !voices.size) { jump(Math.max(0, index)); return; }
+              ctx.resume(); for (const v of voices.values()) if (v.started) v.a.play().catch(() => {}); setPlaying(true);
+              if (!timer) timer = setInterval(tick, 100);
+            },
+            next() { if (index + 1 < tracks.length) jump(index + 1); },
+            previous() {
+              const cur = voices.get(index);
+              // As CD players do: back to the start of this track unless it just began.
+              jump(cur && cur.a.currentTime - tracks[index].mix.start_s > 3 ? index : index - 1);
+            },
+            jump,
+          };
+        })();
+        playButton.addEventListener("click", () => player.toggle());
+        $("#pl-next").addEventListener("click", () => player.next());
+        $("#pl-prev").addEventListener("click", () => player.previous());
+
+        let current = null;
         const show = (p) => {
+          current = p;
           result.hidden = false;
+          $("#pl-title").textContent = p.saved ? p.saved.name : "Your playlist";
           $("#pl-summary").textContent = `${p.tracks.length} tracks · ${clock(p.duration_s)} · total cost ${p.total_cost.toFixed(2)}`;
           $("#pl-downloads").replaceChildren(...["m3u8", "xspf", "jspf"].map((f) => el("a", { class: "button", href: p.exports[f], download: "" }, `Download ${f.toUpperCase()}`)));
+          $("#pl-name").value = p.saved ? p.saved.name : p.title;
+          $("#pl-save-button").textContent = p.saved ? "Save as new" : "Save playlist";
           $("#pl-list").replaceChildren(...p.tracks.map((t, i) => {
             const li = el("li", { class: "step" });
             const head = el("div", { class: "track" });
-            head.append(el("span", { class: "n" }, String(i + 1)));
+            const n = el("button", { type: "button", class: "n", "aria-label": `Play from ${t.title}`, title: "Play from here" }, String(i + 1));
+            n.addEventListener("click", () => player.jump(i));
+            head.append(n);
             const name = el("div", { class: "who" });
             name.append(el("span", { class: "name" }, t.title), el("span", { class: "sub" }, [t.artist, t.album].filter(Boolean).join(" · ")));
             head.append(name, el("span", { class: "facts" }, `${Math.round(t.bpm)} BPM · ${t.camelot || "?"} · energy ${t.energy.toFixed(2)} · ${clock(t.duration_s)}`));
@@ -346,6 +531,7 @@ extension Assets {
               const box = el("div", { class: "transition" });
               const grade = c.total < 0.75 ? "smooth" : c.total < 1.5 ? "fair" : "rough";
               box.append(el("span", { class: `score ${grade}`, title: "Transition cost: lower is smoother" }, `${c.total.toFixed(2)} ${grade}`));
+              box.append(el("span", { class: "fade" }, `${next.mix.fade_in_s.toFixed(1)} s crossfade`));
               const ul = el("ul", { class: "parts", "aria-label": "Transition parts" });
               for (const [k, label] of parts) {
                 const item = el("li");
@@ -358,11 +544,72 @@ extension Assets {
             }
             return li;
           }));
+          player.load(p);
         };
+
+        // Saved playlists: the list, opening one, renaming in place, deleting.
+        const savedList = $("#pl-saved");
+        const loadSaved = async () => {
+          const all = await api("GET", "/api/v1/playlists/saved");
+          $("#pl-saved-empty").hidden = all.length > 0;
+          savedList.replaceChildren(...all.map((s) => {
+            const li = el("li", { "data-id": String(s.id) });
+            const open = el("button", { type: "button", class: "link open" }, s.name);
+            const meta = el("span", { class: "sub" }, `${s.tracks.length} tracks · ${s.mode} · saved ${new Date(s.updated_ms).toLocaleString()}`);
+            const who = el("div", { class: "who" }); who.append(open, meta);
+            const rename = el("button", { type: "button", class: "button small rename" }, "Rename");
+            const del = el("button", { type: "button", class: "button small danger delete", "aria-label": `Delete ${s.name}` }, "Delete");
+            li.append(who, rename, del);
+            open.addEventListener("click", async () => {
+              try {
+                const p = await api("GET", `/api/v1/playlists/saved/${s.id}`);
+                show(p);
+                say(p.missing.length ? `${p.missing.length} of its tracks are no longer in your library and were left out.` : "", p.missing.length > 0);
+                result.scrollIntoView({ block: "start" });
+              } catch (err) { say(err.message, true); }
+            });
+            rename.addEventListener("click", () => {
+              const form = el("form", { class: "rename-row" });
+              const input = el("input", { type: "text", value: s.name, maxlength: "200", "aria-label": `New name for ${s.name}`, required: "" });
+              const ok = el("button", { type: "submit", class: "button small primary" }, "Save");
+              const cancel = el("button", { type: "button", class: "button small" }, "Cancel");
+              form.append(input, ok, cancel);
+              li.replaceChildren(form);
+              input.focus(); input.select();
+              cancel.addEventListener("click", () => loadSaved());
+              form.addEventListener("submit", async (e) => {
+                e.preventDefault();
+                try {
+                  await api("PATCH", `/api/v1/playlists/saved/${s.id}`, { name: input.value });
+                  if (current?.saved?.id === s.id) { current.saved.name = input.value.trim(); $("#pl-title").textContent = current.saved.name; }
+                  say(`Renamed to “${input.value.trim()}”.`);
+                  loadSaved();
+                } catch (err) { say(err.message, true); }
+              });
+            });
+            del.addEventListener("click", async () => {
+              try { await api("DELETE", `/api/v1/playlists/saved/${s.id}`); say(`Deleted “${s.name}”.`); loadSaved(); } catch (err) { say(err.message, true); }
+            });
+            return li;
+          }));
+        };
+        loadSaved().catch((err) => say(err.message, true));
+        $("#pl-save").addEventListener("submit", async (e) => {
+          e.preventDefault();
+          if (!current) return;
+          try {
+            const s = await api("POST", "/api/v1/playlists/saved", { name: $("#pl-name").value, mode: current.mode, tracks: current.tracks.map((t) => t.id) });
+            current.saved = s;
+            $("#pl-title").textContent = s.name; $("#pl-save-button").textContent = "Save as new";
+            say(`Saved “${s.name}”.`);
+            await loadSaved();
+          } catch (err) { say(err.message, true); }
+        });
+
         plForm.addEventListener("submit", async (ev) => {
           ev.preventDefault();
           const mode = modeOf();
-          const picked = [...$("#pl-tracks").selectedOptions].map((o) => Number(o.value));
+          const picked = pickers.tracks.ids();
           const body = {
             mode, arc: field("arc").value, artist_spacing: num("artist_spacing") ?? 0, max_per_artist: num("max_per_artist"),
             max_per_album: num("max_per_album"), min_bpm: num("min_bpm"), max_bpm: num("max_bpm"), max_track_seconds: minutes("max_track_minutes"),
@@ -370,11 +617,19 @@ extension Assets {
             exclude_artists: words("exclude_artists"), exclude_albums: words("exclude_albums"), exclude_tags: words("exclude_tags"),
           };
           if (mode === "radio") { body.seeds = picked; if (body.duration_seconds === undefined) body.length = num("length"); }
-          if (mode === "path") { body.from = Number(field("from").value); body.to = Number(field("to").value); body.length = num("length"); }
+          if (mode === "path") {
+            const from = pickers.from.ids()[0], to = pickers.to.ids()[0];
+            if (from == null || to == null) { say("Choose the track to start from and the one to end on.", true); return; }
+            body.from = from; body.to = to; body.length = num("length");
+          }
           if (mode === "order") body.tracks = picked;
-          status.classList.remove("error"); status.textContent = "Building…";
-          try { show(await api("POST", "/api/v1/playlists", body)); status.textContent = ""; if (scrollToResult) { scrollToResult = false; result.scrollIntoView({ block: "start" }); } }
-          catch (err) { status.textContent = err.message; status.classList.add("error"); result.hidden = true; }
+          if ((mode === "radio" && !picked.length) || (mode === "order" && picked.length < 2)) {
+            say(mode === "radio" ? "Choose at least one seed track: type an artist or a title." : "Choose at least two tracks to order.", true);
+            return;
+          }
+          say("Building…");
+          try { show(await api("POST", "/api/v1/playlists", body)); say(""); if (scrollToResult) { scrollToResult = false; result.scrollIntoView({ block: "start" }); } }
+          catch (err) { say(err.message, true); result.hidden = true; player.load({ tracks: [], mix_s: 0 }); current = null; }
         });
         if (scrollToResult) plForm.requestSubmit();
       }

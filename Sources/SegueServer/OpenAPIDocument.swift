@@ -194,8 +194,26 @@ enum OpenAPIDocument {
               "exclude_tags": {"type": "array", "items": {"type": "string"}},
               "min_bpm": {"type": "number", "minimum": 0, "maximum": 1000}, "max_bpm": {"type": "number", "minimum": 0, "maximum": 1000},
               "max_track_seconds": {"type": "number", "minimum": 0}, "duration_seconds": {"type": "number", "minimum": 0},
-              "duration_tolerance_seconds": {"type": "number", "minimum": 0}
+              "duration_tolerance_seconds": {"type": "number", "minimum": 0},
+              "crossfade_s": {"type": "number", "minimum": 0, "maximum": 30, "default": 6, "description": "Seconds each track overlaps the next in the mix plan (never more than a third of either track)"}
             }
+          },
+          "MixSlot": {
+            "type": "object", "required": ["start_s", "end_s", "at_s", "fade_in_s", "fade_out_s"],
+            "description": "A track's place in the crossfaded mix (the plan segue playlist --mix renders): its file plays from start_s to end_s (leading and trailing silence cut), starting at_s seconds into the mix, fading in over fade_in_s and out over its last fade_out_s seconds (linear)",
+            "properties": {"start_s": {"type": "number"}, "end_s": {"type": "number"}, "at_s": {"type": "number"}, "fade_in_s": {"type": "number"}, "fade_out_s": {"type": "number"}}
+          },
+          "SavedPlaylist": {
+            "type": "object", "required": ["id", "name", "mode", "tracks", "created_ms", "updated_ms"],
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "mode": {"type": "string", "enum": ["radio", "path", "order"]}, "tracks": {"type": "array", "items": {"type": "integer"}, "description": "Track ids in playlist order"}, "created_ms": {"type": "integer"}, "updated_ms": {"type": "integer"}}
+          },
+          "SavePlaylistRequest": {
+            "type": "object", "required": ["name", "tracks"],
+            "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}, "mode": {"type": "string", "enum": ["radio", "path", "order"], "default": "order"}, "tracks": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 500}}
+          },
+          "SearchHit": {
+            "type": "object", "required": ["id", "artist", "title", "album", "duration_s"],
+            "properties": {"id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"}, "bpm": {"type": "number"}, "camelot": {"type": "string"}, "duration_s": {"type": "number"}}
           },
           "Transition": {
             "type": "object", "required": ["total", "tempo", "key", "loudness", "energy", "embedding"],
@@ -203,17 +221,22 @@ enum OpenAPIDocument {
             "properties": {"total": {"type": "number"}, "tempo": {"type": "number"}, "key": {"type": "number"}, "loudness": {"type": "number"}, "energy": {"type": "number"}, "embedding": {"type": "number"}}
           },
           "Playlist": {
-            "type": "object", "required": ["mode", "title", "tracks", "total_cost", "duration_s", "exports"],
+            "type": "object", "required": ["mode", "title", "tracks", "total_cost", "duration_s", "exports", "crossfade_s", "mix_s", "missing"],
             "properties": {
               "mode": {"type": "string"}, "title": {"type": "string"}, "total_cost": {"type": "number"}, "duration_s": {"type": "number"},
+              "crossfade_s": {"type": "number"}, "mix_s": {"type": "number", "description": "The crossfaded mix's length"},
+              "saved": {"$ref": "#/components/schemas/SavedPlaylist"},
+              "missing": {"type": "array", "items": {"type": "integer"}, "description": "Tracks of a saved playlist no longer in the library (left out)"},
               "exports": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Download links by format: m3u8, xspf, jspf"},
               "tracks": {"type": "array", "items": {
-                "type": "object", "required": ["id", "artist", "title", "album", "duration_s", "bpm", "outro_bpm", "energy", "loudness_lufs", "tags"],
+                "type": "object", "required": ["id", "artist", "title", "album", "duration_s", "bpm", "outro_bpm", "energy", "loudness_lufs", "tags", "audio", "mix"],
                 "properties": {
                   "id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"},
                   "duration_s": {"type": "number"}, "bpm": {"type": "number"}, "camelot": {"type": "string"}, "outro_bpm": {"type": "number"},
                   "outro_camelot": {"type": "string"}, "energy": {"type": "number"}, "loudness_lufs": {"type": "number"},
-                  "tags": {"type": "array", "items": {"type": "string"}}, "transition": {"$ref": "#/components/schemas/Transition"}
+                  "tags": {"type": "array", "items": {"type": "string"}}, "transition": {"$ref": "#/components/schemas/Transition"},
+                  "audio": {"type": "string", "description": "The track's audio (GET /api/v1/library/tracks/{id}/audio)"},
+                  "mix": {"$ref": "#/components/schemas/MixSlot"}
                 }
               }}
             }
@@ -330,6 +353,20 @@ enum OpenAPIDocument {
         "/api/v1/library/tracks/{id}": {
           "get": {"operationId": "libraryTrack", "summary": "One track: every descriptor, all tag scores and the most similar tracks", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "The track", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LibraryTrackDetails"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
         },
+        "/api/v1/library/tracks/{id}/audio": {
+          "get": {
+            "operationId": "libraryTrackAudio", "summary": "A track's audio for the player, with byte ranges; files browsers cannot decode (AIFF, ALAC) come as MP3",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "Range", "in": "header", "description": "bytes=START-END, START- or -SUFFIX", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The whole file", "content": {"audio/mpeg": {}, "audio/flac": {}, "audio/ogg": {}, "audio/mp4": {}, "audio/aac": {}, "audio/wav": {}}}, "206": {"description": "The range asked for (Content-Range)", "content": {"audio/mpeg": {}, "audio/flac": {}, "audio/ogg": {}, "audio/mp4": {}, "audio/aac": {}, "audio/wav": {}}}, "404": {"$ref": "#/components/responses/Error"}, "416": {"description": "The range starts past the end of the file"}, "422": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/library/search": {
+          "get": {
+            "operationId": "librarySearch", "summary": "Analysed tracks whose artist, title or album hold every word of q (case and accents ignored), best first: for picking seeds",
+            "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}}],
+            "responses": {"200": {"description": "Matching tracks", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}}}}}, "400": {"$ref": "#/components/responses/Error"}}
+          }
+        },
         "/api/v1/library/events": {
           "get": {"operationId": "libraryEvents", "summary": "Server-sent events: entries (every LibraryTrack, first), then entry (one LibraryTrack) whenever a row changes", "parameters": [{"name": "limit", "in": "query", "description": "Close the stream after this many events", "schema": {"type": "integer", "minimum": 1}}], "responses": {"200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}}}
         },
@@ -346,6 +383,35 @@ enum OpenAPIDocument {
             "operationId": "exportPlaylist", "summary": "Tracks in the given order as an extended M3U8, XSPF or JSPF file (an attachment)",
             "parameters": [{"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["m3u8", "xspf", "jspf"]}}, {"name": "tracks", "in": "query", "required": true, "description": "Comma-separated track ids, in playlist order", "schema": {"type": "string"}}, {"name": "title", "in": "query", "schema": {"type": "string"}}],
             "responses": {"200": {"description": "The playlist file", "content": {"audio/x-mpegurl": {}, "application/xspf+xml": {}, "application/json": {}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/playlists/saved": {
+          "get": {"operationId": "savedPlaylists", "summary": "Your saved playlists, most recently changed first", "responses": {"200": {"description": "Saved playlists", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/SavedPlaylist"}}}}}}},
+          "post": {
+            "operationId": "savePlaylist", "summary": "Save a playlist (track ids of your analysed tracks, in order) under a name",
+            "security": [{"session": [], "csrf": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavePlaylistRequest"}}}},
+            "responses": {"201": {"description": "Saved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedPlaylist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/playlists/saved/{id}": {
+          "get": {
+            "operationId": "openSavedPlaylist", "summary": "A saved playlist with its transitions, exports and mix plan (as POST /api/v1/playlists gives them)",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "crossfade_s", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 30, "default": 6}}],
+            "responses": {"200": {"description": "The playlist", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Playlist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          },
+          "patch": {
+            "operationId": "renameSavedPlaylist", "summary": "Rename a saved playlist",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}}}}}},
+            "responses": {"200": {"description": "Renamed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedPlaylist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          },
+          "delete": {
+            "operationId": "deleteSavedPlaylist", "summary": "Delete a saved playlist",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"204": {"description": "Deleted"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/events": {

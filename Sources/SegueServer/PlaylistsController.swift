@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SegueMedia
 import SeguePlaylists
 import SegueStore
 
@@ -14,6 +15,13 @@ struct PlaylistsController {
         group.get("playlists", use: page)
         group.post("api/v1/playlists", use: build)
         group.get("api/v1/playlists/export", use: export)
+        group.get("api/v1/playlists/saved", use: listSaved)
+        group.post("api/v1/playlists/saved", use: save)
+        group.get("api/v1/playlists/saved/:id", use: openSaved)
+        group.patch("api/v1/playlists/saved/:id", use: rename)
+        group.delete("api/v1/playlists/saved/:id", use: deleteSaved)
+        group.get("api/v1/library/search", use: search)
+        group.get("api/v1/library/tracks/:id/audio", use: audio)
     }
 
     /// The session's analysed tracks as playlist tracks, and the library they come from.
@@ -36,13 +44,24 @@ struct PlaylistsController {
                 """
             return htmlResponse(layout(page: .playlists, title: "Playlists", csrf: s.csrfToken, hasData: hasData, body: body))
         }
+        // A seed from "More like this" arrives chosen; from and to start at the library's two ends.
         let sorted = tracks.sorted { ($0.artist.lowercased(), $0.title.lowercased()) < ($1.artist.lowercased(), $1.title.lowercased()) }
-        let seed = request.uri.queryParameters.get("seed").flatMap { Int64($0) }
-        func choices(_ selected: Int64?) -> String {
-            sorted.map { t in
-                let label = "\(t.artist) – \(t.title) (\(Int(t.bpm.rounded())) BPM, \(t.intro.camelot?.description ?? "?"))"
-                return "<option value=\"\(t.id)\"\(t.id == selected ? " selected" : "")>\(escapeHTML(label))</option>"
-            }.joined()
+        let seed = request.uri.queryParameters.get("seed").flatMap { Int64($0) }.flatMap { id in tracks.first { $0.id == id } }
+        func chosen(_ t: PlaylistTrack?) -> String {
+            guard let t else { return "[]" }
+            return escapeHTML((try? encodeJSON([Chip(id: t.id, label: "\(t.artist) – \(t.title)")])) ?? "[]")
+        }
+        func picker(_ name: String, _ label: String, classes: String, multiple: Bool, _ initial: PlaylistTrack?) -> String {
+            """
+            <div class="picker \(classes)" data-name="\(name)" data-multiple="\(multiple)" data-chosen="\(chosen(initial))">
+              <label for="pl-\(name)-q" id="pl-\(name)-label">\(label)</label>
+              <ul class="chips" id="pl-\(name)-chips" aria-label="\(label): chosen"></ul>
+              <div class="combo">
+                <input id="pl-\(name)-q" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="pl-\(name)-list" autocomplete="off" spellcheck="false" placeholder="Type an artist or a title…">
+                <ul class="suggest" id="pl-\(name)-list" role="listbox" aria-labelledby="pl-\(name)-label" hidden></ul>
+              </div>
+            </div>
+            """
         }
         let arcs = EnergyArc.allCases.map { ($0.rawValue, $0 == EnergyArc.none ? "No preference" : $0.rawValue.capitalized) }
         let body = """
@@ -55,9 +74,9 @@ struct PlaylistsController {
                 <label class="mode"><input type="radio" name="mode" value="order"><span><strong>Order</strong> a selection smoothly</span></label>
               </fieldset>
               <div class="grid">
-                <label class="for-radio for-order wide"><span id="pick-label">Seed tracks (choose one or more)</span><select name="tracks" id="pl-tracks" multiple size="6">\(choices(seed ?? sorted.first?.id))</select></label>
-                <label class="for-path">From<select name="from">\(choices(sorted.first?.id))</select></label>
-                <label class="for-path">To<select name="to">\(choices(sorted.last?.id))</select></label>
+                \(picker("tracks", "Seed tracks (one or more)", classes: "for-radio for-order wide", multiple: true, seed ?? sorted.first))
+                \(picker("from", "From", classes: "for-path wide-half", multiple: false, sorted.first))
+                \(picker("to", "To", classes: "for-path wide-half", multiple: false, sorted.last))
                 <label class="for-radio for-path">Length<input type="number" name="length" min="2" max="500" value="\(min(10, tracks.count))" inputmode="numeric"></label>
                 <label>Energy arc<select name="arc">\(options(arcs, selected: "none"))</select></label>
               </div>
@@ -82,13 +101,39 @@ struct PlaylistsController {
             <p id="pl-status" class="status-line" role="status" aria-live="polite"></p>
             <section id="pl-result" class="card" hidden aria-labelledby="pl-h">
               <div class="table-head">
-                <h2 id="pl-h">Your playlist <span class="muted" id="pl-summary"></span></h2>
+                <h2 id="pl-h"><span id="pl-title">Your playlist</span> <span class="muted" id="pl-summary"></span></h2>
                 <div class="downloads" id="pl-downloads"></div>
               </div>
+              <div class="player" id="pl-player" aria-label="Player">
+                <div class="controls">
+                  <button type="button" class="button icon-button" id="pl-prev" aria-label="Previous track"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 5v14M19 5 9 12l10 7z"/></svg></button>
+                  <button type="button" class="button primary icon-button" id="pl-play" aria-label="Play"><svg viewBox="0 0 24 24" aria-hidden="true" class="i-play"><path d="M7 4.5v15L19.5 12z"/></svg><svg viewBox="0 0 24 24" aria-hidden="true" class="i-pause"><path d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z"/></svg></button>
+                  <button type="button" class="button icon-button" id="pl-next" aria-label="Next track"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18 5v14M5 5l10 7-10 7z"/></svg></button>
+                </div>
+                <div class="now">
+                  <p class="now-title" id="pl-now" aria-live="polite">Press play: each track fades into the next on its outro.</p>
+                  <div class="meter" id="pl-progress" role="progressbar" aria-label="Playlist progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span id="pl-bar"></span></div>
+                  <p class="times"><span id="pl-elapsed">0:00</span><span id="pl-total"></span></p>
+                </div>
+              </div>
               <ol class="sequence" id="pl-list"></ol>
+              <form class="save-row" id="pl-save" aria-label="Save this playlist">
+                <label>Name<input type="text" name="name" id="pl-name" maxlength="200" required autocomplete="off"></label>
+                <button class="button" type="submit" id="pl-save-button">Save playlist</button>
+              </form>
+            </section>
+            <section class="card" aria-labelledby="pl-saved-h">
+              <h2 id="pl-saved-h">Saved playlists</h2>
+              <ul class="saved" id="pl-saved"></ul>
+              <p class="muted" id="pl-saved-empty">None yet: build one, then save it.</p>
             </section>
             """
         return htmlResponse(layout(page: .playlists, title: "Playlists", csrf: s.csrfToken, hasData: hasData, body: body))
+    }
+
+    struct Chip: Codable {
+        var id: Int64
+        var label: String
     }
 
     // MARK: API
@@ -113,8 +158,11 @@ struct PlaylistsController {
         var maxTrackSeconds: Double?
         var durationSeconds: Double?
         var durationToleranceSeconds: Double?
+        /// Seconds each track overlaps the next in the player's (and the mix's) crossfade; 6 unless given.
+        var crossfadeSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
+            case crossfadeSeconds = "crossfade_s"
             case mode, seeds, from, to, tracks, length, arc, artistSpacing = "artist_spacing", maxPerArtist = "max_per_artist",
                 maxPerAlbum = "max_per_album", excludeArtists = "exclude_artists", excludeAlbums = "exclude_albums",
                 excludeTags = "exclude_tags", minBpm = "min_bpm", maxBpm = "max_bpm", maxTrackSeconds = "max_track_seconds",
@@ -177,10 +225,29 @@ struct PlaylistsController {
         var tags: [String]
         /// From this track's outro to the next one's intro; none after the last.
         var transition: TransitionCost?
+        /// The track's audio (`GET /api/v1/library/tracks/{id}/audio`).
+        var audio: String
+        /// Where it sits in the crossfaded mix (the plan `segue playlist --mix` renders).
+        var mix: MixSlot
 
         enum CodingKeys: String, CodingKey {
             case id, artist, title, album, durationSeconds = "duration_s", bpm, camelot, outroBpm = "outro_bpm",
-                outroCamelot = "outro_camelot", energy, loudnessLUFS = "loudness_lufs", tags, transition
+                outroCamelot = "outro_camelot", energy, loudnessLUFS = "loudness_lufs", tags, transition, audio, mix
+        }
+    }
+
+    /// One track's place in the mix: its file plays from `start_s` to `end_s` (leading and trailing
+    /// silence cut off), starting `at_s` seconds into the mix, fading in over `fade_in_s` while the
+    /// previous track fades out, and out over its last `fade_out_s` seconds.
+    struct MixSlot: Codable {
+        var start: Double
+        var end: Double
+        var at: Double
+        var fadeIn: Double
+        var fadeOut: Double
+
+        enum CodingKeys: String, CodingKey {
+            case start = "start_s", end = "end_s", at = "at_s", fadeIn = "fade_in_s", fadeOut = "fade_out_s"
         }
     }
 
@@ -192,14 +259,81 @@ struct PlaylistsController {
         var durationSeconds: Double
         /// Download links by format (m3u8, xspf, jspf).
         var exports: [String: String]
+        /// The crossfade asked for, and the mix's length with every overlap.
+        var crossfadeSeconds: Double
+        var mixSeconds: Double
+        /// Set when this is a saved playlist.
+        var saved: SavedView?
+        /// Tracks of a saved playlist that are no longer in the library (left out).
+        var missing: [Int64]
 
         enum CodingKeys: String, CodingKey {
-            case mode, title, tracks, totalCost = "total_cost", durationSeconds = "duration_s", exports
+            case mode, title, tracks, totalCost = "total_cost", durationSeconds = "duration_s", exports,
+                crossfadeSeconds = "crossfade_s", mixSeconds = "mix_s", saved, missing
         }
+    }
+
+    /// A saved playlist as listed.
+    struct SavedView: Codable {
+        var id: Int64
+        var name: String
+        var mode: String
+        var tracks: [Int64]
+        var createdMillis: Int64
+        var updatedMillis: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, mode, tracks, createdMillis = "created_ms", updatedMillis = "updated_ms"
+        }
+
+        init(_ p: SavedPlaylist) {
+            id = p.id
+            name = p.name
+            mode = p.mode
+            tracks = p.trackIDs
+            createdMillis = p.createdMillis
+            updatedMillis = p.updatedMillis
+        }
+    }
+
+    /// The sequence with its transitions, exports and mix plan.
+    func view(
+        _ order: [PlaylistTrack], weights: TransitionCost.Weights, mode: String, title: String, all: [LibraryTrack], crossfade: Double
+    ) -> PlaylistView {
+        let transitions = zip(order, order.dropFirst()).map { TransitionCost(from: $0, to: $1, weights: weights) }
+        let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let segments = order.map { t -> AudioMixer.Segment in
+            let energy = byID[t.id]?.analysis?.energy
+            return AudioMixer.Segment(
+                path: t.path, durationSeconds: t.durationSeconds, leadingSilence: Double(energy?.leadingSilence ?? 0),
+                trailingSilence: Double(energy?.trailingSilence ?? 0))
+        }
+        let plan = AudioMixer.placements(segments, fade: crossfade)
+        let items = order.enumerated().map { i, t in
+            let p = plan[i]
+            return Item(
+                id: t.id, artist: t.artist, title: t.title, album: t.album, durationSeconds: t.durationSeconds, bpm: Double(t.bpm),
+                camelot: t.intro.camelot?.description, outroBpm: Double(t.outro.bpm), outroCamelot: t.outro.camelot?.description,
+                energy: Double(t.energy), loudnessLUFS: t.loudnessLUFS, tags: t.tags, transition: i < transitions.count ? transitions[i] : nil,
+                audio: "/api/v1/library/tracks/\(t.id)/audio",
+                mix: MixSlot(start: p.segment.start, end: p.segment.end, at: p.at, fadeIn: p.fadeIn, fadeOut: p.fadeOut))
+        }
+        let ids = order.map { String($0.id) }.joined(separator: ",")
+        let encodedTitle = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "Segue"
+        var exports: [String: String] = [:]
+        for format in PlaylistExport.Format.allCases {
+            exports[format.rawValue] = "/api/v1/playlists/export?format=\(format.rawValue)&tracks=\(ids)&title=\(encodedTitle)"
+        }
+        return PlaylistView(
+            mode: mode, title: title, tracks: items, totalCost: transitions.reduce(0) { $0 + $1.total },
+            durationSeconds: order.reduce(0) { $0 + $1.durationSeconds }, exports: exports, crossfadeSeconds: crossfade,
+            mixSeconds: plan.last?.until ?? 0, saved: nil, missing: [])
     }
 
     func build(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await APIController(deps: deps).decode(PlaylistRequest.self, request)
+        let crossfade = body.crossfadeSeconds ?? 6
+        guard (0...30).contains(crossfade) else { throw APIError.invalid("crossfade_s must be 0 to 30 seconds") }
         let (_, all, tracks) = try playable(context)
         var builder = PlaylistBuilder(library: tracks, constraints: try body.constraints())
         if let arcName = body.arc {
@@ -252,23 +386,7 @@ struct PlaylistsController {
         } catch let error as PlaylistError {
             throw APIError.unprocessable(error.description)
         }
-        let transitions = zip(order, order.dropFirst()).map { TransitionCost(from: $0, to: $1, weights: builder.weights) }
-        let items = order.enumerated().map { i, t in
-            Item(
-                id: t.id, artist: t.artist, title: t.title, album: t.album, durationSeconds: t.durationSeconds, bpm: Double(t.bpm),
-                camelot: t.intro.camelot?.description, outroBpm: Double(t.outro.bpm), outroCamelot: t.outro.camelot?.description,
-                energy: Double(t.energy), loudnessLUFS: t.loudnessLUFS, tags: t.tags, transition: i < transitions.count ? transitions[i] : nil)
-        }
-        let ids = order.map { String($0.id) }.joined(separator: ",")
-        let encodedTitle = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "Segue"
-        var exports: [String: String] = [:]
-        for format in PlaylistExport.Format.allCases {
-            exports[format.rawValue] = "/api/v1/playlists/export?format=\(format.rawValue)&tracks=\(ids)&title=\(encodedTitle)"
-        }
-        return try json(
-            PlaylistView(
-                mode: body.mode, title: title, tracks: items, totalCost: transitions.reduce(0) { $0 + $1.total },
-                durationSeconds: order.reduce(0) { $0 + $1.durationSeconds }, exports: exports))
+        return try json(view(order, weights: builder.weights, mode: body.mode, title: title, all: all, crossfade: crossfade))
     }
 
     /// The given tracks, in the given order, as an M3U8, XSPF or JSPF attachment. A session's
@@ -306,5 +424,194 @@ struct PlaylistsController {
                 .contentDisposition: "attachment; filename=\"\(fileName)\"",
             ],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+// MARK: Saved playlists, seed search and the player's audio
+
+extension PlaylistsController {
+    /// The owner of a session's saved playlists: its profile.
+    func owner(_ context: AppRequestContext) throws -> String { try context.requireSession().profileName }
+
+    func savedID(_ context: AppRequestContext) throws -> Int64 {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text) else { throw APIError.notFound("no saved playlist \(text)") }
+        return id
+    }
+
+    /// A playlist name, trimmed: 1 to 200 characters, no control characters.
+    static func checkedName(_ raw: String?) throws -> String {
+        let name = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw APIError.invalid("name must not be empty") }
+        guard name.count <= 200 else { throw APIError.invalid("name must be at most 200 characters (it has \(name.count))") }
+        guard !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw APIError.invalid("name must not contain control characters")
+        }
+        return name
+    }
+
+    struct SaveRequest: Codable {
+        var name: String?
+        var mode: String?
+        var tracks: [Int64]?
+    }
+
+    struct RenameRequest: Codable {
+        var name: String?
+    }
+
+    func listSaved(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try json(try deps.playlists.savedPlaylists(owner: try owner(context)).map(SavedView.init))
+    }
+
+    /// Keeps a built playlist: every track must be an analysed track of the session's library.
+    func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await APIController(deps: deps).decode(SaveRequest.self, request)
+        let name = try Self.checkedName(body.name)
+        let mode = body.mode ?? "order"
+        guard ["radio", "path", "order"].contains(mode) else { throw APIError.invalid("mode must be radio, path or order") }
+        let ids = body.tracks ?? []
+        guard (1...500).contains(ids.count) else { throw APIError.invalid("tracks must list 1 to 500 track ids") }
+        let (_, _, tracks) = try playable(context)
+        let known = Set(tracks.map(\.id))
+        if let unknown = ids.first(where: { !known.contains($0) }) {
+            throw APIError.notFound("no analysed track \(unknown) in your library")
+        }
+        let saved = try deps.playlists.savePlaylist(
+            owner: try owner(context), name: name, mode: mode, trackIDs: ids, millis: deps.environment.now())
+        return try json(SavedView(saved), status: .created)
+    }
+
+    /// A saved playlist with its transitions and mix plan, as `POST /api/v1/playlists` gives them.
+    func openSaved(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try savedID(context)
+        guard let saved = try deps.playlists.savedPlaylist(id: id, owner: try owner(context)) else {
+            throw APIError.notFound("no saved playlist \(id)")
+        }
+        var crossfade = 6.0
+        if let text = request.uri.queryParameters.get("crossfade_s") {
+            guard let value = Double(text), (0...30).contains(value) else { throw APIError.invalid("crossfade_s must be 0 to 30 seconds") }
+            crossfade = value
+        }
+        let (_, all, tracks) = try playable(context)
+        let byID = Dictionary(uniqueKeysWithValues: tracks.map { ($0.id, $0) })
+        let order = saved.trackIDs.compactMap { byID[$0] }
+        var result = view(
+            order, weights: TransitionCost.Weights(), mode: saved.mode,
+            title: saved.name, all: all, crossfade: crossfade)
+        result.saved = SavedView(saved)
+        result.missing = saved.trackIDs.filter { byID[$0] == nil }
+        return try json(result)
+    }
+
+    func rename(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try savedID(context)
+        let body = try await APIController(deps: deps).decode(RenameRequest.self, request)
+        let name = try Self.checkedName(body.name)
+        guard let saved = try deps.playlists.renamePlaylist(id: id, owner: try owner(context), name: name, millis: deps.environment.now())
+        else { throw APIError.notFound("no saved playlist \(id)") }
+        return try json(SavedView(saved))
+    }
+
+    func deleteSaved(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try savedID(context)
+        guard try deps.playlists.deletePlaylist(id: id, owner: try owner(context)) else { throw APIError.notFound("no saved playlist \(id)") }
+        return Response(status: .noContent)
+    }
+
+    struct SearchHit: Codable {
+        var id: Int64
+        var artist: String
+        var title: String
+        var album: String
+        var bpm: Double?
+        var camelot: String?
+        var durationSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case id, artist, title, album, bpm, camelot, durationSeconds = "duration_s"
+        }
+    }
+
+    /// Analysed tracks whose artist, title or album hold every word of `q` (case and accents
+    /// ignored), best first: "artist - title" or title starting with the query, then a word
+    /// starting with it, then the rest; alphabetical within each.
+    func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        var limit = 10
+        if let text = q.get("limit") {
+            guard let n = Int(text), (1...50).contains(n) else { throw APIError.invalid("limit must be 1 to 50") }
+            limit = n
+        }
+        let query = String((q.get("q") ?? "").prefix(200))
+        let library = WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+        let fold = { (text: String) in text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil) }
+        let phrase = fold(query).split(whereSeparator: { $0.isWhitespace }).filter { $0 != "-" && $0 != "–" }.joined(separator: " ")
+        let words = phrase.split(separator: " ").map(String.init)
+        var scored: [(rank: Int, key: String, track: LibraryTrack)] = []
+        for t in try library.tracks() where t.status == .done {
+            let artist = t.artist ?? "Unknown artist"
+            let title = t.title ?? (t.path as NSString).lastPathComponent
+            let artistTitle = fold("\(artist) \(title)")
+            let hay = fold("\(artist) \(title) \(t.album ?? "")")
+            guard words.allSatisfy({ hay.contains($0) }) else { continue }
+            let rank: Int
+            if phrase.isEmpty { rank = 0 }
+            else if artistTitle.hasPrefix(phrase) || fold(title).hasPrefix(phrase) { rank = 0 }
+            else if hay.split(separator: " ").contains(where: { $0.hasPrefix(words[0]) }) { rank = 1 }
+            else { rank = 2 }
+            scored.append((rank, artistTitle, t))
+        }
+        scored.sort { ($0.rank, $0.key, $0.track.id) < ($1.rank, $1.key, $1.track.id) }
+        let hits = scored.prefix(limit).map { item -> SearchHit in
+            let t = item.track
+            let a = t.analysis
+            return SearchHit(
+                id: t.id, artist: t.artist ?? "Unknown artist", title: t.title ?? (t.path as NSString).lastPathComponent, album: t.album ?? "",
+                bpm: a.map { Double($0.tempo.bpm) }, camelot: a?.key.camelot, durationSeconds: t.durationSeconds)
+        }
+        return try json(Array(hits))
+    }
+
+    /// A library track's audio for the player, with byte ranges (seeking). Files browsers cannot
+    /// decode (AIFF, ALAC) are transcoded to MP3 once and the copy is served from then on.
+    func audio(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), let track = try library.tracks().first(where: { $0.id == id }) else {
+            throw APIError.notFound("no track \(text) in your library")
+        }
+        guard FileManager.default.fileExists(atPath: track.path) else {
+            throw APIError.notFound("the audio file of track \(id) is no longer there")
+        }
+        let (path, mediaType) = try await Task.detached { () throws -> (String, String) in
+            let tools = try FFmpegTools.locate()
+            if let type = BrowserAudio.mediaType(of: track.path, tools: tools) { return (track.path, type) }
+            let folder = (library.folder as NSString).appendingPathComponent("library-playback")
+            let copy = (folder as NSString).appendingPathComponent("\(track.id)-\(track.contentHash.prefix(16)).mp3")
+            if !FileManager.default.fileExists(atPath: copy) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                do {
+                    try BrowserAudio.transcode(track.path, to: copy, tools: tools)
+                } catch {
+                    throw APIError.unprocessable("track \(id) cannot be converted for the browser: ffmpeg could not read it")
+                }
+            }
+            return (copy, "audio/mpeg")
+        }.value
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        var headers: HTTPFields = [.contentType: mediaType, .cacheControl: "private, max-age=3600", .acceptRanges: "bytes"]
+        if let header = request.headers[.range] {
+            if let range = byteRange(header, size: size) {
+                headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
+                headers[.contentLength] = "\(range.count)"
+                return Response(status: .partialContent, headers: headers, body: try await FileIO().loadFile(path: path, range: range, context: context))
+            }
+            // A range starting past the end cannot be served; any other header we do not read is ignored (the whole file).
+            let start = header.hasPrefix("bytes=") ? Int(header.dropFirst(6).prefix { $0 != "-" }) : nil
+            if let start, start >= size { return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)"]) }
+        }
+        headers[.contentLength] = "\(size)"
+        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
     }
 }

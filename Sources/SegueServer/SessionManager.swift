@@ -7,6 +7,7 @@ import SegueStore
 public final class SessionManager: Sendable {
     public let sessions: any SessionStore
     let plays: any PlayStore
+    let playlists: any SavedPlaylistStore
     let pool: WorkerPool
     let configuration: ServerConfiguration
     let environment: ServerEnvironment
@@ -17,9 +18,10 @@ public final class SessionManager: Sendable {
     static let touchIntervalMillis: Int64 = 60_000
 
     init(
-        sessions: any SessionStore, plays: any PlayStore, pool: WorkerPool, configuration: ServerConfiguration,
-        environment: ServerEnvironment, cache: ChartCache, logger: Logger
+        sessions: any SessionStore, plays: any PlayStore, playlists: any SavedPlaylistStore, pool: WorkerPool,
+        configuration: ServerConfiguration, environment: ServerEnvironment, cache: ChartCache, logger: Logger
     ) {
+        self.playlists = playlists
         self.cache = cache
         self.sessions = sessions
         self.plays = plays
@@ -61,13 +63,14 @@ public final class SessionManager: Sendable {
         Double(now - session.lastSeenMillis) > configuration.sessionTTLSeconds * 1000
     }
 
-    /// Erases a session's plays, jobs, uploads and renders ("Delete my data"). The session itself is
+    /// Erases a session's plays, jobs, uploads, renders and saved playlists ("Delete my data"). The session itself is
     /// removed too; the next request gets a new one.
     func erase(_ session: WebSession) throws {
         try pool.cancelAll(owner: session.id)
         try pool.store.deleteJobs(owner: session.id)
         if configuration.singleUserProfile == nil || session.profileName == configuration.singleUserProfile {
             try plays.deleteProfile(named: session.profileName)
+            try playlists.deletePlaylists(owner: session.profileName)
             cache.invalidate(profile: session.profileName)
         }
         let folder = configuration.sessionDirectory(session.id)

@@ -25,6 +25,9 @@ struct OpenAPIDocumentTests {
                 ("/api/v1/library/uploads", "post"), ("/api/v1/library/analyses", "post"), ("/api/v1/library/demo", "post"),
                 ("/api/v1/library/tracks", "get"), ("/api/v1/library/tracks/{id}", "get"), ("/api/v1/library/events", "get"),
                 ("/api/v1/playlists", "post"), ("/api/v1/playlists/export", "get"),
+                ("/api/v1/library/search", "get"), ("/api/v1/library/tracks/{id}/audio", "get"),
+                ("/api/v1/playlists/saved", "get"), ("/api/v1/playlists/saved", "post"), ("/api/v1/playlists/saved/{id}", "get"),
+                ("/api/v1/playlists/saved/{id}", "patch"), ("/api/v1/playlists/saved/{id}", "delete"),
             ]
             for (path, method) in routes {
                 #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")

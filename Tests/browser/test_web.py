@@ -16,6 +16,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -63,7 +64,9 @@ class Server:
 def browser(download_dir, width=390, height=844):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+    # The Playlists player starts audio from a click, but tests also call it from scripts.
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--autoplay-policy=no-user-gesture-required"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {
         "download.default_directory": download_dir, "download.prompt_for_download": False,
@@ -285,12 +288,13 @@ class WebAppTests(unittest.TestCase):
         self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
         self.shoot(phone, "playlists-390")
 
-        # Order mode over a selection, with a constraint that cannot be met, then one that can.
+        # Order mode over a selection picked by typing (the seed from "More like this" is chosen
+        # already): "ann", Arrow Down, Enter takes the second suggestion; "high", Enter the first.
         d.find_element(By.CSS_SELECTOR, "input[name=mode][value=order]").click()
-        picker = Select(d.find_element(By.ID, "pl-tracks"))
-        picker.deselect_all()
-        for option in picker.options:
-            picker.select_by_value(option.get_attribute("value"))
+        self.pick(d, "tracks", "ann", "Middle", down=1)
+        self.pick(d, "tracks", "high", "High Note")
+        self.assertEqual([c.text.replace("×", "").strip() for c in d.find_elements(By.CSS_SELECTOR, "#pl-tracks-chips .chip")],
+                         ["Ann Tones – Low Hum", "Ann Tones – Middle", "Ben Tones – High Note"])
         d.find_element(By.CSS_SELECTOR, "details.constraints summary").click()
         spacing = d.find_element(By.NAME, "artist_spacing")
         spacing.clear()
@@ -313,6 +317,102 @@ class WebAppTests(unittest.TestCase):
             with open(path) as f:
                 text = f.read()
             self.assertTrue(check(text), text[:500])
+        for name in os.listdir(self.downloads):
+            os.remove(os.path.join(self.downloads, name))
+
+        # A radio from a seed found by typing; the player plays it with crossfades, and it is
+        # saved, renamed, reopened from the list after a reload, exported and deleted.
+        d.get(self.server.url + "/playlists")
+        d.find_element(By.CSS_SELECTOR, "#pl-tracks-chips .chip .remove").click()
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#pl-tracks-chips .chip"), [])
+        self.pick(d, "tracks", "note ben", "High Note")
+        length = d.find_element(By.NAME, "length")
+        length.clear()
+        length.send_keys("3")
+        d.find_element(By.ID, "pl-build").click()
+        WebDriverWait(d, 30).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 3)
+        steps = d.find_elements(By.CSS_SELECTOR, "#pl-list > li")
+        self.assertIn("High Note", steps[0].text)
+        self.assertIn("s crossfade", steps[0].find_element(By.CSS_SELECTOR, ".transition").text)
+        d.find_element(By.ID, "pl-play").click()
+        player = "const p = document.getElementById('pl-player'), a = p.currentAudio && p.currentAudio();"
+        WebDriverWait(d, 30).until(lambda _: d.execute_script(
+            player + "return !!(p.audioContext && p.audioContext.state === 'running' && a && !a.paused && a.currentTime > 0.3);"))
+        first = d.execute_script(player + "return [p.audioContext.currentTime, a.played.length ? a.played.end(a.played.length - 1) : 0];")
+        time.sleep(1.2)
+        later = d.execute_script(player + "return [p.audioContext.currentTime, a.played.length ? a.played.end(a.played.length - 1) : 0];")
+        self.assertGreater(later[0] - first[0], 0.8, "the AudioContext's clock does not advance")
+        self.assertGreater(later[1] - first[1], 0.8, "the audio element's played range does not grow")
+        self.assertIn("playing", steps[0].get_attribute("class"))
+        self.assertEqual(d.find_element(By.ID, "pl-player").get_attribute("data-state"), "playing")
+        self.assertIn("High Note", d.find_element(By.ID, "pl-now").text)
+        # On the first track's outro the second fades in: both sound at once, then the highlight moves on.
+        WebDriverWait(d, 20).until(lambda _: "playing" in steps[1].get_attribute("class"))
+        self.assertGreaterEqual(d.execute_script("return document.getElementById('pl-player').maxVoices"), 2)
+        self.assertGreater(float(d.find_element(By.ID, "pl-progress").get_attribute("aria-valuenow")), 20)
+        self.shoot(d, "playlists-player-1280")
+        d.find_element(By.ID, "pl-play").click()
+        WebDriverWait(d, 5).until(lambda _: d.find_element(By.ID, "pl-player").get_attribute("data-state") == "paused")
+        paused_at = d.execute_script(player + "return a.currentTime;")
+        time.sleep(0.6)
+        self.assertAlmostEqual(d.execute_script(player + "return a.currentTime;"), paused_at, delta=0.05)
+        d.find_element(By.ID, "pl-next").click()
+        WebDriverWait(d, 10).until(lambda _: "playing" in steps[2].get_attribute("class")
+                                   and d.execute_script(player + "return !a.paused && a.currentTime > 0.1;"))
+        d.find_element(By.ID, "pl-prev").click()
+        WebDriverWait(d, 10).until(lambda _: "playing" in steps[1].get_attribute("class"))
+        d.find_element(By.ID, "pl-play").click()
+
+        name = d.find_element(By.ID, "pl-name")
+        name.clear()
+        name.send_keys("Evening tones")
+        d.find_element(By.ID, "pl-save-button").click()
+        WebDriverWait(d, 10).until(lambda _: "Evening tones" in d.find_element(By.ID, "pl-saved").text)
+        item = d.find_element(By.CSS_SELECTOR, "#pl-saved li")
+        self.assertIn("3 tracks", item.text)
+        item.find_element(By.CSS_SELECTOR, "button.rename").click()
+        box = d.find_element(By.CSS_SELECTOR, "#pl-saved .rename-row input")
+        box.clear()
+        box.send_keys("Night tones" + Keys.ENTER)
+        WebDriverWait(d, 10).until(lambda _: "Night tones" in d.find_element(By.ID, "pl-saved").text)
+        d.refresh()
+        WebDriverWait(d, 10).until(lambda _: "Night tones" in d.find_element(By.ID, "pl-saved").text)
+        self.assertFalse(d.find_element(By.ID, "pl-result").is_displayed())
+        d.find_element(By.CSS_SELECTOR, "#pl-saved button.open").click()
+        WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "pl-result").is_displayed())
+        self.assertEqual(d.find_element(By.ID, "pl-title").text, "Night tones")
+        reopened = [li.find_element(By.CSS_SELECTOR, ".who .name").text for li in d.find_elements(By.CSS_SELECTOR, "#pl-list > li")]
+        self.assertEqual(reopened[0], "High Note")
+        self.assertEqual(len(reopened), 3)
+        d.find_element(By.XPATH, "//a[normalize-space(.)='Download M3U8']").click()
+        with open(wait_for_file(self.downloads, ".m3u8", timeout=30)) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("#EXTM3U") and "high.wav" in text and "Night tones" in text, text)
+        self.shoot(d, "playlists-saved-1280")
+        phone.get(self.server.url + "/playlists")
+        WebDriverWait(phone, 10).until(lambda _: "Night tones" in phone.find_element(By.ID, "pl-saved").text)
+        phone.find_element(By.CSS_SELECTOR, "#pl-saved button.open").click()
+        WebDriverWait(phone, 10).until(lambda _: phone.find_element(By.ID, "pl-result").is_displayed())
+        self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
+        self.shoot(phone, "playlists-saved-390")
+        d.find_element(By.CSS_SELECTOR, "#pl-saved button.delete").click()
+        WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "pl-saved-empty").is_displayed())
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#pl-saved li"), [])
+
+    def pick(self, d, picker, text, expect, down=0):
+        """Types into a track picker, waits for the suggestion, moves down and presses Enter."""
+        q = d.find_element(By.ID, f"pl-{picker}-q")
+        q.clear()
+        q.send_keys(text)
+        suggestions = d.find_element(By.ID, f"pl-{picker}-list")
+        WebDriverWait(d, 10).until(lambda _: q.get_attribute("aria-expanded") == "true"
+                                   and suggestions.get_attribute("data-q") == text.strip() and expect in suggestions.text)
+        for _ in range(down):
+            q.send_keys(Keys.ARROW_DOWN)
+        active = d.find_element(By.ID, q.get_attribute("aria-activedescendant"))
+        self.assertIn(expect, active.text)
+        q.send_keys(Keys.ENTER)
+        WebDriverWait(d, 5).until(lambda _: expect in d.find_element(By.ID, f"pl-{picker}-chips").text)
 
 
 if __name__ == "__main__":
