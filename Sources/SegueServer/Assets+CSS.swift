@@ -197,7 +197,7 @@ extension Assets {
     .player .i-pause,.player.is-playing .i-play{display:none}
     .player.is-playing .i-pause{display:inline}
     .player .now{flex:1 1 14rem;min-width:0}
-    .now-title{margin:0 0 .35rem;font-weight:700;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+    .now-title{margin:0 0 .35rem;font-weight:700;overflow-wrap:anywhere}
     .player .meter{height:.45rem;border-radius:.25rem;background:var(--card);border:1px solid var(--line);overflow:hidden}
     .player .meter span{display:block;height:100%;width:0;background:linear-gradient(90deg,var(--accent),var(--accent2))}
     .player .times{display:flex;justify-content:space-between;margin:.2rem 0 0;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
@@ -206,7 +206,9 @@ extension Assets {
     .sequence button.n{all:unset;box-sizing:border-box;cursor:pointer;color:var(--muted);font-weight:700;text-align:right;grid-row:span 2;min-width:2rem;min-height:1.6rem;border-radius:6px}
     .sequence button.n:hover{color:var(--accent2)}
     .sequence button.n:focus-visible{outline:3px solid var(--accent)}
-    .transition .fade{font-size:.8rem;color:var(--muted);white-space:nowrap;padding-top:.15rem}
+    .transition .grade{display:flex;flex-direction:column;align-items:flex-start;gap:.3rem;flex:0 0 7.2rem}
+    .transition .fade{font-size:.8rem;color:var(--muted);white-space:nowrap}
+    @media (max-width:719px){.transition .grade{flex-direction:row;align-items:center;flex-basis:100%;gap:.7rem}}
     .save-row,.rename-row{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.6rem;margin-top:1rem;border-top:1px solid var(--line);padding-top:.9rem}
     .save-row label{flex:1 1 14rem}
     .rename-row{margin:0;padding:0;border:0;flex:1 1 100%}

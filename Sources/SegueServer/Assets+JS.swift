@@ -530,8 +530,10 @@ extension Assets {
               const c = t.transition, next = p.tracks[i + 1];
               const box = el("div", { class: "transition" });
               const grade = c.total < 0.75 ? "smooth" : c.total < 1.5 ? "fair" : "rough";
-              box.append(el("span", { class: `score ${grade}`, title: "Transition cost: lower is smoother" }, `${c.total.toFixed(2)} ${grade}`));
-              box.append(el("span", { class: "fade" }, `${next.mix.fade_in_s.toFixed(1)} s crossfade`));
+              const badge = el("div", { class: "grade" });
+              badge.append(el("span", { class: `score ${grade}`, title: "Transition cost: lower is smoother" }, `${c.total.toFixed(2)} ${grade}`),
+                el("span", { class: "fade" }, `${next.mix.fade_in_s.toFixed(1)} s crossfade`));
+              box.append(badge);
               const ul = el("ul", { class: "parts", "aria-label": "Transition parts" });
               for (const [k, label] of parts) {
                 const item = el("li");

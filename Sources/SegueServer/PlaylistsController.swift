@@ -118,7 +118,7 @@ struct PlaylistsController {
               </div>
               <ol class="sequence" id="pl-list"></ol>
               <form class="save-row" id="pl-save" aria-label="Save this playlist">
-                <label>Name<input type="text" name="name" id="pl-name" maxlength="200" required autocomplete="off"></label>
+                <label>Playlist name<input type="text" name="name" id="pl-name" maxlength="200" required autocomplete="off"></label>
                 <button class="button" type="submit" id="pl-save-button">Save playlist</button>
               </form>
             </section>

@@ -375,6 +375,8 @@ class WebAppTests(unittest.TestCase):
         box.clear()
         box.send_keys("Night tones" + Keys.ENTER)
         WebDriverWait(d, 10).until(lambda _: "Night tones" in d.find_element(By.ID, "pl-saved").text)
+        d.execute_script("document.getElementById('pl-save').scrollIntoView()")
+        self.shoot(d, "playlists-list-1280")
         d.refresh()
         WebDriverWait(d, 10).until(lambda _: "Night tones" in d.find_element(By.ID, "pl-saved").text)
         self.assertFalse(d.find_element(By.ID, "pl-result").is_displayed())
