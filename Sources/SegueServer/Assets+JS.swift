@@ -583,7 +583,7 @@ extension Assets {
                 e.preventDefault();
                 try {
                   await api("PATCH", `/api/v1/playlists/saved/${s.id}`, { name: input.value });
-                  if (current?.saved?.id === s.id) { current.saved.name = input.value.trim(); $("#pl-title").textContent = current.saved.name; }
+                  if (current?.saved?.id === s.id) { current.saved.name = input.value.trim(); $("#pl-title").textContent = current.saved.name; $("#pl-name").value = current.saved.name; }
                   say(`Renamed to “${input.value.trim()}”.`);
                   loadSaved();
                 } catch (err) { say(err.message, true); }

@@ -320,6 +320,20 @@ class WebAppTests(unittest.TestCase):
         for name in os.listdir(self.downloads):
             os.remove(os.path.join(self.downloads, name))
 
+        # Path mode: From and To picked by typing (each picker holds one track); Ann's two tracks
+        # meet in the middle of this path, so the artist spacing goes back to 0.
+        spacing.clear()
+        spacing.send_keys("0")
+        d.find_element(By.CSS_SELECTOR, "input[name=mode][value=path]").click()
+        self.pick(d, "from", "low hum", "Low Hum")
+        self.pick(d, "to", "high", "High Note")
+        self.assertEqual(d.find_element(By.ID, "pl-from-chips").text.replace("×", "").strip(), "Ann Tones – Low Hum")
+        d.find_element(By.ID, "pl-build").click()
+        WebDriverWait(d, 30).until(lambda _: d.find_element(By.ID, "pl-result").is_displayed()
+                                   and "Low Hum" in d.find_element(By.CSS_SELECTOR, "#pl-list > li").text)
+        path_titles = [li.find_element(By.CSS_SELECTOR, ".who .name").text for li in d.find_elements(By.CSS_SELECTOR, "#pl-list > li")]
+        self.assertEqual((path_titles[0], path_titles[-1]), ("Low Hum", "High Note"))
+
         # A radio from a seed found by typing; the player plays it with crossfades, and it is
         # saved, renamed, reopened from the list after a reload, exported and deleted.
         d.get(self.server.url + "/playlists")
@@ -375,6 +389,8 @@ class WebAppTests(unittest.TestCase):
         box.clear()
         box.send_keys("Night tones" + Keys.ENTER)
         WebDriverWait(d, 10).until(lambda _: "Night tones" in d.find_element(By.ID, "pl-saved").text)
+        self.assertEqual(d.find_element(By.ID, "pl-title").text, "Night tones")
+        self.assertEqual(d.find_element(By.ID, "pl-name").get_attribute("value"), "Night tones")
         d.execute_script("document.getElementById('pl-save').scrollIntoView()")
         self.shoot(d, "playlists-list-1280")
         d.refresh()
