@@ -564,7 +564,7 @@ extension Assets {
             li.append(who, rename, del);
             open.addEventListener("click", async () => {
               try {
-                const p = await api("GET", `/api/v1/playlists/saved/${s.id}`);
+                const p = await api("GET", `/api/v1/playlists/saved/${s.id}?crossfade_s=${encodeURIComponent(num("crossfade") ?? 6)}`);
                 show(p);
                 say(p.missing.length ? `${p.missing.length} of its tracks are no longer in your library and were left out.` : "", p.missing.length > 0);
                 result.scrollIntoView({ block: "start" });
@@ -617,6 +617,7 @@ extension Assets {
             max_per_album: num("max_per_album"), min_bpm: num("min_bpm"), max_bpm: num("max_bpm"), max_track_seconds: minutes("max_track_minutes"),
             duration_seconds: minutes("duration_minutes"), duration_tolerance_seconds: minutes("tolerance_minutes"),
             exclude_artists: words("exclude_artists"), exclude_albums: words("exclude_albums"), exclude_tags: words("exclude_tags"),
+            crossfade_s: num("crossfade") ?? 6,
           };
           if (mode === "radio") { body.seeds = picked; if (body.duration_seconds === undefined) body.length = num("length"); }
           if (mode === "path") {

@@ -79,6 +79,7 @@ struct PlaylistsController {
                 \(picker("to", "To", classes: "for-path wide-half", multiple: false, sorted.last))
                 <label class="for-radio for-path">Length<input type="number" name="length" min="2" max="500" value="\(min(10, tracks.count))" inputmode="numeric"></label>
                 <label>Energy arc<select name="arc">\(options(arcs, selected: "none"))</select></label>
+                <label>Crossfade (s)<input type="number" name="crossfade" min="0" max="30" step="any" value="6" inputmode="decimal"></label>
               </div>
               <details class="constraints">
                 <summary>Constraints</summary>

@@ -343,11 +343,15 @@ class WebAppTests(unittest.TestCase):
         length = d.find_element(By.NAME, "length")
         length.clear()
         length.send_keys("3")
+        # A 1 s crossfade (these tones have 4 s of sound: the fade may take up to a third).
+        fade = d.find_element(By.NAME, "crossfade")
+        fade.clear()
+        fade.send_keys("1")
         d.find_element(By.ID, "pl-build").click()
         WebDriverWait(d, 30).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 3)
         steps = d.find_elements(By.CSS_SELECTOR, "#pl-list > li")
         self.assertIn("High Note", steps[0].text)
-        self.assertIn("s crossfade", steps[0].find_element(By.CSS_SELECTOR, ".transition").text)
+        self.assertIn("1.0 s crossfade", steps[0].find_element(By.CSS_SELECTOR, ".transition").text)
         d.find_element(By.ID, "pl-play").click()
         player = "const p = document.getElementById('pl-player'), a = p.currentAudio && p.currentAudio();"
         WebDriverWait(d, 30).until(lambda _: d.execute_script(
