@@ -228,7 +228,7 @@ class WebAppTests(unittest.TestCase):
         music = tempfile.mkdtemp(prefix="segue-music-")
         self.addCleanup(shutil.rmtree, music, True)
         files = [self.tone(music, "low.mp3", 220, "Ann Tones", "Low Hum"),
-                 self.tone(music, "mid.mp3", 330, "Ann Tones", "Middle"),
+                 self.tone(music, "mid.flac", 330, "Ann Tones", "Middle"),
                  self.tone(music, "high.wav", 440, "Ben Tones", "High Note")]
         with open(os.path.join(music, "notes.mp3"), "w") as f:
             f.write("this is text, not audio")
@@ -374,6 +374,8 @@ class WebAppTests(unittest.TestCase):
         paused_at = d.execute_script(player + "return a.currentTime;")
         time.sleep(0.6)
         self.assertAlmostEqual(d.execute_script(player + "return a.currentTime;"), paused_at, delta=0.05)
+        # The third track is the FLAC file: Chromium decodes it as served (audio/flac).
+        self.assertIn("Middle", steps[2].text)
         d.find_element(By.ID, "pl-next").click()
         WebDriverWait(d, 10).until(lambda _: "playing" in steps[2].get_attribute("class")
                                    and d.execute_script(player + "return !a.paused && a.currentTime > 0.1;"))
