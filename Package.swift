@@ -117,7 +117,8 @@ let package = Package(
             name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "COpenBLAS", "SegueMedia", "SegueStore"],
             swiftSettings: strict),
         .testTarget(
-            name: "SegueAudioTests", dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
+            name: "SegueAudioTests",
+            dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
             swiftSettings: strict),
         // Playlists (issue 7): transition cost, ordering, exports.
         .target(name: "SeguePlaylists", dependencies: ["SegueModel"], swiftSettings: strict),

@@ -1,11 +1,33 @@
 import Foundation
 import SegueMedia
 import SegueStore
+import SegueStorePostgres
 import SegueStoreSQLite
 import SegueTestSupport
 import Testing
 
 @testable import SegueAudio
+
+/// Where the ingest tests keep the library: SQLite always, PostgreSQL when the run has one.
+enum LibraryBackend: String, CaseIterable, Sendable {
+    case sqlite, postgres
+
+    static var allCases: [LibraryBackend] { TestPostgres.isEnabled ? [.sqlite, .postgres] : [.sqlite] }
+
+    /// A new, empty library; `reopen` opens it again as another process would.
+    func make(in dir: URL) throws -> (store: any LibraryStore, reopen: () throws -> any LibraryStore) {
+        switch self {
+        case .sqlite:
+            let path = dir.appendingPathComponent("library.sqlite").path
+            return (try SQLiteLibraryStore(path: path), { try SQLiteLibraryStore(path: path) })
+        case .postgres:
+            let url = try TestPostgres.freshSchemaURL()
+            return (PostgresLibraryStore(backend: try PostgresBackend(url: url)), {
+                PostgresLibraryStore(backend: try PostgresBackend(url: url))
+            })
+        }
+    }
+}
 
 @Suite struct LibraryIngestTests {
     func ffmpeg(_ args: [String]) throws {
@@ -17,7 +39,8 @@ import Testing
         #expect(p.terminationStatus == 0)
     }
 
-    @Test func addsAnalysesAndSkipsDuplicatesAndBrokenFiles() throws {
+    @Test(arguments: LibraryBackend.allCases)
+    func addsAnalysesAndSkipsDuplicatesAndBrokenFiles(backend: LibraryBackend) throws {
         let dir = try Fixtures.folder()
         let music = dir.appendingPathComponent("music/Artist")
         try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
@@ -30,7 +53,7 @@ import Testing
         try Data("not audio".utf8).write(to: music.appendingPathComponent("broken.mp3"))
         try Data("notes".utf8).write(to: music.appendingPathComponent("notes.txt"))
 
-        let store = try SQLiteLibraryStore(path: dir.appendingPathComponent("library.sqlite").path)
+        let store = try backend.make(in: dir).store
         let ingest = LibraryIngest(store: store, tools: try FFmpegTools.locate())
         let report = try ingest.add([dir.appendingPathComponent("music").path, dir.appendingPathComponent("missing").path])
         #expect(report.added == 2 && report.duplicates == 1 && report.analyzed == 2)

@@ -238,7 +238,8 @@ private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
 
     /// `LibraryIngest` with musicnn: the stored embedding and tags are the network's on the file
     /// decoded at 16 kHz, they survive the store, and a second add does not analyse again.
-    @Test func libraryKeepsTheEmbeddingAndTags() throws {
+    @Test(arguments: LibraryBackend.allCases)
+    func libraryKeepsTheEmbeddingAndTags(backend: LibraryBackend) throws {
         let model = try sharedModel.get()
         let dir = try Fixtures.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -254,7 +255,7 @@ private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
 
-        let store = try SQLiteLibraryStore(path: dir.appendingPathComponent("library.sqlite").path)
+        let (store, reopen) = try backend.make(in: dir)
         let ingest = LibraryIngest(store: store, tools: tools, musicnn: model)
         let report = try ingest.add([flac.deletingLastPathComponent().path])
         #expect(report.analyzed == 1 && report.failed.isEmpty)
@@ -262,7 +263,7 @@ private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
         let expected = try model.analyze(samples: try AudioDecoder(tools: tools).decodeMono(flac.path, sampleRate: 16_000))
         #expect(track.embedding == expected.embedding)
         #expect(track.tagScores == expected.tags)
-        let reopened = try SQLiteLibraryStore(path: dir.appendingPathComponent("library.sqlite").path)
+        let reopened = try reopen()
         #expect(try reopened.track(id: track.id)?.embedding == expected.embedding)
         #expect(try ingest.add([flac.path]).analyzed == 0)
         // Without musicnn, an analysis stores no embedding; with it back, the track is analysed again.

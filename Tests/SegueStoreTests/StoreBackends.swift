@@ -49,6 +49,28 @@ extension StoreBackend {
             return PostgresListenStore(backend: try PostgresBackend(url: try TestPostgres.freshSchemaURL(pool: 4)))
         }
     }
+
+    /// A new, empty music library of this kind.
+    func makeLibraryStore() throws -> any LibraryStore {
+        switch self {
+        case .sqlite:
+            let dir = try Fixtures.folder("library")
+            return try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: dir.path))
+        case .postgres:
+            return PostgresLibraryStore(backend: try PostgresBackend(url: try TestPostgres.freshSchemaURL()))
+        }
+    }
+
+    /// A new, empty session and feedback store of this kind.
+    func makeWebStore() throws -> any SessionStore & FeedbackStore {
+        switch self {
+        case .sqlite:
+            let dir = try Fixtures.folder("web")
+            return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dir.path))
+        case .postgres:
+            return PostgresWebStore(backend: try PostgresBackend(url: try TestPostgres.freshSchemaURL()))
+        }
+    }
 }
 
 extension StoreBackend {
