@@ -52,7 +52,8 @@ public final class WorkerPool: @unchecked Sendable {
         self.retryBaseMillis = max(0, retryBaseMillis)
         self.store = store
         self.handlers = handlers
-        self.concurrency = max(1, concurrency)
+        // 0: a pool that only submits (a web node whose jobs run on `segue worker` processes).
+        self.concurrency = max(0, concurrency)
         self.perOwnerLimit = perOwnerLimit
         self.clock = clock
         self.makeID = makeID
@@ -263,6 +264,9 @@ public final class WorkerPool: @unchecked Sendable {
             .recordNanoseconds(Int64(seconds * 1e9))
         logger.info(
             "job finished",
-            metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "state": "\(state.rawValue)", "seconds": "\(seconds)"])
+            metadata: [
+                "job": "\(job.id)", "kind": "\(job.kind)", "state": "\(state.rawValue)", "seconds": "\(seconds)",
+                "worker": "\(workerID)", "attempt": "\(job.attempts)",
+            ])
     }
 }

@@ -27,6 +27,8 @@ public struct ServerDependencies: Sendable {
     /// Ingest tokens and bulk events (the same file as the listens).
     public let events: any EventStore
     public let live: LiveHub
+    /// Where the music libraries are (the folders' SQLite files, or PostgreSQL).
+    public let libraries: LibraryLocation
     /// Other nodes' live events, with `--database` (see `PostgresLiveFeed`).
     public var liveFeed: PostgresLiveFeed? = nil
 }

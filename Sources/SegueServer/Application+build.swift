@@ -15,10 +15,11 @@ import ServiceLifecycle
 public func makeDependencies(
     configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger
 ) throws -> ServerDependencies {
-    let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
     let plays: any PlayStore
     let jobs: any JobStore
     let playlists: any SavedPlaylistStore
+    let web: any SessionStore & FeedbackStore
+    let libraries: LibraryLocation
     var backend: PostgresBackend?
     if let url = configuration.database {
         let shared = try PostgresBackend(url: url, logger: logger)
@@ -26,26 +27,33 @@ public func makeDependencies(
         plays = PostgresPlayStore(backend: shared)
         jobs = PostgresJobStore(backend: shared)
         playlists = PostgresSavedPlaylistStore(backend: shared)
+        web = PostgresWebStore(backend: shared)
+        libraries = LibraryLocation(postgres: shared)
         logger.notice(
-            "plays, the job queue, saved playlists, ListenBrainz users and listens, ingest tokens and live events on PostgreSQL; sessions, feedback and the library stay in the data folder (not on PostgreSQL yet)",
+            "every store on PostgreSQL (plays, jobs, sessions, feedback, libraries, saved playlists, ListenBrainz users and listens, ingest tokens, live events); uploaded and rendered files in the data folder, which every node must share",
             metadata: ["database": "\(shared.location.redacted)"])
     } else {
+        let sqliteWeb = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
         plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
-        jobs = web
-        playlists = web
+        jobs = sqliteWeb
+        web = sqliteWeb
+        playlists = sqliteWeb
+        libraries = LibraryLocation(postgres: nil)
     }
-    let cache = ChartCache(now: environment.now)
+    // On PostgreSQL another node (a worker's import) may change a profile without this node knowing:
+    // no cached answers; the play store keeps the decoded columns while their generation is unchanged.
+    let cache = ChartCache(lifetimeMillis: configuration.database == nil ? 60_000 : 0, now: environment.now)
     let handlers: [String: any JobHandler] = [
         "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
         "render": RenderJobHandler(plays: plays, configuration: configuration),
-        AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration),
+        AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
     ]
     let pool = WorkerPool(
         store: jobs, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
-        clock: environment.now, makeID: environment.randomID, logger: logger)
+        clock: environment.now, makeID: environment.randomID, leaseMillis: configuration.jobLeaseMillis, logger: logger)
     let sessions = SessionManager(
-        sessions: web, plays: plays, playlists: playlists, pool: pool, configuration: configuration, environment: environment, cache: cache,
-        logger: logger)
+        sessions: web, plays: plays, playlists: playlists, pool: pool, configuration: configuration, environment: environment,
+        cache: cache, logger: logger, libraries: libraries)
     let now = environment.now
     // After a restart the windows are rebuilt from what the store holds for the longest window
     // (listens and bulk events of the last 24 hours).
@@ -73,7 +81,7 @@ public func makeDependencies(
     let live = LiveHub(restored: restoration, now: now)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, pool: pool,
-        sessions: sessions, cache: cache, listens: listens, events: listens, live: live, liveFeed: feed)
+        sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries, liveFeed: feed)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).

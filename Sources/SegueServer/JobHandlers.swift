@@ -246,10 +246,13 @@ public struct AnalyzeParameters: Codable, Sendable, Equatable {
     /// The folder of the library they go into (its `library.sqlite`); nil for the data folder's own.
     /// The web app gives each session's library here.
     public var library: String?
+    /// The library's name when the libraries are on PostgreSQL (nil: the data folder's own, `home`).
+    public var libraryName: String?
 
-    public init(paths: [String], library: String? = nil) {
+    public init(paths: [String], library: String? = nil, libraryName: String? = nil) {
         self.paths = paths
         self.library = library
+        self.libraryName = libraryName
     }
 
     /// The job kind on the queue.
@@ -260,12 +263,13 @@ public struct AnalyzeParameters: Codable, Sendable, Equatable {
 /// `segue worker` or `segue serve` sharing the data folder runs them).
 struct AnalyzeJobHandler: JobHandler {
     let configuration: ServerConfiguration
+    let libraries: LibraryLocation
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let parameters = try decodeParameters(AnalyzeParameters.self, job)
         try context.checkCancellation()
         let directory = parameters.library ?? configuration.dataDirectory
-        let store = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: directory))
+        let store = try libraries.open(folder: directory, name: parameters.libraryName ?? LibraryLocation.home)
         let ingest = LibraryIngest(
             store: store, tools: try FFmpegTools.locate(),
             artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: directory),

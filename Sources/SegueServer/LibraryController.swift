@@ -24,7 +24,7 @@ struct LibraryController {
     }
 
     func library(_ context: AppRequestContext) throws -> WebLibrary {
-        WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+        WebLibrary.of(try context.requireSession(), deps: deps)
     }
 
     func entries(_ library: WebLibrary) throws -> [LibraryEntry] {
@@ -162,7 +162,7 @@ struct LibraryController {
     /// One analysis job for the given uploads (decoded and analysed on all of a worker's cores).
     func analyse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
-        let library = WebLibrary.of(s, configuration: deps.configuration)
+        let library = WebLibrary.of(s, deps: deps)
         let body = try await APIController(deps: deps).decode(AnalyseRequest.self, request)
         guard !body.uploads.isEmpty, body.uploads.count <= 1000 else { throw APIError.invalid("give 1 to 1,000 upload ids") }
         var records: [WebLibrary.Upload] = []
@@ -175,7 +175,7 @@ struct LibraryController {
     }
 
     func submitAnalysis(_ uploads: [WebLibrary.Upload], library: WebLibrary, owner: String) throws -> JobRecord {
-        let parameters = try encodeJSON(AnalyzeParameters(paths: uploads.map(library.path(of:)), library: library.folder))
+        let parameters = try encodeJSON(AnalyzeParameters(paths: uploads.map(library.path(of:)), library: library.folder, libraryName: library.name))
         let job = try APIController(deps: deps).submit(owner: owner, kind: AnalyzeParameters.kind, parameters: parameters)
         for var upload in uploads {
             upload.job = job.id
@@ -187,7 +187,7 @@ struct LibraryController {
     /// Renders the eight demo songs into the library and queues their analysis.
     func demo(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
-        let library = WebLibrary.of(s, configuration: deps.configuration)
+        let library = WebLibrary.of(s, deps: deps)
         let existing = Set(library.uploads().map(\.name))
         var fresh: [WebLibrary.Upload] = []
         for song in DemoSongs.catalogue() {

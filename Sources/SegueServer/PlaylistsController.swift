@@ -26,7 +26,7 @@ struct PlaylistsController {
 
     /// The session's analysed tracks as playlist tracks, and the library they come from.
     func playable(_ context: AppRequestContext) throws -> (library: WebLibrary, all: [LibraryTrack], tracks: [PlaylistTrack]) {
-        let library = WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+        let library = WebLibrary.of(try context.requireSession(), deps: deps)
         let all = try library.tracks()
         return (library, all, PlaylistTrack.fromLibrary(all.filter { $0.status == .done }))
     }
@@ -545,7 +545,7 @@ extension PlaylistsController {
             limit = n
         }
         let query = String((q.get("q") ?? "").prefix(200))
-        let library = WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+        let library = WebLibrary.of(try context.requireSession(), deps: deps)
         let fold = { (text: String) in text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil) }
         let phrase = fold(query).split(whereSeparator: { $0.isWhitespace }).filter { $0 != "-" && $0 != "–" }.joined(separator: " ")
         let words = phrase.split(separator: " ").map(String.init)
@@ -577,7 +577,7 @@ extension PlaylistsController {
     /// A library track's audio for the player, with byte ranges (seeking). Files browsers cannot
     /// decode (AIFF, ALAC) are transcoded to MP3 once and the copy is served from then on.
     func audio(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let library = WebLibrary.of(try context.requireSession(), configuration: deps.configuration)
+        let library = WebLibrary.of(try context.requireSession(), deps: deps)
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), let track = try library.tracks().first(where: { $0.id == id }) else {
             throw APIError.notFound("no track \(text) in your library")

@@ -23,10 +23,13 @@ public struct ServerConfiguration: Sendable {
     /// How late (behind the newest event time) a live event may arrive and still count on the
     /// dashboard, in its own minute; later ones are stored but not counted live.
     public var liveLatenessSeconds: Int64
-    /// A `postgres://` URL: plays and the job queue live there, shared with other nodes (nil: the
-    /// data folder's SQLite files). Sessions, feedback, listens and the library stay in the data
-    /// folder for now.
+    /// A `postgres://` URL: plays, the job queue, sessions, feedback and the libraries live there,
+    /// shared with other nodes (nil: the data folder's SQLite files). Uploaded and rendered files
+    /// stay in the data folder, which nodes sharing a database must share too.
     public var database: String?
+    /// How long a worker's claim on a job lasts without a heartbeat: a job whose worker died is
+    /// claimed again this long after its last heartbeat.
+    public var jobLeaseMillis: Int64 = 30_000
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,

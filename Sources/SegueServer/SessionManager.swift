@@ -13,15 +13,18 @@ public final class SessionManager: Sendable {
     let environment: ServerEnvironment
     let cache: ChartCache
     let logger: Logger
+    let libraries: LibraryLocation
 
     /// A session's activity is written at most this often.
     static let touchIntervalMillis: Int64 = 60_000
 
     init(
         sessions: any SessionStore, plays: any PlayStore, playlists: any SavedPlaylistStore, pool: WorkerPool,
-        configuration: ServerConfiguration, environment: ServerEnvironment, cache: ChartCache, logger: Logger
+        configuration: ServerConfiguration, environment: ServerEnvironment, cache: ChartCache, logger: Logger,
+        libraries: LibraryLocation
     ) {
         self.playlists = playlists
+        self.libraries = libraries
         self.cache = cache
         self.sessions = sessions
         self.plays = plays
@@ -75,6 +78,7 @@ public final class SessionManager: Sendable {
         }
         let folder = configuration.sessionDirectory(session.id)
         if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+        try libraries.erase(name: LibraryLocation.sessionLibrary(session.id))
         try sessions.deleteSession(id: session.id)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SegueAudio
 import SegueStore
+import SegueStorePostgres
 import SegueStoreSQLite
 
 /// The music library one browser session sees: a folder with its own `library.sqlite`, the audio
@@ -14,22 +15,31 @@ struct WebLibrary: Sendable {
     let folder: String
     /// A session's own library (exports name files, not server paths), not the single-user home library.
     let isSessionLibrary: Bool
+    /// Its name in the database, when the libraries are on PostgreSQL.
+    let name: String
+    /// SQLite files in the folders, or PostgreSQL.
+    let location: LibraryLocation
 
-    static func of(_ session: WebSession, configuration: ServerConfiguration) -> WebLibrary {
-        if configuration.singleUserProfile != nil { return WebLibrary(folder: configuration.dataDirectory, isSessionLibrary: false) }
+    static func of(_ session: WebSession, deps: ServerDependencies) -> WebLibrary {
+        let configuration = deps.configuration
+        if configuration.singleUserProfile != nil {
+            return WebLibrary(
+                folder: configuration.dataDirectory, isSessionLibrary: false, name: LibraryLocation.home, location: deps.libraries)
+        }
         return WebLibrary(
-            folder: (configuration.sessionDirectory(session.id) as NSString).appendingPathComponent("library"), isSessionLibrary: true)
+            folder: (configuration.sessionDirectory(session.id) as NSString).appendingPathComponent("library"), isSessionLibrary: true,
+            name: LibraryLocation.sessionLibrary(session.id), location: deps.libraries)
     }
 
     var databasePath: String { SQLiteLibraryStore.databasePath(inDataDirectory: folder) }
     var filesFolder: String { (folder as NSString).appendingPathComponent("library-files") }
 
     /// The store, created on first use.
-    func open() throws -> SQLiteLibraryStore { try SQLiteLibraryStore(path: databasePath) }
+    func open() throws -> any LibraryStore { try location.open(folder: folder, name: name) }
 
-    /// The stored tracks, or none when nothing was ever added (without creating the database).
+    /// The stored tracks, or none when nothing was ever added (without creating the database file).
     func tracks() throws -> [LibraryTrack] {
-        guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
+        guard location.postgres != nil || FileManager.default.fileExists(atPath: databasePath) else { return [] }
         return try open().tracks()
     }
 
@@ -79,7 +89,8 @@ struct WebLibrary: Sendable {
     /// states), and is cheap to compute: the library stream rebuilds its rows only when it moves.
     func fingerprint(job: (String) throws -> JobRecord?) throws -> String {
         var parts: [String] = []
-        for path in [databasePath, databasePath + "-wal"] {
+        if let store = try open() as? PostgresLibraryStore { parts.append(try store.revision()) }
+        for path in location.postgres == nil ? [databasePath, databasePath + "-wal"] : [] {
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             parts.append("\(modified)/\((attributes?[.size] as? NSNumber)?.intValue ?? -1)")

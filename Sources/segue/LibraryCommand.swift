@@ -13,13 +13,14 @@ struct LibraryCommand: ParsableCommand {
         commandName: "library", abstract: "Add audio files and folders, and see what analysis found.",
         subcommands: [Add.self, List.self, Show.self])
 
-    static func open(_ store: StoreOptions) throws -> SQLiteLibraryStore {
-        try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: store.dataDirectory))
+    static func open(_ store: StoreOptions, _ database: DatabaseOptions) throws -> any LibraryStore {
+        try database.openLibrary(store)
     }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add files or folders (recursively) and analyse them.")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "text or json.") var format: ImportCommand.ReportFormat = .text
         @Flag(help: "Queue the files for running workers (`segue worker`, `segue serve`) instead of analysing here.")
         var queue = false
@@ -34,7 +35,7 @@ struct LibraryCommand: ParsableCommand {
         func run() throws {
             if queue { return try enqueue() }
             let ingest = LibraryIngest(
-                store: try LibraryCommand.open(store), tools: try FFmpegTools.locate(),
+                store: try LibraryCommand.open(store, database), tools: try FFmpegTools.locate(),
                 artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: store.dataDirectory),
                 musicnn: try LibraryIngest.installedMusicnn())
             let showProgress = format == .text && isatty(2) != 0
@@ -63,13 +64,13 @@ struct LibraryCommand: ParsableCommand {
 
         private func enqueue() throws {
             let (jobs, files, missing) = try LibraryCommand.enqueueAnalysis(
-                paths: paths, filesPerJob: filesPerJob, dataDirectory: store.dataDirectory)
+                paths: paths, filesPerJob: filesPerJob, jobs: try database.openJobs(dataDirectory: store.dataDirectory))
             if format == .json {
                 let rows: [[String: Any]] = jobs.map { ["id": $0.id, "kind": $0.kind, "state": $0.state.rawValue] }
                 let body: [String: Any] = ["jobs": rows, "files": files, "missing": missing]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
             } else {
-                print("Queued \(files) file(s) in \(jobs.count) job(s) for the workers of \(store.dataDirectory).")
+                print("Queued \(files) file(s) in \(jobs.count) job(s) for the workers of \(database.describe(store)).")
                 for job in jobs { print(job.id) }
             }
             for m in missing { printError("skipped: \(m): no such file or folder") }
@@ -77,12 +78,11 @@ struct LibraryCommand: ParsableCommand {
         }
     }
 
-    /// Enqueues one analysis job per `filesPerJob` files on the data folder's job queue.
-    static func enqueueAnalysis(paths: [String], filesPerJob: Int, dataDirectory: String) throws -> (jobs: [JobRecord], files: Int, missing: [String]) {
+    /// Enqueues one analysis job per `filesPerJob` files on the job queue.
+    static func enqueueAnalysis(paths: [String], filesPerJob: Int, jobs queue: any JobStore) throws -> (jobs: [JobRecord], files: Int, missing: [String]) {
         let cwd = FileManager.default.currentDirectoryPath
         let absolute = paths.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
         let (files, missing) = LibraryIngest.audioFiles(absolute)
-        let web = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
         var jobs: [JobRecord] = []
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         for start in stride(from: 0, to: files.count, by: filesPerJob) {
@@ -90,7 +90,7 @@ struct LibraryCommand: ParsableCommand {
             let parameters = String(decoding: try JSONEncoder().encode(AnalyzeParameters(paths: batch)), as: UTF8.self)
             let id = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
             let job = JobRecord(id: id, owner: "library", kind: AnalyzeParameters.kind, parameters: parameters, createdMillis: now)
-            try web.enqueue(job)
+            try queue.enqueue(job)
             jobs.append(job)
         }
         return (jobs, files.count, missing)
@@ -136,10 +136,11 @@ struct LibraryCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the library.")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "text or json.") var format: ImportCommand.ReportFormat = .text
 
         func run() throws {
-            let tracks = try LibraryCommand.open(store).tracks()
+            let tracks = try LibraryCommand.open(store, database).tracks()
             if format == .json { return try LibraryCommand.printJSON(tracks.map { LibraryCommand.summary($0, full: false) }) }
             let rows = tracks.map { t -> [String] in
                 let s = LibraryCommand.summary(t, full: false)
@@ -159,12 +160,13 @@ struct LibraryCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every descriptor of one track (by id).")
         @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "json (default: every descriptor, tag scores, embedding) or text (a summary).")
         var format: ImportCommand.ReportFormat = .json
         @Argument(help: "Track id.") var id: Int64
 
         func run() throws {
-            guard let track = try LibraryCommand.open(store).track(id: id) else {
+            guard let track = try LibraryCommand.open(store, database).track(id: id) else {
                 printError("error: no track \(id) in the library")
                 throw ExitCode(1)
             }

@@ -19,6 +19,7 @@ struct PlaylistCommand: ParsableCommand {
     enum Mode: String, ExpressibleByArgument { case order, radio, path }
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "order (reorder --tracks), radio (tracks around --seed) or path (--from a track --to another).") var mode: Mode = .order
     @Option(help: "Comma-separated track ids (order mode).") var tracks: String?
     @Option(help: "Seed track, id or \"artist - title\" (radio mode; repeatable).") var seed: [String] = []
@@ -85,7 +86,7 @@ struct PlaylistCommand: ParsableCommand {
     }
 
     func run() throws {
-        let everything = try LibraryCommand.open(store).tracks()
+        let everything = try LibraryCommand.open(store, database).tracks()
         let library = everything.filter { $0.status == .done }
         let all = PlaylistTrack.fromLibrary(library)
         func resolve(_ text: String, _ role: String) throws -> PlaylistTrack {

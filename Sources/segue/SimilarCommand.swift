@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeguePlaylists
+import SegueStore
 import SegueServer
 
 /// `segue similar TRACK`: the tracks that sound most like one track.
@@ -9,12 +10,13 @@ struct SimilarCommand: ParsableCommand {
         commandName: "similar", abstract: "Tracks nearest to one track (an id, or \"artist - title\").")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "How many.") var limit: Int = 10
     @Option(help: "text or json.") var format: ImportCommand.ReportFormat = .text
     @Argument(help: "Track id or \"artist - title\".") var track: String
 
     func run() throws {
-        let tracks = PlaylistTrack.fromLibrary(try LibraryCommand.open(store).tracks().filter { $0.status == .done })
+        let tracks = PlaylistTrack.fromLibrary(try LibraryCommand.open(store, database).tracks().filter { $0.status == .done })
         let seed = try Self.find(track, in: tracks)
         var index = ExactSimilarityIndex(dimensions: seed.embedding.count)
         for t in tracks { index.add(id: t.id, vector: t.embedding) }

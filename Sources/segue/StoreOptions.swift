@@ -24,13 +24,14 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// `--database`: the commands whose stores PostgreSQL has (plays and charts; jobs for `serve` and
-/// `worker`; users, tokens, listens and live events for `serve`, `users` and `tokens`). Commands
-/// without it keep everything in the data folder.
+/// `--database`: every store on one PostgreSQL database (plays and charts, libraries, jobs,
+/// sessions and feedback, ListenBrainz users, tokens, listens and live events) instead of the data
+/// folder's SQLite files. The data folder still holds files (uploads, renders, covers): nodes
+/// sharing a database share it too.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "PostgreSQL database (with pgvector) for the stores it has; default: the data folder's SQLite files.",
+            "PostgreSQL database for the stores (with pgvector; default: the data folder's SQLite files).",
             valueName: "postgres://user@host/db"))
     var database: String?
 
@@ -40,9 +41,15 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
+    /// The database's connection pool (migrated), or nil without `--database`.
+    func backend() throws -> PostgresBackend? {
+        guard let database else { return nil }
+        return try PostgresBackend(url: database)
+    }
+
     /// The play store: PostgreSQL with `--database`, else the data folder's SQLite file.
     func openStore(_ store: StoreOptions) throws -> any PlayStore {
-        if let database { return try PostgresPlayStore(url: database) }
+        if let backend = try backend() { return PostgresPlayStore(backend: backend) }
         return try store.openStore()
     }
 
@@ -57,7 +64,25 @@ struct DatabaseOptions: ParsableArguments {
         return (listens, listens.close)
     }
 
-    /// Where the plays are, for messages.
+    /// The data folder's own library (`home` in the database).
+    func openLibrary(_ store: StoreOptions) throws -> any LibraryStore {
+        if let backend = try backend() { return PostgresLibraryStore(backend: backend) }
+        return try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: store.dataDirectory))
+    }
+
+    /// The job queue the workers of this data folder (or database) share.
+    func openJobs(dataDirectory: String) throws -> any JobStore {
+        if let backend = try backend() { return PostgresJobStore(backend: backend) }
+        return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+    }
+
+    /// Feedback sent through the web app.
+    func openFeedback(dataDirectory: String) throws -> any FeedbackStore {
+        if let backend = try backend() { return PostgresWebStore(backend: backend) }
+        return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+    }
+
+    /// Where the stores are, for messages.
     func describe(_ store: StoreOptions) -> String {
         guard let database else { return store.dataDirectory }
         return (try? PostgresLocation(url: database).redacted) ?? database

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SegueStoreSQLite
 
 /// `segue feedback list`: what people sent through the web app's feedback form.
 struct FeedbackCommand: ParsableCommand {
@@ -13,6 +12,8 @@ struct FeedbackCommand: ParsableCommand {
         @Option(help: "Data folder (default: $SEGUE_DATA or ~/.local/share/segue).")
         var data: String?
 
+        @OptionGroup var database: DatabaseOptions
+
         @Option(help: "How many messages.")
         var limit = 100
 
@@ -20,8 +21,7 @@ struct FeedbackCommand: ParsableCommand {
         var format = "text"
 
         func run() throws {
-            let store = try SQLiteWebStore(
-                path: SQLiteWebStore.databasePath(inDataDirectory: StoreOptions.defaultDataDirectory(data)))
+            let store = try database.openFeedback(dataDirectory: StoreOptions.defaultDataDirectory(data))
             let entries = try store.feedback(limit: limit)
             if format == "json" {
                 let encoder = JSONEncoder()

@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest upload in megabytes.")
     var maxUploadMb = 512
 
-    @Option(help: "Worker threads for imports and renders.")
+    @Option(help: "Worker threads for imports, renders and analyses (0 with --database: a web-only node).")
     var workers = 2
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
@@ -63,7 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         guard sessionTtl > 0 else { throw ValidationError("--session-ttl must be positive") }
         guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+        guard (0...64).contains(workers) else { throw ValidationError("--workers must be 0 to 64") }
+        if workers == 0 && database.database == nil {
+            throw ValidationError("--workers 0 (a web-only node) needs --database, where `segue worker` processes take the jobs")
+        }
         guard Self.seconds(liveLateness) != nil else {
             throw ValidationError("--live-lateness must be a duration like 90s, 10m or 1h, at most 24h (got '\(liveLateness)')")
         }

@@ -4,6 +4,7 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import SegueStore
 import SegueRender
 
 /// `segue chart`: a shareable top-N image (PNG, JPEG or SVG).
@@ -43,7 +44,8 @@ struct ChartCommand: ParsableCommand {
             let artwork = visual.artwork(
                 for: entries.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
                 spotify: VisualOptions.spotifyWanted(visual.kind, entries.map { ($0.name, $0.artist, $0.uri) }),
-                dataDirectory: store.dataDirectory)
+                dataDirectory: store.dataDirectory,
+                libraryTracks: database.database == nil ? nil : try? database.openLibrary(store).tracks())
             var caption = ChartCaption.topChart(
                 kind: visual.kind, metric: visual.metric, top: visual.top, from: range.from, to: range.to,
                 entries: entries)

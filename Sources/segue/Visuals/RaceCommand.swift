@@ -4,6 +4,7 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import SegueStore
 import SegueRender
 
 /// `segue race`: an animated bar-chart race (MP4, GIF or WebM).
@@ -82,7 +83,8 @@ struct RaceCommand: ParsableCommand {
             let artwork = visual.artwork(
                 for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
                 spotify: VisualOptions.spotifyWanted(visual.kind, data.entities.map { ($0.name, $0.artist, $0.uri) }),
-                dataDirectory: store.dataDirectory)
+                dataDirectory: store.dataDirectory,
+                libraryTracks: database.database == nil ? nil : try? database.openLibrary(store).tracks())
             let job = RaceRenderJob(
                 data: data, top: visual.top, format: format, theme: theme, timing: timing, container: container,
                 h264: encoder.h264, x264Preset: preset, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools,

@@ -6,6 +6,7 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
+import SegueStore
 import SegueStoreSQLite
 import Synchronization
 
@@ -45,7 +46,7 @@ struct VisualOptions: ParsableArguments {
     /// folder; a failure to reach it is reported and rendering goes on with generated artwork).
     func artwork(
         for entities: [(id: String, name: String)], tools: FFmpegTools?, spotify: [SpotifyArtworkFetcher.Wanted] = [],
-        dataDirectory: String? = nil
+        dataDirectory: String? = nil, libraryTracks: [LibraryTrack]? = nil
     ) -> ArtworkLibrary {
         let library = ArtworkLibrary()
         var wanted: [String: [String]] = [:]
@@ -72,18 +73,20 @@ struct VisualOptions: ParsableArguments {
         }
         // First the images given by hand, then covers embedded in the library's audio files, then Spotify's.
         if let artworkDir { load(artworkDir) }
-        if let dataDirectory { loadLibraryCovers(into: library, wanted: wanted, dataDirectory: dataDirectory) }
+        if let dataDirectory {
+            loadLibraryCovers(into: library, wanted: wanted, dataDirectory: dataDirectory, tracks: libraryTracks)
+        }
         if let spotifyCache { load(spotifyCache) }
         return library
     }
 
     /// Adds the library's embedded covers (see `segue library add`) for wanted entities that have no
-    /// image yet: an artist's from any of their tracks, an album's, a track's by title.
-    func loadLibraryCovers(into library: ArtworkLibrary, wanted: [String: [String]], dataDirectory: String) {
+    /// image yet: an artist's from any of their tracks, an album's, a track's by title. `tracks`: the
+    /// library's tracks when it is not the data folder's SQLite file (`--database`).
+    func loadLibraryCovers(into library: ArtworkLibrary, wanted: [String: [String]], dataDirectory: String, tracks given: [LibraryTrack]?) {
         let path = SQLiteLibraryStore.databasePath(inDataDirectory: dataDirectory)
-        guard FileManager.default.fileExists(atPath: path), let tracks = try? SQLiteLibraryStore(path: path).tracks() else {
-            return
-        }
+        let read = given ?? (FileManager.default.fileExists(atPath: path) ? try? SQLiteLibraryStore(path: path).tracks() : nil)
+        guard let tracks = read else { return }
         let directory = LibraryIngest.artworkDirectory(inDataDirectory: dataDirectory)
         var byKey: [String: String] = [:]
         for track in tracks {
