@@ -14,8 +14,8 @@ trap 'bash scripts/pg.sh stop' EXIT
 SEGUE_TEST_POSTGRES_URL=$(bash scripts/pg.sh start)
 export SEGUE_TEST_POSTGRES_URL
 swift test --skip-build "$@"
-# A real server restart, alone (it would break the other suites' transactions in flight).
-SEGUE_TEST_POSTGRES_RESTART="bash $PWD/scripts/pg.sh restart" swift test --skip-build --filter PostgresRestartTests
+# Real server restarts, alone and one at a time (they would break the other suites' transactions in flight).
+SEGUE_TEST_POSTGRES_RESTART="bash $PWD/scripts/pg.sh restart" swift test --skip-build --filter PostgresRestart --no-parallel
 # The web app in real headless Chromium, and its OpenAPI document through a validator.
 export PYTHONPATH="$PWD/.local/python${PYTHONPATH:+:$PYTHONPATH}" SE_OFFLINE=true SEGUE_BIN="$PWD/.build/debug/segue"
 (cd Tests/browser && python3 -m unittest -v test_web test_openapi test_listenbrainz)
