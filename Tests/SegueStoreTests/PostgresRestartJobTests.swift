@@ -45,7 +45,8 @@ import Testing
         while runs.counts.count < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         #expect(runs.counts.count >= 2 && runs.counts.count < ids.count, "restart while jobs are still queued")
         // system(3), not Process: the restarted server inherits Process's descriptors.
-        #expect(system(try #require(TestPostgres.restartCommand)) == 0)
+        let command = try #require(TestPostgres.restartCommand)
+        #expect(system(command) == 0)
         let end = Date().addingTimeInterval(60)
         while Date() < end, try !ids.allSatisfy({ try store.job(id: $0)?.state.isFinal ?? false }) {
             Thread.sleep(forTimeInterval: 0.1)
