@@ -144,6 +144,14 @@ struct PlaylistPlayerAPITests {
                 // The page shows pickers, the player and the saved list.
                 let page = String(buffer: try await alice.request("/playlists").body)
                 #expect(page.contains("id=\"pl-tracks-q\"") && page.contains("role=\"combobox\"") && page.contains("id=\"pl-player\"") && page.contains("id=\"pl-saved\""))
+
+                // "Delete my data" takes the saved playlists with it.
+                let kept = try await alice.request("/api/v1/playlists/saved", .post, json: #"{"name":"Kept?","tracks":[\#(flac)]}"#)
+                #expect(kept.status == .created)
+                let owner = "web-\(try #require(alice.cookie))"
+                #expect(try server.deps.playlists.savedPlaylists(owner: owner).count == 1)
+                #expect(try await alice.request("/api/v1/session", .delete).status == .noContent)
+                #expect(try server.deps.playlists.savedPlaylists(owner: owner).isEmpty)
             }
         }
     }
