@@ -29,6 +29,8 @@ public struct ServerDependencies: Sendable {
     public let live: LiveHub
     /// Where the music libraries are (the folders' SQLite files, or PostgreSQL).
     public let libraries: LibraryLocation
+    /// How streams wait for changes (polling SQLite, or PostgreSQL's notifications).
+    let pacing: StreamPacing
     /// Other nodes' live events, with `--database` (see `PostgresLiveFeed`).
     public var liveFeed: PostgresLiveFeed? = nil
 }
@@ -244,23 +246,26 @@ struct APIController {
     func jobEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
         let job = try ownedJob(context)
         let store = deps.pool.store
+        let pacing = deps.pacing
+        let keys = [StreamPacing.job(job.id)]
         let body = ResponseBody { writer in
             var last = ""
-            var quiet = 0
+            var lastWrite = ContinuousClock.now
             while !Task.isCancelled {
+                let seen = pacing.version(keys)
                 guard let current = try store.job(id: job.id) else { break }
                 let payload = try encodeJSON(JobView(current))
                 if payload != last {
                     let event = current.state.isFinal ? "done" : "progress"
                     try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(payload)\n\n"))
                     last = payload
-                    quiet = 0
-                } else {
-                    quiet += 1
-                    if quiet % 75 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                    lastWrite = .now
+                } else if ContinuousClock.now - lastWrite > .seconds(15) {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    lastWrite = .now
                 }
                 if current.state.isFinal { break }
-                try await Task.sleep(for: .milliseconds(200))
+                try await pacing.wait(keys, since: seen)
             }
             try await writer.finish(nil)
         }

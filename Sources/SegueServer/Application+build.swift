@@ -20,6 +20,7 @@ public func makeDependencies(
     let playlists: any SavedPlaylistStore
     let web: any SessionStore & FeedbackStore
     let libraries: LibraryLocation
+    var changes: PostgresChangeFeed?
     var backend: PostgresBackend?
     if let url = configuration.database {
         let shared = try PostgresBackend(url: url, logger: logger)
@@ -29,6 +30,7 @@ public func makeDependencies(
         playlists = PostgresSavedPlaylistStore(backend: shared)
         web = PostgresWebStore(backend: shared)
         libraries = LibraryLocation(postgres: shared)
+        changes = PostgresChangeFeed(backend: shared, logger: logger)
         logger.notice(
             "every store on PostgreSQL (plays, jobs, sessions, feedback, libraries, saved playlists, ListenBrainz users and listens, ingest tokens, live events); uploaded and rendered files in the data folder, which every node must share",
             metadata: ["database": "\(shared.location.redacted)"])
@@ -81,7 +83,8 @@ public func makeDependencies(
     let live = LiveHub(restored: restoration, now: now)
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, pool: pool,
-        sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries, liveFeed: feed)
+        sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries,
+        pacing: StreamPacing(changes: changes), liveFeed: feed)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).

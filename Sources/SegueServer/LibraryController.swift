@@ -281,20 +281,26 @@ struct LibraryController {
         let library = try library(context)
         let controller = self
         let maxEvents = limit
+        let pacing = deps.pacing
+        // The library's tracks, and the session's jobs (an upload's row shows its job's state).
+        let keys = [StreamPacing.library(library.name), StreamPacing.owner(try context.requireSession().id)]
         let body = ResponseBody { writer in
             var sent = 0
             var last: [String: Data] = [:]
-            var quiet = 0
             var stamp = ""
+            var lastWrite = ContinuousClock.now
+            var lastRebuild = ContinuousClock.now
             let jobs = controller.deps.pool.store
             func key(_ e: LibraryEntry) -> String { e.upload.map { "u" + $0 } ?? "t\(e.id ?? 0)" }
             streaming: while !Task.isCancelled {
+                let seen = pacing.version(keys)
                 let now = try library.fingerprint { try jobs.job(id: $0) }
                 var changed = false
                 // Rows are rebuilt when the fingerprint moves, and every 5 s anyway: file times are
                 // coarse, and a change must never stay unseen.
-                if sent == 0 || now != stamp || quiet % 25 == 24 {
+                if sent == 0 || now != stamp || ContinuousClock.now - lastRebuild > .seconds(5) {
                     stamp = now
+                    lastRebuild = .now
                     let current = try controller.entries(library)
                     if sent == 0 {
                         try await writer.write(ByteBuffer(string: "event: entries\ndata: \(try encodeJSON(current))\n\n"))
@@ -314,9 +320,13 @@ struct LibraryController {
                         }
                     }
                 }
-                quiet = changed ? 0 : quiet + 1
-                if quiet > 0 && quiet % 75 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
-                try await Task.sleep(for: .milliseconds(200))
+                if changed {
+                    lastWrite = .now
+                } else if ContinuousClock.now - lastWrite > .seconds(15) {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    lastWrite = .now
+                }
+                try await pacing.wait(keys, since: seen)
             }
             try await writer.finish(nil)
         }

@@ -247,6 +247,38 @@ enum PostgresMigrations {
             )
             """,
         ],
+        // 6: change notifications (see `changeNotifications`).
+        changeNotifications,
+    ]
+
+    /// Step 6: change notifications for other nodes' streams
+    /// (`PostgresChangeFeed`): `job:<id>` and `owner:<owner>` when a job changes, `library:<name>`
+    /// when a track of a library does, on the schema's `segue_changes_<schema>` channel.
+    static let changeNotifications: [String] = [
+        """
+        CREATE FUNCTION segue_notify_job() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('segue_changes_' || current_schema(), 'job:' || NEW.id);
+            PERFORM pg_notify('segue_changes_' || current_schema(), 'owner:' || NEW.owner);
+            RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER job_changed AFTER INSERT OR UPDATE ON job FOR EACH ROW EXECUTE FUNCTION segue_notify_job()",
+        """
+        CREATE FUNCTION segue_notify_library() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                PERFORM pg_notify('segue_changes_' || current_schema(), 'library:' || OLD.library);
+            ELSE
+                PERFORM pg_notify('segue_changes_' || current_schema(), 'library:' || NEW.library);
+            END IF;
+            RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE TRIGGER library_changed AFTER INSERT OR UPDATE OR DELETE ON library_track
+            FOR EACH ROW EXECUTE FUNCTION segue_notify_library()
+        """,
     ]
 
     /// Brings the database at `backend` up to the newest step.
