@@ -166,6 +166,12 @@ public struct LibraryIngest: Sendable {
             let track = tracks[i]
             var message: String?
             do {
+                // A file whose tags already say it is too long is not decoded at all.
+                if track.durationSeconds > decoder.maximumSeconds {
+                    throw MediaError.audioRejected(
+                        "\(track.path): \(AnalysisDecoder.clock(track.durationSeconds)) long, longer than "
+                            + "\(AnalysisDecoder.clock(decoder.maximumSeconds)), the longest audio Segue analyses (a mix or an audiobook?)")
+                }
                 try store.setStatus(id: track.id, .decoding, error: nil)
                 // One ffmpeg run for both rates.
                 let (samples, sixteen) = try decoder.decode(track.path, musicnn: musicnn != nil)

@@ -20,6 +20,9 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
     case cancelled
     /// The remote encoder service could not be reached or refused the stream.
     case encoderService(url: String, reason: String)
+    /// The audio decodes but is not analysed (too long, or decoding ran past its time limit); the
+    /// message names the file and says why.
+    case audioRejected(String)
 
     public var description: String {
         switch self {
@@ -43,6 +46,8 @@ public enum MediaError: Error, Equatable, CustomStringConvertible {
             return "cancelled"
         case .encoderService(let url, let reason):
             return "encoder service \(url): \(reason)"
+        case .audioRejected(let why):
+            return why
         }
     }
 }

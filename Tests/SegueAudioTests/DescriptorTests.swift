@@ -133,6 +133,45 @@ import Testing
             #expect("\(error)".contains("broken.mp3"))
         }
     }
+
+    /// Audio longer than the limit fails as too long (ffmpeg stops at the limit, so memory stays
+    /// bounded), and a decoder that hangs (a FIFO nobody writes to) is stopped at the time limit.
+    @Test func tooLongAndHangingFilesFailWithAReason() throws {
+        let tools = try FFmpegTools.locate()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segue-audio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("long.flac").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tools.ffmpeg)
+        p.arguments = ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=150:sample_rate=22050", file]
+        try p.run()
+        p.waitUntilExit()
+        var short = AnalysisDecoder(tools: tools)
+        short.maximumSeconds = 120
+        for musicnn in [true, false] {
+            do {
+                _ = try short.decode(file, musicnn: musicnn)
+                Issue.record("150 s of audio passed a 120 s limit")
+            } catch {
+                #expect("\(error)".contains("long.flac") && "\(error)".contains("longer than 2 min"))
+            }
+        }
+        #expect(try AnalysisDecoder(tools: tools).decode(file, musicnn: false).dsp.count > 149 * AudioAnalysis.sampleRate)
+
+        let fifo = dir.appendingPathComponent("stuck.wav").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        var quick = AnalysisDecoder(tools: tools)
+        quick.timeLimitSeconds = 1
+        let started = Date()
+        do {
+            _ = try quick.decode(fifo, musicnn: true)
+            Issue.record("a FIFO with no writer decoded")
+        } catch {
+            #expect("\(error)".contains("stuck.wav") && "\(error)".contains("longer than 1 s"))
+        }
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
 }
 
 @Suite struct AnalysisTests {
