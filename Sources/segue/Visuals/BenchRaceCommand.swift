@@ -242,7 +242,7 @@ struct BenchRaceCommand: ParsableCommand {
                 + "figure with libx264 `\(presetList[0])` on this machine; end to end reaches "
                 + "\(fixed(encoderOnly / results[0].seconds * 100, 0)) % of it."
         }
-        body += "\n\nx264 is the bottleneck end to end (rendering is a few per cent of the CPU time); on a loaded machine the end-to-end figures drop with the free cores, render-only barely moves."
+        body += "\n\nRendering, the YUV conversion, the pipe and x264 share the same cores: compare end to end with the encoder-alone row; on a loaded machine the end-to-end figures drop with the free cores, render-only barely moves."
         try BenchmarkReport.write(section: "Race rendering", body: body)
         print("Wrote the Race rendering section of BENCHMARKS.md.")
     }
