@@ -182,7 +182,9 @@ public struct LibraryIngest: Sendable {
                     id: track.id, version: AudioAnalysis.version, json: json, embedding: analysis.musicnn?.embedding,
                     tagScores: analysis.musicnn?.tags)
             } catch {
-                message = "\(error)"
+                // Every reason names its file (ffmpeg's already do).
+                let reason = "\(error)"
+                message = reason.contains(track.path) ? reason : "\(track.path): \(reason)"
                 try? store.setStatus(id: track.id, .failed, error: message)
             }
             results.lock.lock()

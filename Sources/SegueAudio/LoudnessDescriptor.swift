@@ -1,11 +1,14 @@
 import CEBUR128
 
 /// EBU R128 loudness through libebur128: integrated loudness (LUFS), loudness range (LU) and the
-/// sample peak.
+/// sample peak. Silence (every block under R128's absolute gate) has no integrated loudness: it is
+/// reported at the gate, `silenceLUFS`, with a range of 0, so that it stays a number in JSON.
 public struct LoudnessDescriptor: Sendable, Equatable, Codable {
     public var integratedLUFS: Double
     public var rangeLU: Double
     public var peak: Float
+    /// EBU R128's absolute gate: the loudness given to audio that has none.
+    public static let silenceLUFS = -70.0
 
     public init(samples: [Float], sampleRate: Int) throws(AudioError) {
         let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_LRA.rawValue | EBUR128_MODE_SAMPLE_PEAK.rawValue)
@@ -20,8 +23,8 @@ public struct LoudnessDescriptor: Sendable, Equatable, Codable {
         ebur128_loudness_global(state, &integrated)
         ebur128_loudness_range(state, &range)
         ebur128_sample_peak(state, 0, &samplePeak)
-        integratedLUFS = integrated
-        rangeLU = range
+        integratedLUFS = integrated.isFinite ? max(integrated, Self.silenceLUFS) : Self.silenceLUFS
+        rangeLU = range.isFinite ? range : 0
         peak = Float(samplePeak)
     }
 }

@@ -39,6 +39,44 @@ enum LibraryBackend: String, CaseIterable, Sendable {
         #expect(p.terminationStatus == 0)
     }
 
+    /// Issue 6's bad inputs: a zero-length file, a truncated MP3, pure silence, a file with no
+    /// audio stream, beside a good file. Each ends done or failed with a reason naming it; the good
+    /// file is analysed; nothing crashes or hangs.
+    @Test func badInputsEndDoneOrFailedWithAReason() throws {
+        let dir = try Fixtures.folder()
+        let music = dir.appendingPathComponent("music")
+        try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
+        try Data().write(to: music.appendingPathComponent("empty.mp3"))
+        let whole = dir.appendingPathComponent("whole.mp3")
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=10", "-c:a", "libmp3lame", whole.path])
+        let bytes = try Data(contentsOf: whole)
+        try bytes.prefix(bytes.count * 2 / 5).write(to: music.appendingPathComponent("truncated.mp3"))
+        try ffmpeg(["-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "10", music.appendingPathComponent("silence.flac").path])
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=size=64x64:rate=10:duration=2", "-c:v", "mpeg4", music.appendingPathComponent("picture only.m4a").path])
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=660:duration=6", music.appendingPathComponent("good.ogg").path])
+
+        let store = try LibraryBackend.sqlite.make(in: dir).store
+        let report = try LibraryIngest(store: store, tools: try FFmpegTools.locate()).add([music.path])
+        let tracks = try store.tracks()
+        let byName = Dictionary(uniqueKeysWithValues: tracks.map { (($0.path as NSString).lastPathComponent, $0) })
+        for t in tracks {
+            let name = (t.path as NSString).lastPathComponent
+            #expect(t.status == .done || t.status == .failed, "\(name): \(t.status)")
+            if t.status == .failed { #expect(t.error?.contains(name) == true, "\(name): \(t.error ?? "no reason")") }
+        }
+        for (path, reason) in report.failed { #expect(reason.contains((path as NSString).lastPathComponent), "\(reason)") }
+        #expect(byName["good.ogg"]?.status == .done)
+        #expect(byName["truncated.mp3"]?.status == .done, "the first 4 s of a truncated MP3 are still music")
+        #expect(byName["silence.flac"]?.status == .done, "silence is analysed: \(byName["silence.flac"]?.error ?? "")")
+        if let json = byName["silence.flac"]?.analysisJSON {
+            let silence = try JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8))
+            #expect(silence.loudness.integratedLUFS == LoudnessDescriptor.silenceLUFS && silence.loudness.rangeLU == 0)
+        }
+        #expect(byName["picture only.m4a"]?.status == .failed || report.failed.keys.contains { $0.hasSuffix("picture only.m4a") })
+        #expect(byName["empty.mp3"]?.status == .failed || report.failed.keys.contains { $0.hasSuffix("empty.mp3") })
+        print("bad inputs:", report.failed.map { "\(($0.key as NSString).lastPathComponent): \($0.value)" }.sorted())
+    }
+
     @Test(arguments: LibraryBackend.allCases)
     func addsAnalysesAndSkipsDuplicatesAndBrokenFiles(backend: LibraryBackend) throws {
         let dir = try Fixtures.folder()
