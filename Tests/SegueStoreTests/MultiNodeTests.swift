@@ -50,22 +50,6 @@ import Testing
         }
     }
 
-    /// A port nothing listens on now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CocoaError(.fileWriteUnknown) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// curl with the session's cookie jar; returns the status and body.
     static func curl(_ args: [String], jar: URL) throws -> (status: Int, body: String) {
         let p = Process()
@@ -122,8 +106,8 @@ import Testing
             return node
         }
         let worker = ["worker", "--workers", "1", "--lease-seconds", "2"]
-        let a = try start("serve-a", ["serve", "--workers", "0", "--log-level", "info"], port: try Self.freePort())
-        let b = try start("serve-b", ["serve", "--workers", "0", "--log-level", "info"], port: try Self.freePort())
+        let a = try start("serve-a", ["serve", "--workers", "0", "--log-level", "info"], port: try LoopbackPort.free())
+        let b = try start("serve-b", ["serve", "--workers", "0", "--log-level", "info"], port: try LoopbackPort.free())
         let w1 = try start("worker-1", worker)
         let w2 = try start("worker-2", worker)
         let jar = dir.appendingPathComponent("cookies.txt")

@@ -63,22 +63,6 @@ import Testing
 
     // MARK: Two nodes
 
-    /// A free TCP port on the loopback interface.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// `curl` with arguments; its standard output.
     @discardableResult
     static func curl(_ args: [String]) throws -> String {
@@ -174,7 +158,7 @@ import Testing
         #expect(created.status == 0, "\(created.err)")
         let token = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
         let dir = try Fixtures.folder("two-nodes")
-        let (portA, portB) = (try Self.freePort(), try Self.freePort())
+        let (portA, portB) = (try LoopbackPort.free(), try LoopbackPort.free())
         let nodeA = try Self.serve(url, port: portA, data: dir.appendingPathComponent("a").path)
         let nodeB = try Self.serve(url, port: portB, data: dir.appendingPathComponent("b").path)
         defer {
@@ -215,7 +199,7 @@ import Testing
         #expect(try Self.streams(portA) == 300)
         #expect(try Self.streams(portB) == 300)
         // A third node started now rebuilds the same numbers from the database.
-        let portC = try Self.freePort()
+        let portC = try LoopbackPort.free()
         let nodeC = try Self.serve(url, port: portC, data: dir.appendingPathComponent("c").path)
         defer { Self.stop(nodeC) }
         try Self.waitUntilHealthy(portC)
