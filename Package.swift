@@ -141,7 +141,10 @@ let package = Package(
         .testTarget(name: "SegueMediaTests", dependencies: ["SegueMedia"], swiftSettings: strict),
         .testTarget(
             name: "SegueStoreTests",
-            dependencies: ["SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel", "SegueTestSupport"],
+            dependencies: [
+                "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel",
+                "SegueTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SegueServerTests",

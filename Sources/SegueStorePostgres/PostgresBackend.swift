@@ -134,7 +134,30 @@ struct BlockingConnection {
 
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        try raw.query(query, logger: logger).wait()
+        try Self.wait(for: raw.query(query, logger: logger), on: raw)
+    }
+
+    /// Waits for `future`, watching the connection while it waits.
+    ///
+    /// postgres-nio (1.33) can lose a query sent on a connection the server has just closed: after
+    /// `pg_terminate_backend` on a connection idle in the pool, the next query leased on it never
+    /// completed, with its socket already gone (seen in the test suite, a stack dump of the stuck
+    /// test). So the wait wakes twice a second; once the connection reads as closed it gives the
+    /// future `grace` more, then reports the connection lost, which `withConnection` retries on a
+    /// new connection.
+    static func wait<T: Sendable>(
+        for future: EventLoopFuture<T>, on connection: PostgresConnection, grace: TimeInterval = 2
+    ) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { _ in done.signal() }
+        var closedAt: Date?
+        while done.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            guard connection.isClosed else { continue }
+            let since = closedAt ?? Date()
+            closedAt = since
+            if Date().timeIntervalSince(since) >= grace { throw ChannelError.ioOnClosedChannel }
+        }
+        return try future.wait()
     }
 
     /// Runs SQL without parameters.

@@ -1,7 +1,8 @@
 import Foundation
 import SegueModel
 import SegueStore
-import SegueStorePostgres
+import PostgresNIO
+@testable import SegueStorePostgres
 import SegueTestSupport
 import Testing
 
@@ -68,6 +69,24 @@ import Testing
         #expect(try store.top(ChartQuery(kind: .tracks, metric: .streams, limit: 10), profile: profile) == before)
         let more = try store.importPlays(into: profile) { try $0.add(plays(60)).filter { $0 }.count }
         #expect(more == 10)
+    }
+
+    /// postgres-nio can lose a query sent on a connection the server has just closed (the test
+    /// above once waited for ever that way). A wait on a closed connection ends in a connection
+    /// error, which the backend retries on a new connection; a wait on a live one returns the result.
+    @Test func aWaitOnAClosedConnectionEndsInARetriedError() async throws {
+        let backend = try PostgresBackend(url: try TestPostgres.freshSchemaURL())
+        try await backend.client.withConnection { connection in
+            let answered = connection.eventLoop.makeSucceededFuture(7)
+            #expect(try BlockingConnection.wait(for: answered, on: connection) == 7)
+            let never = connection.eventLoop.makePromise(of: Int.self)
+            defer { never.succeed(0) }
+            try await connection.close()
+            let started = Date()
+            #expect(throws: ChannelError.self) { try BlockingConnection.wait(for: never.futureResult, on: connection, grace: 0.3) }
+            #expect(Date().timeIntervalSince(started) < 5)
+        }
+        #expect(PostgresBackend.isConnectionFailure(ChannelError.ioOnClosedChannel))
     }
 }
 
