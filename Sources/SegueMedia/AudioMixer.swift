@@ -1,7 +1,8 @@
 import Foundation
 
 /// Renders a playlist as one continuous file: each track trimmed to its sound (no leading or
-/// trailing silence) and crossfaded into the next over its outro, in one ffmpeg filter graph.
+/// trailing silence), brought to the playlist's common loudness, and crossfaded into the next over
+/// its outro, in one ffmpeg filter graph ending in a peak limiter at -2 dBFS.
 public struct AudioMixer: Sendable {
     public var tools: FFmpegTools
 
@@ -14,11 +15,14 @@ public struct AudioMixer: Sendable {
         public var path: String
         public var start: Double
         public var end: Double
+        /// Gain applied to the whole segment, in dB (see `levelled`).
+        public var gainDB: Double
 
-        public init(path: String, start: Double, end: Double) {
+        public init(path: String, start: Double, end: Double, gainDB: Double = 0) {
             self.path = path
             self.start = start
             self.end = end
+            self.gainDB = gainDB
         }
 
         /// A track from its first sound to its last (the analysis' leading and trailing silence cut
@@ -44,6 +48,30 @@ public struct AudioMixer: Sendable {
         public var until: Double { at + segment.length }
     }
 
+    /// The segments with gains that bring each to the playlist's median integrated loudness
+    /// (`loudness[i]` in LUFS for segment i; nil, or -60 LUFS and below, for unknown or silent,
+    /// left as they are), so a quiet track after a loud one is not a drop nor a loud one a jump.
+    /// Boosts stop at `maxBoost` dB and cuts at `maxCut`; the mix's limiter catches the peaks a
+    /// boost raises above -2 dBFS.
+    public static func levelled(_ segments: [Segment], loudness: [Double?], maxBoost: Double = 9, maxCut: Double = 15) -> [Segment] {
+        let known = loudness.compactMap { $0 }.filter { $0 > -60 && $0.isFinite }.sorted()
+        guard !known.isEmpty else { return segments }
+        let n = known.count
+        let target = n % 2 == 1 ? known[n / 2] : (known[n / 2 - 1] + known[n / 2]) / 2
+        return segments.enumerated().map { i, s in
+            var s = s
+            if i < loudness.count, let l = loudness[i], l > -60, l.isFinite {
+                s.gainDB = min(maxBoost, max(-maxCut, target - l))
+            }
+            return s
+        }
+    }
+
+    /// The peak the mix's limiter allows: -2 dBFS, room for the lossy encoder's overshoot (on real
+    /// music limited at -1 dBFS, AAC at 192 kb/s decoded back peaked 1.6 dB higher, at +0.6 dBFS;
+    /// limited at -2 dBFS it peaked at -1.4).
+    public static let peakLimit = 0.794
+
     /// The crossfade between segment i-1 and i (index 0 is 0): never longer than a third of either neighbour.
     public static func fades(_ segments: [Segment], fade: Double) -> [Double] {
         segments.indices.map { i in i == 0 ? 0 : max(0, min(fade, segments[i - 1].length / 3, segments[i].length / 3)) }
@@ -68,7 +96,10 @@ public struct AudioMixer: Sendable {
         for s in segments { args += ["-i", s.path] }
         var graph: [String] = []
         for (i, s) in segments.enumerated() {
-            graph.append(String(format: "[%d:a]atrim=start=%.3f:end=%.3f,asetpts=PTS-STARTPTS,aresample=44100,aformat=channel_layouts=stereo[a%d]", i, s.start, s.end, i))
+            let gain = abs(s.gainDB) >= 0.01 ? String(format: ",volume=%.2fdB", s.gainDB) : ""
+            graph.append(
+                String(format: "[%d:a]atrim=start=%.3f:end=%.3f,asetpts=PTS-STARTPTS,aresample=44100,aformat=channel_layouts=stereo", i, s.start, s.end)
+                    + gain + "[a\(i)]")
         }
         var last = "a0"
         let d = fades(segments, fade: fade)
@@ -77,7 +108,10 @@ public struct AudioMixer: Sendable {
             graph.append(String(format: "[%@][a%d]acrossfade=d=%.3f:c1=tri:c2=tri[%@]", last, i, d[i], out))
             last = out
         }
-        args += ["-filter_complex", graph.joined(separator: ";"), "-map", "[\(last)]"]
+        // A look-ahead limiter (no automatic levelling, its delay compensated) keeps boosted peaks
+        // and summed crossfades under `peakLimit`.
+        graph.append(String(format: "[%@]alimiter=limit=%.3f:level=0:latency=1:attack=5:release=80[out]", last, peakLimit))
+        args += ["-filter_complex", graph.joined(separator: ";"), "-map", "[out]"]
         switch (output as NSString).pathExtension.lowercased() {
         case "m4a", "mp4", "aac": args += ["-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart"]
         case "mp3": args += ["-c:a", "libmp3lame", "-q:a", "2"]

@@ -410,7 +410,7 @@ extension Assets {
             const a = new Audio();
             a.preload = "auto"; a.src = tracks[i].audio;
             const gain = ctx.createGain();
-            ctx.createMediaElementSource(a).connect(gain).connect(ctx.destination);
+            ctx.createMediaElementSource(a).connect(gain).connect(limiter());
             v = { i, a, gain, started: false };
             a.currentTime = tracks[i].mix.start_s;
             a.addEventListener("loadedmetadata", () => { if (a.currentTime < tracks[i].mix.start_s - 0.25) a.currentTime = tracks[i].mix.start_s; }, { once: true });
@@ -418,20 +418,31 @@ extension Assets {
             voices.set(i, v);
             return v;
           };
+          // Each track at its gain_db (the playlist's common loudness), all through one limiter at
+          // -2 dBFS, as in the ffmpeg mix.
+          const level = (i) => Math.pow(10, (tracks[i].mix.gain_db || 0) / 20);
+          let peak = null;
+          const limiter = () => {
+            if (peak && peak.context === ctx) return peak;
+            peak = ctx.createDynamicsCompressor();
+            peak.threshold.value = -2; peak.knee.value = 0; peak.ratio.value = 20; peak.attack.value = 0.003; peak.release.value = 0.08;
+            peak.connect(ctx.destination);
+            return peak;
+          };
           const drop = (v) => { v.a.pause(); v.a.removeAttribute("src"); v.a.load(); v.gain.disconnect(); voices.delete(v.i); };
           const start = (i, fadeIn, delay = 0) => {
             const v = voice(i), when = ctx.currentTime + delay;
             v.started = true;
             v.gain.gain.cancelScheduledValues(ctx.currentTime);
-            v.gain.gain.setValueAtTime(fadeIn > 0 ? 0 : 1, ctx.currentTime);
-            if (fadeIn > 0) { v.gain.gain.setValueAtTime(0, when); v.gain.gain.linearRampToValueAtTime(1, when + fadeIn); }
+            v.gain.gain.setValueAtTime(fadeIn > 0 ? 0 : level(i), ctx.currentTime);
+            if (fadeIn > 0) { v.gain.gain.setValueAtTime(0, when); v.gain.gain.linearRampToValueAtTime(level(i), when + fadeIn); }
             const go = () => { if (!playing || !voices.has(i)) return; if (Math.abs(v.a.currentTime - tracks[i].mix.start_s) > 0.25 && v.a.currentTime < tracks[i].mix.start_s) v.a.currentTime = tracks[i].mix.start_s; v.a.play().catch((err) => say(err.message, true)); };
             delay > 0.02 ? setTimeout(go, delay * 1000) : go();
           };
           const fadeOut = (v, seconds, delay) => {
             const when = ctx.currentTime + delay, g = v.gain.gain;
             g.cancelScheduledValues(ctx.currentTime);
-            g.setValueAtTime(g.value, ctx.currentTime); g.setValueAtTime(1, when); g.linearRampToValueAtTime(0, when + seconds);
+            g.setValueAtTime(g.value, ctx.currentTime); g.setValueAtTime(level(v.i), when); g.linearRampToValueAtTime(0, when + seconds);
           };
           const highlight = () => {
             document.querySelectorAll("#pl-list > li").forEach((li, j) => { li.classList.toggle("playing", j === index); if (j === index) li.setAttribute("aria-current", "true"); else li.removeAttribute("aria-current"); });
@@ -486,6 +497,7 @@ extension Assets {
             if (!timer) timer = setInterval(tick, 100);
           };
           box.currentAudio = () => voices.get(index)?.a || null;
+          box.currentLevel = () => { const v = voices.get(index); return v ? [v.gain.gain.value, level(index), tracks[index].mix.gain_db] : null; };
           return {
             load(p) { stop(); tracks = p.tracks; total = Math.max(0.001, p.mix_s); index = -1; highlight(); box.dataset.state = "stopped"; $("#pl-bar").style.width = "0%"; $("#pl-elapsed").textContent = "0:00"; $("#pl-total").textContent = clock(p.mix_s); },
             toggle() {

@@ -199,9 +199,9 @@ enum OpenAPIDocument {
             }
           },
           "MixSlot": {
-            "type": "object", "required": ["start_s", "end_s", "at_s", "fade_in_s", "fade_out_s"],
-            "description": "A track's place in the crossfaded mix (the plan segue playlist --mix renders): its file plays from start_s to end_s (leading and trailing silence cut), starting at_s seconds into the mix, fading in over fade_in_s and out over its last fade_out_s seconds (linear)",
-            "properties": {"start_s": {"type": "number"}, "end_s": {"type": "number"}, "at_s": {"type": "number"}, "fade_in_s": {"type": "number"}, "fade_out_s": {"type": "number"}}
+            "type": "object", "required": ["start_s", "end_s", "at_s", "fade_in_s", "fade_out_s", "gain_db"],
+            "description": "A track's place in the crossfaded mix (the plan segue playlist --mix renders): its file plays from start_s to end_s (leading and trailing silence cut), starting at_s seconds into the mix, fading in over fade_in_s and out over its last fade_out_s seconds (linear), at gain_db (bringing it to the playlist's median loudness; the mix ends in a limiter at -2 dBFS)",
+            "properties": {"start_s": {"type": "number"}, "end_s": {"type": "number"}, "at_s": {"type": "number"}, "fade_in_s": {"type": "number"}, "fade_out_s": {"type": "number"}, "gain_db": {"type": "number"}}
           },
           "SavedPlaylist": {
             "type": "object", "required": ["id", "name", "mode", "tracks", "created_ms", "updated_ms"],

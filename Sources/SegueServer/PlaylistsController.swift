@@ -246,9 +246,10 @@ struct PlaylistsController {
         var at: Double
         var fadeIn: Double
         var fadeOut: Double
+        var gainDB: Double
 
         enum CodingKeys: String, CodingKey {
-            case start = "start_s", end = "end_s", at = "at_s", fadeIn = "fade_in_s", fadeOut = "fade_out_s"
+            case start = "start_s", end = "end_s", at = "at_s", fadeIn = "fade_in_s", fadeOut = "fade_out_s", gainDB = "gain_db"
         }
     }
 
@@ -309,7 +310,7 @@ struct PlaylistsController {
                 path: t.path, durationSeconds: t.durationSeconds, leadingSilence: Double(energy?.leadingSilence ?? 0),
                 trailingSilence: Double(energy?.trailingSilence ?? 0))
         }
-        let plan = AudioMixer.placements(segments, fade: crossfade)
+        let plan = AudioMixer.placements(AudioMixer.levelled(segments, loudness: order.map(\.loudnessLUFS)), fade: crossfade)
         let items = order.enumerated().map { i, t in
             let p = plan[i]
             return Item(
@@ -317,7 +318,7 @@ struct PlaylistsController {
                 camelot: t.intro.camelot?.description, outroBpm: Double(t.outro.bpm), outroCamelot: t.outro.camelot?.description,
                 energy: Double(t.energy), loudnessLUFS: t.loudnessLUFS, tags: t.tags, transition: i < transitions.count ? transitions[i] : nil,
                 audio: "/api/v1/library/tracks/\(t.id)/audio",
-                mix: MixSlot(start: p.segment.start, end: p.segment.end, at: p.at, fadeIn: p.fadeIn, fadeOut: p.fadeOut))
+                mix: MixSlot(start: p.segment.start, end: p.segment.end, at: p.at, fadeIn: p.fadeIn, fadeOut: p.fadeOut, gainDB: p.segment.gainDB))
         }
         let ids = order.map { String($0.id) }.joined(separator: ",")
         let encodedTitle = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "Segue"

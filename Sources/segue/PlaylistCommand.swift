@@ -142,7 +142,8 @@ struct PlaylistCommand: ParsableCommand {
                 let (lead, trail) = silences[t.id] ?? (0, 0)
                 return AudioMixer.Segment(path: t.path, durationSeconds: t.durationSeconds, leadingSilence: lead, trailingSilence: trail)
             }
-            try AudioMixer(tools: try FFmpegTools.locate()).mix(segments, fade: fade, output: mix)
+            let levelled = AudioMixer.levelled(segments, loudness: order.map(\.loudnessLUFS))
+            try AudioMixer(tools: try FFmpegTools.locate()).mix(levelled, fade: fade, output: mix)
             printError("Wrote \(mix).")
         }
         let transitions = zip(order, order.dropFirst()).map { TransitionCost(from: $0, to: $1) }

@@ -362,6 +362,10 @@ class WebAppTests(unittest.TestCase):
             return [p.audioContext.currentTime, a.played.end(a.played.length - 1), playing, p.dataset.state,
                     document.getElementById('pl-now').textContent];""")
         self.assertEqual(first[2:4], [0, "playing"])
+        # Played at its plan's gain (the playlist's common loudness), through the page's limiter.
+        gain, planned, gain_db = d.execute_script("return document.getElementById('pl-player').currentLevel();")
+        self.assertAlmostEqual(planned, 10 ** (gain_db / 20), delta=1e-6)
+        self.assertAlmostEqual(gain, planned, delta=0.01)
         self.assertIn("High Note", first[4])
         time.sleep(0.8)
         later = d.execute_script("const p = document.getElementById('pl-player'), a = window.segueFirst;"
