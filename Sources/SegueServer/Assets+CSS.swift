@@ -200,6 +200,8 @@ extension Assets {
     .now-title{margin:0 0 .35rem;font-weight:700;overflow-wrap:anywhere}
     .player .meter{height:.45rem;border-radius:.25rem;background:var(--card);border:1px solid var(--line);overflow:hidden}
     .player .meter span{display:block;height:100%;width:0;background:linear-gradient(90deg,var(--accent),var(--accent2))}
+    .player .meter.seek{height:.7rem;cursor:pointer}
+    .player .meter.seek:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
     .player .times{display:flex;justify-content:space-between;margin:.2rem 0 0;color:var(--muted);font-size:.8rem;font-variant-numeric:tabular-nums}
     .sequence .step.playing .track{background:color-mix(in srgb,var(--accent) 12%,transparent);border-radius:10px}
     .sequence .step.playing .n{color:var(--accent2)}

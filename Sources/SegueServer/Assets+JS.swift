@@ -404,16 +404,16 @@ extension Assets {
           let ctx = null, tracks = [], total = 0, index = -1, playing = false, timer = null;
           const voices = new Map();
           box.maxVoices = 0;
-          const voice = (i) => {
+          const voice = (i, offset = 0) => {
             let v = voices.get(i);
             if (v) return v;
-            const a = new Audio();
+            const a = new Audio(), from = tracks[i].mix.start_s + offset;
             a.preload = "auto"; a.src = tracks[i].audio;
             const gain = ctx.createGain();
             ctx.createMediaElementSource(a).connect(gain).connect(limiter());
             v = { i, a, gain, started: false };
-            a.currentTime = tracks[i].mix.start_s;
-            a.addEventListener("loadedmetadata", () => { if (a.currentTime < tracks[i].mix.start_s - 0.25) a.currentTime = tracks[i].mix.start_s; }, { once: true });
+            a.currentTime = from;
+            a.addEventListener("loadedmetadata", () => { if (a.currentTime < from - 0.25) a.currentTime = from; }, { once: true });
             a.addEventListener("error", () => say(`Cannot play ${tracks[i].title}: the browser could not load its audio.`, true));
             voices.set(i, v);
             return v;
@@ -430,8 +430,8 @@ extension Assets {
             return peak;
           };
           const drop = (v) => { v.a.pause(); v.a.removeAttribute("src"); v.a.load(); v.gain.disconnect(); voices.delete(v.i); };
-          const start = (i, fadeIn, delay = 0) => {
-            const v = voice(i), when = ctx.currentTime + delay;
+          const start = (i, fadeIn, delay = 0, offset = 0) => {
+            const v = voice(i, offset), when = ctx.currentTime + delay;
             v.started = true;
             v.gain.gain.cancelScheduledValues(ctx.currentTime);
             v.gain.gain.setValueAtTime(fadeIn > 0 ? 0 : level(i), ctx.currentTime);
@@ -481,25 +481,29 @@ extension Assets {
             const at = now && now.started ? tracks[index].mix.at_s + Math.max(0, now.a.currentTime - tracks[index].mix.start_s) : tracks[index].mix.at_s;
             $("#pl-bar").style.width = `${Math.min(100, (100 * at) / total).toFixed(2)}%`;
             $("#pl-progress").setAttribute("aria-valuenow", String(Math.round((100 * at) / total)));
+            $("#pl-progress").setAttribute("aria-valuetext", clock(at));
+            box.position = at;
             $("#pl-elapsed").textContent = clock(at);
             if (!voices.size) { index = -1; stop(); highlight(); $("#pl-now").textContent = "Finished: press play to start again."; }
           };
           const stop = () => { for (const v of [...voices.values()]) drop(v); setPlaying(false); clearInterval(timer); timer = null; };
-          const jump = (i) => {
+          const jump = (i, offset = 0) => {
             if (!tracks.length) return;
             for (const v of [...voices.values()]) drop(v);
             if (!ctx) { ctx = new AudioContext(); box.audioContext = ctx; }
             ctx.resume();
             index = Math.max(0, Math.min(tracks.length - 1, i));
             setPlaying(true);
-            start(index, 0.05);
+            start(index, 0.05, 0, offset);
             highlight();
             if (!timer) timer = setInterval(tick, 100);
           };
           box.currentAudio = () => voices.get(index)?.a || null;
+          box.mixPlan = () => tracks.map((t) => t.mix);
+          box.mixTotal = () => total;
           box.currentLevel = () => { const v = voices.get(index); return v ? [v.gain.gain.value, level(index), tracks[index].mix.gain_db] : null; };
           return {
-            load(p) { stop(); tracks = p.tracks; total = Math.max(0.001, p.mix_s); index = -1; highlight(); box.dataset.state = "stopped"; $("#pl-bar").style.width = "0%"; $("#pl-elapsed").textContent = "0:00"; $("#pl-total").textContent = clock(p.mix_s); },
+            load(p) { stop(); box.position = 0; tracks = p.tracks; total = Math.max(0.001, p.mix_s); index = -1; highlight(); box.dataset.state = "stopped"; $("#pl-bar").style.width = "0%"; $("#pl-elapsed").textContent = "0:00"; $("#pl-total").textContent = clock(p.mix_s); },
             toggle() {
               if (playing) { for (const v of voices.values()) v.a.pause(); ctx.suspend(); setPlaying(false); return; }
               if (index < 0 || !voices.size) { jump(Math.max(0, index)); return; }
@@ -513,8 +517,29 @@ extension Assets {
               jump(cur && cur.a.currentTime - tracks[index].mix.start_s > 3 ? index : index - 1);
             },
             jump,
+            // To a time in the mix: the track playing then, from the matching point in its file.
+            seek(seconds) {
+              if (!tracks.length) return;
+              const t = Math.max(0, Math.min(total - 0.5, seconds));
+              let i = 0;
+              while (i + 1 < tracks.length && tracks[i + 1].mix.at_s <= t) i += 1;
+              const m = tracks[i].mix;
+              jump(i, Math.max(0, Math.min(t - m.at_s, m.end_s - m.start_s - 0.5)));
+            },
+            get position() { return box.position || 0; },
+            get total() { return total; },
           };
         })();
+        const seekBar = $("#pl-progress");
+        seekBar.addEventListener("click", (e) => {
+          const r = seekBar.getBoundingClientRect();
+          if (r.width > 0) player.seek(((e.clientX - r.left) / r.width) * player.total);
+        });
+        seekBar.addEventListener("keydown", (e) => {
+          const step = { ArrowRight: 10, ArrowUp: 10, ArrowLeft: -10, ArrowDown: -10, PageUp: 60, PageDown: -60 }[e.key];
+          if (e.key === "Home") { e.preventDefault(); player.seek(0); }
+          else if (step) { e.preventDefault(); player.seek(player.position + step); }
+        });
         playButton.addEventListener("click", () => player.toggle());
         $("#pl-next").addEventListener("click", () => player.next());
         $("#pl-prev").addEventListener("click", () => player.previous());

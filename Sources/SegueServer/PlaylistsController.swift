@@ -113,7 +113,7 @@ struct PlaylistsController {
                 </div>
                 <div class="now">
                   <p class="now-title" id="pl-now" aria-live="polite">Press play: each track fades into the next on its outro.</p>
-                  <div class="meter" id="pl-progress" role="progressbar" aria-label="Playlist progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span id="pl-bar"></span></div>
+                  <div class="meter seek" id="pl-progress" role="slider" tabindex="0" aria-label="Position in the mix (click, or arrow keys: 10 s)" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" aria-valuetext="0:00"><span id="pl-bar"></span></div>
                   <p class="times"><span id="pl-elapsed">0:00</span><span id="pl-total"></span></p>
                 </div>
               </div>

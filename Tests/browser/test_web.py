@@ -389,6 +389,20 @@ class WebAppTests(unittest.TestCase):
                                    and d.execute_script(player + "return !a.paused && a.currentTime > 0.1;"))
         d.find_element(By.ID, "pl-prev").click()
         WebDriverWait(d, 10).until(lambda _: "playing" in steps[1].get_attribute("class"))
+        # Seeking: a click at 75 % of the bar (7.5 s into a 10 s mix whose tracks start at 0, 3
+        # and 6 s) plays the third track from 1.5 s into its sound.
+        target = d.execute_script("""const bar = document.getElementById('pl-progress'), r = bar.getBoundingClientRect();
+            bar.dispatchEvent(new MouseEvent('click', {clientX: r.left + 0.75 * r.width, clientY: r.top + r.height / 2, bubbles: true}));
+            const p = document.getElementById('pl-player'), plan = p.mixPlan();
+            return [p.mixTotal(), plan.map((m) => m.at_s), plan[2].start_s];""")
+        self.assertAlmostEqual(target[0], 10, delta=0.2)
+        self.assertEqual([round(x) for x in target[1]], [0, 3, 6])
+        WebDriverWait(d, 10).until(lambda _: "playing" in steps[2].get_attribute("class")
+                                   and d.execute_script(player + "return !a.paused && a.currentTime > 0;"))
+        expected = target[2] + 0.75 * target[0] - target[1][2]
+        now = d.execute_script(player + "return a.currentTime;")
+        self.assertGreater(now, expected - 0.3)
+        self.assertLess(now, expected + 1.5)
         d.find_element(By.ID, "pl-play").click()
 
         name = d.find_element(By.ID, "pl-name")
