@@ -69,9 +69,11 @@ struct ListenBrainzController: Sendable {
         }
         switch submission.listenType {
         case .playingNow:
-            // Playing-now is shown, not stored as a listen.
+            // Playing-now is shown (by every node on one database), not stored as a listen; it
+            // expires when the track would end (10 minutes when the client gives no duration).
             let l = submission.listens[0]
-            playingNowStore.set(user.id, PlayingNow(listen: l, expires: nowMillis + Int64(l.durationMilliseconds ?? 600_000)))
+            try listens.setPlayingNow(
+                userID: user.id, trackMetadataJSON: l.trackMetadataJSON, expiresMillis: nowMillis + Int64(l.durationMilliseconds ?? 600_000))
         case .single, .import:
             let stored = submission.listens.map {
                 StoredListen(
@@ -145,8 +147,8 @@ struct ListenBrainzController: Sendable {
     @Sendable func playingNow(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let user = try named(context) else { return Self.error(.notFound, "Cannot find user: \(context.parameters.get("name") ?? "")") }
         var listensJSON: [[String: Any]] = []
-        if let current = playingNowStore.get(user.id), current.expires > now() {
-            let metadata = (try? JSONSerialization.jsonObject(with: Data(current.listen.trackMetadataJSON.utf8))) ?? [:]
+        if let current = try listens.playingNow(userID: user.id, nowMillis: now()) {
+            let metadata = (try? JSONSerialization.jsonObject(with: Data(current.utf8))) ?? [:]
             listensJSON.append(["track_metadata": metadata, "playing_now": true, "user_name": user.name])
         }
         return Self.object(["payload": ["count": listensJSON.count, "user_id": user.name, "playing_now": true, "listens": listensJSON]])
@@ -157,29 +159,4 @@ struct ListenBrainzController: Sendable {
         return Self.object(["payload": ["count": try listens.listenCount(userID: user.id)]])
     }
 
-    let playingNowStore = PlayingNowBoard()
-}
-
-/// What each user is playing now; in memory, since it expires with the track.
-struct PlayingNow: Sendable {
-    var listen: ListenBrainzListen
-    /// Milliseconds since 1970.
-    var expires: Int64
-}
-
-final class PlayingNowBoard: @unchecked Sendable {
-    private var entries: [Int64: PlayingNow] = [:]
-    private let lock = NSLock()
-
-    func set(_ user: Int64, _ value: PlayingNow) {
-        lock.lock()
-        entries[user] = value
-        lock.unlock()
-    }
-
-    func get(_ user: Int64) -> PlayingNow? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[user]
-    }
 }

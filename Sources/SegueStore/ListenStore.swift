@@ -53,6 +53,12 @@ public protocol ListenStore: Sendable {
     /// Newest first, `minTs < listened_at < maxTs` as ListenBrainz defines the bounds.
     func listens(userID: Int64, minTs: Int64?, maxTs: Int64?, count: Int) throws -> [StoredListen]
     func listenCount(userID: Int64) throws -> Int
+    /// Records what a user is playing now (a `playing_now` submission's track metadata, as JSON)
+    /// until `expiresMillis`, replacing what was there: stored, so every node on one database
+    /// answers the same and a restart forgets nothing that has not expired.
+    func setPlayingNow(userID: Int64, trackMetadataJSON: String, expiresMillis: Int64) throws
+    /// What the user is playing at `nowMillis`, if anything (the track metadata JSON).
+    func playingNow(userID: Int64, nowMillis: Int64) throws -> String?
 }
 
 /// A token for the bulk events API (`segue tokens create --scope ingest`). Only its SHA-256 is

@@ -275,6 +275,23 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
         }
     }
 
+    public func setPlayingNow(userID: Int64, trackMetadataJSON: String, expiresMillis: Int64) throws {
+        try backend.withConnection { db in
+            try db.query(
+                """
+                INSERT INTO playing_now(user_id, track_metadata, expires_ms) VALUES (\(userID), \(trackMetadataJSON), \(expiresMillis))
+                ON CONFLICT (user_id) DO UPDATE SET track_metadata = excluded.track_metadata, expires_ms = excluded.expires_ms
+                """)
+        }
+    }
+
+    public func playingNow(userID: Int64, nowMillis: Int64) throws -> String? {
+        try backend.withConnection { db in
+            try db.query("SELECT track_metadata FROM playing_now WHERE user_id = \(userID) AND expires_ms > \(nowMillis)")
+                .rows.first?.decode(String.self)
+        }
+    }
+
     // MARK: Ingest tokens
 
     public func createIngestToken(name: String?, scope: String) throws -> (token: IngestToken, secret: String) {

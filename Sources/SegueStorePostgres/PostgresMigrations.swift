@@ -249,6 +249,16 @@ enum PostgresMigrations {
         ],
         // 6: change notifications (see `changeNotifications`).
         changeNotifications,
+        // 7: what each ListenBrainz user is playing now, shared by every node (until it expires).
+        [
+            """
+            CREATE TABLE playing_now(
+                user_id bigint PRIMARY KEY REFERENCES lb_user(id) ON DELETE CASCADE,
+                track_metadata text NOT NULL,
+                expires_ms bigint NOT NULL
+            )
+            """
+        ],
     ]
 
     /// Step 6: change notifications for other nodes' streams

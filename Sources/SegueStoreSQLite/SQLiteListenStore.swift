@@ -87,6 +87,13 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         DROP TABLE event;
         ALTER TABLE event_by_time RENAME TO event;
         """,
+        """
+        CREATE TABLE playing_now(
+            user_id INTEGER PRIMARY KEY REFERENCES lb_user(id) ON DELETE CASCADE,
+            track_metadata TEXT NOT NULL,
+            expires_ms INTEGER NOT NULL
+        );
+        """,
     ]
 
     /// What one caller queued for the commit thread.
@@ -278,6 +285,27 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         readLock.lock()
         defer { readLock.unlock() }
         return Int(try reader.scalar("SELECT count(*) FROM listen WHERE user_id = ?", [.int(userID)]) ?? 0)
+    }
+
+    public func setPlayingNow(userID: Int64, trackMetadataJSON: String, expiresMillis: Int64) throws {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let s = try writer.prepare(
+            "INSERT INTO playing_now(user_id, track_metadata, expires_ms) VALUES (?, ?, ?) "
+                + "ON CONFLICT(user_id) DO UPDATE SET track_metadata = excluded.track_metadata, expires_ms = excluded.expires_ms")
+        s.bind(1, userID)
+        s.bind(2, trackMetadataJSON)
+        s.bind(3, expiresMillis)
+        try s.run()
+    }
+
+    public func playingNow(userID: Int64, nowMillis: Int64) throws -> String? {
+        readLock.lock()
+        defer { readLock.unlock() }
+        let s = try reader.prepare("SELECT track_metadata FROM playing_now WHERE user_id = ? AND expires_ms > ?")
+        s.bind(1, userID)
+        s.bind(2, nowMillis)
+        return try s.step() ? s.text(0) : nil
     }
 }
 

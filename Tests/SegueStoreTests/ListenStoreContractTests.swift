@@ -53,6 +53,30 @@ import Testing
         #expect(try s.listenCount(userID: ana.id) == 1000)
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func playingNowIsReplacedAndExpires(backend: StoreBackend) throws {
+        let s = try backend.makeListenStore()
+        let ana = try s.createUser(named: "ana")
+        let ben = try s.createUser(named: "ben")
+        #expect(try s.playingNow(userID: ana.id, nowMillis: 0) == nil)
+        try s.setPlayingNow(userID: ana.id, trackMetadataJSON: #"{"track_name":"a"}"#, expiresMillis: 1_000)
+        try s.setPlayingNow(userID: ana.id, trackMetadataJSON: #"{"track_name":"b"}"#, expiresMillis: 2_000)
+        #expect(try s.playingNow(userID: ana.id, nowMillis: 1_500) == #"{"track_name":"b"}"#)
+        #expect(try s.playingNow(userID: ana.id, nowMillis: 2_000) == nil)
+        #expect(try s.playingNow(userID: ben.id, nowMillis: 0) == nil)
+    }
+
+    /// Two nodes on one database: what a listener's client posted to one is read on the other.
+    @Test(.enabled(if: TestPostgres.isEnabled))
+    func playingNowPostedToOneNodeIsReadOnAnother() throws {
+        let url = try TestPostgres.freshSchemaURL()
+        let a = PostgresListenStore(backend: try PostgresBackend(url: url), node: "a")
+        let b = PostgresListenStore(backend: try PostgresBackend(url: url), node: "b")
+        let ana = try a.createUser(named: "ana")
+        try a.setPlayingNow(userID: ana.id, trackMetadataJSON: #"{"track_name":"x"}"#, expiresMillis: .max)
+        #expect(try b.playingNow(userID: ana.id, nowMillis: 0) == #"{"track_name":"x"}"#)
+    }
+
     func event(_ token: IngestToken, _ id: String?, user: String = "u1", at: Int64, track: String = "t") -> StoredEvent {
         StoredEvent(tokenID: token.id, eventID: id, user: user, track: track, artist: "A", time: at, insertedAt: 0)
     }
