@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "SegueStorePostgres",
             dependencies: [
-                "SegueStore", "SegueModel", "SeguePlaylists",
+                "SegueStore", "SegueModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,8 +121,8 @@ let package = Package(
             dependencies: ["SegueAudio", "SegueMedia", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
             swiftSettings: strict),
         // Playlists (issue 7): transition cost, ordering, exports.
-        .target(name: "SeguePlaylists", dependencies: ["SegueModel"], swiftSettings: strict),
-        .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel"], swiftSettings: strict),
+        .target(name: "SeguePlaylists", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
+        .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel", "SegueStore"], swiftSettings: strict),
         // Cover art and artist images from the Spotify Web API (optional, cached on disk).
         .target(name: "SegueArtwork", swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
@@ -150,7 +150,7 @@ let package = Package(
             name: "SegueServerTests",
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
-                "SegueTestSupport", "SegueLive", "SegueArtwork", "SegueMedia",
+                "SegueTestSupport", "SegueLive", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import SegueStore
 
 /// The shape the energy takes over a playlist.
 public enum EnergyArc: String, Sendable, CaseIterable {
@@ -51,11 +52,13 @@ public struct PlaylistBuilder: Sendable {
     public var guideWeight = 2.0
     public var weights = TransitionCost.Weights()
     public var orderer = PlaylistOrderer()
-    let index: ExactSimilarityIndex
+    /// Nearest neighbours among `library` by embedding: the exact scan, or the database's index.
+    let index: any SimilarityIndex
     let position: [Int64: Int]
 
-    /// - Parameter index: an index already holding `library`'s embeddings (else one is built).
-    public init(library: [PlaylistTrack], constraints: PlaylistConstraints = PlaylistConstraints(), index: ExactSimilarityIndex? = nil) {
+    /// - Parameter index: an index over exactly `library`'s embeddings (an exact scan already
+    ///   filled, or the store's own, see `LibraryStore.embeddingIndex`); else an exact scan is built.
+    public init(library: [PlaylistTrack], constraints: PlaylistConstraints = PlaylistConstraints(), index: (any SimilarityIndex)? = nil) {
         self.library = library
         self.constraints = constraints
         position = Dictionary(library.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -91,6 +94,10 @@ public struct PlaylistBuilder: Sendable {
     /// embedding to any seed; with a target duration and no length, as many as fit it.
     public func radio(seeds: [PlaylistTrack], length: Int?) throws(PlaylistError) -> [PlaylistTrack] {
         guard !seeds.isEmpty else { throw PlaylistError("a radio playlist needs at least one seed track") }
+        // The index answers for this library only: a track from another one has no neighbours here.
+        if let stranger = seeds.first(where: { track($0.id) == nil }) {
+            throw PlaylistError("seed \(stranger.id) (\(stranger.artist) – \(stranger.title)) is not an analysed track of this library")
+        }
         for s in seeds {
             if let why = constraints.rejection(of: s) { throw PlaylistError("seed \(s.id) (\(s.artist) – \(s.title)) breaks a constraint: \(why)") }
         }
@@ -100,10 +107,10 @@ public struct PlaylistBuilder: Sendable {
         let chosen: [PlaylistTrack]
         do {
             // The nearest few hundred usually suffice; tight constraints fall back to the whole library.
-            chosen = try select(pinned: seeds, candidates: preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: false), length: length, what: "radio")
+            chosen = try select(pinned: seeds, candidates: try preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: false), length: length, what: "radio")
         } catch {
-            guard index.count > nearestCount(wanted) else { throw error }
-            chosen = try select(pinned: seeds, candidates: preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: true), length: length, what: "radio")
+            guard library.count > nearestCount(wanted) else { throw error }
+            chosen = try select(pinned: seeds, candidates: try preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: true), length: length, what: "radio")
         }
         return try arrange(chosen, first: 0, last: nil, guide: nil)
     }
@@ -114,7 +121,10 @@ public struct PlaylistBuilder: Sendable {
     public func path(from a: PlaylistTrack, to b: PlaylistTrack, length: Int) throws(PlaylistError) -> [PlaylistTrack] {
         guard a.id != b.id else { throw PlaylistError("the path starts and ends at the same track (\(a.id)); pick two tracks") }
         guard length >= 2 else { throw PlaylistError("a path needs --length 2 or more (it holds both ends)") }
-        guard a.embedding.count == b.embedding.count, a.embedding.count == index.dimensions else {
+        for (end, t) in [("start", a), ("end", b)] where track(t.id) == nil {
+            throw PlaylistError("the path's \(end) \(t.id) (\(t.artist) – \(t.title)) is not an analysed track of this library")
+        }
+        guard a.embedding.count == b.embedding.count, a.embedding.count == library.first?.embedding.count else {
             throw PlaylistError(
                 "tracks \(a.id) and \(b.id) were analysed differently (\(a.embedding.count) and \(b.embedding.count) embedding "
                     + "dimensions); re-analyse them with the same version")
@@ -135,7 +145,7 @@ public struct PlaylistBuilder: Sendable {
             var k = 16
             var choice: PlaylistTrack?
             while choice == nil {
-                let near = index.nearest(to: guide[step], k: min(k, index.count), excluding: used)
+                let near = try neighbours(of: guide[step], k: min(k, library.count), excluding: used)
                 for n in near {
                     guard let t = track(n.id) else { continue }
                     if constraints.rejection(of: t) != nil || !counts.allows(t) { continue }
@@ -144,7 +154,7 @@ public struct PlaylistBuilder: Sendable {
                     if spacing > 0 && (recent.contains(key) || (length - 1 - step <= spacing && key == PlaylistConstraints.artistKey(b))) { continue }
                     if choice == nil { choice = t } else if pool.count < 8 * length { pool.append(t) }
                 }
-                if near.count < k || k >= index.count { break }
+                if near.count < k || k >= library.count { break }
                 k *= 4
             }
             guard let t = choice else {
@@ -165,14 +175,14 @@ public struct PlaylistBuilder: Sendable {
 
     /// Tracks in order of preference: nearest by cosine distance to any of `queries`; the few
     /// hundred nearest, or with `complete` the whole library.
-    func preferred(near queries: [[Float]], excluding: Set<Int64>, wanted: Int, complete: Bool) -> [PlaylistTrack] {
+    func preferred(near queries: [[Float]], excluding: Set<Int64>, wanted: Int, complete: Bool) throws(PlaylistError) -> [PlaylistTrack] {
         let k = nearestCount(wanted)
         var best: [Int64: Double] = [:]
         for q in queries {
-            for n in index.nearest(to: q, k: k, excluding: excluding) { best[n.id] = min(best[n.id] ?? .infinity, n.distance) }
+            for n in try neighbours(of: q, k: k, excluding: excluding) { best[n.id] = min(best[n.id] ?? .infinity, n.distance) }
         }
         var out = best.sorted { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }.compactMap { track($0.key) }
-        if complete && k < index.count {
+        if complete && k < library.count {
             // The rest of the library after the nearest, so tight constraints can still be met.
             let near = Set(out.map(\.id)).union(excluding)
             let rest = library.filter { !near.contains($0.id) }
@@ -183,7 +193,16 @@ public struct PlaylistBuilder: Sendable {
         return out
     }
 
-    func nearestCount(_ wanted: Int) -> Int { min(index.count, max(4 * wanted + 64, 256)) }
+    func nearestCount(_ wanted: Int) -> Int { min(library.count, max(4 * wanted + 64, 256)) }
+
+    /// The index's answer; a database that cannot answer is a playlist error saying so.
+    func neighbours(of query: [Float], k: Int, excluding: Set<Int64>) throws(PlaylistError) -> [(id: Int64, distance: Double)] {
+        do {
+            return try index.nearest(to: query, k: k, excluding: excluding)
+        } catch {
+            throw PlaylistError("the similarity search failed: \(error)")
+        }
+    }
 
     /// The pinned tracks plus the most preferred candidates that keep every count rule, and the
     /// total duration in its window (by swapping in other candidates if needed).

@@ -1,11 +1,5 @@
 import Foundation
-
-/// Nearest neighbours by cosine distance; pgvector implements the same protocol at scale.
-public protocol SimilarityIndex: Sendable {
-    /// The `k` items nearest to `query`, nearest first, leaving out `excluding`.
-    /// - Throws: when the index lives in a database that cannot answer (the in-memory scan never throws).
-    func nearest(to query: [Float], k: Int, excluding: Set<Int64>) throws -> [(id: Int64, distance: Double)]
-}
+import SegueStore
 
 /// An exact scan over unit-normalised vectors stored contiguously, each row padded to a multiple
 /// of 8 floats so the dot products run on `SIMD8<Float>` lanes; libraries over 20,000 items are

@@ -255,10 +255,9 @@ struct LibraryController {
         let playable = PlaylistTrack.fromLibrary(tracks.filter { $0.status == .done })
         var similar: [Similar] = []
         if let me = playable.first(where: { $0.id == id }) {
-            var index = ExactSimilarityIndex(dimensions: me.embedding.count)
-            for t in playable { index.add(id: t.id, vector: t.embedding) }
+            let index = try library.similarityIndex(for: playable)
             let byID = Dictionary(uniqueKeysWithValues: playable.map { ($0.id, $0) })
-            similar = index.nearest(to: me.embedding, k: 5, excluding: [id]).compactMap { n in
+            similar = try index.nearest(to: me.embedding, k: 5, excluding: [id]).compactMap { n in
                 byID[n.id].map { Similar(id: $0.id, artist: $0.artist, title: $0.title, distance: n.distance) }
             }
         }

@@ -19,19 +19,19 @@ extension LibraryTrack {
 
 extension PlaylistTrack {
     /// Library tracks with their analysis as playlist tracks (the CLI and the Playlists page both
-    /// build from these). The embedding is musicnn's when every track has one, else the DSP feature
-    /// vector, standardised over the library either way (centred, so that cosine distance compares
-    /// what sets tracks apart); tags are the three strongest musicnn tags, when present.
+    /// build from these). The embedding is musicnn's as stored when every track has one (the vector
+    /// the database indexes, so its index and the exact scan rank alike), else the DSP feature
+    /// vector standardised over the library (centred and scaled, as its descriptors have unrelated
+    /// units); tags are the three strongest musicnn tags, when present.
     public static func fromLibrary(_ library: [LibraryTrack]) -> [PlaylistTrack] {
         let decoded: [(LibraryTrack, AudioAnalysis)] = library.compactMap { t in t.analysis.map { (t, $0) } }
         let musicnn = decoded.map(\.0.embedding)
-        let vectors: [[Float]] =
-            !musicnn.isEmpty && musicnn.allSatisfy({ $0?.count == MusicnnNetwork.embeddingSize })
-            ? musicnn.map { $0 ?? [] } : decoded.map { $0.1.featureVector }
+        let usesMusicnn = !musicnn.isEmpty && musicnn.allSatisfy({ $0?.count == MusicnnNetwork.embeddingSize })
+        let vectors: [[Float]] = usesMusicnn ? musicnn.map { $0 ?? [] } : decoded.map { $0.1.featureVector }
         let dims = vectors.first?.count ?? 0
         var mean = [Float](repeating: 0, count: dims)
         var sd = [Float](repeating: 1, count: dims)
-        if !vectors.isEmpty {
+        if !vectors.isEmpty && !usesMusicnn {
             for d in 0..<dims {
                 let values = vectors.map { $0[d] }
                 let m = values.reduce(0, +) / Float(values.count)
@@ -51,5 +51,20 @@ extension PlaylistTrack {
                 durationSeconds: t.durationSeconds, intro: intro, outro: outro, loudnessLUFS: a.loudness.integratedLUFS,
                 embedding: embedding, bpm: a.tempo.bpm, energy: a.energy.energy, tags: t.rankedTags.prefix(3).map { $0.name })
         }
+    }
+}
+
+extension LibraryStore {
+    /// The nearest-neighbour index for `tracks`, this store's analysed tracks as `fromLibrary` makes
+    /// them: the database's own index (pgvector HNSW on PostgreSQL) when the tracks are searched by
+    /// their stored musicnn embeddings and the store has one, else the exact in-memory scan (SQLite,
+    /// or DSP features standardised over the library, which no database holds).
+    public func similarityIndex(for tracks: [PlaylistTrack]) throws -> any SimilarityIndex {
+        let dimensions = tracks.first?.embedding.count ?? 0
+        if dimensions == MusicnnNetwork.embeddingSize, let stored = try embeddingIndex(dimensions: dimensions) { return stored }
+        var exact = ExactSimilarityIndex(dimensions: dimensions)
+        exact.reserveCapacity(tracks.count)
+        for t in tracks { exact.add(id: t.id, vector: t.embedding) }
+        return exact
     }
 }

@@ -336,8 +336,9 @@ struct PlaylistsController {
         let body = try await APIController(deps: deps).decode(PlaylistRequest.self, request)
         let crossfade = body.crossfadeSeconds ?? 6
         guard (0...30).contains(crossfade) else { throw APIError.invalid("crossfade_s must be 0 to 30 seconds") }
-        let (_, all, tracks) = try playable(context)
-        var builder = PlaylistBuilder(library: tracks, constraints: try body.constraints())
+        let (library, all, tracks) = try playable(context)
+        var builder = PlaylistBuilder(
+            library: tracks, constraints: try body.constraints(), index: try library.similarityIndex(for: tracks))
         if let arcName = body.arc {
             guard let arc = EnergyArc(rawValue: arcName) else {
                 throw APIError.invalid("arc must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", "))

@@ -1,5 +1,6 @@
 import Foundation
 import SegueAudio
+import SeguePlaylists
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
@@ -36,6 +37,13 @@ struct WebLibrary: Sendable {
 
     /// The store, created on first use.
     func open() throws -> any LibraryStore { try location.open(folder: folder, name: name) }
+
+    /// The nearest-neighbour index for `tracks`, this library's playable tracks (see
+    /// `LibraryStore.similarityIndex(for:)`).
+    func similarityIndex(for tracks: [PlaylistTrack]) throws -> any SimilarityIndex {
+        guard !tracks.isEmpty else { return ExactSimilarityIndex(dimensions: 0) }
+        return try open().similarityIndex(for: tracks)
+    }
 
     /// The stored tracks, or none when nothing was ever added (without creating the database file).
     func tracks() throws -> [LibraryTrack] {

@@ -55,6 +55,11 @@ public protocol LibraryStore: Sendable {
     /// Marks a track done with its analysis; `embedding` and `tagScores` are musicnn's (nil when
     /// the weights are not installed).
     func saveAnalysis(id: Int64, version: Int, json: String, embedding: [Float]?, tagScores: [Float]?) throws
+    /// The database's own nearest-neighbour index over the stored embeddings of this library's
+    /// analysed tracks, when the store keeps one for vectors of `dimensions` floats (pgvector's
+    /// HNSW on PostgreSQL); nil when the caller is to scan the tracks in memory (SQLite, or an
+    /// embedding size no index covers). Distances are cosine distances of the stored vectors.
+    func embeddingIndex(dimensions: Int) throws -> (any SimilarityIndex)?
 }
 
 extension LibraryStore {

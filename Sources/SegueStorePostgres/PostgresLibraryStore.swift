@@ -118,6 +118,12 @@ public final class PostgresLibraryStore: LibraryStore, @unchecked Sendable {
         }
     }
 
+    /// pgvector's HNSW index (cosine) over this library's stored musicnn embeddings; nil for other
+    /// sizes, which no index covers (the caller scans them in memory).
+    public func embeddingIndex(dimensions: Int) throws -> (any SimilarityIndex)? {
+        dimensions == PgvectorIndex.libraryDimensions ? PgvectorIndex(backend: backend, library: library) : nil
+    }
+
     /// Changes whenever a track of this library is added, changed or removed (cheap: one index scan).
     public func revision() throws -> String {
         try backend.withConnection { db in

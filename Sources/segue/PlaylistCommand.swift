@@ -86,7 +86,8 @@ struct PlaylistCommand: ParsableCommand {
     }
 
     func run() throws {
-        let everything = try LibraryCommand.open(store, database).tracks()
+        let libraryStore = try LibraryCommand.open(store, database)
+        let everything = try libraryStore.tracks()
         let library = everything.filter { $0.status == .done }
         let all = PlaylistTrack.fromLibrary(library)
         func resolve(_ text: String, _ role: String) throws -> PlaylistTrack {
@@ -95,7 +96,7 @@ struct PlaylistCommand: ParsableCommand {
             }
             return try SimilarCommand.find(text, in: all)
         }
-        var builder = PlaylistBuilder(library: all, constraints: try constraints())
+        var builder = PlaylistBuilder(library: all, constraints: try constraints(), index: try libraryStore.similarityIndex(for: all))
         builder.arc = arc
         let order: [PlaylistTrack]
         switch mode {

@@ -16,12 +16,13 @@ struct SimilarCommand: ParsableCommand {
     @Argument(help: "Track id or \"artist - title\".") var track: String
 
     func run() throws {
-        let tracks = PlaylistTrack.fromLibrary(try LibraryCommand.open(store, database).tracks().filter { $0.status == .done })
+        let library = try LibraryCommand.open(store, database)
+        let tracks = PlaylistTrack.fromLibrary(try library.tracks().filter { $0.status == .done })
         let seed = try Self.find(track, in: tracks)
-        var index = ExactSimilarityIndex(dimensions: seed.embedding.count)
-        for t in tracks { index.add(id: t.id, vector: t.embedding) }
         let byID = Dictionary(uniqueKeysWithValues: tracks.map { ($0.id, $0) })
-        let near = index.nearest(to: seed.embedding, k: limit, excluding: [seed.id])
+        // Only tracks this command can show (an analysis that no longer decodes is left out).
+        let near = try library.similarityIndex(for: tracks).nearest(to: seed.embedding, k: limit, excluding: [seed.id])
+            .filter { byID[$0.id] != nil }
         if format == .json {
             try LibraryCommand.printJSON(near.map { n -> [String: Any] in
                 let t = byID[n.id]!

@@ -1,6 +1,7 @@
 import Foundation
 import SegueModel
 import SeguePlaylists
+import SegueStore
 import SegueStorePostgres
 import SegueTestSupport
 import Testing
