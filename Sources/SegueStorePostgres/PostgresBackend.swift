@@ -231,6 +231,13 @@ extension PostgresBackend {
         }
     }
 
+    /// Drops this store's own schema and everything in it (benchmarks clean up their runs);
+    /// `public` is never dropped.
+    public func dropSchema() throws {
+        guard location.schema != "public" else { throw PostgresStoreError.unsupported("dropping the public schema") }
+        try withConnection { db in try db.execute("DROP SCHEMA IF EXISTS \(location.schema) CASCADE") }
+    }
+
     /// Ends every server connection named `applicationName` (see `PostgresLocation`), as an
     /// operator would to move a node off the database; returns how many. Their pools reconnect.
     public func terminateConnections(applicationName: String) throws -> Int {
