@@ -95,7 +95,7 @@ struct BenchWorkersCommand: ParsableCommand {
 
         var body = """
 
-            `segue bench workers --database …` (release build, \(BenchmarkReport.machine()), load average \(String(format: "%.2f", load[0])) at the start and \(String(format: "%.2f", end[0])) at the end): \(set.count) songs of \(Int(seconds)) s by `SyntheticSong` as 44.1 kHz FLAC files, analysed in full (ffprobe tags, ffmpeg decode, every DSP descriptor\(musicnn == nil ? "; musicnn weights not installed" : ", musicnn's embedding and tags")). Embedded: `LibraryIngest` in the bench's own process on SQLite, one file per core, as `segue library add` runs it. Queued: the files enqueued on PostgreSQL as analysis jobs of \(filesPerJob) files (as `segue library add --queue`), then N `segue worker --workers \(threads)` processes started on this machine; wall time from starting the workers (process start-up and loading the weights included) to the last job finished; busy time from the first job's start to the last job's end, as the job rows record them.
+            `segue bench workers --database …` (\(Self.buildKind), \(BenchmarkReport.machine()), load average \(String(format: "%.2f", load[0])) at the start and \(String(format: "%.2f", end[0])) at the end): \(set.count) songs of \(Int(seconds)) s by `SyntheticSong` as 44.1 kHz FLAC files, analysed in full (ffprobe tags, ffmpeg decode, every DSP descriptor\(musicnn == nil ? "; musicnn weights not installed" : ", musicnn's embedding and tags")). Embedded: `LibraryIngest` in the bench's own process on SQLite, one file per core, as `segue library add` runs it. Queued: the files enqueued on PostgreSQL as analysis jobs of \(filesPerJob) files (as `segue library add --queue`), then N `segue worker --workers \(threads)` processes started on this machine; wall time from starting the workers (process start-up and loading the weights included) to the last job finished; busy time from the first job's start to the last job's end, as the job rows record them.
 
             | run | files | wall | tracks/s | s of audio per s | busy (jobs' own times) | jobs per process |
             |---|---:|---:|---:|---:|---:|---|
@@ -106,7 +106,7 @@ struct BenchWorkersCommand: ParsableCommand {
                 audio / row.wall, row.busy.map { String(format: "%.2f s", $0) } ?? "–",
                 row.jobsPerProcess.isEmpty ? "–" : row.jobsPerProcess.map(String.init).joined(separator: " / "))
         }
-        body += "\n\nThis machine has \(ProcessInfo.processInfo.activeProcessorCount) cores: one worker process already analyses on all of them (one file per core inside each job), so a second process on the same machine can only share them; the second worker pays off on a second machine."
+        body += "\n\nThis machine has \(ProcessInfo.processInfo.activeProcessorCount) cores: one worker process already analyses on all of them (one file per core inside each job), so a second process on the same machine can only share them (a second machine is not measured here)."
         if !noWrite { try BenchmarkReport.write(section: "Analysis with 1 and 2 workers (`segue bench workers`)", body: body) }
     }
 
@@ -168,6 +168,12 @@ struct BenchWorkersCommand: ParsableCommand {
             label: "\(processes) `segue worker` process\(processes == 1 ? "" : "es") (PostgreSQL queue)", files: done, wall: wall,
             busy: Double(lastEnd - firstStart) / 1000, jobsPerProcess: perProcess)
     }
+
+    #if DEBUG
+        static let buildKind = "DEBUG build: not a benchmark figure"
+    #else
+        static let buildKind = "release build"
+    #endif
 
     static func log(_ data: String) -> String { (data as NSString).appendingPathComponent("worker.log") }
 
