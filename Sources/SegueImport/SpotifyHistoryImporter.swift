@@ -186,12 +186,13 @@ public struct SpotifyHistoryImporter: Sendable {
                 func store(_ batch: PlayBatch) throws {
                     if isCancelled() { throw ImportError.cancelled }
                     let isNew = try sink.add(batch)
+                    let kinds = batch.items.map(\.kind)
                     for i in 0..<batch.count {
                         guard isNew[i] else {
                             counts.duplicates += 1
                             continue
                         }
-                        switch batch.items[Int(batch.itemOfPlay[i])].kind {
+                        switch kinds[Int(batch.itemOfPlay[i])] {
                         case .music:
                             counts.musicPlays += 1
                             if Int(batch.milliseconds[i]) < streamThresholdMilliseconds { counts.shortPlays += 1 }

@@ -26,6 +26,23 @@ final class SQLiteImportSink: PlaySink {
     private var words: [String: Int64] = [:]
     private let insertWord: SQLiteStatement
     private let insertPlay: SQLiteStatement
+    /// `insertPlay` for `rowsPerInsert` plays at once.
+    private let insertPlays: SQLiteStatement
+    /// Plays known to be new that SQLite has not seen yet: `valuesPerPlay` values each in the
+    /// order of `insertPlay`'s parameters, `noValue` for NULL. They go in `rowsPerInsert` at a
+    /// time: one statement per row costs SQLite about twice the CPU of one per 64 rows (measured
+    /// with the system SQLite 3.40: 250,000 plays, 0.19 s against 0.10 s), and a play's own
+    /// statement is what the writer thread, the import's critical path, spent most of its time on.
+    private var pending: [Int64] = []
+    private var pendingPlays = 0
+    static let rowsPerInsert = 64
+    static let valuesPerPlay = 11
+    static let noValue = PlayBatch.noTimestamp
+    /// The latest end time among the profile's plays, stored or added by this import. A play that
+    /// ends later cannot be an exact duplicate (the rule includes the end time), so it needs no
+    /// lookup; exports list plays in time order, so almost every play of a new export is past it.
+    /// Others go through `insertPlay` (INSERT OR IGNORE), whose change count says whether it was new.
+    private var latestEnd: Int64
     private let insertArtist: SQLiteStatement
     private let insertAlbum: SQLiteStatement
     private let insertTrack: SQLiteStatement
@@ -49,6 +66,14 @@ final class SQLiteImportSink: PlaySink {
             INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
                 offline_ts, platform, country) VALUES (?,?,?,?,?,?,?,?,?,?,?)
             """)
+        let row = "(" + Array(repeating: "?", count: Self.valuesPerPlay).joined(separator: ",") + ")"
+        insertPlays = try db.prepare(
+            """
+            INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
+                offline_ts, platform, country) VALUES
+            """ + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ","))
+        pending.reserveCapacity(Self.rowsPerInsert * Self.valuesPerPlay * 16)
+        latestEnd = try db.scalar("SELECT max(end_ts) FROM play WHERE profile_id = ?", [.int(profile.id)]) ?? Int64.min
         insertWord = try db.prepare("INSERT INTO word(text) VALUES (?)")
         let w = try db.prepare("SELECT id, text FROM word")
         while try w.step() { words[w.text(1) ?? ""] = w.int64(0) }
@@ -83,50 +108,95 @@ final class SQLiteImportSink: PlaySink {
     func add(_ batch: PlayBatch) throws -> [Bool] {
         let itemIDs = try batch.items.map { try resolve($0) }
         let wordIDs = try batch.words.map { try word($0) }
+        // Per item, read once: indexing `batch.items` per play copies an item (four strings).
+        let isMusic = batch.items.map { $0.kind == .music }
+        let hasNoURI = batch.items.map { $0.uri == nil }
+        let kinds = batch.items.map { Int64($0.kind.rawValue) }
         var isNew = [Bool](repeating: false, count: batch.count)
-        let s = insertPlay
         let profileID = profile.id
-        func bindWord(_ index: Int32, _ value: Int32) {
-            if value == PlayBatch.noWord {
-                sqlite3_bind_null(s.handle, index)
-            } else {
-                sqlite3_bind_int64(s.handle, index, wordIDs[Int(value)])
-            }
-        }
+        func wordID(_ value: Int32) -> Int64 { value == PlayBatch.noWord ? Self.noValue : wordIDs[Int(value)] }
         for i in 0..<batch.count {
             let item = Int(batch.itemOfPlay[i])
             var replacesAccountPlay = false
             // Cross-format matching is needed only when account data meets extended history.
-            if batch.items[item].kind == .music && (hasAccountTracks || batch.items[item].uri == nil) {
+            if isMusic[item] && (hasAccountTracks || hasNoURI[item]) {
+                try flush()
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
                 case .replacesAccountPlay: replacesAccountPlay = true
                 }
             }
-            sqlite3_reset(s.handle)
-            sqlite3_bind_int64(s.handle, 1, profileID)
-            sqlite3_bind_int64(s.handle, 2, batch.endTimes[i])
-            sqlite3_bind_int64(s.handle, 3, Int64(batch.items[item].kind.rawValue))
-            sqlite3_bind_int64(s.handle, 4, itemIDs[item])
-            sqlite3_bind_int64(s.handle, 5, Int64(batch.milliseconds[i]))
-            bindWord(6, batch.reasonStart[i])
-            bindWord(7, batch.reasonEnd[i])
-            sqlite3_bind_int64(s.handle, 8, Int64(batch.flags[i]))
-            let offline = batch.offlineTimestamps[i]
-            if offline == PlayBatch.noTimestamp { sqlite3_bind_null(s.handle, 9) } else { sqlite3_bind_int64(s.handle, 9, offline) }
-            bindWord(10, batch.platform[i])
-            bindWord(11, batch.country[i])
-            try s.run()
-            if db.changes > 0 {
-                inserted += 1
-                isNew[i] = !replacesAccountPlay
-                if batch.items[item].kind == .music {
-                    addedMusic.append((batch.endTimes[i], itemIDs[item], batch.milliseconds[i]))
-                }
+            let end = batch.endTimes[i]
+            let certainlyNew = end > latestEnd
+            // It may be a duplicate of a stored play or of one this import added: SQLite decides.
+            if !certainlyNew { try flush() }
+            pending.append(profileID)
+            pending.append(end)
+            pending.append(kinds[item])
+            pending.append(itemIDs[item])
+            pending.append(Int64(batch.milliseconds[i]))
+            pending.append(wordID(batch.reasonStart[i]))
+            pending.append(wordID(batch.reasonEnd[i]))
+            pending.append(Int64(batch.flags[i]))
+            pending.append(batch.offlineTimestamps[i])
+            pending.append(wordID(batch.platform[i]))
+            pending.append(wordID(batch.country[i]))
+            if certainlyNew {
+                latestEnd = end
+                pendingPlays += 1
+                if pendingPlays == Self.rowsPerInsert { try flush() }
+            } else {
+                let added = try insertOne(pending, from: 0)
+                pending.removeAll(keepingCapacity: true)
+                guard added else { continue }
             }
+            inserted += 1
+            isNew[i] = !replacesAccountPlay
+            if isMusic[item] { addedMusic.append((end, itemIDs[item], batch.milliseconds[i])) }
         }
         return isNew
+    }
+
+    /// Writes the pending plays. Called before anything reads the play table, and by the store
+    /// before the transaction ends.
+    func flush() throws {
+        guard pendingPlays > 0 else { return }
+        let perPlay = Self.valuesPerPlay
+        var done = 0
+        if pendingPlays == Self.rowsPerInsert {
+            let s = insertPlays
+            sqlite3_reset(s.handle)
+            pending.withUnsafeBufferPointer { v in
+                for p in 0..<v.count { Self.bind(s, Int32(p + 1), v[p]) }
+            }
+            try s.run()
+            done = Int(db.changes)
+        } else {
+            for row in 0..<pendingPlays where try insertOne(pending, from: row * perPlay) { done += 1 }
+        }
+        let expected = pendingPlays
+        pending.removeAll(keepingCapacity: true)
+        pendingPlays = 0
+        // The plays were past every stored end time, so each must have been new.
+        guard done == expected else {
+            throw SQLiteError(
+                code: SQLITE_INTERNAL, message: "\(expected - done) of \(expected) plays taken for new were already stored",
+                sql: insertPlays.sql)
+        }
+    }
+
+    /// Inserts one play from `values[offset...]` through `insertPlay`; false when it was a duplicate.
+    private func insertOne(_ values: [Int64], from offset: Int) throws -> Bool {
+        let s = insertPlay
+        sqlite3_reset(s.handle)
+        for p in 0..<Self.valuesPerPlay { Self.bind(s, Int32(p + 1), values[offset + p]) }
+        try s.run()
+        return db.changes > 0
+    }
+
+    @inline(__always) private static func bind(_ s: SQLiteStatement, _ index: Int32, _ value: Int64) {
+        if value == noValue { sqlite3_bind_null(s.handle, index) } else { sqlite3_bind_int64(s.handle, index, value) }
     }
 
     /// The account-data and extended exports overlap (the last year or so). Account data gives the end

@@ -115,6 +115,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
             try db.transaction {
                 let sink = try SQLiteImportSink(db: db, profile: profile)
                 let result = try body(sink)
+                try sink.flush()
                 if sink.inserted > 0 {
                     try rebuildColumns(db, profile: profile, added: sink.replacedStoredPlays ? nil : sink.addedMusic)
                 }
