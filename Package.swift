@@ -63,7 +63,9 @@ let package = Package(
         .target(
             name: "SegueGraphics", dependencies: ["SegueCharts", "SegueModel", "CCairo", "CPango"],
             swiftSettings: strict),
-        .target(name: "SegueMedia", swiftSettings: strict),
+        // BGRA -> YUV 4:2:0 for the frames piped into ffmpeg (AVX2 where the CPU has it).
+        .target(name: "CSegueYUV", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
+        .target(name: "SegueMedia", dependencies: ["CSegueYUV"], swiftSettings: strict),
         // Durable job queue over the store and an in-process worker pool (imports, renders).
         .target(
             name: "SegueJobs",
