@@ -15,10 +15,11 @@ public protocol FrameSink: AnyObject {
 
 /// Streams raw BGRA frames into an ffmpeg process that encodes them to a file.
 ///
-/// Frames go from the caller's buffer to ffmpeg's stdin (nothing on disk): as they are for GIF, or
-/// converted here to YUV 4:2:0 for MP4 and WebM (see `YUVConverter`). The
-/// output is written to a temporary name beside the target and renamed on success, so a failure or a
-/// cancel never leaves a half-written file.
+/// Frames go from the caller's buffer to ffmpeg's stdin (nothing on disk): copied as they are for
+/// GIF, or converted here to YUV 4:2:0 for MP4 and WebM (see `YUVConverter`), into one of a few
+/// buffers that a writer thread pushes into the pipe (`FramePipeline`), so the caller renders the
+/// next frame while this one is written. The output is written to a temporary name beside the
+/// target and renamed on success, so a failure or a cancel never leaves a half-written file.
 public final class FrameEncoder: FrameSink {
     public let settings: VideoSettings
     public let outputPath: String
@@ -34,6 +35,9 @@ public final class FrameEncoder: FrameSink {
     private let logPath: String
     private var finished = false
     private let conversion: FrameConversion
+    private let pipeline: FramePipeline
+    /// Frames queued since the last `writePiped` (which must come after them in the pipe).
+    private var queuedFrames = 0
 
     /// Starts ffmpeg.
     /// - Parameters:
@@ -76,9 +80,16 @@ public final class FrameEncoder: FrameSink {
         self.process = process
         self.input = pipe.fileHandleForWriting
         try? pipe.fileHandleForReading.close()
-        // A bigger pipe means fewer context switches per 8 MB frame (F_SETPIPE_SZ; best effort).
-        _ = fcntl(input.fileDescriptor, 1031, Int32(1 << 20))
+        let fd = input.fileDescriptor
+        // A bigger pipe means fewer context switches per frame (F_SETPIPE_SZ; best effort).
+        _ = fcntl(fd, 1031, Int32(1 << 20))
+        pipeline = FramePipeline(depth: Self.pipelineDepth, bufferBytes: settings.pipeFrameBytes) { bytes throws(MediaError) in
+            try Self.writeAll(bytes, to: fd)
+        }
     }
+
+    /// Frames converted ahead of ffmpeg: one being filled, the others queued or in the pipe.
+    static let pipelineDepth = 3
 
     deinit {
         if !finished { cancel() }
@@ -86,28 +97,40 @@ public final class FrameEncoder: FrameSink {
 
     /// Writes one frame of exactly `settings.frameBytes` bytes (rows without padding).
     /// - Throws: `MediaError.frameSizeMismatch`, or `.ffmpegFailed` when ffmpeg has stopped reading.
+    /// Converts it into a free pipeline buffer (waiting while all are queued) and returns; the
+    /// writer thread sends it.
     public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
-        try writeAll(try conversion.pipeBytes(frame))
+        try conversion.check(frame)
+        do {
+            try pipeline.submit { buffer in conversion.pipeBytes(frame, into: buffer) }
+        } catch {
+            throw failWithLog()
+        }
         framesWritten += 1
+        queuedFrames += 1
     }
 
     /// Writes bytes already in `settings.pipeFormat` (as an encoder service receives them), in
-    /// pieces of any size; `finish` checks that they add up to whole frames.
+    /// pieces of any size, on the caller's thread; `finish` checks that they add up to whole frames.
     public func writePiped(_ bytes: UnsafeRawBufferPointer) throws(MediaError) {
-        try writeAll(bytes)
+        if queuedFrames > 0 {
+            do { try pipeline.drain() } catch { throw failWithLog() }
+            queuedFrames = 0
+        }
+        do { try Self.writeAll(bytes, to: input.fileDescriptor) } catch { throw failWithLog() }
         pipedBytes += bytes.count
     }
 
-    /// Writes every byte to ffmpeg's stdin (blocking while ffmpeg catches up).
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(MediaError) {
+    /// Writes every byte to `fd` (blocking while ffmpeg catches up).
+    /// - Throws: `MediaError.ffmpegFailed` without a log (the caller adds ffmpeg's).
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws(MediaError) {
         guard var pointer = bytes.baseAddress else { return }
         var remaining = bytes.count
-        let fd = input.fileDescriptor
         while remaining > 0 {
             let n = Foundation.write(fd, pointer, remaining)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw failWithLog()
+                throw .ffmpegFailed(status: -1, log: String(cString: strerror(errno)))
             }
             remaining -= n
             pointer += n
@@ -132,6 +155,7 @@ public final class FrameEncoder: FrameSink {
             cancel()
             throw .frameSizeMismatch(expected: frame, actual: pipedBytes % frame)
         }
+        do { try pipeline.finish() } catch { throw failWithLog() }
         finished = true
         try? input.close()
         process.waitUntilExit()
@@ -154,15 +178,22 @@ public final class FrameEncoder: FrameSink {
     public func cancel() {
         guard !finished else { return }
         finished = true
-        try? input.close()
+        // ffmpeg first: a writer blocked on the full pipe then fails (EPIPE) and the pipeline
+        // stops; the pipe's descriptor is closed only after the writer is done with it.
         if process.isRunning { process.terminate() }
+        try? pipeline.finish()
+        try? input.close()
         process.waitUntilExit()
         unlink(temporaryPath)
         unlink(logPath)
     }
 
+    /// ffmpeg stopped reading: cleans up and returns the error with the end of ffmpeg's messages.
     private func failWithLog() -> MediaError {
         finished = true
+        // The writer drops what is still queued once a write has failed; wait for it before the
+        // descriptor is closed.
+        try? pipeline.finish()
         try? input.close()
         process.waitUntilExit()
         let log = readLog()
@@ -191,12 +222,28 @@ final class FrameConversion {
 
     deinit { converted?.deallocate() }
 
-    /// The pipe-format bytes of `frame` (valid until the next call).
-    /// - Throws: `MediaError.frameSizeMismatch`.
-    func pipeBytes(_ frame: UnsafeRawBufferPointer) throws(MediaError) -> UnsafeRawBufferPointer {
+    /// - Throws: `MediaError.frameSizeMismatch` unless `frame` has `settings.frameBytes` bytes.
+    func check(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
         guard frame.count == settings.frameBytes else {
             throw .frameSizeMismatch(expected: settings.frameBytes, actual: frame.count)
         }
+    }
+
+    /// Converts (or copies) a checked `frame` into `buffer` (`settings.pipeFrameBytes` long).
+    /// - Returns: the bytes written.
+    func pipeBytes(_ frame: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        if let converter {
+            converter.convert(bgra: frame, stride: settings.width * 4, into: buffer)
+        } else {
+            buffer.copyMemory(from: frame)
+        }
+        return settings.pipeFrameBytes
+    }
+
+    /// The pipe-format bytes of `frame` (valid until the next call).
+    /// - Throws: `MediaError.frameSizeMismatch`.
+    func pipeBytes(_ frame: UnsafeRawBufferPointer) throws(MediaError) -> UnsafeRawBufferPointer {
+        try check(frame)
         guard let converter else { return frame }
         let buffer = converted ?? .allocate(byteCount: converter.frameBytes, alignment: 64)
         converted = buffer
