@@ -70,6 +70,16 @@ struct BenchLiveCommand: AsyncParsableCommand {
         defer {
             server.terminate()
             server.waitUntilExit()
+            // The schema this run made for itself (not one the URL named) goes with it.
+            if let url = databaseURL, database?.contains("schema=") == false {
+                do {
+                    let backend = try PostgresBackend(url: url)
+                    try backend.dropSchema()
+                    backend.close()
+                } catch {
+                    printError("could not drop the bench schema: \(error)")
+                }
+            }
         }
         try await LiveBenchSocket.waitForHealth(port: port)
         let rssAtStart = LiveBenchSocket.residentMiB(pid: server.processIdentifier)
