@@ -28,6 +28,22 @@ public struct OrderingProblem: Sendable {
     @inline(__always) func edge(_ a: Int, _ b: Int) -> Double { cost[a &* count &+ b] }
     @inline(__always) func place(_ p: Int, _ t: Int) -> Double { positionCost?[p &* count &+ t] ?? 0 }
 
+    /// How reversing `path[i...j]` changes its transition cost (position costs not included), with
+    /// `forward[k]` / `backward[k]` the cost of `path[0...k]` read forwards / backwards.
+    @inline(__always) func reversalDelta(_ path: [Int], _ forward: [Double], _ backward: [Double], _ i: Int, _ j: Int) -> Double {
+        var before = forward[j] - forward[i]
+        var after = backward[j] - backward[i]
+        if i > 0 {
+            before += edge(path[i - 1], path[i])
+            after += edge(path[i - 1], path[j])
+        }
+        if j < path.count - 1 {
+            before += edge(path[j], path[j + 1])
+            after += edge(path[i], path[j + 1])
+        }
+        return after - before
+    }
+
     /// The objective of an order: transitions plus position costs.
     public func total(_ path: [Int]) -> Double {
         var sum = 0.0
@@ -367,17 +383,7 @@ public struct PlaylistOrderer: Sendable {
                     if hasPlace {
                         placeDelta += p.place(i, path[j]) + p.place(j, path[i]) - p.place(i, path[i]) - p.place(j, path[j])
                     }
-                    var before = forward[j] - forward[i]
-                    var after = backward[j] - backward[i]
-                    if i > 0 {
-                        before += p.edge(path[i - 1], path[i])
-                        after += p.edge(path[i - 1], path[j])
-                    }
-                    if j < n - 1 {
-                        before += p.edge(path[j], path[j + 1])
-                        after += p.edge(path[i], path[j + 1])
-                    }
-                    let delta = after - before + placeDelta
+                    let delta = p.reversalDelta(path, forward, backward, i, j) + placeDelta
                     if delta < -1e-9 {
                         if spaced {
                             candidates.append((delta, i, j))
@@ -465,19 +471,7 @@ public struct PlaylistOrderer: Sendable {
                 bestDelta = delta
                 bestMove = move
             }
-            func reversal(_ i: Int, _ j: Int) -> Double {
-                var before = forward[j] - forward[i]
-                var after = backward[j] - backward[i]
-                if i > 0 {
-                    before += p.edge(path[i - 1], path[i])
-                    after += p.edge(path[i - 1], path[j])
-                }
-                if j < n - 1 {
-                    before += p.edge(path[j], path[j + 1])
-                    after += p.edge(path[i], path[j + 1])
-                }
-                return after - before
-            }
+            func reversal(_ i: Int, _ j: Int) -> Double { p.reversalDelta(path, forward, backward, i, j) }
             // 2-opt: reversals that cut the transition into x (i = q or j = q − 1) or out of it (i = q + 1 or j = q).
             for i in [q, q + 1] where i >= lowest && i < highest {
                 for j in (i + 1)...highest { consider(reversal(i, j), .reverse(i, j)) }
