@@ -114,9 +114,11 @@ let package = Package(
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         // musicnn's convolutions and dense layers (sgemm).
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS is opened with dlopen on first use (CSegueBLAS), so commands that never multiply
+        // a matrix do not load it; libopenblas-dev (scripts/setup.sh) provides the library.
+        .target(name: "CSegueBLAS", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
         .target(
-            name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "COpenBLAS", "SegueMedia", "SegueStore"],
+            name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "CSegueBLAS", "SegueMedia", "SegueStore"],
             swiftSettings: strict),
         .testTarget(
             name: "SegueAudioTests",

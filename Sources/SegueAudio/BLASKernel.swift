@@ -1,24 +1,37 @@
-import COpenBLAS
+import CSegueBLAS
 import Foundation
 
-/// Which OpenBLAS kernels run musicnn's matrix products, and choosing the fastest one.
+/// Loading OpenBLAS, and which of its kernels run musicnn's matrix products.
+///
+/// OpenBLAS is opened on first use (`load`, through `CSegueBLAS`), not when `segue` starts: most
+/// commands never multiply a matrix, and a linked OpenBLAS costs every process its load, its kernel
+/// choice and a spinning worker thread per core.
 ///
 /// Debian's OpenBLAS (0.3.21, DYNAMIC_ARCH) picks its kernels when the library is loaded, from the
 /// CPU and the `OPENBLAS_CORETYPE` variable. On AMD processors with AVX-512 it picks the AVX2
 /// "Haswell" kernels, although its AVX-512 "SkylakeX" kernels run there and are faster (sgemm about
-/// 1.7x on this machine's CPU). The variable is read once, at load time, before `main` runs, so
-/// `segue` re-executes itself with it set (`reexecForFasterKernels`); a value already in the
-/// environment is the user's choice and is left alone (`OPENBLAS_CORETYPE=Haswell` keeps the old
-/// kernels).
+/// 1.7x on this machine's CPU). `chooseKernelsBeforeLoading`, called first thing in `main` while the
+/// process has one thread, sets the variable when the CPU has AVX-512 and nobody set it; a value
+/// already in the environment is the user's choice and is left alone (`OPENBLAS_CORETYPE=Haswell`
+/// keeps the old kernels).
 public enum BLASKernel {
-    /// The kernels OpenBLAS uses in this process ("Haswell", "SkylakeX", …).
+    /// Opens OpenBLAS if it is not open yet.
+    /// - Throws: `AudioError.analysisFailed` naming the library and dlopen's reason.
+    public static func load() throws(AudioError) {
+        guard segue_blas_load() == 0 else {
+            throw .analysisFailed("OpenBLAS could not be loaded (\(String(cString: segue_blas_error()))); install libopenblas0")
+        }
+    }
+
+    /// The kernels OpenBLAS uses in this process ("Haswell", "SkylakeX", …), loading it first;
+    /// "unavailable" when it cannot be loaded.
     public static var coreName: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
+        guard let name = segue_blas_corename() else { return "unavailable" }
         return String(cString: name)
     }
 
-    /// Set (to "1") by `reexecForFasterKernels` in the environment of the process it starts, so a
-    /// report can tell Segue's choice from the user's.
+    /// Set (to "1") by `chooseKernelsBeforeLoading` beside `OPENBLAS_CORETYPE`, so a report can tell
+    /// Segue's choice from the user's.
     public static let chosenBySegueVariable = "SEGUE_OPENBLAS_CORETYPE_CHOSEN"
 
     /// A line for logs and reports: the kernels in use and who chose them.
@@ -28,17 +41,14 @@ public enum BLASKernel {
         return "OpenBLAS kernels: \(coreName) (OPENBLAS_CORETYPE=\(set), \(who))"
     }
 
-    /// Kernels that already use AVX-512: nothing to gain from re-executing.
-    static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
     /// What OpenBLAS's SkylakeX kernels need from the CPU.
     static let avx512Flags: Set<String> = ["avx512f", "avx512dq", "avx512bw", "avx512vl"]
 
-    /// The `OPENBLAS_CORETYPE` worth setting, or nil to keep what is loaded: nil when the variable
-    /// is already set (the user's choice), when the loaded kernels already use AVX-512, or when the
-    /// CPU lacks it.
-    static func preferredCoreType(cpuFlags: Set<String>, environment: [String: String], loadedCore: String) -> String? {
+    /// The `OPENBLAS_CORETYPE` worth setting before OpenBLAS loads, or nil: nil when the variable is
+    /// already set (the user's choice) or when the CPU lacks AVX-512. Where OpenBLAS would pick
+    /// AVX-512 kernels itself (Intel), SkylakeX has the same single-precision kernels it would pick.
+    static func preferredCoreType(cpuFlags: Set<String>, environment: [String: String]) -> String? {
         guard environment["OPENBLAS_CORETYPE"] == nil else { return nil }
-        guard !avx512Cores.contains(loadedCore.lowercased()) else { return nil }
         return avx512Flags.isSubset(of: cpuFlags) ? "SkylakeX" : nil
     }
 
@@ -52,21 +62,15 @@ public enum BLASKernel {
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
-    /// When faster kernels are available but not loaded, sets `OPENBLAS_CORETYPE` and replaces the
-    /// process with a fresh run of the same executable and arguments (same process id), so OpenBLAS
-    /// loads with them. Call first thing in `main`, before any output or threads. Returns (doing
-    /// nothing) when there is nothing to gain or the re-execution fails (reported on stderr).
-    public static func reexecForFasterKernels() {
+    /// Sets `OPENBLAS_CORETYPE` (and `chosenBySegueVariable`) when faster kernels are worth it, for
+    /// OpenBLAS to read when it is loaded. Call first thing in `main`, before any thread starts
+    /// (`setenv` is not safe beside other threads); child processes inherit the choice.
+    public static func chooseKernelsBeforeLoading() {
         let environment = ProcessInfo.processInfo.environment
-        guard let core = preferredCoreType(cpuFlags: cpuFlags(), environment: environment, loadedCore: coreName) else { return }
+        guard environment["OPENBLAS_CORETYPE"] == nil,
+            let core = preferredCoreType(cpuFlags: cpuFlags(), environment: environment)
+        else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         setenv(chosenBySegueVariable, "1", 1)
-        let argv = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", argv)
-        // Only reached when execv failed: carry on with the kernels already loaded.
-        let reason = String(cString: strerror(errno))
-        unsetenv("OPENBLAS_CORETYPE")
-        unsetenv(chosenBySegueVariable)
-        FileHandle.standardError.write(Data("segue: could not restart with OPENBLAS_CORETYPE=\(core) (\(reason)); using \(coreName)\n".utf8))
     }
 }

@@ -1,4 +1,4 @@
-import COpenBLAS
+import CSegueBLAS
 import Foundation
 
 /// musicnn in Swift: the MSD (and optionally MTT) musicnn models read from the weights that the
@@ -67,7 +67,7 @@ public struct Musicnn: Sendable {
 
     /// Limits OpenBLAS to `threads` threads (1 when files are analysed in parallel, one per core).
     public static func setBLASThreads(_ threads: Int) {
-        openblas_set_num_threads(Int32(max(1, threads)))
+        segue_blas_set_threads(Int32(max(1, threads)))
     }
 
     /// Analyses mono samples at 16 kHz (`MusicnnSpectrogram.sampleRate`).

@@ -1,4 +1,4 @@
-import COpenBLAS
+import CSegueBLAS
 import Foundation
 
 /// The musicnn network (Pons and Serra, 2019: `build_musicnn` in musicnn 0.1.0's `models.py`) with
@@ -11,7 +11,7 @@ import Foundation
 /// end: max and mean over time of the 753 features (interleaved, 1506), batch norm, a 200-unit
 /// dense layer (its pre-ReLU output is the embedding), ReLU, batch norm, and the 50-unit output.
 ///
-/// Convolutions run as im2col + `cblas_sgemm` in blocks of about a thousand rows, in scratch memory
+/// Convolutions run as im2col + sgemm (OpenBLAS through `CSegueBLAS`) in blocks of about a thousand rows, in scratch memory
 /// reused from patch to patch. Batch norms become one multiply and add per channel
 /// at load time, and those in front of a dense layer are folded into that layer's weights (exact
 /// there: no padding between them).
@@ -49,6 +49,7 @@ public struct MusicnnNetwork: Sendable {
     /// - Throws: `AudioError.checkpoint` when the checkpoint is unreadable, corrupt, or its tensors
     ///   do not have musicnn's shapes.
     public init(checkpoint: TensorFlowCheckpoint) throws(AudioError) {
+        try BLASKernel.load()
         func tensor(_ name: String, _ shape: [Int]) throws(AudioError) -> [Float] {
             let (found, values) = try checkpoint.floats(name)
             guard found == shape else {
@@ -234,8 +235,8 @@ public struct MusicnnNetwork: Sendable {
                 s.midPadded.withUnsafeBufferPointer { p in
                     layer.weights.withUnsafeBufferPointer { w in
                         for k in 0..<7 {
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), 64, Int32(currentWidth), 1,
+                            segue_sgemm(
+                                0, 0, Int32(T), 64, Int32(currentWidth), 1,
                                 p.baseAddress! + k * currentWidth, Int32(currentWidth), w.baseAddress! + k * currentWidth * 64, 64,
                                 k == 0 ? 0 : 1, y.baseAddress!, 64)
                         }
@@ -294,8 +295,8 @@ public struct MusicnnNetwork: Sendable {
         c.withUnsafeMutableBufferPointer { cp in
             a.withUnsafeBufferPointer { ap in
                 layer.weights.withUnsafeBufferPointer { wp in
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(layer.outputs), Int32(layer.inputs), 1,
+                    segue_sgemm(
+                        0, 0, Int32(rows), Int32(layer.outputs), Int32(layer.inputs), 1,
                         ap.baseAddress! + offset, Int32(lda), wp.baseAddress!, Int32(layer.outputs), 0, cp.baseAddress!,
                         Int32(layer.outputs))
                 }
@@ -351,8 +352,8 @@ public struct MusicnnNetwork: Sendable {
         x.withUnsafeBufferPointer { xp in
             layer.weights.withUnsafeBufferPointer { wp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    cblas_sgemv(
-                        CblasRowMajor, CblasTrans, Int32(layer.inputs), Int32(layer.outputs), 1, wp.baseAddress!,
+                    segue_sgemv(
+                        1, Int32(layer.inputs), Int32(layer.outputs), 1, wp.baseAddress!,
                         Int32(layer.outputs), xp.baseAddress!, 1, 0, yp.baseAddress!, 1)
                 }
             }

@@ -12,10 +12,10 @@ struct Segue: AsyncParsableCommand {
             AnalyzeCommand.self, LibraryCommand.self, PlaylistCommand.self, SimilarCommand.self, UsersCommand.self, TokensCommand.self, SimulateCommand.self, ProfilesCommand.self, DemoCommand.self, BenchCommand.self, ServeCommand.self, WorkerCommand.self, EncoderCommand.self, FeedbackCommand.self,
         ])
 
-    /// Restarts once with OpenBLAS's AVX-512 kernels when the CPU has them and OpenBLAS did not
-    /// pick them (`BLASKernel`; `OPENBLAS_CORETYPE` set by the user wins), then runs the command.
+    /// Chooses OpenBLAS's AVX-512 kernels when the CPU has them (`BLASKernel`; `OPENBLAS_CORETYPE`
+    /// set by the user wins) for whenever OpenBLAS is loaded, then runs the command.
     static func main() async {
-        BLASKernel.reexecForFasterKernels()
+        BLASKernel.chooseKernelsBeforeLoading()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -20,10 +20,11 @@ import Testing
         var err: String
     }
 
-    func segue(_ args: [String]) throws -> Run {
+    func segue(_ args: [String], environment: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.executable)
         p.arguments = args
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out
@@ -33,6 +34,22 @@ import Testing
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    /// OpenBLAS is opened on first use (musicnn), so a command that multiplies no matrix never
+    /// loads it: the dynamic loader's own log (LD_DEBUG=files) names every library it opens.
+    @Test func commandsThatMultiplyNoMatrixNeverLoadOpenBLAS() throws {
+        let dir = try Fixtures.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        let data = dir.appendingPathComponent("data").path
+        let exported = try segue(["demo", "export", "--records", "500", zip], environment: ["LD_DEBUG": "files"])
+        #expect(exported.status == 0)
+        // The log is there (so its silence about OpenBLAS means something), and it names no OpenBLAS.
+        #expect(exported.err.contains("libsqlite3"))
+        #expect(!exported.err.contains("openblas"))
+        let imported = try segue(["import", "--data", data, "--format", "json", zip], environment: ["LD_DEBUG": "files"])
+        #expect(imported.status == 0)
+        #expect(imported.err.contains("libsqlite3") && !imported.err.contains("openblas"))
     }
 
     @Test func importTopAndStatsFromTheCommandLine() throws {
