@@ -21,6 +21,24 @@ public final class CairoRenderer {
     private var scaledArt: [ScaledArtKey: OpaquePointer] = [:]
     private var gradientStrips: [GradientKey: OpaquePointer] = [:]
     private var generatedArt: [GeneratedArtKey: OpaquePointer] = [:]
+    /// What the pixels show now, band by band, for `renderChanges`.
+    private var painted: PaintedScene?
+
+    /// Pixel rows that the last `render` or `renderChanges` repainted (sorted, disjoint, in whole
+    /// bands of `bandRows`); every other row holds the same bytes as before that call.
+    public private(set) var changedRows: [Range<Int>] = []
+
+    /// Rows per band: the unit in which `renderChanges` compares scenes and repaints.
+    public static let bandRows = 8
+
+    /// A scene as painted: per element the rows it can touch and the clips around it, and per band
+    /// the elements that reach it, in paint order.
+    private struct PaintedScene {
+        var scene: Scene
+        var rows: [Range<Int>]
+        var clips: [[SceneRect]]
+        var bands: [[Int32]]
+    }
 
     private struct LayoutKey: Hashable {
         var spans: [TextSpan]
@@ -31,6 +49,9 @@ public final class CairoRenderer {
         var layout: OpaquePointer
         var width: Double
         var baseline: Double
+        /// Rows the layout's pixels can reach, relative to its origin (ink and logical boxes).
+        var top: Double
+        var bottom: Double
         var singleColor: Bool
     }
 
@@ -101,36 +122,156 @@ public final class CairoRenderer {
 
     /// Paints `scene` (which should have this renderer's size; it is drawn from the top-left otherwise).
     public func render(_ scene: Scene) {
+        let plan = plan(scene)
         paintBackground(scene.background)
-        for element in scene.elements {
-            switch element {
-            case .rect(let rect, let radius, let fill):
-                roundedRect(rect, radius: radius)
-                if case .linearGradient(let from, let to, let stops) = fill, from.y == to.y, to.x > from.x {
-                    setHorizontalGradient(from: from.x, to: to.x, stops: stops, band: rect)
-                } else {
-                    setFill(fill)
-                }
-                cairo_fill(cr)
-            case .text(let run):
-                draw(run)
-            case .artwork(let rect, let radius, let art):
-                draw(art, in: rect, radius: radius)
-            case .line(let from, let to, let width, let color):
-                setColor(color)
-                cairo_set_line_width(cr, width)
-                cairo_move_to(cr, from.x, from.y)
-                cairo_line_to(cr, to.x, to.y)
-                cairo_stroke(cr)
-            case .beginClip(let rect):
-                cairo_save(cr)
-                cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
-                cairo_clip(cr)
-            case .endClip:
-                cairo_restore(cr)
+        for (i, element) in scene.elements.enumerated() { draw(element) }
+        cairo_surface_flush(surface)
+        painted = plan
+        changedRows = [0..<height]
+    }
+
+    /// Paints `scene` over the previous one, repainting only the bands where the two differ: a band
+    /// is kept when the same elements (equal in every property, under the same clips) reach it in
+    /// the same order over the same background, so its pixels cannot differ. The repainted bands
+    /// get the background back and every element that reaches them, clipped to them; the result is
+    /// byte for byte what `render` paints. Returns `changedRows`.
+    @discardableResult
+    public func renderChanges(_ scene: Scene) -> [Range<Int>] {
+        guard let before = painted, before.scene.background == scene.background, before.bands.count == bandCount,
+            background?.fill == scene.background
+        else {
+            render(scene)
+            return changedRows
+        }
+        let plan = plan(scene)
+        var dirty: [Range<Int>] = []
+        for band in 0..<bandCount where !Self.sameBand(band, plan, before) {
+            let rows = (band * Self.bandRows)..<min(height, (band + 1) * Self.bandRows)
+            if let last = dirty.last, last.upperBound == rows.lowerBound {
+                dirty[dirty.count - 1] = last.lowerBound..<rows.upperBound
+            } else {
+                dirty.append(rows)
             }
         }
+        painted = plan
+        changedRows = dirty
+        guard !dirty.isEmpty else { return dirty }
+        restoreBackground(rows: dirty)
+        cairo_save(cr)
+        cairo_new_path(cr)
+        for rows in dirty { cairo_rectangle(cr, 0, Double(rows.lowerBound), Double(width), Double(rows.count)) }
+        cairo_clip(cr)
+        for (i, element) in scene.elements.enumerated() {
+            let rows = plan.rows[i]
+            // Clips always run (they pair up); other elements only where they reach a repainted band.
+            if case .beginClip = element {
+            } else if case .endClip = element {
+            } else if !dirty.contains(where: { $0.overlaps(rows) }) {
+                continue
+            }
+            draw(element)
+        }
+        cairo_restore(cr)
         cairo_surface_flush(surface)
+        return dirty
+    }
+
+    private var bandCount: Int { (height + Self.bandRows - 1) / Self.bandRows }
+
+    private static func sameBand(_ band: Int, _ a: PaintedScene, _ b: PaintedScene) -> Bool {
+        let x = a.bands[band]
+        let y = b.bands[band]
+        guard x.count == y.count else { return false }
+        for k in 0..<x.count {
+            let i = Int(x[k])
+            let j = Int(y[k])
+            guard a.rows[i] == b.rows[j], a.scene.elements[i] == b.scene.elements[j], a.clips[i] == b.clips[j] else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Where each element of `scene` can paint: its rows (a conservative bound: antialiasing and
+    /// rounding add a pixel or two), the clips it is drawn under, and the elements of each band.
+    private func plan(_ scene: Scene) -> PaintedScene {
+        var rows: [Range<Int>] = []
+        var clips: [[SceneRect]] = []
+        rows.reserveCapacity(scene.elements.count)
+        clips.reserveCapacity(scene.elements.count)
+        var stack: [SceneRect] = []
+        func span(_ top: Double, _ bottom: Double) -> Range<Int> {
+            guard top.isFinite, bottom.isFinite else { return 0..<height }
+            let lo = max(0, min(height, Int((top - 2).rounded(.down))))
+            let hi = max(lo, min(height, Int((bottom + 2).rounded(.up))))
+            return lo..<hi
+        }
+        for element in scene.elements {
+            var r: Range<Int>
+            switch element {
+            case .rect(let rect, _, _):
+                r = span(rect.y, rect.maxY)
+            case .text(let run):
+                if run.spans.isEmpty || run.opacity <= 0 {
+                    r = 0..<0
+                } else {
+                    let cached = layout(for: run)
+                    let y = run.centerY + CairoText.capCenter * run.maxFontSize - cached.baseline
+                    r = span(y + cached.top, y + cached.bottom)
+                }
+            case .artwork(let rect, _, _):
+                r = span(rect.y.rounded() - 1, rect.y.rounded() + rect.width.rounded() + 1)
+            case .line(let from, let to, let lineWidth, _):
+                r = span(min(from.y, to.y) - lineWidth, max(from.y, to.y) + lineWidth)
+            case .beginClip, .endClip:
+                r = 0..<0
+            }
+            // Inside a clip an element paints only within it.
+            for clip in stack {
+                let c = span(clip.y, clip.maxY)
+                let lo = max(r.lowerBound, c.lowerBound)
+                let hi = min(r.upperBound, c.upperBound)
+                r = lo < hi ? lo..<hi : 0..<0
+            }
+            rows.append(r)
+            clips.append(stack)
+            if case .beginClip(let rect) = element { stack.append(rect) }
+            if case .endClip = element, !stack.isEmpty { stack.removeLast() }
+        }
+        var bands = [[Int32]](repeating: [], count: bandCount)
+        for (i, r) in rows.enumerated() where !r.isEmpty {
+            for band in (r.lowerBound / Self.bandRows)...((r.upperBound - 1) / Self.bandRows) { bands[band].append(Int32(i)) }
+        }
+        return PaintedScene(scene: scene, rows: rows, clips: clips, bands: bands)
+    }
+
+    private func draw(_ element: SceneElement) {
+        switch element {
+        case .rect(let rect, let radius, let fill):
+            roundedRect(rect, radius: radius)
+            if case .linearGradient(let from, let to, let stops) = fill, from.y == to.y, to.x > from.x {
+                setHorizontalGradient(from: from.x, to: to.x, stops: stops, band: rect)
+            } else {
+                setFill(fill)
+            }
+            cairo_fill(cr)
+        case .text(let run):
+            draw(run)
+        case .artwork(let rect, let radius, let art):
+            draw(art, in: rect, radius: radius)
+        case .line(let from, let to, let width, let color):
+            setColor(color)
+            cairo_set_line_width(cr, width)
+            cairo_move_to(cr, from.x, from.y)
+            cairo_line_to(cr, to.x, to.y)
+            cairo_stroke(cr)
+        case .beginClip(let rect):
+            cairo_save(cr)
+            cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+            cairo_clip(cr)
+        case .endClip:
+            cairo_restore(cr)
+        }
     }
 
     /// Writes the current pixels as PNG to `path`, through a temporary file so no partial file is left.
@@ -155,6 +296,19 @@ public final class CairoRenderer {
     }
 
     // MARK: - Painting
+
+    /// Copies the cached background's `rows` back into the pixels (the fill is already cached).
+    private func restoreBackground(rows: [Range<Int>]) {
+        guard let cached = background else { return }
+        let data = cairo_image_surface_get_data(surface)!
+        let stride = self.stride
+        cairo_surface_flush(surface)
+        cached.pixels.withUnsafeBytes { source in
+            let base = source.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for r in rows { (data + r.lowerBound * stride).update(from: base + r.lowerBound * stride, count: r.count * stride) }
+        }
+        cairo_surface_mark_dirty(surface)
+    }
 
     private func paintBackground(_ fill: Fill) {
         let count = stride * height
@@ -263,8 +417,9 @@ public final class CairoRenderer {
         }
         let layout = pango_cairo_create_layout(cr)!
         CairoText.configure(layout, spans: spans, maxWidth: run.maxWidth, withColors: !single)
-        let m = CairoText.metrics(layout)
-        let cached = CachedLayout(layout: layout, width: m.width, baseline: m.baseline, singleColor: single)
+        let m = CairoText.fullMetrics(layout)
+        let cached = CachedLayout(
+            layout: layout, width: m.width, baseline: m.baseline, top: m.top, bottom: m.bottom, singleColor: single)
         layouts[key] = cached
         return cached
     }

@@ -69,10 +69,20 @@ enum CairoText {
 
     /// The logical width in pixels and the first baseline in pixels from the layout's top.
     static func metrics(_ layout: OpaquePointer) -> (width: Double, baseline: Double) {
+        let m = fullMetrics(layout)
+        return (m.width, m.baseline)
+    }
+
+    /// Width and baseline as `metrics`, and the rows any pixel of the layout can touch, relative to
+    /// its origin: the union of the ink and logical rectangles (accents and descenders can leave the
+    /// logical box).
+    static func fullMetrics(_ layout: OpaquePointer) -> (width: Double, baseline: Double, top: Double, bottom: Double) {
         var ink = PangoRectangle()
         var logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)
-        return (Double(logical.width) / scale, Double(pango_layout_get_baseline(layout)) / scale)
+        let top = Double(min(ink.y, logical.y)) / scale
+        let bottom = Double(max(ink.y + ink.height, logical.y + logical.height)) / scale
+        return (Double(logical.width) / scale, Double(pango_layout_get_baseline(layout)) / scale, top, bottom)
     }
 
     /// The left x of a run of `width` pixels aligned at `x`.

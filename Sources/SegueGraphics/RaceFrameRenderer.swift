@@ -17,11 +17,19 @@ public final class RaceFrameRenderer {
 
     /// Draws frame `index` and passes its BGRA bytes (`width * height * 4`, no row padding) to `body`.
     public func withFrame<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withFrameChanges(index) { bytes, _ in try body(bytes) }
+    }
+
+    /// As `withFrame`, also passing the pixel rows that differ from the frame drawn before (sorted,
+    /// disjoint; empty on the final hold): frames are painted over the previous one, band by band,
+    /// where the scene changed (`CairoRenderer.renderChanges`).
+    public func withFrameChanges<R>(_ index: Int, _ body: (UnsafeRawBufferPointer, [Range<Int>]) throws -> R) rethrows -> R {
         let raceFrame = min(index, layout.timeline.timing.raceFrames - 1)
+        var changed: [Range<Int>] = []
         if raceFrame != lastRaceFrame {
-            renderer.render(layout.scene(frame: index))
+            changed = renderer.renderChanges(layout.scene(frame: index))
             lastRaceFrame = raceFrame
         }
-        return try renderer.withPixels(body)
+        return try renderer.withPixels { try body($0, changed) }
     }
 }

@@ -3,14 +3,23 @@ import Foundation
 /// Where a video's frames go: a local ffmpeg (`FrameEncoder`) or an encoder service
 /// (`RemoteFrameEncoder`).
 public protocol FrameSink: AnyObject {
-    /// Writes one BGRA frame of exactly `settings.frameBytes` bytes.
-    func write(_ frame: UnsafeRawBufferPointer) throws(MediaError)
+    /// Writes one BGRA frame of exactly `settings.frameBytes` bytes. `changedRows`, when given,
+    /// lists the only pixel rows that differ from the frame written before (sorted, disjoint): a
+    /// sink may skip work on the others.
+    func write(_ frame: UnsafeRawBufferPointer, changedRows: [Range<Int>]?) throws(MediaError)
     /// Ends the stream and puts the output in place; returns its size in bytes.
     func finish() throws(MediaError) -> Int
     /// Stops and leaves no output behind.
     func cancel()
     /// The encoder that made (or makes) the video: `libx264`, `h264_nvenc`, `libvpx-vp9` or `gif`.
     var encoderName: String { get }
+}
+
+extension FrameSink {
+    /// Writes one BGRA frame of exactly `settings.frameBytes` bytes (any row may have changed).
+    public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
+        try write(frame, changedRows: nil)
+    }
 }
 
 /// Streams raw BGRA frames into an ffmpeg process that encodes them to a file.
@@ -99,10 +108,15 @@ public final class FrameEncoder: FrameSink {
     /// - Throws: `MediaError.frameSizeMismatch`, or `.ffmpegFailed` when ffmpeg has stopped reading.
     /// Converts it into a free pipeline buffer (waiting while all are queued) and returns; the
     /// writer thread sends it.
-    public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
+    ///
+    /// With `changedRows`, only rows that changed since the frame last converted into the same
+    /// buffer are converted again (the buffer still holds the others).
+    public func write(_ frame: UnsafeRawBufferPointer, changedRows: [Range<Int>]?) throws(MediaError) {
         try conversion.check(frame)
+        let sequence = pipeline.nextSequence
+        conversion.record(changedRows, sequence: sequence)
         do {
-            try pipeline.submit { buffer in conversion.pipeBytes(frame, into: buffer) }
+            try pipeline.submit { buffer, lastFill in conversion.pipeBytes(frame, into: buffer, holding: lastFill) }
         } catch {
             throw failWithLog()
         }
@@ -214,10 +228,48 @@ final class FrameConversion {
     let settings: VideoSettings
     private let converter: YUVConverter?
     private var converted: UnsafeMutableRawBufferPointer?
+    /// Per pair of rows, the sequence number of the last frame in which it changed (YUV only).
+    private var pairChangedAt: [Int]
 
     init(settings: VideoSettings) {
         self.settings = settings
         converter = settings.pipeFormat == "yuv420p" ? YUVConverter(width: settings.width, height: settings.height) : nil
+        pairChangedAt = [Int](repeating: 0, count: converter == nil ? 0 : settings.height / 2)
+    }
+
+    /// Notes which rows frame `sequence` changes (nil: all of them).
+    func record(_ changedRows: [Range<Int>]?, sequence: Int) {
+        guard converter != nil else { return }
+        guard let changedRows else {
+            for k in pairChangedAt.indices { pairChangedAt[k] = sequence }
+            return
+        }
+        for rows in changedRows {
+            let first = max(0, rows.lowerBound / 2)
+            let end = min(pairChangedAt.count, (rows.upperBound + 1) / 2)
+            if first < end { for k in first..<end { pairChangedAt[k] = sequence } }
+        }
+    }
+
+    /// Converts (or copies) a checked `frame` into `buffer`; when `holding` names the sequence
+    /// number of the frame already in `buffer`, only pairs of rows changed since are converted.
+    /// - Returns: the bytes written.
+    func pipeBytes(_ frame: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer, holding: Int?) -> Int {
+        guard let converter, let holding else { return pipeBytes(frame, into: buffer) }
+        let stride = settings.width * 4
+        var k = 0
+        let pairs = pairChangedAt.count
+        while k < pairs {
+            guard pairChangedAt[k] > holding else {
+                k += 1
+                continue
+            }
+            var end = k + 1
+            while end < pairs && pairChangedAt[end] > holding { end += 1 }
+            converter.convert(bgra: frame, stride: stride, rowPairs: k..<end, into: buffer)
+            k = end
+        }
+        return settings.pipeFrameBytes
     }
 
     deinit { converted?.deallocate() }

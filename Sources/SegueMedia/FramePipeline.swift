@@ -30,6 +30,10 @@ final class FramePipeline: @unchecked Sendable {
     private var failure: MediaError?
     /// Producer side only.
     private var nextFill = 0
+    /// Per slot, the sequence number of the fill it holds (nil before its first).
+    private var slotSequence: [Int?]
+    /// The sequence number the next successful `submit` gives its fill (0, 1, 2, …).
+    private(set) var nextSequence = 0
     private var ended = false
     /// Writer side only.
     private var nextDrain = 0
@@ -46,6 +50,7 @@ final class FramePipeline: @unchecked Sendable {
         buffers = (0..<depth).map { _ in .allocate(byteCount: bufferBytes, alignment: 64) }
         lengths = .allocate(capacity: depth)
         lengths.initialize(repeating: 0, count: depth)
+        slotSequence = [Int?](repeating: nil, count: depth)
         freeSlots = DispatchSemaphore(value: depth)
         queuedSlots = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in writerLoop() }
@@ -65,23 +70,29 @@ final class FramePipeline: @unchecked Sendable {
     }
 
     /// Waits for a free buffer, lets `fill` write into it (returning the byte count to send), and
-    /// queues it for the writer.
+    /// queues it for the writer. `fill` also gets the sequence number of the fill the buffer still
+    /// holds (nil when it is fresh): the bytes of that fill are intact, so only what changed since
+    /// needs writing. This fill gets `nextSequence`.
     /// - Throws: the writer's error (nothing is queued then), or whatever `fill` throws (the
-    ///   buffer goes back unused).
-    func submit(_ fill: (UnsafeMutableRawBufferPointer) throws(MediaError) -> Int) throws(MediaError) {
+    ///   buffer goes back unused, and is then treated as fresh).
+    func submit(_ fill: (UnsafeMutableRawBufferPointer, _ holding: Int?) throws(MediaError) -> Int) throws(MediaError) {
         precondition(!ended, "submit after finish")
         if let failure = writerFailure { throw failure }
         freeSlots.wait()
         let slot = nextFill
         let count: Int
+        let holding = slotSequence[slot]
         do {
-            count = try fill(buffers[slot])
+            slotSequence[slot] = nil
+            count = try fill(buffers[slot], holding)
         } catch {
             freeSlots.signal()
             throw error
         }
         precondition(count >= 0 && count <= bufferBytes)
         lengths[slot] = count
+        slotSequence[slot] = nextSequence
+        nextSequence += 1
         nextFill = (slot + 1) % depth
         queuedSlots.signal()
     }

@@ -55,7 +55,8 @@ public final class RemoteFrameEncoder: FrameSink {
         if !finished { cancel() }
     }
 
-    public func write(_ frame: UnsafeRawBufferPointer) throws(MediaError) {
+    /// Sends the whole frame (the service keeps no earlier frame to patch), so `changedRows` is unused.
+    public func write(_ frame: UnsafeRawBufferPointer, changedRows: [Range<Int>]?) throws(MediaError) {
         let bytes = try conversion.pipeBytes(frame)
         try send(Array(String(bytes.count, radix: 16).utf8) + [13, 10])
         try send(bytes)

@@ -17,6 +17,11 @@ public struct VideoExport: Sendable {
 
     /// Draws frame `index` and hands its BGRA bytes to `sink`.
     public typealias FrameSource = (_ index: Int, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    /// Draws frame `index` and hands its BGRA bytes to `sink` with the pixel rows that differ from
+    /// the frame before (nil: any may; see `FrameSink.write(_:changedRows:)`).
+    public typealias ChangingFrameSource = (
+        _ index: Int, _ sink: (UnsafeRawBufferPointer, _ changedRows: [Range<Int>]?) throws -> Void
+    ) throws -> Void
 
     public var tools: FFmpegTools
     public var settings: VideoSettings
@@ -41,6 +46,19 @@ public struct VideoExport: Sendable {
         output: String, frameCount: Int, h264: H264Encoder = .libx264, progress: ((Int) -> Void)? = nil,
         source: FrameSource
     ) throws -> Summary {
+        try withoutActuallyEscaping(source) { source in
+            try run(output: output, frameCount: frameCount, h264: h264, progress: progress) { (index: Int, sink) in
+                try withoutActuallyEscaping(sink) { sink in try source(index) { bytes in try sink(bytes, nil) } }
+            }
+        }
+    }
+
+    /// As `run(output:frameCount:h264:progress:source:)`, from a source that says which rows of
+    /// each frame changed, so the encoder converts only those.
+    public func run(
+        output: String, frameCount: Int, h264: H264Encoder = .libx264, progress: ((Int) -> Void)? = nil,
+        changingSource source: ChangingFrameSource
+    ) throws -> Summary {
         var settings = self.settings
         var attempts = 0
         while true {
@@ -55,7 +73,8 @@ public struct VideoExport: Sendable {
                 }
             do {
                 for index in 0..<frameCount {
-                    try source(index) { bytes in try encoder.write(bytes) }
+                    // A retried GIF starts a new stream: its first frame is written whole.
+                    try source(index) { bytes, changed in try encoder.write(bytes, changedRows: index == 0 ? nil : changed) }
                     progress?(index + 1)
                 }
             } catch {

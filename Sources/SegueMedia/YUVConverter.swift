@@ -47,4 +47,21 @@ public struct YUVConverter: Sendable {
         let choice = kernel == .best ? SEGUE_YUV_KERNEL_BEST : SEGUE_YUV_KERNEL_PORTABLE
         segue_bgra_to_i420(src, stride, Int32(width), 0, Int32(height), y, u, v, choice)
     }
+
+    /// Converts only the pairs of rows `rowPairs` (pair `k` is rows `2k` and `2k + 1`), leaving the
+    /// rest of `out` as it was.
+    public func convert(
+        bgra: UnsafeRawBufferPointer, stride: Int, rowPairs: Range<Int>, into out: UnsafeMutableRawBufferPointer
+    ) {
+        precondition(stride >= width * 4 && bgra.count >= stride * (height - 1) + width * 4 && out.count >= frameBytes)
+        precondition(rowPairs.lowerBound >= 0 && rowPairs.upperBound <= height / 2)
+        guard !rowPairs.isEmpty else { return }
+        let src = bgra.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let y = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let u = y + width * height
+        let v = u + (width / 2) * (height / 2)
+        let choice = kernel == .best ? SEGUE_YUV_KERNEL_BEST : SEGUE_YUV_KERNEL_PORTABLE
+        segue_bgra_to_i420(
+            src, stride, Int32(width), Int32(rowPairs.lowerBound * 2), Int32(rowPairs.upperBound * 2), y, u, v, choice)
+    }
 }

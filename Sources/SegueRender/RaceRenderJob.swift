@@ -59,6 +59,6 @@ public struct RaceRenderJob {
             x264Preset: x264Preset)
         return try VideoExport(tools: tools, settings: settings, gifTargetBytes: gifTargetBytes, remote: remoteEncoder).run(
             output: output, frameCount: frames.frameCount, h264: resolved, progress: progress
-        ) { index, sink in try frames.withFrame(index, sink) }
+        ) { (index: Int, sink) in try frames.withFrameChanges(index) { bytes, changed in try sink(bytes, changed) } }
     }
 }

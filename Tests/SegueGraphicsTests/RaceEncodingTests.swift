@@ -23,6 +23,39 @@ import Testing
         return (path, summary, probe)
     }
 
+    /// The encoder converts only the rows a frame changed (into a buffer that still holds an earlier
+    /// frame): the video must be the one whole frames give, to the byte.
+    @Test func convertingOnlyChangedRowsGivesTheSameVideo() throws {
+        let tools = try FFmpegTools.locate()
+        let timeline = try RaceTimeline(
+            data: Fixtures.race(periods: 8), top: 5, timing: RaceTiming(fps: 30, totalSeconds: 3, holdSeconds: 0.5))
+        let layout = RaceFrameLayout(timeline: timeline, format: try SocialFormat(width: 360, height: 640), theme: .dark)
+        let settings = VideoSettings(width: 360, height: 640, fps: 30, container: .mp4)
+        let dir = NSTemporaryDirectory() + "segue-rows-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let whole = try RaceFrameRenderer(layout: layout)
+        _ = try VideoExport(tools: tools, settings: settings).run(output: dir + "/whole.mp4", frameCount: whole.frameCount) {
+            index, sink in
+            // A full render per frame, every row converted.
+            whole.renderer.render(layout.scene(frame: index))
+            try whole.renderer.withPixels(sink)
+        }
+        let partial = try RaceFrameRenderer(layout: layout)
+        var skipped = 0
+        _ = try VideoExport(tools: tools, settings: settings).run(output: dir + "/rows.mp4", frameCount: partial.frameCount) {
+            (index: Int, sink) in
+            try partial.withFrameChanges(index) { bytes, changed in
+                skipped += 640 - changed.reduce(0) { $0 + $1.count }
+                try sink(bytes, changed)
+            }
+        }
+        #expect(skipped > 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/whole.mp4"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/rows.mp4"))
+        #expect(a.count > 1000 && a == b)
+    }
+
     @Test func mp4IsH264Yuv420pAtTheRightSizeRateAndLength() throws {
         let (path, summary, probe) = try export(.mp4)
         defer { try? FileManager.default.removeItem(atPath: path) }

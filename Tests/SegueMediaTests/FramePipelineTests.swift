@@ -31,7 +31,7 @@ private final class Received: @unchecked Sendable {
         var expected: [UInt8] = []
         for i in 0..<60 {
             let count = 1 + (i * 37) % 1000
-            try pipeline.submit { buffer in
+            try pipeline.submit { buffer, _ in
                 for k in 0..<count { buffer[k] = UInt8(truncatingIfNeeded: i &+ k) }
                 return count
             }
@@ -51,14 +51,14 @@ private final class Received: @unchecked Sendable {
         }
         // Buffer 1 is held by the blocked writer; 2 and 3 fill the rest of the ring.
         for i in 0..<3 {
-            try pipeline.submit { buffer in
+            try pipeline.submit { buffer, _ in
                 buffer[0] = UInt8(i)
                 return 1
             }
         }
         let fourthQueued = DispatchSemaphore(value: 0)
         Thread {
-            try? pipeline.submit { buffer in
+            try? pipeline.submit { buffer, _ in
                 buffer[0] = 3
                 return 1
             }
@@ -80,7 +80,7 @@ private final class Received: @unchecked Sendable {
         var thrown: MediaError?
         for i in 0..<20 {
             do {
-                try pipeline.submit { buffer in
+                try pipeline.submit { buffer, _ in
                     buffer[0] = UInt8(i)
                     return 1
                 }
@@ -102,10 +102,10 @@ private final class Received: @unchecked Sendable {
         // More failing fills than buffers: each must return its buffer or the later submits hang.
         for _ in 0..<5 {
             #expect(throws: MediaError.cancelled) {
-                try pipeline.submit { _ throws(MediaError) in throw .cancelled }
+                try pipeline.submit { _, _ throws(MediaError) in throw .cancelled }
             }
         }
-        try pipeline.submit { buffer in
+        try pipeline.submit { buffer, _ in
             buffer[0] = 9
             return 1
         }
