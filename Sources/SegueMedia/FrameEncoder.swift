@@ -1,3 +1,4 @@
+import CSeguePipe
 import Foundation
 
 /// Where a video's frames go: a local ffmpeg (`FrameEncoder`) or an encoder service
@@ -92,9 +93,44 @@ public final class FrameEncoder: FrameSink {
         let fd = input.fileDescriptor
         // A bigger pipe means fewer context switches per frame (F_SETPIPE_SZ; best effort).
         _ = fcntl(fd, 1031, Int32(1 << 20))
-        pipeline = FramePipeline(depth: Self.pipelineDepth, bufferBytes: settings.pipeFrameBytes) { bytes throws(MediaError) in
-            try Self.writeAll(bytes, to: fd)
+        // Frames are lent to the pipe page by page (vmsplice) rather than copied into it; each
+        // buffer comes back once ffmpeg has read it. Where splicing is refused, plain writes.
+        let splicing = SpliceState()
+        pipeline = FramePipeline(
+            depth: Self.pipelineDepth, bufferBytes: settings.pipeFrameBytes,
+            unread: { () -> Int? in
+                if segue_pipe_reader_gone(fd) == 1 { return nil }
+                let n = segue_pipe_unread(fd)
+                return n < 0 ? nil : n
+            }
+        ) { bytes throws(MediaError) in
+            try Self.spliceAll(bytes, to: fd, state: splicing)
         }
+    }
+
+    /// Whether vmsplice still works on this pipe (the writer thread's alone).
+    private final class SpliceState: @unchecked Sendable {
+        var supported = true
+    }
+
+    /// Lends every byte to the pipe `fd` (blocking while ffmpeg catches up), or writes them when
+    /// the pipe refuses splicing. Bytes written instead of lent are copied, which is safe too.
+    private static func spliceAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, state: SpliceState) throws(MediaError) {
+        guard var pointer = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 && state.supported {
+            let n = segue_vmsplice(fd, pointer, remaining)
+            if n < 0 {
+                if errno == EINVAL || errno == ENOSYS {
+                    state.supported = false
+                    break
+                }
+                throw .ffmpegFailed(status: -1, log: String(cString: strerror(errno)))
+            }
+            remaining -= n
+            pointer += n
+        }
+        if remaining > 0 { try writeAll(UnsafeRawBufferPointer(start: pointer, count: remaining), to: fd) }
     }
 
     /// Frames converted ahead of ffmpeg: one being filled, the others queued or in the pipe.

@@ -16,6 +16,10 @@ final class FramePipeline: @unchecked Sendable {
     /// Writes one buffer out completely (called on the writer thread). A throw marks the pipeline
     /// failed: later buffers are dropped, and `submit`, `drain` and `finish` throw the error.
     typealias Output = @Sendable (UnsafeRawBufferPointer) throws(MediaError) -> Void
+    /// For an output that lends the buffers' pages to its reader instead of copying them
+    /// (vmsplice): how many of the bytes output so far the reader has not read yet, or nil when it
+    /// never will (it is gone). A buffer is reused only once its last byte has been read.
+    typealias Unread = @Sendable () -> Int?
 
     let depth: Int
     let bufferBytes: Int
@@ -37,17 +41,25 @@ final class FramePipeline: @unchecked Sendable {
     private var ended = false
     /// Writer side only.
     private var nextDrain = 0
+    private let unread: Unread?
+    /// Writer side only: bytes output so far, and the slots output (lent) but maybe not yet read,
+    /// oldest first, with the total at the end of each.
+    private var outputBytes = 0
+    private var lent: [(slot: Int, end: Int)] = []
 
     /// Starts the writer thread.
     /// - Parameters:
     ///   - depth: buffers in the ring (at least 2: one being filled while one is written).
     ///   - bufferBytes: bytes in each buffer.
-    init(depth: Int, bufferBytes: Int, output: @escaping Output) {
+    ///   - unread: given when `output` lends the buffers' pages rather than copying them; buffers
+    ///     are page-aligned then.
+    init(depth: Int, bufferBytes: Int, unread: Unread? = nil, output: @escaping Output) {
         precondition(depth >= 2 && bufferBytes > 0)
         self.depth = depth
         self.bufferBytes = bufferBytes
         self.output = output
-        buffers = (0..<depth).map { _ in .allocate(byteCount: bufferBytes, alignment: 64) }
+        self.unread = unread
+        buffers = (0..<depth).map { _ in .allocate(byteCount: bufferBytes, alignment: 4096) }
         lengths = .allocate(capacity: depth)
         lengths.initialize(repeating: 0, count: depth)
         slotSequence = [Int?](repeating: nil, count: depth)
@@ -120,23 +132,56 @@ final class FramePipeline: @unchecked Sendable {
 
     private func writerLoop() {
         while true {
-            queuedSlots.wait()
+            waitForQueuedSlot()
             let slot = nextDrain
             nextDrain = (slot + 1) % depth
             let count = lengths[slot]
             if count < 0 {
+                // The stream ends: whatever is still lent is the reader's until the pipe closes,
+                // and the buffers live until the encoder has waited for it.
+                for _ in lent { freeSlots.signal() }
+                lent.removeAll()
                 freeSlots.signal()
                 break
             }
+            var written = false
             if writerFailure == nil {
                 do {
                     try output(UnsafeRawBufferPointer(rebasing: buffers[slot][0..<count]))
+                    written = true
                 } catch {
                     failureLock.withLock { failure = error }
                 }
             }
-            freeSlots.signal()
+            if unread != nil && written {
+                outputBytes += count
+                lent.append((slot, outputBytes))
+                returnReadBuffers()
+            } else {
+                freeSlots.signal()
+            }
         }
         writerDone.signal()
+    }
+
+    /// Waits for the producer's next buffer; while buffers are lent, looks every half millisecond
+    /// for those the reader has finished, so the producer gets them back.
+    private func waitForQueuedSlot() {
+        while !lent.isEmpty {
+            if queuedSlots.wait(timeout: .now() + .microseconds(500)) == .success { return }
+            returnReadBuffers()
+        }
+        queuedSlots.wait()
+    }
+
+    /// Gives the producer back every lent buffer the reader has read to its end (all of them when
+    /// the reader is gone or the pipe cannot be asked).
+    private func returnReadBuffers() {
+        guard let unread else { return }
+        let consumed = unread().map { outputBytes - $0 } ?? Int.max
+        while let first = lent.first, first.end <= consumed {
+            lent.removeFirst()
+            freeSlots.signal()
+        }
     }
 }

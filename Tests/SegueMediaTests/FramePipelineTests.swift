@@ -43,6 +43,51 @@ private final class Received: @unchecked Sendable {
         #expect(bytes == expected)
     }
 
+    /// An output that lends its buffers (vmsplice) gets each back only once the reader has read it
+    /// to its last byte: until then the producer waits, and the buffer still holds its frame.
+    @Test func aLentBufferComesBackOnlyOnceItsReaderHasReadIt() throws {
+        final class Reader: @unchecked Sendable {
+            let lock = NSLock()
+            var written = 0
+            var read = 0
+            var unread: Int { lock.withLock { written - read } }
+        }
+        let reader = Reader()
+        let pipeline = FramePipeline(depth: 2, bufferBytes: 100, unread: { reader.unread }) { chunk throws(MediaError) in
+            reader.lock.withLock { reader.written += chunk.count }
+        }
+        var held: [Int?] = []
+        for i in 0..<2 {
+            try pipeline.submit { buffer, holding in
+                held.append(holding)
+                buffer[0] = UInt8(i)
+                return 100
+            }
+        }
+        // Both buffers are lent and nothing is read: a third frame must wait.
+        let thirdQueued = DispatchSemaphore(value: 0)
+        let thirdHolding = Received()
+        Thread {
+            try? pipeline.submit { buffer, holding in
+                var first = [UInt8(holding ?? 255), buffer[0]]
+                _ = first.withUnsafeBytes { thirdHolding.append($0) }
+                return 100
+            }
+            thirdQueued.signal()
+        }.start()
+        #expect(thirdQueued.wait(timeout: .now() + 0.2) == .timedOut)
+        // The reader reads 99 bytes of the first frame: still not all of it.
+        reader.lock.withLock { reader.read = 99 }
+        #expect(thirdQueued.wait(timeout: .now() + 0.1) == .timedOut)
+        reader.lock.withLock { reader.read = 100 }
+        #expect(thirdQueued.wait(timeout: .now() + 5) == .success)
+        // The third frame got the first frame's buffer, its bytes intact (fill 0 holding frame 0).
+        #expect(held == [nil, nil])
+        #expect(thirdHolding.snapshot.bytes == [0, 0])
+        reader.lock.withLock { reader.read = reader.written }
+        try pipeline.finish()
+    }
+
     @Test func aFullRingMakesTheProducerWait() throws {
         let gate = DispatchSemaphore(value: 0)
         let received = Received()
