@@ -111,6 +111,7 @@ public struct SpotifyHistoryImporter: Sendable {
 
         init(strings: StringInterner) {
             self.strings = strings
+            batch.tokenSource = strings.itemTokenSource
         }
 
         private func text(_ id: Int32) -> String? { id == StringInterner.none ? nil : strings[id] }
@@ -119,6 +120,7 @@ public struct SpotifyHistoryImporter: Sendable {
         mutating func take() -> PlayBatch {
             let full = batch
             batch = PlayBatch()
+            batch.tokenSource = strings.itemTokenSource
             batch.reserveCapacity(full.count)
             items.removeAll(keepingCapacity: true)
             for i in wordOf.indices where wordOf[i] != 0 { wordOf[i] = 0 }
@@ -150,7 +152,8 @@ public struct SpotifyHistoryImporter: Sendable {
                 item = batch.addItem(
                     PlayBatch.Item(
                         kind: p.kind, title: text(p.title) ?? "", creator: text(p.creator) ?? "", album: text(p.album),
-                        uri: text(p.uri)))
+                        uri: text(p.uri)),
+                    token: strings.itemToken(key))
                 items[key] = item
             }
             batch.append(
@@ -160,7 +163,8 @@ public struct SpotifyHistoryImporter: Sendable {
         }
     }
 
-    /// Imports everything under `paths` into `profile`, all or nothing.
+    /// Imports everything under `paths` into `profile`, all or nothing (`start(paths:)`, then
+    /// `StartedImport.run`).
     ///
     /// - Parameters:
     ///   - progress: called after each file with the files done and the total.
@@ -172,13 +176,61 @@ public struct SpotifyHistoryImporter: Sendable {
         progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in },
         isCancelled: @Sendable () -> Bool = { false }
     ) throws -> ImportReport {
-        var report = ImportReport()
+        try start(paths: paths).run(store: store, profile: profile, progress: progress, isCancelled: isCancelled)
+    }
+
+    /// Finds the history files under `paths` and starts parsing them on background threads at once,
+    /// so a caller can open its store (create, migrate) while the first chunks are parsed.
+    ///
+    /// - Throws: `ImportError` for a path that is missing or is not a ZIP, a folder or JSON, or an
+    ///   archive that is unsafe or too large (nothing is parsed then).
+    public func start(paths: [String]) throws -> StartedImport {
+        var skipped: [SkippedFile] = []
         var files: [HistoryFile] = []
         let source = HistorySource(limits: limits)
-        for path in paths { files += try source.files(at: path, skipped: &report.skipped) }
-
-        let limits = self.limits
+        for path in paths { files += try source.files(at: path, skipped: &skipped) }
         let loader = ParseAhead(files: files, limits: limits, workers: parseThreads, chunkSize: chunkSize)
+        loader.start()
+        return StartedImport(paths: paths, files: files, skipped: skipped, loader: loader)
+    }
+}
+
+/// An import whose files are found and being parsed, waiting for a store (`run`). Dropping it
+/// without running stops the parse.
+public final class StartedImport {
+    private let paths: [String]
+    private let files: [HistoryFile]
+    private let skipped: [SkippedFile]
+    private let loader: ParseAhead
+    private var ran = false
+
+    init(paths: [String], files: [HistoryFile], skipped: [SkippedFile], loader: ParseAhead) {
+        self.paths = paths
+        self.files = files
+        self.skipped = skipped
+        self.loader = loader
+    }
+
+    deinit { loader.cancel() }
+
+    /// Stores the parsed files into `profile`, all or nothing (once per started import).
+    ///
+    /// - Parameters:
+    ///   - progress: called after each file with the files done and the total.
+    ///   - isCancelled: asked before each chunk of plays is stored; when it says yes the import
+    ///     stops with `ImportError.cancelled` and the store is unchanged.
+    /// - Throws: `ImportError` naming the file (and offset or record) at fault; the store is unchanged.
+    public func run(
+        store: any PlayStore, profile: Profile,
+        progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in },
+        isCancelled: @Sendable () -> Bool = { false }
+    ) throws -> ImportReport {
+        precondition(!ran, "a started import runs once")
+        ran = true
+        var report = ImportReport()
+        report.skipped = skipped
+        let files = self.files
+        let loader = self.loader
         defer { loader.cancel() }
         try store.importPlays(into: profile) { sink in
             for index in files.indices {
@@ -186,7 +238,7 @@ public struct SpotifyHistoryImporter: Sendable {
                 func store(_ batch: PlayBatch) throws {
                     if isCancelled() { throw ImportError.cancelled }
                     let isNew = try sink.add(batch)
-                    let kinds = batch.items.map(\.kind)
+                    let kinds = batch.itemKinds
                     for i in 0..<batch.count {
                         guard isNew[i] else {
                             counts.duplicates += 1
@@ -267,14 +319,7 @@ public final class ParseAhead: @unchecked Sendable {
         _ index: Int, chunk: (PlayBatch) throws -> Void = { _ in }
     ) throws -> SpotifyHistoryImporter.ParsedFile? {
         lock.lock()
-        if !started {
-            started = true
-            for _ in 0..<workers {
-                let thread = Thread { [self] in work() }
-                thread.stackSize = 1 << 22
-                thread.start()
-            }
-        }
+        startLocked()
         while true {
             while pending[index]?.chunks.isEmpty ?? true && pending[index]?.outcome == nil { lock.wait() }
             let entry = pending[index]!
@@ -298,6 +343,23 @@ public final class ParseAhead: @unchecked Sendable {
         }
     }
 
+    /// Starts the parsing threads (the first `result` does so too).
+    func start() {
+        lock.lock()
+        startLocked()
+        lock.unlock()
+    }
+
+    private func startLocked() {
+        guard !started else { return }
+        started = true
+        for _ in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+    }
+
     /// Stops the background parse (after an error or when the import is done).
     func cancel() {
         lock.lock()
@@ -306,7 +368,18 @@ public final class ParseAhead: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// How much lower than the writer's the parse threads' scheduling priority is (a nice
+    /// increment; Linux only). The thread that stores the plays is the import's critical path, and
+    /// with more runnable threads than cores the scheduler would share its core with a parser.
+    /// The parsers fill the lookahead well before the writer needs it and use every cycle it leaves.
+    static let parsePriorityDrop: Int32 = 5
+
     private func work() {
+        #if os(Linux)
+        // On Linux the nice value belongs to the thread: 0 names the calling thread only.
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        _ = setpriority(which, 0, getpriority(which, 0) + Self.parsePriorityDrop)
+        #endif
         let strings = StringInterner()
         while true {
             lock.lock()

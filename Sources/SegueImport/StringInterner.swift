@@ -1,4 +1,5 @@
 import Foundation
+import SegueStore
 
 /// Gives each distinct string read during a parse one small integer and one `String`.
 ///
@@ -22,6 +23,20 @@ final class StringInterner {
     private var slots: UnsafeMutablePointer<UInt64>
     private var slotCount: Int
     private var count_ = 0
+
+    /// Numbers the items (tracks, episodes, chapters) read with these strings, keyed as the
+    /// importer's `BatchBuilder` keys them (kind and interned ids), so an item has one number in
+    /// every batch built from this table (`PlayBatch.itemTokens`, under `itemTokenSource`).
+    let itemTokenSource = PlayBatch.newTokenSource()
+    private var itemTokens: [UInt64: Int32] = [:]
+
+    /// The number of the item with this key (a new one the first time).
+    func itemToken(_ key: UInt64) -> Int32 {
+        if let known = itemTokens[key] { return known }
+        let token = Int32(itemTokens.count)
+        itemTokens[key] = token
+        return token
+    }
 
     init(capacity: Int = 4096) {
         var n = 16

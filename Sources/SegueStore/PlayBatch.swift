@@ -1,3 +1,4 @@
+import Foundation
 import SegueModel
 
 /// Plays in columns, with their distinct items and their low-cardinality words (reasons, platforms,
@@ -34,6 +35,15 @@ public struct PlayBatch: Sendable {
     public static let noTimestamp = Int64.min
 
     public private(set) var items: [Item] = []
+    /// Per item: its number among the items its producer has seen (`tokenSource`), or -1. A producer
+    /// that hands over many batches (the importer's parse threads) numbers each distinct item once,
+    /// so a sink can remember what it resolved an item to and skip the item's strings next time.
+    public private(set) var itemTokens: [Int32] = []
+    /// Per item: its kind (as `items[i].kind`, without copying the item's strings).
+    public private(set) var itemKinds: [PlayKind] = []
+    /// Who numbered `itemTokens` (0: nobody). Tokens of one source name the same item (same kind
+    /// and key) in every batch; distinct sources never share a number (see `newTokenSource()`).
+    public var tokenSource: Int = 0
     public private(set) var words: [String] = []
     // One element per play:
     public private(set) var itemOfPlay: [Int32] = []
@@ -78,9 +88,29 @@ public struct PlayBatch: Sendable {
     }
 
     /// Adds an item (callers that key items themselves must not add one twice); returns its index.
-    public mutating func addItem(_ item: Item) -> Int32 {
+    /// - Parameter token: the item's number in `tokenSource`, or -1.
+    public mutating func addItem(_ item: Item, token: Int32 = -1) -> Int32 {
         items.append(item)
+        itemTokens.append(token)
+        itemKinds.append(item.kind)
         return Int32(items.count - 1)
+    }
+
+    /// A token source number no other caller in this process gets.
+    public static func newTokenSource() -> Int { tokenSources.next() }
+
+    private static let tokenSources = TokenSources()
+
+    private final class TokenSources: @unchecked Sendable {
+        private let lock = NSLock()
+        private var last = 0
+
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            last += 1
+            return last
+        }
     }
 
     /// Adds a word (callers that key words themselves must not add one twice); returns its index.

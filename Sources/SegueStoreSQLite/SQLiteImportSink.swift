@@ -105,13 +105,65 @@ final class SQLiteImportSink: PlaySink {
         while try i.step() { items[ItemKey(kind: Int(i.int64(1)), key: i.text(2) ?? "")] = i.int64(0) }
     }
 
+    /// Per token source of the batches (`PlayBatch.tokenSource`), per token: the item resolved, as
+    /// `Resolved.packed` (0: not yet).
+    private var resolvedTokens: [Int: [Int64]] = [:]
+
+    /// An item's id with what the play loop asks of it, in one word.
+    struct Resolved {
+        var id: Int64
+        var kind: Int64
+        var hasNoURI: Bool
+
+        init(id: Int64, kind: Int64, hasNoURI: Bool) {
+            self.id = id
+            self.kind = kind
+            self.hasNoURI = hasNoURI
+        }
+
+        init(packed: Int64) {
+            id = packed >> 3
+            kind = (packed >> 1) & 3
+            hasNoURI = packed & 1 != 0
+        }
+
+        var packed: Int64 { id << 3 | kind << 1 | (hasNoURI ? 1 : 0) }
+    }
+
+    /// The batch's items resolved to ids. An item whose token was resolved in an earlier batch of
+    /// the same source is not looked at again: resolving copies the item (four strings) and hashes
+    /// its key, which was the writer thread's main cost per item.
+    private func resolveItems(_ batch: PlayBatch) throws -> [Resolved] {
+        let source = batch.tokenSource
+        var known = source != 0 ? resolvedTokens.removeValue(forKey: source) ?? [] : []
+        defer { if source != 0 { resolvedTokens[source] = known } }
+        let tokens = batch.itemTokens
+        var result: [Resolved] = []
+        result.reserveCapacity(tokens.count)
+        for k in tokens.indices {
+            let token = source != 0 ? Int(tokens[k]) : -1
+            if token >= 0, token < known.count, known[token] != 0 {
+                result.append(Resolved(packed: known[token]))
+                continue
+            }
+            let item = batch.items[k]
+            let resolved = Resolved(id: try resolve(item), kind: Int64(item.kind.rawValue), hasNoURI: item.uri == nil)
+            result.append(resolved)
+            if token >= 0 {
+                if token >= known.count { known.append(contentsOf: repeatElement(0, count: token + 1024 - known.count)) }
+                known[token] = resolved.packed
+            }
+        }
+        return result
+    }
+
     func add(_ batch: PlayBatch) throws -> [Bool] {
-        let itemIDs = try batch.items.map { try resolve($0) }
+        let resolved = try resolveItems(batch)
         let wordIDs = try batch.words.map { try word($0) }
-        // Per item, read once: indexing `batch.items` per play copies an item (four strings).
-        let isMusic = batch.items.map { $0.kind == .music }
-        let hasNoURI = batch.items.map { $0.uri == nil }
-        let kinds = batch.items.map { Int64($0.kind.rawValue) }
+        let itemIDs = resolved.map(\.id)
+        let kinds = resolved.map(\.kind)
+        let isMusic = resolved.map { $0.kind == Int64(PlayKind.music.rawValue) }
+        let hasNoURI = resolved.map(\.hasNoURI)
         var isNew = [Bool](repeating: false, count: batch.count)
         let profileID = profile.id
         func wordID(_ value: Int32) -> Int64 { value == PlayBatch.noWord ? Self.noValue : wordIDs[Int(value)] }

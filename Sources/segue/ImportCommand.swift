@@ -20,13 +20,15 @@ struct ImportCommand: ParsableCommand {
     enum ReportFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let db = try database.openStore(store)
-        let profile = try db.profile(named: store.profile)
         let started = Date()
         let showProgress = format == .text && isatty(2) != 0
         let report: ImportReport
         do {
-            report = try SpotifyHistoryImporter().run(paths: paths, store: db, profile: profile) { done, total in
+            // The files are parsed from here on, while the store opens (and is created or migrated).
+            let parsing = try SpotifyHistoryImporter().start(paths: paths)
+            let db = try database.openStore(store)
+            let profile = try db.profile(named: store.profile)
+            report = try parsing.run(store: db, profile: profile) { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\rimporting: file \(done)/\(total)".utf8)) }
             }
         } catch let error as ImportError {
@@ -41,7 +43,7 @@ struct ImportCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         case .text:
-            print(ImportReportText.render(report, seconds: Date().timeIntervalSince(started), profile: profile.name))
+            print(ImportReportText.render(report, seconds: Date().timeIntervalSince(started), profile: store.profile))
         }
     }
 }

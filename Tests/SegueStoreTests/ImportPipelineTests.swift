@@ -1,0 +1,128 @@
+import Foundation
+import SegueImport
+import SegueModel
+import SegueStore
+import SegueTestSupport
+import Testing
+
+/// What the import's speed depends on, checked for correctness: items a sink has resolved by token
+/// in one batch are not mixed up with another source's, and a parse started before the store opens
+/// imports the same as one started by the store.
+@Suite struct ImportPipelineTests {
+    typealias F = Fixtures
+
+    func item(_ n: String) -> PlayBatch.Item {
+        PlayBatch.Item(kind: .music, title: "Song \(n)", creator: "Artist \(n)", album: "Album \(n)", uri: "spotify:track:\(n)")
+    }
+
+    func play(_ batch: inout PlayBatch, item: Int32, end: Int64, ms: Int32 = 60_000) {
+        batch.append(
+            item: item, endTime: end, milliseconds: ms, reasonStart: PlayBatch.noWord, reasonEnd: PlayBatch.noWord,
+            platform: PlayBatch.noWord, country: PlayBatch.noWord, flags: 0, offlineTimestamp: PlayBatch.noTimestamp)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func tokensNameItemsWithinTheirSourceOnly(backend: StoreBackend) throws {
+        let store = try backend.make()
+        let profile = try store.profile(named: "tokens")
+        let one = PlayBatch.newTokenSource()
+        let two = PlayBatch.newTokenSource()
+        #expect(one != two && one != 0 && two != 0)
+        // Source one: A is token 0, B token 1; a later batch of it lists B first, then C (token 2).
+        var a = PlayBatch()
+        a.tokenSource = one
+        let aA = a.addItem(item("A"), token: 0)
+        let aB = a.addItem(item("B"), token: 1)
+        play(&a, item: aA, end: 1_000)
+        play(&a, item: aB, end: 1_100)
+        var b = PlayBatch()
+        b.tokenSource = one
+        let bB = b.addItem(item("B"), token: 1)
+        let bC = b.addItem(item("C"), token: 2)
+        play(&b, item: bB, end: 1_200)
+        play(&b, item: bC, end: 1_300)
+        play(&b, item: bB, end: 1_400)
+        // Source two numbers D as 0 and B as 2: neither is A or C.
+        var c = PlayBatch()
+        c.tokenSource = two
+        let cD = c.addItem(item("D"), token: 0)
+        let cB = c.addItem(item("B"), token: 2)
+        play(&c, item: cD, end: 1_500)
+        play(&c, item: cB, end: 1_600)
+        // No source: tokens mean nothing.
+        var d = PlayBatch()
+        let dE = d.addItem(item("E"), token: 0)
+        play(&d, item: dE, end: 1_700)
+        try store.importPlays(into: profile) { sink in
+            for batch in [a, b, c, d] {
+                let isNew = try sink.add(batch)
+                #expect(isNew == [Bool](repeating: true, count: batch.count))
+            }
+        }
+        let top = try store.top(ChartQuery(kind: .tracks, metric: .streams, limit: 10), profile: profile)
+        #expect(top.map(\.name) == ["Song B", "Song A", "Song C", "Song D", "Song E"])
+        #expect(top.map(\.streams) == [4, 1, 1, 1, 1])
+        #expect(top.map(\.artist) == ["Artist B", "Artist A", "Artist C", "Artist D", "Artist E"])
+        let stats = try store.stats(range: .all, timeZone: .gmt, profile: profile)
+        #expect(stats.musicPlays == 8 && stats.distinctTracks == 5 && stats.distinctArtists == 5)
+    }
+
+    @Test func parsingStartedBeforeTheStoreOpensImportsTheSame() throws {
+        let dir = try F.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        try DemoExport(seed: 11, records: 4_000, recordsPerFile: 500).writeZip(to: zip)
+        let importer = SpotifyHistoryImporter(parseThreads: 2, chunkSize: 50)
+        let started = try importer.start(paths: [zip])
+        let early = try StoreBackend.sqlite.make()
+        let report = try started.run(store: early, profile: try early.profile(named: "p"))
+        let late = try StoreBackend.sqlite.make()
+        let expected = try importer.run(paths: [zip], store: late, profile: try late.profile(named: "p"))
+        #expect(report == expected && report.total.records == 4_000 && report.files.count == 8)
+        let query = ChartQuery(kind: .albums, metric: .minutes, limit: 100)
+        #expect(try early.top(query, profile: try early.profile(named: "p")) == late.top(query, profile: try late.profile(named: "p")))
+        // A started import that is dropped leaves its parse threads to stop; a missing path fails
+        // before anything is parsed.
+        _ = try importer.start(paths: [zip])
+        #expect(throws: ImportError.self) { _ = try importer.start(paths: [dir.appendingPathComponent("missing.zip").path]) }
+    }
+
+    /// The parsing threads run below the priority of the thread that stores (Linux: a thread's own
+    /// nice value), so with more threads than cores the writer keeps its core.
+    @Test func parsingThreadsYieldToTheWriter() throws {
+        #if os(Linux)
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let own = getpriority(which, 0)
+        guard own < 19 else { return }
+        let expected = min(own + 5, 19)
+        let dir = try F.folder()
+        // More files than the parse may run ahead (threads + 1): the threads wait, alive, for a writer.
+        for n in 0..<8 {
+            let records = (0..<50).map { i in
+                F.extended(ts: String(format: "2020-01-%02dT10:%02d:00Z", n + 1, i), ms: 60_000, uri: "spotify:track:\(i)")
+            }
+            try F.write(try F.json(records), to: dir, "Streaming_History_Audio_2020_\(n).json")
+        }
+        let started = try SpotifyHistoryImporter(parseThreads: 2).start(paths: [dir.path])
+        func niceValues() -> [Int32] {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.compactMap { task in
+                guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                    let paren = stat.lastIndex(of: ")")
+                else { return nil }
+                // Fields after the command name start at field 3; the nice value is field 19.
+                let fields = stat[stat.index(after: paren)...].split(separator: " ")
+                return fields.count > 16 ? Int32(fields[16]) : nil
+            }
+        }
+        var lowered = 0
+        for _ in 0..<200 {
+            lowered = niceValues().filter { $0 == expected }.count
+            if lowered >= 2 { break }
+            usleep(10_000)
+        }
+        #expect(lowered >= 2, "parsing threads at nice \(expected): \(niceValues())")
+        #expect(getpriority(which, 0) == own)
+        withExtendedLifetime(started) {}
+        #endif
+    }
+}
