@@ -3,7 +3,11 @@ import Foundation
 /// A compact binary form of `MusicColumns` for storing in a database (little-endian, versioned).
 extension MusicColumns {
     static let magic: UInt32 = 0x434D_4753  // "SGMC"
-    static let formatVersion: UInt32 = 1
+    /// Version 2 stores the play columns as variable-length integers (end times as differences
+    /// from the previous play): about a third of version 1's fixed-width size for an export. Version
+    /// 1 (every column fixed-width) is still read: stores written before keep it until an import
+    /// rewrites the columns.
+    static let formatVersion: UInt32 = 2
 
     /// Errors reading an encoded form.
     public struct DecodingError: Error, CustomStringConvertible {
@@ -32,11 +36,36 @@ extension MusicColumns {
                 }
             }
         }
+        /// A column as LEB128 varints of zigzag values (differences from the previous value when
+        /// `delta`), after its length in bytes.
+        func varints(_ count: Int, delta: Bool, _ value: (Int) -> Int64) {
+            let bytes = [UInt8](unsafeUninitializedCapacity: count * 10) { buffer, written in
+                var at = 0
+                var previous: Int64 = 0
+                for i in 0..<count {
+                    let v = value(i)
+                    let d = delta ? v &- previous : v
+                    previous = v
+                    var z = UInt64(bitPattern: (d << 1) ^ (d >> 63))
+                    while z >= 0x80 {
+                        buffer[at] = UInt8(truncatingIfNeeded: z) | 0x80
+                        at += 1
+                        z >>= 7
+                    }
+                    buffer[at] = UInt8(z)
+                    at += 1
+                }
+                written = at
+            }
+            u32(UInt32(bytes.count))
+            out.append(contentsOf: bytes)
+        }
         u32(Self.magic)
         u32(Self.formatVersion)
-        array(endTimes)
-        array(milliseconds)
-        array(trackOfPlay)
+        u32(UInt32(endTimes.count))
+        endTimes.withUnsafeBufferPointer { e in varints(e.count, delta: true) { e[$0] } }
+        milliseconds.withUnsafeBufferPointer { m in varints(m.count, delta: false) { Int64(m[$0]) } }
+        trackOfPlay.withUnsafeBufferPointer { t in varints(t.count, delta: false) { Int64(t[$0]) } }
         strings(trackNames)
         strings(trackURIs)
         array(trackArtist)
@@ -82,12 +111,66 @@ extension MusicColumns {
             }
             return a
         }
+        /// `n` values written by `encoded()`'s `varints`, converted by `make` (nil: out of range).
+        func varints<T>(_ n: Int, delta: Bool, _ make: (Int64) -> T?) throws -> [T] {
+            let size = Int(try u32())
+            guard at + size <= bytes.count else { throw fail("truncated column") }
+            let start = at
+            let end = at + size
+            guard n <= size else { throw fail("column shorter than its values") }
+            let values = try [T](unsafeUninitializedCapacity: n) { buffer, count in
+                var p = start
+                var previous: Int64 = 0
+                for i in 0..<n {
+                    var z: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while true {
+                        guard p < end, shift < 64 else {
+                            at = p
+                            count = i
+                            throw fail("bad variable-length integer")
+                        }
+                        let b = bytes[p]
+                        p += 1
+                        z |= UInt64(b & 0x7F) << shift
+                        if b < 0x80 { break }
+                        shift += 7
+                    }
+                    let d = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+                    let v = delta ? previous &+ d : d
+                    previous = v
+                    guard let value = make(v) else {
+                        at = p
+                        count = i
+                        throw fail("value out of range")
+                    }
+                    (buffer.baseAddress! + i).initialize(to: value)
+                    count = i + 1
+                }
+                guard p == end else {
+                    at = p
+                    throw fail("column longer than its values")
+                }
+            }
+            at = end
+            return values
+        }
         guard try u32() == Self.magic else { throw fail("bad magic") }
-        guard try u32() == Self.formatVersion else { throw fail("unknown version") }
+        let version = try u32()
         self.init()
-        endTimes = try array(Int64.self)
-        milliseconds = try array(Int32.self)
-        trackOfPlay = try array(Int32.self)
+        switch version {
+        case 1:
+            endTimes = try array(Int64.self)
+            milliseconds = try array(Int32.self)
+            trackOfPlay = try array(Int32.self)
+        case 2:
+            let plays = Int(try u32())
+            endTimes = try varints(plays, delta: true) { $0 }
+            milliseconds = try varints(plays, delta: false) { Int32(exactly: $0) }
+            trackOfPlay = try varints(plays, delta: false) { Int32(exactly: $0) }
+        default:
+            throw fail("unknown version \(version)")
+        }
         trackNames = try strings()
         trackURIs = try strings()
         trackArtist = try array(Int32.self)

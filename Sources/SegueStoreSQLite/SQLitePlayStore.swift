@@ -149,25 +149,38 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
             columns.albumArtistNames.append(albums.text(1) ?? "")
             columns.albumNames.append(albums.text(2) ?? "")
         }
-        var trackIndex: [Int64: Int32] = [:]
+        var trackIDs: [Int64] = []
         let tracks = try db.prepare("SELECT id, uri, name, artist_id, album_id FROM track WHERE profile_id = ? ORDER BY id")
         tracks.bind(1, profile.id)
         while try tracks.step() {
-            trackIndex[tracks.int64(0)] = Int32(columns.trackNames.count)
+            trackIDs.append(tracks.int64(0))
             columns.trackURIs.append(tracks.text(1) ?? "")
             columns.trackNames.append(tracks.text(2) ?? "")
             columns.trackArtist.append(artistIndex[tracks.int64(3)] ?? 0)
             columns.trackAlbum.append(tracks.isNull(4) ? -1 : (albumIndex[tracks.int64(4)] ?? -1))
         }
+        let trackIndex = TrackIndex(ids: trackIDs)
         if let added, let stored = try storedColumns(db, profile: profile), stored.trackNames.count <= columns.trackNames.count {
-            var new = added.map { (end: $0.end, track: trackIndex[$0.track] ?? 0, ms: $0.ms) }
-            new.sort { ($0.end, $0.track, $0.ms) < ($1.end, $1.track, $1.ms) }
+            var new = added.map { (end: $0.end, track: trackIndex[$0.track], ms: $0.ms) }
+            // Exports list plays in time order, so the added plays are usually in order already:
+            // a pass that checks is cheaper than a sort that finds out.
+            let inOrder = new.indices.dropFirst().allSatisfy {
+                (new[$0 - 1].end, new[$0 - 1].track, new[$0 - 1].ms) <= (new[$0].end, new[$0].track, new[$0].ms)
+            }
+            if !inOrder { new.sort { ($0.end, $0.track, $0.ms) < ($1.end, $1.track, $1.ms) } }
             let total = stored.playCount + new.count
             columns.endTimes.reserveCapacity(total)
             columns.trackOfPlay.reserveCapacity(total)
             columns.milliseconds.reserveCapacity(total)
             var i = 0
             var j = 0
+            if stored.playCount == 0 {
+                // Nothing to merge with (a first import).
+                columns.endTimes = new.map(\.end)
+                columns.trackOfPlay = new.map(\.track)
+                columns.milliseconds = new.map(\.ms)
+                j = new.count
+            }
             while i < stored.playCount || j < new.count {
                 let takeStored =
                     j == new.count
@@ -191,7 +204,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
             plays.bind(1, profile.id)
             while try plays.step() {
                 columns.endTimes.append(plays.int64(0))
-                columns.trackOfPlay.append(trackIndex[plays.int64(1)] ?? 0)
+                columns.trackOfPlay.append(trackIndex[plays.int64(1)])
                 columns.milliseconds.append(Int32(clamping: plays.int64(2)))
             }
         }
@@ -207,6 +220,43 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
         save.bind(2, generation)
         save.bind(3, blob: columns.encoded())
         try save.run()
+    }
+
+    /// Track id → index in the columns (the rank of the id among the profile's tracks). Ids of one
+    /// profile are mostly one dense run, so an array over the id range replaces a dictionary
+    /// lookup per play; a sparse range falls back to a binary search.
+    struct TrackIndex {
+        private let ids: [Int64]
+        private let first: Int64
+        private let dense: [Int32]
+
+        init(ids sortedIDs: [Int64]) {
+            ids = sortedIDs
+            first = sortedIDs.first ?? 0
+            let span = (sortedIDs.last ?? 0) - first + 1
+            if !sortedIDs.isEmpty, span <= Int64(sortedIDs.count) * 4 + 1024 {
+                var table = [Int32](repeating: 0, count: Int(span))
+                for (index, id) in sortedIDs.enumerated() { table[Int(id - first)] = Int32(index) }
+                dense = table
+            } else {
+                dense = []
+            }
+        }
+
+        /// The index of `id` (0 for an id that is not a track of the profile, as before).
+        subscript(id: Int64) -> Int32 {
+            let offset = id - first
+            if !dense.isEmpty {
+                return offset >= 0 && offset < Int64(dense.count) ? dense[Int(offset)] : 0
+            }
+            var lo = 0
+            var hi = ids.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < ids.count && ids[lo] == id ? Int32(lo) : 0
+        }
     }
 
     /// The profile's stored columns as they were before this transaction (empty when the profile

@@ -150,4 +150,72 @@ import Testing
             try Array(bytes.prefix(bytes.count - 3)).withUnsafeBytes { _ = try MusicColumns(decoding: $0) }
         }
     }
+
+    @Test func variableLengthColumnsRoundTripAndVersionOneStillReads() throws {
+        var c = MusicColumns()
+        // Unsorted, negative and extreme values survive the differences and zigzag.
+        c.endTimes = [Int64.min, -5, 0, 1_700_000_000, 1_700_000_000, 1_600_000_000, Int64.max]
+        c.milliseconds = [0, 1, 127, 128, Int32.max, Int32.min, -1]
+        c.trackOfPlay = [0, 1, 0, 1, 1, 0, 1]
+        c.trackNames = ["a", "b"]
+        c.trackURIs = ["", "spotify:track:b"]
+        c.trackArtist = [0, 0]
+        c.trackAlbum = [-1, -1]
+        c.artistNames = ["Zoë"]
+        let bytes = c.encoded()
+        #expect(try bytes.withUnsafeBytes { try MusicColumns(decoding: $0) } == c)
+        // Every truncation fails cleanly.
+        for cut in 1..<bytes.count {
+            #expect(throws: MusicColumns.DecodingError.self) {
+                try Array(bytes.prefix(cut)).withUnsafeBytes { _ = try MusicColumns(decoding: $0) }
+            }
+        }
+        // An export-like column set is a fraction of the fixed-width size.
+        var big = MusicColumns()
+        big.trackNames = (0..<5_000).map { "t\($0)" }
+        big.trackURIs = big.trackNames
+        big.trackArtist = [Int32](repeating: 0, count: 5_000)
+        big.trackAlbum = [Int32](repeating: -1, count: 5_000)
+        big.artistNames = ["x"]
+        var t: Int64 = 1_500_000_000
+        for i in 0..<100_000 {
+            t += Int64(60 + (i * 7919) % 3_000)
+            big.endTimes.append(t)
+            big.milliseconds.append(Int32((i * 104_729) % 300_000))
+            big.trackOfPlay.append(Int32((i * 31) % 5_000))
+        }
+        let encoded = big.encoded()
+        #expect(encoded.count < 100_000 * 16 * 6 / 10)
+        #expect(try encoded.withUnsafeBytes { try MusicColumns(decoding: $0) } == big)
+        // Version 1, as stores written before version 2 hold it: every column fixed-width.
+        var v1: [UInt8] = []
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { v1.append(contentsOf: $0) } }
+        func fixed<T: FixedWidthInteger>(_ a: [T]) {
+            u32(UInt32(a.count))
+            for x in a { withUnsafeBytes(of: x.littleEndian) { v1.append(contentsOf: $0) } }
+        }
+        func strings(_ a: [String]) {
+            u32(UInt32(a.count))
+            for s in a {
+                u32(UInt32(s.utf8.count))
+                v1.append(contentsOf: Array(s.utf8))
+            }
+        }
+        u32(0x434D_4753)
+        u32(1)
+        fixed(c.endTimes)
+        fixed(c.milliseconds)
+        fixed(c.trackOfPlay)
+        strings(c.trackNames)
+        strings(c.trackURIs)
+        fixed(c.trackArtist)
+        fixed(c.trackAlbum)
+        strings(c.artistNames)
+        strings(c.albumNames)
+        strings(c.albumArtistNames)
+        #expect(try v1.withUnsafeBytes { try MusicColumns(decoding: $0) } == c)
+        var v3 = bytes
+        v3[4] = 3
+        #expect(throws: MusicColumns.DecodingError.self) { try v3.withUnsafeBytes { _ = try MusicColumns(decoding: $0) } }
+    }
 }
