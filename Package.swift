@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // PostgreSQL backend (issue 8).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Outgoing HTTP (SegueHTTP): already in the graph through Hummingbird and postgres-nio.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // Plays, entities, metrics, date ranges: no I/O.
@@ -86,7 +89,7 @@ let package = Package(
             name: "SegueServer",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
-                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists",
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -109,7 +112,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Live listening (issue 5): exact event-time windows, leaderboard, trends, spike/drop alerts.
-        .target(name: "SegueLive", dependencies: ["SegueModel"], swiftSettings: strict),
+        // Outgoing HTTP requests on SwiftNIO (no FoundationNetworking, so no libcurl in the process).
+        .target(
+            name: "SegueHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ], swiftSettings: strict),
+        .target(name: "SegueLive", dependencies: ["SegueModel", "SegueHTTP"], swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
@@ -129,7 +139,7 @@ let package = Package(
         .target(name: "SeguePlaylists", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
         .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel", "SegueStore"], swiftSettings: strict),
         // Cover art and artist images from the Spotify Web API (optional, cached on disk).
-        .target(name: "SegueArtwork", swiftSettings: strict),
+        .target(name: "SegueArtwork", dependencies: ["SegueHTTP"], swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -156,7 +166,7 @@ let package = Package(
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
                 "SegueTestSupport", "SegueLive", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "SegueHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),

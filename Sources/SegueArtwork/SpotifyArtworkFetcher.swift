@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import SegueHTTP
 
 /// Fetches album covers and artist images from the Spotify Web API (client-credentials flow) for the
 /// entities on screen, into a folder of images named after them (what `ArtworkLibrary` reads).
@@ -59,7 +57,6 @@ public final class SpotifyArtworkFetcher: @unchecked Sendable {
     let apiBase: URL
     let accountsBase: URL
     let cache: URL
-    let session: URLSession
     let sleep: @Sendable (Double) async -> Void
     private var token: (value: String, expires: Date)?
     /// Requests made (for tests and logs).
@@ -71,14 +68,13 @@ public final class SpotifyArtworkFetcher: @unchecked Sendable {
     ///   - sleep: how to wait for `Retry-After` (injected so tests need not wait).
     public init(
         credentials: Credentials, cache: URL, apiBase: URL = URL(string: "https://api.spotify.com")!,
-        accountsBase: URL = URL(string: "https://accounts.spotify.com")!, session: URLSession = .shared,
+        accountsBase: URL = URL(string: "https://accounts.spotify.com")!,
         sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .seconds($0)) }
     ) {
         self.credentials = credentials
         self.cache = cache
         self.apiBase = apiBase
         self.accountsBase = accountsBase
-        self.session = session
         self.sleep = sleep
     }
 
@@ -139,8 +135,9 @@ public final class SpotifyArtworkFetcher: @unchecked Sendable {
                 try Data().write(to: URL(fileURLWithPath: base.path + ".none"))
                 continue
             }
-            let (data, response) = try await send(URLRequest(url: remote))
-            guard (response as? HTTPURLResponse)?.statusCode == 200 else { continue }
+            let response = try await send(.GET, remote)
+            guard response.status == 200 else { continue }
+            let data = response.data
             let ext = data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "png" : "jpg"
             try data.write(to: URL(fileURLWithPath: base.path + "." + ext))
             saved += 1
@@ -156,15 +153,13 @@ public final class SpotifyArtworkFetcher: @unchecked Sendable {
 
     private func accessToken() async throws -> String {
         if let token, token.expires > Date() { return token.value }
-        var request = URLRequest(url: accountsBase.appendingPathComponent("api/token"))
-        request.httpMethod = "POST"
         let basic = Data("\(credentials.clientID):\(credentials.clientSecret)".utf8).base64EncodedString()
-        request.setValue("Basic \(basic)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data("grant_type=client_credentials".utf8)
-        let (data, response) = try await send(request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let response = try await send(
+            .POST, accountsBase.appendingPathComponent("api/token"),
+            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array("grant_type=client_credentials".utf8))
+        let status = response.status
+        guard status == 200, let json = try? JSONSerialization.jsonObject(with: response.data) as? [String: Any],
             let value = json["access_token"] as? String
         else { throw FetchError.authentication(status) }
         let lifetime = (json["expires_in"] as? Double) ?? 3600
@@ -175,29 +170,27 @@ public final class SpotifyArtworkFetcher: @unchecked Sendable {
     private func get(_ path: String, _ query: [String: String]) async throws -> [String: Any] {
         var components = URLComponents(url: apiBase.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-        var request = URLRequest(url: components.url!)
-        request.setValue("Bearer \(try await accessToken())", forHTTPHeaderField: "Authorization")
-        let (data, response) = try await send(request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else { throw FetchError.http(status, components.url!.absoluteString) }
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        let token = try await accessToken()
+        let response = try await send(.GET, components.url!, headers: [("Authorization", "Bearer \(token)")])
+        guard response.status == 200 else { throw FetchError.http(response.status, components.url!.absoluteString) }
+        return (try? JSONSerialization.jsonObject(with: response.data) as? [String: Any]) ?? [:]
     }
 
     /// Sends a request, waiting and retrying (up to five times) when told `429 Retry-After`.
-    private func send(_ request: URLRequest) async throws -> (Data, URLResponse) {
-        var request = request
-        request.timeoutInterval = 15
+    private func send(
+        _ method: HTTPFetch.Method, _ url: URL, headers: [(String, String)] = [], body: [UInt8]? = nil
+    ) async throws -> HTTPFetch.Response {
         var attempt = 0
         while true {
             requests += 1
-            let (data, response) = try await session.data(for: request)
-            if let http = response as? HTTPURLResponse, http.statusCode == 429, attempt < 5 {
-                let wait = Double(http.value(forHTTPHeaderField: "Retry-After") ?? "") ?? 1
+            let response = try await HTTPFetch.send(method, url, headers: headers, body: body, timeout: .seconds(15))
+            if response.status == 429, attempt < 5 {
+                let wait = Double(response.header("Retry-After") ?? "") ?? 1
                 await sleep(min(wait, 60))
                 attempt += 1
                 continue
             }
-            return (data, response)
+            return response
         }
     }
 }

@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import SegueHTTP
 
 /// What a simulation run achieved.
 public struct SimulationReport: Sendable, Equatable {
@@ -65,11 +62,6 @@ public struct SimulationRunner: Sendable {
         sending: (@Sendable (_ eventsSoFar: Int) -> Void)? = nil
     ) async -> SimulationReport {
         var model = model
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        configuration.timeoutIntervalForRequest = 60
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
         let clock = ContinuousClock()
         let started = clock.now
         var report = SimulationReport()
@@ -112,7 +104,7 @@ public struct SimulationRunner: Sendable {
                         inFlight += 1
                         let request = makeRequest(batch, firstID: runID, nextEventID)
                         nextEventID += batch.count
-                        group.addTask { await Self.send(request, count: batch.count, session: session) }
+                        group.addTask { await Self.send(request, count: batch.count) }
                     }
                 }
                 if let progress, clock.now - lastProgress >= .seconds(1) {
@@ -140,8 +132,15 @@ public struct SimulationRunner: Sendable {
         var error: String?
     }
 
+    /// One POST of a batch.
+    struct Request: Sendable {
+        var url: URL
+        var headers: [(String, String)]
+        var body: [UInt8]
+    }
+
     /// A request with `events`; bulk events get ids `prefix` + a counter from `first`.
-    func makeRequest(_ events: [LiveEvent], firstID prefix: String = "", _ first: Int = 0) -> URLRequest {
+    func makeRequest(_ events: [LiveEvent], firstID prefix: String = "", _ first: Int = 0) -> Request {
         var body = ""
         body.reserveCapacity(events.count * 120)
         switch via {
@@ -160,19 +159,21 @@ public struct SimulationRunner: Sendable {
             body += "]}"
         }
         let path = via == .events ? "api/v1/events" : "1/submit-listens"
-        var request = URLRequest(url: target.appendingPathComponent(path))
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.setValue(via == .events ? "application/x-ndjson" : "application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue((via == .events ? "Bearer " : "Token ") + token, forHTTPHeaderField: "Authorization")
-        return request
+        return Request(
+            url: target.appendingPathComponent(path),
+            headers: [
+                ("Content-Type", via == .events ? "application/x-ndjson" : "application/json"),
+                ("Authorization", (via == .events ? "Bearer " : "Token ") + token),
+            ],
+            body: Array(body.utf8))
     }
 
-    static func send(_ request: URLRequest, count: Int, session: URLSession) async -> Outcome {
+    static func send(_ request: Request, count: Int) async -> Outcome {
         do {
-            let (data, response) = try await session.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let response = try await HTTPFetch.send(
+                .POST, request.url, headers: request.headers, body: request.body, timeout: .seconds(60))
+            let status = response.status
+            let object = try? JSONSerialization.jsonObject(with: response.data) as? [String: Any]
             guard (200..<300).contains(status) else {
                 // Both error shapes: {"error": {"message": …}} and ListenBrainz's {"error": "…"}.
                 let message = ((object?["error"] as? [String: Any])?["message"] as? String) ?? (object?["error"] as? String) ?? ""
@@ -180,7 +181,7 @@ public struct SimulationRunner: Sendable {
             }
             return Outcome(count: count, duplicates: object?["duplicates"] as? Int ?? 0)
         } catch {
-            return Outcome(count: count, error: "no answer: \(error.localizedDescription)")
+            return Outcome(count: count, error: "no answer: \(error)")
         }
     }
 

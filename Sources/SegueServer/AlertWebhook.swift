@@ -1,17 +1,13 @@
 import Foundation
 import Logging
+import SegueHTTP
 import SegueLive
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Posts each new live alert (spike or drop, for all streams or a top track) to a webhook URL as
 /// JSON: `{"window_seconds": 600, "alert": {kind, scope, track?, artist?, at, observed, expected, score}}`.
 /// Delivery is best effort: a failed POST is logged, not retried.
 final class AlertWebhook: @unchecked Sendable {
     let url: URL
-    private let session: URLSession
     private let logger: Logger
     private let lock = NSLock()
     /// Alerts already posted, by kind, minute and track.
@@ -21,9 +17,6 @@ final class AlertWebhook: @unchecked Sendable {
     init(url: URL, logger: Logger) {
         self.url = url
         self.logger = logger
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        session = URLSession(configuration: configuration)
     }
 
     /// The alerts of `snapshot` not posted before. The first snapshot only primes the list: alerts
@@ -53,19 +46,17 @@ final class AlertWebhook: @unchecked Sendable {
                 var alert: LiveView.Alert
             }
             do {
-                var request = URLRequest(url: url)
-                request.httpMethod = "POST"
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = try encodedJSON(Body(window_seconds: windowSeconds, alert: LiveView.Alert(alert)))
-                let (_, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let body = try encodedJSON(Body(window_seconds: windowSeconds, alert: LiveView.Alert(alert)))
+                let response = try await HTTPFetch.send(
+                    .POST, url, headers: [("Content-Type", "application/json")], body: Array(body), timeout: .seconds(10))
+                let status = response.status
                 if (200..<300).contains(status) {
                     delivered += 1
                 } else {
                     logger.warning("alert webhook answered \(status)", metadata: ["url": "\(url)"])
                 }
             } catch {
-                logger.warning("alert webhook failed", metadata: ["url": "\(url)", "error": "\(error.localizedDescription)"])
+                logger.warning("alert webhook failed", metadata: ["url": "\(url)", "error": "\(error)"])
             }
         }
         return delivered

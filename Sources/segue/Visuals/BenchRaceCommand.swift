@@ -208,8 +208,10 @@ struct BenchRaceCommand: ParsableCommand {
             `segue bench race` (release build, \(BenchmarkReport.machine()), load average \(load) at the end): a \(format) \
             top-10 race of \(frames) frames at \(Int(fps)) fps over \(data.periods.count) months of a \(records)-record \
             demo export (\(data.entities.count) artists ever in the top 10), dark theme, Inter, rounded gradient bars, \
-            generated artwork. End to end = store query + timeline + Cairo rendering + libx264 encoding through a pipe \
-            (CRF 20, yuv420p, +faststart; median of \(runs)); render only = the same frames drawn with no encoder.
+            generated artwork. End to end = store query + timeline + Cairo rendering (each frame painted over the previous \
+            one in the bands where the scene changed) + YUV conversion of the changed rows + libx264 encoding through a \
+            pipe (frames lent to it with vmsplice; CRF 20, yuv420p, +faststart; median of \(runs)); render only = the \
+            same frames drawn the same way with no encoder.
 
             | | seconds | frames/s | peak memory | output |
             |---|---:|---:|---:|---:|
