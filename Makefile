@@ -5,7 +5,7 @@ test:
 	bash scripts/test.sh
 bench:
 	bash scripts/setup.sh --bench
-	swift build -c release --product segue
+	swift build -c release --product segue --static-swift-stdlib
 	.build/release/segue bench import
 	.build/release/segue bench race
 	.build/release/segue bench analysis
