@@ -38,11 +38,11 @@ final class SQLiteImportSink: PlaySink {
     static let rowsPerInsert = 64
     static let valuesPerPlay = 11
     static let noValue = PlayBatch.noTimestamp
-    /// The latest end time among the profile's plays, stored or added by this import. A play that
-    /// ends later cannot be an exact duplicate (the rule includes the end time), so it needs no
-    /// lookup; exports list plays in time order, so almost every play of a new export is past it.
-    /// Others go through `insertPlay` (INSERT OR IGNORE), whose change count says whether it was new.
-    private var latestEnd: Int64
+    /// The end times the profile's plays (stored, or added by this import) may have. A play that
+    /// ends outside them cannot be an exact duplicate (the rule includes the end time), so it needs
+    /// no lookup; others go through `insertPlay` (INSERT OR IGNORE), whose change count says
+    /// whether it was new.
+    private var ends: CoveredEndTimes
     private let insertArtist: SQLiteStatement
     private let insertAlbum: SQLiteStatement
     private let insertTrack: SQLiteStatement
@@ -73,7 +73,12 @@ final class SQLiteImportSink: PlaySink {
                 offline_ts, platform, country) VALUES
             """ + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ","))
         pending.reserveCapacity(Self.rowsPerInsert * Self.valuesPerPlay * 16)
-        latestEnd = try db.scalar("SELECT max(end_ts) FROM play WHERE profile_id = ?", [.int(profile.id)]) ?? Int64.min
+        let storedRange = try db.prepare("SELECT min(end_ts), max(end_ts) FROM play WHERE profile_id = ?")
+        storedRange.bind(1, profile.id)
+        ends = CoveredEndTimes()
+        if try storedRange.step(), !storedRange.isNull(0) {
+            ends = CoveredEndTimes(stored: storedRange.int64(0)...storedRange.int64(1))
+        }
         insertWord = try db.prepare("INSERT INTO word(text) VALUES (?)")
         let w = try db.prepare("SELECT id, text FROM word")
         while try w.step() { words[w.text(1) ?? ""] = w.int64(0) }
@@ -180,7 +185,7 @@ final class SQLiteImportSink: PlaySink {
                 }
             }
             let end = batch.endTimes[i]
-            let certainlyNew = end > latestEnd
+            let certainlyNew = ends.addIfOutside(end)
             // It may be a duplicate of a stored play or of one this import added: SQLite decides.
             if !certainlyNew { try flush() }
             pending.append(profileID)
@@ -195,7 +200,6 @@ final class SQLiteImportSink: PlaySink {
             pending.append(wordID(batch.platform[i]))
             pending.append(wordID(batch.country[i]))
             if certainlyNew {
-                latestEnd = end
                 pendingPlays += 1
                 if pendingPlays == Self.rowsPerInsert { try flush() }
             } else {
@@ -362,5 +366,67 @@ final class SQLiteImportSink: PlaySink {
         let id = db.lastInsertRowID
         albums[key] = id
         return id
+    }
+}
+
+/// The end times a profile's plays may have, as few closed ranges: those of the plays stored before
+/// the import, and runs of plays the import added. Exports list plays in time order, but Spotify's
+/// file names do not sort in time order (`…_2016-2017_1.json` before `…_2016_0.json`): a file that
+/// goes before the ones already added lands in a gap between ranges, and its plays are as certainly
+/// new as those past the last one. A play inside a range may be a duplicate and is looked up.
+struct CoveredEndTimes {
+    /// Sorted, disjoint.
+    private(set) var ranges: [ClosedRange<Int64>] = []
+    /// The current run of added plays, ascending (not in `ranges` yet), and the start of the first
+    /// range after it: the run grows while plays end after its end and before that.
+    private var run: ClosedRange<Int64>?
+    private var runLimit = Int64.max
+    /// More ranges than this (plays far out of order) merge into one: fewer plays are then taken
+    /// for certainly new, never more.
+    static let maxRanges = 64
+
+    init() {}
+
+    init(stored: ClosedRange<Int64>) {
+        ranges = [stored]
+    }
+
+    /// Whether no play with end time `end` can be among the profile's plays; if so it counts as
+    /// added from now on (a later play with the same end time is looked up). A play for which this
+    /// says false is already covered.
+    mutating func addIfOutside(_ end: Int64) -> Bool {
+        if let r = run, end > r.upperBound, end < runLimit {
+            run = r.lowerBound...end
+            return true
+        }
+        closeRun()
+        // The first range that ends at or after `end`.
+        var lo = 0
+        var hi = ranges.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ranges[mid].upperBound < end { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < ranges.count, ranges[lo].lowerBound <= end { return false }
+        run = end...end
+        runLimit = lo < ranges.count ? ranges[lo].lowerBound : Int64.max
+        return true
+    }
+
+    /// Moves the run into `ranges`.
+    private mutating func closeRun() {
+        guard let r = run else { return }
+        run = nil
+        // The run lies in a gap between ranges: its place is after every range that ends before it.
+        var lo = 0
+        var hi = ranges.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ranges[mid].upperBound < r.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        ranges.insert(r, at: lo)
+        if ranges.count > Self.maxRanges {
+            ranges = [ranges[0].lowerBound...ranges[ranges.count - 1].upperBound]
+        }
     }
 }

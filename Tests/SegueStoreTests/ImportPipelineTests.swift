@@ -2,6 +2,7 @@ import Foundation
 import SegueImport
 import SegueModel
 import SegueStore
+@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
 
@@ -124,5 +125,50 @@ import Testing
         #expect(getpriority(which, 0) == own)
         withExtendedLifetime(started) {}
         #endif
+    }
+
+    /// The SQLite sink's test for plays that cannot be duplicates: never true for an end time seen
+    /// before or stored, and true for every first end time of files that come out of time order.
+    @Test func endTimesOutsideEveryRangeAreCertainlyNew() {
+        func feed(_ cover: inout CoveredEndTimes, _ ends: [Int64]) -> [Bool] {
+            var result: [Bool] = []
+            for end in ends { result.append(cover.addIfOutside(end)) }
+            return result
+        }
+        var fresh = CoveredEndTimes()
+        let first = feed(&fresh, [300, 400, 500])
+        // A file that goes before: its plays fall in the gap, up to the start of the range.
+        let before = feed(&fresh, [10, 50, 299])
+        let again = feed(&fresh, [300, 450, 500, 10, 299])
+        let after = feed(&fresh, [501, 501, 600])
+        #expect(first == [true, true, true] && before == [true, true, true])
+        #expect(again == [false, false, false, false, false] && after == [true, false, true])
+        #expect(fresh.ranges.count >= 2)
+
+        var stored = CoveredEndTimes(stored: 1_000...2_000)
+        let answers = feed(&stored, [999, 1_000, 1_500, 2_000, 2_001, 500, 998])
+        #expect(answers == [true, false, false, false, true, true, true])
+
+        // Random order with repeats, against a set of everything seen: never new twice, and with
+        // many ranges merged into one the answer only gets more careful.
+        var rng = SystemRandomNumberGenerator()
+        var cover = CoveredEndTimes(stored: 5_000...5_100)
+        var seen = Set<Int64>(5_000...5_100)
+        var newTwice = 0
+        for _ in 0..<20_000 {
+            let end = Int64.random(in: 0...10_000, using: &rng)
+            if cover.addIfOutside(end) && seen.contains(end) { newTwice += 1 }
+            seen.insert(end)
+        }
+        #expect(newTwice == 0)
+        #expect(cover.ranges.count <= CoveredEndTimes.maxRanges)
+        // Ascending runs out of order (files by name), each first end time is new.
+        var files = CoveredEndTimes()
+        for start in [2_000, 0, 6_000, 4_000, 8_000] as [Int64] {
+            for end in stride(from: start, to: start + 2_000, by: 7) {
+                let isNew = files.addIfOutside(end)
+                #expect(isNew)
+            }
+        }
     }
 }
