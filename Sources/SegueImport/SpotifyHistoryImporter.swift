@@ -368,18 +368,7 @@ public final class ParseAhead: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// How much lower than the writer's the parse threads' scheduling priority is (a nice
-    /// increment; Linux only). The thread that stores the plays is the import's critical path, and
-    /// with more runnable threads than cores the scheduler would share its core with a parser.
-    /// The parsers fill the lookahead well before the writer needs it and use every cycle it leaves.
-    static let parsePriorityDrop: Int32 = 5
-
     private func work() {
-        #if os(Linux)
-        // On Linux the nice value belongs to the thread: 0 names the calling thread only.
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        _ = setpriority(which, 0, getpriority(which, 0) + Self.parsePriorityDrop)
-        #endif
         let strings = StringInterner()
         while true {
             lock.lock()

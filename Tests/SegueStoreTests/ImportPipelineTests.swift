@@ -87,46 +87,6 @@ import Testing
         #expect(throws: ImportError.self) { _ = try importer.start(paths: [dir.appendingPathComponent("missing.zip").path]) }
     }
 
-    /// The parsing threads run below the priority of the thread that stores (Linux: a thread's own
-    /// nice value), so with more threads than cores the writer keeps its core.
-    @Test func parsingThreadsYieldToTheWriter() throws {
-        #if os(Linux)
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        let own = getpriority(which, 0)
-        guard own < 19 else { return }
-        let expected = min(own + 5, 19)
-        let dir = try F.folder()
-        // More files than the parse may run ahead (threads + 1): the threads wait, alive, for a writer.
-        for n in 0..<8 {
-            let records = (0..<50).map { i in
-                F.extended(ts: String(format: "2020-01-%02dT10:%02d:00Z", n + 1, i), ms: 60_000, uri: "spotify:track:\(i)")
-            }
-            try F.write(try F.json(records), to: dir, "Streaming_History_Audio_2020_\(n).json")
-        }
-        let started = try SpotifyHistoryImporter(parseThreads: 2).start(paths: [dir.path])
-        func niceValues() -> [Int32] {
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-            return tasks.compactMap { task in
-                guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
-                    let paren = stat.lastIndex(of: ")")
-                else { return nil }
-                // Fields after the command name start at field 3; the nice value is field 19.
-                let fields = stat[stat.index(after: paren)...].split(separator: " ")
-                return fields.count > 16 ? Int32(fields[16]) : nil
-            }
-        }
-        var lowered = 0
-        for _ in 0..<200 {
-            lowered = niceValues().filter { $0 == expected }.count
-            if lowered >= 2 { break }
-            usleep(10_000)
-        }
-        #expect(lowered >= 2, "parsing threads at nice \(expected): \(niceValues())")
-        #expect(getpriority(which, 0) == own)
-        withExtendedLifetime(started) {}
-        #endif
-    }
-
     /// The SQLite sink's test for plays that cannot be duplicates: never true for an end time seen
     /// before or stored, and true for every first end time of files that come out of time order.
     @Test func endTimesOutsideEveryRangeAreCertainlyNew() {
