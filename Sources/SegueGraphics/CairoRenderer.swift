@@ -124,7 +124,7 @@ public final class CairoRenderer {
     public func render(_ scene: Scene) {
         let plan = plan(scene)
         paintBackground(scene.background)
-        for (i, element) in scene.elements.enumerated() { draw(element) }
+        for element in scene.elements { draw(element) }
         cairo_surface_flush(surface)
         painted = plan
         changedRows = [0..<height]

@@ -69,7 +69,7 @@ private final class Received: @unchecked Sendable {
         let thirdHolding = Received()
         Thread {
             try? pipeline.submit { buffer, holding in
-                var first = [UInt8(holding ?? 255), buffer[0]]
+                let first = [UInt8(holding ?? 255), buffer[0]]
                 _ = first.withUnsafeBytes { thirdHolding.append($0) }
                 return 100
             }
