@@ -65,12 +65,12 @@ import Testing
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         let url = URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/x")!
-        let clock = ContinuousClock()
-        let start = clock.now
+        // The deadline fires on NIO's event loop; this task may resume much later when the whole
+        // suite keeps the cooperative threads busy (seen: 140 s in CI), so no wall-clock bound here.
+        // Without the deadline the request would wait for ever and the suite would not end.
         await #expect(throws: HTTPFetch.Failure.timedOut(url.absoluteString)) {
             _ = try await HTTPFetch.send(.GET, url, timeout: .milliseconds(300))
         }
-        #expect(clock.now - start < .seconds(5))
     }
 
     @Test func otherSchemesAndClosedPortsFailClearly() async throws {
