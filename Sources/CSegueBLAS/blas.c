@@ -23,19 +23,12 @@ static char error[512];
 
 static void load(void) {
     // The runtime package's name first (libopenblas0 provides it; -dev adds the unversioned link).
-    static const char *const names[] = {"libopenblas.so.0", "libopenblas.so"};
-    void *handle = NULL;
-    const char *why = "not found";
-    for (unsigned i = 0; i < sizeof names / sizeof names[0] && !handle; i++) {
-        handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-        if (!handle) {
-            const char *e = dlerror();
-            if (i == 0 && e) snprintf(error, sizeof error, "%s", e);
-        }
-    }
+    void *handle = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
-        if (!error[0]) snprintf(error, sizeof error, "libopenblas.so.0: %s", why);
-        return;
+        const char *why = dlerror();
+        snprintf(error, sizeof error, "%s", why ? why : "libopenblas.so.0: not found");
+        handle = dlopen("libopenblas.so", RTLD_NOW | RTLD_LOCAL);
+        if (!handle) return;
     }
     sgemm_fn g = (sgemm_fn)dlsym(handle, "cblas_sgemm");
     sgemv_fn v = (sgemv_fn)dlsym(handle, "cblas_sgemv");

@@ -162,13 +162,8 @@ public final class CairoRenderer {
         for rows in dirty { cairo_rectangle(cr, 0, Double(rows.lowerBound), Double(width), Double(rows.count)) }
         cairo_clip(cr)
         for (i, element) in scene.elements.enumerated() {
-            let rows = plan.rows[i]
             // Clips always run (they pair up); other elements only where they reach a repainted band.
-            if case .beginClip = element {
-            } else if case .endClip = element {
-            } else if !dirty.contains(where: { $0.overlaps(rows) }) {
-                continue
-            }
+            guard element.isClip || dirty.contains(where: { $0.overlaps(plan.rows[i]) }) else { continue }
             draw(element)
         }
         cairo_restore(cr)
@@ -517,5 +512,15 @@ public final class CairoRenderer {
         cairo_destroy(c)
         scaledArt[key] = target
         return target
+    }
+}
+
+extension SceneElement {
+    /// `.beginClip` or `.endClip`: state for the elements between them, no pixels of its own.
+    fileprivate var isClip: Bool {
+        switch self {
+        case .beginClip, .endClip: return true
+        default: return false
+        }
     }
 }

@@ -46,10 +46,8 @@ public struct VideoExport: Sendable {
         output: String, frameCount: Int, h264: H264Encoder = .libx264, progress: ((Int) -> Void)? = nil,
         source: FrameSource
     ) throws -> Summary {
-        try withoutActuallyEscaping(source) { source in
-            try run(output: output, frameCount: frameCount, h264: h264, progress: progress) { (index: Int, sink) in
-                try withoutActuallyEscaping(sink) { sink in try source(index) { bytes in try sink(bytes, nil) } }
-            }
+        try export(output: output, frameCount: frameCount, h264: h264, progress: progress) { index, encoder in
+            try source(index) { bytes in try encoder.write(bytes) }
         }
     }
 
@@ -58,6 +56,17 @@ public struct VideoExport: Sendable {
     public func run(
         output: String, frameCount: Int, h264: H264Encoder = .libx264, progress: ((Int) -> Void)? = nil,
         changingSource source: ChangingFrameSource
+    ) throws -> Summary {
+        try export(output: output, frameCount: frameCount, h264: h264, progress: progress) { index, encoder in
+            // A retried GIF starts a new stream: its first frame is written whole.
+            try source(index) { bytes, changed in try encoder.write(bytes, changedRows: index == 0 ? nil : changed) }
+        }
+    }
+
+    /// The export loop: `write` draws frame `index` into `encoder`.
+    private func export(
+        output: String, frameCount: Int, h264: H264Encoder, progress: ((Int) -> Void)?,
+        write: (_ index: Int, _ encoder: any FrameSink) throws -> Void
     ) throws -> Summary {
         var settings = self.settings
         var attempts = 0
@@ -73,8 +82,7 @@ public struct VideoExport: Sendable {
                 }
             do {
                 for index in 0..<frameCount {
-                    // A retried GIF starts a new stream: its first frame is written whole.
-                    try source(index) { bytes, changed in try encoder.write(bytes, changedRows: index == 0 ? nil : changed) }
+                    try write(index, encoder)
                     progress?(index + 1)
                 }
             } catch {
