@@ -103,7 +103,7 @@ let package = Package(
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SeguePlaylists", "SegueArtwork",
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,7 +119,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], swiftSettings: strict),
-        .target(name: "SegueLive", dependencies: ["SegueModel", "SegueHTTP"], swiftSettings: strict),
+        .target(name: "SegueLive", dependencies: ["SegueModel"], swiftSettings: strict),
+        // The load simulator's client: sends simulated traffic to a server over HTTP.
+        .target(name: "SegueSimulator", dependencies: ["SegueLive", "SegueHTTP"], swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
@@ -165,7 +167,7 @@ let package = Package(
             name: "SegueServerTests",
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
-                "SegueTestSupport", "SegueLive", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
+                "SegueTestSupport", "SegueLive", "SegueSimulator", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
                 "SegueHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

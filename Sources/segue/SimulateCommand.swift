@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueLive
+import SegueSimulator
 
 /// `segue simulate`: a platform's listening traffic sent to a running server, for demos and load tests.
 struct SimulateCommand: AsyncParsableCommand {

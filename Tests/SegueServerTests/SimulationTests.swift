@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SegueLive
+import SegueSimulator
 import SegueServer
 import SegueTestSupport
 import Testing

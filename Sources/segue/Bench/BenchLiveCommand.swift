@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueLive
+import SegueSimulator
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite

@@ -1,5 +1,6 @@
 import Foundation
 import SegueHTTP
+import SegueLive
 
 /// What a simulation run achieved.
 public struct SimulationReport: Sendable, Equatable {
