@@ -40,8 +40,10 @@ let package = Package(
         // Spotify exports (extended + account data), ZIP safety, demo export.
         .target(
             name: "SegueImport",
-            dependencies: ["SegueModel", "SegueStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["SegueModel", "SegueStore", "CSegueZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: hotPath),
+        // zlib, for reading uploaded ZIP archives (SegueImport's ZipArchive).
+        .systemLibrary(name: "CSegueZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Store protocols and the chart maths every backend shares.
         .target(name: "SegueStore", dependencies: ["SegueModel"], swiftSettings: hotPath),
         .systemLibrary(
@@ -174,3 +176,14 @@ let package = Package(
             swiftSettings: strict),
     ]
 )
+
+// libFuzzer targets for the parsers that take outside bytes (scripts/fuzz.sh builds them with
+// SEGUE_FUZZ=1 and `-sanitize=fuzzer,address` into .build-fuzz; they have no `main` of their own).
+if ProcessInfo.processInfo.environment["SEGUE_FUZZ"] == "1" {
+    package.products.append(.executable(name: "segue-fuzz", targets: ["SegueFuzz"]))
+    package.targets.append(.target(name: "CSegueFuzz", path: "Tests/Fuzz/CSegueFuzz"))
+    package.targets.append(
+        .executableTarget(
+            name: "SegueFuzz", dependencies: ["SegueImport", "SegueLive", "CSegueFuzz"], path: "Tests/Fuzz/SegueFuzz",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
+}

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Bounds that keep a hostile archive from exhausting memory.
 public struct ImportLimits: Sendable {
@@ -106,17 +105,11 @@ struct HistorySource {
     }
 
     private func zipFiles(_ path: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw ImportError.unreadableZip(file: path, reason: "\(error)")
-        }
-        var entries: [Entry] = []
-        for entry in archive {
-            let name = entry.path
-            if Self.isUnsafe(entryPath: name) { throw ImportError.unsafeZipEntry(archive: path, entry: name) }
-            guard entry.type == .file else { continue }
+        let archive = try ZipArchive(path: path)
+        var entries: [ZipArchive.Entry] = []
+        for entry in archive.entries {
+            if Self.isUnsafe(entryPath: entry.path) { throw ImportError.unsafeZipEntry(archive: path, entry: entry.path) }
+            guard !entry.isDirectory else { continue }
             entries.append(entry)
         }
         entries.sort { $0.path < $1.path }
@@ -144,28 +137,8 @@ struct HistorySource {
             if declaredTotal > limits.maxTotalBytes {
                 throw ImportError.archiveTooLarge(archive: path, limit: limits.maxTotalBytes)
             }
-            result.append(
-                HistoryFile(name: display, role: role) {
-                    // The declared size can lie: count what actually inflates.
-                    var bytes: [UInt8] = []
-                    bytes.reserveCapacity(min(declared, limits.maxEntryBytes))
-                    do {
-                        // An Archive reads through one file handle: each load opens its own, so
-                        // several parsing threads can inflate entries at once.
-                        let reader = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-                        _ = try reader.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
-                            if bytes.count + chunk.count > limits.maxEntryBytes {
-                                throw ImportError.entryTooLarge(archive: path, entry: entry.path, limit: limits.maxEntryBytes)
-                            }
-                            bytes.append(contentsOf: chunk)
-                        }
-                    } catch let error as ImportError {
-                        throw error
-                    } catch {
-                        throw ImportError.unreadableZip(file: display, reason: "\(error)")
-                    }
-                    return FileBytes(bytes)
-                })
+            // The reader checks the inflated size against the declared one, so the totals above hold.
+            result.append(HistoryFile(name: display, role: role) { FileBytes(try archive.contents(of: entry, limit: limits.maxEntryBytes)) })
         }
         return result
     }

@@ -7,6 +7,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case entryTooLarge(archive: String, entry: String, limit: Int)
     case archiveTooLarge(archive: String, limit: Int)
     case unreadableZip(file: String, reason: String)
+    /// The archive's directory lists more entries than any export has (a hostile or unrelated archive).
+    case tooManyEntries(archive: String, count: UInt64, limit: Int)
     case malformedJSON(file: String, offset: Int, reason: String)
     case wrongShape(file: String, record: Int?, reason: String)
     case noHistoryFound(path: String)
@@ -24,6 +26,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         case .archiveTooLarge(let archive, let limit):
             return "\(archive): entries inflate past \(limit / 1_048_576) MiB in all: refusing the archive (zip bomb?)"
         case .unreadableZip(let file, let reason): return "\(file): unreadable ZIP archive: \(reason)"
+        case .tooManyEntries(let archive, let count, let limit):
+            return "\(archive) holds \(count) files, more than the \(limit) an export could have: it was not read"
         case .malformedJSON(let file, let offset, let reason): return "\(file): malformed JSON at byte \(offset): \(reason)"
         case .wrongShape(let file, let record, let reason):
             if let record { return "\(file): record \(record): \(reason)" }

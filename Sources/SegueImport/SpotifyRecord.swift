@@ -66,7 +66,9 @@ struct SpotifyRecord {
             func int(_ error: StaticString) -> Int64? {
                 switch value {
                 case .integer(let v): return v
-                case .double(let d) where d.isFinite && d == d.rounded(): return Int64(d)
+                // A whole number past Int64 (the scanner reads it as a double) is out of every
+                // field's range: the field's range check names it.
+                case .double(let d) where d.isFinite && d == d.rounded(): return Int64(exactly: d) ?? (d < 0 ? .min : .max)
                 case .null: return nil
                 default:
                     if r.typeError == nil { r.typeError = error }

@@ -123,6 +123,16 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
         #expect(parsed.rejections == ["missing ms_played": 1, "missing ts": 1])
     }
 
+    /// Found by the spotify-json fuzz target: a whole number too large for Int64 trapped while the
+    /// record was read; now it is out of the field's range, and the record is rejected for it.
+    @Test func numbersPastInt64AreOutOfRangeNotATrap() throws {
+        let huge = String(repeating: "4", count: 90)
+        let parsed = try #require(try SpotifyHistoryImporter.parse(
+            Array(#"[{"endTime":"2024-05-06 18:43","artistName":"A","trackName":"T","msPlayed":\#(huge)},{"endTime":"2024-05-06 18:44","artistName":"A","trackName":"T","msPlayed":-\#(huge)},{"endTime":"2024-05-06 18:45","artistName":"A","trackName":"T","msPlayed":1e300}]"#.utf8),
+            name: "f", required: true))
+        #expect(parsed.rejections == ["msPlayed out of range": 3])
+    }
+
     @Test func wrongTypesRejectTheRecordWithTheField() throws {
         let parsed = try #require(try SpotifyHistoryImporter.parse(
             Array(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":"12","master_metadata_track_name":"T"},{"ts":"2020-01-01T00:00:00Z","ms_played":1,"shuffle":"yes"}]"#.utf8),
