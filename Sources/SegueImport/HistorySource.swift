@@ -7,10 +7,14 @@ public struct ImportLimits: Sendable {
     public var maxEntryBytes: Int
     /// Largest inflated size of all history entries together.
     public var maxTotalBytes: Int
+    /// Most entries (files and folders) one archive may have. A Spotify export has a few dozen;
+    /// an archive whose central directory lists millions would otherwise be read entry by entry.
+    public var maxEntries: Int
 
-    public init(maxEntryBytes: Int = 512 << 20, maxTotalBytes: Int = 4 << 30) {
+    public init(maxEntryBytes: Int = 512 << 20, maxTotalBytes: Int = 4 << 30, maxEntries: Int = 10_000) {
         self.maxEntryBytes = maxEntryBytes
         self.maxTotalBytes = maxTotalBytes
+        self.maxEntries = maxEntries
     }
 }
 
@@ -106,6 +110,9 @@ struct HistorySource {
     }
 
     private func zipFiles(_ path: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
+        guard Self.hasEndRecord(path) else {
+            throw ImportError.unreadableZip(file: path, reason: "no end record: the archive is cut short or not a ZIP")
+        }
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
@@ -113,7 +120,12 @@ struct HistorySource {
             throw ImportError.unreadableZip(file: path, reason: "\(error)")
         }
         var entries: [Entry] = []
+        var seen = 0
         for entry in archive {
+            // ZIPFoundation walks as many entries as the archive's end record claims: stop past the
+            // limit, whatever the claim, before the walk costs time or memory.
+            seen += 1
+            if seen > limits.maxEntries { throw ImportError.tooManyEntries(archive: path, limit: limits.maxEntries) }
             let name = entry.path
             if Self.isUnsafe(entryPath: name) { throw ImportError.unsafeZipEntry(archive: path, entry: name) }
             guard entry.type == .file else { continue }
@@ -168,6 +180,27 @@ struct HistorySource {
                 })
         }
         return result
+    }
+
+    /// Whether the file ends with a ZIP end-of-central-directory record, where the format puts it:
+    /// in its last 65,557 bytes (22, and a comment of at most 65,535). Without one, ZIPFoundation
+    /// looks for it backwards one byte at a time through the whole file (a cut-off 512 MB upload
+    /// keeps a worker busy for a long time), so the import looks here first.
+    static func hasEndRecord(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd(), size >= 22 else { return false }
+        let tail = min(size, 65_557)
+        guard (try? handle.seek(toOffset: size - tail)) != nil, let data = try? handle.read(upToCount: Int(tail)) else {
+            return false
+        }
+        let bytes = [UInt8](data)
+        var i = bytes.count - 22
+        while i >= 0 {
+            if bytes[i] == 0x50, bytes[i + 1] == 0x4B, bytes[i + 2] == 0x05, bytes[i + 3] == 0x06 { return true }
+            i -= 1
+        }
+        return false
     }
 
     /// Absolute paths, Windows drive paths and any `..` component.

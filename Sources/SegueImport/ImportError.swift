@@ -6,6 +6,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case unsafeZipEntry(archive: String, entry: String)
     case entryTooLarge(archive: String, entry: String, limit: Int)
     case archiveTooLarge(archive: String, limit: Int)
+    case tooManyEntries(archive: String, limit: Int)
     case unreadableZip(file: String, reason: String)
     case malformedJSON(file: String, offset: Int, reason: String)
     case wrongShape(file: String, record: Int?, reason: String)
@@ -23,6 +24,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "\(archive): entry '\(entry)' inflates past \(limit / 1_048_576) MiB: refusing it (zip bomb?)"
         case .archiveTooLarge(let archive, let limit):
             return "\(archive): entries inflate past \(limit / 1_048_576) MiB in all: refusing the archive (zip bomb?)"
+        case .tooManyEntries(let archive, let limit):
+            return "\(archive) has more than \(limit) files; a Spotify export has at most a few hundred: refusing the archive"
         case .unreadableZip(let file, let reason): return "\(file): unreadable ZIP archive: \(reason)"
         case .malformedJSON(let file, let offset, let reason): return "\(file): malformed JSON at byte \(offset): \(reason)"
         case .wrongShape(let file, let record, let reason):
