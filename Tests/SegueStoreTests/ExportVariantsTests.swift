@@ -200,6 +200,27 @@ import Testing
     }
 }
 
+extension ExportVariantsTests {
+    /// A file that starts like a ZIP and has no end record (an upload cut short): ZIPFoundation
+    /// would look for the record backwards through all of it, one byte at a time.
+    @Test func aZipWithoutAnEndRecordIsRefusedQuickly() throws {
+        let dir = try F.folder()
+        let cut = dir.appendingPathComponent("export.zip")
+        var head = Data([0x50, 0x4B, 0x03, 0x04])
+        head.append(Data(count: 64 << 20))
+        try head.write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        let started = Date()
+        #expect {
+            _ = try SpotifyHistoryImporter().start(paths: [cut.path])
+        } throws: { error in
+            guard case ImportError.unreadableZip(let file, let reason) = error else { return false }
+            return file == cut.path && reason.contains("no end record")
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
+
 /// A ZIP whose central directory really lists `entries` entries (all named `x`, all pointing at one
 /// empty stored file), with a ZIP64 end record so the count can pass 65,535.
 enum ManyEntriesZip {
