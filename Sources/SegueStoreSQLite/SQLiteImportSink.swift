@@ -220,7 +220,6 @@ final class SQLiteImportSink: PlaySink {
             var replacesAccountPlay = false
             // Cross-format matching is needed only when account data meets extended history.
             if isMusic[item] && (hasAccountTracks || hasNoURI[item]) {
-                try flush()
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
@@ -317,12 +316,16 @@ final class SQLiteImportSink: PlaySink {
         if item.uri == nil {
             hasAccountTracks = true
             guard let candidates = uriTracksByName[name] else { return .none }
+            // The pending plays go in before the play table is read (only when there is something to
+            // look for: an older export without URIs keeps its 64-row inserts).
+            try flush()
             for id in candidates where try find(from: minute - 60, to: minute + 120, item: id, ms: Int(ms)) != nil {
                 return .duplicate
             }
             return .none
         }
         guard let accountTrack = tracks[name] else { return .none }
+        try flush()
         guard let end = try find(from: minute - 60, to: minute + 61, item: accountTrack, ms: Int(ms)) else { return .none }
         sqlite3_reset(deletePlay.handle)
         deletePlay.bind(1, profile.id)

@@ -74,6 +74,27 @@ import Testing
         #expect(after.streams == 3 && after.album == "First")
     }
 
+    /// A listen in an old endsong file (no URI) and again in a newer export (with its URI) counts once,
+    /// whichever comes first, as for account data.
+    @Test(arguments: StoreBackend.allCases, [false, true])
+    func theSameListenWithAndWithoutURICountsOnce(backend: StoreBackend, uriFirst: Bool) throws {
+        let store = try backend.make()
+        let dir = try F.folder()
+        let old = try F.write(try F.json([
+            endsong(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First"),
+            endsong(ts: "2020-03-01T11:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First"),
+        ]), to: dir, "old/endsong_0.json")
+        let new = try F.write(try F.json([
+            F.extended(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
+        ]), to: dir, "new/Streaming_History_Audio_2020.json")
+        for file in uriFirst ? [new, old] : [old, new] { _ = try run([file], store) }
+        let stats = try store.stats(range: .all, timeZone: .gmt, profile: try store.profile(named: "default"))
+        #expect(stats.musicPlays == 2)
+        let ones = try top(store, .tracks).filter { $0.name == "One" }
+        #expect(ones.map(\.streams).reduce(0, +) == 2)
+        #expect(ones.contains { $0.uri == "spotify:track:one" && $0.streams == 1 })
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aNullURIIsStillALocalFile(backend: StoreBackend) throws {
         let store = try backend.make()
