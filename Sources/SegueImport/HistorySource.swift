@@ -7,7 +7,7 @@ public struct ImportLimits: Sendable {
     public var maxEntryBytes: Int
     /// Largest inflated size of all history entries together.
     public var maxTotalBytes: Int
-    /// Most entries (files and folders) one archive may have. A Spotify export has a few dozen;
+    /// Most entries (files and folders) one archive may have. A Spotify export has at most a few hundred;
     /// an archive whose central directory lists millions would otherwise be read entry by entry.
     public var maxEntries: Int
 

@@ -14,6 +14,17 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     /// Someone asked the import to stop; nothing was stored.
     case cancelled
 
+    /// 10000 as "10,000" (whatever the locale: the messages are English).
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = n < 0 ? "-" : ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
+
     public var description: String {
         switch self {
         case .fileNotFound(let path): return "\(path): no such file or folder"
@@ -25,7 +36,7 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         case .archiveTooLarge(let archive, let limit):
             return "\(archive): entries inflate past \(limit / 1_048_576) MiB in all: refusing the archive (zip bomb?)"
         case .tooManyEntries(let archive, let limit):
-            return "\(archive) has more than \(limit) files; a Spotify export has at most a few hundred: refusing the archive"
+            return "\(archive) has more than \(Self.grouped(limit)) files; a Spotify export has at most a few hundred: refusing the archive"
         case .unreadableZip(let file, let reason): return "\(file): unreadable ZIP archive: \(reason)"
         case .malformedJSON(let file, let offset, let reason): return "\(file): malformed JSON at byte \(offset): \(reason)"
         case .wrongShape(let file, let record, let reason):

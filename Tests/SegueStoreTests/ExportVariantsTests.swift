@@ -216,7 +216,7 @@ import Testing
         }
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(ImportError.tooManyEntries(archive: "export.zip", limit: 10_000).description
-            == "export.zip has more than 10000 files; a Spotify export has at most a few hundred: refusing the archive")
+            == "export.zip has more than 10,000 files; a Spotify export has at most a few hundred: refusing the archive")
         #expect(try top(store, .tracks).map(\.name) == ["Kept"])
     }
 }
