@@ -6,10 +6,14 @@ public struct ImportLimits: Sendable {
     public var maxEntryBytes: Int
     /// Largest inflated size of all history entries together.
     public var maxTotalBytes: Int
+    /// Most entries (files and folders) one archive may have. A Spotify export has at most a few hundred;
+    /// `ZipArchive` refuses more from the archive's end record, before reading its directory.
+    public var maxEntries: Int
 
-    public init(maxEntryBytes: Int = 512 << 20, maxTotalBytes: Int = 4 << 30) {
+    public init(maxEntryBytes: Int = 512 << 20, maxTotalBytes: Int = 4 << 30, maxEntries: Int = 10_000) {
         self.maxEntryBytes = maxEntryBytes
         self.maxTotalBytes = maxTotalBytes
+        self.maxEntries = maxEntries
     }
 }
 
@@ -105,7 +109,7 @@ struct HistorySource {
     }
 
     private func zipFiles(_ path: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
-        let archive = try ZipArchive(path: path)
+        let archive = try ZipArchive(path: path, maxEntries: limits.maxEntries)
         var entries: [ZipArchive.Entry] = []
         for entry in archive.entries {
             if Self.isUnsafe(entryPath: entry.path) { throw ImportError.unsafeZipEntry(archive: path, entry: entry.path) }

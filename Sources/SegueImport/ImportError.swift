@@ -6,14 +6,24 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     case unsafeZipEntry(archive: String, entry: String)
     case entryTooLarge(archive: String, entry: String, limit: Int)
     case archiveTooLarge(archive: String, limit: Int)
+    case tooManyEntries(archive: String, limit: Int)
     case unreadableZip(file: String, reason: String)
-    /// The archive's directory lists more entries than any export has (a hostile or unrelated archive).
-    case tooManyEntries(archive: String, count: UInt64, limit: Int)
     case malformedJSON(file: String, offset: Int, reason: String)
     case wrongShape(file: String, record: Int?, reason: String)
     case noHistoryFound(path: String)
     /// Someone asked the import to stop; nothing was stored.
     case cancelled
+
+    /// 10000 as "10,000" (whatever the locale: the messages are English).
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = n < 0 ? "-" : ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
 
     public var description: String {
         switch self {
@@ -25,9 +35,9 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
             return "\(archive): entry '\(entry)' inflates past \(limit / 1_048_576) MiB: refusing it (zip bomb?)"
         case .archiveTooLarge(let archive, let limit):
             return "\(archive): entries inflate past \(limit / 1_048_576) MiB in all: refusing the archive (zip bomb?)"
+        case .tooManyEntries(let archive, let limit):
+            return "\(archive) has more than \(Self.grouped(limit)) files; a Spotify export has at most a few hundred: refusing the archive"
         case .unreadableZip(let file, let reason): return "\(file): unreadable ZIP archive: \(reason)"
-        case .tooManyEntries(let archive, let count, let limit):
-            return "\(archive) holds \(count) files, more than the \(limit) an export could have: it was not read"
         case .malformedJSON(let file, let offset, let reason): return "\(file): malformed JSON at byte \(offset): \(reason)"
         case .wrongShape(let file, let record, let reason):
             if let record { return "\(file): record \(record): \(reason)" }

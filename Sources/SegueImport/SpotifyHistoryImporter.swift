@@ -105,7 +105,7 @@ public struct SpotifyHistoryImporter: Sendable {
     struct BatchBuilder {
         var batch = PlayBatch()
         let strings: StringInterner
-        private var items: [UInt64: Int32] = [:]
+        private var items: [StringInterner.ItemKey: Int32] = [:]
         /// Interner id → batch word index + 1 (0: not in the batch yet).
         private var wordOf: [Int32] = []
 
@@ -139,12 +139,11 @@ public struct SpotifyHistoryImporter: Sendable {
         }
 
         mutating func append(_ p: SpotifyRecord.RecordPlay) {
-            // The item is its URI when known, else creator and title (as `Play.itemKey`).
-            let kind = UInt64(p.kind.rawValue) << 62
-            let key =
-                p.uri != StringInterner.none
-                ? kind | UInt64(UInt32(p.uri))
-                : kind | 1 << 61 | UInt64(UInt32(p.creator + 1)) << 30 | UInt64(UInt32(p.title + 1))
+            // The item is its URI when known, else creator and title (as `Play.itemKey`), under the
+            // names this record gives it: each variant of a track's names is an item of its own.
+            let key = StringInterner.ItemKey(
+                kindAndURI: UInt64(p.kind.rawValue) << 62 | UInt64(UInt32(bitPattern: p.uri)), title: p.title,
+                creator: p.creator, album: p.album)
             let item: Int32
             if let known = items[key] {
                 item = known

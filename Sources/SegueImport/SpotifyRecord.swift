@@ -47,6 +47,10 @@ struct SpotifyRecord {
 
     var hasExtendedKeys = false
     var hasAccountKeys = false
+    /// Whether the record has a `spotify_track_uri` or `spotify_episode_uri` key at all (null or
+    /// not). Spotify's 2020-era `endsong_N.json` files have neither: their tracks are known by
+    /// artist and name, as in account data.
+    var hasURIKeys = false
 
     /// Reads one object from the scanner, interning its text in `strings`.
     static func read(_ scanner: inout JSONScanner, strings: StringInterner) throws -> SpotifyRecord {
@@ -115,10 +119,14 @@ struct SpotifyRecord {
                 r.albumArtistName = str("master_metadata_album_artist_name is not a string")
             case 32 where key.equals("master_metadata_album_album_name"):
                 r.albumName = str("master_metadata_album_album_name is not a string")
-            case 17 where key.equals("spotify_track_uri"): r.trackURI = str("spotify_track_uri is not a string")
+            case 17 where key.equals("spotify_track_uri"):
+                r.hasURIKeys = true
+                r.trackURI = str("spotify_track_uri is not a string")
             case 12 where key.equals("episode_name"): r.episodeName = str("episode_name is not a string")
             case 17 where key.equals("episode_show_name"): r.episodeShowName = str("episode_show_name is not a string")
-            case 19 where key.equals("spotify_episode_uri"): r.episodeURI = str("spotify_episode_uri is not a string")
+            case 19 where key.equals("spotify_episode_uri"):
+                r.hasURIKeys = true
+                r.episodeURI = str("spotify_episode_uri is not a string")
             case 15 where key.equals("audiobook_title"): r.audiobookTitle = str("audiobook_title is not a string")
             case 13 where key.equals("audiobook_uri"): r.audiobookURI = str("audiobook_uri is not a string")
             case 21 where key.equals("audiobook_chapter_uri"):
@@ -198,7 +206,11 @@ struct SpotifyRecord {
             play.offlineTimestamp = t > 100_000_000_000 ? t / 1000 : t
         }
         if trackName != Self.none, albumArtistName != Self.none {
-            guard trackURI != Self.none else { return .failure(Rejection("track without spotify_track_uri (local file?)")) }
+            // A null URI is a local file (or something else without one); an export without URI
+            // keys at all knows its tracks by artist and name.
+            guard trackURI != Self.none || !hasURIKeys else {
+                return .failure(Rejection("track without spotify_track_uri (local file?)"))
+            }
             play.title = trackName
             play.creator = albumArtistName
             play.album = albumName

@@ -28,10 +28,20 @@ final class StringInterner {
     /// importer's `BatchBuilder` keys them (kind and interned ids), so an item has one number in
     /// every batch built from this table (`PlayBatch.itemTokens`, under `itemTokenSource`).
     let itemTokenSource = PlayBatch.newTokenSource()
-    private var itemTokens: [UInt64: Int32] = [:]
+    private var itemTokens: [ItemKey: Int32] = [:]
+
+    /// An item as the importer keys it: its kind and URI (`none` without one), and the names the
+    /// record gave it, as interned ids. Names are part of the key: one URI under other names is
+    /// another variant of the same track (the store chooses which names the track shows).
+    struct ItemKey: Hashable {
+        var kindAndURI: UInt64
+        var title: Int32
+        var creator: Int32
+        var album: Int32
+    }
 
     /// The number of the item with this key (a new one the first time).
-    func itemToken(_ key: UInt64) -> Int32 {
+    func itemToken(_ key: ItemKey) -> Int32 {
         if let known = itemTokens[key] { return known }
         let token = Int32(itemTokens.count)
         itemTokens[key] = token

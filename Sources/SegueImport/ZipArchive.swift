@@ -29,8 +29,6 @@ final class ZipArchive: @unchecked Sendable {
         var localHeaderOffset: UInt64
     }
 
-    /// More entries than this and the archive is refused before its directory is read.
-    static let defaultMaxEntries = 10_000
     /// The central directory's largest accepted size (names of up to ~1.6 KiB for every entry).
     static let maxDirectoryBytes = 16 << 20
 
@@ -43,7 +41,7 @@ final class ZipArchive: @unchecked Sendable {
 
     /// Opens `path` and reads its central directory.
     /// - Throws: `ImportError.unreadableZip` for anything malformed, `.tooManyEntries` past `maxEntries`.
-    init(path: String, maxEntries: Int = ZipArchive.defaultMaxEntries) throws(ImportError) {
+    init(path: String, maxEntries: Int = ImportLimits().maxEntries) throws(ImportError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ImportError.fileNotFound(path: path) }
@@ -197,7 +195,7 @@ final class ZipArchive: @unchecked Sendable {
             directoryEnd = recordOffset
         }
         guard count <= UInt64(maxEntries) else {
-            throw ImportError.tooManyEntries(archive: path, count: count, limit: maxEntries)
+            throw ImportError.tooManyEntries(archive: path, limit: maxEntries)
         }
         guard offset <= directoryEnd, size <= directoryEnd - offset else { throw bad("the central directory lies outside the file") }
         guard size <= UInt64(maxDirectoryBytes) else { throw bad("the central directory is larger than \(maxDirectoryBytes >> 20) MiB") }

@@ -6,7 +6,8 @@ import SegueModel
 /// plain numbers per play. The importer builds batches on its parsing threads without making a
 /// `Play` (or a `String`) per record; `init(_:)` and `append(_:)` build one from plays.
 public struct PlayBatch: Sendable {
-    /// A distinct track, episode or chapter of the batch.
+    /// A distinct track, episode or chapter of the batch, under one set of names (a track played
+    /// under two spellings is two items with one key; the store picks the names it shows).
     public struct Item: Sendable, Equatable {
         public var kind: PlayKind
         public var title: String
@@ -41,8 +42,8 @@ public struct PlayBatch: Sendable {
     public private(set) var itemTokens: [Int32] = []
     /// Per item: its kind (as `items[i].kind`, without copying the item's strings).
     public private(set) var itemKinds: [PlayKind] = []
-    /// Who numbered `itemTokens` (0: nobody). Tokens of one source name the same item (same kind
-    /// and key) in every batch; distinct sources never share a number (see `newTokenSource()`).
+    /// Who numbered `itemTokens` (0: nobody). Tokens of one source name the same item (same kind,
+    /// key and names) in every batch; distinct sources never share a number (see `newTokenSource()`).
     public var tokenSource: Int = 0
     public private(set) var words: [String] = []
     // One element per play:
@@ -61,9 +62,13 @@ public struct PlayBatch: Sendable {
     private var itemIndex: [ItemKey: Int32] = [:]
     private var wordIndex: [String: Int32] = [:]
 
+    /// An item and the names a play gave it: each variant of a track's names is an item.
     private struct ItemKey: Hashable {
         var kind: PlayKind
         var key: String
+        var title: String
+        var creator: String
+        var album: String?
     }
 
     public init() {}
@@ -137,7 +142,7 @@ public struct PlayBatch: Sendable {
 
     /// Appends a play, finding or adding its item and words.
     public mutating func append(_ play: Play) {
-        let key = ItemKey(kind: play.kind, key: play.itemKey)
+        let key = ItemKey(kind: play.kind, key: play.itemKey, title: play.title, creator: play.creator, album: play.album)
         let item: Int32
         if let known = itemIndex[key] {
             item = known

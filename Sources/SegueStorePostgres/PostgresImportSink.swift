@@ -25,6 +25,8 @@ final class PostgresImportSink: PlaySink {
     private var uriTracksByName: [String: [Int64]] = [:]
     /// Whether the profile has account-data tracks (else extended plays skip the cross-format check).
     private var hasAccountTracks = false
+    /// The names each track's plays carried, and which the track shows (see `TrackNames`).
+    private var names = TrackNames()
 
     struct AlbumKey: Hashable {
         var artist: String
@@ -59,16 +61,40 @@ final class PostgresImportSink: PlaySink {
             let (albumID, artist, name) = try row.decode((Int64, String, String).self)
             albums[AlbumKey(artist: artist, name: name)] = albumID
         }
+        let variantRows = try db.query(
+            """
+            SELECT v.id, v.track_id, v.name, v.artist_id, a.name, v.album_id, coalesce(al.name, ''), v.last_ts, v.plays
+            FROM track_variant v JOIN artist a ON a.id = v.artist_id LEFT JOIN album al ON al.id = v.album_id
+            WHERE v.profile_id = \(id)
+            """)
+        for row in variantRows.rows {
+            let (variantID, track, name, artist, artistName, album, albumName, last, plays) = try row.decode(
+                (Int64, Int64, String, Int64, String, Int64, String, Int64, Int64).self)
+            names.load(
+                TrackNames.Variant(
+                    id: variantID, track: track, name: name, artist: artist, artistName: artistName, album: album,
+                    albumName: albumName, lastEnd: last, plays: plays))
+        }
         let trackRows = try db.query(
-            "SELECT t.id, t.key, t.uri, t.name, a.name FROM track t JOIN artist a ON a.id = t.artist_id WHERE t.profile_id = \(id)")
+            """
+            SELECT t.id, t.key, t.uri, t.name, a.name, t.artist_id, coalesce(t.album_id, 0), coalesce(al.name, '')
+            FROM track t JOIN artist a ON a.id = t.artist_id LEFT JOIN album al ON al.id = t.album_id
+            WHERE t.profile_id = \(id)
+            """)
+        var uriTracks = Set<Int64>()
         for row in trackRows.rows {
-            let (trackID, key, uri, name, artist) = try row.decode((Int64, String, String?, String, String).self)
+            let (trackID, key, uri, name, artist, artistID, albumID, albumName) = try row.decode(
+                (Int64, String, String?, String, String, Int64, Int64, String).self)
             tracks[key] = trackID
-            if uri == nil {
-                hasAccountTracks = true
-            } else {
-                uriTracksByName[artist + "\u{1F}" + name, default: []].append(trackID)
-            }
+            let shown = names.variant(
+                track: trackID, name: name, artist: artistID, artistName: artist, album: albumID, albumName: albumName)
+            names.setShown(track: trackID, variant: shown)
+            if uri == nil { hasAccountTracks = true } else { uriTracks.insert(trackID) }
+        }
+        // A URI track meets account plays under every name it was played under.
+        for variant in names.variants where uriTracks.contains(variant.track) {
+            let name = variant.artistName + "\u{1F}" + variant.name
+            if uriTracksByName[name]?.contains(variant.track) != true { uriTracksByName[name, default: []].append(variant.track) }
         }
         for row in try db.query("SELECT id, kind, key FROM item WHERE profile_id = \(id)").rows {
             let (itemID, kind, key) = try row.decode((Int64, Int16, String).self)
@@ -78,12 +104,60 @@ final class PostgresImportSink: PlaySink {
 
     func add(_ batch: PlayBatch) throws -> [Bool] {
         let wordIDs = try resolveWords(batch.words)
-        let itemIDs = try resolveItems(batch.items)
-        let needsCrossFormat = batch.items.contains { $0.kind == .music && (hasAccountTracks || $0.uri == nil) }
-        if needsCrossFormat {
-            return try addOneByOne(batch, itemIDs: itemIDs, wordIDs: wordIDs)
+        let (itemIDs, variants) = try resolveItems(batch.items)
+        // Play by play only when a play may meet the same listen in the other format: an item
+        // without a URI that a URI track's names match, or a URI track whose names an account track has.
+        let needsCrossFormat = batch.items.contains { item in
+            guard item.kind == .music else { return false }
+            if item.uri == nil { hasAccountTracks = true }
+            guard hasAccountTracks else { return false }
+            let name = item.creator + "\u{1F}" + item.title
+            return item.uri == nil ? uriTracksByName[name] != nil : tracks[name] != nil
         }
-        return try addAtOnce(batch, itemIDs: itemIDs, wordIDs: wordIDs)
+        if needsCrossFormat {
+            return try addOneByOne(batch, itemIDs: itemIDs, variants: variants, wordIDs: wordIDs)
+        }
+        return try addAtOnce(batch, itemIDs: itemIDs, variants: variants, wordIDs: wordIDs)
+    }
+
+    /// Writes the variants this import changed and gives tracks the names of their most recent
+    /// play (`TrackNames`). Called by the store once the plays are in; true when a track was renamed.
+    func finishNames() throws -> Bool {
+        let changed = names.changed
+        let new = changed.filter { names.variants[Int($0)].id == nil }.map { names.variants[Int($0)] }
+        let old = changed.compactMap { v -> TrackNames.Variant? in names.variants[Int(v)].id == nil ? nil : names.variants[Int(v)] }
+        if !new.isEmpty {
+            let rows = try db.query(
+                """
+                INSERT INTO track_variant(profile_id, track_id, name, artist_id, album_id, last_ts, plays)
+                SELECT \(profile.id), t, n, a, al, l, p
+                FROM unnest(\(new.map(\.track))::bigint[], \(new.map(\.name))::text[], \(new.map(\.artist))::bigint[],
+                    \(new.map(\.album))::bigint[], \(new.map(\.lastEnd))::bigint[], \(new.map(\.plays))::bigint[]) AS u(t, n, a, al, l, p)
+                RETURNING id, track_id, name, artist_id, album_id
+                """)
+            for row in rows.rows {
+                let (variantID, track, name, artist, album) = try row.decode((Int64, Int64, String, Int64, Int64).self)
+                if let v = names.find(track: track, name: name, artist: artist, album: album) { names.setID(variantID, of: v) }
+            }
+        }
+        if !old.isEmpty {
+            try db.query(
+                """
+                UPDATE track_variant v SET last_ts = u.l, plays = u.p
+                FROM unnest(\(old.map { $0.id ?? 0 })::bigint[], \(old.map(\.lastEnd))::bigint[], \(old.map(\.plays))::bigint[]) AS u(i, l, p)
+                WHERE v.id = u.i
+                """)
+        }
+        let renamed = names.renamed()
+        guard !renamed.isEmpty else { return false }
+        try db.query(
+            """
+            UPDATE track t SET name = u.n, artist_id = u.a, album_id = NULLIF(u.al, 0)
+            FROM unnest(\(renamed.map(\.track))::bigint[], \(renamed.map(\.name))::text[], \(renamed.map(\.artist))::bigint[],
+                \(renamed.map(\.album))::bigint[]) AS u(i, n, a, al)
+            WHERE t.id = u.i
+            """)
+        return true
     }
 
     // MARK: Plays
@@ -92,7 +166,7 @@ final class PostgresImportSink: PlaySink {
         "INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country) "
 
     /// The batch's plays in one statement.
-    private func addAtOnce(_ batch: PlayBatch, itemIDs: [Int64], wordIDs: [Int64]) throws -> [Bool] {
+    private func addAtOnce(_ batch: PlayBatch, itemIDs: [Int64], variants: [Int32], wordIDs: [Int64]) throws -> [Bool] {
         let n = batch.count
         guard n > 0 else { return [] }
         var kinds = [Int16](repeating: 0, count: n)
@@ -127,7 +201,13 @@ final class PostgresImportSink: PlaySink {
         // The first of equal plays in the batch is the stored one; the others are duplicates.
         for i in 0..<n {
             let key = PlayKey(end: batch.endTimes[i], kind: kinds[i], item: itemColumn[i], ms: batch.milliseconds[i])
-            guard stored.remove(key) != nil else { continue }
+            let isMusic = kinds[i] == 0
+            guard stored.remove(key) != nil else {
+                // A duplicate still says its names were in use at that time.
+                if isMusic { names.record(variants[Int(batch.itemOfPlay[i])], end: key.end, stored: false) }
+                continue
+            }
+            if isMusic { names.record(variants[Int(batch.itemOfPlay[i])], end: key.end, stored: true) }
             isNew[i] = true
             inserted += 1
             if kinds[i] == 0 { musicChanged = true }
@@ -136,7 +216,7 @@ final class PostgresImportSink: PlaySink {
     }
 
     /// Play by play, with the cross-format rule (see `matchInTheOtherFormat`).
-    private func addOneByOne(_ batch: PlayBatch, itemIDs: [Int64], wordIDs: [Int64]) throws -> [Bool] {
+    private func addOneByOne(_ batch: PlayBatch, itemIDs: [Int64], variants: [Int32], wordIDs: [Int64]) throws -> [Bool] {
         var isNew = [Bool](repeating: false, count: batch.count)
         func word(_ index: Int32) -> Int64? { index == PlayBatch.noWord ? nil : wordIDs[Int(index)] }
         for i in 0..<batch.count {
@@ -158,7 +238,9 @@ final class PostgresImportSink: PlaySink {
                     \(word(batch.platform[i])), \(word(batch.country[i])))
                 ON CONFLICT DO NOTHING
                 """
-            if try db.changes(query) > 0 {
+            let added = try db.changes(query) > 0
+            if kind == .music { names.record(variants[item], end: batch.endTimes[i], stored: added) }
+            if added {
                 inserted += 1
                 isNew[i] = !replacesAccountPlay
                 if kind == .music { musicChanged = true }
@@ -214,26 +296,29 @@ final class PostgresImportSink: PlaySink {
 
     /// Database ids of the batch's items, adding what is new. New rows go in in the batch's order,
     /// so ids (and the chart columns' entity order) follow first appearance.
-    private func resolveItems(_ batchItems: [PlayBatch.Item]) throws -> [Int64] {
+    private func resolveItems(_ batchItems: [PlayBatch.Item]) throws -> (ids: [Int64], variants: [Int32]) {
         let id = profile.id
         var newArtists: [String] = []
         var seenArtists = Set<String>()
         var newAlbums: [AlbumKey] = []
         var seenAlbums = Set<AlbumKey>()
         var newTracks: [PlayBatch.Item] = []
+        var seenTracks = Set<String>()
         var newOthers: [PlayBatch.Item] = []
         for item in batchItems {
             if item.kind != .music {
                 if items[ItemKey(kind: Int16(item.kind.rawValue), key: item.key)] == nil { newOthers.append(item) }
                 continue
             }
-            guard tracks[item.key] == nil else { continue }
-            newTracks.append(item)
+            // Every variant's artist and album get their rows (the track may take its names later).
             if artists[item.creator] == nil, seenArtists.insert(item.creator).inserted { newArtists.append(item.creator) }
-            if let album = item.album {
+            if let album = item.album, !album.isEmpty {
                 let key = AlbumKey(artist: item.creator, name: album)
                 if albums[key] == nil, seenAlbums.insert(key).inserted { newAlbums.append(key) }
             }
+            // A new track's row starts with its first variant's names.
+            guard tracks[item.key] == nil, seenTracks.insert(item.key).inserted else { continue }
+            newTracks.append(item)
         }
         if !newArtists.isEmpty {
             let rows = try db.query(
@@ -276,9 +361,6 @@ final class PostgresImportSink: PlaySink {
                 let (trackID, key) = try row.decode((Int64, String).self)
                 tracks[key] = trackID
             }
-            for item in newTracks where item.uri != nil {
-                if let trackID = tracks[item.key] { uriTracksByName[item.creator + "\u{1F}" + item.title, default: []].append(trackID) }
-            }
         }
         if !newOthers.isEmpty {
             let rows = try db.query(
@@ -295,8 +377,30 @@ final class PostgresImportSink: PlaySink {
                 items[ItemKey(kind: kind, key: key)] = itemID
             }
         }
-        return batchItems.map { item in
-            item.kind == .music ? (tracks[item.key] ?? 0) : (items[ItemKey(kind: Int16(item.kind.rawValue), key: item.key)] ?? 0)
+        let newTrackKeys = Set(newTracks.map(\.key))
+        var ids: [Int64] = []
+        var variants: [Int32] = []
+        ids.reserveCapacity(batchItems.count)
+        variants.reserveCapacity(batchItems.count)
+        for item in batchItems {
+            guard item.kind == .music else {
+                ids.append(items[ItemKey(kind: Int16(item.kind.rawValue), key: item.key)] ?? 0)
+                variants.append(-1)
+                continue
+            }
+            let track = tracks[item.key] ?? 0
+            let album = item.album.flatMap { $0.isEmpty ? nil : $0 }
+            let v = names.variant(
+                track: track, name: item.title, artist: artists[item.creator] ?? 0, artistName: item.creator,
+                album: album.flatMap { albums[AlbumKey(artist: item.creator, name: $0)] } ?? 0, albumName: album ?? "")
+            if newTrackKeys.contains(item.key), !names.isShown(track: track) { names.setShown(track: track, variant: v) }
+            if item.uri != nil {
+                let name = item.creator + "\u{1F}" + item.title
+                if uriTracksByName[name]?.contains(track) != true { uriTracksByName[name, default: []].append(track) }
+            }
+            ids.append(track)
+            variants.append(v)
         }
+        return (ids, variants)
     }
 }

@@ -58,7 +58,7 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
     public func deleteProfile(named name: String) throws {
         guard let profile = try existingProfile(named: name) else { return }
         try backend.transaction { db in
-            for table in ["play", "track", "item", "album", "artist", "music_columns"] {
+            for table in ["play", "track_variant", "track", "item", "album", "artist", "music_columns"] {
                 try db.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE profile_id = $1", binds: Self.binds(profile.id)))
             }
             try db.query("DELETE FROM profile WHERE id = \(profile.id)")
@@ -84,7 +84,8 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
             }
             let sink = try PostgresImportSink(db: db, profile: profile)
             let result = try body(sink)
-            if sink.musicChanged { try rebuildColumns(db, profile: profile) }
+            let renamed = try sink.finishNames()
+            if sink.musicChanged || renamed { try rebuildColumns(db, profile: profile) }
             return result
         }
     }

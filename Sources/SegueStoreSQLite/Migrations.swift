@@ -115,5 +115,27 @@ enum Migrations {
             LEFT JOIN word pl ON pl.id = play.platform
             LEFT JOIN word co ON co.id = play.country;
         """,
+        // 3: the names each track's plays carried (album 0: none), with the latest end time and the
+        // stored plays under each: a track shows those of its most recent play (`TrackNames`).
+        // Tracks stored before keep their names, dated to their latest play.
+        """
+        CREATE TABLE track_variant(
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL,
+            track_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            artist_id INTEGER NOT NULL,
+            album_id INTEGER NOT NULL,
+            last_ts INTEGER NOT NULL,
+            plays INTEGER NOT NULL,
+            UNIQUE(profile_id, track_id, name, artist_id, album_id)
+        );
+        INSERT INTO track_variant(profile_id, track_id, name, artist_id, album_id, last_ts, plays)
+            SELECT t.profile_id, t.id, t.name, t.artist_id, coalesce(t.album_id, 0),
+                coalesce(p.last, -9223372036854775808), coalesce(p.n, 0)
+            FROM track t LEFT JOIN (
+                SELECT profile_id, item_id, max(end_ts) AS last, count(*) AS n FROM play WHERE kind = 0
+                GROUP BY profile_id, item_id) p ON p.profile_id = t.profile_id AND p.item_id = t.id;
+        """,
     ]
 }

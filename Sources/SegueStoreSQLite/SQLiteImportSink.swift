@@ -47,6 +47,10 @@ final class SQLiteImportSink: PlaySink {
     private let insertAlbum: SQLiteStatement
     private let insertTrack: SQLiteStatement
     private let insertItem: SQLiteStatement
+    private let insertVariant: SQLiteStatement
+    private let updateVariant: SQLiteStatement
+    /// The names each track's plays carried, and which the track shows (see `TrackNames`).
+    private var names = TrackNames()
 
     struct AlbumKey: Hashable {
         var artist: String
@@ -88,19 +92,49 @@ final class SQLiteImportSink: PlaySink {
             "INSERT INTO track(profile_id, key, uri, name, artist_id, album_id) VALUES (?, ?, ?, ?, ?, ?)")
         insertItem = try db.prepare(
             "INSERT INTO item(profile_id, kind, key, title, creator, uri) VALUES (?, ?, ?, ?, ?, ?)")
+        insertVariant = try db.prepare(
+            "INSERT INTO track_variant(profile_id, track_id, name, artist_id, album_id, last_ts, plays) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        updateVariant = try db.prepare("UPDATE track_variant SET last_ts = ?, plays = ? WHERE id = ?")
         let a = try db.prepare("SELECT id, name FROM artist WHERE profile_id = ?")
         a.bind(1, profile.id)
         while try a.step() { artists[a.text(1) ?? ""] = a.int64(0) }
         let al = try db.prepare("SELECT id, artist_name, name FROM album WHERE profile_id = ?")
         al.bind(1, profile.id)
         while try al.step() { albums[AlbumKey(artist: al.text(1) ?? "", name: al.text(2) ?? "")] = al.int64(0) }
+        let v = try db.prepare(
+            """
+            SELECT v.id, v.track_id, v.name, v.artist_id, a.name, v.album_id, coalesce(al.name, ''), v.last_ts, v.plays
+            FROM track_variant v JOIN artist a ON a.id = v.artist_id LEFT JOIN album al ON al.id = v.album_id
+            WHERE v.profile_id = ?
+            """)
+        v.bind(1, profile.id)
+        while try v.step() {
+            names.load(
+                TrackNames.Variant(
+                    id: v.int64(0), track: v.int64(1), name: v.text(2) ?? "", artist: v.int64(3), artistName: v.text(4) ?? "",
+                    album: v.int64(5), albumName: v.text(6) ?? "", lastEnd: v.int64(7), plays: v.int64(8)))
+        }
         let t = try db.prepare(
-            "SELECT track.id, track.key, track.uri, track.name, artist.name FROM track JOIN artist ON artist.id = track.artist_id WHERE track.profile_id = ?")
+            """
+            SELECT track.id, track.key, track.uri, track.name, artist.name, track.artist_id, track.album_id, album.name
+            FROM track JOIN artist ON artist.id = track.artist_id LEFT JOIN album ON album.id = track.album_id
+            WHERE track.profile_id = ?
+            """)
         t.bind(1, profile.id)
+        var uriTracks = Set<Int64>()
         while try t.step() {
-            tracks[t.text(1) ?? ""] = t.int64(0)
-            if t.isNull(2) { hasAccountTracks = true }
-            if !t.isNull(2) { uriTracksByName[(t.text(4) ?? "") + "\u{1F}" + (t.text(3) ?? ""), default: []].append(t.int64(0)) }
+            let id = t.int64(0)
+            tracks[t.text(1) ?? ""] = id
+            let shown = names.variant(
+                track: id, name: t.text(3) ?? "", artist: t.int64(5), artistName: t.text(4) ?? "",
+                album: t.isNull(6) ? 0 : t.int64(6), albumName: t.text(7) ?? "")
+            names.setShown(track: id, variant: shown)
+            if t.isNull(2) { hasAccountTracks = true } else { uriTracks.insert(id) }
+        }
+        // A URI track meets account plays under every name it was played under.
+        for variant in names.variants where uriTracks.contains(variant.track) {
+            let name = variant.artistName + "\u{1F}" + variant.name
+            if uriTracksByName[name]?.contains(variant.track) != true { uriTracksByName[name, default: []].append(variant.track) }
         }
         findPlay = try db.prepare(
             "SELECT end_ts FROM play WHERE profile_id = ? AND end_ts >= ? AND end_ts < ? AND kind = 0 AND item_id = ? AND ms = ? LIMIT 1")
@@ -111,8 +145,8 @@ final class SQLiteImportSink: PlaySink {
     }
 
     /// Per token source of the batches (`PlayBatch.tokenSource`), per token: the item resolved, as
-    /// `Resolved.packed` (0: not yet).
-    private var resolvedTokens: [Int: [Int64]] = [:]
+    /// `Resolved.packed` (0: not yet), and its names' variant in `names` (-1 for episodes and chapters).
+    private var resolvedTokens: [Int: (items: [Int64], variants: [Int32])] = [:]
 
     /// An item's id with what the play loop asks of it, in one word.
     struct Resolved {
@@ -138,32 +172,41 @@ final class SQLiteImportSink: PlaySink {
     /// The batch's items resolved to ids. An item whose token was resolved in an earlier batch of
     /// the same source is not looked at again: resolving copies the item (four strings) and hashes
     /// its key, which was the writer thread's main cost per item.
-    private func resolveItems(_ batch: PlayBatch) throws -> [Resolved] {
+    private func resolveItems(_ batch: PlayBatch) throws -> (items: [Resolved], variants: [Int32]) {
         let source = batch.tokenSource
-        var known = source != 0 ? resolvedTokens.removeValue(forKey: source) ?? [] : []
+        var known: (items: [Int64], variants: [Int32]) = source != 0 ? resolvedTokens.removeValue(forKey: source) ?? ([], []) : ([], [])
         defer { if source != 0 { resolvedTokens[source] = known } }
         let tokens = batch.itemTokens
         var result: [Resolved] = []
+        var variants: [Int32] = []
         result.reserveCapacity(tokens.count)
+        variants.reserveCapacity(tokens.count)
         for k in tokens.indices {
             let token = source != 0 ? Int(tokens[k]) : -1
-            if token >= 0, token < known.count, known[token] != 0 {
-                result.append(Resolved(packed: known[token]))
+            if token >= 0, token < known.items.count, known.items[token] != 0 {
+                result.append(Resolved(packed: known.items[token]))
+                variants.append(known.variants[token])
                 continue
             }
             let item = batch.items[k]
-            let resolved = Resolved(id: try resolve(item), kind: Int64(item.kind.rawValue), hasNoURI: item.uri == nil)
+            let (id, variant) = try resolve(item)
+            let resolved = Resolved(id: id, kind: Int64(item.kind.rawValue), hasNoURI: item.uri == nil)
             result.append(resolved)
+            variants.append(variant)
             if token >= 0 {
-                if token >= known.count { known.append(contentsOf: repeatElement(0, count: token + 1024 - known.count)) }
-                known[token] = resolved.packed
+                if token >= known.items.count {
+                    known.items.append(contentsOf: repeatElement(0, count: token + 1024 - known.items.count))
+                    known.variants.append(contentsOf: repeatElement(-1, count: token + 1024 - known.variants.count))
+                }
+                known.items[token] = resolved.packed
+                known.variants[token] = variant
             }
         }
-        return result
+        return (result, variants)
     }
 
     func add(_ batch: PlayBatch) throws -> [Bool] {
-        let resolved = try resolveItems(batch)
+        let (resolved, variants) = try resolveItems(batch)
         let wordIDs = try batch.words.map { try word($0) }
         let itemIDs = resolved.map(\.id)
         let kinds = resolved.map(\.kind)
@@ -177,7 +220,6 @@ final class SQLiteImportSink: PlaySink {
             var replacesAccountPlay = false
             // Cross-format matching is needed only when account data meets extended history.
             if isMusic[item] && (hasAccountTracks || hasNoURI[item]) {
-                try flush()
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
@@ -205,11 +247,18 @@ final class SQLiteImportSink: PlaySink {
             } else {
                 let added = try insertOne(pending, from: 0)
                 pending.removeAll(keepingCapacity: true)
-                guard added else { continue }
+                guard added else {
+                    // A duplicate still says its names were in use at that time.
+                    if isMusic[item] { names.record(variants[item], end: end, stored: false) }
+                    continue
+                }
             }
             inserted += 1
             isNew[i] = !replacesAccountPlay
-            if isMusic[item] { addedMusic.append((end, itemIDs[item], batch.milliseconds[i])) }
+            if isMusic[item] {
+                addedMusic.append((end, itemIDs[item], batch.milliseconds[i]))
+                names.record(variants[item], end: end, stored: true)
+            }
         }
         return isNew
     }
@@ -267,12 +316,16 @@ final class SQLiteImportSink: PlaySink {
         if item.uri == nil {
             hasAccountTracks = true
             guard let candidates = uriTracksByName[name] else { return .none }
+            // The pending plays go in before the play table is read (only when there is something to
+            // look for: an older export without URIs keeps its 64-row inserts).
+            try flush()
             for id in candidates where try find(from: minute - 60, to: minute + 120, item: id, ms: Int(ms)) != nil {
                 return .duplicate
             }
             return .none
         }
         guard let accountTrack = tracks[name] else { return .none }
+        try flush()
         guard let end = try find(from: minute - 60, to: minute + 61, item: accountTrack, ms: Int(ms)) else { return .none }
         sqlite3_reset(deletePlay.handle)
         deletePlay.bind(1, profile.id)
@@ -307,11 +360,12 @@ final class SQLiteImportSink: PlaySink {
         return id
     }
 
-    private func resolve(_ play: PlayBatch.Item) throws -> Int64 {
+    /// The item's row, and for a track the variant of its names.
+    private func resolve(_ play: PlayBatch.Item) throws -> (id: Int64, variant: Int32) {
         let key = play.key
         if play.kind != .music {
             let k = ItemKey(kind: play.kind.rawValue, key: key)
-            if let id = items[k] { return id }
+            if let id = items[k] { return (id, -1) }
             let s = insertItem
             s.reset()
             s.bind(1, profile.id)
@@ -323,12 +377,22 @@ final class SQLiteImportSink: PlaySink {
             try s.run()
             let id = db.lastInsertRowID
             items[k] = id
-            return id
+            return (id, -1)
         }
-        if let id = tracks[key] { return id }
         let artistID = try artist(play.creator)
         var albumID: Int64?
-        if let album = play.album { albumID = try self.album(artist: play.creator, name: album) }
+        let albumName = play.album.flatMap { $0.isEmpty ? nil : $0 }
+        if let albumName { albumID = try self.album(artist: play.creator, name: albumName) }
+        func variant(_ track: Int64) -> Int32 {
+            names.variant(
+                track: track, name: play.title, artist: artistID, artistName: play.creator, album: albumID ?? 0,
+                albumName: albumName ?? "")
+        }
+        if let id = tracks[key] {
+            let name = play.creator + "\u{1F}" + play.title
+            if play.uri != nil, uriTracksByName[name]?.contains(id) != true { uriTracksByName[name, default: []].append(id) }
+            return (id, variant(id))
+        }
         let s = insertTrack
         s.reset()
         s.bind(1, profile.id)
@@ -341,7 +405,49 @@ final class SQLiteImportSink: PlaySink {
         let id = db.lastInsertRowID
         tracks[key] = id
         if play.uri != nil { uriTracksByName[play.creator + "\u{1F}" + play.title, default: []].append(id) }
-        return id
+        let first = variant(id)
+        names.setShown(track: id, variant: first)
+        return (id, first)
+    }
+
+    /// Writes the variants this import changed and gives tracks the names of their most recent
+    /// play (`TrackNames`). Called by the store once the plays are in; true when a track was renamed.
+    func finishNames() throws -> Bool {
+        for v in names.changed {
+            let variant = names.variants[Int(v)]
+            if let id = variant.id {
+                let s = updateVariant
+                s.reset()
+                s.bind(1, variant.lastEnd)
+                s.bind(2, variant.plays)
+                s.bind(3, id)
+                try s.run()
+            } else {
+                let s = insertVariant
+                s.reset()
+                s.bind(1, profile.id)
+                s.bind(2, variant.track)
+                s.bind(3, variant.name)
+                s.bind(4, variant.artist)
+                s.bind(5, variant.album)
+                s.bind(6, variant.lastEnd)
+                s.bind(7, variant.plays)
+                try s.run()
+                names.setID(db.lastInsertRowID, of: v)
+            }
+        }
+        let renamed = names.renamed()
+        guard !renamed.isEmpty else { return false }
+        let rename = try db.prepare("UPDATE track SET name = ?, artist_id = ?, album_id = ? WHERE id = ?")
+        for variant in renamed {
+            rename.reset()
+            rename.bind(1, variant.name)
+            rename.bind(2, variant.artist)
+            if variant.album != 0 { rename.bind(3, variant.album) } else { rename.bindNull(3) }
+            rename.bind(4, variant.track)
+            try rename.run()
+        }
+        return true
     }
 
     private func artist(_ name: String) throws -> Int64 {

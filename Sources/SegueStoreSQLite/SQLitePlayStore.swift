@@ -93,7 +93,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
         guard let profile = try existingProfile(named: name) else { return }
         try write { db in
             try db.transaction {
-                for table in ["play", "track", "item", "album", "artist", "music_columns"] {
+                for table in ["play", "track_variant", "track", "item", "album", "artist", "music_columns"] {
                     let s = try db.prepare("DELETE FROM \(table) WHERE profile_id = ?")
                     s.bind(1, profile.id)
                     try s.run()
@@ -116,7 +116,8 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
                 let sink = try SQLiteImportSink(db: db, profile: profile)
                 let result = try body(sink)
                 try sink.flush()
-                if sink.inserted > 0 {
+                let renamed = try sink.finishNames()
+                if sink.inserted > 0 || renamed {
                     try rebuildColumns(db, profile: profile, added: sink.replacedStoredPlays ? nil : sink.addedMusic)
                 }
                 return result

@@ -101,7 +101,7 @@ import Testing
         let store = try backend.make()
         let dir = try F.folder()
         let file = try F.write(try F.json([
-            // One URI under two spellings: one track (the first name seen).
+            // One URI under two spellings: one track, named as its most recent play.
             F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "Song", artist: "A", album: "Greatest Hits", uri: "spotify:track:s1"),
             F.extended(ts: "2020-01-01T10:10:00Z", ms: 100_000, track: "Song (Remastered)", artist: "A", album: "Greatest Hits", uri: "spotify:track:s1"),
             // Same name, another URI (a single): another track.
@@ -112,7 +112,7 @@ import Testing
         _ = try importing([file], into: store)
         let tracks = try top(store, .tracks)
         #expect(tracks.count == 3)
-        #expect(tracks[0].uri == "spotify:track:s1" && tracks[0].streams == 2 && tracks[0].name == "Song")
+        #expect(tracks[0].uri == "spotify:track:s1" && tracks[0].streams == 2 && tracks[0].name == "Song (Remastered)")
         let albums = try top(store, .albums)
         #expect(albums.count == 3)
         #expect(albums[0].name == "Greatest Hits" && albums[0].artist == "A" && albums[0].streams == 2)

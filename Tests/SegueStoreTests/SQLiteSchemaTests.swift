@@ -37,6 +37,45 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM word") == 6)
     }
 
+    /// Version 3 keeps the names each track's plays carried; a file from before starts each track
+    /// with the names it has, dated to its latest play, and newer plays rename it.
+    @Test func aVersionTwoFileKeepsItsNamesUntilNewerPlaysRenameThem() throws {
+        let path = try F.folder("schema").appendingPathComponent("segue.sqlite").path
+        do {
+            let db = try SQLiteConnection(path: path)
+            try db.migrate(Array(Migrations.steps.prefix(2)))
+            try db.execute(
+                """
+                INSERT INTO profile(id, name, created_at) VALUES (1, 'old', 0);
+                INSERT INTO artist(id, profile_id, name) VALUES (1, 1, 'Ann');
+                INSERT INTO album(id, profile_id, artist_name, name) VALUES (1, 1, 'Ann', 'First');
+                INSERT INTO track(id, profile_id, key, uri, name, artist_id, album_id) VALUES (1, 1, 'spotify:track:x', 'spotify:track:x', 'X', 1, 1);
+                INSERT INTO play(profile_id, end_ts, kind, item_id, ms, flags) VALUES (1, 1000, 0, 1, 50000, 0), (1, 2000, 0, 1, 60000, 0);
+                """)
+        }
+        let store = try SQLitePlayStore(path: path)
+        let db = try SQLiteConnection(path: path)
+        let v = try db.prepare("SELECT track_id, name, artist_id, album_id, last_ts, plays FROM track_variant")
+        #expect(try v.step())
+        #expect(v.int64(0) == 1 && v.text(1) == "X" && v.int64(2) == 1 && v.int64(3) == 1 && v.int64(4) == 2000 && v.int64(5) == 2)
+        #expect(try !v.step())
+        let profile = try #require(try store.existingProfile(named: "old"))
+        func play(_ end: Int64, _ album: String) -> Play {
+            Play(kind: .music, endTime: end, msPlayed: 100_000, title: "X", creator: "Ann", album: album, uri: "spotify:track:x")
+        }
+        // An older play under another album changes nothing; a newer one renames the album.
+        _ = try store.importPlays(into: profile) { sink in try sink.add(PlayBatch([play(1500, "Old")])) }
+        #expect(try store.top(ChartQuery(kind: .albums, metric: .minutes, limit: 5), profile: profile).map(\.name) == ["First"])
+        _ = try store.importPlays(into: profile) { sink in try sink.add(PlayBatch([play(3000, "First (Deluxe)")])) }
+        #expect(try store.top(ChartQuery(kind: .albums, metric: .minutes, limit: 5), profile: profile).map(\.name) == ["First (Deluxe)"])
+        let shown = try db.prepare("SELECT album.name FROM track JOIN album ON album.id = track.album_id")
+        #expect(try shown.step() && shown.text(0) == "First (Deluxe)")
+        let variants = try db.prepare("SELECT album.name, last_ts, plays FROM track_variant JOIN album ON album.id = album_id ORDER BY last_ts")
+        var rows: [String] = []
+        while try variants.step() { rows.append("\(variants.text(0) ?? "") \(variants.int64(1)) \(variants.int64(2))") }
+        #expect(rows == ["Old 1500 1", "First 2000 2", "First (Deluxe) 3000 1"])
+    }
+
     @Test func aVersionOneFileIsUpgradedWithItsPlaysAndWords() throws {
         let path = try F.folder("schema").appendingPathComponent("segue.sqlite").path
         // A file as the first release wrote it: text columns in the play rows.
