@@ -162,7 +162,7 @@ let package = Package(
             name: "SegueStoreTests",
             dependencies: [
                 "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel",
-                "SegueTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SegueTestSupport", "SegueCharts", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -12,6 +12,8 @@ public enum ChartsError: Error, Equatable, CustomStringConvertible {
     case badFrameRate(Double)
     /// A duration or period length that is not positive.
     case badDuration(Double)
+    /// A final hold shorter than `RaceTiming.minimumHoldSeconds` (or not a sane number of seconds).
+    case badHold(Double)
     /// Nothing to draw: no entries, no periods or no entities.
     case noData(String)
     /// Race data whose arrays do not agree in size.
@@ -30,7 +32,9 @@ public enum ChartsError: Error, Equatable, CustomStringConvertible {
         case .badFrameRate(let fps):
             return "frame rate \(fps) is not supported: use a value between 1 and 120 (24, 30 or 60 are typical)"
         case .badDuration(let seconds):
-            return "duration \(seconds) s is not usable: give a positive number of seconds"
+            return "duration \(seconds) s is not usable: give a positive number of seconds, long enough for the final hold"
+        case .badHold(let seconds):
+            return "a final hold of \(seconds) s is not usable: hold the last frame for \(RaceTiming.minimumHoldSeconds) to 600 seconds"
         case .noData(let what):
             return "nothing to draw: \(what). Check the profile, the --from/--to range and that an import has run"
         case .inconsistentRaceData(let what):

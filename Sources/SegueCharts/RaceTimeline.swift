@@ -28,7 +28,7 @@ public struct RaceFrameState: Sendable, Equatable {
     public var bars: [RaceBarState]
     /// The value that spans the full bar width (the leader's value).
     public var axisMaximum: Double
-    /// True on the repeated frames of the final hold.
+    /// True on the frames of the final hold, which repeat the settled final state.
     public var isHold: Bool
 }
 
@@ -37,7 +37,11 @@ public struct RaceFrameState: Sendable, Equatable {
 /// Values move linearly between period ends (cumulative counts grow steadily); a bar that changes rank
 /// slides to its new row over `swapSeconds` with an ease-in-out, starting from wherever it was, so
 /// quick successive overtakes never jump. Bars enter from just below the last row and leave downwards,
-/// fading over the last row. Ties rank by name, then by order in the data, so frames never flicker.
+/// fading over the last row. Ties rank by name, then artist, then URI, then order in the data (the
+/// order of the store's top charts), so frames never flicker and the final ranking is the top chart's.
+///
+/// After the last period the values stand still for `timing.settleFrames` while the last slides land
+/// (a slide never lasts longer than that), so the final hold shows every bar at rest in its slot.
 public struct RaceTimeline: Sendable {
     public let data: RaceData
     public let top: Int
@@ -46,7 +50,7 @@ public struct RaceTimeline: Sendable {
     public let valueEasing: Easing
     /// Curve of a bar's slide to its new row.
     public let rankEasing: Easing
-    /// Duration of a rank slide, in frames.
+    /// Duration of a rank slide, in frames (never longer than the settling after the last period).
     public let swapFrames: Double
 
     private let frames: [[RaceBarState]]
@@ -79,14 +83,20 @@ public struct RaceTimeline: Sendable {
         let framesPerStep =
             data.periods.count > 1
             ? Double(timing.raceFrames - 1) / Double(data.periods.count - 1) : Double(timing.raceFrames)
-        self.swapFrames = max(1, min(swapSeconds * timing.fps, max(framesPerStep, timing.fps * 0.15)))
+        // A slide that starts on the last race frame must land before the hold: it starts from the
+        // frame before, so it may last one frame more than the settling.
+        self.swapFrames = max(
+            1, min(swapSeconds * timing.fps, max(framesPerStep, timing.fps * 0.15), Double(timing.settleFrames + 1)))
 
         let count = data.entities.count
-        // Tie order: by name, then by position in the data.
+        // Tie order: by name, artist and URI, then by position in the data.
         let tieOrder: [Int] = {
             let sorted = (0..<count).sorted {
-                let a = data.entities[$0].name, b = data.entities[$1].name
-                return a != b ? a < b : $0 < $1
+                let a = data.entities[$0], b = data.entities[$1]
+                if a.name != b.name { return a.name < b.name }
+                if (a.artist ?? "") != (b.artist ?? "") { return (a.artist ?? "") < (b.artist ?? "") }
+                if (a.uri ?? "") != (b.uri ?? "") { return (a.uri ?? "") < (b.uri ?? "") }
+                return $0 < $1
             }
             var order = [Int](repeating: 0, count: count)
             for (i, e) in sorted.enumerated() { order[e] = i }
@@ -98,8 +108,9 @@ public struct RaceTimeline: Sendable {
         var slideStart = [Int](repeating: 0, count: count)
         var frames: [[RaceBarState]] = []
         var axisMaxima: [Double] = []
-        frames.reserveCapacity(timing.raceFrames)
-        axisMaxima.reserveCapacity(timing.raceFrames)
+        let computed = timing.raceFrames + timing.settleFrames
+        frames.reserveCapacity(computed)
+        axisMaxima.reserveCapacity(computed)
         var values = [Double](repeating: 0, count: count)
         var order = Array(0..<count)
         var rankOf = [Int](repeating: 0, count: count)
@@ -108,11 +119,15 @@ public struct RaceTimeline: Sendable {
 
         func position(_ e: Int, at k: Int) -> Double {
             let progress = Double(k - slideStart[e]) / swap
+            // Exactly on the row once there (a + (b - a) can miss b by an ulp).
+            guard progress < 1 else { return slideTo[e] }
             return slideFrom[e] + (slideTo[e] - slideFrom[e]) * rankEase(progress)
         }
 
-        for k in 0..<timing.raceFrames {
-            let t = Self.time(ofFrame: k, raceFrames: timing.raceFrames, periods: data.periods.count)
+        // Race frames, then the settling frames, whose values are the last period's.
+        for k in 0..<computed {
+            let t = Self.time(
+                ofFrame: min(k, timing.raceFrames - 1), raceFrames: timing.raceFrames, periods: data.periods.count)
             Self.interpolate(data.values, at: t, easing: valueEasing, into: &values)
             order.sort { a, b in
                 values[a] != values[b] ? values[a] > values[b] : tieOrder[a] < tieOrder[b]
@@ -150,13 +165,17 @@ public struct RaceTimeline: Sendable {
     /// Number of frames, the final hold included.
     public var frameCount: Int { timing.totalFrames }
 
-    /// The state of frame `index` (hold frames repeat the last race frame).
+    /// The last frame that can differ from the one before it; every later frame repeats it.
+    public var lastDistinctFrame: Int { timing.raceFrames + timing.settleFrames - 1 }
+
+    /// The state of frame `index` (hold frames repeat the settled last state).
     public func frame(_ index: Int) -> RaceFrameState {
-        let k = min(max(0, index), timing.raceFrames - 1)
-        let t = Self.time(ofFrame: k, raceFrames: timing.raceFrames, periods: data.periods.count)
+        let k = min(max(0, index), lastDistinctFrame)
+        let t = Self.time(
+            ofFrame: min(k, timing.raceFrames - 1), raceFrames: timing.raceFrames, periods: data.periods.count)
         return RaceFrameState(
             index: index, time: t, periodIndex: Self.periodIndex(at: t, periods: data.periods.count),
-            bars: frames[k], axisMaximum: axisMaxima[k], isHold: index >= timing.raceFrames)
+            bars: frames[k], axisMaximum: axisMaxima[k], isHold: index > lastDistinctFrame)
     }
 
     /// The period time of race frame `k`: evenly spread from 0 to the last period.

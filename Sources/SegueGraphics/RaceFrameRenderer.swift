@@ -24,7 +24,8 @@ public final class RaceFrameRenderer {
     /// disjoint; empty on the final hold): frames are painted over the previous one, band by band,
     /// where the scene changed (`CairoRenderer.renderChanges`).
     public func withFrameChanges<R>(_ index: Int, _ body: (UnsafeRawBufferPointer, [Range<Int>]) throws -> R) rethrows -> R {
-        let raceFrame = min(index, layout.timeline.timing.raceFrames - 1)
+        // Frames of the final hold repeat the settled last state: nothing to draw.
+        let raceFrame = min(index, layout.timeline.lastDistinctFrame)
         var changed: [Range<Int>] = []
         if raceFrame != lastRaceFrame {
             changed = renderer.renderChanges(layout.scene(frame: index))

@@ -83,7 +83,7 @@ extension Assets {
           const body = { output, kind: f.get("kind"), metric: f.get("metric"), top: Number(f.get("top")), size: f.get("size"), theme: f.get("theme") };
           if (f.get("from")) body.from = f.get("from");
           if (f.get("to")) body.to = f.get("to");
-          if (output === "animation") { body.container = f.get("container"); body.period = f.get("period"); body.duration = Number(f.get("duration")); }
+          if (output === "animation") { body.container = f.get("container"); body.period = f.get("period"); if (f.get("duration")) body.duration = Number(f.get("duration")); }
           const card = el("article", { class: "job", "aria-busy": "true" });
           const title = el("h3", {}, output === "image" ? `Top ${body.top} ${body.kind} · image` : `Top ${body.top} ${body.kind} · ${body.container.toUpperCase()} race`);
           const meter = el("div", { class: "meter", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0" });

@@ -85,7 +85,7 @@ struct RenderParameters: Codable, Sendable, Equatable {
     var container: String?
     /// For animations: day, week or month.
     var period: RacePeriod?
-    /// For animations: seconds, final hold included.
+    /// For animations: seconds, final hold included (nil: `RaceTiming.readableSeconds` for the range).
     var duration: Double?
     /// Set by the server, not the client.
     var profile: String?
@@ -179,7 +179,13 @@ struct RenderJobHandler: JobHandler {
             let query = RaceQuery(kind: p.kind, metric: p.metric, from: from, to: to, period: p.period ?? .month, top: p.top)
             let data = try plays.race(query, timeZone: .gmt, profile: profile)
             guard !data.periods.isEmpty, !data.entities.isEmpty else { throw APIError.invalid("no plays in that range") }
-            let timing = try RaceTiming(fps: 30, totalSeconds: p.duration ?? 12)
+            // No duration: the readable default for this many periods, as `segue race` picks it.
+            let timing =
+                if let duration = p.duration {
+                    try RaceTiming(fps: 30, totalSeconds: duration)
+                } else {
+                    try RaceTiming.readable(fps: 30, periods: data.periods.count)
+                }
             let out = path(container)
             let renderJob = RaceRenderJob(
                 data: data, top: p.top, format: format, theme: theme, timing: timing,

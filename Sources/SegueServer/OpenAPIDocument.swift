@@ -61,7 +61,7 @@ enum OpenAPIDocument {
               "theme": {"type": "string", "enum": ["dark", "light", "vivid"]},
               "container": {"type": "string", "enum": ["mp4", "gif", "webm"]},
               "period": {"type": "string", "enum": ["day", "week", "month"]},
-              "duration": {"type": "number", "minimum": 3, "maximum": 60}
+              "duration": {"type": "number", "minimum": 3, "maximum": 60, "description": "seconds, final hold included; default: 1 s per race step plus 2.5 s, 5 to 60 s"}
             }
           },
           "ChartEntry": {

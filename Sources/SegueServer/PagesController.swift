@@ -183,7 +183,7 @@ struct PagesController {
                 <label>Theme<select name="theme">\(options([("dark", "Dark"), ("light", "Light"), ("vivid", "Vivid")], selected: "dark"))</select></label>
                 <label>Video<select name="container">\(options([("mp4", "MP4"), ("gif", "GIF"), ("webm", "WebM")], selected: "mp4"))</select></label>
                 <label>Race step<select name="period">\(options([("month", "Month"), ("week", "Week"), ("day", "Day")], selected: "month"))</select></label>
-                <label>Length (s)<input type="number" name="duration" min="3" max="60" value="12" inputmode="numeric"></label>
+                <label>Length (s)<input type="number" name="duration" min="3" max="60" placeholder="auto" title="Empty: about a second per race step, at most 60 s" inputmode="numeric"></label>
               </div>
               <div class="actions">
                 <button class="button primary" type="button" id="make-image">Generate image</button>

@@ -196,7 +196,9 @@ public struct MusicColumns: Sendable, Equatable {
         bounds.append(lastDay.next.startTime(in: timeZone))
 
         let n = entityCount(kind)
-        var cumulative = [Double](repeating: 0, count: n)
+        // Streams, or milliseconds for minutes: whole numbers, so equal totals tie exactly as in `top`
+        // (summing fractions of minutes play by play would rank by rounding error).
+        var cumulative = [Int64](repeating: 0, count: n)
         var everTop = [Bool](repeating: false, count: n)
         var top: [Int] = []
         let topN = max(1, query.top)
@@ -210,9 +212,8 @@ public struct MusicColumns: Sendable, Equatable {
                 let ms = milliseconds[position]
                 position += 1
                 if e < 0 { continue }
-                let add: Double =
-                    query.metric == .streams
-                    ? (ms >= Int32(streamThresholdMilliseconds) ? 1 : 0) : Double(ms) / 60_000
+                let add: Int64 =
+                    query.metric == .streams ? (ms >= Int32(streamThresholdMilliseconds) ? 1 : 0) : Int64(ms)
                 guard add > 0 else { continue }
                 cumulative[Int(e)] += add
                 if !isUpdated[Int(e)] {
@@ -224,7 +225,7 @@ public struct MusicColumns: Sendable, Equatable {
             if !updated.isEmpty {
                 var candidates = top
                 for e in updated where !top.contains(e) { candidates.append(e) }
-                candidates.sort { precedes($0, cumulative[$0], $1, cumulative[$1], kind) }
+                candidates.sort { precedes($0, Double(cumulative[$0]), $1, Double(cumulative[$1]), kind) }
                 top = Array(candidates.prefix(topN))
                 for e in top { everTop[e] = true }
                 for e in updated { isUpdated[e] = false }
@@ -235,7 +236,7 @@ public struct MusicColumns: Sendable, Equatable {
         var slot = [Int](repeating: -1, count: n)
         for (k, e) in members.enumerated() { slot[e] = k }
         var values = [[Double]](repeating: [Double](repeating: 0, count: starts.count), count: members.count)
-        var running = [Double](repeating: 0, count: members.count)
+        var running = [Int64](repeating: 0, count: members.count)
         position = lowerBound(bounds[0])
         for p in 0..<starts.count {
             let end = bounds[p + 1]
@@ -248,10 +249,12 @@ public struct MusicColumns: Sendable, Equatable {
                 if query.metric == .streams {
                     if ms >= Int32(streamThresholdMilliseconds) { running[k] += 1 }
                 } else {
-                    running[k] += Double(ms) / 60_000
+                    running[k] += Int64(ms)
                 }
             }
-            for k in 0..<members.count { values[k][p] = running[k] }
+            for k in 0..<members.count {
+                values[k][p] = query.metric == .streams ? Double(running[k]) : Double(running[k]) / 60_000
+            }
         }
         result.periods = starts
         result.entities = members.map { describe($0, kind) }

@@ -123,14 +123,20 @@ import Testing
         #expect(zip(visible, visible.dropFirst()).allSatisfy { $0.position <= $1.position })
     }
 
-    @Test func holdFramesRepeatTheLastState() throws {
+    @Test func holdFramesRepeatTheSettledLastState() throws {
         let t = try Self.timeline()
-        #expect(t.frameCount == 26)
-        let last = t.frame(20)
-        let hold = t.frame(25)
-        #expect(hold.isHold && !last.isHold)
-        #expect(hold.bars == last.bars)
-        #expect(hold.periodIndex == last.periodIndex)
+        // 21 race frames, 5 settling frames (0.5 s at 10 fps), 5 hold frames.
+        #expect(t.frameCount == 31)
+        #expect(t.lastDistinctFrame == 25)
+        let lastRace = t.frame(20)
+        let settled = t.frame(25)
+        let hold = t.frame(30)
+        #expect(hold.isHold && !settled.isHold && !lastRace.isHold)
+        #expect(hold.bars == settled.bars)
+        #expect(hold.periodIndex == lastRace.periodIndex && settled.time == lastRace.time)
+        // While settling the values stand at the last period.
+        #expect(settled.bars.map(\.value) == [400, 300, 250])
+        #expect(settled.bars.map(\.position) == [0, 1, 2])
     }
 
     @Test func theCounterShowsThePeriodBeingReached() {

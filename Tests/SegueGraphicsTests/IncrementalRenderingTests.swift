@@ -10,7 +10,7 @@ import Testing
 @Suite struct IncrementalRenderingTests {
     func layout(theme: Theme, width: Int = 540, height: Int = 960, seconds: Double = 3) throws -> RaceFrameLayout {
         let timeline = try RaceTimeline(
-            data: Fixtures.race(periods: 12), top: 6, timing: RaceTiming(fps: 30, totalSeconds: seconds, holdSeconds: 0.5))
+            data: Fixtures.race(periods: 12), top: 6, timing: RaceTiming(fps: 30, totalSeconds: seconds, holdSeconds: 1.5))
         return RaceFrameLayout(timeline: timeline, format: try SocialFormat(width: width, height: height), theme: theme)
     }
 

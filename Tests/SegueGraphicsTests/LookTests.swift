@@ -27,7 +27,8 @@ import Testing
             let layout = RaceFrameLayout(
                 timeline: timeline, format: format, theme: .dark, measurer: PangoTextMeasurer())
             let renderer = try CairoRenderer(width: format.width, height: format.height)
-            for frame in [0, 100, 115, timeline.timing.raceFrames - 1] {
+            // The start, mid-race, the last race frame (a slide may be under way), the final hold.
+            for frame in [0, 100, 115, timeline.timing.raceFrames - 1, timeline.frameCount - 1] {
                 renderer.render(layout.scene(frame: frame))
                 try renderer.writePNG(to: "\(dir)/race-\(format)-\(frame).png")
             }

@@ -8,7 +8,7 @@ import Testing
 
 /// A short race encoded to every output kind, checked with ffprobe.
 @Suite(.serialized) struct RaceEncodingTests {
-    func export(_ container: VideoContainer, fps: Double = 30, seconds: Double = 2) throws -> (String, VideoExport.Summary, MediaProbe) {
+    func export(_ container: VideoContainer, fps: Double = 30, seconds: Double = 3) throws -> (String, VideoExport.Summary, MediaProbe) {
         let tools = try FFmpegTools.locate()
         let timeline = try RaceTimeline(
             data: Fixtures.race(periods: 6), top: 5, timing: RaceTiming(fps: fps, totalSeconds: seconds))
@@ -28,7 +28,7 @@ import Testing
     @Test func convertingOnlyChangedRowsGivesTheSameVideo() throws {
         let tools = try FFmpegTools.locate()
         let timeline = try RaceTimeline(
-            data: Fixtures.race(periods: 8), top: 5, timing: RaceTiming(fps: 30, totalSeconds: 3, holdSeconds: 0.5))
+            data: Fixtures.race(periods: 8), top: 5, timing: RaceTiming(fps: 30, totalSeconds: 3, holdSeconds: 1.5))
         let layout = RaceFrameLayout(timeline: timeline, format: try SocialFormat(width: 360, height: 640), theme: .dark)
         let settings = VideoSettings(width: 360, height: 640, fps: 30, container: .mp4)
         let dir = NSTemporaryDirectory() + "segue-rows-\(UUID().uuidString)"
@@ -63,9 +63,9 @@ import Testing
         #expect(probe.pixelFormat == "yuv420p")
         #expect(probe.width == 360 && probe.height == 640)
         #expect(abs(probe.framesPerSecond - 30) < 0.01)
-        #expect(abs(probe.duration - 2) < 0.1)
-        #expect(probe.frameCount == 60)
-        #expect(summary.frames == 60 && summary.bytes > 1000)
+        #expect(abs(probe.duration - 3) < 0.1)
+        #expect(probe.frameCount == 90)
+        #expect(summary.frames == 90 && summary.bytes > 1000)
     }
 
     @Test func webmIsVP9() throws {
@@ -75,7 +75,7 @@ import Testing
         #expect(probe.pixelFormat == "yuv420p")
         #expect(probe.width == 360 && probe.height == 640)
         #expect(abs(probe.framesPerSecond - 24) < 0.01)
-        #expect(abs(probe.duration - 2) < 0.15)
+        #expect(abs(probe.duration - 3) < 0.15)
     }
 
     @Test func gifIsPaletteBasedAtTheGIFRateAndWidth() throws {
@@ -85,7 +85,7 @@ import Testing
         #expect(probe.pixelFormat == "bgra" || probe.pixelFormat == "pal8")
         #expect(probe.width == 240 && probe.height == 426)
         #expect(abs(probe.framesPerSecond - 15) < 0.5)
-        #expect(abs(probe.duration - 2) < 0.2)
+        #expect(abs(probe.duration - 3) < 0.2)
     }
 
     @Test func noPartialFileIsLeftWhenRenderingFails() throws {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 @testable import SegueServer
+import SegueTestSupport
 import Testing
 
 @Suite("Web app routes")
@@ -237,6 +238,44 @@ struct ServerRouteTests {
             let r = try await browser.request("/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":99,"size":"story","theme":"dark"}"#)
             #expect(r.status == .badRequest)
             #expect(try await browser.request("/api/v1/jobs/nothere").status == .notFound)
+        }
+    }
+
+    @Test("a race rendered without a duration takes the readable default for its periods; a given duration is kept")
+    func raceDefaultDuration() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        // Plays from 10 January to 10 June: six monthly periods, five steps.
+        var records: [[String: Any]] = []
+        for month in 1...6 {
+            for i in 0..<(month + 2) {
+                records.append(
+                    Fixtures.extended(
+                        ts: String(format: "2024-%02d-10T10:%02d:00Z", month, i), ms: 200_000, track: "Song \(i % 4)",
+                        artist: "Band \(i % 4)", uri: "spotify:track:band\(i % 4)"))
+            }
+        }
+        let export = ByteBuffer(data: try Fixtures.json(records))
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let browser = Browser(client)
+                try await browser.start()
+                _ = try await browser.importExport(export)
+                // The Create page leaves the length empty ("auto") rather than sending a fixed 12 s.
+                let page = String(buffer: try await browser.request("/create").body)
+                #expect(page.contains(#"name="duration" min="3" max="60" placeholder="auto""#))
+                #expect(!page.contains(#"name="duration" min="3" max="60" value="#))
+                let base = #""output":"animation","kind":"artists","metric":"streams","top":3,"size":"96x160","theme":"dark","container":"mp4","period":"month""#
+                // 5 steps x 1 s + 0.5 s settling + 2 s hold = 7.5 s at 30 fps; 3 s as asked.
+                for (body, frames) in [("{\(base)}", 225), ("{\(base),\"duration\":3}", 90)] {
+                    let render = try await browser.request("/api/v1/renders", .post, json: body)
+                    #expect(render.status == .accepted)
+                    let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: render.body)) as? [String: Any])?["id"] as? String)
+                    let done = try await browser.waitForJob(id, timeout: 120)
+                    #expect(done["state"] as? String == "succeeded", "\(done)")
+                    #expect(done["frames"] as? Int == frames, "\(body)")
+                }
+            }
         }
     }
 }

@@ -80,6 +80,29 @@ import Testing
         #expect(stats.status == 0 && stats.out.contains("By weekday"))
     }
 
+    /// `segue race` without `--duration` lasts 1 s per period step plus 2.5 s (5 to 60 s), and says so.
+    @Test func raceLengthFollowsThePeriodsUnlessGiven() throws {
+        let dir = try Fixtures.folder()
+        let data = dir.appendingPathComponent("data").path
+        let zip = dir.appendingPathComponent("demo.zip").path
+        #expect(try segue(["demo", "export", "--records", "3000", zip]).status == 0)
+        #expect(try segue(["import", "--data", data, zip]).status == 0)
+        func frames(_ extra: [String]) throws -> Int? {
+            let run = try segue(
+                ["race", "--data", data, "--from", "2023-01-01", "--to", "2023-12-31", "--size", "96x160", "--format", "json",
+                 "--out", dir.appendingPathComponent("race-\(extra.count).mp4").path] + extra)
+            #expect(run.status == 0, "\(run.err)")
+            return (try? JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])?["frames"] as? Int
+        }
+        // Twelve months: 11 steps + 0.5 s settling + 2 s hold = 13.5 s at 30 fps.
+        #expect(try frames([]) == 405)
+        #expect(try frames(["--duration", "4"]) == 120)
+        let short = try segue(["race", "--data", data, "--hold", "1", "--out", dir.appendingPathComponent("x.mp4").path])
+        #expect(short.status != 0 && short.err.contains("hold the last frame for 1.5"))
+        let help = try segue(["race", "--help"])
+        #expect(help.out.contains("at least 5 s and at most 60 s"))
+    }
+
     @Test func badInputExitsNonZeroNamingTheFile() throws {
         let dir = try Fixtures.folder()
         let data = dir.appendingPathComponent("data").path

@@ -1,4 +1,5 @@
 import Foundation
+import SegueCharts
 import SegueImport
 import SegueModel
 import SegueStore
@@ -61,6 +62,104 @@ import Testing
         #expect(weekly.periods.dropFirst().allSatisfy { $0.weekdayFromMonday == 0 })
         #expect(weekly.values.allSatisfy { row in zip(row, row.dropFirst()).allSatisfy { $0 <= $1 } })
         #expect(weekly.entities.first { $0.name == "A song" }?.uri == "spotify:track:A")
+    }
+
+    /// The last frame of a race (the final hold) as (name, artist, value) rows, best first.
+    func finalRanking(_ race: RaceData, top: Int) throws -> [RankedRow] {
+        let timeline = try RaceTimeline(
+            data: race, top: top, timing: RaceTiming.readable(fps: 10, periods: race.periods.count))
+        let last = timeline.frame(timeline.frameCount - 1)
+        return last.bars.map {
+            RankedRow(name: race.entities[$0.entity].name, artist: race.entities[$0.entity].artist, value: $0.value)
+        }
+    }
+
+    struct RankedRow: Equatable, CustomStringConvertible {
+        var name: String
+        var artist: String?
+        var value: Double
+        var description: String { "\(name)/\(artist ?? "-")=\(value)" }
+    }
+
+    /// What `segue top` shows for the same range, metric and N (entries with a value: a race has no
+    /// bar for an entity with no streams).
+    func topRanking(_ store: any PlayStore, _ profile: Profile, _ q: RaceQuery) throws -> [RankedRow] {
+        let entries = try store.top(
+            ChartQuery(kind: q.kind, metric: q.metric, range: TimeRange(from: q.from, to: q.to), limit: q.top),
+            profile: profile)
+        return entries.map {
+            RankedRow(
+                name: $0.name, artist: $0.artist,
+                value: q.metric == .streams ? Double($0.streams) : Double($0.milliseconds) / 60_000)
+        }.filter { $0.value > 0 }
+    }
+
+    /// Ties the race must break as the top chart does: equal minutes reached by different sums of
+    /// plays (six 70 s plays against three of 140 s), and two tracks with one name by two artists.
+    @Test(arguments: StoreBackend.allCases)
+    func theRaceEndsOnTheTopChartOfItsRangeEvenOnTies(backend: StoreBackend) throws {
+        let store = try backend.make()
+        var records: [[String: Any]] = []
+        func plays(_ n: Int, _ track: String, by artist: String, day: String, ms: Int) {
+            for i in 0..<n {
+                records.append(F.extended(
+                    ts: "2021-\(day)T10:\(String(format: "%02d", i)):00Z", ms: ms, track: track, artist: artist,
+                    uri: "spotify:track:\(track)\(artist)"))
+            }
+        }
+        plays(3, "Intro", by: "Zed", day: "01-05", ms: 70_000)
+        plays(3, "Outro", by: "Zed", day: "01-06", ms: 70_000)
+        plays(3, "Intro", by: "Abe", day: "01-20", ms: 140_000)
+        plays(1, "Elsewhere", by: "Mia", day: "02-03", ms: 60_000)
+        let dir = try F.folder()
+        let file = try F.write(try F.json(records), to: dir, "Streaming_History_Audio_2021.json")
+        let profile = try store.profile(named: "default")
+        _ = try SpotifyHistoryImporter().run(paths: [file.path], store: store, profile: profile)
+        for kind in [EntityKind.artists, .tracks] {
+            for metric in [Metric.streams, .minutes] {
+                let q = RaceQuery(kind: kind, metric: metric, period: .month, top: 3)
+                let race = try store.race(q, timeZone: .gmt, profile: profile)
+                #expect(try finalRanking(race, top: 3) == topRanking(store, profile, q), "\(kind) by \(metric)")
+            }
+        }
+        let minutes = try finalRanking(
+            try store.race(RaceQuery(kind: .artists, metric: .minutes, period: .month, top: 3), timeZone: .gmt, profile: profile),
+            top: 3)
+        #expect(minutes.map(\.name) == ["Abe", "Zed", "Mia"])
+        #expect(minutes.first?.value == 7)
+    }
+
+    /// A realistic history: for every kind, metric, N and a few ranges, the race ends on the top chart.
+    @Test(arguments: StoreBackend.allCases)
+    func theRaceEndsOnTheTopChartOfItsRange(backend: StoreBackend) throws {
+        let dir = try Fixtures.folder()
+        let zip = dir.appendingPathComponent("demo.zip").path
+        try DemoExport(seed: 11, records: 8_000, recordsPerFile: 4_000).writeZip(to: zip)
+        let store = try backend.make()
+        let profile = try store.profile(named: "demo")
+        _ = try SpotifyHistoryImporter().run(paths: [zip], store: store, profile: profile)
+        let all = try store.race(RaceQuery(kind: .artists, metric: .streams, period: .month, top: 3), timeZone: .gmt, profile: profile)
+        let first = try #require(all.periods.first)
+        let ranges: [(CalendarDay?, CalendarDay?)] = [
+            (nil, nil), (CalendarDay(year: first.year + 1, month: 3, day: 15), nil),
+            (nil, CalendarDay(year: first.year + 2, month: 6, day: 30)),
+        ]
+        var compared = 0
+        for kind in EntityKind.allCases {
+            for metric in [Metric.streams, .minutes] {
+                for top in [3, 10] {
+                    for (from, to) in ranges {
+                        let q = RaceQuery(kind: kind, metric: metric, from: from, to: to, period: .month, top: top)
+                        let race = try store.race(q, timeZone: .gmt, profile: profile)
+                        let expected = try topRanking(store, profile, q)
+                        #expect(expected.count == top)
+                        #expect(try finalRanking(race, top: top) == expected, "\(kind) by \(metric), top \(top), \(String(describing: from))...\(String(describing: to))")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 36)
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -133,6 +133,9 @@ class WebAppTests(unittest.TestCase):
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
         length = d.find_element(By.NAME, "duration")
+        # Empty by default: the server picks a readable length for the range's periods.
+        self.assertEqual(length.get_attribute("value"), "")
+        self.assertEqual(length.get_attribute("placeholder"), "auto")
         length.clear()
         length.send_keys("3")
         d.find_element(By.ID, "make-video").click()

@@ -75,7 +75,10 @@ struct BenchRaceCommand: ParsableCommand {
             throw VisualsError(message: "the demo import made no 'default' profile")
         }
         let query = RaceQuery(kind: .artists, metric: .streams, from: from, period: .month, top: 10)
-        let timing = try RaceTiming(fps: fps, raceFrames: frames, holdFrames: 0)
+        // `frames` in all: the motion, then the settling of the last slides (no hold).
+        let settle = RaceTiming.settleFrames(fps: fps)
+        guard frames > settle else { throw VisualsError(message: "--frames must be more than \(settle) at \(fps) fps") }
+        let timing = try RaceTiming(fps: fps, raceFrames: frames - settle, settleFrames: settle, holdFrames: 0)
 
         // Render only: every frame drawn, no encoder.
         var renderTimes: [Double] = []

@@ -26,13 +26,21 @@ struct RaceCommand: ParsableCommand {
     @Option(help: "Frames per second (24, 30 or 60 are typical).")
     var fps: Double = 30
 
-    @Option(help: "Length of the whole video in seconds, final hold included.")
+    @Option(
+        help: ArgumentHelp(
+            "Length of the whole video in seconds, final hold included.",
+            discussion: """
+                Default: \(Int(RaceTiming.readableSecondsPerStep)) s per step from one period to the next, \
+                plus \(RaceTiming.settleSeconds) s for the last moves to land and the hold, at least \
+                \(Int(RaceTiming.readableMinimumSeconds)) s and at most \(Int(RaceTiming.readableMaximumSeconds)) s \
+                (a year by month: 13.5 s; ten years by month: 60 s, about two months a second).
+                """))
     var duration: Double?
 
     @Option(help: "Seconds per period step (instead of --duration).")
     var periodLength: Double?
 
-    @Option(help: "Seconds the final frame is held.")
+    @Option(help: "Seconds the settled final ranking is held (at least \(RaceTiming.minimumHoldSeconds)).")
     var hold: Double = RaceTiming.defaultHoldSeconds
 
     @Option(
@@ -77,8 +85,10 @@ struct RaceCommand: ParsableCommand {
             let timing =
                 if let periodLength {
                     try RaceTiming(fps: fps, secondsPerPeriod: periodLength, periods: data.periods.count, holdSeconds: hold)
+                } else if let duration {
+                    try RaceTiming(fps: fps, totalSeconds: duration, holdSeconds: hold)
                 } else {
-                    try RaceTiming(fps: fps, totalSeconds: duration ?? 20, holdSeconds: hold)
+                    try RaceTiming.readable(fps: fps, periods: data.periods.count, holdSeconds: hold)
                 }
             let artwork = visual.artwork(
                 for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
