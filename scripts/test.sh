@@ -14,6 +14,9 @@ trap 'bash scripts/pg.sh stop' EXIT
 SEGUE_TEST_POSTGRES_URL=$(bash scripts/pg.sh start)
 export SEGUE_TEST_POSTGRES_URL
 swift test --skip-build "$@"
+# The parsers that take outside bytes, under libFuzzer and AddressSanitizer for a fixed number of
+# inputs each from the committed seed corpus (about a minute; scripts/fuzz.sh).
+bash scripts/fuzz.sh
 # Real server restarts, alone and one at a time (they would break the other suites' transactions in flight).
 SEGUE_TEST_POSTGRES_RESTART="bash $PWD/scripts/pg.sh restart" swift test --skip-build --filter PostgresRestart --no-parallel
 # The web app in real headless Chromium, and its OpenAPI document through a validator.

@@ -174,7 +174,7 @@ final class ZipArchive: @unchecked Sendable {
         guard try pread(fd, into: &tail, count: tailSize, at: fileSize - UInt64(tailSize)) else { throw bad("the file could not be read") }
         var at = tailSize - 22
         while at >= 0 && u32(tail, at) != 0x0605_4b50 { at -= 1 }
-        guard at >= 0 else { throw bad("no end-of-archive record (not a ZIP file, or a truncated one)") }
+        guard at >= 0 else { throw bad("no end record: the archive is cut short or not a ZIP") }
         let endOffset = fileSize - UInt64(tailSize - at)
         guard u16(tail, at + 4) == 0 && u16(tail, at + 6) == 0 else { throw bad("archives split over several disks are not supported") }
         var count = UInt64(u16(tail, at + 10))
