@@ -26,8 +26,9 @@ public struct ToolLimits: Sendable, Equatable {
         self.maxOutputBytes = maxOutputBytes
     }
 
-    /// For ffprobe: seconds, not minutes, and a few megabytes of JSON at most.
-    public static let probe = ToolLimits(wallSeconds: 30, cpuSeconds: 30, maxOutputBytes: 4 << 20)
+    /// For ffprobe: two minutes (a 100 MB tag takes tens of seconds on a busy machine), and a few
+    /// megabytes of JSON at most.
+    public static let probe = ToolLimits(wallSeconds: 120, cpuSeconds: 120, maxOutputBytes: 4 << 20)
     /// For decoding or transcoding a whole file.
     public static let decode = ToolLimits()
 }
@@ -52,11 +53,13 @@ public struct ToolRun: Sendable {
         let process = Process()
         if let limits, let prlimit {
             process.executableURL = URL(fileURLWithPath: prlimit)
+            // `env --default-signal` because a signal ignored here stays ignored across exec: with
+            // SIGXFSZ ignored, ffmpeg gets EFBIG, keeps a truncated file and still exits 0.
+            let defaults = FileManager.default.isExecutableFile(atPath: "/usr/bin/env")
+                ? ["/usr/bin/env", "--default-signal=XFSZ,XCPU"] : []
             process.arguments =
-                [
-                    "--cpu=\(limits.cpuSeconds)", "--as=\(limits.addressSpaceBytes)", "--fsize=\(limits.fileSizeBytes)", "--core=0",
-                    executable,
-                ] + arguments
+                ["--cpu=\(limits.cpuSeconds)", "--as=\(limits.addressSpaceBytes)", "--fsize=\(limits.fileSizeBytes)", "--core=0"]
+                + defaults + [executable] + arguments
         } else {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
