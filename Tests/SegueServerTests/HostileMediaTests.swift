@@ -125,8 +125,10 @@ struct HostileMediaTests {
                 func row(_ name: String) -> [String: Any]? { rows.first { $0["upload"] as? String == ids[name] } }
                 let huge = try #require(row("huge cover.mp3"))
                 #expect(huge["status"] as? String == "done" && huge["title"] as? String == "Huge Cover", "\(huge)")
-                let art = server.folder.appendingPathComponent("sessions")
-                let covers = (FileManager.default.enumerator(atPath: art.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".png") }
+                let web = server.folder.appendingPathComponent("web")
+                let stored = FileManager.default.enumerator(atPath: web.path)?.allObjects as? [String] ?? []
+                #expect(stored.contains { $0.hasSuffix("library.sqlite") }, "the session's library is elsewhere: \(stored)")
+                let covers = stored.filter { $0.hasSuffix(".png") }
                 #expect(covers.isEmpty, "\(covers)")
                 // The 100 MB tag is not read; the audio behind it is.
                 let bigTag = try #require(row("big tag.mp3"))
@@ -142,6 +144,21 @@ struct HostileMediaTests {
                 let hugeID = try #require(huge["id"] as? Int)
                 let played = try await alice.request("/api/v1/library/tracks/\(hugeID)/audio")
                 #expect(played.status == .ok && played.headers[.contentType] == "audio/mpeg")
+                // Without its prepared copy (a library analysed before), the request runs no tool: a
+                // playback job is queued and the answer is 503 with Retry-After, then the audio.
+                let sessions = web.path
+                let prepared = (FileManager.default.enumerator(atPath: sessions)?.allObjects as? [String] ?? [])
+                    .filter { $0.hasSuffix("library-playback") }
+                #expect(prepared.count == 1)
+                for folder in prepared { try FileManager.default.removeItem(atPath: (sessions as NSString).appendingPathComponent(folder)) }
+                let waiting = try await alice.request("/api/v1/library/tracks/\(hugeID)/audio")
+                #expect(waiting.status == .serviceUnavailable && waiting.headers[.retryAfter] == "2")
+                var again = waiting.status
+                for _ in 0..<120 where again != .ok {
+                    try await Task.sleep(for: .milliseconds(250))
+                    again = try await alice.request("/api/v1/library/tracks/\(hugeID)/audio").status
+                }
+                #expect(again == .ok)
                 if let failedID = row("garbage.mp3")?["id"] as? Int {
                     #expect(try await alice.request("/api/v1/library/tracks/\(failedID)/audio").status == .conflict)
                 }
