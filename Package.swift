@@ -128,12 +128,14 @@ let package = Package(
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        // The second decoder, for files ffmpeg refuses (libsndfile: Vorbis, Opus, FLAC, WAV, AIFF, MP3).
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         // musicnn's convolutions and dense layers (sgemm).
         // OpenBLAS is opened with dlopen on first use (CSegueBLAS), so commands that never multiply
         // a matrix do not load it; libopenblas-dev (scripts/setup.sh) provides the library.
         .target(name: "CSegueBLAS", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
         .target(
-            name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "CSegueBLAS", "SegueMedia", "SegueStore"],
+            name: "SegueAudio", dependencies: ["CKissFFT", "CEBUR128", "CSegueBLAS", "CSndfile", "SegueMedia", "SegueStore"],
             swiftSettings: strict),
         .testTarget(
             name: "SegueAudioTests",

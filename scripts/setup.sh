@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pkg-config libsqlite3-dev zlib1g-dev time
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
-  ffmpeg libkissfft-dev libebur128-dev libopenblas-dev
+  ffmpeg libkissfft-dev libebur128-dev libopenblas-dev libsndfile1-dev util-linux
   chromium chromium-driver
 )
 

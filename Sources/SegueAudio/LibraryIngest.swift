@@ -15,6 +15,8 @@ public struct LibraryIngest: Sendable {
     public var artworkDirectory: String?
     /// musicnn, when its weights are installed (nil: DSP descriptors only).
     public var musicnn: Musicnn?
+    /// The decoder the analysis uses (nil: `AnalysisDecoder(tools: tools)`, ffmpeg then libsndfile).
+    public var decoder: AnalysisDecoder?
 
     public init(store: any LibraryStore, tools: FFmpegTools, artworkDirectory: String? = nil, musicnn: Musicnn? = nil) {
         self.store = store
@@ -46,10 +48,48 @@ public struct LibraryIngest: Sendable {
         public var added = 0
         public var duplicates = 0
         public var analyzed = 0
+        /// Each file that failed, by path: one short sentence naming the file, for people.
         public var failed: [String: String] = [:]
         public var skipped: [String] = []
         /// Embedded covers extracted by this run.
         public var covers = 0
+        /// The full story behind each failure and each cover that was not read, by path (tool
+        /// logs, for the server log and `--verbose`); nil in reports written before it existed.
+        public var details: [String: String]?
+
+        /// Records `error` for `path`: the short sentence in `failed`, the detail in `details`.
+        mutating func fail(_ path: String, _ error: any Error) {
+            failed[path] = LibraryIngest.summary(of: error, path: path)
+            note(path, "\(error)")
+        }
+
+        /// Adds `detail` to the details of `path`.
+        public mutating func note(_ path: String, _ detail: String) {
+            var all = details ?? [:]
+            all[path] = all[path].map { $0 + "\n" + detail } ?? detail
+            details = all
+        }
+    }
+
+    /// One short sentence about `error` naming the file at `path` (by its name).
+    public static func summary(of error: any Error, path: String) -> String {
+        let name = (path as NSString).lastPathComponent
+        if let error = error as? MediaError { return error.summary(file: name) }
+        if let error = error as? AudioError { return "\(name) could not be analysed: \(error)".replacingOccurrences(of: path, with: name) }
+        return "\(name) could not be added to the library."
+    }
+
+    /// Tags of `path` from ffprobe, or when ffprobe refuses the file (but its content is an accepted
+    /// container), from the second decoder, libsndfile.
+    static func probeTags(_ path: String, tools: FFmpegTools) throws -> AudioTags {
+        do {
+            return try AudioTags.probe(path, tools: tools)
+        } catch .probeFailed(let why) {
+            guard let info = try? SndfileDecoder().info(path) else { throw MediaError.probeFailed(why) }
+            return AudioTags(
+                durationSeconds: info.durationSeconds, artist: info.artist, title: info.title, album: info.album,
+                trackNumber: info.trackNumber, hasCoverArt: false, container: try? AudioSniffer.sniff(file: path), codec: nil)
+        }
     }
 
     /// The audio files under `paths` (folders are walked recursively), sorted.
@@ -112,13 +152,26 @@ public struct LibraryIngest: Sendable {
         let tools = self.tools
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             let probed = Result { () throws -> (AudioTags, String) in
-                (try AudioTags.probe(files[i], tools: tools), try Self.contentHash(files[i]))
+                (try Self.probeTags(files[i], tools: tools), try Self.contentHash(files[i]))
             }
             probes.lock.withLock { probes.values[i] = probed }
         }
         for (file, probed) in zip(files, probes.values) {
             do {
-                guard let (tags, hash) = try probed?.get() else { continue }
+                guard let probed else { continue }
+                let tags: AudioTags
+                let hash: String
+                switch probed {
+                case .success(let value): (tags, hash) = value
+                case .failure(let error):
+                    // Not readable as audio: still listed, as a failed track with its reason.
+                    report.fail(file, error)
+                    let candidate = LibraryTrack(path: file, contentHash: try Self.contentHash(file))
+                    let (stored, isNew) = try store.add(candidate)
+                    if isNew { report.added += 1 } else { report.duplicates += 1 }
+                    if stored.status != .done { try store.setStatus(id: stored.id, .failed, error: report.failed[file]) }
+                    continue
+                }
                 let candidate = LibraryTrack(
                     path: file, contentHash: hash, artist: tags.artist, title: tags.title,
                     album: tags.album, trackNumber: tags.trackNumber, durationSeconds: tags.durationSeconds)
@@ -128,34 +181,45 @@ public struct LibraryIngest: Sendable {
                     let cover = Self.coverPath(stored, in: directory)
                     if !FileManager.default.fileExists(atPath: cover) {
                         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                        if try CoverArt(tools: tools).extract(from: file, to: cover) { report.covers += 1 }
+                        // A cover that cannot be read (too large, damaged) leaves the track without one.
+                        do {
+                            if try CoverArt(tools: tools).extract(from: file, to: cover) { report.covers += 1 }
+                        } catch {
+                            report.note(file, "cover not read: \(error)")
+                        }
                     }
                 }
                 let stale = stored.analysisVersion != AudioAnalysis.version || stored.status == .failed
                     || (musicnn != nil && stored.embedding == nil)
                 if stale && !toAnalyze.contains(where: { $0.id == stored.id }) { toAnalyze.append(stored) }
             } catch {
-                report.failed[file] = "\(error)"
+                if report.failed[file] == nil { report.fail(file, error) }
             }
         }
         let results = analyze(toAnalyze, progress: progress)
-        for (track, error) in zip(toAnalyze, results) {
-            if let error { report.failed[track.path] = error } else { report.analyzed += 1 }
+        for (track, outcome) in zip(toAnalyze, results) {
+            if let (summary, detail) = outcome {
+                report.failed[track.path] = summary
+                report.note(track.path, detail)
+            } else {
+                report.analyzed += 1
+            }
         }
         return report
     }
 
-    /// Analyses tracks on every core; returns an error message per track (nil when it succeeded).
-    func analyze(_ tracks: [LibraryTrack], progress: @Sendable (Int, Int) -> Void) -> [String?] {
+    /// Analyses tracks on every core; returns per track nil when it succeeded, or a short message
+    /// naming the file (also stored as the track's error) and the full detail.
+    func analyze(_ tracks: [LibraryTrack], progress: @Sendable (Int, Int) -> Void) -> [(String, String)?] {
         final class Results: @unchecked Sendable {
-            var errors: [String?]
+            var errors: [(String, String)?]
             var done = 0
             let lock = NSLock()
             init(_ n: Int) { errors = Array(repeating: nil, count: n) }
         }
         let results = Results(tracks.count)
         let store = self.store
-        let decoder = AnalysisDecoder(tools: tools)
+        let decoder = self.decoder ?? AnalysisDecoder(tools: tools)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let musicnn = self.musicnn
@@ -164,12 +228,12 @@ public struct LibraryIngest: Sendable {
         if musicnn != nil { Musicnn.setBLASThreads(tracks.count >= cores ? 1 : cores) }
         DispatchQueue.concurrentPerform(iterations: tracks.count) { i in
             let track = tracks[i]
-            var message: String?
+            var message: (String, String)?
             do {
                 // A file whose tags already say it is too long is not decoded at all.
                 if track.durationSeconds > decoder.maximumSeconds {
                     throw MediaError.audioRejected(
-                        "\(track.path): \(AnalysisDecoder.clock(track.durationSeconds)) long, longer than "
+                        "\((track.path as NSString).lastPathComponent): \(AnalysisDecoder.clock(track.durationSeconds)) long, longer than "
                             + "\(AnalysisDecoder.clock(decoder.maximumSeconds)), the longest audio Segue analyses (a mix or an audiobook?)")
                 }
                 try store.setStatus(id: track.id, .decoding, error: nil)
@@ -182,10 +246,11 @@ public struct LibraryIngest: Sendable {
                     id: track.id, version: AudioAnalysis.version, json: json, embedding: analysis.musicnn?.embedding,
                     tagScores: analysis.musicnn?.tags)
             } catch {
-                // Every reason names its file (ffmpeg's already do).
-                let reason = "\(error)"
-                message = reason.contains(track.path) ? reason : "\(track.path): \(reason)"
-                try? store.setStatus(id: track.id, .failed, error: message)
+                // A short sentence naming the file for people; the tool's log for the detail.
+                let summary = Self.summary(of: error, path: track.path)
+                let detail = "\(error)"
+                message = (summary, detail.contains(track.path) ? detail : "\(track.path): \(detail)")
+                try? store.setStatus(id: track.id, .failed, error: summary)
             }
             results.lock.lock()
             results.errors[i] = message

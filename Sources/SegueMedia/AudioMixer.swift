@@ -93,7 +93,15 @@ public struct AudioMixer: Sendable {
     /// (.m4a → AAC, .mp3 → MP3, anything else → what ffmpeg picks for the extension).
     public static func arguments(_ segments: [Segment], fade: Double, output: String) -> [String] {
         var args = ["-nostdin", "-v", "error", "-y"]
-        for s in segments { args += ["-i", s.path] }
+        // Library files are untrusted: each gets the demuxer its content sniffs as (a file that
+        // sniffs as none is left to ffmpeg's probing, but still with the file protocol alone).
+        for s in segments {
+            if let container = try? AudioSniffer.sniff(file: s.path) {
+                args += FFmpegTools.untrustedInput(s.path, container: container)
+            } else {
+                args += ["-protocol_whitelist", "file", "-i", "file:" + s.path]
+            }
+        }
         var graph: [String] = []
         for (i, s) in segments.enumerated() {
             let gain = abs(s.gainDB) >= 0.01 ? String(format: ",volume=%.2fdB", s.gainDB) : ""
@@ -120,11 +128,16 @@ public struct AudioMixer: Sendable {
         return args + [output]
     }
 
-    /// Writes the mix.
-    /// - Throws: `MediaError.ffmpegFailed` with ffmpeg's message.
+    /// Writes the mix. Every input must sniff as an accepted audio container; ffmpeg runs under
+    /// resource limits with a watchdog.
+    /// - Throws: `MediaError.notAudio` naming an input that is not audio, `.ffmpegFailed` with
+    ///   ffmpeg's message, `.timedOut`.
     public func mix(_ segments: [Segment], fade: Double = 6, output: String) throws(MediaError) {
         guard !segments.isEmpty else { throw .ffmpegFailed(status: -1, log: "nothing to mix") }
-        let run = try ToolRun.run(tools.ffmpeg, Self.arguments(segments, fade: fade, output: output))
+        for s in segments { _ = try AudioSniffer.sniff(file: s.path) }
+        let run = try tools.runUntrusted(
+            tools.ffmpeg, Self.arguments(segments, fade: fade, output: output), file: output,
+            limits: ToolLimits(wallSeconds: 1800, cpuSeconds: 3600, fileSizeBytes: 4 << 30))
         guard run.status == 0 else { throw .ffmpegFailed(status: run.status, log: run.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 }

@@ -8,17 +8,52 @@ public struct AudioTags: Sendable, Equatable, Codable {
     public var album: String?
     public var trackNumber: Int?
     public var hasCoverArt: Bool
+    /// The container Segue's own sniff found (the demuxer every tool run on the file is forced to).
+    public var container: AudioContainer?
+    /// The first audio stream's codec, as ffprobe names it (`mp3`, `vorbis`, `pcm_s16le`, …).
+    public var codec: String?
 
-    /// Probes `path`.
-    /// - Throws: `MediaError.probeFailed` when ffprobe cannot read it or it has no audio stream.
-    public static func probe(_ path: String, tools: FFmpegTools) throws(MediaError) -> AudioTags {
-        let run = try ToolRun.run(
-            tools.ffprobe, ["-v", "error", "-show_format", "-show_streams", "-of", "json", path])
+    /// Tags as another reader (the second decoder) found them.
+    public init(
+        durationSeconds: Double, artist: String? = nil, title: String? = nil, album: String? = nil, trackNumber: Int? = nil,
+        hasCoverArt: Bool = false, container: AudioContainer? = nil, codec: String? = nil
+    ) {
+        self.durationSeconds = durationSeconds
+        self.artist = artist
+        self.title = title
+        self.album = album
+        self.trackNumber = trackNumber
+        self.hasCoverArt = hasCoverArt
+        self.container = container
+        self.codec = codec
+    }
+
+    /// Probes `path`, an untrusted file: sniffed first (anything but an accepted audio container is
+    /// refused before ffprobe starts), then read by ffprobe under `ToolLimits.probe`.
+    ///   When ffprobe's answer is larger than `limits.maxOutputBytes` (tags of many megabytes), the
+    ///   file is read again without its tags.
+    /// - Throws: `MediaError.notAudio`, `.timedOut`, or `.probeFailed` when ffprobe cannot read it
+    ///   or it has no audio stream.
+    public static func probe(_ path: String, tools: FFmpegTools, limits: ToolLimits = .probe) throws(MediaError) -> AudioTags {
+        let container = try AudioSniffer.sniff(file: path)
+        let input = FFmpegTools.untrustedInput(path, container: container)
+        var run: ToolRun
+        do {
+            run = try tools.runUntrusted(
+                tools.ffprobe, ["-v", "error", "-show_format", "-show_streams", "-of", "json"] + input, file: path, limits: limits)
+        } catch .toolOutputTooLarge {
+            // Tags of many megabytes: read the file without its tags (it is still analysed).
+            run = try tools.runUntrusted(
+                tools.ffprobe,
+                ["-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name:stream_disposition=attached_pic", "-of",
+                 "json"] + input,
+                file: path, limits: limits)
+        }
         guard run.status == 0,
             let root = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         else { throw .probeFailed("\(path): \(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
         let streams = root["streams"] as? [[String: Any]] ?? []
-        guard streams.contains(where: { $0["codec_type"] as? String == "audio" }) else {
+        guard let audio = streams.first(where: { $0["codec_type"] as? String == "audio" }) else {
             throw .probeFailed("\(path): no audio stream")
         }
         let format = root["format"] as? [String: Any] ?? [:]
@@ -40,6 +75,6 @@ public struct AudioTags: Sendable, Equatable, Codable {
         }
         return AudioTags(
             durationSeconds: duration, artist: tag("artist", "album_artist"), title: tag("title"), album: tag("album"),
-            trackNumber: track, hasCoverArt: cover)
+            trackNumber: track, hasCoverArt: cover, container: container, codec: audio["codec_name"] as? String)
     }
 }

@@ -4,10 +4,19 @@ import Foundation
 public struct FFmpegTools: Sendable, Equatable {
     public var ffmpeg: String
     public var ffprobe: String
+    /// util-linux's `prlimit`, through which runs on untrusted files start so that the kernel
+    /// enforces their resource limits (nil: no resource limits, only the watchdog).
+    public var prlimit: String?
 
-    public init(ffmpeg: String, ffprobe: String) {
+    public init(ffmpeg: String, ffprobe: String, prlimit: String? = FFmpegTools.systemPrlimit) {
         self.ffmpeg = ffmpeg
         self.ffprobe = ffprobe
+        self.prlimit = prlimit
+    }
+
+    /// `prlimit` where Debian installs it (util-linux), or nil.
+    public static var systemPrlimit: String? {
+        ["/usr/bin/prlimit", "/bin/prlimit"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Finds both tools on `PATH` (or takes `SEGUE_FFMPEG` / `SEGUE_FFPROBE` from the environment).
@@ -29,6 +38,30 @@ public struct FFmpegTools: Sendable, Equatable {
         }
         return FFmpegTools(
             ffmpeg: try find("ffmpeg", override: environment["SEGUE_FFMPEG"]),
-            ffprobe: try find("ffprobe", override: environment["SEGUE_FFPROBE"]))
+            ffprobe: try find("ffprobe", override: environment["SEGUE_FFPROBE"]),
+            prlimit: (try? find("prlimit", override: nil)) ?? systemPrlimit)
+    }
+
+    /// Input options for a file that came from outside: its demuxer forced from Segue's own content
+    /// sniff, only the `file` protocol (no other file, URL or subprocess can be opened from it),
+    /// and bounded probing. The path goes in as `file:` so no other protocol prefix is parsed.
+    public static func untrustedInput(_ path: String, container: AudioContainer) -> [String] {
+        [
+            "-protocol_whitelist", "file", "-probesize", "5000000", "-analyzeduration", "10000000", "-f", container.ffmpegFormat,
+            "-i", "file:" + path,
+        ]
+    }
+
+    /// Runs `executable` (ffmpeg or ffprobe) on the untrusted file `path` under `limits`.
+    /// - Throws: `MediaError.timedOut` when the watchdog killed it, `.toolOutputTooLarge` when it
+    ///   printed more than the limit; a non-zero exit is returned for the caller to report.
+    public func runUntrusted(_ executable: String, _ arguments: [String], file path: String, limits: ToolLimits) throws(MediaError)
+        -> ToolRun
+    {
+        let run = try ToolRun.run(executable, arguments, limits: limits, prlimit: prlimit)
+        let name = (path as NSString).lastPathComponent
+        if run.timedOut { throw .timedOut(file: name, seconds: limits.wallSeconds) }
+        if run.outputTooLarge { throw .toolOutputTooLarge(file: name, limit: limits.maxOutputBytes) }
+        return run
     }
 }

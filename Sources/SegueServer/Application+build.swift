@@ -49,6 +49,7 @@ public func makeDependencies(
         "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
         "render": RenderJobHandler(plays: plays, configuration: configuration),
         AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
+        PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),
     ]
     let pool = WorkerPool(
         store: jobs, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,

@@ -282,7 +282,7 @@ extension Assets {
             try {
               const d = await upload(f, i, files.length);
               if (d.duplicate) problems.push(`${f.name}: already in your library`); else ids.push(d.id);
-            } catch (err) { problems.push(`${f.name}: ${err.message}`); }
+            } catch (err) { problems.push(err.message.startsWith(f.name) ? err.message : `${f.name}: ${err.message}`); }
           }
           if (ids.length) { try { await api("POST", "/api/v1/library/analyses", { uploads: ids }); } catch (err) { problems.push(err.message); } }
           say([ids.length ? `${ids.length} file${ids.length > 1 ? "s" : ""} uploaded and queued for analysis.` : "", ...problems].filter(Boolean).join(" · "), problems.length > 0);

@@ -281,10 +281,21 @@ struct AnalyzeJobHandler: JobHandler {
             artworkDirectory: LibraryIngest.artworkDirectory(inDataDirectory: directory),
             musicnn: try LibraryIngest.installedMusicnn())
         context.report(0.02, detail: "Reading \(parameters.paths.count) path(s)", force: true)
-        let report = try ingest.add(parameters.paths) { done, total in
+        var report = try ingest.add(parameters.paths) { done, total in
             context.report(Double(done) / Double(max(total, 1)), detail: "Analysed \(done) of \(total)")
         }
         Counter(label: "segue_analysed_tracks_total").increment(by: report.analyzed)
+        // The player's copies of what this job analysed, made here once rather than in a request.
+        let files = Set(LibraryIngest.audioFiles(parameters.paths).files)
+        let playback = BrowserPlayback(libraryFolder: directory)
+        for track in try store.tracks() where track.status == .done && files.contains(track.path) {
+            try context.checkCancellation()
+            do {
+                try playback.prepare(track, tools: ingest.tools)
+            } catch {
+                report.note(track.path, "not prepared for the browser: \(error)")
+            }
+        }
         return try encodeJSON(report)
     }
 }

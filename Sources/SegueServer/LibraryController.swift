@@ -5,6 +5,7 @@ import Metrics
 import NIOCore
 import SegueAudio
 import SegueJobs
+import SegueMedia
 import SeguePlaylists
 import SegueStore
 
@@ -129,6 +130,16 @@ struct LibraryController {
         guard total > 0 else {
             try? FileManager.default.removeItem(atPath: folder)
             throw APIError.invalid("'\(name)' is empty (0 bytes)")
+        }
+        // The content decides, not the name: a playlist, text or anything else named .aif is refused
+        // here, before any tool ever opens it.
+        do {
+            _ = try AudioSniffer.sniff(file: partial)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            context.logger.info("upload refused", metadata: ["name": "\(name)", "reason": "\(error)"])
+            throw APIError.unsupportedContent(
+                "\(name) is not an audio file Segue can read: upload MP3, FLAC, Ogg, Opus, WAV, AIFF, M4A or AAC files")
         }
         let hash = try LibraryIngest.contentHash(partial)
         if let earlier = library.uploads().first(where: { $0.contentHash == hash }) {

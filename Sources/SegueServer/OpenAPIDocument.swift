@@ -355,9 +355,9 @@ enum OpenAPIDocument {
         },
         "/api/v1/library/tracks/{id}/audio": {
           "get": {
-            "operationId": "libraryTrackAudio", "summary": "A track's audio for the player, with byte ranges; files browsers cannot decode (AIFF, ALAC) come as MP3",
+            "operationId": "libraryTrackAudio", "summary": "An analysed track's audio for the player, with byte ranges; files browsers cannot decode (AIFF, ALAC) come as the MP3 copy a job made (503 with Retry-After while it is made; 409 for a track whose analysis failed)",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "Range", "in": "header", "description": "bytes=START-END, START- or -SUFFIX", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "The whole file", "content": {"audio/mpeg": {}, "audio/flac": {}, "audio/ogg": {}, "audio/mp4": {}, "audio/aac": {}, "audio/wav": {}}}, "206": {"description": "The range asked for (Content-Range)", "content": {"audio/mpeg": {}, "audio/flac": {}, "audio/ogg": {}, "audio/mp4": {}, "audio/aac": {}, "audio/wav": {}}}, "404": {"$ref": "#/components/responses/Error"}, "416": {"description": "The range starts past the end of the file"}, "422": {"$ref": "#/components/responses/Error"}}
+            "responses": {"200": {"description": "The whole file", "content": {"audio/mpeg": {}, "audio/flac": {}, "audio/ogg": {}, "audio/mp4": {}, "audio/aac": {}, "audio/wav": {}}}, "206": {"description": "The range asked for (Content-Range)", "content": {"audio/mpeg": {}, "audio/flac": {}, "audio/ogg": {}, "audio/mp4": {}, "audio/aac": {}, "audio/wav": {}}}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "416": {"description": "The range starts past the end of the file"}, "503": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/library/search": {

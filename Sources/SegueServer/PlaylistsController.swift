@@ -576,32 +576,38 @@ extension PlaylistsController {
         return try json(Array(hits))
     }
 
-    /// A library track's audio for the player, with byte ranges (seeking). Files browsers cannot
-    /// decode (AIFF, ALAC) are transcoded to MP3 once and the copy is served from then on.
+    /// A library track's audio for the player, with byte ranges (seeking). Only analysed tracks
+    /// play. Files browsers cannot decode (AIFF, ALAC) are served as the MP3 copy their analysis
+    /// job made; no tool runs in the request: a track not prepared yet gets a playback job and a 503
+    /// with Retry-After.
     func audio(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let library = WebLibrary.of(try context.requireSession(), deps: deps)
+        let session = try context.requireSession()
+        let library = WebLibrary.of(session, deps: deps)
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), let track = try library.tracks().first(where: { $0.id == id }) else {
             throw APIError.notFound("no track \(text) in your library")
         }
+        guard track.status == .done else {
+            throw APIError.conflict("track \(id) cannot be played: its analysis has not succeeded")
+        }
         guard FileManager.default.fileExists(atPath: track.path) else {
             throw APIError.notFound("the audio file of track \(id) is no longer there")
         }
-        let (path, mediaType) = try await Task.detached { () throws -> (String, String) in
-            let tools = try FFmpegTools.locate()
-            if let type = BrowserAudio.mediaType(of: track.path, tools: tools) { return (track.path, type) }
-            let folder = (library.folder as NSString).appendingPathComponent("library-playback")
-            let copy = (folder as NSString).appendingPathComponent("\(track.id)-\(track.contentHash.prefix(16)).mp3")
-            if !FileManager.default.fileExists(atPath: copy) {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let playback = BrowserPlayback(libraryFolder: library.folder)
+        guard let (path, mediaType) = playback.prepared(track) else {
+            if playback.claim(track) {
+                let parameters = try encodeJSON(PlaybackParameters(library: library.folder, libraryName: library.name, track: track.id))
                 do {
-                    try BrowserAudio.transcode(track.path, to: copy, tools: tools)
+                    _ = try APIController(deps: deps).submit(owner: session.id, kind: PlaybackParameters.kind, parameters: parameters)
                 } catch {
-                    throw APIError.unprocessable("track \(id) cannot be converted for the browser: ffmpeg could not read it")
+                    playback.release(track)
+                    throw error
                 }
             }
-            return (copy, "audio/mpeg")
-        }.value
+            let headers: HTTPFields = [.contentType: "application/json", .retryAfter: "2", .cacheControl: "no-store"]
+            let body = #"{"error":{"status":503,"message":"track \#(id) is being prepared for the browser: try again in a moment"}}"#
+            return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
         var headers: HTTPFields = [.contentType: mediaType, .cacheControl: "private, max-age=3600", .acceptRanges: "bytes"]
         if let header = request.headers[.range] {

@@ -26,6 +26,8 @@ struct LibraryCommand: ParsableCommand {
         var queue = false
         @Option(help: "With --queue: files per job (each job analyses its files on all of a worker's cores).")
         var filesPerJob = 8
+        @Flag(help: "Print the full reason behind each failure (the decoder's messages).")
+        var verbose = false
         @Argument(help: "Audio files or folders.") var paths: [String]
 
         func validate() throws {
@@ -56,7 +58,15 @@ struct LibraryCommand: ParsableCommand {
                 print(
                     "Added \(report.added), duplicates \(report.duplicates), analysed \(report.analyzed), "
                         + "covers \(report.covers), failed \(report.failed.count).")
-                for (file, error) in report.failed.sorted(by: { $0.key < $1.key }) { printError("failed: \(file): \(error)") }
+                for (file, error) in report.failed.sorted(by: { $0.key < $1.key }) {
+                    printError("failed: \(error)")
+                    if verbose, let detail = report.details?[file] { printError("  \(file): \(detail)") }
+                }
+                if verbose {
+                    for (file, detail) in (report.details ?? [:]).sorted(by: { $0.key < $1.key }) where report.failed[file] == nil {
+                        printError("note: \(file): \(detail)")
+                    }
+                }
                 for s in report.skipped { printError("skipped: \(s)") }
             }
             if !report.failed.isEmpty || !report.skipped.isEmpty { throw ExitCode(1) }
@@ -149,10 +159,13 @@ struct LibraryCommand: ParsableCommand {
                     (s["bpm"] as? Float).map { String(format: "%.1f", $0) } ?? "", (s["camelot"] as? String) ?? "",
                     (s["loudness_lufs"] as? Double).map { String(format: "%.1f", $0) } ?? "", t.status.rawValue,
                     ((s["tags"] as? [String]) ?? []).prefix(3).joined(separator: ", "),
+                    // One line: a stored reason is one sentence, but older ones held tool logs.
+                    String((t.error ?? "").split(whereSeparator: \.isNewline).first ?? "").prefix(120).description,
                 ]
             }
             print(
-                TextTable.render(header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Status", "Tags"], rows: rows, rightAligned: [0, 3, 5]),
+                TextTable.render(
+                    header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Status", "Tags", "Reason"], rows: rows, rightAligned: [0, 3, 5]),
                 terminator: "")
         }
     }

@@ -168,7 +168,9 @@ import Testing
             _ = try quick.decode(fifo, musicnn: true)
             Issue.record("a FIFO with no writer decoded")
         } catch {
-            #expect("\(error)".contains("stuck.wav") && "\(error)".contains("longer than 1 s"))
+            // Refused before any tool starts (not a regular file); the watchdog that stops a stuck
+            // ffmpeg is tested with a real one in UntrustedMediaTests.
+            #expect("\(error)".contains("stuck.wav") && "\(error)".contains("not a regular file"))
         }
         #expect(Date().timeIntervalSince(started) < 30)
     }

@@ -94,11 +94,15 @@ enum LibraryBackend: String, CaseIterable, Sendable {
         let store = try backend.make(in: dir).store
         let ingest = LibraryIngest(store: store, tools: try FFmpegTools.locate())
         let report = try ingest.add([dir.appendingPathComponent("music").path, dir.appendingPathComponent("missing").path])
-        #expect(report.added == 2 && report.duplicates == 1 && report.analyzed == 2)
+        // The broken file is listed too, as a failed track with its reason (issue 17).
+        #expect(report.added == 3 && report.duplicates == 1 && report.analyzed == 2)
         #expect(report.failed.keys.map { ($0 as NSString).lastPathComponent } == ["broken.mp3"])
         #expect(report.skipped.count == 1)
 
-        let tracks = try store.tracks()
+        let all = try store.tracks()
+        let broken = try #require(all.first { $0.path.hasSuffix("broken.mp3") })
+        #expect(broken.status == .failed && broken.error?.hasPrefix("broken.mp3 ") == true)
+        let tracks = all.filter { $0.id != broken.id }
         #expect(tracks.count == 2 && tracks.allSatisfy { $0.status == .done && $0.analysisVersion == AudioAnalysis.version })
         let pulseTrack = try #require(tracks.first { $0.title == "Pulse" })
         #expect(pulseTrack.artist == "Ana" && pulseTrack.album == "Demo" && pulseTrack.trackNumber == 3)
@@ -109,6 +113,6 @@ enum LibraryBackend: String, CaseIterable, Sendable {
 
         // Adding again changes nothing and analyses nothing.
         let again = try ingest.add([dir.appendingPathComponent("music").path])
-        #expect(again.added == 0 && again.duplicates == 3 && again.analyzed == 0)
+        #expect(again.added == 0 && again.duplicates == 4 && again.analyzed == 0)
     }
 }

@@ -75,7 +75,10 @@ struct LibraryAPITests {
                 #expect(s5 == .badRequest)
                 let (s6, _) = try await alice.libraryUpload(Data(repeating: 1, count: 1024 * 1024 + 1), name: "big.flac")
                 #expect(s6 == .contentTooLarge)
-                let (s7, broken) = try await alice.libraryUpload(Data("ID3 this is not really an mp3".utf8), name: "broken.mp3")
+                // Text named .mp3 is refused by its content; a valid ID3 header over junk is taken and fails analysis.
+                let (s8, text) = try await alice.libraryUpload(Data("ID3 this is not really an mp3".utf8), name: "notes.mp3")
+                #expect(s8 == .unsupportedMediaType && ((text["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("notes.mp3 ") == true)
+                let (s7, broken) = try await alice.libraryUpload(Data("ID3".utf8) + Data([4, 0, 0, 0, 0, 0, 0]) + Data("this is not really an mp3".utf8), name: "broken.mp3")
                 #expect(s7 == .created)
 
                 var rows = try await alice.libraryTracks()
@@ -99,6 +102,7 @@ struct LibraryAPITests {
                 #expect(failed["status"] as? String == "failed")
                 #expect(((failed["error"] as? String) ?? "").isEmpty == false)
                 #expect(((failed["error"] as? String) ?? "").contains(server.folder.path) == false, "\(failed)")
+                #expect(((failed["error"] as? String) ?? "").hasPrefix("broken.mp3 "), "\(failed)")
 
                 let id = try #require(a["id"] as? Int)
                 let details = try #require(try await alice.jsonObject("/api/v1/library/tracks/\(id)") as? [String: Any])

@@ -233,9 +233,14 @@ class WebAppTests(unittest.TestCase):
         files = [self.tone(music, "low.mp3", 220, "Ann Tones", "Low Hum"),
                  self.tone(music, "mid.flac", 330, "Ann Tones", "Middle"),
                  self.tone(music, "high.wav", 440, "Ben Tones", "High Note")]
-        with open(os.path.join(music, "notes.mp3"), "w") as f:
-            f.write("this is text, not audio")
+        # A valid ID3 header over junk passes the upload's content check and fails analysis; plain
+        # text named .mp3 is refused at upload, by its content.
+        with open(os.path.join(music, "notes.mp3"), "wb") as f:
+            f.write(b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"B" * 30000)
         files.append(os.path.join(music, "notes.mp3"))
+        with open(os.path.join(music, "list.mp3"), "w") as f:
+            f.write("this is text, not audio")
+        files.append(os.path.join(music, "list.mp3"))
         d = self.open(width=1280, height=900)
         d.get(self.server.url + "/library")
         self.assertEqual(d.find_element(By.CSS_SELECTOR, "nav [aria-current=page]").text, "Library")
@@ -245,9 +250,13 @@ class WebAppTests(unittest.TestCase):
             lambda _: len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")) == 3
             and len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=failed]")) == 1)
         self.assertIn("4 files uploaded and queued", d.find_element(By.ID, "lib-status").text)
+        self.assertIn("list.mp3 is not an audio file", d.find_element(By.ID, "lib-status").text)
         failed = d.find_element(By.CSS_SELECTOR, "#lib-rows tr[data-status=failed]")
         self.assertIn("notes.mp3", failed.text)
-        self.assertTrue(failed.find_element(By.CSS_SELECTOR, ".reason").text)
+        reason = failed.find_element(By.CSS_SELECTOR, ".reason").text
+        self.assertTrue(reason.startswith("notes.mp3 ") and len(reason) < 160 and "\n" not in reason, reason)
+        # One short sentence keeps the row one line tall (it held kilobytes of ffmpeg log before).
+        self.assertLess(failed.size["height"], 120)
         done = d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")
         self.assertTrue(all(r.find_element(By.CSS_SELECTOR, "td[data-label=BPM]").text for r in done))
         self.assertRegex(done[0].find_element(By.CSS_SELECTOR, "td[data-label=Key]").text, r"(major|minor) · \d{1,2}[AB]")
