@@ -186,6 +186,6 @@ if ProcessInfo.processInfo.environment["SEGUE_FUZZ"] == "1" {
     package.targets.append(.target(name: "CSegueFuzz", path: "Tests/Fuzz/CSegueFuzz"))
     package.targets.append(
         .executableTarget(
-            name: "SegueFuzz", dependencies: ["SegueImport", "SegueLive", "CSegueFuzz"], path: "Tests/Fuzz/SegueFuzz",
+            name: "SegueFuzz", dependencies: ["SegueImport", "SegueLive", "SegueMedia", "CSegueFuzz"], path: "Tests/Fuzz/SegueFuzz",
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]))
 }

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 # Runs per target: about 12-15 s each on this project's 2-core machines.
-declare -A RUNS=([listenbrainz]=150000 [events]=150000 [spotify-json]=80000 [zip]=20000)
+declare -A RUNS=([listenbrainz]=150000 [events]=150000 [spotify-json]=80000 [zip]=20000 [sniff]=300000 [image-header]=300000)
 targets=("${!RUNS[@]}")
 if [ $# -ge 1 ]; then targets=("$1"); [ $# -ge 2 ] && RUNS[$1]=$2; fi
 

@@ -44,7 +44,8 @@ public struct CoverArt: Sendable {
         guard let header = copy.stdout.withUnsafeBytes({ ImageHeader.size(of: $0) }) else {
             throw .ffmpegFailed(status: 0, log: "\(audio): the embedded picture is not a JPEG or PNG")
         }
-        guard header.width > 0, header.height > 0, header.width * header.height <= maxPixels else {
+        let pixels = header.width.multipliedReportingOverflow(by: header.height)
+        guard header.width > 0, header.height > 0, !pixels.overflow, pixels.partialValue <= maxPixels else {
             throw .coverTooLarge(width: header.width, height: header.height, limit: maxPixels)
         }
         // 3. Decode and scale it.

@@ -10,7 +10,8 @@ public enum ImageHeader {
     }
 
     /// Kind, width and height from the first bytes of an image, or nil when they are not a JPEG
-    /// (SOF marker found) or PNG (IHDR) header. Never traps, whatever the bytes.
+    /// (SOF marker found) or PNG (IHDR) header. Never traps, whatever the bytes; width × height fits in
+    /// an `Int`.
     public static func size(of bytes: UnsafeRawBufferPointer) -> (kind: Kind, width: Int, height: Int)? {
         let n = bytes.count
         func u16(_ i: Int) -> Int { i + 1 < n ? Int(bytes[i]) << 8 | Int(bytes[i + 1]) : 0 }
@@ -19,7 +20,12 @@ public enum ImageHeader {
         if n >= 24, (0..<8).allSatisfy({ bytes[$0] == pngMagic[$0] }), bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44,
             bytes[15] == 0x52
         {
-            return (.png, u32(16), u32(20))
+            // PNG dimensions are at most 2^31 - 1 (ISO 15948); larger is not a PNG, and would make
+            // width × height overflow.
+            let width = u32(16)
+            let height = u32(20)
+            guard width <= Int(Int32.max), height <= Int(Int32.max) else { return nil }
+            return (.png, width, height)
         }
         guard n >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return nil }
         // Walk the JPEG segments up to the first start-of-frame marker (C0-CF except C4, C8, CC).

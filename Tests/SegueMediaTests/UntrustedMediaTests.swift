@@ -228,6 +228,19 @@ import Testing
         #expect(Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0]).withUnsafeBytes { ImageHeader.size(of: $0) } == nil)
     }
 
+    /// Found by the image-header fuzz target: a PNG header claiming 4,244,635,631 x 4,294,967,287
+    /// pixels made width x height overflow where the cover's size is checked (a trap in the worker).
+    /// Such a header is not a PNG (its dimensions are at most 2^31 - 1), and every size the reader
+    /// gives multiplies without overflow.
+    @Test func pngDimensionsPastTheFormatsLimitAreNotAnImage() {
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+        png += [0xFC, 0xFF, 0xFF, 0xEF, 0xFF, 0xFF, 0xFF, 0xF7, 8, 2, 0, 0, 0]
+        #expect(png.withUnsafeBytes { ImageHeader.size(of: $0) } == nil)
+        png.replaceSubrange(16..<24, with: [0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF])
+        let largest = png.withUnsafeBytes { ImageHeader.size(of: $0) }
+        #expect(largest?.width == Int(Int32.max) && largest.map { !$0.width.multipliedReportingOverflow(by: $0.height).overflow } == true)
+    }
+
     /// A 16k x 16k cover is refused from its header, before any decoder allocates it; the file's
     /// tags still read. A normal cover is extracted.
     @Test func aHugeCoverIsRefusedBeforeDecoding() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SegueLive
+import SegueMedia
 
 @testable import SegueImport
 
@@ -18,6 +19,10 @@ enum FuzzTarget: String, CaseIterable {
     case spotifyJSON = "spotify-json"
     /// An uploaded archive: the ZIP reader, its limits and every history file found inside.
     case zip
+    /// The first bytes of an uploaded audio file: the content sniffer that picks ffmpeg's demuxer.
+    case sniff
+    /// A cover image's header, read for its size before any decoder sees it.
+    case imageHeader = "image-header"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["SEGUE_FUZZ_TARGET"] ?? ""
@@ -42,6 +47,10 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? BulkEventBatch.parse(Data(bytes), now: Self.nowSeconds * 1000)
         case .spotifyJSON:
             _ = try? SpotifyHistoryImporter.parse(Array(bytes), name: "fuzz.json", required: true)
+        case .sniff:
+            _ = AudioSniffer.sniff(UnsafeRawBufferPointer(bytes))
+        case .imageHeader:
+            if let size = ImageHeader.size(of: UnsafeRawBufferPointer(bytes)) { _ = size.width * size.height }
         case .zip:
             Self.withTemporaryFile(bytes) { path in
                 var skipped: [SkippedFile] = []
