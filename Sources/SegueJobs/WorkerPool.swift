@@ -95,12 +95,12 @@ public final class WorkerPool: @unchecked Sendable {
     @discardableResult
     public func submit(owner: String, kind: String, parameters: String, maxAttempts: Int = 1) throws -> JobRecord {
         guard handlers[kind] != nil else { throw JobError.unknownKind(kind) }
-        guard try store.activeJobCount(owner: owner) < perOwnerLimit else {
-            throw JobError.tooManyJobs(limit: perOwnerLimit)
-        }
         let job = JobRecord(
             id: makeID(), owner: owner, kind: kind, parameters: parameters, createdMillis: clock(), maxAttempts: maxAttempts)
-        try store.enqueue(job)
+        // Counted and queued in one step: concurrent submits never pass the limit together.
+        guard try store.enqueue(job, ownerLimit: perOwnerLimit) else {
+            throw JobError.tooManyJobs(limit: perOwnerLimit)
+        }
         Counter(label: "segue_jobs_submitted_total", dimensions: [("kind", kind)]).increment()
         condition.lock()
         condition.broadcast()

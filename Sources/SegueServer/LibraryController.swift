@@ -115,11 +115,20 @@ struct LibraryController {
             throw APIError.conflict("cannot store the upload")
         }
         var total = 0
+        let quota: UploadQuota.Upload
+        do {
+            quota = try deps.beginUpload(try context.requireSession())
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        defer { quota.end() }
         do {
             defer { try? handle.close() }
             for try await buffer in request.body {
                 total += buffer.readableBytes
                 if total > limit { throw APIError.tooLarge(limit: limit) }
+                try quota.add(buffer.readableBytes)
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
         } catch {
@@ -130,7 +139,8 @@ struct LibraryController {
             try? FileManager.default.removeItem(atPath: folder)
             throw APIError.invalid("'\(name)' is empty (0 bytes)")
         }
-        let hash = try LibraryIngest.contentHash(partial)
+        // Reading back a file of up to the upload limit: not on the cooperative pool.
+        let hash = try await BlockingWork.run { try LibraryIngest.contentHash(partial) }
         if let earlier = library.uploads().first(where: { $0.contentHash == hash }) {
             try? FileManager.default.removeItem(atPath: folder)
             return try json(UploadView(id: earlier.id, name: earlier.name, bytes: earlier.bytes, duplicate: true), status: .ok)

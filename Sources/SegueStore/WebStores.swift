@@ -150,6 +150,17 @@ public enum LeaseRenewal: Sendable, Equatable {
 /// at most once even when a presumed-dead worker comes back.
 public protocol JobStore: Sendable {
     func enqueue(_ job: JobRecord) throws
+    /// Queues `job` unless its owner already has `ownerLimit` queued or running jobs, counting and
+    /// inserting in one atomic step (two submits at once never both pass the last free place).
+    /// Returns false, queuing nothing, when the owner is at the limit.
+    func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool
+    /// The jobs `worker` holds now (running under its lease).
+    func jobs(leasedTo worker: String) throws -> [JobRecord]
+    /// Records that `worker` died (its process trapped, crashed or was killed) holding its jobs: each
+    /// is queued again only when this was its first attempt and it allows more, else it ends `failed`
+    /// (a job allowed one attempt) or `dead`, with `error`. A job that took a worker down therefore
+    /// runs at most once more. Returns the jobs as they now are.
+    func abandonJobs(of worker: String, error: String, millis: Int64) throws -> [JobRecord]
     func job(id: String) throws -> JobRecord?
     /// An owner's jobs, newest first.
     func jobs(owner: String, limit: Int) throws -> [JobRecord]
