@@ -28,6 +28,12 @@ struct ImportJobHandler: JobHandler {
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let parameters = try decodeParameters(ImportParameters.self, job)
+        // Checked again here: a queued job (an older version's, a hand edit) reads only its owner's uploads.
+        let uploads = ((configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("uploads") as NSString)
+            .standardizingPath + "/"
+        if let outside = parameters.paths.first(where: { !($0 as NSString).standardizingPath.hasPrefix(uploads) }) {
+            throw JobError.badParameters("'\((outside as NSString).lastPathComponent)' is not one of this session's uploads")
+        }
         var paths = parameters.paths
         if parameters.demo {
             context.report(0.05, detail: "Preparing the demo export", force: true)

@@ -114,6 +114,16 @@ import Testing
                 let job = try await browser.waitForJob(id)
                 #expect(job["state"] as? String == "failed")
                 #expect((job["error"] as? String)?.contains("is before from") == true, "\(job)")
+                // An import job pointing outside the session's uploads reads nothing.
+                let snoop = ServerEnvironment.live.randomID()
+                try server.deps.pool.store.enqueue(
+                    JobRecord(
+                        id: snoop, owner: session, kind: "import",
+                        parameters: #"{"profile":"web-\#(session)","paths":["\#(server.folder.path)/web/\#(session)/uploads/../../../segue-web.sqlite"],"demo":false}"#,
+                        createdMillis: server.clock.now))
+                let snooped = try await browser.waitForJob(snoop)
+                #expect(snooped["state"] as? String == "failed")
+                #expect((snooped["error"] as? String)?.contains("is not one of this session's uploads") == true, "\(snooped)")
                 // Nothing else was lost.
                 #expect((try await browser.jsonObject("/api/v1/top?limit=5") as? [Any])?.count == 1)
                 #expect(try await browser.request("/healthz").status == .ok)
