@@ -22,6 +22,8 @@ public final class WorkerPool: @unchecked Sendable {
     public let leaseMillis: Int64
     /// The first retry's delay; each later one doubles it.
     public let retryBaseMillis: Int64
+    /// Skip owners with a job running in any process (see `JobStore.claimNextJob`), not only here.
+    public var oneJobPerOwnerEverywhere = false
     private let handlers: [String: any JobHandler]
     private let clock: @Sendable () -> Int64
     private let makeID: @Sendable () -> String
@@ -149,7 +151,9 @@ public final class WorkerPool: @unchecked Sendable {
             let busy = Set(running.values.map(\.owner))
             let claimed: JobRecord?
             do {
-                claimed = try store.claimNextJob(excludingOwners: busy, worker: workerID, leaseMillis: leaseMillis, millis: clock())
+                claimed = try store.claimNextJob(
+                    excludingOwners: busy, worker: workerID, leaseMillis: leaseMillis, millis: clock(),
+                    oneJobPerOwner: oneJobPerOwnerEverywhere)
             } catch {
                 logger.error("cannot claim a job", metadata: ["error": "\(error)"])
                 claimed = nil

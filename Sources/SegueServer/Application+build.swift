@@ -59,14 +59,16 @@ struct JobStores {
 /// whose chart cache must forget them).
 public func makeWorkerPool(
     configuration: ServerConfiguration, environment: ServerEnvironment = .live, workerID: String? = nil, logger: Logger,
-    onProfileChanged: (@Sendable (String) -> Void)? = nil
+    oneJobPerOwnerEverywhere: Bool = false, onProfileChanged: (@Sendable (String) -> Void)? = nil
 ) throws -> WorkerPool {
     let stores = try JobStores(configuration: configuration, logger: logger)
     let cache = ChartCache(lifetimeMillis: 0, now: environment.now, onInvalidate: onProfileChanged)
-    return WorkerPool(
+    let pool = WorkerPool(
         store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache), concurrency: configuration.workers,
         perOwnerLimit: configuration.jobsPerSession, clock: environment.now, makeID: environment.randomID,
         workerID: workerID ?? WorkerPool.makeWorkerID(), leaseMillis: configuration.jobLeaseMillis, logger: logger)
+    pool.oneJobPerOwnerEverywhere = oneJobPerOwnerEverywhere
+    return pool
 }
 
 /// Opens the stores and the worker pool for `configuration`.

@@ -170,8 +170,12 @@ public protocol JobStore: Sendable {
     /// `millis + leaseMillis`, counts the attempt and returns it. Claimable: queued and due
     /// (`runAfterMillis <= millis`), or running under an expired lease (its worker died). An expired
     /// job already claimed `JobRecord.claimLimit` times is dead-lettered instead (it kills its workers).
-    func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
-        -> JobRecord?
+    /// With `oneJobPerOwner`, owners with a job running under a live lease anywhere (any worker
+    /// process) are skipped too: worker processes that each run one job keep the rule of one job
+    /// per owner at a time that threads of one pool keep through `busyOwners`.
+    func claimNextJob(
+        excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+    ) throws -> JobRecord?
     /// Extends `worker`'s lease on a running job to `millis + leaseMillis`.
     func renewLease(id: String, worker: String, leaseMillis: Int64, millis: Int64) throws -> LeaseRenewal
     func updateJobProgress(id: String, progress: Double, detail: String?) throws
@@ -188,4 +192,13 @@ public protocol JobStore: Sendable {
     func requestJobCancellation(id: String, millis: Int64) throws -> JobRecord?
     /// Erases every job of `owner`.
     func deleteJobs(owner: String) throws
+}
+
+extension JobStore {
+    /// `claimNextJob` without looking at other workers' running jobs.
+    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
+        -> JobRecord?
+    {
+        try claimNextJob(excludingOwners: busyOwners, worker: worker, leaseMillis: leaseMillis, millis: millis, oneJobPerOwner: false)
+    }
 }

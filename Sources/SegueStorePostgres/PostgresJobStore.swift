@@ -117,9 +117,9 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
-        -> JobRecord?
-    {
+    public func claimNextJob(
+        excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+    ) throws -> JobRecord? {
         try backend.withConnection { db in
             // Jobs whose workers died on every allowed claim are dead-lettered, not claimed again.
             try db.query(
@@ -133,6 +133,7 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
             binds.append(Array(busyOwners))
             binds.append(worker)
             binds.append(millis + leaseMillis)
+            binds.append(oneJobPerOwner)
             let returning = Self.columns.split(separator: ",").map { "job." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 .joined(separator: ", ")
             let rows = try db.query(
@@ -142,6 +143,8 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
                             SELECT id FROM job
                             WHERE ((state = 'queued' AND run_after_ms <= $1) OR (state = 'running' AND coalesce(lease_expires_ms, 0) < $1))
                                 AND owner <> ALL($2::text[])
+                                AND NOT ($5 AND owner IN (
+                                    SELECT owner FROM job WHERE state = 'running' AND coalesce(lease_expires_ms, 0) >= $1))
                             ORDER BY created_ms, seq
                             LIMIT 1
                             FOR UPDATE SKIP LOCKED

@@ -243,9 +243,9 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         }
     }
 
-    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
-        -> JobRecord?
-    {
+    public func claimNextJob(
+        excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+    ) throws -> JobRecord? {
         try locked { db in
             // BEGIN IMMEDIATE: one claimer at a time across every process sharing the file.
             try db.transaction {
@@ -259,6 +259,13 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
                 var candidates: [JobRecord] = []
                 while try s.step() { candidates.append(Self.job(s)) }
                 s.reset()
+                var busyOwners = busyOwners
+                if oneJobPerOwner {
+                    let running = try db.prepare(
+                        "SELECT DISTINCT owner FROM job WHERE state = 'running' AND coalesce(lease_expires_ms, 0) >= ?")
+                    try running.bind([.int(millis)])
+                    while try running.step() { busyOwners.insert(running.text(0) ?? "") }
+                }
                 for var job in candidates {
                     if job.state == .running && job.attempts >= job.claimLimit {
                         let dead = try db.prepare(

@@ -214,8 +214,11 @@ import Testing
             Thread.sleep(forTimeInterval: 0.02)
             return count
         }
-        func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws -> JobRecord? {
-            try base.claimNextJob(excludingOwners: busyOwners, worker: worker, leaseMillis: leaseMillis, millis: millis)
+        func claimNextJob(
+            excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+        ) throws -> JobRecord? {
+            try base.claimNextJob(
+                excludingOwners: busyOwners, worker: worker, leaseMillis: leaseMillis, millis: millis, oneJobPerOwner: oneJobPerOwner)
         }
         func renewLease(id: String, worker: String, leaseMillis: Int64, millis: Int64) throws -> LeaseRenewal {
             try base.renewLease(id: id, worker: worker, leaseMillis: leaseMillis, millis: millis)

@@ -179,6 +179,20 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func oneJobPerOwnerHoldsAcrossWorkers(backend: StoreBackend) throws {
+        let store = try backend.makeJobStore()
+        try store.enqueue(job("a", owner: "o", at: 1))
+        try store.enqueue(job("b", owner: "o", at: 2))
+        try store.enqueue(job("c", owner: "p", at: 3))
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w1", leaseMillis: 1_000, millis: 10, oneJobPerOwner: true)?.id == "a")
+        // Another process's worker skips owner o, whose job runs under w1's live lease.
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w2", leaseMillis: 1_000, millis: 10, oneJobPerOwner: true)?.id == "c")
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w3", leaseMillis: 1_000, millis: 10, oneJobPerOwner: true) == nil)
+        // Once a's lease has expired (its worker died), o's next job may run.
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w3", leaseMillis: 1_000, millis: 2_000, oneJobPerOwner: true)?.owner == "o")
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aDeadWorkersJobsFailAtOnceAndRunAtMostOnceMore(backend: StoreBackend) throws {
         let store = try backend.makeJobStore()
         try store.enqueue(job("once", at: 1))

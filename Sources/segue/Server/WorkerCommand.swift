@@ -65,7 +65,9 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         let pool = try makeWorkerPool(
-            configuration: configuration, workerID: workerId, logger: logger, onProfileChanged: tellServer)
+            configuration: configuration, workerID: workerId, logger: logger,
+            // Siblings each run one job: one job per session at a time is kept across them.
+            oneJobPerOwnerEverywhere: supervised, onProfileChanged: tellServer)
         if supervised { Self.stopWhenTheServerGoes(logger: logger) }
         logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
         let group = ServiceGroup(
