@@ -22,6 +22,8 @@ public final class WorkerPool: @unchecked Sendable {
     public let leaseMillis: Int64
     /// The first retry's delay; each later one doubles it.
     public let retryBaseMillis: Int64
+    /// Skip owners with a job running in any process (see `JobStore.claimNextJob`), not only here.
+    public var oneJobPerOwnerEverywhere = false
     private let handlers: [String: any JobHandler]
     private let clock: @Sendable () -> Int64
     private let makeID: @Sendable () -> String
@@ -95,12 +97,12 @@ public final class WorkerPool: @unchecked Sendable {
     @discardableResult
     public func submit(owner: String, kind: String, parameters: String, maxAttempts: Int = 1) throws -> JobRecord {
         guard handlers[kind] != nil else { throw JobError.unknownKind(kind) }
-        guard try store.activeJobCount(owner: owner) < perOwnerLimit else {
-            throw JobError.tooManyJobs(limit: perOwnerLimit)
-        }
         let job = JobRecord(
             id: makeID(), owner: owner, kind: kind, parameters: parameters, createdMillis: clock(), maxAttempts: maxAttempts)
-        try store.enqueue(job)
+        // Counted and queued in one step: concurrent submits never pass the limit together.
+        guard try store.enqueue(job, ownerLimit: perOwnerLimit) else {
+            throw JobError.tooManyJobs(limit: perOwnerLimit)
+        }
         Counter(label: "segue_jobs_submitted_total", dimensions: [("kind", kind)]).increment()
         condition.lock()
         condition.broadcast()
@@ -149,7 +151,9 @@ public final class WorkerPool: @unchecked Sendable {
             let busy = Set(running.values.map(\.owner))
             let claimed: JobRecord?
             do {
-                claimed = try store.claimNextJob(excludingOwners: busy, worker: workerID, leaseMillis: leaseMillis, millis: clock())
+                claimed = try store.claimNextJob(
+                    excludingOwners: busy, worker: workerID, leaseMillis: leaseMillis, millis: clock(),
+                    oneJobPerOwner: oneJobPerOwnerEverywhere)
             } catch {
                 logger.error("cannot claim a job", metadata: ["error": "\(error)"])
                 claimed = nil

@@ -12,6 +12,8 @@ public struct ListenBrainzSubmission: Sendable, Equatable {
     public static let earliestListen: Int64 = 1_033_410_600
     public static let maxListens = 1000
     public static let maxListenBytes = 10_240
+    /// The longest duration ListenBrainz accepts (its `MAX_DURATION_LIMIT_IN_SECONDS`: 24 days).
+    public static let maxDurationSeconds: Int64 = 2_073_600
 
     /// A validation failure: ListenBrainz answers these with HTTP 400 and `{"code": 400, "error": message}`.
     public struct Invalid: Error, Equatable, CustomStringConvertible {
@@ -71,12 +73,15 @@ public struct ListenBrainzListen: Sendable, Equatable {
         case (.playingNow, nil), (.playingNow, is NSNull): listenedAt = nil
         case (.playingNow, _): throw Invalid(message: "\(at): playing_now listens must not have listened_at.")
         case (_, let value as NSNumber) where !Self.isBool(value) && value.doubleValue == value.doubleValue.rounded():
-            let t = value.int64Value
-            guard t >= ListenBrainzSubmission.earliestListen else {
-                throw Invalid(message: "\(at): listened_at \(t) is before 2002-10-01, the earliest date accepted.")
+            // Compared as a double first: a number too large for 64 bits must not reach integer arithmetic.
+            let seconds = value.doubleValue
+            guard seconds >= Double(ListenBrainzSubmission.earliestListen) else {
+                throw Invalid(message: "\(at): listened_at \(value) is before 2002-10-01, the earliest date accepted.")
             }
-            guard t <= now + 3600 else { throw Invalid(message: "\(at): listened_at \(t) is more than an hour in the future.") }
-            listenedAt = t
+            guard seconds <= Double(now) + 3600 else {
+                throw Invalid(message: "\(at): listened_at \(value) is more than an hour in the future.")
+            }
+            listenedAt = value.int64Value
         case (_, nil): throw Invalid(message: "\(at): JSON document must contain the key listened_at at the top level.")
         default: throw Invalid(message: "\(at): listened_at must be an integer (seconds since 1970).")
         }
@@ -105,12 +110,17 @@ public struct ListenBrainzListen: Sendable, Equatable {
         case let object as [String: Any]: info = object
         default: throw Invalid(message: "\(at): additional_info must be an object.")
         }
+        let longest = ListenBrainzSubmission.maxDurationSeconds
         if let ms = info["duration_ms"] {
-            guard let n = ms as? NSNumber, !Self.isBool(n), n.intValue >= 0 else { throw Invalid(message: "\(at): duration_ms must be a non-negative integer.") }
-            durationMilliseconds = n.intValue
+            guard let n = Self.wholeNumber(ms, in: 0...(longest * 1000)) else {
+                throw Invalid(message: "\(at): additional_info.duration_ms must be a whole number of milliseconds from 0 to \(longest * 1000) (24 days).")
+            }
+            durationMilliseconds = Int(n)
         } else if let s = info["duration"] {
-            guard let n = s as? NSNumber, !Self.isBool(n), n.intValue >= 0 else { throw Invalid(message: "\(at): duration must be a non-negative integer.") }
-            durationMilliseconds = n.intValue * 1000
+            guard let n = Self.wholeNumber(s, in: 0...longest) else {
+                throw Invalid(message: "\(at): additional_info.duration must be a whole number of seconds from 0 to \(longest) (24 days).")
+            }
+            durationMilliseconds = Int(n) * 1000
         }
         spotifyID = try text("spotify_id", in: info, required: false)
         submissionClient = try text("submission_client", in: info, required: false)
@@ -133,6 +143,16 @@ public struct ListenBrainzListen: Sendable, Equatable {
         }
         let normalized = (try? JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])) ?? Data("{}".utf8)
         trackMetadataJSON = String(decoding: normalized, as: UTF8.self)
+    }
+
+    /// The integer `value` holds when it is a JSON number without a fraction inside `range`; nil for
+    /// booleans, fractions, strings and numbers outside it (checked before any integer conversion).
+    static func wholeNumber(_ value: Any, in range: ClosedRange<Int64>) -> Int64? {
+        guard let n = value as? NSNumber, !isBool(n) else { return nil }
+        let d = n.doubleValue
+        guard d.isFinite, d == d.rounded(), d >= Double(range.lowerBound), d <= Double(range.upperBound) else { return nil }
+        let whole = n.int64Value
+        return range.contains(whole) ? whole : nil
     }
 
     /// JSON booleans arrive as NSNumber too; ListenBrainz refuses them where integers belong.

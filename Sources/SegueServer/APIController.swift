@@ -33,6 +33,19 @@ public struct ServerDependencies: Sendable {
     let pacing: StreamPacing
     /// Other nodes' live events, with `--database` (see `PostgresLiveFeed`).
     public var liveFeed: PostgresLiveFeed? = nil
+    /// The `segue worker` processes that run the jobs, when they do not run in this process.
+    public var supervisor: WorkerSupervisor? = nil
+    /// Per-session caps on stored uploads.
+    let uploadQuota: UploadQuota
+
+    /// Starts counting an upload of `session` against its quota (its export uploads and its own
+    /// library's files; a `--single-user` home library is the owner's, not counted).
+    func beginUpload(_ session: WebSession) throws -> UploadQuota.Upload {
+        var folders = [(configuration.sessionDirectory(session.id) as NSString).appendingPathComponent("uploads")]
+        let library = WebLibrary.of(session, deps: self)
+        if library.isSessionLibrary { folders.append(library.filesFolder) }
+        return try uploadQuota.begin(session: session.id, stored: UploadQuota.stored(in: folders))
+    }
 }
 
 /// `/api/v1`: sessions, uploads and imports, charts, render jobs with SSE progress, downloads, feedback.
@@ -115,11 +128,20 @@ struct APIController {
         else { throw APIError.conflict("cannot store the upload") }
         var total = 0
         var head: [UInt8] = []
+        let quota: UploadQuota.Upload
+        do {
+            quota = try deps.beginUpload(s)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        defer { quota.end() }
         do {
             defer { try? handle.close() }
             for try await buffer in request.body {
                 total += buffer.readableBytes
                 if total > limit { throw APIError.tooLarge(limit: limit) }
+                try quota.add(buffer.readableBytes)
                 if head.count < 64 { head += buffer.readableBytesView.prefix(64 - head.count) }
                 try handle.write(contentsOf: buffer.readableBytesView)
             }

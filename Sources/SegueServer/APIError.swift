@@ -13,6 +13,8 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
     case conflict(String)
     /// A well-formed request that cannot be met (a playlist under impossible constraints).
     case unprocessable(String)
+    /// Over a per-session quota of stored uploads.
+    case overQuota(String)
 
     var status: HTTPResponse.Status {
         switch self {
@@ -23,12 +25,14 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
         case .tooManyJobs: .tooManyRequests
         case .conflict: .conflict
         case .unprocessable: .unprocessableContent
+        case .overQuota: .contentTooLarge
         }
     }
 
     var description: String {
         switch self {
-        case .invalid(let m), .notFound(let m), .unsupportedContent(let m), .tooManyJobs(let m), .conflict(let m), .unprocessable(let m): m
+        case .invalid(let m), .notFound(let m), .unsupportedContent(let m), .tooManyJobs(let m), .conflict(let m), .unprocessable(let m),
+            .overQuota(let m): m
         case .tooLarge(let limit): "the upload is larger than the limit of \(limit / (1024 * 1024)) MB"
         }
     }

@@ -11,49 +11,92 @@ import SegueStorePostgres
 import SegueStoreSQLite
 import ServiceLifecycle
 
+/// The stores job work needs, opened for `configuration`.
+struct JobStores {
+    var plays: any PlayStore
+    var jobs: any JobStore
+    var playlists: any SavedPlaylistStore
+    var web: any SessionStore & FeedbackStore
+    var libraries: LibraryLocation
+    var changes: PostgresChangeFeed?
+    var backend: PostgresBackend?
+
+    init(configuration: ServerConfiguration, logger: Logger) throws {
+        if let url = configuration.database {
+            let shared = try PostgresBackend(url: url, logger: logger)
+            backend = shared
+            plays = PostgresPlayStore(backend: shared)
+            jobs = PostgresJobStore(backend: shared)
+            playlists = PostgresSavedPlaylistStore(backend: shared)
+            web = PostgresWebStore(backend: shared)
+            libraries = LibraryLocation(postgres: shared)
+            changes = PostgresChangeFeed(backend: shared, logger: logger)
+            logger.notice(
+                "every store on PostgreSQL (plays, jobs, sessions, feedback, libraries, saved playlists, ListenBrainz users and listens, ingest tokens, live events); uploaded and rendered files in the data folder, which every node must share",
+                metadata: ["database": "\(shared.location.redacted)"])
+        } else {
+            let sqliteWeb = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
+            plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
+            jobs = sqliteWeb
+            web = sqliteWeb
+            playlists = sqliteWeb
+            libraries = LibraryLocation(postgres: nil)
+        }
+    }
+
+    /// The handler of every job kind.
+    func handlers(configuration: ServerConfiguration, cache: ChartCache) -> [String: any JobHandler] {
+        [
+            "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
+            "render": RenderJobHandler(plays: plays, configuration: configuration),
+            AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
+            PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),
+        ]
+    }
+}
+
+/// The worker pool of a `segue worker` process: only what jobs need (no sessions, no live view).
+/// `onProfileChanged` hears the profiles an import changed (a supervised worker tells its server,
+/// whose chart cache must forget them).
+public func makeWorkerPool(
+    configuration: ServerConfiguration, environment: ServerEnvironment = .live, workerID: String? = nil, logger: Logger,
+    oneJobPerOwnerEverywhere: Bool = false, onProfileChanged: (@Sendable (String) -> Void)? = nil
+) throws -> WorkerPool {
+    let stores = try JobStores(configuration: configuration, logger: logger)
+    let cache = ChartCache(lifetimeMillis: 0, now: environment.now, onInvalidate: onProfileChanged)
+    let pool = WorkerPool(
+        store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache), concurrency: configuration.workers,
+        perOwnerLimit: configuration.jobsPerSession, clock: environment.now, makeID: environment.randomID,
+        workerID: workerID ?? WorkerPool.makeWorkerID(), leaseMillis: configuration.jobLeaseMillis, logger: logger)
+    pool.oneJobPerOwnerEverywhere = oneJobPerOwnerEverywhere
+    return pool
+}
+
 /// Opens the stores and the worker pool for `configuration`.
 public func makeDependencies(
     configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger
 ) throws -> ServerDependencies {
-    let plays: any PlayStore
-    let jobs: any JobStore
-    let playlists: any SavedPlaylistStore
-    let web: any SessionStore & FeedbackStore
-    let libraries: LibraryLocation
-    var changes: PostgresChangeFeed?
-    var backend: PostgresBackend?
-    if let url = configuration.database {
-        let shared = try PostgresBackend(url: url, logger: logger)
-        backend = shared
-        plays = PostgresPlayStore(backend: shared)
-        jobs = PostgresJobStore(backend: shared)
-        playlists = PostgresSavedPlaylistStore(backend: shared)
-        web = PostgresWebStore(backend: shared)
-        libraries = LibraryLocation(postgres: shared)
-        changes = PostgresChangeFeed(backend: shared, logger: logger)
-        logger.notice(
-            "every store on PostgreSQL (plays, jobs, sessions, feedback, libraries, saved playlists, ListenBrainz users and listens, ingest tokens, live events); uploaded and rendered files in the data folder, which every node must share",
-            metadata: ["database": "\(shared.location.redacted)"])
-    } else {
-        let sqliteWeb = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
-        plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
-        jobs = sqliteWeb
-        web = sqliteWeb
-        playlists = sqliteWeb
-        libraries = LibraryLocation(postgres: nil)
-    }
+    let stores = try JobStores(configuration: configuration, logger: logger)
+    let plays = stores.plays
+    let jobs = stores.jobs
+    let playlists = stores.playlists
+    let web = stores.web
+    let libraries = stores.libraries
+    let changes = stores.changes
+    let backend = stores.backend
     // On PostgreSQL another node (a worker's import) may change a profile without this node knowing:
     // no cached answers; the play store keeps the decoded columns while their generation is unchanged.
     let cache = ChartCache(lifetimeMillis: configuration.database == nil ? 60_000 : 0, now: environment.now)
-    let handlers: [String: any JobHandler] = [
-        "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
-        "render": RenderJobHandler(plays: plays, configuration: configuration),
-        AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
-        PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),
-    ]
+    // With worker processes, this process runs no jobs: its pool only submits and cancels.
     let pool = WorkerPool(
-        store: jobs, handlers: handlers, concurrency: configuration.workers, perOwnerLimit: configuration.jobsPerSession,
+        store: jobs, handlers: stores.handlers(configuration: configuration, cache: cache),
+        concurrency: configuration.workerProcesses == nil ? configuration.workers : 0, perOwnerLimit: configuration.jobsPerSession,
         clock: environment.now, makeID: environment.randomID, leaseMillis: configuration.jobLeaseMillis, logger: logger)
+    let supervisor = configuration.workerProcesses.map { options in
+        WorkerSupervisor(options: options, store: jobs, now: environment.now, logger: logger) { profile in
+            cache.invalidate(profile: profile)
+        }
+    }
     let sessions = SessionManager(
         sessions: web, plays: plays, playlists: playlists, pool: pool, configuration: configuration, environment: environment,
         cache: cache, logger: logger, libraries: libraries)
@@ -85,7 +128,8 @@ public func makeDependencies(
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, pool: pool,
         sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries,
-        pacing: StreamPacing(changes: changes), liveFeed: feed)
+        pacing: StreamPacing(changes: changes), liveFeed: feed, supervisor: supervisor,
+        uploadQuota: UploadQuota(maxBytes: configuration.maxSessionUploadBytes, maxFiles: configuration.maxSessionUploadFiles))
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).
@@ -131,6 +175,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Segue"),
         services: [
             WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger),
+        ] + (deps.supervisor.map { [WorkerSupervisorService(supervisor: $0)] } ?? []) + [
             LiveTickService(
                 hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
         ] + (deps.liveFeed.map { [LiveFeedService(feed: $0, hub: deps.live)] } ?? []),

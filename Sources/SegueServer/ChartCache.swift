@@ -19,11 +19,17 @@ final class ChartCache: @unchecked Sendable {
     private let maximumEntries: Int
     private let lifetimeMillis: Int64
     private let now: @Sendable () -> Int64
+    /// Told of every invalidated profile (a worker process passes them on to its server).
+    private let onInvalidate: (@Sendable (String) -> Void)?
 
-    init(maximumEntries: Int = 4_096, lifetimeMillis: Int64 = 60_000, now: @escaping @Sendable () -> Int64) {
+    init(
+        maximumEntries: Int = 4_096, lifetimeMillis: Int64 = 60_000, now: @escaping @Sendable () -> Int64,
+        onInvalidate: (@Sendable (String) -> Void)? = nil
+    ) {
         self.maximumEntries = maximumEntries
         self.lifetimeMillis = lifetimeMillis
         self.now = now
+        self.onInvalidate = onInvalidate
     }
 
     /// The cached value for `key` in `profile`, or the value `make` computes (then cached).
@@ -53,6 +59,7 @@ final class ChartCache: @unchecked Sendable {
         lock.lock()
         count -= profiles.removeValue(forKey: profile)?.count ?? 0
         lock.unlock()
+        onInvalidate?(profile)
     }
 }
 

@@ -28,6 +28,12 @@ struct ImportJobHandler: JobHandler {
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let parameters = try decodeParameters(ImportParameters.self, job)
+        // Checked again here: a queued job (an older version's, a hand edit) reads only its owner's uploads.
+        let uploads = ((configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("uploads") as NSString)
+            .standardizingPath + "/"
+        if let outside = parameters.paths.first(where: { !($0 as NSString).standardizingPath.hasPrefix(uploads) }) {
+            throw JobError.badParameters("'\((outside as NSString).lastPathComponent)' is not one of this session's uploads")
+        }
         var paths = parameters.paths
         if parameters.demo {
             context.report(0.05, detail: "Preparing the demo export", force: true)
@@ -89,25 +95,63 @@ struct RenderParameters: Codable, Sendable, Equatable {
     var duration: Double?
     /// Set by the server, not the client.
     var profile: String?
+    #if DEBUG
+        /// Debug builds only, for the hostile tests: "trap", "segv" or "hang" makes the job fail that
+        /// way in the worker (release builds do not read the field).
+        var debugFault: String?
+    #endif
 
-    /// Checks ranges and names; throws `APIError.invalid` with a message for the user.
+    /// The largest side a render from the web may have: that of the largest preset (landscape's and
+    /// story's 1920 pixels). Bigger frames cost memory and encoding time out of all proportion.
+    static let maximumSide = 1920
+    /// The longest animation from the web, in seconds.
+    static let longestAnimation = 60.0
+
+    /// Checks every field; throws `APIError.invalid` naming the field. The page, the API and the job
+    /// (which re-checks what it finds in the queue, possibly written by an older version) all call this.
     func validated() throws -> RenderParameters {
         guard (3...20).contains(top) else { throw APIError.invalid("top must be between 3 and 20") }
-        _ = try parseDay(from, name: "from")
-        _ = try parseDay(to, name: "to")
+        let first = try parseDay(from, name: "from")
+        let last = try parseDay(to, name: "to")
+        if let first, let last, last < first {
+            throw APIError.invalid("to (\(last)) is before from (\(first)): choose a From date on or before To")
+        }
+        let format: SocialFormat
         do {
-            _ = try SocialFormat(parsing: size)
+            format = try SocialFormat(parsing: size)
             _ = try Theme.named(theme)
         } catch { throw APIError.invalid("\(error)") }
+        guard format.width <= Self.maximumSide, format.height <= Self.maximumSide else {
+            throw APIError.invalid(
+                "size \(format.width)x\(format.height) is too large: width and height must be at most \(Self.maximumSide) pixels (story, square and landscape fit)")
+        }
         if output == .animation {
             guard ["mp4", "gif", "webm"].contains(container ?? "mp4") else {
                 throw APIError.invalid("container must be mp4, gif or webm")
             }
-            if let duration, !(3...60).contains(duration) { throw APIError.invalid("duration must be 3 to 60 seconds") }
+            if let duration, !(3...Self.longestAnimation).contains(duration) {
+                throw APIError.invalid("duration must be 3 to \(Int(Self.longestAnimation)) seconds")
+            }
         }
         return self
     }
 }
+
+#if DEBUG
+    extension RenderParameters {
+        /// Fails the way a bug in a decoder or a renderer would, when the request asked for it.
+        func injectFault() throws {
+            switch debugFault {
+            case "trap": fatalError("debugFault: trap")
+            case "segv":
+                // A real invalid access, as a bug in a C decoder makes (a raised signal can be handled and return).
+                UnsafeMutablePointer<Int>(bitPattern: 8)!.pointee = 1
+            case "hang": while true { sleep(1) }
+            default: break
+            }
+        }
+    }
+#endif
 
 /// What a finished render job returns: the files it wrote (names inside the session's render folder).
 struct RenderResult: Codable, Sendable {
@@ -130,7 +174,16 @@ struct RenderJobHandler: JobHandler {
     let configuration: ServerConfiguration
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
-        let p = try decodeParameters(RenderParameters.self, job)
+        // A queued job may come from an older version or a hand-edited queue: checked again here.
+        let p: RenderParameters
+        do {
+            p = try decodeParameters(RenderParameters.self, job).validated()
+        } catch let error as APIError {
+            throw JobError.badParameters(error.description)
+        }
+        #if DEBUG
+            try p.injectFault()
+        #endif
         guard let profileName = p.profile, let profile = try plays.existingProfile(named: profileName) else {
             throw APIError.invalid("import your history first")
         }

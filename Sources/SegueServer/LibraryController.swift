@@ -116,11 +116,20 @@ struct LibraryController {
             throw APIError.conflict("cannot store the upload")
         }
         var total = 0
+        let quota: UploadQuota.Upload
+        do {
+            quota = try deps.beginUpload(try context.requireSession())
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        defer { quota.end() }
         do {
             defer { try? handle.close() }
             for try await buffer in request.body {
                 total += buffer.readableBytes
                 if total > limit { throw APIError.tooLarge(limit: limit) }
+                try quota.add(buffer.readableBytes)
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
         } catch {
@@ -141,7 +150,8 @@ struct LibraryController {
             throw APIError.unsupportedContent(
                 "\(name) is not an audio file Segue can read: upload MP3, FLAC, Ogg, Opus, WAV, AIFF, M4A or AAC files")
         }
-        let hash = try LibraryIngest.contentHash(partial)
+        // Reading back a file of up to the upload limit: not on the cooperative pool.
+        let hash = try await BlockingWork.run { try LibraryIngest.contentHash(partial) }
         if let earlier = library.uploads().first(where: { $0.contentHash == hash }) {
             try? FileManager.default.removeItem(atPath: folder)
             return try json(UploadView(id: earlier.id, name: earlier.name, bytes: earlier.bytes, duplicate: true), status: .ok)

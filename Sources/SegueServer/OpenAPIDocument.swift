@@ -57,7 +57,7 @@ enum OpenAPIDocument {
               "from": {"type": "string", "format": "date"},
               "to": {"type": "string", "format": "date"},
               "top": {"type": "integer", "minimum": 3, "maximum": 20},
-              "size": {"type": "string", "description": "story, square, landscape or WIDTHxHEIGHT"},
+              "size": {"type": "string", "description": "story, square, landscape or WIDTHxHEIGHT (each side 64 to 1920 pixels)"},
               "theme": {"type": "string", "enum": ["dark", "light", "vivid"]},
               "container": {"type": "string", "enum": ["mp4", "gif", "webm"]},
               "period": {"type": "string", "enum": ["day", "week", "month"]},

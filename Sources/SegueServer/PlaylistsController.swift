@@ -365,7 +365,8 @@ struct PlaylistsController {
                 if let n, n > tracks.count {
                     throw APIError.unprocessable("a \(n)-track playlist is not possible: your library has \(tracks.count) analysed tracks")
                 }
-                order = try builder.radio(seeds: seeds, length: n)
+                let radio = builder
+                order = try await BlockingWork.run { try radio.radio(seeds: seeds, length: n) }
                 title = "Radio: \(seeds[0].artist) – \(seeds[0].title)"
             case "path":
                 guard let from = body.from, let to = body.to else { throw APIError.invalid("a path needs from and to (track ids)") }
@@ -375,13 +376,15 @@ struct PlaylistsController {
                 }
                 let a = try resolve(from, "from track")
                 let b = try resolve(to, "to track")
-                order = try builder.path(from: a, to: b, length: n)
+                let paths = builder
+                order = try await BlockingWork.run { try paths.path(from: a, to: b, length: n) }
                 title = "Path: \(a.title) to \(b.title)"
             case "order":
                 let chosen = try (body.tracks ?? []).map { try resolve($0, "track") }
                 guard (2...500).contains(chosen.count) else { throw APIError.invalid("order needs 2 to 500 tracks") }
                 guard Set(chosen.map(\.id)).count == chosen.count else { throw APIError.invalid("a track is listed twice") }
-                order = try builder.order(chosen)
+                let orderer = builder
+                order = try await BlockingWork.run { try orderer.order(chosen) }
                 title = "Ordered selection"
             default:
                 throw APIError.invalid("mode must be radio, path or order")

@@ -30,6 +30,13 @@ public struct ServerConfiguration: Sendable {
     /// How long a worker's claim on a job lasts without a heartbeat: a job whose worker died is
     /// claimed again this long after its last heartbeat.
     public var jobLeaseMillis: Int64 = 30_000
+    /// Run jobs in supervised `segue worker` processes (a trap in a job then costs that job, not
+    /// the server); nil: on `workers` threads of this process.
+    public var workerProcesses: WorkerSupervisor.Options?
+    /// Stored upload bytes one session may hold (exports waiting for import, library files).
+    public var maxSessionUploadBytes = 2 * 1024 * 1024 * 1024
+    /// Stored upload files one session may hold.
+    public var maxSessionUploadFiles = 500
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,

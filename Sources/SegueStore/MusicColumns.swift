@@ -27,9 +27,10 @@ public struct MusicColumns: Sendable, Equatable {
 
     public var playCount: Int { endTimes.count }
 
-    /// The plays whose end time lies in `range`.
+    /// The plays whose end time lies in `range`; empty for an inverted range (end before start).
     public func indices(in range: TimeRange) -> Range<Int> {
-        lowerBound(range.start)..<lowerBound(range.end)
+        let first = lowerBound(range.start)
+        return first..<max(first, lowerBound(range.end))
     }
 
     private func lowerBound(_ t: Int64) -> Int {

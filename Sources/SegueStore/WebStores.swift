@@ -150,6 +150,17 @@ public enum LeaseRenewal: Sendable, Equatable {
 /// at most once even when a presumed-dead worker comes back.
 public protocol JobStore: Sendable {
     func enqueue(_ job: JobRecord) throws
+    /// Queues `job` unless its owner already has `ownerLimit` queued or running jobs, counting and
+    /// inserting in one atomic step (two submits at once never both pass the last free place).
+    /// Returns false, queuing nothing, when the owner is at the limit.
+    func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool
+    /// The jobs `worker` holds now (running under its lease).
+    func jobs(leasedTo worker: String) throws -> [JobRecord]
+    /// Records that `worker` died (its process trapped, crashed or was killed) holding its jobs: each
+    /// is queued again only when this was its first attempt and it allows more, else it ends `failed`
+    /// (a job allowed one attempt) or `dead`, with `error`. A job that took a worker down therefore
+    /// runs at most once more. Returns the jobs as they now are.
+    func abandonJobs(of worker: String, error: String, millis: Int64) throws -> [JobRecord]
     func job(id: String) throws -> JobRecord?
     /// An owner's jobs, newest first.
     func jobs(owner: String, limit: Int) throws -> [JobRecord]
@@ -159,8 +170,12 @@ public protocol JobStore: Sendable {
     /// `millis + leaseMillis`, counts the attempt and returns it. Claimable: queued and due
     /// (`runAfterMillis <= millis`), or running under an expired lease (its worker died). An expired
     /// job already claimed `JobRecord.claimLimit` times is dead-lettered instead (it kills its workers).
-    func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
-        -> JobRecord?
+    /// With `oneJobPerOwner`, owners with a job running under a live lease anywhere (any worker
+    /// process) are skipped too: worker processes that each run one job keep the rule of one job
+    /// per owner at a time that threads of one pool keep through `busyOwners`.
+    func claimNextJob(
+        excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+    ) throws -> JobRecord?
     /// Extends `worker`'s lease on a running job to `millis + leaseMillis`.
     func renewLease(id: String, worker: String, leaseMillis: Int64, millis: Int64) throws -> LeaseRenewal
     func updateJobProgress(id: String, progress: Double, detail: String?) throws
@@ -177,4 +192,13 @@ public protocol JobStore: Sendable {
     func requestJobCancellation(id: String, millis: Int64) throws -> JobRecord?
     /// Erases every job of `owner`.
     func deleteJobs(owner: String) throws
+}
+
+extension JobStore {
+    /// `claimNextJob` without looking at other workers' running jobs.
+    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
+        -> JobRecord?
+    {
+        try claimNextJob(excludingOwners: busyOwners, worker: worker, leaseMillis: leaseMillis, millis: millis, oneJobPerOwner: false)
+    }
 }

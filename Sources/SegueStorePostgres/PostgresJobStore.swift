@@ -49,6 +49,48 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
         }
     }
 
+    public func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool {
+        try backend.transaction { db in
+            // One owner's submits queue behind a transaction-scoped lock on its name, on every node:
+            // the count below then sees every insert committed before it.
+            try db.query("SELECT pg_advisory_xact_lock(hashtext('segue.job.owner:' || \(job.owner)))")
+            let row = try db.query("SELECT count(*) FROM job WHERE owner = \(job.owner) AND state IN ('queued', 'running')").rows.first
+            guard Int(try row?.decode(Int64.self) ?? 0) < ownerLimit else { return false }
+            try db.query(
+                """
+                INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
+                VALUES (\(job.id), \(job.owner), \(job.kind), \(job.state.rawValue), \(job.parameters),
+                    \(Int32((job.progress * 10_000).rounded())), \(job.createdMillis), \(Int32(job.maxAttempts)), \(job.runAfterMillis))
+                """)
+            return true
+        }
+    }
+
+    public func jobs(leasedTo worker: String) throws -> [JobRecord] {
+        try jobs(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) FROM job WHERE state = 'running' AND lease_owner = $1", binds: Self.bind(worker)))
+    }
+
+    public func abandonJobs(of worker: String, error: String, millis: Int64) throws -> [JobRecord] {
+        var binds = Self.bind(worker)
+        binds.append(error)
+        binds.append(millis)
+        let returning = Self.columns.split(separator: ",").map { "job." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .joined(separator: ", ")
+        return try jobs(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE job SET
+                        state = CASE WHEN attempts < least(max_attempts, 2) THEN 'queued' WHEN max_attempts = 1 THEN 'failed' ELSE 'dead' END,
+                        finished_ms = CASE WHEN attempts < least(max_attempts, 2) THEN NULL ELSE $3 END,
+                        error = $2, lease_owner = NULL, lease_expires_ms = NULL, run_after_ms = $3
+                    WHERE state = 'running' AND lease_owner = $1
+                    RETURNING \(returning)
+                    """,
+                binds: binds))
+    }
+
     public func job(id: String) throws -> JobRecord? {
         try jobs(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM job WHERE id = $1", binds: Self.bind(id))).first
     }
@@ -75,9 +117,9 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
-        -> JobRecord?
-    {
+    public func claimNextJob(
+        excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+    ) throws -> JobRecord? {
         try backend.withConnection { db in
             // Jobs whose workers died on every allowed claim are dead-lettered, not claimed again.
             try db.query(
@@ -91,6 +133,7 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
             binds.append(Array(busyOwners))
             binds.append(worker)
             binds.append(millis + leaseMillis)
+            binds.append(oneJobPerOwner)
             let returning = Self.columns.split(separator: ",").map { "job." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 .joined(separator: ", ")
             let rows = try db.query(
@@ -100,6 +143,8 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
                             SELECT id FROM job
                             WHERE ((state = 'queued' AND run_after_ms <= $1) OR (state = 'running' AND coalesce(lease_expires_ms, 0) < $1))
                                 AND owner <> ALL($2::text[])
+                                AND NOT ($5 AND owner IN (
+                                    SELECT owner FROM job WHERE state = 'running' AND coalesce(lease_expires_ms, 0) >= $1))
                             ORDER BY created_ms, seq
                             LIMIT 1
                             FOR UPDATE SKIP LOCKED

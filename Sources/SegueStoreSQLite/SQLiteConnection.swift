@@ -40,6 +40,11 @@ final class SQLiteConnection {
 
     deinit { sqlite3_close_v2(handle) }
 
+    /// How long a statement waits for another connection's (another process's) write lock before it fails.
+    func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
+    }
+
     func error(_ code: Int32, _ sql: String? = nil) -> SQLiteError {
         SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }

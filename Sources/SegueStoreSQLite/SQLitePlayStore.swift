@@ -27,6 +27,9 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         writer = try SQLiteConnection(path: path)
+        // An import in another process (each `segue serve` job runs in a worker process) holds the
+        // write lock for its whole transaction: wait for it, as this process's writers wait for each other.
+        writer.setBusyTimeout(milliseconds: 15 * 60 * 1000)
         // A larger page cache keeps a whole import's B-tree pages in memory until the commit.
         // 16 KiB pages for a new file (set before WAL mode, which fixes the page size): shallower
         // play B-tree, fewer page splits; imports spend about 10% less in SQLite than with 4 KiB.

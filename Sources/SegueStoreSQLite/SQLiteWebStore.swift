@@ -163,6 +163,64 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         }
     }
 
+    public func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool {
+        try locked { db in
+            // BEGIN IMMEDIATE: the count and the insert hold the file's write lock, across processes too.
+            try db.transaction {
+                let active = try db.scalar(
+                    "SELECT count(*) FROM job WHERE owner = ? AND state IN ('queued', 'running')", [.text(job.owner)]) ?? 0
+                guard active < Int64(ownerLimit) else { return false }
+                let s = try db.prepare(
+                    """
+                    INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                try s.bind([
+                    .text(job.id), .text(job.owner), .text(job.kind), .text(job.state.rawValue), .text(job.parameters),
+                    .int(Int64((job.progress * 10_000).rounded())), .int(job.createdMillis), .int(Int64(job.maxAttempts)),
+                    .int(job.runAfterMillis),
+                ])
+                try s.run()
+                return true
+            }
+        }
+    }
+
+    public func jobs(leasedTo worker: String) throws -> [JobRecord] {
+        try locked { db in
+            let s = try db.prepare("SELECT \(Self.jobColumns) FROM job WHERE state = 'running' AND lease_owner = ?")
+            try s.bind([.text(worker)])
+            var out: [JobRecord] = []
+            while try s.step() { out.append(Self.job(s)) }
+            return out
+        }
+    }
+
+    public func abandonJobs(of worker: String, error: String, millis: Int64) throws -> [JobRecord] {
+        try locked { db in
+            try db.transaction {
+                let s = try db.prepare("SELECT \(Self.jobColumns) FROM job WHERE state = 'running' AND lease_owner = ?")
+                try s.bind([.text(worker)])
+                var held: [JobRecord] = []
+                while try s.step() { held.append(Self.job(s)) }
+                s.reset()
+                var out: [JobRecord] = []
+                for job in held {
+                    let next: JobState = job.attempts < min(job.maxAttempts, 2) ? .queued : (job.maxAttempts == 1 ? .failed : .dead)
+                    let u = try db.prepare(
+                        """
+                        UPDATE job SET state = ?, error = ?, lease_owner = NULL, lease_expires_ms = NULL, run_after_ms = ?,
+                            finished_ms = ? WHERE id = ?
+                        """)
+                    try u.bind([.text(next.rawValue), .text(error), .int(millis), next == .queued ? .null : .int(millis), .text(job.id)])
+                    try u.run()
+                    if let updated = try fetchJob(db, id: job.id) { out.append(updated) }
+                }
+                return out
+            }
+        }
+    }
+
     public func job(id: String) throws -> JobRecord? {
         try locked { db in try fetchJob(db, id: id) }
     }
@@ -185,9 +243,9 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         }
     }
 
-    public func claimNextJob(excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64) throws
-        -> JobRecord?
-    {
+    public func claimNextJob(
+        excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
+    ) throws -> JobRecord? {
         try locked { db in
             // BEGIN IMMEDIATE: one claimer at a time across every process sharing the file.
             try db.transaction {
@@ -201,6 +259,13 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
                 var candidates: [JobRecord] = []
                 while try s.step() { candidates.append(Self.job(s)) }
                 s.reset()
+                var busyOwners = busyOwners
+                if oneJobPerOwner {
+                    let running = try db.prepare(
+                        "SELECT DISTINCT owner FROM job WHERE state = 'running' AND coalesce(lease_expires_ms, 0) >= ?")
+                    try running.bind([.int(millis)])
+                    while try running.step() { busyOwners.insert(running.text(0) ?? "") }
+                }
                 for var job in candidates {
                     if job.state == .running && job.attempts >= job.claimLimit {
                         let dead = try db.prepare(

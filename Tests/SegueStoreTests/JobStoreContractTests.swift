@@ -148,6 +148,73 @@ import Testing
         #expect(claims.workers.count > 1, "the claimers took turns (\(claims.workers))")
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func anOwnersLimitHoldsUnderConcurrentSubmits(backend: StoreBackend) throws {
+        let store = try backend.makeJobStore()
+        let accepted = Claims()
+        let group = DispatchGroup()
+        for i in 0..<12 {
+            group.enter()
+            Thread {
+                do {
+                    if try store.enqueue(self.job("j\(i)", owner: "greedy", at: Int64(i)), ownerLimit: 3) {
+                        accepted.add("j\(i)", worker: i, finished: false)
+                    }
+                } catch {
+                    accepted.fail(error)
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(accepted.errors.isEmpty, "\(accepted.errors)")
+        #expect(accepted.ids.count == 3)
+        #expect(try store.activeJobCount(owner: "greedy") == 3)
+        #expect(try store.enqueue(job("other", owner: "patient"), ownerLimit: 3))
+        // A finished job frees its place.
+        let claimed = try #require(try store.claimNextJob(excludingOwners: ["patient"], worker: "w", leaseMillis: 1_000, millis: 100))
+        #expect(try store.finishJob(id: claimed.id, worker: "w", state: .succeeded, result: "{}", error: nil, millis: 101))
+        #expect(try store.enqueue(job("late", owner: "greedy", at: 200), ownerLimit: 3))
+        #expect(try store.enqueue(job("later", owner: "greedy", at: 201), ownerLimit: 3) == false)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func oneJobPerOwnerHoldsAcrossWorkers(backend: StoreBackend) throws {
+        let store = try backend.makeJobStore()
+        try store.enqueue(job("a", owner: "o", at: 1))
+        try store.enqueue(job("b", owner: "o", at: 2))
+        try store.enqueue(job("c", owner: "p", at: 3))
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w1", leaseMillis: 1_000, millis: 10, oneJobPerOwner: true)?.id == "a")
+        // Another process's worker skips owner o, whose job runs under w1's live lease.
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w2", leaseMillis: 1_000, millis: 10, oneJobPerOwner: true)?.id == "c")
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w3", leaseMillis: 1_000, millis: 10, oneJobPerOwner: true) == nil)
+        // Once a's lease has expired (its worker died), o's next job may run.
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "w3", leaseMillis: 1_000, millis: 2_000, oneJobPerOwner: true)?.owner == "o")
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aDeadWorkersJobsFailAtOnceAndRunAtMostOnceMore(backend: StoreBackend) throws {
+        let store = try backend.makeJobStore()
+        try store.enqueue(job("once", at: 1))
+        try store.enqueue(job("retry", owner: "p", at: 2, maxAttempts: 5))
+        _ = try #require(try store.claimNextJob(excludingOwners: [], worker: "child-1", leaseMillis: 60_000, millis: 10))
+        _ = try #require(try store.claimNextJob(excludingOwners: [], worker: "child-1", leaseMillis: 60_000, millis: 10))
+        #expect(Set(try store.jobs(leasedTo: "child-1").map(\.id)) == ["once", "retry"])
+        let abandoned = try store.abandonJobs(of: "child-1", error: "the worker stopped while rendering this job", millis: 20)
+        #expect(Set(abandoned.map(\.id)) == ["once", "retry"])
+        let once = try #require(try store.job(id: "once"))
+        #expect(once.state == .failed && once.error == "the worker stopped while rendering this job" && once.leaseOwner == nil)
+        #expect(once.finishedMillis == 20)
+        // The job allowing retries runs once more, at once; when that kills a worker too, it is dead.
+        #expect(try store.job(id: "retry")?.state == .queued)
+        let again = try #require(try store.claimNextJob(excludingOwners: [], worker: "child-2", leaseMillis: 60_000, millis: 21))
+        #expect(again.id == "retry" && again.attempts == 2)
+        #expect(try store.abandonJobs(of: "child-2", error: "again", millis: 30).map(\.state) == [.dead])
+        #expect(try store.claimNextJob(excludingOwners: [], worker: "child-3", leaseMillis: 60_000, millis: 40) == nil)
+        #expect(try store.jobs(leasedTo: "child-2").isEmpty)
+        #expect(try store.abandonJobs(of: "nobody", error: "x", millis: 50).isEmpty)
+    }
+
     final class Claims: @unchecked Sendable {
         private let lock = NSLock()
         private(set) var ids: [String] = []

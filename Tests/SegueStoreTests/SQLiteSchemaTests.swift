@@ -10,6 +10,34 @@ import Testing
 @Suite struct SQLiteSchemaTests {
     typealias F = Fixtures
 
+    /// Two stores on one file stand for two processes (the server and a worker process): an import
+    /// holding the write lock longer than SQLite's usual 10 s busy timeout makes the other wait, not fail.
+    @Test func anImportInAnotherProcessIsWaitedFor() throws {
+        let path = try F.folder("two-writers").appendingPathComponent("segue.sqlite").path
+        let first = try SQLitePlayStore(path: path)
+        let second = try SQLitePlayStore(path: path)
+        let play: @Sendable (Int64) -> Play = { end in
+            Play(kind: .music, endTime: end, msPlayed: 200_000, title: "T", creator: "A", album: "L", uri: "spotify:track:t")
+        }
+        let holding = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        Thread {
+            _ = try? first.importPlays(into: try first.profile(named: "a")) { sink in
+                holding.signal()
+                Thread.sleep(forTimeInterval: 11)
+                return try sink.add(PlayBatch([play(1_600_000_000)]))
+            }
+            done.leave()
+        }.start()
+        holding.wait()
+        let profile = try second.profile(named: "b")
+        let added = try second.importPlays(into: profile) { sink in try sink.add(PlayBatch([play(1_600_000_300)])) }
+        #expect(added == [true])
+        done.wait()
+        #expect(try first.stats(range: .all, timeZone: .gmt, profile: try first.profile(named: "a")).musicPlays == 1)
+    }
+
     @Test func playsKeepTheirReasonsPlatformsAndCountriesAsWords() throws {
         let path = try F.folder("schema").appendingPathComponent("segue.sqlite").path
         let store = try SQLitePlayStore(path: path)

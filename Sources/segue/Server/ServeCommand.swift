@@ -32,8 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest upload in megabytes.")
     var maxUploadMb = 512
 
-    @Option(help: "Worker threads for imports, renders and analyses (0 with --database: a web-only node).")
+    @Option(help: "Worker processes for imports, renders and analyses (threads with --in-process-workers; 0 with --database: a web-only node).")
     var workers = 2
+
+    @Flag(help: "Run jobs on threads of this process instead of supervised `segue worker` processes (a trap in a job then stops the server).")
+    var inProcessWorkers = false
+
+    @Option(help: "With worker processes: each one's private memory limit in megabytes (a job past it costs that job).")
+    var workerMemoryMb = 4096
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
@@ -59,11 +65,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    /// The path of this executable, for starting `segue worker` children.
+    static func ownExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         guard sessionTtl > 0 else { throw ValidationError("--session-ttl must be positive") }
         guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
         guard (0...64).contains(workers) else { throw ValidationError("--workers must be 0 to 64") }
+        guard workerMemoryMb >= 64 else { throw ValidationError("--worker-memory-mb must be at least 64") }
         if workers == 0 && database.database == nil {
             throw ValidationError("--workers 0 (a web-only node) needs --database, where `segue worker` processes take the jobs")
         }
@@ -93,6 +105,13 @@ struct ServeCommand: AsyncParsableCommand {
             sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers,
             alertWebhook: alertWebhook.flatMap(URL.init(string:)), liveLatenessSeconds: Self.seconds(liveLateness) ?? 3600)
         configuration.database = database.database
+        if workers > 0 && !inProcessWorkers {
+            // Job work in child processes: the server survives whatever a job does.
+            var options = WorkerSupervisor.Options(
+                executable: Self.ownExecutable(), count: workers, dataDirectory: dataDirectory, database: database.database)
+            options.memoryLimitBytes = workerMemoryMb * 1024 * 1024
+            configuration.workerProcesses = options
+        }
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         if demoLive {
             let hub = deps.live
