@@ -259,6 +259,11 @@ enum PostgresMigrations {
             )
             """
         ],
+        // 8: ListenBrainz tokens stored as their SHA-256 (64 hex digits), as ingest tokens are; tokens
+        // issued before keep working (clients send them as they are, and lookups hash what they send).
+        [
+            "UPDATE lb_user SET token = encode(sha256(convert_to(token, 'UTF8')), 'hex') WHERE length(token) <> 64"
+        ],
     ]
 
     /// Step 6: change notifications for other nodes' streams

@@ -16,15 +16,16 @@ struct TestServer {
 
     init(
         maxUploadBytes: Int = 8 * 1024 * 1024, ttlSeconds: Double = 3600, singleUserProfile: String? = nil,
-        name: String = #function
+        name: String = #function, configure: (inout ServerConfiguration) -> Void = { _ in }
     ) throws {
         folder = try Fixtures.folder(name)
         let clock = TestClock()
         self.clock = clock
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: folder.path, singleUserProfile: singleUserProfile, sessionTTLSeconds: ttlSeconds,
             maxUploadBytes: maxUploadBytes, workers: 1,
             demoRecords: 2_000)
+        configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         deps = try makeDependencies(
@@ -35,7 +36,9 @@ struct TestServer {
     var app: some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return Application(router: buildRouter(deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return Application(
+            router: buildRouter(deps), server: .http1(configuration: .init(idleTimeout: idleTimeout(deps.configuration))),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
     }
 
     /// Runs `body` with the worker pool started, and stops the pool afterwards.
