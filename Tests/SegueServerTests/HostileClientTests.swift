@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -67,38 +70,47 @@ import Glibc
 
     // MARK: Streams
 
+    static let streamClients = 300
+
     @Test func streamsOverTheCapAre429AndOtherSessionsStillStream() async throws {
         let server = try TestServer { $0.maxStreamsPerSession = 8 }
         defer { server.cleanUp() }
         try await server.app.test(.live) { client in
             let port = try #require(client.port)
             let cookie = "segue_session=0123456789abcdef0123456789abcdef"
-            let statuses = try await onThread {
+            let (connections, statuses) = try await onThread {
                 var connections: [RawConnection] = []
-                defer { connections.forEach { $0.close() } }
                 var statuses: [Int] = []
-                for i in 0..<300 {
+                for _ in 0..<Self.streamClients {
                     let c = try RawConnection(port: port)
                     connections.append(c)
-                    let path = i % 2 == 0 ? "/live/events" : "/api/v1/live/stream"
-                    try c.send("GET \(path) HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
+                    try c.send("GET /live/events HTTP/1.1\r\nHost: x\r\nCookie: \(cookie)\r\n\r\n")
                 }
+                let deadline = Date().addingTimeInterval(60)
                 for c in connections {
-                    let head = try c.receive(until: "\r\n\r\n", timeout: 10)
-                    statuses.append(Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0)
+                    let head = (try? c.receive(until: "\r\n\r\n", timeout: max(0.1, deadline.timeIntervalSinceNow))) ?? "none -1"
+                    statuses.append(Int(head.split(separator: " ").dropFirst().first ?? "") ?? -1)
                 }
-                return statuses
+                return (connections, statuses)
             }
-            #expect(statuses.count(where: { $0 == 200 }) == 8)
-            #expect(statuses.count(where: { $0 == 429 }) == 292)
-            // The refusal says what to do.
+            #expect(statuses.count(where: { $0 == 200 }) == 8, "\(statuses)")
+            #expect(statuses.count(where: { $0 == 429 }) == Self.streamClients - 8)
+            // While the eight are open, the refusal says what to do, and another session streams.
             let refused = try await client.execute(uri: "/live/events", method: .get, headers: [.cookie: cookie])
             #expect(refused.status == .tooManyRequests)
             #expect(String(buffer: refused.body).contains("close some tabs"))
-            // Another session streams.
             let other = try await client.execute(
                 uri: "/api/v1/live/stream?limit=1", method: .get, headers: [.cookie: "segue_session=fedcba9876543210fedcba9876543210"])
             #expect(other.status == .ok && String(buffer: other.body).hasPrefix("event: snapshot"))
+            // The streams whose clients leave end at the next snapshot (the server makes ten a second), and give
+            // their places back.
+            connections.forEach { $0.close() }
+            for _ in 0..<3 {
+                await server.deps.live.tick()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let again = try await client.execute(uri: "/api/v1/live/stream?limit=1", method: .get, headers: [.cookie: cookie])
+            #expect(again.status == .ok)
             try await Self.othersAreFine(client)
         }
     }
@@ -129,7 +141,7 @@ import Glibc
                 return try c.waitForClose(timeout: 15)
             }
             #expect(closed, "the server kept a connection with half a request line open for 15 s")
-            try await Self.othersAreFine(client)
+            try await Self.othersAreFine(port: port)
         }
     }
 
@@ -150,7 +162,7 @@ import Glibc
                 return request.count
             }
             #expect(sentBeforeClose < 100, "the server read a trickled header for \(sentBeforeClose) bytes")
-            try await Self.othersAreFine(client)
+            try await Self.othersAreFine(port: port)
         }
     }
 
@@ -314,6 +326,17 @@ import Glibc
     }
 
     // MARK: Helpers
+
+    /// The same over new connections (for tests whose test client's own idle connection was closed).
+    static func othersAreFine(port: Int) async throws {
+        let started = ContinuousClock.now
+        let (_, health) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        #expect((health as? HTTPURLResponse)?.statusCode == 200)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        let (body, explore) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/explore")!)
+        #expect((explore as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: body, as: UTF8.self).contains("aria-current=\"page\">Explore<"))
+    }
 
     /// `/healthz` answers within a second, and a fresh session's Explore page works.
     static func othersAreFine(_ client: some TestClientProtocol) async throws {
