@@ -241,6 +241,8 @@ public final class WorkerPool: @unchecked Sendable {
             } else {
                 state = .failed
                 message = "\(error)"
+                // The whole message goes to the log; browsers see a cleaned first line of it.
+                logger.warning("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(error)"])
             }
         }
         do {

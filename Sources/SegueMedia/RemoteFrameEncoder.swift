@@ -20,10 +20,18 @@ public final class RemoteFrameEncoder: FrameSink {
     private var finished = false
     private let conversion: FrameConversion
 
+    /// The encoder service's token from `SEGUE_ENCODER_TOKEN` (an environment variable, so that it shows neither in
+    /// the process list nor in error messages that quote the address).
+    public static func token(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        environment["SEGUE_ENCODER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Connects and starts the request.
+    /// - Parameter token: sent as `Authorization: Bearer` (`segue encoder serve` requires one).
     /// - Throws: `MediaError.oddSize` and other settings problems, `.encoderService` when the
     ///   service cannot be reached.
-    public init(service: URL, settings: VideoSettings, output: String) throws(MediaError) {
+    public init(service: URL, settings: VideoSettings, output: String, token: String? = nil) throws(MediaError) {
+        let token = token ?? Self.token()
         guard settings.width % 2 == 0, settings.height % 2 == 0 else {
             throw .oddSize(width: settings.width, height: settings.height)
         }
@@ -47,7 +55,8 @@ public final class RemoteFrameEncoder: FrameSink {
         }
         let head =
             "POST /v1/encode HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/octet-stream\r\n"
-            + "X-Segue-Video-Settings: \(json)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + "X-Segue-Video-Settings: \(json)\r\n" + (token.map { "Authorization: Bearer \($0)\r\n" } ?? "")
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         try send(Array(head.utf8))
     }
 

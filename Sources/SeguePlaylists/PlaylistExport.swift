@@ -19,11 +19,21 @@ public enum PlaylistExport {
             guard let base = relativeTo else { return path }
             return relativePath(path, from: base)
         }
+        // Titles and tags come from files and forms: a newline would start a line of its own in M3U (a
+        // forged entry), and XML 1.0 cannot hold most control characters even escaped.
+        let title = oneLine(title)
+        let tracks = tracks.map {
+            var t = $0
+            t.title = oneLine(t.title)
+            t.artist = oneLine(t.artist)
+            t.album = oneLine(t.album)
+            return t
+        }
         switch format {
         case .m3u8:
             var out = "#EXTM3U\n#PLAYLIST:\(title)\n"
             for t in tracks {
-                out += "#EXTINF:\(Int(t.durationSeconds.rounded())),\(t.artist) - \(t.title)\n\(location(t.path))\n"
+                out += "#EXTINF:\(Int(t.durationSeconds.rounded())),\(t.artist) - \(t.title)\n\(oneLine(location(t.path)))\n"
             }
             return out
         case .xspf:
@@ -57,6 +67,24 @@ public enum PlaylistExport {
     static func uri(_ path: String) -> String {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).absoluteString }
         return path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+    }
+
+    /// `text` on one line: every control character (C0 and C1, DEL, Unicode's line and paragraph separators)
+    /// becomes a space, runs of them one space.
+    public static func oneLine(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029:
+                if !lastWasSpace { out.append(" ") }
+                lastWasSpace = true
+            default:
+                out.append(scalar)
+                lastWasSpace = scalar == " "
+            }
+        }
+        return String(out)
     }
 
     static func xml(_ s: String) -> String {

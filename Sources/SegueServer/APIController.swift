@@ -83,8 +83,10 @@ struct APIController {
         var singleUser: Bool
     }
 
+    /// The session and its CSRF token; asking for the token is what stores a session that only read until now.
     func session(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let s = try context.requireSession()
+        var s = try context.requireSession()
+        if !context.sessionIsStored { s = try deps.sessions.store(s) }
         let expires = Double(s.lastSeenMillis) / 1000 + deps.configuration.sessionTTLSeconds
         return try json(
             SessionView(
@@ -99,7 +101,9 @@ struct APIController {
     func deleteSession(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
         try deps.sessions.erase(s)
-        return Response(status: .noContent)
+        return Response(
+            status: .noContent,
+            headers: [.setCookie: SessionMiddleware.expiredCookie(secure: deps.configuration.isBehindTLS)])
     }
 
     // MARK: Uploads and imports
@@ -388,8 +392,8 @@ struct JobView: Codable, Sendable {
         kind = job.kind
         state = job.state
         progress = job.progress
-        detail = job.detail
-        error = job.error
+        detail = job.detail.map(BrowserMessage.clean)
+        error = job.error.map(BrowserMessage.clean)
         createdAt = iso8601(Double(job.createdMillis) / 1000)
         if job.kind == "render", job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
             let elapsed = Double(ServerEnvironment.live.now() - started) / 1000
@@ -404,7 +408,15 @@ struct JobView: Codable, Sendable {
             height = r.height
             frames = r.frames
         } else if job.kind == "import" {
-            report = try? JSONDecoder().decode(ImportReport.self, from: Data(text.utf8))
+            if var decoded = try? JSONDecoder().decode(ImportReport.self, from: Data(text.utf8)) {
+                // The report names the uploaded files as they are stored on the server: only their names go out.
+                for i in decoded.files.indices { decoded.files[i].file = BrowserMessage.clean(decoded.files[i].file) }
+                for i in decoded.skipped.indices {
+                    decoded.skipped[i].file = BrowserMessage.clean(decoded.skipped[i].file)
+                    decoded.skipped[i].reason = BrowserMessage.clean(decoded.skipped[i].reason)
+                }
+                report = decoded
+            }
         }
     }
 }

@@ -99,7 +99,8 @@ public func makeDependencies(
     }
     let sessions = SessionManager(
         sessions: web, plays: plays, playlists: playlists, pool: pool, configuration: configuration, environment: environment,
-        cache: cache, logger: logger, libraries: libraries)
+        cache: cache, logger: logger, libraries: libraries,
+        secret: try SessionSecret.load(dataDirectory: configuration.dataDirectory))
     let now = environment.now
     // After a restart the windows are rebuilt from what the store holds for the longest window
     // (listens and bulk events of the last 24 hours).
@@ -134,28 +135,30 @@ public func makeDependencies(
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).
 public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollectorRegistry? = nil) -> Router<AppRequestContext> {
+    let configuration = deps.configuration
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: SecurityHeadersMiddleware(hsts: configuration.isBehindTLS))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
+    router.add(
+        middleware: StreamLimitMiddleware(
+            limiter: StreamLimiter(perHolder: configuration.maxStreamsPerSession, total: configuration.maxStreams)))
     router.get("healthz") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
-    router.get("metrics") { _, _ in
-        var bytes: [UInt8] = []
-        registry?.emit(into: &bytes)
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
+    if configuration.metrics == .main { addMetricsRoute(to: router, registry: registry) }
     Assets.register(on: router)
     // The ListenBrainz-compatible API lives at the root (`/1/…`), with token authentication instead
     // of a session: scrobblers are API clients, not browsers.
     let now = deps.environment.now
     ListenBrainzController(listens: deps.listens, hub: deps.live, now: now)
         .register(on: router)
-    // Bulk events, the live snapshot and its stream: token-authenticated or public, no session.
-    EventsController(events: deps.events, hub: deps.live, now: now).register(on: router)
-    let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: false))
+    let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: configuration.isBehindTLS))
+    // Bulk events (token-authenticated), the live snapshot and its stream (open, or behind the login on a
+    // password-protected install); no session needed.
+    EventsController(events: deps.events, hub: deps.live, now: now, showListeners: configuration.liveShowListeners)
+        .register(on: router, reads: configuration.password == nil ? router.group() : app)
+    LoginController(deps: deps).register(on: app)
     PagesController(deps: deps).register(on: app)
     LiveController(deps: deps).register(on: app)
     SettingsController(deps: deps).register(on: app)
@@ -165,21 +168,48 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     return router
 }
 
+/// `GET /metrics` in Prometheus's text format.
+func addMetricsRoute<Context: RequestContext>(to router: Router<Context>, registry: PrometheusCollectorRegistry?) {
+    router.get("metrics") { _, _ in
+        var bytes: [UInt8] = []
+        registry?.emit(into: &bytes)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// The HTTP/1 server's idle timeout (`.http1(configuration: .init(idleTimeout:))`): a connection that sends no
+/// whole request part for `idleTimeoutSeconds` (half a request line, a header trickled a byte at a time, a stalled
+/// body) is closed; a request being answered (an open stream) is not idle.
+public func idleTimeout(_ configuration: ServerConfiguration) -> TimeAmount {
+    .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))
+}
+
 /// The whole application: router, worker pool and session expiry as services, graceful shutdown.
 public func buildApplication(
     _ deps: ServerDependencies, registry: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let configuration = deps.configuration
+    var services: [any Service] = [WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger)]
+    services += deps.supervisor.map { [WorkerSupervisorService(supervisor: $0)] } ?? []
+    services += [
+        LiveTickService(
+            hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
+    ]
+    services += deps.liveFeed.map { [LiveFeedService(feed: $0, hub: deps.live)] } ?? []
+    if case .separate(let host, let port) = configuration.metrics {
+        // Metrics on their own address (a private interface), and nothing else there.
+        let metrics = Router()
+        addMetricsRoute(to: metrics, registry: registry)
+        services.append(
+            Application(
+                router: metrics, server: .http1(configuration: .init(idleTimeout: idleTimeout(configuration))),
+                configuration: .init(address: .hostname(host, port: port), serverName: "Segue metrics"), logger: logger))
+    }
     return Application(
-        router: buildRouter(deps, registry: registry),
+        router: buildRouter(deps, registry: registry), server: .http1(configuration: .init(idleTimeout: idleTimeout(configuration))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Segue"),
-        services: [
-            WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger),
-        ] + (deps.supervisor.map { [WorkerSupervisorService(supervisor: $0)] } ?? []) + [
-            LiveTickService(
-                hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
-        ] + (deps.liveFeed.map { [LiveFeedService(feed: $0, hub: deps.live)] } ?? []),
-        logger: logger)
+        services: services, logger: logger)
 }
 
 /// Starts the worker pool with the server and stops it (requeueing interrupted jobs) on shutdown.

@@ -180,7 +180,7 @@ extension Assets {
             `${a.kind === "spike" ? "Spike" : "Drop"}${a.track ? ` in ${name(a)}` : ""} at ${new Date(a.at).toLocaleTimeString()}: ${fmt.format(a.observed)} streams (usually ${Math.round(a.expected)})`))
             : [el("li", { class: "muted" }, "No spikes or drops.")]));
           const playing = $("#live-playing");
-          playing.replaceChildren(...(s.now_playing.length ? s.now_playing.map((p) => el("li", {}, `${p.user}: ${name(p)}`))
+          playing.replaceChildren(...(s.now_playing.length ? s.now_playing.map((p) => el("li", {}, p.user ? `${p.user}: ${name(p)}` : name(p)))
             : [el("li", { class: "muted" }, "Nobody yet.")]));
           status.textContent = `Updated ${new Date(s.as_of).toLocaleTimeString()}`;
         };

@@ -15,15 +15,27 @@ struct EventsController: Sendable {
     let now: @Sendable () -> Int64
     /// Seconds without a snapshot or alert after which the stream sends a heartbeat.
     var heartbeatSeconds: Int64 = 15
+    /// Whether snapshots name listeners (`--live-show-listeners`); private by default.
+    let showListeners: Bool
     /// Every subscriber of a window gets the same snapshot each tick: it is encoded once.
-    let encoded = EncodedSnapshots()
+    let encoded: EncodedSnapshots
+
+    init(events: any EventStore, hub: LiveHub, now: @escaping @Sendable () -> Int64, showListeners: Bool = false) {
+        self.events = events
+        self.hub = hub
+        self.now = now
+        self.showListeners = showListeners
+        self.encoded = EncodedSnapshots(showListeners: showListeners)
+    }
 
     /// Largest body accepted: 10,000 events of about 1.6 KB each.
     static let maxBodyBytes = 16 * 1024 * 1024
 
-    func register(on router: Router<AppRequestContext>) {
-        let api = router.group("api/v1")
-        api.post("events", use: postEvents)
+    /// - Parameter reads: where the snapshot routes go: the open router, or behind the login on a
+    ///   password-protected install.
+    func register(on router: Router<AppRequestContext>, reads: RouterGroup<AppRequestContext>) {
+        router.group("api/v1").post("events", use: postEvents)
+        let api = reads.group("api/v1")
         api.get("live", use: live)
         api.get("live/stream", use: stream)
     }
@@ -110,7 +122,7 @@ struct EventsController: Sendable {
         guard let seconds = Self.windowSeconds(request), let snapshot = await hub.snapshot(windowSeconds: seconds) else {
             return Self.failure(.badRequest, Self.badWindow, field: "window")
         }
-        return jsonResponse(try encodedJSON(LiveView(snapshot)))
+        return jsonResponse(try encodedJSON(LiveView(snapshot, showListeners: showListeners)))
     }
 
     /// `event: snapshot` when the window's numbers change (checked on every hub tick, ten times a
@@ -172,6 +184,8 @@ struct EventsController: Sendable {
 /// The JSON of the latest snapshot of each window, so that a thousand SSE subscribers cost one
 /// encoding per tick, not a thousand.
 final class EncodedSnapshots: @unchecked Sendable {
+    /// Whether the views name listeners (`--live-show-listeners`).
+    let showListeners: Bool
     private struct Key: Equatable {
         var time: Int64
         var totalEvents: Int
@@ -180,6 +194,10 @@ final class EncodedSnapshots: @unchecked Sendable {
     }
     private let lock = NSLock()
     private var latest: [Int: (key: Key, json: Data)] = [:]
+
+    init(showListeners: Bool) {
+        self.showListeners = showListeners
+    }
 
     func json(_ snapshot: LiveSnapshot) throws -> Data {
         // A window's snapshot changes only with its clock or with the events it took.
@@ -190,7 +208,7 @@ final class EncodedSnapshots: @unchecked Sendable {
             return cached.json
         }
         lock.unlock()
-        let json = try encodedJSON(LiveView(snapshot))
+        let json = try encodedJSON(LiveView(snapshot, showListeners: showListeners))
         lock.lock()
         latest[snapshot.windowSeconds] = (key, json)
         lock.unlock()
@@ -246,7 +264,8 @@ struct LiveView: Encodable {
         }
     }
     struct Playing: Encodable {
-        var user: String
+        /// The listener's id, only with `--live-show-listeners` (absent otherwise).
+        var user: String?
         var track: String
         var artist: String
         var at: String
@@ -263,7 +282,9 @@ struct LiveView: Encodable {
     var alerts: [Alert]
     var now_playing: [Playing]
 
-    init(_ s: LiveSnapshot) {
+    /// - Parameter showListeners: include listener ids in `now_playing` (`--live-show-listeners`); without it the
+    ///   view holds counts, tracks and alerts only.
+    init(_ s: LiveSnapshot, showListeners: Bool) {
         window_seconds = s.windowSeconds
         as_of = iso8601(Double(s.time) / 1000)
         streams = s.streams
@@ -275,7 +296,7 @@ struct LiveView: Encodable {
             minutes: s.trend.map { iso8601(Double($0.minute)) }, streams: s.trend.map(\.streams),
             series: s.series.map { Series(track: $0.track, artist: $0.artist, counts: $0.counts) })
         alerts = s.alerts.map(Alert.init)
-        now_playing = s.nowPlaying.map { Playing(user: $0.user, track: $0.track, artist: $0.artist, at: iso8601(Double($0.time) / 1000)) }
+        now_playing = s.nowPlaying.map { Playing(user: showListeners ? $0.user : nil, track: $0.track, artist: $0.artist, at: iso8601(Double($0.time) / 1000)) }
     }
 
     func encode(to encoder: any Encoder) throws {

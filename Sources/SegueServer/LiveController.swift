@@ -55,11 +55,14 @@ struct LiveController {
     func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) }
         let hub = deps.live
+        let showListeners = deps.configuration.liveShowListeners
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = ResponseBody { writer in
             var sent = 0
-            for await snapshot in await hub.subscribe() {
+            for await var snapshot in await hub.subscribe() {
+                // Private by default: who is playing is shown without listener ids.
+                if !showListeners { snapshot.nowPlaying = snapshot.nowPlaying.map { var p = $0; p.user = ""; return p } }
                 let json = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
                 try await writer.write(ByteBuffer(string: "event: snapshot\ndata: \(json)\n\n"))
                 sent += 1

@@ -2,9 +2,14 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SegueStore
 
 /// Security headers on every response: CSP, no sniffing, no framing, same-origin referrers.
+/// Behind TLS (`--public-url https://…`) also HSTS, so browsers never fall back to plain HTTP.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Send `Strict-Transport-Security` (only when the public address is https).
+    var hsts = false
+
     static var contentSecurityPolicy: String {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -24,14 +29,20 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if hsts { response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000" }
         return response
     }
 }
 
-/// Resolves the session cookie (creating a session when there is none) and enforces CSRF tokens.
+/// Resolves the session cookie and enforces CSRF tokens.
 ///
-/// State-changing requests (anything but GET/HEAD/OPTIONS) must carry the session's token in the
-/// `X-CSRF-Token` header, or for HTML forms in the `_csrf` field; the cookie is SameSite=Lax on top.
+/// A visitor who only reads gets an unsaved session: a cookie and a CSRF token derived from it, nothing in the
+/// store. The session is stored when it first changes something (any state-changing request, once its CSRF token
+/// checks out) or asks for its token (`GET /api/v1/session`), so a crawler's cookie-less requests write nothing.
+/// State-changing requests (anything but GET/HEAD/OPTIONS) must carry the session's token in the `X-CSRF-Token`
+/// header, or for HTML forms in the `_csrf` field; the cookie is SameSite=Lax on top.
+///
+/// With a password (`--single-user --password`), only a stored session is logged in, and only `/login` stores one.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "segue_session"
@@ -39,20 +50,31 @@ struct SessionMiddleware: RouterMiddleware {
     let manager: SessionManager
     let secureCookies: Bool
 
+    /// The `Set-Cookie` value that makes the browser forget its session.
+    static func expiredCookie(secure: Bool) -> String {
+        "\(cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + (secure ? "; Secure" : "")
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         var context = context
         var request = request
-        if let id = request.cookies[Self.cookieName]?.value, let session = try manager.session(id: id) {
+        switch try request.cookies[Self.cookieName].map({ try manager.lookup(id: $0.value) }) {
+        case .live(let session):
             context.session = session
-        } else {
-            context.session = try manager.create()
+            context.sessionIsStored = true
+        case .unknown where isWellFormedID(request.cookies[Self.cookieName]?.value ?? ""):
+            // An id this server handed out before the session was stored (or one it erased): still unsaved.
+            context.session = manager.unsaved(id: request.cookies[Self.cookieName]?.value)
+        default:
+            context.session = manager.unsaved()
             context.sessionIsNew = true
         }
-        let session = try context.requireSession()
+        var session = try context.requireSession()
+        let changesState = ![.get, .head, .options].contains(request.method)
 
-        if ![.get, .head, .options].contains(request.method) {
+        if changesState {
             var token = request.headers[Self.csrfHeader]
             if token == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
                 let body = try await request.body.collect(upTo: 64 * 1024)
@@ -64,14 +86,50 @@ struct SessionMiddleware: RouterMiddleware {
             }
         }
 
-        var response = try await next(request, context)
-        if context.sessionIsNew {
-            let maxAge = Int(manager.configuration.sessionTTLSeconds)
-            var cookie = "\(Self.cookieName)=\(session.id); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
-            if secureCookies { cookie += "; Secure" }
-            response.headers.append(HTTPField(name: .setCookie, value: cookie))
+        if manager.configuration.password != nil, !context.sessionIsStored, !LoginController.isOpen(request) {
+            return setCookie(LoginController.challenge(request), context: context, session: session)
         }
+        if changesState, !context.sessionIsStored, !LoginController.isLogin(request) {
+            session = try manager.store(session)
+            context.session = session
+            context.sessionIsStored = true
+        }
+
+        return setCookie(try await next(request, context), context: context, session: session)
+    }
+
+    private func setCookie(_ response: Response, context: Context, session: WebSession) -> Response {
+        guard context.sessionIsNew else { return response }
+        var response = response
+        let maxAge = Int(manager.configuration.sessionTTLSeconds)
+        var cookie = "\(Self.cookieName)=\(session.id); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
+        if secureCookies { cookie += "; Secure" }
+        response.headers.append(HTTPField(name: .setCookie, value: cookie))
         return response
+    }
+}
+
+/// Logs each request's method and path. Query strings that may carry a secret are left out: ListenBrainz clients
+/// send their token as `/1/validate-token?token=…`, and no token is ever written to a log.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Paths whose query string is never logged.
+    static var secretQueries: Set<String> { ["/1/validate-token"] }
+
+    /// The request's path as it may be logged.
+    static func loggable(_ request: Request) -> String {
+        let uri = request.uri
+        let path = uri.path
+        guard !secretQueries.contains(path), let query = uri.query, !query.isEmpty else { return path }
+        return path + "?" + query
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        context.logger.info(
+            "Request",
+            metadata: ["hb.request.path": .string(Self.loggable(request)), "hb.request.method": .string(request.method.rawValue)])
+        return try await next(request, context)
     }
 }
 

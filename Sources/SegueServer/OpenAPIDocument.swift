@@ -140,7 +140,7 @@ enum OpenAPIDocument {
                 }
               },
               "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/LiveAlert"}},
-              "now_playing": {"type": "array", "items": {"type": "object", "required": ["user", "track", "artist", "at"], "properties": {"user": {"type": "string"}, "track": {"type": "string"}, "artist": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}}
+              "now_playing": {"type": "array", "items": {"type": "object", "required": ["track", "artist", "at"], "properties": {"user": {"type": "string", "description": "The listener, only with --live-show-listeners"}, "track": {"type": "string"}, "artist": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}}
             }
           },
           "LiveAlert": {

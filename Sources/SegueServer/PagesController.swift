@@ -240,7 +240,7 @@ struct PagesController {
         try deps.sessions.erase(try context.requireSession())
         return Response(
             status: .seeOther,
-            headers: [.location: "/?deleted=1", .setCookie: "\(SessionMiddleware.cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"])
+            headers: [.location: "/?deleted=1", .setCookie: SessionMiddleware.expiredCookie(secure: deps.configuration.isBehindTLS)])
     }
 }
 

@@ -390,7 +390,7 @@ struct PlaylistsController {
                 throw APIError.invalid("mode must be radio, path or order")
             }
         } catch let error as PlaylistError {
-            throw APIError.unprocessable(error.description)
+            throw APIError.unprocessable(BrowserMessage.playlist(error.description))
         }
         return try json(view(order, weights: builder.weights, mode: body.mode, title: title, all: all, crossfade: crossfade))
     }

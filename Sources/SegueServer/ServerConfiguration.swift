@@ -38,6 +38,49 @@ public struct ServerConfiguration: Sendable {
     /// Stored upload files one session may hold.
     public var maxSessionUploadFiles = 500
 
+    // Running in public (issue 16).
+    /// The live dashboard and `/api/v1/live*` show listener ids only when this is set (`--live-show-listeners`).
+    public var liveShowListeners = false
+    /// The password a browser must give once on a `--single-user` install (nil: no login page).
+    public var password: String?
+    /// The address people reach the server at, when a TLS proxy sits in front (`--public-url https://…`): its
+    /// scheme decides `Secure` cookies and HSTS, and /settings shows it to scrobblers.
+    public var publicURL: URL?
+    /// Seconds a connection may sit without sending a whole request part (slow or stuck clients are dropped).
+    public var idleTimeoutSeconds: Double = 30
+    /// Server-sent event streams one session (or one address, for the session-less live stream) may hold open.
+    public var maxStreamsPerSession = 16
+    /// Server-sent event streams open at once on this node.
+    public var maxStreams = 1024
+    /// Where `/metrics` answers.
+    public var metrics: MetricsEndpoint = .main
+
+    /// Why this configuration must not start, as one sentence naming the flags to change; nil when it may.
+    /// A single-user install shares one profile with every visitor, so it may listen beyond this machine only
+    /// behind a password.
+    public var exposureProblem: String? {
+        if singleUserProfile != nil, password == nil, !Self.isLoopback(host) {
+            return "--single-user on --host \(host) would show your data to anyone who can reach it: "
+                + "give --password-file FILE (or --password), or listen on 127.0.0.1"
+        }
+        if password != nil, singleUserProfile == nil {
+            return "--password protects a --single-user install; without --single-user every browser has its own private session"
+        }
+        if let publicURL, !["http", "https"].contains(publicURL.scheme?.lowercased() ?? ""), publicURL.host == nil {
+            return "--public-url must be an http(s) address like https://music.example.org"
+        }
+        return nil
+    }
+
+    /// True for addresses only this machine can reach.
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
+    }
+
+    /// True when the public address is https: cookies get `Secure` and responses HSTS.
+    public var isBehindTLS: Bool { publicURL?.scheme?.lowercased() == "https" }
+
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, singleUserProfile: String? = nil,
         sessionTTLSeconds: Double = 24 * 3600, maxUploadBytes: Int = 512 * 1024 * 1024, workers: Int = 2,
@@ -64,6 +107,32 @@ public struct ServerConfiguration: Sendable {
     /// The cached demo export.
     var demoExportPath: String {
         (dataDirectory as NSString).appendingPathComponent("demo-export-\(demoRecords).zip")
+    }
+}
+
+/// Where Prometheus metrics are served.
+public enum MetricsEndpoint: Sendable, Equatable {
+    /// `/metrics` on the main address.
+    case main
+    /// Not at all.
+    case off
+    /// Only on this address (say a loopback or private interface), not on the main one.
+    case separate(host: String, port: Int)
+
+    /// Reads `on`, `off` or `HOST:PORT`; nil for anything else.
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "on", "main": self = .main
+        case "off", "none": self = .off
+        default:
+            guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]),
+                (1...65_535).contains(port)
+            else { return nil }
+            var host = String(argument[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { return nil }
+            self = .separate(host: host, port: port)
+        }
     }
 }
 

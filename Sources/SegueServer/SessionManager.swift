@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SegueJobs
+import SegueModel
 import SegueStore
 
 /// Creates, finds, expires and erases browser sessions and everything that belongs to them.
@@ -14,6 +15,8 @@ public final class SessionManager: Sendable {
     let cache: ChartCache
     let logger: Logger
     let libraries: LibraryLocation
+    /// The key that derives an unsaved session's CSRF token from its id (`SessionSecret`).
+    let secret: [UInt8]
 
     /// A session's activity is written at most this often.
     static let touchIntervalMillis: Int64 = 60_000
@@ -21,8 +24,9 @@ public final class SessionManager: Sendable {
     init(
         sessions: any SessionStore, plays: any PlayStore, playlists: any SavedPlaylistStore, pool: WorkerPool,
         configuration: ServerConfiguration, environment: ServerEnvironment, cache: ChartCache, logger: Logger,
-        libraries: LibraryLocation
+        libraries: LibraryLocation, secret: [UInt8]
     ) {
+        self.secret = secret
         self.playlists = playlists
         self.libraries = libraries
         self.cache = cache
@@ -41,25 +45,65 @@ public final class SessionManager: Sendable {
 
     /// The live session with cookie value `id`, or nil when unknown or expired.
     func session(id: String) throws -> WebSession? {
-        guard isWellFormedID(id), var session = try sessions.session(id: id) else { return nil }
+        if case .live(let session) = try lookup(id: id) { return session }
+        return nil
+    }
+
+    /// What a cookie names: a stored live session, one that is stored but expired (its data is about to be
+    /// erased), or nothing stored.
+    enum Lookup {
+        case live(WebSession)
+        case expired
+        case unknown
+    }
+
+    /// Looks up cookie value `id` (touching a live session at most once a minute).
+    func lookup(id: String) throws -> Lookup {
+        guard isWellFormedID(id), var session = try sessions.session(id: id) else { return .unknown }
         let now = environment.now()
-        if isExpired(session, now: now) { return nil }
+        if isExpired(session, now: now) { return .expired }
         if now - session.lastSeenMillis >= Self.touchIntervalMillis {
             try sessions.touchSession(id: id, millis: now)
             session.lastSeenMillis = now
         }
-        return session
+        return .live(session)
     }
 
-    /// A new session with a fresh id and CSRF token.
-    func create() throws -> WebSession {
-        let id = environment.randomID()
+    /// A session that is not stored yet: a visitor who only reads gets one with each cookie-less request,
+    /// and nothing is written until it first changes something or asks for its CSRF token (`store`).
+    /// Its CSRF token is derived from the id with the server's secret, so it needs no storage to be checked.
+    /// - Parameter id: the cookie's id, or nil for a fresh random one.
+    func unsaved(id: String? = nil) -> WebSession {
+        let id = id ?? environment.randomID()
         let now = environment.now()
-        let session = WebSession(
-            id: id, profileName: profileName(forSessionID: id), csrfToken: environment.randomID(), createdMillis: now,
+        return WebSession(
+            id: id, profileName: profileName(forSessionID: id), csrfToken: csrfToken(forSessionID: id), createdMillis: now,
             lastSeenMillis: now)
-        try sessions.insertSession(session)
-        return session
+    }
+
+    /// HMAC-SHA-256 of the session id under the server's secret, as 32 hex digits.
+    func csrfToken(forSessionID id: String) -> String {
+        HMAC.sha256(key: secret, message: Array("csrf:\(id)".utf8)).prefix(16).map { byte in
+            let s = String(byte, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined()
+    }
+
+    /// Stores an unsaved session (two requests of one browser may race to do it: the second finds the first's row).
+    @discardableResult
+    func store(_ session: WebSession) throws -> WebSession {
+        do {
+            try sessions.insertSession(session)
+            return session
+        } catch {
+            if let stored = try sessions.session(id: session.id) { return stored }
+            throw error
+        }
+    }
+
+    /// A new stored session with a fresh id.
+    func create() throws -> WebSession {
+        try store(unsaved())
     }
 
     func isExpired(_ session: WebSession, now: Int64) -> Bool {

@@ -17,38 +17,60 @@ struct SettingsController {
         group.post("settings/token", use: createToken)
     }
 
-    /// The address scrobblers should use, from the request's authority (the Host header).
-    static func serverURL(_ request: Request) -> String {
+    /// The address scrobblers should use: the public one (`--public-url`, say the https address of a TLS proxy),
+    /// else the request's authority (the Host header).
+    static func serverURL(_ request: Request, publicURL: URL? = nil) -> String {
+        if let publicURL {
+            var text = publicURL.absoluteString
+            while text.hasSuffix("/") { text.removeLast() }
+            return text
+        }
         let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost"
         return "http://\(host)"
     }
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try render(request, context: context, newToken: nil)
+    }
+
+    /// The page; `newToken` is shown once, right after it was made (only its SHA-256 is stored).
+    func render(_ request: Request, context: AppRequestContext, newToken: String?) throws -> Response {
         let s = try context.requireSession()
-        let url = escapeHTML(Self.serverURL(request))
+        let url = escapeHTML(Self.serverURL(request, publicURL: deps.configuration.publicURL))
         let scrobbling: String
+        let form = """
+            <form method="post" action="/settings/token">
+              <input type="hidden" name="_csrf" value="\(escapeHTML(s.csrfToken))">
+              <button class="button\(newToken == nil ? " primary" : "")" type="submit">%@</button>
+            </form>
+            """
         if let profile = deps.configuration.singleUserProfile {
             if let user = try deps.listens.user(named: profile) {
-                scrobbling = """
-                    <p>Scrobblers send your listens as <strong>\(escapeHTML(user.name))</strong> with this token:</p>
-                    <p><code class="token" id="lb-token">\(escapeHTML(user.token))</code></p>
-                    <p class="muted">Anyone with the token can add listens in your name: keep it private. On the server,
-                    <code>segue users show \(escapeHTML(user.name))</code> prints it too.</p>
-                    """
+                if let newToken {
+                    scrobbling = """
+                        <p>Scrobblers send your listens as <strong>\(escapeHTML(user.name))</strong> with this token:</p>
+                        <p><code class="token" id="lb-token">\(escapeHTML(newToken))</code></p>
+                        <p class="notice" role="status">Copy it now: it is shown only this once (the server keeps only its SHA-256).
+                        Anyone with the token can add listens in your name: keep it private.</p>
+                        """
+                } else {
+                    scrobbling = """
+                        <p>Scrobblers send your listens as <strong>\(escapeHTML(user.name))</strong>. Its token was shown once,
+                        when it was made; if you lost it, make a new one (the old one stops working).</p>
+                        \(form.replacingOccurrences(of: "%@", with: "Make a new scrobbling token"))
+                        """
+                }
             } else {
                 scrobbling = """
                     <p>There is no ListenBrainz user for the profile <strong>\(escapeHTML(profile))</strong> yet.</p>
-                    <form method="post" action="/settings/token">
-                      <input type="hidden" name="_csrf" value="\(escapeHTML(s.csrfToken))">
-                      <button class="button primary" type="submit">Create my scrobbling token</button>
-                    </form>
+                    \(form.replacingOccurrences(of: "%@", with: "Create my scrobbling token"))
                     """
             }
         } else {
             scrobbling = """
                 <p>This server gives every visitor a private session that expires, so sessions have no scrobbling token.
-                The server's owner creates users with <code>segue users add NAME</code>, which prints the token, and
-                <code>segue users show NAME</code> shows it again.</p>
+                The server's owner creates users with <code>segue users add NAME</code>, which prints the token once, and
+                <code>segue users new-token NAME</code> replaces a lost one.</p>
                 """
         }
         let body = """
@@ -71,13 +93,14 @@ struct SettingsController {
             body: .init(byteBuffer: ByteBuffer(string: layout(page: .settings, title: "Settings", csrf: s.csrfToken, hasData: hasData, body: body))))
     }
 
-    /// Creates the profile's ListenBrainz user (single-user installs only); CSRF-checked by the session middleware.
+    /// Creates the profile's ListenBrainz user, or gives it a new token (single-user installs only), and shows the
+    /// token once; CSRF-checked by the session middleware.
     func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireSession()
         guard let profile = deps.configuration.singleUserProfile else {
             throw APIError.invalid("scrobbling tokens are made with `segue users add NAME` on this server")
         }
-        if try deps.listens.user(named: profile) == nil { _ = try deps.listens.createUser(named: profile) }
-        return Response(status: .seeOther, headers: [.location: "/settings"])
+        let user = try deps.listens.replaceToken(named: profile) ?? deps.listens.createUser(named: profile)
+        return try render(request, context: context, newToken: user.token)
     }
 }

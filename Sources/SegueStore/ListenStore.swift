@@ -1,7 +1,11 @@
 /// A ListenBrainz-style user: a name and the token scrobblers send.
+///
+/// Only the token's SHA-256 is stored (as for ingest tokens), so the token itself is known once: on the value
+/// `createUser` or `replaceToken` returns. Users read back have an empty `token`.
 public struct ListenUser: Sendable, Equatable {
     public var id: Int64
     public var name: String
+    /// The token, on a freshly created or replaced user only; empty otherwise.
     public var token: String
 
     public init(id: Int64, name: String, token: String) {
@@ -43,8 +47,10 @@ public struct StoredListen: Sendable, Equatable {
 
 /// Users, tokens and listens for the ListenBrainz-compatible API and the live view.
 public protocol ListenStore: Sendable {
-    /// Creates a user with a fresh random token; fails when the name is taken.
+    /// Creates a user with a fresh random token (returned once, stored as its SHA-256); fails when the name is taken.
     func createUser(named name: String) throws -> ListenUser
+    /// Gives a user a fresh token (the old one stops working); nil when there is no such user.
+    func replaceToken(named name: String) throws -> ListenUser?
     func user(named name: String) throws -> ListenUser?
     func user(token: String) throws -> ListenUser?
     /// Stores listens durably before returning; duplicates are stored once. Returns, per listen,

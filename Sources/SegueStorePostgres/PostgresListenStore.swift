@@ -62,14 +62,30 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
 
     // MARK: Users
 
-    public func createUser(named name: String) throws -> ListenUser {
+    /// 128 random bits as 32 hex digits.
+    static func newToken() -> String {
         var rng = SystemRandomNumberGenerator()
-        let token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+
+    public func replaceToken(named name: String) throws -> ListenUser? {
+        let token = Self.newToken()
+        let digest = SHA256.hex(token)
+        return try backend.withConnection { db in
+            try db.query("UPDATE lb_user SET token = \(digest) WHERE name = \(name) RETURNING id").rows.first.map {
+                ListenUser(id: try $0.decode(Int64.self), name: name, token: token)
+            }
+        }
+    }
+
+    public func createUser(named name: String) throws -> ListenUser {
+        let token = Self.newToken()
+        let digest = SHA256.hex(token)
         let created = Int64(Date().timeIntervalSince1970 * 1000)
         return try backend.withConnection { db in
             let rows = try db.query(
                 """
-                INSERT INTO lb_user(name, token, created_ms) VALUES (\(name), \(token), \(created))
+                INSERT INTO lb_user(name, token, created_ms) VALUES (\(name), \(digest), \(created))
                 ON CONFLICT (name) DO NOTHING RETURNING id
                 """)
             guard let row = rows.rows.first else { throw PostgresStoreError.server("user '\(name)' exists") }
@@ -80,18 +96,18 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
     private func readUser(_ query: PostgresQuery) throws -> ListenUser? {
         try backend.withConnection { db in
             try db.query(query).rows.first.map {
-                let (id, name, token) = try $0.decode((Int64, String, String).self)
-                return ListenUser(id: id, name: name, token: token)
+                let (id, name) = try $0.decode((Int64, String).self)
+                return ListenUser(id: id, name: name, token: "")
             }
         }
     }
 
     public func user(named name: String) throws -> ListenUser? {
-        try readUser("SELECT id, name, token FROM lb_user WHERE name = \(name)")
+        try readUser("SELECT id, name FROM lb_user WHERE name = \(name)")
     }
 
     public func user(token: String) throws -> ListenUser? {
-        try readUser("SELECT id, name, token FROM lb_user WHERE token = \(token)")
+        try readUser("SELECT id, name FROM lb_user WHERE token = \(SHA256.hex(token))")
     }
 
     // MARK: Group commit

@@ -285,6 +285,11 @@ enum PostgresMigrations {
                 GROUP BY profile_id, item_id) p ON p.profile_id = t.profile_id AND p.item_id = t.id
             """,
         ],
+        // 9: ListenBrainz tokens stored as their SHA-256 (64 hex digits), as ingest tokens are; tokens
+        // issued before keep working (clients send them as they are, and lookups hash what they send).
+        [
+            "UPDATE lb_user SET token = encode(sha256(convert_to(token, 'UTF8')), 'hex') WHERE length(token) <> 64"
+        ],
     ]
 
     /// Step 6: change notifications for other nodes' streams

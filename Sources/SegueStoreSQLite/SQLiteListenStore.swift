@@ -116,6 +116,7 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         // of at most 64 MiB and reads through mmap keep those pages from being read again and again.
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;")
         try db.migrate(Self.steps)
+        try Self.hashStoredTokens(db)
         writer = db
         reader = try SQLiteConnection(path: path)
     }
@@ -141,19 +142,52 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
 
     // MARK: Users
 
-    public func createUser(named name: String) throws -> ListenUser {
-        var bytes = [UInt8](repeating: 0, count: 16)
+    /// Tokens stored before they were hashed (32 hex digits) become their SHA-256 (64): they keep working, and
+    /// the file no longer holds them. Idempotent, so it runs on every open.
+    static func hashStoredTokens(_ db: SQLiteConnection) throws {
+        let read = try db.prepare("SELECT id, token FROM lb_user WHERE length(token) <> 64")
+        var plain: [(Int64, String)] = []
+        while try read.step() { plain.append((read.int64(0), read.text(1) ?? "")) }
+        guard !plain.isEmpty else { return }
+        try db.transaction {
+            let update = try db.prepare("UPDATE lb_user SET token = ? WHERE id = ?")
+            for (id, token) in plain {
+                update.reset()
+                update.bind(1, SHA256.hex(token))
+                update.bind(2, id)
+                try update.run()
+            }
+        }
+    }
+
+    /// 128 random bits as 32 hex digits.
+    static func newToken() -> String {
         var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+
+    public func createUser(named name: String) throws -> ListenUser {
+        let token = Self.newToken()
         writeLock.lock()
         defer { writeLock.unlock() }
         let s = try writer.prepare("INSERT INTO lb_user(name, token, created_ms) VALUES (?, ?, ?)")
         s.bind(1, name)
-        s.bind(2, token)
+        s.bind(2, SHA256.hex(token))
         s.bind(3, Int64(Date().timeIntervalSince1970 * 1000))
         try s.run()
         return ListenUser(id: writer.lastInsertRowID, name: name, token: token)
+    }
+
+    public func replaceToken(named name: String) throws -> ListenUser? {
+        guard let user = try user(named: name) else { return nil }
+        let token = Self.newToken()
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let s = try writer.prepare("UPDATE lb_user SET token = ? WHERE id = ?")
+        s.bind(1, SHA256.hex(token))
+        s.bind(2, user.id)
+        try s.run()
+        return ListenUser(id: user.id, name: user.name, token: token)
     }
 
     private func readUser(_ sql: String, _ value: String) throws -> ListenUser? {
@@ -161,15 +195,15 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         defer { readLock.unlock() }
         let s = try reader.prepare(sql)
         s.bind(1, value)
-        return try s.step() ? ListenUser(id: s.int64(0), name: s.text(1) ?? "", token: s.text(2) ?? "") : nil
+        return try s.step() ? ListenUser(id: s.int64(0), name: s.text(1) ?? "", token: "") : nil
     }
 
     public func user(named name: String) throws -> ListenUser? {
-        try readUser("SELECT id, name, token FROM lb_user WHERE name = ?", name)
+        try readUser("SELECT id, name FROM lb_user WHERE name = ?", name)
     }
 
     public func user(token: String) throws -> ListenUser? {
-        try readUser("SELECT id, name, token FROM lb_user WHERE token = ?", token)
+        try readUser("SELECT id, name FROM lb_user WHERE token = ?", SHA256.hex(token))
     }
 
     // MARK: Listens

@@ -154,13 +154,14 @@ struct LibraryCommand: ParsableCommand {
             if format == .json { return try LibraryCommand.printJSON(tracks.map { LibraryCommand.summary($0, full: false) }) }
             let rows = tracks.map { t -> [String] in
                 let s = LibraryCommand.summary(t, full: false)
+                // Tags and titles come from the files: shown with control characters escaped.
                 return [
-                    String(t.id), t.artist ?? "–", t.title ?? (t.path as NSString).lastPathComponent,
+                    String(t.id), TerminalText.escape(t.artist ?? "–"), TerminalText.escape(t.title ?? (t.path as NSString).lastPathComponent),
                     (s["bpm"] as? Float).map { String(format: "%.1f", $0) } ?? "", (s["camelot"] as? String) ?? "",
                     (s["loudness_lufs"] as? Double).map { String(format: "%.1f", $0) } ?? "", t.status.rawValue,
-                    ((s["tags"] as? [String]) ?? []).prefix(3).joined(separator: ", "),
+                    TerminalText.escape(((s["tags"] as? [String]) ?? []).prefix(3).joined(separator: ", ")),
                     // One line: a stored reason is one sentence, but older ones held tool logs.
-                    String((t.error ?? "").split(whereSeparator: \.isNewline).first ?? "").prefix(120).description,
+                    TerminalText.escape(String((t.error ?? "").split(whereSeparator: \.isNewline).first ?? "").prefix(120).description),
                 ]
             }
             print(
@@ -185,7 +186,9 @@ struct LibraryCommand: ParsableCommand {
             }
             let summary = LibraryCommand.summary(track, full: true)
             guard format == .text else { return try LibraryCommand.printJSON(summary) }
-            print("\(track.artist ?? "–") – \(track.title ?? (track.path as NSString).lastPathComponent)  [\(track.status.rawValue)]")
+            print(
+                "\(TerminalText.escape(track.artist ?? "–")) – \(TerminalText.escape(track.title ?? (track.path as NSString).lastPathComponent))  [\(track.status.rawValue)]"
+            )
             for key in ["bpm", "key", "camelot", "loudness_lufs", "energy"] { if let v = summary[key] { print("\(key): \(v)") } }
             if let scores = summary["tag_scores"] as? [String: Double] {
                 let top = scores.sorted { $0.value > $1.value }.prefix(10).map { String(format: "%@ %.2f", $0.key, $0.value) }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SegueModel
 
 /// `segue users add NAME`: a ListenBrainz-compatible user whose token scrobblers send.
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Users of the ListenBrainz-compatible API.", subcommands: [Add.self, Show.self])
+        commandName: "users", abstract: "Users of the ListenBrainz-compatible API.", subcommands: [Add.self, Show.self, NewToken.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user and print the token to give scrobblers.")
@@ -16,7 +17,7 @@ struct UsersCommand: ParsableCommand {
             let (listens, close) = try database.openListenStore(store)
             defer { close() }
             guard try listens.user(named: name) == nil else {
-                printError("error: user '\(name)' exists: `segue users show \(name)` prints the token")
+                printError("error: user '\(name)' exists: `segue users new-token \(name)` gives it a new token")
                 throw ExitCode(1)
             }
             print(try listens.createUser(named: name).token)
@@ -24,7 +25,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a user's token.")
+        static let configuration = CommandConfiguration(abstract: "Say whether a user exists (its token is stored only as a SHA-256).")
         @OptionGroup var store: StoreOptions
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "User name.") var name: String
@@ -34,6 +35,25 @@ struct UsersCommand: ParsableCommand {
             defer { close() }
             guard let user = try listens.user(named: name) else {
                 printError("error: no user '\(name)'")
+                throw ExitCode(1)
+            }
+            print("\(TerminalText.escape(user.name)): the token was printed once when it was made and only its SHA-256 is kept; "
+                + "`segue users new-token \(TerminalText.escape(user.name))` replaces it")
+        }
+    }
+
+    struct NewToken: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "new-token", abstract: "Give a user a new token and print it (the old one stops working).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "User name.") var name: String
+
+        func run() throws {
+            let (listens, close) = try database.openListenStore(store)
+            defer { close() }
+            guard let user = try listens.replaceToken(named: name) else {
+                printError("error: no user '\(name)': `segue users add \(name)` creates it")
                 throw ExitCode(1)
             }
             print(user.token)

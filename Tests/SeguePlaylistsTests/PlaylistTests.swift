@@ -152,6 +152,23 @@ import SegueModel
         #expect(PlaylistExport.render(named, format: .jspf, title: "Mix").contains("\"01%20Army%20of%20Me.flac\""))
     }
 
+    /// A title or tag with a newline cannot forge a line of its own, and control characters never reach XML.
+    @Test func newlinesAndControlCharactersAreCleaned() throws {
+        var hostile = tracks
+        hostile[0].title = "Army of Me\n/etc/passwd\r\n#EXTINF:1,Forged"
+        hostile[0].artist = "Bj\u{1B}[31mörk\u{0}"
+        let title = "Mix\n../../secret.flac\u{2028}#EXTM3U"
+        let m3u = PlaylistExport.render(hostile, format: .m3u8, title: title)
+        let lines = m3u.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 + 2 * hostile.count + 1, "\(m3u)")
+        #expect(lines[1] == "#PLAYLIST:Mix ../../secret.flac #EXTM3U")
+        #expect(lines[2] == "#EXTINF:234,Bj [31mörk  - Army of Me /etc/passwd #EXTINF:1,Forged")
+        #expect(!lines.contains("/etc/passwd") && !m3u.contains("\r") && !m3u.contains("\u{1B}"))
+        let xspf = PlaylistExport.render(hostile, format: .xspf, title: title)
+        #expect(xspf.contains("<title>Army of Me /etc/passwd #EXTINF:1,Forged</title>"))
+        #expect(XMLParser(data: Data(xspf.utf8)).parse())
+    }
+
     @Test func jspfHasListenBrainzShape() throws {
         let text = PlaylistExport.render(tracks, format: .jspf, title: "Mix")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -8,16 +8,22 @@ import Logging
 import SegueMedia
 import SegueServer
 import SegueTestSupport
+import Synchronization
 import Testing
 
 /// `segue encoder serve` over loopback: `RemoteFrameEncoder` streams frames to a real service on a
 /// socket, the service encodes them with a real ffmpeg, and the video comes back.
 @Suite struct EncoderServiceTests {
-    func withService(_ body: @Sendable (URL, FFmpegTools) async throws -> Void) async throws {
+    static let token = "test-encoder-token-0123456789"
+
+    func withService(
+        maxWaiting: Int = 8, maxStreamBytes: Int = 1 << 30, _ body: @Sendable (URL, FFmpegTools) async throws -> Void
+    ) async throws {
         let tools = try FFmpegTools.locate()
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let service = EncoderService(tools: tools, concurrentEncodes: 1)
+        logger.logLevel = .critical
+        let service = EncoderService(
+            tools: tools, concurrentEncodes: 1, maxWaiting: maxWaiting, token: Self.token, maxStreamBytes: maxStreamBytes)
         let app = Application(
             router: service.router(logger: logger), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             logger: logger)
@@ -59,7 +65,7 @@ import Testing
             let output = folder.appendingPathComponent("race.\(container.rawValue)").path
             let settings = VideoSettings(width: 160, height: 96, fps: 12, container: container, h264: .auto, x264Preset: "ultrafast")
             let (bytes, name) = try await onThread {
-                let encoder = try RemoteFrameEncoder(service: url, settings: settings, output: output)
+                let encoder = try RemoteFrameEncoder(service: url, settings: settings, output: output, token: Self.token)
                 try Self.frames(settings, count: 24, encoder: encoder)
                 return (try encoder.finish(), encoder.encoderName)
             }
@@ -87,6 +93,7 @@ import Testing
             let settings = VideoSettings(width: 64, height: 64, fps: 10, container: .mp4, h264: .libx264)
             var request = URLRequest(url: endpoint)
             request.httpMethod = "POST"
+            request.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
             request.setValue(String(decoding: try JSONEncoder().encode(settings), as: UTF8.self), forHTTPHeaderField: "X-Segue-Video-Settings")
             request.httpBody = Data(count: settings.pipeFrameBytes * 2 + 100)
             var (body, response) = try await URLSession.shared.data(for: request)
@@ -113,6 +120,53 @@ import Testing
                 output: folder.appendingPathComponent("x.mp4").path)
         } throws: { error in
             (error as? MediaError).map { "\($0)".contains("127.0.0.1:1") && "\($0)".contains("connect") } ?? false
+        }
+    }
+
+    /// The service is for a private network, and even there a careless client cannot take it over: no token, 401;
+    /// a stream over the limit, 413; more streams than it queues, 429.
+    @Test func tokensLimitsAndQueueAreEnforced() async throws {
+        try await withService(maxWaiting: 0, maxStreamBytes: 200_000) { url, _ in
+            let endpoint = url.appendingPathComponent("v1/encode")
+            let settings = VideoSettings(width: 64, height: 64, fps: 10, container: .mp4, h264: .libx264, x264Preset: "ultrafast")
+            var request = URLRequest(url: endpoint)
+            request.httpMethod = "POST"
+            request.setValue(String(decoding: try JSONEncoder().encode(settings), as: UTF8.self), forHTTPHeaderField: "X-Segue-Video-Settings")
+            request.httpBody = Data(count: settings.pipeFrameBytes * 2)
+            var (body, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 401)
+            #expect(String(decoding: body, as: UTF8.self).contains("SEGUE_ENCODER_TOKEN"))
+            request.setValue("Bearer wrong-token-0123456789", forHTTPHeaderField: "Authorization")
+            (_, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 401)
+
+            request.setValue("Bearer \(Self.token)", forHTTPHeaderField: "Authorization")
+            request.httpBody = Data(count: settings.pipeFrameBytes * (200_000 / settings.pipeFrameBytes + 2))
+            (body, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 413)
+            #expect(String(decoding: body, as: UTF8.self).contains("limit"))
+
+            // One stream holds the only slot (and nobody may wait): a second is refused at once.
+            let folder = try Fixtures.folder("encoder-busy")
+            request.httpBody = Data(count: settings.pipeFrameBytes)
+            let second = request
+            let (status, text, bytes) = try await onThread {
+                let holder = try RemoteFrameEncoder(
+                    service: url, settings: settings, output: folder.appendingPathComponent("a.mp4").path, token: Self.token)
+                Thread.sleep(forTimeInterval: 0.5)
+                let done = DispatchSemaphore(value: 0)
+                let answer = Mutex<(Int, String)>((0, ""))
+                URLSession.shared.dataTask(with: second) { data, response, _ in
+                    answer.withLock { $0 = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self)) }
+                    done.signal()
+                }.resume()
+                done.wait()
+                try Self.frames(settings, count: 4, encoder: holder)
+                let (status, text) = answer.withLock { $0 }
+                return (status, text, try holder.finish())
+            }
+            #expect(status == 429 && text.contains("busy"))
+            #expect(bytes > 0)
         }
     }
 }

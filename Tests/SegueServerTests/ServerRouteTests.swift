@@ -43,9 +43,12 @@ struct ServerRouteTests {
                 #expect(r.status == .ok, "\(page)")
                 #expect(String(buffer: r.body).contains("<nav aria-label=\"Main\">"), "\(page)")
             }
-            // An unknown cookie value gets a fresh session, never an error.
-            let forged = try await client.execute(
+            // An unknown cookie value is an unsaved session (nothing stored until it changes something), never an
+            // error; a malformed one gets a fresh id.
+            let unknown = try await client.execute(
                 uri: "/", method: .get, headers: [.cookie: "segue_session=00000000000000000000000000000000"])
+            #expect(unknown.status == .ok)
+            let forged = try await client.execute(uri: "/", method: .get, headers: [.cookie: "segue_session=../../etc"])
             #expect(forged.status == .ok)
             #expect(forged.headers[.setCookie] != nil)
         }
@@ -153,11 +156,14 @@ struct ServerRouteTests {
                     json: #"{"output":"image","kind":"artists","metric":"streams","top":3,"size":"square","theme":"dark"}"#)
                 #expect(bobRender.status == .conflict)
 
-                let profile = "web-\(alice.cookie ?? "")"
+                let aliceID = try #require(alice.cookie)
+                let profile = "web-\(aliceID)"
                 #expect(try server.deps.plays.existingProfile(named: profile) != nil)
                 #expect(try await alice.request("/api/v1/session", .delete).status == .noContent)
+                // The answer also makes the browser forget its cookie.
+                #expect(alice.cookie == nil)
                 #expect(try server.deps.plays.existingProfile(named: profile) == nil)
-                #expect(!FileManager.default.fileExists(atPath: server.folder.appendingPathComponent("web/\(alice.cookie ?? "")").path))
+                #expect(!FileManager.default.fileExists(atPath: server.folder.appendingPathComponent("web/\(aliceID)").path))
                 #expect(try await alice.request("/api/v1/jobs/\(jobID)").status == .notFound)
             }
         }

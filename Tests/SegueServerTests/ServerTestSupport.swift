@@ -36,7 +36,9 @@ struct TestServer {
     var app: some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return Application(router: buildRouter(deps), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return Application(
+            router: buildRouter(deps), server: .http1(configuration: .init(idleTimeout: idleTimeout(deps.configuration))),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
     }
 
     /// Runs `body` with the worker pool started, and stops the pool afterwards.

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Settings page")
 struct SettingsPageTests {
-    @Test("a self-hosted install shows its ListenBrainz token, creating it on request")
+    @Test("a self-hosted install shows its ListenBrainz token once, when it is made or replaced")
     func singleUserToken() async throws {
         let server = try TestServer(singleUserProfile: "home")
         defer { server.cleanUp() }
@@ -26,13 +26,19 @@ struct SettingsPageTests {
             #expect(try server.deps.listens.user(named: "home") == nil)
             let created = try await browser.request(
                 "/settings/token", .post, body: ByteBuffer(string: ""), headers: [.contentType: "application/x-www-form-urlencoded"])
-            #expect(created.status == .seeOther && created.headers[.location] == "/settings")
-            let user = try #require(try server.deps.listens.user(named: "home"))
+            #expect(created.status == .ok)
+            let shown = String(buffer: created.body)
+            let token = String(try #require(shown.firstMatch(of: /id="lb-token">([0-9a-f]{32})</)?.1))
+            #expect(try server.deps.listens.user(token: token)?.name == "home")
+            // Only its SHA-256 is kept: the page shows it no more, and offers a new one.
             let after = String(buffer: try await browser.request("/settings").body)
-            #expect(after.contains("<code class=\"token\" id=\"lb-token\">\(user.token)</code>"))
-            // Asking again keeps the same token.
-            try await browser.request("/settings/token", .post)
-            #expect(try server.deps.listens.user(named: "home")?.token == user.token)
+            #expect(!after.contains(token) && !after.contains("id=\"lb-token\"") && after.contains("Make a new scrobbling token"))
+            // A new token replaces the old one.
+            let replaced = String(buffer: try await browser.request("/settings/token", .post).body)
+            let second = String(try #require(replaced.firstMatch(of: /id="lb-token">([0-9a-f]{32})</)?.1))
+            #expect(second != token)
+            #expect(try server.deps.listens.user(token: token) == nil)
+            #expect(try server.deps.listens.user(token: second)?.name == "home")
         }
     }
 

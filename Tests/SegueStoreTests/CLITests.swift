@@ -124,8 +124,44 @@ import Testing
         #expect(added.status == 0 && token.count == 32)
         let again = try segue(["users", "add", "ana", "--data", data])
         #expect(again.status != 0 && again.err.contains("exists"))
-        #expect(try segue(["users", "show", "ana", "--data", data]).out.trimmingCharacters(in: .whitespacesAndNewlines) == token)
+        // Only the token's SHA-256 is kept: `show` cannot print it, `new-token` replaces it.
+        let shown = try segue(["users", "show", "ana", "--data", data])
+        #expect(shown.status == 0 && shown.out.contains("new-token") && !shown.out.contains(token))
         #expect(try segue(["users", "show", "bob", "--data", data]).status != 0)
+        let renewed = try segue(["users", "new-token", "ana", "--data", data]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(renewed.count == 32 && renewed != token)
+        for name in try FileManager.default.contentsOfDirectory(atPath: data) where name.hasPrefix("listens.sqlite") {
+            let bytes = try String(contentsOfFile: data + "/" + name, encoding: .isoLatin1)
+            #expect(!bytes.contains(token) && !bytes.contains(renewed), "\(name) holds a token")
+        }
+        #expect(try segue(["users", "new-token", "bob", "--data", data]).status != 0)
+    }
+
+    /// Feedback is written by visitors: printed on a terminal, its control characters are escaped and no line of
+    /// a message passes for an entry of its own.
+    @Test func feedbackListEscapesControlCharacters() throws {
+        let data = try Fixtures.folder().appendingPathComponent("data").path
+        let store = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: data))
+        _ = try store.addFeedback(
+            message: "nice\n#999  2020-01-01  ★★★★★\u{1B}]0;owned\u{07}\u{1B}[2J", rating: 2, contact: "me\u{1B}[31m@x", millis: 0)
+        let run = try segue(["feedback", "list", "--data", data])
+        #expect(run.status == 0)
+        #expect(!run.out.contains("\u{1B}") && !run.out.contains("\u{07}"))
+        #expect(run.out.contains("  #999  2020-01-01  ★★★★★\\e]0;owned\\u{7}\\e[2J"))
+        #expect(run.out.contains("<me\\e[31m@x>"))
+        #expect(!run.out.split(separator: "\n").contains { $0.hasPrefix("#999") })
+    }
+
+    @Test func serveRefusesASingleUserInstallOpenToTheNetworkWithoutAPassword() throws {
+        let data = try Fixtures.folder().appendingPathComponent("data").path
+        let open = try segue(["serve", "--single-user", "--host", "0.0.0.0", "--port", "1", "--data", data])
+        #expect(open.status != 0 && open.err.contains("--password-file"))
+        let empty = data + "-empty-password"
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data("\n".utf8)))
+        let blank = try segue(["serve", "--single-user", "--host", "0.0.0.0", "--password-file", empty, "--port", "1", "--data", data])
+        #expect(blank.status != 0 && blank.err.contains("is empty"))
+        let metrics = try segue(["serve", "--metrics", "everywhere", "--port", "1", "--data", data])
+        #expect(metrics.status != 0 && metrics.err.contains("--metrics"))
     }
 
     @Test func serveRefusesALatenessThatIsNotADuration() throws {

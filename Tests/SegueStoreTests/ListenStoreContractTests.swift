@@ -19,10 +19,51 @@ import Testing
         let ana = try s.createUser(named: "ana")
         let ben = try s.createUser(named: "ben")
         #expect(ana.token.count == 32 && ana.token != ben.token)
-        #expect(try s.user(token: ana.token) == ana)
-        #expect(try s.user(named: "ben") == ben)
+        // Only the token's SHA-256 is stored: read back, a user has no token.
+        #expect(try s.user(token: ana.token) == ListenUser(id: ana.id, name: "ana", token: ""))
+        #expect(try s.user(named: "ben") == ListenUser(id: ben.id, name: "ben", token: ""))
         #expect(try s.user(token: "nope") == nil)
+        #expect(try s.user(token: SHA256.hex(ana.token)) == nil)
         #expect(throws: (any Error).self) { _ = try s.createUser(named: "ana") }
+        // A new token replaces the old one.
+        let renewed = try #require(try s.replaceToken(named: "ana"))
+        #expect(renewed.id == ana.id && renewed.token.count == 32 && renewed.token != ana.token)
+        #expect(try s.user(token: ana.token) == nil)
+        #expect(try s.user(token: renewed.token)?.name == "ana")
+        #expect(try s.replaceToken(named: "nobody") == nil)
+    }
+
+    /// Tokens stored in plain text before they were hashed keep working, and are hashed in place.
+    @Test(arguments: StoreBackend.allCases)
+    func plainTokensFromBeforeAreHashedAndKeepWorking(backend: StoreBackend) throws {
+        let plain = "0123456789abcdef0123456789abcdef"
+        switch backend {
+        case .sqlite:
+            let path = try Fixtures.folder("listens-plain").appendingPathComponent("listens.sqlite").path
+            do {
+                let old = try SQLiteListenStore(path: path)
+                try old.writer.execute("INSERT INTO lb_user(name, token, created_ms) VALUES ('old', '\(plain)', 0)")
+                old.close()
+            }
+            let reopened = try SQLiteListenStore(path: path)
+            #expect(try reopened.user(token: plain)?.name == "old")
+            let stored = try reopened.writer.prepare("SELECT token FROM lb_user WHERE name = 'old'")
+            #expect(try stored.step() && stored.text(0) == SHA256.hex(plain))
+        case .postgres:
+            let url = try TestPostgres.freshSchemaURL(pool: 2)
+            let first = try PostgresBackend(url: url)
+            try first.withConnection { db in
+                try db.query("INSERT INTO lb_user(name, token, created_ms) VALUES ('old', \(plain), 0)")
+                // As if the database were one step behind, with the token stored as it was issued.
+                try db.query("UPDATE segue_schema_version SET version = version - 1")
+            }
+            let store = PostgresListenStore(backend: try PostgresBackend(url: url))
+            #expect(try store.user(token: plain)?.name == "old")
+            let stored = try store.backend.withConnection { db in
+                try db.query("SELECT token FROM lb_user WHERE name = 'old'").rows.first?.decode(String.self)
+            }
+            #expect(stored == SHA256.hex(plain))
+        }
     }
 
     @Test(arguments: StoreBackend.allCases)

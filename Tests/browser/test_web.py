@@ -177,7 +177,10 @@ class WebAppTests(unittest.TestCase):
                          ["Browser Song — Selenium", "Second Song — Selenium"])
         self.assertEqual(board[0].find_element(By.CLASS_NAME, "count").text, "5")
         self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline")), 2)
-        self.assertIn("listener9: Second Song", d.find_element(By.ID, "live-playing").text)
+        # Private by default: what plays, not who (`--live-show-listeners` names them).
+        playing = d.find_element(By.ID, "live-playing").text
+        self.assertIn("Second Song — Selenium", playing)
+        self.assertNotIn("listener9", playing)
         # Another window: a new stream, the same listens.
         Select(d.find_element(By.ID, "live-window")).select_by_value("1h")
         self.assertEqual(d.find_element(By.ID, "live-streams-label").text, "streams, last hour")

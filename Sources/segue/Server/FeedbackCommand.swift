@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueModel
 
 /// `segue feedback list`: what people sent through the web app's feedback form.
 struct FeedbackCommand: ParsableCommand {
@@ -33,8 +34,12 @@ struct FeedbackCommand: ParsableCommand {
             for e in entries {
                 let date = Date(timeIntervalSince1970: Double(e.createdMillis) / 1000).formatted(.iso8601)
                 let stars = e.rating.map { String(repeating: "★", count: $0) + String(repeating: "☆", count: 5 - $0) } ?? "no rating"
-                print("#\(e.id)  \(date)  \(stars)\(e.contact.map { "  <\($0)>" } ?? "")")
-                print("  " + e.message.replacingOccurrences(of: "\n", with: "\n  "))
+                // Visitors wrote these: control characters are shown escaped, never sent to the terminal, and
+                // each line of a message is indented, so none can pass for another entry.
+                print("#\(e.id)  \(date)  \(stars)\(e.contact.map { "  <\(TerminalText.escape($0))>" } ?? "")")
+                for line in e.message.split(separator: "\n", omittingEmptySubsequences: false) {
+                    print("  " + TerminalText.escape(String(line)))
+                }
                 print()
             }
         }

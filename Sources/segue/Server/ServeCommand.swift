@@ -63,6 +63,39 @@ struct ServeCommand: AsyncParsableCommand {
         return Int64(seconds.rounded())
     }
 
+    @Option(help: "Megabytes of uploads one session may keep stored (exports and music files together).")
+    var maxSessionUploadMb = 2048
+
+    @Option(help: "Uploaded files one session may keep stored.")
+    var maxSessionFiles = 500
+
+    @Option(help: "Imports, renders and analyses one session may have queued or running at once.")
+    var jobsPerSession = 4
+
+    @Flag(help: "Show listener ids on the Live page and in /api/v1/live (private by default: counts and tracks only).")
+    var liveShowListeners = false
+
+    @Option(help: "A file holding the password browsers must give once (a --single-user install beyond 127.0.0.1).")
+    var passwordFile: String?
+
+    @Option(help: "The password browsers must give once (prefer --password-file: a command line is visible to other users).")
+    var password: String?
+
+    @Option(help: "The address people use, like https://music.example.org behind a TLS proxy (https: Secure cookies and HSTS).")
+    var publicUrl: String?
+
+    @Option(help: "Seconds a connection may send no whole request line, header or body chunk before it is closed.")
+    var idleTimeout: Double = 30
+
+    @Option(help: "Live event streams one browser session may hold open.")
+    var maxStreamsPerSession = 16
+
+    @Option(help: "Live event streams open at once on this server.")
+    var maxStreams = 1024
+
+    @Option(help: "Prometheus /metrics: on (the main address), off, or HOST:PORT (only there, say 127.0.0.1:9090).")
+    var metrics = "on"
+
     @OptionGroup var database: DatabaseOptions
 
     /// The path of this executable, for starting `segue worker` children.
@@ -76,17 +109,70 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
         guard (0...64).contains(workers) else { throw ValidationError("--workers must be 0 to 64") }
         guard workerMemoryMb >= 64 else { throw ValidationError("--worker-memory-mb must be at least 64") }
+        guard maxSessionUploadMb >= 1 else { throw ValidationError("--max-session-upload-mb must be at least 1") }
+        guard maxSessionFiles >= 1 else { throw ValidationError("--max-session-files must be at least 1") }
+        guard (1...100).contains(jobsPerSession) else { throw ValidationError("--jobs-per-session must be 1 to 100") }
         if workers == 0 && database.database == nil {
             throw ValidationError("--workers 0 (a web-only node) needs --database, where `segue worker` processes take the jobs")
         }
         guard Self.seconds(liveLateness) != nil else {
             throw ValidationError("--live-lateness must be a duration like 90s, 10m or 1h, at most 24h (got '\(liveLateness)')")
         }
+        guard idleTimeout >= 1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        guard maxStreamsPerSession >= 1, maxStreams >= maxStreamsPerSession else {
+            throw ValidationError("--max-streams-per-session must be at least 1 and at most --max-streams")
+        }
+        guard MetricsEndpoint(argument: metrics) != nil else {
+            throw ValidationError("--metrics must be on, off or HOST:PORT (got '\(metrics)')")
+        }
+        if password != nil, passwordFile != nil { throw ValidationError("give --password or --password-file, not both") }
+        if let publicUrl {
+            guard let url = URL(string: publicUrl), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ValidationError("--public-url must be an http(s) address like https://music.example.org (got '\(publicUrl)')")
+            }
+        }
+        if let problem = try configuration().exposureProblem { throw ValidationError(problem) }
         if let alertWebhook {
             guard let url = URL(string: alertWebhook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ValidationError("--alert-webhook must be an http(s) URL (got '\(alertWebhook)')")
             }
         }
+    }
+
+    /// The server's configuration from the flags (reads the password file).
+    func configuration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: StoreOptions.defaultDataDirectory(data), singleUserProfile: singleUser ? profile : nil,
+            sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers,
+            alertWebhook: alertWebhook.flatMap(URL.init(string:)), liveLatenessSeconds: Self.seconds(liveLateness) ?? 3600)
+        configuration.database = database.database
+        configuration.liveShowListeners = liveShowListeners
+        configuration.password = password
+        if let passwordFile {
+            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                throw ValidationError("cannot read the password file \(passwordFile)")
+            }
+            let secret = text.trimmingCharacters(in: .newlines)
+            guard !secret.isEmpty else { throw ValidationError("the password file \(passwordFile) is empty") }
+            configuration.password = secret
+        }
+        if configuration.password?.isEmpty == true { throw ValidationError("--password must not be empty") }
+        configuration.publicURL = publicUrl.flatMap(URL.init(string:))
+        configuration.idleTimeoutSeconds = idleTimeout
+        configuration.maxStreamsPerSession = maxStreamsPerSession
+        configuration.maxStreams = maxStreams
+        configuration.metrics = MetricsEndpoint(argument: metrics) ?? .main
+        configuration.maxSessionUploadBytes = maxSessionUploadMb * 1024 * 1024
+        configuration.maxSessionUploadFiles = maxSessionFiles
+        configuration.jobsPerSession = jobsPerSession
+        if workers > 0 && !inProcessWorkers {
+            // Job work in child processes: the server survives whatever a job does.
+            var options = WorkerSupervisor.Options(
+                executable: Self.ownExecutable(), count: workers, dataDirectory: configuration.dataDirectory, database: database.database)
+            options.memoryLimitBytes = workerMemoryMb * 1024 * 1024
+            configuration.workerProcesses = options
+        }
+        return configuration
     }
 
     func run() async throws {
@@ -100,18 +186,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "segue.server")
         let dataDirectory = StoreOptions.defaultDataDirectory(data)
-        var configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: dataDirectory, singleUserProfile: singleUser ? profile : nil,
-            sessionTTLSeconds: sessionTtl * 3600, maxUploadBytes: maxUploadMb * 1024 * 1024, workers: workers,
-            alertWebhook: alertWebhook.flatMap(URL.init(string:)), liveLatenessSeconds: Self.seconds(liveLateness) ?? 3600)
-        configuration.database = database.database
-        if workers > 0 && !inProcessWorkers {
-            // Job work in child processes: the server survives whatever a job does.
-            var options = WorkerSupervisor.Options(
-                executable: Self.ownExecutable(), count: workers, dataDirectory: dataDirectory, database: database.database)
-            options.memoryLimitBytes = workerMemoryMb * 1024 * 1024
-            configuration.workerProcesses = options
-        }
+        let configuration = try configuration()
         let deps = try makeDependencies(configuration: configuration, logger: logger)
         if demoLive {
             let hub = deps.live
@@ -126,7 +201,9 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
         }
-        logger.info("Segue is listening", metadata: ["url": "http://\(host):\(port)/", "data": "\(dataDirectory)"])
+        logger.info(
+            "Segue is listening",
+            metadata: ["url": "\(configuration.publicURL?.absoluteString ?? "http://\(host):\(port)/")", "data": "\(dataDirectory)"])
         try await buildApplication(deps, registry: registry, logger: logger).runService()
         logger.info("Segue stopped")
     }

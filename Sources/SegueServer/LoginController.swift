@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SegueModel
+
+/// `/login` on a password-protected single-user install (`--single-user --password`): each browser gives the
+/// password once, and its session (stored only then) is what keeps it logged in until it expires or is deleted.
+struct LoginController {
+    let deps: ServerDependencies
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("login", use: page)
+        group.post("login", use: login)
+    }
+
+    /// The paths a browser that has not logged in may reach (behind the session middleware).
+    static func isOpen(_ request: Request) -> Bool { isLogin(request) }
+
+    static func isLogin(_ request: Request) -> Bool { request.uri.path == "/login" }
+
+    /// What a browser that has not logged in gets: pages send it to the login page, API calls get 401.
+    static func challenge(_ request: Request) -> Response {
+        let path = request.uri.path
+        if request.method == .get, !path.hasPrefix("/api/") {
+            return Response(status: .seeOther, headers: [.location: "/login", .cacheControl: "no-store"])
+        }
+        return errorResponse(status: .unauthorized, message: "this server needs its password: log in at /login first")
+    }
+
+    func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.sessionIsStored || deps.configuration.password == nil {
+            return Response(status: .seeOther, headers: [.location: "/"])
+        }
+        return form(csrf: try context.requireSession().csrfToken, notice: "", status: .ok)
+    }
+
+    func form(csrf: String, notice: String, status: HTTPResponse.Status) -> Response {
+        let body = """
+            <h1>Log in</h1>
+            <section class="card" aria-labelledby="login-title">
+              <h2 id="login-title">This Segue is private</h2>
+              \(notice)
+              <form method="post" action="/login">
+                <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
+                <label for="password">Password</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
+                <button class="button primary" type="submit">Log in</button>
+              </form>
+              <p class="muted">The server's owner set this password with <code>segue serve --password-file</code>.
+              This browser stays logged in until its session expires.</p>
+            </section>
+            """
+        var response = htmlResponse(layout(page: .start, title: "Log in", csrf: csrf, hasData: false, body: body), status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Checks the password (CSRF-checked by the session middleware) and stores the browser's session.
+    func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try context.requireSession()
+        guard let password = deps.configuration.password else { return Response(status: .seeOther, headers: [.location: "/"]) }
+        if context.sessionIsStored { return Response(status: .seeOther, headers: [.location: "/"]) }
+        let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        guard let given = fields["password"], constantTimeEqual(SHA256.hex(given), SHA256.hex(password)) else {
+            // A wrong guess costs the guesser a second.
+            try await Task.sleep(for: .seconds(1))
+            return form(
+                csrf: session.csrfToken, notice: "<p class=\"notice error\" role=\"alert\">That password is not right: try again.</p>",
+                status: .unauthorized)
+        }
+        try deps.sessions.store(session)
+        return Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
+    }
+}
