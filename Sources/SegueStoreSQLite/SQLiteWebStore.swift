@@ -148,19 +148,21 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
     }
 
     public func enqueue(_ job: JobRecord) throws {
-        try locked { db in
-            let s = try db.prepare(
-                """
-                INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            try s.bind([
-                .text(job.id), .text(job.owner), .text(job.kind), .text(job.state.rawValue), .text(job.parameters),
-                .int(Int64((job.progress * 10_000).rounded())), .int(job.createdMillis), .int(Int64(job.maxAttempts)),
-                .int(job.runAfterMillis),
-            ])
-            try s.run()
-        }
+        try locked { db in try Self.insert(job, db) }
+    }
+
+    private static func insert(_ job: JobRecord, _ db: SQLiteConnection) throws {
+        let s = try db.prepare(
+            """
+            INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try s.bind([
+            .text(job.id), .text(job.owner), .text(job.kind), .text(job.state.rawValue), .text(job.parameters),
+            .int(Int64((job.progress * 10_000).rounded())), .int(job.createdMillis), .int(Int64(job.maxAttempts)),
+            .int(job.runAfterMillis),
+        ])
+        try s.run()
     }
 
     public func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool {
@@ -170,17 +172,7 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
                 let active = try db.scalar(
                     "SELECT count(*) FROM job WHERE owner = ? AND state IN ('queued', 'running')", [.text(job.owner)]) ?? 0
                 guard active < Int64(ownerLimit) else { return false }
-                let s = try db.prepare(
-                    """
-                    INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                try s.bind([
-                    .text(job.id), .text(job.owner), .text(job.kind), .text(job.state.rawValue), .text(job.parameters),
-                    .int(Int64((job.progress * 10_000).rounded())), .int(job.createdMillis), .int(Int64(job.maxAttempts)),
-                    .int(job.runAfterMillis),
-                ])
-                try s.run()
+                try Self.insert(job, db)
                 return true
             }
         }
