@@ -360,7 +360,22 @@ struct APIController {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw APIError.invalid("the request body is not the JSON this endpoint takes: \(error)")
+            throw APIError.invalid(Self.sentence(for: error))
+        }
+    }
+
+    /// What was wrong with a request body, in one sentence naming the field (never the decoder's dump).
+    static func sentence(for error: any Error) -> String {
+        func name(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+            let parts = (path + (key.map { [$0] } ?? [])).map { $0.intValue.map { "item \($0 + 1)" } ?? $0.stringValue }
+            return parts.isEmpty ? "the body" : parts.joined(separator: ".")
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "\(name(context.codingPath, key)) is missing"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "\(name(context.codingPath)) has the wrong type"
+        case .dataCorrupted(let context)? where !context.codingPath.isEmpty: return "\(name(context.codingPath)) is not valid"
+        default: return "the request body is not valid JSON"
         }
     }
 }

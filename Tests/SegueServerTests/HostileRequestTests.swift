@@ -152,6 +152,13 @@ import Testing
                 #expect(long.0 == .badRequest && long.1.contains("duration"), "\(long)")
                 let many = try await render(#""size":"story","top":21"#)
                 #expect(many.0 == .badRequest)
+                // A body without a field, or with one of the wrong type: a sentence naming it, not the decoder's dump.
+                let missing = try await browser.request("/api/v1/renders", .post, json: #"{"kind":"artists"}"#)
+                #expect(missing.status == .badRequest && Self.message(missing) == "output is missing", "\(Self.message(missing))")
+                let wrong = try await browser.request("/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":"ten"}"#)
+                #expect(wrong.status == .badRequest && Self.message(wrong) == "top has the wrong type", "\(Self.message(wrong))")
+                let garbage = try await browser.request("/api/v1/renders", .post, json: "{not json")
+                #expect(Self.message(garbage) == "the request body is not valid JSON" && !Self.message(garbage).contains("Decoding"))
                 // The largest preset passes.
                 let landscape = try await browser.request(
                     "/api/v1/renders", .post,
