@@ -341,11 +341,19 @@ import Glibc
     }
 
     /// `/healthz` answers within a second, and a fresh session's Explore page works.
+    ///
+    /// The fastest of three asks must be under a second: a server stalled by the case never is, while one
+    /// slow answer can come from the other suites running beside this one on two cores (1.1 s was seen).
     static func othersAreFine(_ client: some TestClientProtocol) async throws {
-        let started = ContinuousClock.now
-        let health = try await client.execute(uri: "/healthz", method: .get)
-        #expect(health.status == .ok)
-        #expect(ContinuousClock.now - started < .seconds(1))
+        var fastest = Duration.seconds(3600)
+        for _ in 0..<3 {
+            let started = ContinuousClock.now
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            fastest = min(fastest, ContinuousClock.now - started)
+            if fastest < .seconds(1) { break }
+        }
+        #expect(fastest < .seconds(1))
         let browser = Browser(client)
         try await browser.start()
         let explore = try await browser.request("/explore")
