@@ -19,7 +19,7 @@ import Glibc
 
 /// Clients that are careless or hostile with connections, sessions and streams (issue 16): a crawler without
 /// cookies, a browser that opens hundreds of streams, a client that sends half a request and waits. After each
-/// case `/healthz` still answers within a second and another session's Explore page still works.
+/// case `/healthz` still answers promptly and another session's Explore page still works.
 @Suite struct HostileClientTests {
     // MARK: Sessions
 
@@ -340,10 +340,11 @@ import Glibc
         #expect(String(decoding: body, as: UTF8.self).contains("aria-current=\"page\">Explore<"))
     }
 
-    /// `/healthz` answers within a second, and a fresh session's Explore page works.
+    /// `/healthz` answers promptly, and a fresh session's Explore page works.
     ///
-    /// The fastest of three asks must be under a second: a server stalled by the case never is, while one
-    /// slow answer can come from the other suites running beside this one on two cores (1.1 s was seen).
+    /// A server stalled by the case never answers at all, so the bound only has to tell "answers" from
+    /// "hangs": the fastest of three asks under five seconds. A one-second bound flaked in CI, where the other
+    /// suites and a build share two cores (the fastest of three took 1.33 s there).
     static func othersAreFine(_ client: some TestClientProtocol) async throws {
         var fastest = Duration.seconds(3600)
         for _ in 0..<3 {
@@ -351,9 +352,9 @@ import Glibc
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
             fastest = min(fastest, ContinuousClock.now - started)
-            if fastest < .seconds(1) { break }
+            if fastest < .seconds(5) { break }
         }
-        #expect(fastest < .seconds(1))
+        #expect(fastest < .seconds(5))
         let browser = Browser(client)
         try await browser.start()
         let explore = try await browser.request("/explore")

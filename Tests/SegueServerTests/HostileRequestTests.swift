@@ -345,15 +345,16 @@ import Testing
             #expect((job["error"] as? String)?.contains("the worker stopped while rendering this job") == true, "\(job)")
 
             // The server answers at once, and another session's pages work.
-            // The fastest of three asks under a second (one slow answer can come from the suites beside this one).
+            // The fastest of three asks under five seconds: a stalled server never answers, while the suites
+            // beside this one on two cores made even the fastest of three take 1.3 s in CI.
             var fastest = Duration.seconds(3600)
-            for _ in 0..<3 where fastest >= .seconds(1) {
+            for _ in 0..<3 where fastest >= .seconds(5) {
                 let asked = ContinuousClock.now
                 let health = try await bob.request("/healthz")
                 #expect(health.status == .ok)
                 fastest = min(fastest, ContinuousClock.now - asked)
             }
-            #expect(fastest < .seconds(1))
+            #expect(fastest < .seconds(5))
             let explore = try await bob.request("/explore")
             #expect(explore.status == .ok && String(buffer: explore.body).contains("Beta"))
 
