@@ -336,7 +336,7 @@ enum SpotifyTime {
         return v
     }
 
-    private static func time(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64? {
+    static func time(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64? {
         guard (1...12).contains(mo), d >= 1, d <= CalendarDay.daysIn(year: y, month: mo), h < 24, mi < 60, s < 61 else {
             return nil
         }

@@ -1,0 +1,144 @@
+import SegueModel
+
+/// Where a listen came from.
+public enum ListenSource: String, Sendable, Codable, CaseIterable {
+    case spotify, lastfm, listenbrainz, apple, youtube
+    /// Listens submitted to Segue's own ListenBrainz API.
+    case scrobble
+
+    /// How people call the source.
+    public var displayName: String {
+        switch self {
+        case .spotify: return "Spotify"
+        case .lastfm: return "Last.fm"
+        case .listenbrainz: return "ListenBrainz"
+        case .apple: return "Apple Music"
+        case .youtube: return "YouTube Music"
+        case .scrobble: return "scrobbles"
+        }
+    }
+}
+
+/// One listen from a history that is not Spotify's own: what Last.fm, ListenBrainz, Apple Music and
+/// YouTube Music exports have in common.
+///
+/// Sources disagree on which moment they record: Last.fm, ListenBrainz and YouTube give the start,
+/// Apple Music the end. With a known duration one gives the other (`startTime`, `endTime`).
+public struct Listen: Sendable, Equatable {
+    public var source: ListenSource
+    /// Seconds since 1970 UTC, as the source recorded it.
+    public var time: Int64
+    /// Whether `time` is when the listen started (else when it ended).
+    public var timeIsStart: Bool
+    /// How long it played, when the source says.
+    public var durationMs: Int?
+    public var artist: String
+    public var title: String
+    public var album: String?
+    /// `spotify:track:…`, when the source knows it.
+    public var spotifyURI: String?
+    /// MusicBrainz recording id, when the source knows it.
+    public var recordingMBID: String?
+    public var isrc: String?
+
+    public init(
+        source: ListenSource, time: Int64, timeIsStart: Bool, durationMs: Int? = nil, artist: String,
+        title: String, album: String? = nil, spotifyURI: String? = nil, recordingMBID: String? = nil,
+        isrc: String? = nil
+    ) {
+        self.source = source
+        self.time = time
+        self.timeIsStart = timeIsStart
+        self.durationMs = durationMs
+        self.artist = artist
+        self.title = title
+        self.album = album
+        self.spotifyURI = spotifyURI
+        self.recordingMBID = recordingMBID
+        self.isrc = isrc
+    }
+
+    /// When the listen started, when the source says or the duration tells.
+    public var startTime: Int64? {
+        if timeIsStart { return time }
+        return durationMs.map { time - Int64($0 / 1000) }
+    }
+
+    /// When the listen ended, when the source says or the duration tells.
+    public var endTime: Int64? {
+        if !timeIsStart { return time }
+        return durationMs.map { time + Int64($0 / 1000) }
+    }
+
+    /// The day a listen belongs to is that of its end when known, else of its start.
+    public var dayTime: Int64 { endTime ?? time }
+}
+
+/// One file of listens, parsed: every record is a listen or a rejection with its reason.
+public struct ParsedListens: Sendable {
+    public var file: String
+    public var format: HistoryFormat
+    /// Records read (rows or objects), headers not counted.
+    public var records = 0
+    public var listens: [Listen] = []
+    /// Rejected records per reason.
+    public var rejections: [String: Int] = [:]
+    /// The first rejected records (at most 20), to find them in the file.
+    public var examples: [RejectedRecord] = []
+
+    init(file: String, format: HistoryFormat) {
+        self.file = file
+        self.format = format
+    }
+
+    public var rejected: Int { rejections.values.reduce(0, +) }
+
+    mutating func reject(_ record: Int, _ reason: String) {
+        rejections[reason, default: 0] += 1
+        if examples.count < 20 { examples.append(RejectedRecord(record: record, reason: reason)) }
+    }
+}
+
+/// Rules every source's records pass before they become listens.
+enum ListenRules {
+    /// Last.fm started scrobbling in 2002; anything earlier is a placeholder date (lastfm-to-csv writes
+    /// 1 January 1970 for the track that was playing when the export ran).
+    static let earliest: Int64 = 1_009_843_200  // 2002-01-01
+    /// A day ahead of now covers every time zone mistake; later is a wrong clock.
+    static func latest(now: Int64) -> Int64 { now + 86_400 }
+    /// Longer text is not a name.
+    static let maxNameBytes = 1024
+    /// Longer than a day is not one listen.
+    static let maxDurationMs = 86_400_000
+
+    /// The text trimmed of surrounding spaces, or nil when empty; the reason when it cannot be a name.
+    static func name(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingSpaces
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    static func checkTime(_ time: Int64, now: Int64) -> String? {
+        if time < earliest { return "time before 2002 (a placeholder date)" }
+        if time > latest(now: now) { return "time in the future" }
+        return nil
+    }
+
+    static func checkNames(artist: String?, title: String?) -> String? {
+        guard artist != nil else { return "no artist name" }
+        guard title != nil else { return "no track name" }
+        if artist!.utf8.count > maxNameBytes || title!.utf8.count > maxNameBytes { return "a name longer than 1,024 bytes" }
+        if artist!.utf8.contains(0) || title!.utf8.contains(0) { return "a name with a NUL character" }
+        return nil
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line ends.
+    var trimmingSpaces: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}
