@@ -11,6 +11,9 @@ public struct ListeningStats: Sendable, Equatable, Codable {
     public var distinctTracks: Int = 0
     public var distinctArtists: Int = 0
     public var distinctAlbums: Int = 0
+    /// Music plays whose source gave no length (scrobbles): each counts as a stream and adds its
+    /// track's length to minutes when Segue knows it.
+    public var playsWithoutLength: Int = 0
     /// Music milliseconds by hour of day (0–23), weekday (0 = Monday) and month (0 = January),
     /// in the query's time zone.
     public var millisecondsByHour: [Int64] = Array(repeating: 0, count: 24)

@@ -5,6 +5,41 @@ public enum PlayKind: Int, Sendable, Codable, CaseIterable {
     case audiobookChapter = 2
 }
 
+/// Where a play came from. The raw value is what stores keep.
+public enum PlaySource: UInt8, Sendable, Codable, CaseIterable {
+    case spotify = 0
+    case lastfm = 1
+    case listenbrainz = 2
+    case apple = 3
+    case youtube = 4
+    /// Listens submitted to Segue's own ListenBrainz API.
+    case scrobble = 5
+
+    /// The name in options and files (`--source lastfm`).
+    public var name: String { "\(self)" }
+
+    public init?(name: String) {
+        guard let found = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
+        self = found
+    }
+
+    /// How people call the source.
+    public var displayName: String {
+        switch self {
+        case .spotify: return "Spotify"
+        case .lastfm: return "Last.fm"
+        case .listenbrainz: return "ListenBrainz"
+        case .apple: return "Apple Music"
+        case .youtube: return "YouTube Music"
+        case .scrobble: return "scrobbles"
+        }
+    }
+}
+
+/// `milliseconds` of a play whose length its source does not give (a scrobble): it counts as a
+/// stream (scrobblers submit only real listens) and adds its track's known length to minutes.
+public let unknownLength: Int32 = -1
+
 /// Threshold from which a music play counts as a stream (Spotify's 30 seconds, inclusive).
 public let streamThresholdMilliseconds = 30_000
 
@@ -34,12 +69,13 @@ public struct Play: Sendable, Equatable {
     public var incognito: Bool?
     public var platform: String?
     public var country: String?
+    public var source: PlaySource
 
     public init(
         kind: PlayKind, endTime: Int64, msPlayed: Int, title: String, creator: String,
         album: String? = nil, uri: String? = nil, reasonStart: String? = nil, reasonEnd: String? = nil,
         shuffle: Bool? = nil, skipped: Bool? = nil, offline: Bool? = nil, offlineTimestamp: Int64? = nil,
-        incognito: Bool? = nil, platform: String? = nil, country: String? = nil
+        incognito: Bool? = nil, platform: String? = nil, country: String? = nil, source: PlaySource = .spotify
     ) {
         self.kind = kind
         self.endTime = endTime
@@ -57,10 +93,13 @@ public struct Play: Sendable, Equatable {
         self.incognito = incognito
         self.platform = platform
         self.country = country
+        self.source = source
     }
 
-    /// A music play of at least 30 s.
-    public var isStream: Bool { kind == .music && msPlayed >= streamThresholdMilliseconds }
+    /// A music play of at least 30 s, or of unknown length (`unknownLength`).
+    public var isStream: Bool {
+        kind == .music && (msPlayed >= streamThresholdMilliseconds || msPlayed == Int(unknownLength))
+    }
 
     /// The identity of what was played: the URI when known, else creator and title.
     /// Two plays are the same exact duplicate when kind, end time, item key and `msPlayed` agree.

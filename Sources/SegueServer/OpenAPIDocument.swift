@@ -76,6 +76,7 @@ enum OpenAPIDocument {
               "episodes": {"type": "integer"}, "audiobookChapters": {"type": "integer"},
               "firstPlay": {"type": "integer"}, "lastPlay": {"type": "integer"},
               "distinctTracks": {"type": "integer"}, "distinctArtists": {"type": "integer"}, "distinctAlbums": {"type": "integer"},
+              "playsWithoutLength": {"type": "integer", "description": "Plays whose source gave no length (scrobbles); each counts as a stream and adds its track's known length"},
               "millisecondsByHour": {"type": "array", "items": {"type": "integer"}},
               "millisecondsByWeekday": {"type": "array", "items": {"type": "integer"}},
               "millisecondsByMonth": {"type": "array", "items": {"type": "integer"}},

@@ -7,7 +7,8 @@ extension MusicColumns {
     /// from the previous play): about a third of version 1's fixed-width size for an export. Version
     /// 1 (every column fixed-width) is still read: stores written before keep it until an import
     /// rewrites the columns.
-    static let formatVersion: UInt32 = 2
+    /// Version 3 adds each play's source and each track's known length (`trackLengths`).
+    static let formatVersion: UInt32 = 3
 
     /// Errors reading an encoded form.
     public struct DecodingError: Error, CustomStringConvertible {
@@ -66,6 +67,9 @@ extension MusicColumns {
         endTimes.withUnsafeBufferPointer { e in varints(e.count, delta: true) { e[$0] } }
         milliseconds.withUnsafeBufferPointer { m in varints(m.count, delta: false) { Int64(m[$0]) } }
         trackOfPlay.withUnsafeBufferPointer { t in varints(t.count, delta: false) { Int64(t[$0]) } }
+        let sources = self.sources.count == endTimes.count ? self.sources : [UInt8](repeating: 0, count: endTimes.count)
+        sources.withUnsafeBufferPointer { s in varints(s.count, delta: false) { Int64(s[$0]) } }
+        array(Self.lengths(trackCount: trackNames.count, trackOfPlay: trackOfPlay, milliseconds: milliseconds))
         strings(trackNames)
         strings(trackURIs)
         array(trackArtist)
@@ -163,11 +167,15 @@ extension MusicColumns {
             endTimes = try array(Int64.self)
             milliseconds = try array(Int32.self)
             trackOfPlay = try array(Int32.self)
-        case 2:
+        case 2, 3:
             let plays = Int(try u32())
             endTimes = try varints(plays, delta: true) { $0 }
             milliseconds = try varints(plays, delta: false) { Int32(exactly: $0) }
             trackOfPlay = try varints(plays, delta: false) { Int32(exactly: $0) }
+            if version == 3 {
+                sources = try varints(plays, delta: false) { UInt8(exactly: $0) }
+                trackLengths = try array(Int32.self)
+            }
         default:
             throw fail("unknown version \(version)")
         }
@@ -178,7 +186,13 @@ extension MusicColumns {
         artistNames = try strings()
         albumNames = try strings()
         albumArtistNames = try strings()
-        guard endTimes.count == milliseconds.count, endTimes.count == trackOfPlay.count,
+        if version < 3 {
+            // Every play stored before version 3 came from Spotify and had its length.
+            sources = [UInt8](repeating: 0, count: endTimes.count)
+            trackLengths = Self.lengths(trackCount: trackNames.count, trackOfPlay: trackOfPlay, milliseconds: milliseconds)
+        }
+        guard endTimes.count == milliseconds.count, endTimes.count == trackOfPlay.count, endTimes.count == sources.count,
+            trackLengths.count == trackNames.count,
             trackNames.count == trackURIs.count, trackNames.count == trackArtist.count,
             trackNames.count == trackAlbum.count, albumNames.count == albumArtistNames.count
         else { throw fail("inconsistent column lengths") }

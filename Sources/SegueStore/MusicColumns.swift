@@ -13,6 +13,8 @@ public struct MusicColumns: Sendable, Equatable {
     public var milliseconds: [Int32] = []
     /// Index into the track arrays for each play.
     public var trackOfPlay: [Int32] = []
+    /// `PlaySource` raw value of each play.
+    public var sources: [UInt8] = []
 
     public var trackNames: [String] = []
     public var trackURIs: [String] = []
@@ -22,8 +24,32 @@ public struct MusicColumns: Sendable, Equatable {
     public var artistNames: [String] = []
     public var albumNames: [String] = []
     public var albumArtistNames: [String] = []
+    /// Per track: its length as far as the plays tell (the longest play of known length, the whole
+    /// track for a play that ran to the end; 0 when no play has a length). A play of unknown length
+    /// (`unknownLength`: a scrobble) adds this to minutes. Derived from the plays when encoding.
+    public var trackLengths: [Int32] = []
 
     public init() {}
+
+    /// The longest play of known length per track (see `trackLengths`).
+    public static func lengths(trackCount: Int, trackOfPlay: [Int32], milliseconds: [Int32]) -> [Int32] {
+        var lengths = [Int32](repeating: 0, count: trackCount)
+        for i in trackOfPlay.indices {
+            let t = Int(trackOfPlay[i])
+            if t < trackCount, milliseconds[i] > lengths[t] { lengths[t] = milliseconds[i] }
+        }
+        return lengths
+    }
+
+    /// What play `i` adds: its milliseconds (its track's length when its own is unknown) and whether
+    /// it is a stream (30 s or more, or of unknown length: scrobblers submit only real listens).
+    @inline(__always)
+    func contribution(ofPlay i: Int) -> (ms: Int64, isStream: Bool) {
+        let p = milliseconds[i]
+        if p >= 0 { return (Int64(p), p >= Int32(streamThresholdMilliseconds)) }
+        let t = Int(trackOfPlay[i])
+        return (t < trackLengths.count ? Int64(trackLengths[t]) : 0, true)
+    }
 
     public var playCount: Int { endTimes.count }
 
@@ -98,9 +124,9 @@ public struct MusicColumns: Sendable, Equatable {
             for i in indices(in: query.range) {
                 let e = entity(ofTrack: trackOfPlay[i], kind)
                 if e < 0 { continue }
-                let p = milliseconds[i]
-                ms[Int(e)] += Int64(p)
-                if p >= Int32(streamThresholdMilliseconds) { streams[Int(e)] += 1 }
+                let (p, isStream) = contribution(ofPlay: i)
+                ms[Int(e)] += p
+                if isStream { streams[Int(e)] += 1 }
                 if !touched[Int(e)] {
                     touched[Int(e)] = true
                     touchedList.append(e)
@@ -142,8 +168,8 @@ public struct MusicColumns: Sendable, Equatable {
         var offsets = ZoneOffsets(timeZone)
         for i in r {
             let t = endTimes[i]
-            let p = Int64(milliseconds[i])
-            let isStream = p >= Int64(streamThresholdMilliseconds)
+            let (p, isStream) = contribution(ofPlay: i)
+            if milliseconds[i] < 0 { s.playsWithoutLength += 1 }
             s.musicPlays += 1
             s.milliseconds += p
             if isStream { s.streams += 1 }
@@ -210,11 +236,10 @@ public struct MusicColumns: Sendable, Equatable {
             let end = bounds[p + 1]
             while position < endTimes.count && endTimes[position] < end {
                 let e = entity(ofTrack: trackOfPlay[position], kind)
-                let ms = milliseconds[position]
+                let (ms, isStream) = contribution(ofPlay: position)
                 position += 1
                 if e < 0 { continue }
-                let add: Int64 =
-                    query.metric == .streams ? (ms >= Int32(streamThresholdMilliseconds) ? 1 : 0) : Int64(ms)
+                let add: Int64 = query.metric == .streams ? (isStream ? 1 : 0) : ms
                 guard add > 0 else { continue }
                 cumulative[Int(e)] += add
                 if !isUpdated[Int(e)] {
@@ -243,14 +268,14 @@ public struct MusicColumns: Sendable, Equatable {
             let end = bounds[p + 1]
             while position < endTimes.count && endTimes[position] < end {
                 let e = entity(ofTrack: trackOfPlay[position], kind)
-                let ms = milliseconds[position]
+                let (ms, isStream) = contribution(ofPlay: position)
                 position += 1
                 guard e >= 0, slot[Int(e)] >= 0 else { continue }
                 let k = slot[Int(e)]
                 if query.metric == .streams {
-                    if ms >= Int32(streamThresholdMilliseconds) { running[k] += 1 }
+                    if isStream { running[k] += 1 }
                 } else {
-                    running[k] += Int64(ms)
+                    running[k] += ms
                 }
             }
             for k in 0..<members.count {

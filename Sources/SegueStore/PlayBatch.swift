@@ -58,6 +58,8 @@ public struct PlayBatch: Sendable {
     /// `PlayFlags` of shuffle, skipped, offline and incognito.
     public private(set) var flags: [UInt8] = []
     public private(set) var offlineTimestamps: [Int64] = []
+    /// `PlaySource` raw values.
+    public private(set) var sources: [UInt8] = []
 
     private var itemIndex: [ItemKey: Int32] = [:]
     private var wordIndex: [String: Int32] = [:]
@@ -90,6 +92,7 @@ public struct PlayBatch: Sendable {
         country.reserveCapacity(n)
         flags.reserveCapacity(n)
         offlineTimestamps.reserveCapacity(n)
+        sources.reserveCapacity(n)
     }
 
     /// Adds an item (callers that key items themselves must not add one twice); returns its index.
@@ -127,7 +130,7 @@ public struct PlayBatch: Sendable {
     /// Appends a play of an item and words already in the batch.
     public mutating func append(
         item: Int32, endTime: Int64, milliseconds ms: Int32, reasonStart rs: Int32, reasonEnd re: Int32,
-        platform p: Int32, country c: Int32, flags f: UInt8, offlineTimestamp t: Int64
+        platform p: Int32, country c: Int32, flags f: UInt8, offlineTimestamp t: Int64, source: PlaySource = .spotify
     ) {
         itemOfPlay.append(item)
         endTimes.append(endTime)
@@ -138,6 +141,7 @@ public struct PlayBatch: Sendable {
         country.append(c)
         flags.append(f)
         offlineTimestamps.append(t)
+        sources.append(source.rawValue)
     }
 
     /// Appends a play, finding or adding its item and words.
@@ -163,7 +167,7 @@ public struct PlayBatch: Sendable {
             country: word(play.country),
             flags: PlayFlags(shuffle: play.shuffle, skipped: play.skipped, offline: play.offline, incognito: play.incognito)
                 .rawValue,
-            offlineTimestamp: play.offlineTimestamp ?? Self.noTimestamp)
+            offlineTimestamp: play.offlineTimestamp ?? Self.noTimestamp, source: play.source)
     }
 
     /// Play `i`, rebuilt (for reports and tests; stores read the columns).
@@ -176,7 +180,8 @@ public struct PlayBatch: Sendable {
             creator: item.creator, album: item.album, uri: item.uri, reasonStart: word(reasonStart[i]),
             reasonEnd: word(reasonEnd[i]), shuffle: f.shuffle, skipped: f.skipped, offline: f.offline,
             offlineTimestamp: offlineTimestamps[i] == Self.noTimestamp ? nil : offlineTimestamps[i],
-            incognito: f.incognito, platform: word(platform[i]), country: word(country[i]))
+            incognito: f.incognito, platform: word(platform[i]), country: word(country[i]),
+            source: PlaySource(rawValue: sources[i]) ?? .spotify)
     }
 
     public var plays: [Play] { (0..<count).map(play(at:)) }

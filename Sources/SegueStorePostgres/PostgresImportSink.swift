@@ -107,7 +107,9 @@ final class PostgresImportSink: PlaySink {
         let (itemIDs, variants) = try resolveItems(batch.items)
         // Play by play only when a play may meet the same listen in the other format: an item
         // without a URI that a URI track's names match, or a URI track whose names an account track has.
-        let needsCrossFormat = batch.items.contains { item in
+        // Only Spotify's two formats meet this way; other sources' plays are matched before they get here.
+        let hasSpotifyPlays = batch.sources.contains(PlaySource.spotify.rawValue)
+        let needsCrossFormat = hasSpotifyPlays && batch.items.contains { item in
             guard item.kind == .music else { return false }
             if item.uri == nil { hasAccountTracks = true }
             guard hasAccountTracks else { return false }
@@ -163,7 +165,7 @@ final class PostgresImportSink: PlaySink {
     // MARK: Plays
 
     private static let insertColumns =
-        "INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country) "
+        "INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country, source) "
 
     /// The batch's plays in one statement.
     private func addAtOnce(_ batch: PlayBatch, itemIDs: [Int64], variants: [Int32], wordIDs: [Int64]) throws -> [Bool] {
@@ -172,6 +174,7 @@ final class PostgresImportSink: PlaySink {
         var kinds = [Int16](repeating: 0, count: n)
         var itemColumn = [Int64](repeating: 0, count: n)
         var flags = [Int16](repeating: 0, count: n)
+        let sources = batch.sources.map { Int16($0) }
         for i in 0..<n {
             let item = Int(batch.itemOfPlay[i])
             kinds[i] = Int16(batch.items[item].kind.rawValue)
@@ -183,12 +186,13 @@ final class PostgresImportSink: PlaySink {
             column.map { $0 == PlayBatch.noWord ? 0 : wordIDs[Int($0)] }
         }
         let query: PostgresQuery = """
-            INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country)
-            SELECT \(profile.id), e, k, i, m, NULLIF(rs, 0), NULLIF(re, 0), f, NULLIF(o, -9223372036854775808), NULLIF(p, 0), NULLIF(c, 0)
+            INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country, source)
+            SELECT \(profile.id), e, k, i, m, NULLIF(rs, 0), NULLIF(re, 0), f, NULLIF(o, -9223372036854775808), NULLIF(p, 0), NULLIF(c, 0), s
             FROM unnest(\(batch.endTimes)::bigint[], \(kinds)::smallint[], \(itemColumn)::bigint[], \(batch.milliseconds)::integer[],
                 \(wordColumn(batch.reasonStart))::bigint[], \(wordColumn(batch.reasonEnd))::bigint[], \(flags)::smallint[],
-                \(batch.offlineTimestamps)::bigint[], \(wordColumn(batch.platform))::bigint[], \(wordColumn(batch.country))::bigint[])
-                AS u(e, k, i, m, rs, re, f, o, p, c)
+                \(batch.offlineTimestamps)::bigint[], \(wordColumn(batch.platform))::bigint[], \(wordColumn(batch.country))::bigint[],
+                \(sources)::smallint[])
+                AS u(e, k, i, m, rs, re, f, o, p, c, s)
             ON CONFLICT DO NOTHING
             RETURNING end_ts, kind, item_id, ms
             """
@@ -223,7 +227,7 @@ final class PostgresImportSink: PlaySink {
             let item = Int(batch.itemOfPlay[i])
             let kind = batch.items[item].kind
             var replacesAccountPlay = false
-            if kind == .music && (hasAccountTracks || batch.items[item].uri == nil) {
+            if kind == .music && (hasAccountTracks || batch.items[item].uri == nil) && batch.sources[i] == PlaySource.spotify.rawValue {
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
@@ -232,10 +236,10 @@ final class PostgresImportSink: PlaySink {
             }
             let offline = batch.offlineTimestamps[i] == PlayBatch.noTimestamp ? nil : batch.offlineTimestamps[i]
             let query: PostgresQuery = """
-                INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country)
+                INSERT INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags, offline_ts, platform, country, source)
                 VALUES (\(profile.id), \(batch.endTimes[i]), \(Int16(kind.rawValue)), \(itemIDs[item]), \(batch.milliseconds[i]),
                     \(word(batch.reasonStart[i])), \(word(batch.reasonEnd[i])), \(Int16(batch.flags[i])), \(offline),
-                    \(word(batch.platform[i])), \(word(batch.country[i])))
+                    \(word(batch.platform[i])), \(word(batch.country[i])), \(Int16(batch.sources[i])))
                 ON CONFLICT DO NOTHING
                 """
             let added = try db.changes(query) > 0

@@ -290,6 +290,9 @@ enum PostgresMigrations {
         [
             "UPDATE lb_user SET token = encode(sha256(convert_to(token, 'UTF8')), 'hex') WHERE length(token) <> 64"
         ],
+        // 10: where each play came from (`PlaySource`: 0 Spotify, 1 Last.fm, 2 ListenBrainz, 3 Apple Music,
+        // 4 YouTube Music, 5 scrobbles); ms -1 is a play of unknown length.
+        ["ALTER TABLE play ADD COLUMN source smallint NOT NULL DEFAULT 0"],
     ]
 
     /// Step 6: change notifications for other nodes' streams

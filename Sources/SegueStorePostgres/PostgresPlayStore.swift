@@ -117,16 +117,18 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
             columns.trackArtist.append(artistIndex[artist] ?? 0)
             columns.trackAlbum.append(album.flatMap { albumIndex[$0] } ?? -1)
         }
-        // Three arrays in one row: a million plays decode as three arrays, not a million rows.
+        // Four arrays in one row: a million plays decode as four arrays, not a million rows.
         let plays = try db.query(
             """
             SELECT coalesce(array_agg(end_ts ORDER BY end_ts, item_id, ms), '{}'),
                 coalesce(array_agg(item_id ORDER BY end_ts, item_id, ms), '{}'),
-                coalesce(array_agg(ms ORDER BY end_ts, item_id, ms), '{}')
+                coalesce(array_agg(ms ORDER BY end_ts, item_id, ms), '{}'),
+                coalesce(array_agg(source ORDER BY end_ts, item_id, ms), '{}')
             FROM play WHERE profile_id = \(id) AND kind = 0
             """)
         if let row = plays.rows.first {
-            let (ends, items, ms) = try row.decode(([Int64], [Int64], [Int32]).self)
+            let (ends, items, ms, sources) = try row.decode(([Int64], [Int64], [Int32], [Int16]).self)
+            columns.sources = sources.map { UInt8(clamping: $0) }
             columns.endTimes = ends
             columns.trackOfPlay = items.map { trackIndex[$0] ?? 0 }
             columns.milliseconds = ms

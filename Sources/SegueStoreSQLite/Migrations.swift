@@ -137,5 +137,20 @@ enum Migrations {
                 SELECT profile_id, item_id, max(end_ts) AS last, count(*) AS n FROM play WHERE kind = 0
                 GROUP BY profile_id, item_id) p ON p.profile_id = t.profile_id AND p.item_id = t.id;
         """,
+        // 4: where each play came from (`PlaySource`: 0 Spotify, 1 Last.fm, 2 ListenBrainz, 3 Apple Music,
+        // 4 YouTube Music, 5 scrobbles); ms -1 is a play of unknown length.
+        """
+        ALTER TABLE play ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+        DROP VIEW play_text;
+        CREATE VIEW play_text AS
+            SELECT play.profile_id, play.end_ts, play.kind, play.item_id, play.ms,
+                rs.text AS reason_start, re.text AS reason_end, play.flags, play.offline_ts,
+                pl.text AS platform, co.text AS country, play.source
+            FROM play
+            LEFT JOIN word rs ON rs.id = play.reason_start
+            LEFT JOIN word re ON re.id = play.reason_end
+            LEFT JOIN word pl ON pl.id = play.platform
+            LEFT JOIN word co ON co.id = play.country;
+        """,
     ]
 }

@@ -10,7 +10,7 @@ final class SQLiteImportSink: PlaySink {
     let profile: Profile
     private(set) var inserted = 0
     /// Music plays stored by this import (end time, track id, milliseconds), for the chart columns.
-    private(set) var addedMusic: [(end: Int64, track: Int64, ms: Int32)] = []
+    private(set) var addedMusic: [(end: Int64, track: Int64, ms: Int32, source: UInt8)] = []
     /// Whether an extended play replaced a stored account play (a deletion the columns must see).
     private(set) var replacedStoredPlays = false
     private var artists: [String: Int64] = [:]
@@ -36,7 +36,7 @@ final class SQLiteImportSink: PlaySink {
     private var pending: [Int64] = []
     private var pendingPlays = 0
     static let rowsPerInsert = 64
-    static let valuesPerPlay = 11
+    static let valuesPerPlay = 12
     static let noValue = PlayBatch.noTimestamp
     /// The end times the profile's plays (stored, or added by this import) may have. A play that
     /// ends outside them cannot be an exact duplicate (the rule includes the end time), so it needs
@@ -68,13 +68,13 @@ final class SQLiteImportSink: PlaySink {
         insertPlay = try db.prepare(
             """
             INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
-                offline_ts, platform, country) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                offline_ts, platform, country, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         let row = "(" + Array(repeating: "?", count: Self.valuesPerPlay).joined(separator: ",") + ")"
         insertPlays = try db.prepare(
             """
             INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
-                offline_ts, platform, country) VALUES
+                offline_ts, platform, country, source) VALUES
             """ + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ","))
         pending.reserveCapacity(Self.rowsPerInsert * Self.valuesPerPlay * 16)
         let storedRange = try db.prepare("SELECT min(end_ts), max(end_ts) FROM play WHERE profile_id = ?")
@@ -218,8 +218,8 @@ final class SQLiteImportSink: PlaySink {
         for i in 0..<batch.count {
             let item = Int(batch.itemOfPlay[i])
             var replacesAccountPlay = false
-            // Cross-format matching is needed only when account data meets extended history.
-            if isMusic[item] && (hasAccountTracks || hasNoURI[item]) {
+            // Cross-format matching is needed only when Spotify's account data meets its extended history.
+            if isMusic[item] && (hasAccountTracks || hasNoURI[item]) && batch.sources[i] == PlaySource.spotify.rawValue {
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
@@ -241,6 +241,7 @@ final class SQLiteImportSink: PlaySink {
             pending.append(batch.offlineTimestamps[i])
             pending.append(wordID(batch.platform[i]))
             pending.append(wordID(batch.country[i]))
+            pending.append(Int64(batch.sources[i]))
             if certainlyNew {
                 pendingPlays += 1
                 if pendingPlays == Self.rowsPerInsert { try flush() }
@@ -256,7 +257,7 @@ final class SQLiteImportSink: PlaySink {
             inserted += 1
             isNew[i] = !replacesAccountPlay
             if isMusic[item] {
-                addedMusic.append((end, itemIDs[item], batch.milliseconds[i]))
+                addedMusic.append((end, itemIDs[item], batch.milliseconds[i], batch.sources[i]))
                 names.record(variants[item], end: end, stored: true)
             }
         }

@@ -135,7 +135,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
     /// deleted) they are read back from the play rows. Both give plays in primary-key order: end
     /// time, then track id (the track index follows the id), then milliseconds.
     private func rebuildColumns(
-        _ db: SQLiteConnection, profile: Profile, added: [(end: Int64, track: Int64, ms: Int32)]?
+        _ db: SQLiteConnection, profile: Profile, added: [(end: Int64, track: Int64, ms: Int32, source: UInt8)]?
     ) throws {
         var columns = MusicColumns()
         var artistIndex: [Int64: Int32] = [:]
@@ -165,7 +165,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
         }
         let trackIndex = TrackIndex(ids: trackIDs)
         if let added, let stored = try storedColumns(db, profile: profile), stored.trackNames.count <= columns.trackNames.count {
-            var new = added.map { (end: $0.end, track: trackIndex[$0.track], ms: $0.ms) }
+            var new = added.map { (end: $0.end, track: trackIndex[$0.track], ms: $0.ms, source: $0.source) }
             // Exports list plays in time order, so the added plays are usually in order already:
             // a pass that checks is cheaper than a sort that finds out.
             let inOrder = new.indices.dropFirst().allSatisfy {
@@ -176,6 +176,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
             columns.endTimes.reserveCapacity(total)
             columns.trackOfPlay.reserveCapacity(total)
             columns.milliseconds.reserveCapacity(total)
+            columns.sources.reserveCapacity(total)
             var i = 0
             var j = 0
             if stored.playCount == 0 {
@@ -183,6 +184,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
                 columns.endTimes = new.map(\.end)
                 columns.trackOfPlay = new.map(\.track)
                 columns.milliseconds = new.map(\.ms)
+                columns.sources = new.map(\.source)
                 j = new.count
             }
             while i < stored.playCount || j < new.count {
@@ -194,22 +196,25 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
                     columns.endTimes.append(stored.endTimes[i])
                     columns.trackOfPlay.append(stored.trackOfPlay[i])
                     columns.milliseconds.append(stored.milliseconds[i])
+                    columns.sources.append(stored.sources[i])
                     i += 1
                 } else {
                     columns.endTimes.append(new[j].end)
                     columns.trackOfPlay.append(new[j].track)
                     columns.milliseconds.append(new[j].ms)
+                    columns.sources.append(new[j].source)
                     j += 1
                 }
             }
         } else {
             let plays = try db.prepare(
-                "SELECT end_ts, item_id, ms FROM play WHERE profile_id = ? AND kind = 0 ORDER BY end_ts, item_id, ms")
+                "SELECT end_ts, item_id, ms, source FROM play WHERE profile_id = ? AND kind = 0 ORDER BY end_ts, item_id, ms")
             plays.bind(1, profile.id)
             while try plays.step() {
                 columns.endTimes.append(plays.int64(0))
                 columns.trackOfPlay.append(trackIndex[plays.int64(1)])
                 columns.milliseconds.append(Int32(clamping: plays.int64(2)))
+                columns.sources.append(UInt8(clamping: plays.int64(3)))
             }
         }
         let generation = (try db.scalar("SELECT generation FROM profile WHERE id = ?", [.int(profile.id)]) ?? 0) + 1

@@ -242,6 +242,8 @@ import Testing
         c.artistNames = ["Zoë"]
         c.albumNames = ["Al"]
         c.albumArtistNames = ["Zoë"]
+        c.sources = [0, 1, 5]
+        c.trackLengths = [10, 40_000]
         let bytes = c.encoded()
         let back = try bytes.withUnsafeBytes { try MusicColumns(decoding: $0) }
         #expect(back == c)
@@ -261,6 +263,9 @@ import Testing
         c.trackArtist = [0, 0]
         c.trackAlbum = [-1, -1]
         c.artistNames = ["Zoë"]
+        c.sources = [0, 0, 0, 0, 0, 0, 0]
+        // Derived when encoding: the longest play of known length per track.
+        c.trackLengths = [127, Int32.max]
         let bytes = c.encoded()
         #expect(try bytes.withUnsafeBytes { try MusicColumns(decoding: $0) } == c)
         // Every truncation fails cleanly.
@@ -283,6 +288,8 @@ import Testing
             big.milliseconds.append(Int32((i * 104_729) % 300_000))
             big.trackOfPlay.append(Int32((i * 31) % 5_000))
         }
+        big.sources = [UInt8](repeating: 2, count: 100_000)
+        big.trackLengths = MusicColumns.lengths(trackCount: 5_000, trackOfPlay: big.trackOfPlay, milliseconds: big.milliseconds)
         let encoded = big.encoded()
         #expect(encoded.count < 100_000 * 16 * 6 / 10)
         #expect(try encoded.withUnsafeBytes { try MusicColumns(decoding: $0) } == big)
@@ -313,8 +320,8 @@ import Testing
         strings(c.albumNames)
         strings(c.albumArtistNames)
         #expect(try v1.withUnsafeBytes { try MusicColumns(decoding: $0) } == c)
-        var v3 = bytes
-        v3[4] = 3
-        #expect(throws: MusicColumns.DecodingError.self) { try v3.withUnsafeBytes { _ = try MusicColumns(decoding: $0) } }
+        var v4 = bytes
+        v4[4] = 4
+        #expect(throws: MusicColumns.DecodingError.self) { try v4.withUnsafeBytes { _ = try MusicColumns(decoding: $0) } }
     }
 }

@@ -9,7 +9,7 @@ public enum HistoryFormat: String, Sendable, Codable, CaseIterable {
     case appleMusic = "apple"
     case youtubeMusic = "youtube"
 
-    public var source: ListenSource {
+    public var source: PlaySource {
         switch self {
         case .spotify: return .spotify
         case .lastfmCSV: return .lastfm

@@ -1,31 +1,12 @@
 import SegueModel
 
-/// Where a listen came from.
-public enum ListenSource: String, Sendable, Codable, CaseIterable {
-    case spotify, lastfm, listenbrainz, apple, youtube
-    /// Listens submitted to Segue's own ListenBrainz API.
-    case scrobble
-
-    /// How people call the source.
-    public var displayName: String {
-        switch self {
-        case .spotify: return "Spotify"
-        case .lastfm: return "Last.fm"
-        case .listenbrainz: return "ListenBrainz"
-        case .apple: return "Apple Music"
-        case .youtube: return "YouTube Music"
-        case .scrobble: return "scrobbles"
-        }
-    }
-}
-
 /// One listen from a history that is not Spotify's own: what Last.fm, ListenBrainz, Apple Music and
 /// YouTube Music exports have in common.
 ///
 /// Sources disagree on which moment they record: Last.fm, ListenBrainz and YouTube give the start,
 /// Apple Music the end. With a known duration one gives the other (`startTime`, `endTime`).
 public struct Listen: Sendable, Equatable {
-    public var source: ListenSource
+    public var source: PlaySource
     /// Seconds since 1970 UTC, as the source recorded it.
     public var time: Int64
     /// Whether `time` is when the listen started (else when it ended).
@@ -42,7 +23,7 @@ public struct Listen: Sendable, Equatable {
     public var isrc: String?
 
     public init(
-        source: ListenSource, time: Int64, timeIsStart: Bool, durationMs: Int? = nil, artist: String,
+        source: PlaySource, time: Int64, timeIsStart: Bool, durationMs: Int? = nil, artist: String,
         title: String, album: String? = nil, spotifyURI: String? = nil, recordingMBID: String? = nil,
         isrc: String? = nil
     ) {
