@@ -19,7 +19,10 @@ public struct ImportLimits: Sendable {
 
 /// One candidate history file: where it is and how to read its bytes (never extracted to disk).
 struct HistoryFile {
-    enum Role { case history, unknownJSON }
+    /// `history`: named as history (a Spotify file name, or a file the user named): it must parse.
+    /// `candidate`: found by walking a folder or archive; its content decides, and a file that is
+    /// not listening history is skipped.
+    enum Role { case history, candidate }
     var name: String
     var role: Role
     var load: () throws -> FileBytes
@@ -29,11 +32,13 @@ struct HistoryFile {
 struct HistorySource {
     var limits: ImportLimits
 
-    /// What a file name says about its content.
-    enum NameClass { case history, video, otherJSON, other }
+    /// What a file name says about its content: `candidate` files (other JSON, JSON lines and CSV)
+    /// are recognised by their content (`HistoryFormat.sniff`).
+    enum NameClass { case history, video, candidate, other }
 
     static func classify(name: String) -> NameClass {
         let base = (name.split(separator: "/").last.map(String.init) ?? name).lowercased()
+        if base.hasSuffix(".csv") || base.hasSuffix(".jsonl") || base.hasSuffix(".ndjson") { return .candidate }
         guard base.hasSuffix(".json") else { return .other }
         if base.hasPrefix("streaming_history_video") { return .video }
         if base.hasPrefix("streaming_history_audio") || base.hasPrefix("endsong") { return .history }
@@ -43,7 +48,7 @@ struct HistorySource {
             return .history
         }
         if base.hasPrefix("streaminghistory"), base.dropFirst(16).first?.isNumber == true { return .history }
-        return .otherJSON
+        return .candidate
     }
 
     /// Collects the files under `path` (a ZIP, a folder or a JSON file), sorted by name.
@@ -63,8 +68,18 @@ struct HistorySource {
             }
             // Named explicitly: it must be history, whatever its name.
             return [HistoryFile(name: path, role: .history, load: { try FileBytes(mapping: path) })]
-        case .other: throw ImportError.notZipOrJSON(file: path)
+        case .other:
+            // A CSV or JSON lines history named explicitly.
+            guard Self.sniffFormat(path) != nil else { throw ImportError.notZipOrJSON(file: path) }
+            return [HistoryFile(name: path, role: .history, load: { try FileBytes(mapping: path) })]
         }
+    }
+
+    /// The history format of the file at `path` from its first bytes, or nil.
+    static func sniffFormat(_ path: String) -> HistoryFormat? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return HistoryFormat.sniff([UInt8]((try? handle.read(upToCount: HistoryFormat.sniffBytes)) ?? Data()))
     }
 
     enum FileKind { case zip, json, other }
@@ -95,13 +110,13 @@ struct HistorySource {
         for path in paths.sorted() {
             switch Self.classify(name: path) {
             case .history: result.append(HistoryFile(name: path, role: .history, load: { try FileBytes(mapping: path) }))
-            case .otherJSON: result.append(HistoryFile(name: path, role: .unknownJSON, load: { try FileBytes(mapping: path) }))
+            case .candidate: result.append(HistoryFile(name: path, role: .candidate, load: { try FileBytes(mapping: path) }))
             case .video: skipped.append(SkippedFile(file: path, reason: "video history"))
             case .other:
                 if (try? Self.sniffKind(path)) == .zip {
                     result += try zipFiles(path, skipped: &skipped)
                 } else {
-                    skipped.append(SkippedFile(file: path, reason: "not a JSON file"))
+                    skipped.append(SkippedFile(file: path, reason: "not a JSON or CSV file"))
                 }
             }
         }
@@ -125,12 +140,12 @@ struct HistorySource {
             let role: HistoryFile.Role
             switch Self.classify(name: entry.path) {
             case .history: role = .history
-            case .otherJSON: role = .unknownJSON
+            case .candidate: role = .candidate
             case .video:
                 skipped.append(SkippedFile(file: display, reason: "video history"))
                 continue
             case .other:
-                skipped.append(SkippedFile(file: display, reason: "not a JSON file"))
+                skipped.append(SkippedFile(file: display, reason: "not a JSON or CSV file"))
                 continue
             }
             let declared = Int(clamping: entry.uncompressedSize)

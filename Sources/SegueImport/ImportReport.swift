@@ -6,6 +6,9 @@ public struct ImportCounts: Sendable, Equatable, Codable {
     public var musicPlays = 0
     /// New music plays under 30 s: they add minutes but no stream.
     public var shortPlays = 0
+    /// New music plays whose source gave no length (Last.fm, YouTube Music, a listen without
+    /// `duration_ms`): each counts as a stream and adds its track's known length to minutes.
+    public var withoutLength = 0
     public var episodes = 0
     public var audiobookChapters = 0
     /// Exact duplicates of plays already stored or seen earlier in this import.
@@ -20,6 +23,7 @@ public struct ImportCounts: Sendable, Equatable, Codable {
         records += other.records
         musicPlays += other.musicPlays
         shortPlays += other.shortPlays
+        withoutLength += other.withoutLength
         episodes += other.episodes
         audiobookChapters += other.audiobookChapters
         duplicates += other.duplicates
@@ -38,7 +42,7 @@ public struct RejectedRecord: Sendable, Equatable, Codable {
 /// The outcome for one file.
 public struct FileImportReport: Sendable, Equatable, Codable {
     public var file: String
-    /// `extended` or `account`.
+    /// `extended` or `account` (Spotify), or a `HistoryFormat` name (`lastfm`, `listenbrainz`, `apple`, `youtube`).
     public var format: String
     public var counts: ImportCounts
     /// The first rejected records (at most 20), to find them in the file.
@@ -56,6 +60,36 @@ public struct ImportReport: Sendable, Equatable, Codable {
     public var files: [FileImportReport] = []
     public var skipped: [SkippedFile] = []
     public var total = ImportCounts()
+    /// Plays that turned out to be one listen with a play from another source (a Spotify play and
+    /// its Last.fm scrobble): per source name (`PlaySource.name`) of the play that gave way to the
+    /// richer one. Those plays stay stored; the charts count the listen once.
+    public var mergedAcrossSources: [String: Int] = [:]
 
     public init() {}
+}
+
+// Reports stored by earlier versions (finished import jobs) lack the newer fields.
+extension ImportCounts {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        records = try c.decode(Int.self, forKey: .records)
+        musicPlays = try c.decode(Int.self, forKey: .musicPlays)
+        shortPlays = try c.decode(Int.self, forKey: .shortPlays)
+        withoutLength = try c.decodeIfPresent(Int.self, forKey: .withoutLength) ?? 0
+        episodes = try c.decode(Int.self, forKey: .episodes)
+        audiobookChapters = try c.decode(Int.self, forKey: .audiobookChapters)
+        duplicates = try c.decode(Int.self, forKey: .duplicates)
+        rejected = try c.decode(Int.self, forKey: .rejected)
+        rejections = try c.decode([String: Int].self, forKey: .rejections)
+    }
+}
+
+extension ImportReport {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decode([FileImportReport].self, forKey: .files)
+        skipped = try c.decode([SkippedFile].self, forKey: .skipped)
+        total = try c.decode(ImportCounts.self, forKey: .total)
+        mergedAcrossSources = try c.decodeIfPresent([String: Int].self, forKey: .mergedAcrossSources) ?? [:]
+    }
 }

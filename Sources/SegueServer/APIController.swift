@@ -146,7 +146,7 @@ struct APIController {
                 total += buffer.readableBytes
                 if total > limit { throw APIError.tooLarge(limit: limit) }
                 try quota.add(buffer.readableBytes)
-                if head.count < 64 { head += buffer.readableBytesView.prefix(64 - head.count) }
+                if head.count < HistoryFormat.sniffBytes { head += buffer.readableBytesView.prefix(HistoryFormat.sniffBytes - head.count) }
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
         } catch {
@@ -156,7 +156,7 @@ struct APIController {
         guard let kind = UploadContent.sniff(head) else {
             try? FileManager.default.removeItem(atPath: folder)
             throw APIError.unsupportedContent(
-                "that file is neither a ZIP nor JSON: upload the ZIP Spotify sent you, or its JSON files")
+                "that file is not a listening history Segue reads: upload the ZIP Spotify sent you or its JSON files, a Last.fm CSV, a ListenBrainz export, Apple Music Play Activity.csv or YouTube's watch-history.json")
         }
         let name = UploadContent.safeName(rawName, kind: kind)
         try FileManager.default.moveItem(atPath: partial, toPath: (folder as NSString).appendingPathComponent(name))
@@ -453,11 +453,13 @@ func byteRange(_ header: String, size: Int) -> ClosedRange<Int>? {
 
 /// What an upload turned out to be.
 enum UploadContent: String {
-    case zip, json
+    case zip, json, csv
 
-    /// A ZIP by its signature, JSON by its first non-blank character (after an optional BOM).
+    /// A ZIP by its signature, JSON by its first non-blank character (after an optional BOM), a CSV
+    /// by a history header or first row (`HistoryFormat.sniff`).
     static func sniff(_ head: [UInt8]) -> UploadContent? {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if let format = HistoryFormat.sniff(head), format == .lastfmCSV || format == .appleMusic { return .csv }
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }

@@ -45,7 +45,7 @@ struct ImportJobHandler: JobHandler {
         defer { cache.invalidate(profile: parameters.profile) }
         let report: ImportReport
         do {
-            report = try SpotifyHistoryImporter().run(
+            report = try HistoryImporter().run(
                 paths: paths, store: plays, profile: profile,
                 progress: { done, total in
                     context.report(0.1 + 0.9 * Double(done) / Double(max(total, 1)), detail: "File \(done) of \(total)")

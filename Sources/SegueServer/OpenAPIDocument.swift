@@ -256,7 +256,7 @@ enum OpenAPIDocument {
         },
         "/api/v1/uploads": {
           "post": {
-            "operationId": "upload", "summary": "Upload a Spotify ZIP or JSON file (streamed to disk; size-limited)",
+            "operationId": "upload", "summary": "Upload a listening history: a Spotify ZIP or JSON file, a Last.fm or Apple Music CSV, a ListenBrainz export or YouTube watch history (streamed to disk; size-limited)",
             "security": [{"session": [], "csrf": []}],
             "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
             "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},

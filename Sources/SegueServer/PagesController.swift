@@ -40,15 +40,15 @@ struct PagesController {
         let body = """
             <section class="hero">
               <h1>Your listening, <span class="grad">beautifully told</span>.</h1>
-              <p class="lead">Upload your Spotify history to see your real top artists, songs and albums, then turn them into images and bar-chart races to share.</p>
+              <p class="lead">Upload your Spotify, Last.fm, ListenBrainz, Apple Music or YouTube Music history to see your real top artists, songs and albums, then turn them into images and bar-chart races to share.</p>
             </section>
             \(deleted)\(ready)
             <section class="card upload" aria-labelledby="up-h">
               <h2 id="up-h">Upload your export</h2>
               <div class="drop" id="drop">
                 <svg viewBox="0 0 24 24" class="icon" aria-hidden="true"><path d="M12 16V4m0 0-5 5m5-5 5 5M4 20h16"/></svg>
-                <p><strong>Drop your ZIP or JSON files here</strong><br><span id="drop-help">or choose them (up to \(limitMB) MB)</span></p>
-                <input id="file" type="file" accept=".zip,.json,application/zip,application/json" multiple aria-describedby="drop-help">
+                <p><strong>Drop your ZIP, JSON or CSV files here</strong><br><span id="drop-help">or choose them (up to \(limitMB) MB)</span></p>
+                <input id="file" type="file" accept=".zip,.json,.jsonl,.csv,application/zip,application/json,text/csv" multiple aria-describedby="drop-help">
                 <label for="file" class="button">Choose files</label>
               </div>
               <div class="progress" id="up-progress" hidden>

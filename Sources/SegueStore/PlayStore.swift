@@ -36,6 +36,9 @@ public protocol PlayStore: Sendable {
     func stats(range: TimeRange, timeZone: TimeZone, profile: Profile) throws -> ListeningStats
     /// Cumulative values per period of every entity ever in the top N.
     func race(_ query: RaceQuery, timeZone: TimeZone, profile: Profile) throws -> RaceData
+    /// The profile's music plays as chart columns: one history, merged across sources
+    /// (`MusicColumns.unifyAcrossSources`).
+    func musicColumns(profile: Profile) throws -> MusicColumns
 }
 
 /// Receives batches of plays inside an import transaction.

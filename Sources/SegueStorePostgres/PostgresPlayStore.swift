@@ -133,6 +133,7 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
             columns.trackOfPlay = items.map { trackIndex[$0] ?? 0 }
             columns.milliseconds = ms
         }
+        columns.unifyAcrossSources()
         let bytes = columns.encoded()
         var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)

@@ -217,6 +217,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
                 columns.sources.append(UInt8(clamping: plays.int64(3)))
             }
         }
+        columns.unifyAcrossSources()
         let generation = (try db.scalar("SELECT generation FROM profile WHERE id = ?", [.int(profile.id)]) ?? 0) + 1
         let bump = try db.prepare("UPDATE profile SET generation = ? WHERE id = ?")
         bump.bind(1, generation)

@@ -6,7 +6,14 @@ import SegueModel
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a Spotify data export (ZIP, folder or JSON files), all or nothing.")
+        abstract: "Import a listening history (Spotify, Last.fm, ListenBrainz, Apple Music, YouTube Music), all or nothing.",
+        discussion: """
+            Each file is recognised by its content: a Spotify data export (extended streaming history or \
+            account data), a Last.fm CSV (lastfm-to-csv without a header, or ghan.nl's with one), a \
+            ListenBrainz export (JSON or JSON lines), Apple Music's "Apple Music Play Activity.csv" or a \
+            Google Takeout YouTube watch-history.json. Plays from different sources that are one listen \
+            (same artist and title, starts within two minutes) count once; re-importing changes nothing.
+            """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var database: DatabaseOptions
@@ -14,7 +21,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Report format: text or json.")
     var format: ReportFormat = .text
 
-    @Argument(help: "ZIP archives, folders or JSON files.")
+    @Argument(help: "ZIP archives, folders, JSON, JSON lines or CSV files.")
     var paths: [String]
 
     enum ReportFormat: String, ExpressibleByArgument { case text, json }
@@ -25,7 +32,7 @@ struct ImportCommand: ParsableCommand {
         let report: ImportReport
         do {
             // The files are parsed from here on, while the store opens (and is created or migrated).
-            let parsing = try SpotifyHistoryImporter().start(paths: paths)
+            let parsing = try HistoryImporter().start(paths: paths)
             let db = try database.openStore(store)
             let profile = try db.profile(named: store.profile)
             report = try parsing.run(store: db, profile: profile) { done, total in
@@ -58,7 +65,8 @@ enum ImportReportText {
              TextTable.grouped(c.rejected)]
         }
         for f in report.files {
-            let name = (f.file as NSString).lastPathComponent + (f.format == "account" ? " (account)" : "")
+            let label = ["account": " (account)", "lastfm": " (Last.fm)", "listenbrainz": " (ListenBrainz)", "apple": " (Apple Music)", "youtube": " (YouTube Music)"]
+            let name = (f.file as NSString).lastPathComponent + (label[f.format] ?? "")
             rows.append(row(name, f.counts))
         }
         rows.append(row("total", report.total))
@@ -69,6 +77,15 @@ enum ImportReportText {
             out += "\nRejected records:\n"
             for (reason, n) in report.total.rejections.sorted(by: { $0.value > $1.value }) {
                 out += "  \(TextTable.grouped(n))  \(reason)\n"
+            }
+        }
+        if report.total.withoutLength > 0 {
+            out += "\n\(TextTable.grouped(report.total.withoutLength)) plays came without a length: each counts as a stream, and as its track's length in minutes when Segue knows it.\n"
+        }
+        if !report.mergedAcrossSources.isEmpty {
+            out += "\nSame listen as a play from another source (counted once):\n"
+            for (source, n) in report.mergedAcrossSources.sorted(by: { $0.value > $1.value }) {
+                out += "  \(TextTable.grouped(n))  \(PlaySource(name: source)?.displayName ?? source) plays\n"
             }
         }
         if !report.skipped.isEmpty {

@@ -14,7 +14,7 @@ import ZIPFoundation
         #expect(S.classify(name: "Spotify Account Data/StreamingHistory_music_0.json") == .history)
         #expect(S.classify(name: "MyData/StreamingHistory1.json") == .history)
         #expect(S.classify(name: "StreamingHistory_podcast_0.json") == .history)
-        #expect(S.classify(name: "Userdata.json") == .otherJSON)
+        #expect(S.classify(name: "Userdata.json") == .candidate)
         #expect(S.classify(name: "ReadMeFirst_ExtendedStreamingHistory.pdf") == .other)
     }
 

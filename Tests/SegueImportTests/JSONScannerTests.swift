@@ -5,8 +5,8 @@ import Testing
 import SegueModel
 
 @Suite struct JSONScannerTests {
-    func parse(_ text: String, required: Bool = true) throws -> SpotifyHistoryImporter.ParsedFile? {
-        try SpotifyHistoryImporter.parse(Array(text.utf8), name: "f.json", required: required)
+    func parse(_ text: String, required: Bool = true) throws -> HistoryImporter.ParsedFile? {
+        try HistoryImporter.parse(Array(text.utf8), name: "f.json", required: required)
     }
 
     @Test func readsEscapesAndUnicode() throws {
@@ -26,7 +26,7 @@ import SegueModel
     @Test func acceptsAByteOrderMarkAndAnEmptyArray() throws {
         var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
         bytes += Array(" [ ] ".utf8)
-        let parsed = try #require(try SpotifyHistoryImporter.parse(bytes, name: "bom.json", required: true))
+        let parsed = try #require(try HistoryImporter.parse(bytes, name: "bom.json", required: true))
         #expect(parsed.records == 0)
     }
 
@@ -89,10 +89,10 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
             let body = String(repeating: "é", count: n / 2) + String(repeating: "a", count: n % 2)
             let text = #"[{"ts":"2020-01-01T00:00:00Z","ms_played":1,"master_metadata_track_name":""# + body
                 + #"\"x","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#
-            let parsed = try #require(try SpotifyHistoryImporter.parse(Array(text.utf8), name: "f", required: true))
+            let parsed = try #require(try HistoryImporter.parse(Array(text.utf8), name: "f", required: true))
             #expect(parsed.plays.first?.title == body + "\"x")
             let raw = #"[{"ts":"2020-01-01T00:00:00Z","x":""# + String(repeating: "b", count: n) + "\u{01}\"}]"
-            #expect(throws: ImportError.self) { _ = try SpotifyHistoryImporter.parse(Array(raw.utf8), name: "f", required: true) }
+            #expect(throws: ImportError.self) { _ = try HistoryImporter.parse(Array(raw.utf8), name: "f", required: true) }
         }
         #expect(!JSONScanner.mayEndString(UInt64(littleEndian: 0x6867_6665_6463_6261)))  // "abcdefgh"
         #expect(JSONScanner.mayEndString(UInt64(littleEndian: 0x6867_6665_2263_6261)))
@@ -103,7 +103,7 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
 
 @Suite struct SpotifyRecordTests {
     func play(_ json: String) throws -> Play? {
-        try #require(try SpotifyHistoryImporter.parse(Array(json.utf8), name: "f", required: true)).plays.first
+        try #require(try HistoryImporter.parse(Array(json.utf8), name: "f", required: true)).plays.first
     }
 
     @Test func offlineTimestampsInSecondsOrMillisecondsBecomeSeconds() throws {
@@ -119,7 +119,7 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
         // Only what a music play needs; everything else missing.
         let p = try #require(try play(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":0,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#))
         #expect(p.kind == .music && p.album == nil && p.platform == nil && p.shuffle == nil && p.msPlayed == 0)
-        let parsed = try #require(try SpotifyHistoryImporter.parse(Array(#"[{"ts":"2020-01-01T00:00:00Z"},{"ms_played":5}]"#.utf8), name: "f", required: true))
+        let parsed = try #require(try HistoryImporter.parse(Array(#"[{"ts":"2020-01-01T00:00:00Z"},{"ms_played":5}]"#.utf8), name: "f", required: true))
         #expect(parsed.rejections == ["missing ms_played": 1, "missing ts": 1])
     }
 
@@ -127,14 +127,14 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
     /// record was read; now it is out of the field's range, and the record is rejected for it.
     @Test func numbersPastInt64AreOutOfRangeNotATrap() throws {
         let huge = String(repeating: "4", count: 90)
-        let parsed = try #require(try SpotifyHistoryImporter.parse(
+        let parsed = try #require(try HistoryImporter.parse(
             Array(#"[{"endTime":"2024-05-06 18:43","artistName":"A","trackName":"T","msPlayed":\#(huge)},{"endTime":"2024-05-06 18:44","artistName":"A","trackName":"T","msPlayed":-\#(huge)},{"endTime":"2024-05-06 18:45","artistName":"A","trackName":"T","msPlayed":1e300}]"#.utf8),
             name: "f", required: true))
         #expect(parsed.rejections == ["msPlayed out of range": 3])
     }
 
     @Test func wrongTypesRejectTheRecordWithTheField() throws {
-        let parsed = try #require(try SpotifyHistoryImporter.parse(
+        let parsed = try #require(try HistoryImporter.parse(
             Array(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":"12","master_metadata_track_name":"T"},{"ts":"2020-01-01T00:00:00Z","ms_played":1,"shuffle":"yes"}]"#.utf8),
             name: "f", required: true))
         #expect(parsed.rejections == ["ms_played is not an integer": 1, "shuffle is not a boolean": 1])

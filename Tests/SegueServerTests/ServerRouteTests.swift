@@ -99,6 +99,34 @@ struct ServerRouteTests {
             #expect(ok.status == .created)
             let object = try JSONSerialization.jsonObject(with: Data(buffer: ok.body)) as? [String: Any]
             #expect(object?["name"] as? String == "passwd.json")
+            // A CSV is a history when its first row says so (Last.fm here); any other CSV is refused.
+            let csv = try await browser.request(
+                "/api/v1/uploads?name=scrobbles", .post, body: ByteBuffer(string: "Radiohead,OK Computer,Airbag,19 Oct 2017 17:54\n"))
+            #expect(csv.status == .created)
+            #expect((try JSONSerialization.jsonObject(with: Data(buffer: csv.body)) as? [String: Any])?["name"] as? String == "scrobbles.csv")
+            let sheet = try await browser.request("/api/v1/uploads?name=sheet.csv", .post, body: ByteBuffer(string: "a,b,c\n1,2,3\n"))
+            #expect(sheet.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test("a Last.fm CSV uploads, imports and charts")
+    func lastfmUploadImportsAndCharts() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let browser = Browser(client)
+                try await browser.start()
+                let csv = "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\r\n"
+                    + "1508435640,\"19 Oct 2017, 17:54\",Radiohead,,OK Computer,,Airbag,\r\n"
+                    + "1508435940,\"19 Oct 2017, 17:59\",Radiohead,,OK Computer,,Airbag,\r\n"
+                let job = try await browser.importExport(ByteBuffer(string: csv), name: "recenttracks.csv")
+                #expect(job["state"] as? String == "succeeded", "\(job)")
+                let top = try await browser.jsonObject("/api/v1/top?kind=tracks")
+                let entries = top as? [[String: Any]] ?? []
+                #expect(entries.first?["name"] as? String == "Airbag", "\(String(describing: top))")
+                #expect(entries.first?["streams"] as? Int == 2, "\(String(describing: top))")
+            }
         }
     }
 

@@ -91,7 +91,7 @@ import Testing
             try Self.file(a, dir, "Streaming_History_Audio_2021_1.json"), try Self.file(b, dir, "Streaming_History_Audio_2020_0.json"),
             try Self.file(c, dir, "Streaming_History_Audio_2022_2.json"),
         ]
-        let first = try SpotifyHistoryImporter().run(paths: files.map(\.path), store: store, profile: profile)
+        let first = try HistoryImporter().run(paths: files.map(\.path), store: store, profile: profile)
         var stored = Set(all[0..<1_500])
         #expect(first.total.records == a.count + b.count + c.count)
         #expect(first.total.duplicates == 1 + 30 + 10)
@@ -103,7 +103,7 @@ import Testing
         // Second import: 100 stored plays, 200 later ones, and 20 new ones between stored plays.
         let between = (200..<220).map { i in Listen(end: Self.start + i * 97 + 50, uri: "spotify:track:t\(i % 40)", ms: 45_000, isEpisode: false) }
         let d = Array(all[1_400..<1_700]) + between
-        let second = try SpotifyHistoryImporter().run(
+        let second = try HistoryImporter().run(
             paths: [try Self.file(d, dir, "Streaming_History_Audio_2023_3.json").path], store: store, profile: profile)
         #expect(second.total.duplicates == 100)
         stored.formUnion(all[1_500..<1_700])
@@ -116,11 +116,11 @@ import Testing
         let good = try Self.file(later, dir, "Streaming_History_Audio_2024_4.json")
         let bad = try F.write(Data("[{\"ts\": \"2024-01-01T00:00:00Z\", \"ms_played\": ".utf8), to: dir, "Streaming_History_Audio_2024_5.json")
         #expect(throws: ImportError.self) {
-            _ = try SpotifyHistoryImporter().run(paths: [good.path, bad.path], store: store, profile: profile)
+            _ = try HistoryImporter().run(paths: [good.path, bad.path], store: store, profile: profile)
         }
         expectSame(try tracks(store), Self.expectedTracks(stored))
         // And the same plays import once the bad file is left out.
-        let third = try SpotifyHistoryImporter().run(paths: [good.path], store: store, profile: profile)
+        let third = try HistoryImporter().run(paths: [good.path], store: store, profile: profile)
         #expect(third.total.duplicates == 0 && third.total.musicPlays + third.total.episodes == 300)
         stored.formUnion(later)
         expectSame(try tracks(store), Self.expectedTracks(stored))

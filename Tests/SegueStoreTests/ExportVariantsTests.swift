@@ -11,7 +11,7 @@ import Testing
     typealias F = Fixtures
 
     func run(_ paths: [URL], _ store: any PlayStore, profile: String = "default") throws -> ImportReport {
-        try SpotifyHistoryImporter().run(paths: paths.map(\.path), store: store, profile: try store.profile(named: profile))
+        try HistoryImporter().run(paths: paths.map(\.path), store: store, profile: try store.profile(named: profile))
     }
 
     func top(_ store: any PlayStore, _ kind: EntityKind, profile: String = "default") throws -> [ChartEntry] {
@@ -92,7 +92,9 @@ import Testing
         #expect(stats.musicPlays == 2)
         let ones = try top(store, .tracks).filter { $0.name == "One" }
         #expect(ones.map(\.streams).reduce(0, +) == 2)
-        #expect(ones.contains { $0.uri == "spotify:track:one" && $0.streams == 1 })
+        // One track (issue 19): a play without a URI counts for the track with a URI and the same
+        // artist and title.
+        #expect(ones.count == 1 && ones.first?.uri == "spotify:track:one")
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -233,7 +235,7 @@ extension ExportVariantsTests {
         defer { try? FileManager.default.removeItem(at: cut) }
         let started = Date()
         #expect {
-            _ = try SpotifyHistoryImporter().start(paths: [cut.path])
+            _ = try HistoryImporter().start(paths: [cut.path])
         } throws: { error in
             guard case ImportError.unreadableZip(let file, let reason) = error else { return false }
             return file == cut.path && reason.contains("no end record")

@@ -72,7 +72,7 @@ import Testing
         let dir = try F.folder()
         let zip = dir.appendingPathComponent("demo.zip").path
         try DemoExport(seed: 11, records: 4_000, recordsPerFile: 500).writeZip(to: zip)
-        let importer = SpotifyHistoryImporter(parseThreads: 2, chunkSize: 50)
+        let importer = HistoryImporter(parseThreads: 2, chunkSize: 50)
         let started = try importer.start(paths: [zip])
         let early = try StoreBackend.sqlite.make()
         let report = try started.run(store: early, profile: try early.profile(named: "p"))

@@ -29,7 +29,7 @@ import Testing
         let dir = try F.folder()
         let file = try F.write(try F.json(records), to: dir, "Streaming_History_Audio_2021.json")
         let profile = try store.profile(named: "default")
-        _ = try SpotifyHistoryImporter().run(paths: [file.path], store: store, profile: profile)
+        _ = try HistoryImporter().run(paths: [file.path], store: store, profile: profile)
         return (store, profile)
     }
 
@@ -114,7 +114,7 @@ import Testing
         let dir = try F.folder()
         let file = try F.write(try F.json(records), to: dir, "Streaming_History_Audio_2021.json")
         let profile = try store.profile(named: "default")
-        _ = try SpotifyHistoryImporter().run(paths: [file.path], store: store, profile: profile)
+        _ = try HistoryImporter().run(paths: [file.path], store: store, profile: profile)
         for kind in [EntityKind.artists, .tracks] {
             for metric in [Metric.streams, .minutes] {
                 let q = RaceQuery(kind: kind, metric: metric, period: .month, top: 3)
@@ -137,7 +137,7 @@ import Testing
         try DemoExport(seed: 11, records: 8_000, recordsPerFile: 4_000).writeZip(to: zip)
         let store = try backend.make()
         let profile = try store.profile(named: "demo")
-        _ = try SpotifyHistoryImporter().run(paths: [zip], store: store, profile: profile)
+        _ = try HistoryImporter().run(paths: [zip], store: store, profile: profile)
         let all = try store.race(RaceQuery(kind: .artists, metric: .streams, period: .month, top: 3), timeZone: .gmt, profile: profile)
         let first = try #require(all.periods.first)
         let ranges: [(CalendarDay?, CalendarDay?)] = [
@@ -178,7 +178,7 @@ import Testing
         try DemoExport(seed: 3, records: 6_000, recordsPerFile: 2_000).writeZip(to: zip)
         let store = try backend.make()
         let profile = try store.profile(named: "demo")
-        let report = try SpotifyHistoryImporter().run(paths: [zip], store: store, profile: profile)
+        let report = try HistoryImporter().run(paths: [zip], store: store, profile: profile)
         #expect(report.total.records == 6_000)
         #expect(report.files.count == 3)
         #expect(report.total.musicPlays > 5_000)
@@ -191,7 +191,7 @@ import Testing
         // Names in many scripts survive the round trip.
         let all = try store.top(ChartQuery(kind: .artists, metric: .streams, limit: 1000), profile: profile).map(\.name)
         #expect(all.contains("夜の図書館") && all.contains("Mötley <Brass> Band") && all.contains("O'Brien \"Big\" Quartet"))
-        let again = try SpotifyHistoryImporter().run(paths: [zip], store: store, profile: profile)
+        let again = try HistoryImporter().run(paths: [zip], store: store, profile: profile)
         #expect(again.total.musicPlays == 0 && again.total.duplicates == report.total.records - report.total.rejected)
         #expect(try store.top(ChartQuery(kind: .artists, metric: .streams, limit: 20), profile: profile) == top)
     }
@@ -206,7 +206,7 @@ import Testing
         for (threads, chunk) in [(1, Int.max), (2, 4096), (4, 97), (3, 1)] {
             let store = try backend.make()
             let profile = try store.profile(named: "demo")
-            let report = try SpotifyHistoryImporter(parseThreads: threads, chunkSize: chunk)
+            let report = try HistoryImporter(parseThreads: threads, chunkSize: chunk)
                 .run(paths: [zip], store: store, profile: profile)
             results.append((
                 report,

@@ -19,7 +19,10 @@ public enum HistoryFormat: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The format of a file from its first bytes (up to a few KiB), or nil when it is none of them.
+    /// How many first bytes `sniff` needs at most: Apple's header row names about 150 columns.
+    public static let sniffBytes = 16_384
+
+    /// The format of a file from its first bytes (up to `sniffBytes`), or nil when it is none of them.
     public static func sniff(_ head: some Collection<UInt8>) -> HistoryFormat? {
         var bytes = Array(head)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -35,7 +38,7 @@ public enum HistoryFormat: String, Sendable, Codable, CaseIterable {
             return nil
         default:
             // CSV: judge by the first complete line.
-            guard let end = bytes[first...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? (bytes.count < 4096 ? bytes.count : nil)
+            guard let end = bytes[first...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? (bytes.count < sniffBytes ? bytes.count : nil)
             else { return nil }
             let line = Array(bytes[first..<end])
             let row: [String]? = line.withUnsafeBufferPointer { buffer in
@@ -52,7 +55,7 @@ public enum HistoryFormat: String, Sendable, Codable, CaseIterable {
     /// Parses one file of this format (not Spotify, whose importer streams to the store).
     static func parseListens(_ bytes: FileBytes, format: HistoryFormat, file: String, now: Int64) throws -> ParsedListens {
         switch format {
-        case .spotify: preconditionFailure("Spotify files go through SpotifyHistoryImporter")
+        case .spotify: preconditionFailure("Spotify files go through HistoryImporter")
         case .lastfmCSV: return try bytes.withBuffer { try LastfmCSV.parse($0, file: file, now: now) }
         case .appleMusic: return try bytes.withBuffer { try AppleMusicActivity.parse($0, file: file, now: now) }
         case .listenBrainz: return try ListenBrainzExport.parse(bytes.withBuffer { Data($0) }, file: file, now: now)

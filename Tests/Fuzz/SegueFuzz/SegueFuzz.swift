@@ -46,7 +46,7 @@ enum FuzzTarget: String, CaseIterable {
         case .events:
             _ = try? BulkEventBatch.parse(Data(bytes), now: Self.nowSeconds * 1000)
         case .spotifyJSON:
-            _ = try? SpotifyHistoryImporter.parse(Array(bytes), name: "fuzz.json", required: true)
+            _ = try? HistoryImporter.parse(Array(bytes), name: "fuzz.json", required: true)
         case .sniff:
             _ = AudioSniffer.sniff(UnsafeRawBufferPointer(bytes))
         case .imageHeader:
@@ -59,7 +59,7 @@ enum FuzzTarget: String, CaseIterable {
                 for file in files {
                     guard let loaded = try? file.load() else { continue }
                     _ = try? loaded.withBuffer {
-                        try SpotifyHistoryImporter.parse($0, name: file.name, required: false, strings: StringInterner())
+                        try HistoryImporter.parse($0, name: file.name, required: false, strings: StringInterner())
                     }
                 }
             }

@@ -2,12 +2,15 @@ import Foundation
 import SegueModel
 import SegueStore
 
-/// Imports Spotify data exports (extended streaming history and account data) into a play store.
+/// Imports listening histories into a play store: Spotify data exports (extended streaming history
+/// and account data), and the listens of Last.fm, ListenBrainz, Apple Music and YouTube Music
+/// exports, each file recognised by its content (`HistoryFormat.sniff`).
 ///
-/// The source-specific parts are "which files" (`HistorySource`) and "one record" (`SpotifyRecord`);
+/// The source-specific parts are "which files" (`HistorySource`) and "one record" (`SpotifyRecord`,
+/// or a reader under `Histories/` that turns a file into `Listen`s);
 /// this type owns the rest: parsing files ahead on another thread while the store writes, counting
 /// every record, and running the whole import as one transaction.
-public struct SpotifyHistoryImporter: Sendable {
+public struct HistoryImporter: Sendable {
     public var limits: ImportLimits
     /// Threads that parse files while the store writes (one per core, up to four, by default).
     public var parseThreads: Int
@@ -15,10 +18,14 @@ public struct SpotifyHistoryImporter: Sendable {
     /// chunks of the file grow fourfold each).
     public var chunkSize: Int
 
+    /// Seconds since 1970 (injected for tests): listens dated later than a day after it are rejected.
+    public var now: Int64
+
     public init(
         limits: ImportLimits = ImportLimits(), parseThreads: Int = ParseAhead.defaultWorkers,
-        chunkSize: Int = ParseAhead.defaultChunkSize
+        chunkSize: Int = ParseAhead.defaultChunkSize, now: Int64 = Int64(Date().timeIntervalSince1970)
     ) {
+        self.now = now
         self.limits = limits
         self.parseThreads = parseThreads
         self.chunkSize = max(1, chunkSize)
@@ -188,7 +195,7 @@ public struct SpotifyHistoryImporter: Sendable {
         var files: [HistoryFile] = []
         let source = HistorySource(limits: limits)
         for path in paths { files += try source.files(at: path, skipped: &skipped) }
-        let loader = ParseAhead(files: files, limits: limits, workers: parseThreads, chunkSize: chunkSize)
+        let loader = ParseAhead(files: files, limits: limits, workers: parseThreads, chunkSize: chunkSize, now: now)
         loader.start()
         return StartedImport(paths: paths, files: files, skipped: skipped, loader: loader)
     }
@@ -228,6 +235,10 @@ public final class StartedImport {
         ran = true
         var report = ImportReport()
         report.skipped = skipped
+        // Plays per source in the charts before, to tell afterwards how many stored plays were
+        // found to be one listen with a play from another source.
+        let before = try store.musicColumns(profile: profile).playsBySource()
+        var added: [UInt8: Int] = [:]
         let files = self.files
         let loader = self.loader
         defer { loader.cancel() }
@@ -246,7 +257,10 @@ public final class StartedImport {
                         switch kinds[Int(batch.itemOfPlay[i])] {
                         case .music:
                             counts.musicPlays += 1
-                            if Int(batch.milliseconds[i]) < streamThresholdMilliseconds { counts.shortPlays += 1 }
+                            added[batch.sources[i], default: 0] += 1
+                            let ms = Int(batch.milliseconds[i])
+                            if ms >= 0 && ms < streamThresholdMilliseconds { counts.shortPlays += 1 }
+                            if ms < 0 { counts.withoutLength += 1 }
                         case .episode: counts.episodes += 1
                         case .audiobookChapter: counts.audiobookChapters += 1
                         }
@@ -270,6 +284,14 @@ public final class StartedImport {
         if report.files.isEmpty, let first = paths.first, paths.count == 1 {
             throw ImportError.noHistoryFound(path: first)
         }
+        if !added.isEmpty {
+            let after = try store.musicColumns(profile: profile).playsBySource()
+            for source in PlaySource.allCases {
+                let raw = source.rawValue
+                let merged = (before[raw] ?? 0) + (added[raw] ?? 0) - (after[raw] ?? 0)
+                if merged > 0 { report.mergedAcrossSources[source.name] = merged }
+            }
+        }
         return report
     }
 }
@@ -284,7 +306,7 @@ public final class ParseAhead: @unchecked Sendable {
     private let limits: ImportLimits
     private let lock = NSCondition()
     /// Per file being parsed or waiting: chunks not yet taken, and the outcome once the parse ends.
-    private var pending: [Int: (chunks: [PlayBatch], outcome: Result<SpotifyHistoryImporter.ParsedFile?, any Error>?)] = [:]
+    private var pending: [Int: (chunks: [PlayBatch], outcome: Result<HistoryImporter.ParsedFile?, any Error>?)] = [:]
     private var next = 0
     private var consumed = 0
     private var loadedBytes = 0
@@ -298,10 +320,14 @@ public final class ParseAhead: @unchecked Sendable {
     /// Small enough that the writer starts a few milliseconds after the parse begins.
     public static let defaultChunkSize = 1024
 
+    /// Seconds since 1970: listens later than a day after this are rejected.
+    private let now: Int64
+
     init(
         files: [HistoryFile], limits: ImportLimits, workers: Int = ParseAhead.defaultWorkers,
-        chunkSize: Int = ParseAhead.defaultChunkSize
+        chunkSize: Int = ParseAhead.defaultChunkSize, now: Int64 = Int64(Date().timeIntervalSince1970)
     ) {
+        self.now = now
         self.files = files
         self.limits = limits
         self.chunkSize = chunkSize
@@ -316,7 +342,7 @@ public final class ParseAhead: @unchecked Sendable {
     /// plays that were handed over early, in order, before this returns the rest.
     func result(
         _ index: Int, chunk: (PlayBatch) throws -> Void = { _ in }
-    ) throws -> SpotifyHistoryImporter.ParsedFile? {
+    ) throws -> HistoryImporter.ParsedFile? {
         lock.lock()
         startLocked()
         while true {
@@ -381,7 +407,7 @@ public final class ParseAhead: @unchecked Sendable {
             pending[index] = ([], nil)
             lock.unlock()
             let file = files[index]
-            let outcome = Result { () throws -> SpotifyHistoryImporter.ParsedFile? in
+            let outcome = Result { () throws -> HistoryImporter.ParsedFile? in
                 let bytes = try file.load()
                 lock.lock()
                 loadedBytes += bytes.count
@@ -390,8 +416,13 @@ public final class ParseAhead: @unchecked Sendable {
                 if total > limits.maxTotalBytes {
                     throw ImportError.archiveTooLarge(archive: file.name, limit: limits.maxTotalBytes)
                 }
+                let head = bytes.withBuffer { Array($0.prefix(HistoryFormat.sniffBytes)) }
+                if let format = HistoryFormat.sniff(head), format != .spotify {
+                    let listens = try HistoryFormat.parseListens(bytes, format: format, file: file.name, now: now)
+                    return HistoryImporter.parsedFile(listens)
+                }
                 return try bytes.withBuffer {
-                    try SpotifyHistoryImporter.parse(
+                    try HistoryImporter.parse(
                         $0, name: file.name, required: file.role == .history, strings: strings,
                         chunkSize: chunkSize
                     ) { batch in
