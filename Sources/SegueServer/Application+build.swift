@@ -151,7 +151,9 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     // The ListenBrainz-compatible API lives at the root (`/1/…`), with token authentication instead
     // of a session: scrobblers are API clients, not browsers.
     let now = deps.environment.now
-    ListenBrainzController(listens: deps.listens, hub: deps.live, now: now)
+    ListenBrainzController(
+        listens: deps.listens, hub: deps.live, plays: deps.plays, cache: deps.cache,
+        singleUserProfile: configuration.singleUserProfile, now: now)
         .register(on: router)
     let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: configuration.isBehindTLS))
     // Bulk events (token-authenticated), the live snapshot and its stream (open, or behind the login on a

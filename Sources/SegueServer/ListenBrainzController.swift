@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueLive
+import SegueModel
 import SegueStore
 
 /// The ListenBrainz-compatible API at `/1/`, so Navidrome, Jellyfin, Pano Scrobbler, Web Scrobbler,
@@ -11,6 +12,11 @@ import SegueStore
 struct ListenBrainzController: Sendable {
     let listens: any ListenStore
     let hub: LiveHub?
+    /// Where scrobbles become plays of their user's profile (issue 19), and whose charts are then stale.
+    let plays: any PlayStore
+    let cache: ChartCache
+    /// On a single-user install every user's listens join this profile.
+    let singleUserProfile: String?
     /// Milliseconds since 1970.
     let now: @Sendable () -> Int64
 
@@ -81,6 +87,23 @@ struct ListenBrainzController: Sendable {
                     release: $0.release, insertedAt: nowMillis, metadataJSON: $0.trackMetadataJSON)
             }
             let fresh = try await listens.insert(stored)
+            // Every listen is a play of the user's profile, in charts, stats and races from now on.
+            // All of them, not only the new ones: the store keeps exact duplicates out, and a client
+            // that resends after a failure here gets its plays stored.
+            let scrobbles = zip(submission.listens, stored).map { listen, row in
+                let duration = listen.durationMilliseconds
+                return Play(
+                    kind: .music, endTime: row.listenedAt + Int64((duration ?? 0) / 1000),
+                    msPlayed: duration ?? Int(unknownLength), title: listen.track, creator: listen.artist,
+                    album: listen.release, source: .scrobble)
+            }
+            let profileName = singleUserProfile ?? user.profile
+            let plays = self.plays
+            try await BlockingWork.run {
+                let profile = try plays.profile(named: profileName)
+                try plays.importPlays(into: profile) { _ = try $0.add(PlayBatch(scrobbles)) }
+            }
+            cache.invalidate(profile: profileName)
             // Only new listens reach the live view: a client that resends is not counted twice.
             if let hub {
                 await hub.ingest(

@@ -7,11 +7,14 @@ public struct ListenUser: Sendable, Equatable {
     public var name: String
     /// The token, on a freshly created or replaced user only; empty otherwise.
     public var token: String
+    /// The profile whose history the user's listens join (the user's own name unless set otherwise).
+    public var profile: String
 
-    public init(id: Int64, name: String, token: String) {
+    public init(id: Int64, name: String, token: String, profile: String? = nil) {
         self.id = id
         self.name = name
         self.token = token
+        self.profile = profile ?? name
     }
 }
 
@@ -47,8 +50,9 @@ public struct StoredListen: Sendable, Equatable {
 
 /// Users, tokens and listens for the ListenBrainz-compatible API and the live view.
 public protocol ListenStore: Sendable {
-    /// Creates a user with a fresh random token (returned once, stored as its SHA-256); fails when the name is taken.
-    func createUser(named name: String) throws -> ListenUser
+    /// Creates a user with a fresh random token (returned once, stored as its SHA-256); fails when the
+    /// name is taken. Its listens join `profile`'s history (nil: the profile of the user's name).
+    func createUser(named name: String, profile: String?) throws -> ListenUser
     /// Gives a user a fresh token (the old one stops working); nil when there is no such user.
     func replaceToken(named name: String) throws -> ListenUser?
     func user(named name: String) throws -> ListenUser?
@@ -172,4 +176,9 @@ extension EventStore {
         try forEachRecentPlay(since: since) { plays.append($0) }
         return plays
     }
+}
+
+extension ListenStore {
+    /// Creates a user whose listens join the profile of its own name.
+    public func createUser(named name: String) throws -> ListenUser { try createUser(named: name, profile: nil) }
 }

@@ -72,42 +72,43 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
         let token = Self.newToken()
         let digest = SHA256.hex(token)
         return try backend.withConnection { db in
-            try db.query("UPDATE lb_user SET token = \(digest) WHERE name = \(name) RETURNING id").rows.first.map {
-                ListenUser(id: try $0.decode(Int64.self), name: name, token: token)
+            try db.query("UPDATE lb_user SET token = \(digest) WHERE name = \(name) RETURNING id, profile").rows.first.map {
+                let (id, profile) = try $0.decode((Int64, String?).self)
+                return ListenUser(id: id, name: name, token: token, profile: profile)
             }
         }
     }
 
-    public func createUser(named name: String) throws -> ListenUser {
+    public func createUser(named name: String, profile: String?) throws -> ListenUser {
         let token = Self.newToken()
         let digest = SHA256.hex(token)
         let created = Int64(Date().timeIntervalSince1970 * 1000)
         return try backend.withConnection { db in
             let rows = try db.query(
                 """
-                INSERT INTO lb_user(name, token, created_ms) VALUES (\(name), \(digest), \(created))
+                INSERT INTO lb_user(name, token, created_ms, profile) VALUES (\(name), \(digest), \(created), \(profile))
                 ON CONFLICT (name) DO NOTHING RETURNING id
                 """)
             guard let row = rows.rows.first else { throw PostgresStoreError.server("user '\(name)' exists") }
-            return ListenUser(id: try row.decode(Int64.self), name: name, token: token)
+            return ListenUser(id: try row.decode(Int64.self), name: name, token: token, profile: profile)
         }
     }
 
     private func readUser(_ query: PostgresQuery) throws -> ListenUser? {
         try backend.withConnection { db in
             try db.query(query).rows.first.map {
-                let (id, name) = try $0.decode((Int64, String).self)
-                return ListenUser(id: id, name: name, token: "")
+                let (id, name, profile) = try $0.decode((Int64, String, String?).self)
+                return ListenUser(id: id, name: name, token: "", profile: profile)
             }
         }
     }
 
     public func user(named name: String) throws -> ListenUser? {
-        try readUser("SELECT id, name FROM lb_user WHERE name = \(name)")
+        try readUser("SELECT id, name, profile FROM lb_user WHERE name = \(name)")
     }
 
     public func user(token: String) throws -> ListenUser? {
-        try readUser("SELECT id, name FROM lb_user WHERE token = \(SHA256.hex(token))")
+        try readUser("SELECT id, name, profile FROM lb_user WHERE token = \(SHA256.hex(token))")
     }
 
     // MARK: Group commit

@@ -293,6 +293,8 @@ enum PostgresMigrations {
         // 10: where each play came from (`PlaySource`: 0 Spotify, 1 Last.fm, 2 ListenBrainz, 3 Apple Music,
         // 4 YouTube Music, 5 scrobbles); ms -1 is a play of unknown length.
         ["ALTER TABLE play ADD COLUMN IF NOT EXISTS source smallint NOT NULL DEFAULT 0"],
+        // 11: the profile a ListenBrainz user's listens join (NULL: the profile of the user's name).
+        ["ALTER TABLE lb_user ADD COLUMN IF NOT EXISTS profile text"],
     ]
 
     /// Step 6: change notifications for other nodes' streams

@@ -94,6 +94,8 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
             expires_ms INTEGER NOT NULL
         );
         """,
+        // 4: the profile a user's listens join (NULL: the profile of the user's name).
+        "ALTER TABLE lb_user ADD COLUMN profile TEXT",
     ]
 
     /// What one caller queued for the commit thread.
@@ -166,16 +168,17 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
     }
 
-    public func createUser(named name: String) throws -> ListenUser {
+    public func createUser(named name: String, profile: String?) throws -> ListenUser {
         let token = Self.newToken()
         writeLock.lock()
         defer { writeLock.unlock() }
-        let s = try writer.prepare("INSERT INTO lb_user(name, token, created_ms) VALUES (?, ?, ?)")
+        let s = try writer.prepare("INSERT INTO lb_user(name, token, created_ms, profile) VALUES (?, ?, ?, ?)")
         s.bind(1, name)
         s.bind(2, SHA256.hex(token))
         s.bind(3, Int64(Date().timeIntervalSince1970 * 1000))
+        s.bind(4, profile)
         try s.run()
-        return ListenUser(id: writer.lastInsertRowID, name: name, token: token)
+        return ListenUser(id: writer.lastInsertRowID, name: name, token: token, profile: profile)
     }
 
     public func replaceToken(named name: String) throws -> ListenUser? {
@@ -187,7 +190,7 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         s.bind(1, SHA256.hex(token))
         s.bind(2, user.id)
         try s.run()
-        return ListenUser(id: user.id, name: user.name, token: token)
+        return ListenUser(id: user.id, name: user.name, token: token, profile: user.profile)
     }
 
     private func readUser(_ sql: String, _ value: String) throws -> ListenUser? {
@@ -195,15 +198,15 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         defer { readLock.unlock() }
         let s = try reader.prepare(sql)
         s.bind(1, value)
-        return try s.step() ? ListenUser(id: s.int64(0), name: s.text(1) ?? "", token: "") : nil
+        return try s.step() ? ListenUser(id: s.int64(0), name: s.text(1) ?? "", token: "", profile: s.text(2)) : nil
     }
 
     public func user(named name: String) throws -> ListenUser? {
-        try readUser("SELECT id, name FROM lb_user WHERE name = ?", name)
+        try readUser("SELECT id, name, profile FROM lb_user WHERE name = ?", name)
     }
 
     public func user(token: String) throws -> ListenUser? {
-        try readUser("SELECT id, name FROM lb_user WHERE token = ?", SHA256.hex(token))
+        try readUser("SELECT id, name, profile FROM lb_user WHERE token = ?", SHA256.hex(token))
     }
 
     // MARK: Listens

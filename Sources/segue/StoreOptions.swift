@@ -10,8 +10,11 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Data folder (default: $SEGUE_DATA or ~/.local/share/segue).")
     var data: String?
 
-    @Option(help: "Profile whose data to use.")
-    var profile: String = "default"
+    @Option(name: .customLong("profile"), help: "Profile whose data to use (default: default).")
+    var givenProfile: String?
+
+    /// The profile whose data to use.
+    var profile: String { givenProfile ?? "default" }
 
     var dataDirectory: String {
         if let data { return data }

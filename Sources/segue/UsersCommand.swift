@@ -8,7 +8,13 @@ struct UsersCommand: ParsableCommand {
         commandName: "users", abstract: "Users of the ListenBrainz-compatible API.", subcommands: [Add.self, Show.self, NewToken.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a user and print the token to give scrobblers.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a user and print the token to give scrobblers.",
+            discussion: """
+                Every listen the user's scrobblers submit is a play of a profile: in its top lists, stats and \
+                races as soon as it is stored. That is the profile given with --profile, else the one named \
+                like the user (on a --single-user server, its one profile).
+                """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "User name.") var name: String
@@ -20,7 +26,7 @@ struct UsersCommand: ParsableCommand {
                 printError("error: user '\(name)' exists: `segue users new-token \(name)` gives it a new token")
                 throw ExitCode(1)
             }
-            print(try listens.createUser(named: name).token)
+            print(try listens.createUser(named: name, profile: store.givenProfile).token)
         }
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import SegueLive
+import SegueModel
 import SegueStore
 import SegueStoreSQLite
 import SegueTestSupport
@@ -16,13 +17,45 @@ import Testing
     let now: Int64 = 1_700_000_000_000
 
     func app() throws -> (some ApplicationProtocol, SQLiteListenStore, LiveHub, ListenUser) {
-        let store = try SQLiteListenStore(path: try Fixtures.folder("lb").appendingPathComponent("listens.sqlite").path)
+        let (app, store, hub, user, _) = try appWithPlays()
+        return (app, store, hub, user)
+    }
+
+    func appWithPlays() throws -> (some ApplicationProtocol, SQLiteListenStore, LiveHub, ListenUser, SQLitePlayStore) {
+        let folder = try Fixtures.folder("lb")
+        let store = try SQLiteListenStore(path: folder.appendingPathComponent("listens.sqlite").path)
+        let plays = try SQLitePlayStore(path: folder.appendingPathComponent("segue.sqlite").path)
         let user = try store.createUser(named: "ana")
         let now = self.now
         let hub = LiveHub(now: { now })
         let router = Router(context: AppRequestContext.self)
-        ListenBrainzController(listens: store, hub: hub, now: { now }).register(on: router)
-        return (Application(router: router), store, hub, user)
+        ListenBrainzController(
+            listens: store, hub: hub, plays: plays, cache: ChartCache(now: { now }), singleUserProfile: nil, now: { now }
+        ).register(on: router)
+        return (Application(router: router), store, hub, user, plays)
+    }
+
+    @Test func scrobblesArePlaysOfTheUsersProfile() async throws {
+        let (app, _, _, user, plays) = try appWithPlays()
+        try await app.test(.router) { client in
+            let body = #"{"listen_type":"import","payload":[\#(listen(1_699_990_000, "Army of Me")),\#(listen(1_699_999_700, "Army of Me"))]}"#
+            let ok = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
+            #expect(ok.status == .ok)
+            // Sent twice (a client retrying): stored once.
+            _ = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
+            let single = #"{"listen_type":"single","payload":[{"listened_at":1699999900,"track_metadata":{"artist_name":"björk","track_name":"army of me"}}]}"#
+            _ = try await client.execute(
+                uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: single))
+        }
+        let profile = try plays.profile(named: "ana")
+        let top = try plays.top(ChartQuery(kind: .tracks, metric: .streams, limit: 10), profile: profile)
+        // Three listens of one track (names normalised); the one without a duration counts its length.
+        #expect(top.map(\.name) == ["Army of Me"] || top.map(\.name) == ["army of me"])
+        #expect(top.first?.streams == 3 && top.first?.milliseconds == 600_000)
+        let stats = try plays.stats(range: .all, timeZone: .gmt, profile: profile)
+        #expect(stats.musicPlays == 3 && stats.playsWithoutLength == 1)
     }
 
     func json(_ response: TestResponse) throws -> [String: Any] {

@@ -1,4 +1,5 @@
 """A real scrobbling client, liblistenbrainz, against `segue serve`'s ListenBrainz-compatible API."""
+import json
 import subprocess
 import time
 import unittest
@@ -40,6 +41,36 @@ class ListenBrainzClientTests(unittest.TestCase):
         self.assertEqual(client.get_playing_now("ana").track_name, "Hunter")
         with self.assertRaises(InvalidAuthTokenException):
             client.set_auth_token("not-a-token")
+
+    def test_scrobbles_are_plays_of_the_users_profile(self):
+        """Issue 19: a listen submitted by a real client is in `segue top` of the user's profile at once,
+        and a user made with --profile adds to that profile instead."""
+        def add(*args):
+            return subprocess.run(
+                [SEGUE, "users", "add", *args, "--data", self.server.data], capture_output=True, text=True, check=True
+            ).stdout.strip()
+
+        cy = add("cy")
+        bo = add("bo", "--profile", "shared")
+        now = int(time.time())
+
+        def top(profile):
+            out = subprocess.run(
+                [SEGUE, "top", "--kind", "tracks", "--format", "json", "--profile", profile, "--data", self.server.data],
+                capture_output=True, text=True, check=True).stdout
+            return [(e["name"], e.get("artist"), e["streams"]) for e in json.loads(out)]
+
+        client = liblistenbrainz.ListenBrainz(api_base_url=self.server.url)
+        client.set_auth_token(cy)
+        client.submit_single_listen(
+            Listen(track_name="Army of Me", artist_name="Björk", listened_at=now - 3600, additional_info={"duration_ms": 235000}))
+        client.submit_single_listen(Listen(track_name="Army of Me", artist_name="Björk", listened_at=now - 1800))
+        self.assertEqual(top("cy"), [("Army of Me", "Björk", 2)])
+        other = liblistenbrainz.ListenBrainz(api_base_url=self.server.url)
+        other.set_auth_token(bo)
+        other.submit_single_listen(Listen(track_name="Hyperballad", artist_name="Björk", listened_at=now - 600))
+        self.assertEqual(top("shared"), [("Hyperballad", "Björk", 1)])
+        self.assertEqual(top("cy"), [("Army of Me", "Björk", 2)])
 
 
 if __name__ == "__main__":
