@@ -137,4 +137,82 @@ import Testing
         let stranger = try F.write(Data("a,b,c\n".utf8), to: dir, "stranger.txt")
         #expect { try importing([stranger], into: store) } throws: { ($0 as? ImportError)?.description == "\(stranger.path): not a ZIP archive, a JSON file or a listening history Segue reads (Spotify, Last.fm, ListenBrainz, Apple Music, YouTube Music)" }
     }
+
+    /// Export, then import into an empty profile: the same charts, stats, race and sources.
+    @Test(arguments: StoreBackend.allCases)
+    func exportThenImportGivesTheSameHistory(backend: StoreBackend) throws {
+        let dir = try F.folder()
+        let store = try backend.make()
+        let zip = dir.appendingPathComponent("demo.zip")
+        try DemoExport(seed: 7, records: 3_000, recordsPerFile: 1_500).writeZip(to: zip.path)
+        _ = try importing([zip], into: store)
+        let me = try store.profile(named: "me")
+        // Scrobbles of every tenth play, 30 s after it started (one listen each), and a few of their own.
+        let columns = try store.musicColumns(profile: me)
+        var csv = "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n"
+        for i in stride(from: 0, to: columns.playCount, by: 10) {
+            let t = Int(columns.trackOfPlay[i])
+            let start = columns.endTimes[i] - Int64(columns.milliseconds[i] / 1000) + 30
+            let fields = [String(start), "", columns.artistNames[Int(columns.trackArtist[t])], "", "", "", columns.trackNames[t], ""]
+            csv += fields.map { TextTable.csvField($0) }.joined(separator: ",") + "\n"
+        }
+        csv += "1700000000,,Nobody Else,,,,Only On Last.fm,\n1700000300,,Nobody Else,,,,Only On Last.fm,\n"
+        let merged = try importing([try F.write(Data(csv.utf8), to: dir, "scrobbles.csv")], into: store)
+        #expect(merged.mergedAcrossSources["lastfm"] == (columns.playCount + 9) / 10)
+
+        var exported = ""
+        let all = try store.musicColumns(profile: me)
+        let written = HistoryExport.write(all, format: .listenbrainz) { exported += $0 }
+        #expect(written == columns.playCount + 2)
+        let file = try F.write(Data(exported.utf8), to: dir, "export.jsonl")
+        let copy = try store.profile(named: "copy")
+        let back = try HistoryImporter().run(paths: [file.path], store: store, profile: copy)
+        #expect(back.files.map(\.format) == ["listenbrainz"] && back.total.rejected == 0 && back.mergedAcrossSources.isEmpty)
+        for kind in EntityKind.allCases {
+            for metric in [Metric.streams, .minutes] {
+                let q = ChartQuery(kind: kind, metric: metric, range: .all, limit: 50)
+                #expect(try store.top(q, profile: copy) == store.top(q, profile: me), "\(kind) \(metric)")
+            }
+        }
+        // The same music statistics (the export holds music plays; episodes and chapters stay behind).
+        var original = try store.stats(range: .all, timeZone: .gmt, profile: me)
+        #expect(original.episodes > 0)
+        original.episodes = 0
+        original.audiobookChapters = 0
+        #expect(try store.stats(range: .all, timeZone: .gmt, profile: copy) == original)
+        let race = RaceQuery(kind: .artists, metric: .minutes, from: nil, to: nil, period: .month, top: 10)
+        #expect(try store.race(race, timeZone: .gmt, profile: copy) == store.race(race, timeZone: .gmt, profile: me))
+        #expect(try store.musicColumns(profile: copy).playsBySource() == store.musicColumns(profile: me).playsBySource())
+        // The CSV has a header and one row per play.
+        var table = ""
+        HistoryExport.write(all, format: .csv) { table += $0 }
+        #expect(table.split(separator: "\n").count == written + 1)
+        #expect(table.hasPrefix("ended_at,started_at,artist,track,album,duration_ms,spotify_uri,source\n"))
+    }
+
+    /// Names are data in every format: a formula stays text in a spreadsheet, a quote or a line
+    /// break stays inside its JSON string.
+    @Test func exportedNamesCannotBreakOutOfTheirField() throws {
+        var c = MusicColumns()
+        c.endTimes = [1_700_000_000]
+        c.milliseconds = [-1]
+        c.trackOfPlay = [0]
+        c.sources = [PlaySource.scrobble.rawValue]
+        c.trackNames = ["=HYPERLINK(\"http://x\")"]
+        c.trackURIs = [""]
+        c.trackArtist = [0]
+        c.trackAlbum = [-1]
+        c.artistNames = ["a\"b\nc\u{2028}\u{1}"]
+        var jsonl = ""
+        HistoryExport.write(c, format: .listenbrainz) { jsonl += $0 }
+        #expect(jsonl.split(separator: "\n").count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(jsonl.utf8)) as? [String: Any])
+        let metadata = try #require(object["track_metadata"] as? [String: Any])
+        #expect(metadata["artist_name"] as? String == "a\"b\nc\u{2028}\u{1}")
+        #expect((metadata["additional_info"] as? [String: Any])?["duration_ms"] == nil)
+        var csv = ""
+        HistoryExport.write(c, format: .csv) { csv += $0 }
+        #expect(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","))
+        #expect(csv.hasSuffix(",,,scrobble\n"))
+    }
 }

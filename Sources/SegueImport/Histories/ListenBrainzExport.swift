@@ -82,10 +82,12 @@ enum ListenBrainzExport {
         } else if let seconds = JSONText.integer(info["duration"]) {
             duration = Int(clamping: seconds.multipliedReportingOverflow(by: 1000).overflow ? -1 : seconds * 1000)
         }
-        if let d = duration, d <= 0 || d > ListenRules.maxDurationMs { duration = nil }
+        // Segue's own export names the source of each play, and keeps a play of 0 ms as one.
+        let segueSource = (info["segue_source"] as? String).flatMap(PlaySource.init(name:))
+        if let d = duration, d < 0 || (d == 0 && segueSource == nil) || d > ListenRules.maxDurationMs { duration = nil }
         out.listens.append(
             Listen(
-                source: .listenbrainz, time: time, timeIsStart: true, durationMs: duration, artist: artist!, title: title!,
+                source: segueSource ?? .listenbrainz, time: time, timeIsStart: true, durationMs: duration, artist: artist!, title: title!,
                 album: ListenRules.name(metadata["release_name"] as? String),
                 spotifyURI: spotifyURI(info["spotify_id"] as? String),
                 recordingMBID: ListenRules.name(info["recording_mbid"] as? String)
