@@ -7,7 +7,8 @@ import Glibc
 /// The players a data folder knows (`players.json`, mode 0600: it holds passwords, which token auth
 /// needs in the clear), and the server id each pushed playlist got, so the next push replaces it.
 public struct PlayerRegistry: Sendable, Equatable, Codable {
-    /// One Subsonic server and an account on it.
+    /// One Subsonic server and an account on it, or a watched playlist folder (`folder` set; then
+    /// `url`, `user` and `password` are empty).
     public struct Player: Sendable, Equatable, Codable {
         public var name: String
         public var url: String
@@ -17,14 +18,34 @@ public struct PlayerRegistry: Sendable, Equatable, Codable {
         public var libraryRoot: String?
         /// Playlist name -> the server's playlist id.
         public var pushed: [String: String]
+        /// A watched folder to write `NAME.m3u8` into, instead of a Subsonic server.
+        public var folder: String?
+        /// How the folder's reader sees the library's paths (watched folders).
+        public var pathMapping: PathMapping?
 
-        public init(name: String, url: String, user: String, password: String, libraryRoot: String? = nil, pushed: [String: String] = [:]) {
+        public init(
+            name: String, url: String, user: String, password: String, libraryRoot: String? = nil, pushed: [String: String] = [:],
+            folder: String? = nil, pathMapping: PathMapping? = nil
+        ) {
             self.name = name
             self.url = url
             self.user = user
             self.password = password
             self.libraryRoot = libraryRoot
             self.pushed = pushed
+            self.folder = folder
+            self.pathMapping = pathMapping
+        }
+
+        /// A watched folder as a named player.
+        public static func folder(name: String, path: String, pathMapping: PathMapping?) -> Player {
+            Player(name: name, url: "", user: "", password: "", folder: path, pathMapping: pathMapping)
+        }
+
+        /// Where it sends playlists, for lists and messages (never the password).
+        public var destination: String {
+            if let folder { return "folder \(folder)" + (pathMapping.map { " (paths \($0.from) -> \($0.to))" } ?? "") }
+            return "Subsonic \(url) as \(user)" + (libraryRoot.map { " (library \($0))" } ?? "")
         }
     }
 

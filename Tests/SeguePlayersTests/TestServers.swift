@@ -183,3 +183,49 @@ enum Supysonic {
             ], in: scratch)
     }
 }
+
+/// The built `segue` executable, run the way a person runs it.
+enum SegueCLI {
+    static let executable: String = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let beside = bundle.appendingPathComponent("segue").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return Repository.root + "/.build/debug/segue"
+    }()
+
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    /// Runs `segue arguments` to its end (outputs through files, without holding a pool thread).
+    static func run(_ arguments: [String], scratch: String) async throws -> Run {
+        let tag = UUID().uuidString.prefix(8)
+        let outPath = scratch + "/out-\(tag).txt", errPath = scratch + "/err-\(tag).txt"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = FileHandle(forWritingAtPath: outPath), err = FileHandle(forWritingAtPath: errPath)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.standardOutput = out
+        p.standardError = err
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            p.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try p.run() } catch {
+                p.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try? out?.close()
+        try? err?.close()
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        return Run(
+            status: status, out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}
