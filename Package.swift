@@ -91,7 +91,7 @@ let package = Package(
             name: "SegueServer",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
-                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP",
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -177,7 +177,7 @@ let package = Package(
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
                 "SegueTestSupport", "SegueLive", "SegueSimulator", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
-                "SegueHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+                "SegueHTTP", "SeguePlayers", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
