@@ -53,7 +53,7 @@ struct PlayersController {
         let body = try await APIController(deps: deps).decode(PushRequest.self, request)
         guard let name = body.player, !name.isEmpty else { throw APIError.invalid("player is missing") }
         let parameters = PushPlaylistParameters(playlist: id, owner: s.profileName, player: name)
-        try parameters.check(configuration: deps.configuration, playlists: deps.playlists)
+        try parameters.check(configuration: deps.configuration, playlists: deps.playlists, requireSingleUser: true)
         let job = try APIController(deps: deps).submit(owner: s.id, kind: PushPlaylistParameters.kind, parameters: try encodeJSON(parameters))
         return try json(JobView(job), status: .accepted)
     }
@@ -68,10 +68,11 @@ struct PushPlaylistParameters: Codable, Sendable, Equatable {
     static let kind = "push-playlist"
 
     /// Checked by the endpoint and again by the job (a queued job may be an older version's): a
-    /// single-user install, a registered player, the owner's playlist.
+    /// registered player, the owner's playlist; and, where the server's configuration is known (the
+    /// endpoint: a supervised `segue worker` is not told about --single-user), a single-user install.
     /// - Throws: `APIError` naming what is wrong.
-    func check(configuration: ServerConfiguration, playlists: any SavedPlaylistStore) throws {
-        guard configuration.singleUserProfile != nil else {
+    func check(configuration: ServerConfiguration, playlists: any SavedPlaylistStore, requireSingleUser: Bool) throws {
+        if requireSingleUser, configuration.singleUserProfile == nil {
             throw APIError.notFound("sending playlists to a player is only for a --single-user install")
         }
         guard case .player = try? PushTarget(player) else { throw APIError.invalid("player '\(BrowserMessage.clean(player))' is not a player name") }
@@ -93,7 +94,7 @@ struct PushPlaylistJobHandler: JobHandler {
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let p = try decodeParameters(PushPlaylistParameters.self, job)
-        do { try p.check(configuration: configuration, playlists: playlists) } catch { throw JobError.badParameters("\(error)") }
+        do { try p.check(configuration: configuration, playlists: playlists, requireSingleUser: false) } catch { throw JobError.badParameters("\(error)") }
         guard let saved = try playlists.savedPlaylist(id: p.playlist, owner: p.owner) else {
             throw JobError.badParameters("no saved playlist \(p.playlist)")
         }
