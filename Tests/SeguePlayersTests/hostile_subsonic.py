@@ -68,6 +68,11 @@ class Handler(BaseHTTPRequestHandler):
             if "search3" in self.path:
                 return self.answer(200, envelope({"status": "ok", "version": "1.16.1", "searchResult3": {"song": "everything"}}))
             return self.answer(200, envelope({"status": "ok", "version": "1.16.1"}))
+        if MODE == "searchgarbage":
+            # Signs in, then answers search3 with a page of HTML: a push must change nothing.
+            if "search3" in self.path:
+                return self.answer(200, b"<html>502 Bad Gateway</html>", "text/html")
+            return self.answer(200, envelope({"status": "ok", "version": "1.16.1"}))
         if MODE in ("modern", "old"):
             version = "1.16.1" if MODE == "modern" else "1.12.0"
             return self.answer(200, envelope({"status": "ok", "version": version, "openSubsonic": MODE == "modern"}))
