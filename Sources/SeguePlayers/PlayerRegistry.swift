@@ -22,6 +22,8 @@ public struct PlayerRegistry: Sendable, Equatable, Codable {
         public var folder: String?
         /// How the folder's reader sees the library's paths (watched folders).
         public var pathMapping: PathMapping?
+        /// Playlist name -> the latest push of it here.
+        public var lastPushes: [String: PushRecord]?
 
         public init(
             name: String, url: String, user: String, password: String, libraryRoot: String? = nil, pushed: [String: String] = [:],
@@ -46,6 +48,21 @@ public struct PlayerRegistry: Sendable, Equatable, Codable {
         public var destination: String {
             if let folder { return "folder \(folder)" + (pathMapping.map { " (paths \($0.from) -> \($0.to))" } ?? "") }
             return "Subsonic \(url) as \(user)" + (libraryRoot.map { " (library \($0))" } ?? "")
+        }
+    }
+
+    /// When a playlist was last pushed to a player, and how it went.
+    public struct PushRecord: Sendable, Equatable, Codable {
+        /// Milliseconds since 1970.
+        public var millis: Int64
+        public var matched: Int
+        /// "Artist – Title" of each track the player did not have.
+        public var missing: [String]
+
+        public init(millis: Int64, matched: Int, missing: [String]) {
+            self.millis = millis
+            self.matched = matched
+            self.missing = missing
         }
     }
 

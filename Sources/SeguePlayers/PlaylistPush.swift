@@ -41,11 +41,17 @@ public struct PlaylistPush: Sendable {
     /// The players file.
     public let registryPath: String
     public var options: SubsonicClient.Options
+    /// Milliseconds since 1970, for the record of each push.
+    public var now: @Sendable () -> Int64
 
     /// - Parameter dataDirectory: the data folder holding `players.json`.
-    public init(dataDirectory: String, options: SubsonicClient.Options = SubsonicClient.Options()) {
+    public init(
+        dataDirectory: String, options: SubsonicClient.Options = SubsonicClient.Options(),
+        now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    ) {
         self.registryPath = PlayerRegistry.path(inDataDirectory: dataDirectory)
         self.options = options
+        self.now = now
     }
 
     /// Finds the tracks on the target and writes the playlist there.
@@ -60,19 +66,22 @@ public struct PlaylistPush: Sendable {
             return try FolderPlaylistTarget(folder: path, mapping: pathMapping).write(tracks, name: name)
         case .player(let playerName):
             let player = try PlayerRegistry.load(from: registryPath).player(playerName)
+            var report: PushReport
             if let folder = player.folder {
-                var report = try FolderPlaylistTarget(folder: folder, mapping: player.pathMapping).write(tracks, name: name)
+                report = try FolderPlaylistTarget(folder: folder, mapping: player.pathMapping).write(tracks, name: name)
                 report.target = player.name
-                return report
+            } else {
+                let client = try await SubsonicClient.connect(server: player.url, user: player.user, password: player.password, options: options)
+                let clean = try PlaylistName.validated(name)
+                report = try await SubsonicPusher(client: client, libraryRoot: player.libraryRoot, target: player.name)
+                    .push(tracks, name: clean, previousID: player.pushed[clean])
             }
-            let client = try await SubsonicClient.connect(server: player.url, user: player.user, password: player.password, options: options)
-            let clean = try PlaylistName.validated(name)
-            let report = try await SubsonicPusher(client: client, libraryRoot: player.libraryRoot, target: player.name)
-                .push(tracks, name: clean, previousID: player.pushed[clean])
-            try PlayerRegistry.update(at: registryPath) { (registry: inout PlayerRegistry) throws(PlayerError) in
+            let record = PlayerRegistry.PushRecord(millis: now(), matched: report.matched.count, missing: report.missing)
+            try PlayerRegistry.update(at: registryPath) { [report] (registry: inout PlayerRegistry) throws(PlayerError) in
                 // The player may have been removed meanwhile: then there is nothing to remember.
                 if let i = registry.players.firstIndex(where: { $0.name == player.name }) {
-                    registry.players[i].pushed[report.playlistName] = report.playlistID
+                    if player.folder == nil { registry.players[i].pushed[report.playlistName] = report.playlistID }
+                    registry.players[i].lastPushes = (registry.players[i].lastPushes ?? [:]).merging([report.playlistName: record]) { $1 }
                 }
             }
             return report

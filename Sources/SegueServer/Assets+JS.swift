@@ -597,6 +597,9 @@ extension Assets {
             if (job.state === "succeeded" && job.push) say(job.push.summary, job.push.missing.length > 0);
             else say(job.error || `Sending to ${player} did not finish (${job.state}).`, true);
           } catch (err) { say(err.message, true); }
+          // The list shows when each was last sent and what was missing.
+          players = null;
+          loadSaved().catch(() => {});
         };
         const loadSaved = async () => {
           if (players === null) players = await api("GET", "/api/v1/players").catch(() => []);
@@ -605,7 +608,9 @@ extension Assets {
           savedList.replaceChildren(...all.map((s) => {
             const li = el("li", { "data-id": String(s.id) });
             const open = el("button", { type: "button", class: "link open" }, s.name);
-            const meta = el("span", { class: "sub" }, `${s.tracks.length} tracks · ${s.mode} · saved ${new Date(s.updated_ms).toLocaleString()}`);
+            const sent = players.flatMap((p) => p.pushes.filter((x) => x.playlist === s.name).map((x) =>
+              ` · sent to ${p.name} ${new Date(x.at_ms).toLocaleString()}${x.missing.length ? ` (${x.missing.length} not there: ${x.missing.join("; ")})` : ""}`));
+            const meta = el("span", { class: "sub" }, `${s.tracks.length} tracks · ${s.mode} · saved ${new Date(s.updated_ms).toLocaleString()}${sent.join("")}`);
             const who = el("div", { class: "who" }); who.append(open, meta);
             const rename = el("button", { type: "button", class: "button small rename" }, "Rename");
             const del = el("button", { type: "button", class: "button small danger delete", "aria-label": `Delete ${s.name}` }, "Delete");
@@ -626,7 +631,7 @@ extension Assets {
                 li.replaceChildren(form);
                 select.focus();
                 cancel.addEventListener("click", () => loadSaved());
-                form.addEventListener("submit", async (e) => { e.preventDefault(); await sendTo(s, select.value); loadSaved(); });
+                form.addEventListener("submit", (e) => { e.preventDefault(); sendTo(s, select.value); });
               });
               li.insertBefore(send, rename);
             }

@@ -425,7 +425,7 @@ enum OpenAPIDocument {
           }
         },
         "/api/v1/players": {
-          "get": {"operationId": "players", "summary": "The players saved playlists can be sent to (names and kinds; empty unless --single-user)", "responses": {"200": {"description": "Players", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["name", "kind"], "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["subsonic", "folder"]}}}}}}}}}
+          "get": {"operationId": "players", "summary": "The players saved playlists can be sent to (names and kinds; empty unless --single-user)", "responses": {"200": {"description": "Players", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["name", "kind", "pushes"], "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["subsonic", "folder"]}, "pushes": {"type": "array", "description": "The latest push of each playlist sent there", "items": {"type": "object", "required": ["playlist", "at_ms", "matched", "missing"], "properties": {"playlist": {"type": "string"}, "at_ms": {"type": "integer"}, "matched": {"type": "integer"}, "missing": {"type": "array", "items": {"type": "string"}}}}}}}}}}}}}
         },
         "/api/v1/events": {
           "post": {

@@ -20,9 +20,21 @@ struct PlayersController {
     }
 
     struct PlayerView: Codable {
+        /// The latest push of one playlist.
+        struct Push: Codable {
+            var playlist: String
+            var atMillis: Int64
+            var matched: Int
+            var missing: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case playlist, atMillis = "at_ms", matched, missing
+            }
+        }
         var name: String
         /// subsonic or folder.
         var kind: String
+        var pushes: [Push]
     }
 
     struct PushRequest: Codable {
@@ -39,7 +51,13 @@ struct PlayersController {
         } catch {
             throw APIError.unprocessable("the players file cannot be read; check it with `segue players list`")
         }
-        return try json(registry.players.map { PlayerView(name: $0.name, kind: $0.folder == nil ? "subsonic" : "folder") })
+        return try json(
+            registry.players.map { p in
+                let pushes = (p.lastPushes ?? [:]).sorted { $0.key < $1.key }.map {
+                    PlayerView.Push(playlist: $0.key, atMillis: $0.value.millis, matched: $0.value.matched, missing: $0.value.missing)
+                }
+                return PlayerView(name: p.name, kind: p.folder == nil ? "subsonic" : "folder", pushes: pushes)
+            })
     }
 
     /// Queues a push of the saved playlist `id` to `player`; the job's result is the push report.

@@ -61,6 +61,8 @@ import Testing
         let client = try await SubsonicClient.connect(server: server.url, user: Supysonic.user, password: Supysonic.password)
         let registry = try PlayerRegistry.load(from: data + "/players.json")
         let playlistID = try #require(try registry.player("home").pushed["Evening"])
+        let record = try #require(try registry.player("home").lastPushes?["Evening"])
+        #expect(record.matched == 3 && record.missing == ["Dune Echo – Only Here"])
         #expect(try await client.playlist(id: playlistID).entry?.map(\.title) == order.filter { $0 != "Only Here" })
 
         // Again with other tracks: the same playlist, replaced in place.

@@ -65,6 +65,12 @@ struct PlayersAPITests {
                     #expect(FileManager.default.fileExists(atPath: server.folder.path + line.dropFirst("/music".count)))
                 }
 
+                // The player remembers the push: when, how many, what was missing.
+                let after = try await me.jsonObject("/api/v1/players") as? [[String: Any]] ?? []
+                let pushes = after.first?["pushes"] as? [[String: Any]] ?? []
+                #expect(pushes.count == 1 && pushes.first?["playlist"] as? String == "Evening" && pushes.first?["matched"] as? Int == 2)
+                #expect((pushes.first?["missing"] as? [String]) == [] && (pushes.first?["at_ms"] as? Int ?? 0) > 0)
+
                 // What the endpoint refuses, each with one sentence.
                 for (body, status, words) in [
                     (#"{"player":"nobody"}"#, HTTPResponse.Status.notFound, "there is no player named 'nobody'"),

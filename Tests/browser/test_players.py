@@ -84,6 +84,8 @@ class SendToPlayerTests(unittest.TestCase):
             with open(os.path.join(self.data, "server.log")) as f:
                 raise AssertionError(f"status: {status.text!r}; server log: {f.read()[-2000:]}")
         self.assertEqual(status.text, "Created 'Evening' on nas with 3 tracks (3 by path, 0 by search).")
+        # The saved playlist now says when it was sent.
+        WebDriverWait(d, 10).until(lambda _: "sent to nas" in d.find_element(By.ID, "pl-saved").text)
         d.save_screenshot(os.environ.get("SEGUE_SCREENSHOT", os.path.join(self.downloads, "send.png")))
         with open(os.path.join(self.watched, "Evening.m3u8"), encoding="utf-8") as f:
             paths = [line for line in f.read().splitlines() if line and not line.startswith("#")]
