@@ -7,7 +7,8 @@ import SegueHTTP
 ///
 /// Every call is a POST with a form-encoded body, so credentials never travel in a URL (where proxies
 /// and server logs keep them). Servers with API 1.13 or later get a salted token (`t` = md5(password +
-/// salt), `s` = salt, a fresh salt per call); older ones get the password in the body. Answers are
+/// salt), `s` = salt, a fresh salt per call); older ones, and accounts a server cannot check by token
+/// (error 41, LDAP users), get the password in the body. Answers are
 /// read as JSON (`f=json`), bounded in size and time, and every failure is one `PlayerError` naming the
 /// server and the call.
 public struct SubsonicClient: Sendable {
@@ -62,7 +63,15 @@ public struct SubsonicClient: Sendable {
         let client = SubsonicClient(
             server: name, apiVersion: version, authentication: version >= SubsonicVersion(1, 13, 0) ? .token : .password, base: base,
             user: user, password: password, options: options)
-        _ = try await client.call("ping", [])
+        do {
+            _ = try await client.call("ping", [])
+        } catch .failed(_, _, let code, _) where code == 41 && client.authentication == .token {
+            // "Token authentication not supported" (LDAP accounts): the password, still in the POST body.
+            let fallback = SubsonicClient(
+                server: name, apiVersion: version, authentication: .password, base: base, user: user, password: password, options: options)
+            _ = try await fallback.call("ping", [])
+            return fallback
+        }
         return client
     }
 

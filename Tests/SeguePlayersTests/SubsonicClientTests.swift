@@ -114,6 +114,21 @@ import Testing
         #expect(requests[1].body.contains("p=a%26b%3Dc%20d"))
     }
 
+    /// A 1.13+ server whose account cannot use tokens (error 41, LDAP users) gets the password in the
+    /// POST body instead; still nothing in a URL.
+    @Test func accountsWithoutTokensFallBackToThePasswordInTheBody() async throws {
+        let server = try await HostileSubsonic.start("notokens")
+        defer { server.stop() }
+        let client = try await SubsonicClient.connect(server: server.url, user: "alice", password: "sesame")
+        #expect(client.authentication == .password)
+        _ = try await client.call("ping", [])
+        let requests = try HostileSubsonic.requests(server)
+        #expect(requests.count == 4)
+        #expect(requests.allSatisfy { $0.method == "POST" && !$0.target.contains("?") })
+        #expect(requests[1].body.contains("t=") && !requests[1].body.contains("p="))
+        #expect(requests[2].body.contains("p=sesame") && requests[3].body.contains("p=sesame"))
+    }
+
     @Test func addressesWithCredentialsOrQueriesAreRefused() {
         #expect(throws: PlayerError.self) { try SubsonicClient.validatedBase("http://alice:pw@music.example") }
         #expect(throws: PlayerError.self) { try SubsonicClient.validatedBase("http://music.example/?u=alice&p=pw") }

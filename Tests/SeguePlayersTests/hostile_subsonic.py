@@ -73,6 +73,11 @@ class Handler(BaseHTTPRequestHandler):
             if "search3" in self.path:
                 return self.answer(200, b"<html>502 Bad Gateway</html>", "text/html")
             return self.answer(200, envelope({"status": "ok", "version": "1.16.1"}))
+        if MODE == "notokens":
+            # API 1.16.1, but this account cannot use tokens (an LDAP user): error 41 for t/s, fine with p.
+            if "t=" in body:
+                return self.answer(200, envelope({"status": "failed", "version": "1.16.1", "error": {"code": 41, "message": "Token authentication not supported for LDAP users."}}))
+            return self.answer(200, envelope({"status": "ok", "version": "1.16.1"}))
         if MODE in ("modern", "old"):
             version = "1.16.1" if MODE == "modern" else "1.12.0"
             return self.answer(200, envelope({"status": "ok", "version": version, "openSubsonic": MODE == "modern"}))
