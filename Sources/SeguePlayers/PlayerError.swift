@@ -27,6 +27,8 @@ public enum PlayerError: Error, Equatable, CustomStringConvertible {
     case unknownPlayer(String)
     case duplicatePlayer(String)
     case invalidPlayerName(String)
+    /// The push was cancelled before anything was changed on the server.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -50,6 +52,7 @@ public enum PlayerError: Error, Equatable, CustomStringConvertible {
         case .duplicatePlayer(let name): return "A player named '\(name)' exists already; remove it first to change it."
         case .invalidPlayerName(let name):
             return "The player name '\(name)' is not allowed: use 1 to 64 letters, digits, '-' or '_' (and not 'folder')."
+        case .cancelled: return "The push was cancelled; nothing was changed on the player."
         }
     }
 }

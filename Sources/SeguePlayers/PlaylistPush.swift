@@ -55,12 +55,15 @@ public struct PlaylistPush: Sendable {
     }
 
     /// Finds the tracks on the target and writes the playlist there.
-    /// - Parameter pathMapping: for `folder:` targets (a registered folder player has its own).
+    /// - Parameters:
+    ///   - pathMapping: for `folder:` targets (a registered folder player has its own).
+    ///   - isCancelled: asked between lookups on a Subsonic server (see `SubsonicPusher.push`).
     /// - Throws: `PlayerError`: an unknown player, an unreachable or refusing server, a folder that
-    ///   cannot be written.
-    public func push(_ tracks: [PlaylistTrack], name: String, to target: PushTarget, pathMapping: PathMapping? = nil) async throws(PlayerError)
-        -> PushReport
-    {
+    ///   cannot be written, `.cancelled`.
+    public func push(
+        _ tracks: [PlaylistTrack], name: String, to target: PushTarget, pathMapping: PathMapping? = nil,
+        isCancelled: @Sendable () -> Bool = { false }
+    ) async throws(PlayerError) -> PushReport {
         switch target {
         case .folder(let path):
             return try FolderPlaylistTarget(folder: path, mapping: pathMapping).write(tracks, name: name)
@@ -74,7 +77,7 @@ public struct PlaylistPush: Sendable {
                 let client = try await SubsonicClient.connect(server: player.url, user: player.user, password: player.password, options: options)
                 let clean = try PlaylistName.validated(name)
                 report = try await SubsonicPusher(client: client, libraryRoot: player.libraryRoot, target: player.name)
-                    .push(tracks, name: clean, previousID: player.pushed[clean])
+                    .push(tracks, name: clean, previousID: player.pushed[clean], isCancelled: isCancelled)
             }
             let record = PlayerRegistry.PushRecord(millis: now(), matched: report.matched.count, missing: report.missing)
             try PlayerRegistry.update(at: registryPath) { [report] (registry: inout PlayerRegistry) throws(PlayerError) in

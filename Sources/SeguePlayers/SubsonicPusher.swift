@@ -17,14 +17,19 @@ public struct SubsonicPusher: Sendable {
     }
 
     /// Finds the tracks and writes the playlist.
-    /// - Parameter previousID: the server id an earlier push of this playlist got, if any.
+    /// - Parameters:
+    ///   - previousID: the server id an earlier push of this playlist got, if any.
+    ///   - isCancelled: asked before each lookup; true stops the push with `.cancelled`.
     /// - Throws: `PlayerError` from the server; nothing is changed on the server before all tracks were looked up.
-    public func push(_ tracks: [PlaylistTrack], name: String, previousID: String? = nil) async throws(PlayerError) -> PushReport {
+    public func push(
+        _ tracks: [PlaylistTrack], name: String, previousID: String? = nil, isCancelled: @Sendable () -> Bool = { false }
+    ) async throws(PlayerError) -> PushReport {
         let name = try PlaylistName.validated(name)
         var matched: [PushReport.Matched] = []
         var missing: [String] = []
         var answers: [String: [SubsonicSong]] = [:]
         for track in tracks {
+            if isCancelled() { throw PlayerError.cancelled }
             var found: (song: SubsonicSong, match: SubsonicMatcher.Match)?
             for query in SubsonicMatcher.queries(for: track) {
                 let songs: [SubsonicSong]
@@ -45,6 +50,7 @@ public struct SubsonicPusher: Sendable {
                 missing.append(PushReport.name(of: track))
             }
         }
+        if isCancelled() { throw PlayerError.cancelled }
         let songIDs = matched.map(\.songID)
         let existing = try await client.playlists()
         let mine = existing.filter { $0.owner == nil || $0.owner == client.user }

@@ -125,9 +125,13 @@ struct PushPlaylistJobHandler: JobHandler {
         context.report(0.1, detail: "Sending \(tracks.count) tracks to \(p.player)", force: true)
         let push = PlaylistPush(dataDirectory: configuration.dataDirectory)
         let outcome = BlockingResult<PushReport> { () async throws(PlayerError) -> PushReport in
-            try await push.push(tracks, name: saved.name, to: .player(p.player))
+            try await push.push(tracks, name: saved.name, to: .player(p.player), isCancelled: { context.isCancelled })
         }
-        return try encodeJSON(try outcome.wait())
+        do {
+            return try encodeJSON(try outcome.wait())
+        } catch PlayerError.cancelled {
+            throw JobError.cancelled
+        }
     }
 }
 

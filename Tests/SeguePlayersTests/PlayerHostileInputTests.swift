@@ -103,6 +103,28 @@ import Testing
         #expect(methods == ["ping", "ping", "search3"])
     }
 
+    /// A cancelled push stops between lookups and changes nothing on the server.
+    @Test func aCancelledPushChangesNothing() async throws {
+        let server = try await HostileSubsonic.start("modern")
+        defer { server.stop() }
+        let client = try await SubsonicClient.connect(server: server.url, user: "alice", password: "pw")
+        let asked = Counter()
+        let tracks = (1...5).map { Self.track(Int64($0), title: "Song \($0)", path: "/x/\($0).flac") }
+        await #expect(throws: PlayerError.cancelled) {
+            _ = try await SubsonicPusher(client: client, target: "home").push(tracks, name: "Mix", isCancelled: { asked.next() > 2 })
+        }
+        let methods = try HostileSubsonic.requests(server).map { ($0.target as NSString).lastPathComponent }
+        // Two tracks looked up (title, then artist and title), then the stop: no getPlaylists, no create.
+        #expect(methods == ["ping", "ping", "search3", "search3", "search3", "search3"])
+        #expect(PlayerError.cancelled.description == "The push was cancelled; nothing was changed on the player.")
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func next() -> Int { lock.withLock { value += 1; return value } }
+    }
+
     /// Search matching: the same title by another artist, or the same song at another length, is not
     /// the track; case and accents do not matter.
     @Test func searchMatchingRules() {
