@@ -50,6 +50,10 @@ import Testing
         let players = try await segue(["players", "list"])
         #expect(players.out.contains("home\tSubsonic \(server.url) as alice (library \(music))"))
         #expect(!players.out.contains(Supysonic.password))
+        let listed = try await segue(["players", "list", "--format", "json"])
+        let rows2 = try #require(try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
+        #expect(rows2.count == 1 && rows2.first?["subsonic"] as? String == server.url && rows2.first?["user"] as? String == Supysonic.user)
+        #expect(!listed.out.contains(Supysonic.password) && rows2.first?["password"] == nil)
 
         // Push: every track the server has, by path, in the playlist's order; the lonely one reported by name.
         let ids = ["Harbour Lights", "Night Bus", "Only Here", "Café Müller"].compactMap { idByTitle[$0] }.map(String.init)
