@@ -133,6 +133,15 @@ enum Supysonic {
             throw TestServerError(description: "supysonic is not installed in \(Repository.supysonic): run scripts/setup.sh")
         }
         let folder = try ServerProcess.temporaryFolder("segue-supysonic")
+        do {
+            return try await serve(songs: songs, in: folder)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+    }
+
+    private static func serve(songs: [Song], in folder: String) async throws -> ServerProcess {
         let music = folder + "/music"
         try FileManager.default.createDirectory(atPath: music, withIntermediateDirectories: true)
         for song in songs { try await generate(song, into: music, scratch: folder) }
