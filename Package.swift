@@ -91,7 +91,7 @@ let package = Package(
             name: "SegueServer",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
-                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP",
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -105,7 +105,7 @@ let package = Package(
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,6 +144,11 @@ let package = Package(
         // Playlists (issue 7): transition cost, ordering, exports.
         .target(name: "SeguePlaylists", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
         .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel", "SegueStore"], swiftSettings: strict),
+        // Playlists in the player people already use (issue 22): Subsonic servers and watched folders.
+        .target(name: "SeguePlayers", dependencies: ["SegueHTTP", "SeguePlaylists"], swiftSettings: strict),
+        .testTarget(
+            name: "SeguePlayersTests", dependencies: ["SeguePlayers", "SeguePlaylists", "SegueHTTP", "SegueTestSupport"],
+            exclude: ["hostile_subsonic.py"], swiftSettings: strict),
         // Cover art and artist images from the Spotify Web API (optional, cached on disk).
         .target(name: "SegueArtwork", dependencies: ["SegueHTTP"], swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
@@ -172,7 +177,7 @@ let package = Package(
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
                 "SegueTestSupport", "SegueLive", "SegueSimulator", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
-                "SegueHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+                "SegueHTTP", "SeguePlayers", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),

@@ -44,6 +44,11 @@ py_need liblistenbrainz "liblistenbrainz==0.7.0"
 PYTHONPATH="$PY_DIR" python3 -c "import schemathesis" 2>/dev/null || {
   echo "setup: pip install schemathesis into $PY_DIR"
   python3 -m pip install -q --disable-pip-version-check --target "$PY_DIR" "schemathesis==3.39.16" "hypothesis==6.122.3"; }
+# A real Subsonic server for the player tests (SeguePlayersTests): supysonic (API 1.12.0) on waitress,
+# in a folder of its own: pip --target does not resolve against packages already in .local/python.
+PYTHONPATH=.local/supysonic python3 -c "import supysonic, waitress" 2>/dev/null || {
+  echo "setup: pip install supysonic into .local/supysonic"
+  python3 -m pip install -q --disable-pip-version-check --target .local/supysonic "supysonic==0.7.9" "waitress==3.0.2"; }
 
 # musicnn's weights (ISC licence): the PyPI wheel's musicnn/ folder, unpacked into .local/musicnn
 # (TensorFlow checkpoints read by Segue's own reader; no TensorFlow needed). Never committed.

@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import SegueImport
 import SegueJobs
+import SeguePlayers
 import SegueModel
 import SegueLive
 import SegueStore
@@ -401,6 +402,15 @@ struct JobView: Codable, Sendable {
     var width: Int?
     var height: Int?
     var frames: Int?
+    /// A push to a player: what went where and what is missing.
+    var push: PushView?
+
+    struct PushView: Codable, Sendable {
+        var summary: String
+        var playlistName: String
+        var matched: Int
+        var missing: [String]
+    }
 
     init(_ job: JobRecord) {
         id = job.id
@@ -422,6 +432,8 @@ struct JobView: Codable, Sendable {
             width = r.width
             height = r.height
             frames = r.frames
+        } else if job.kind == PushPlaylistParameters.kind, let r = try? JSONDecoder().decode(PushReport.self, from: Data(text.utf8)) {
+            push = PushView(summary: r.summary, playlistName: r.playlistName, matched: r.matched.count, missing: r.missing)
         } else if job.kind == "import" {
             if var decoded = try? JSONDecoder().decode(ImportReport.self, from: Data(text.utf8)) {
                 // The report names the uploaded files as they are stored on the server: only their names go out.

@@ -51,6 +51,7 @@ struct JobStores {
             "render": RenderJobHandler(plays: plays, configuration: configuration),
             AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
             PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),
+            PushPlaylistParameters.kind: PushPlaylistJobHandler(configuration: configuration, playlists: playlists, libraries: libraries),
         ]
     }
 }
@@ -166,6 +167,7 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     SettingsController(deps: deps).register(on: app)
     LibraryController(deps: deps).register(on: app)
     PlaylistsController(deps: deps).register(on: app)
+    PlayersController(deps: deps).register(on: app)
     APIController(deps: deps).register(on: app.group("api/v1"))
     return router
 }

@@ -588,17 +588,53 @@ extension Assets {
 
         // Saved playlists: the list, opening one, renaming in place, deleting.
         const savedList = $("#pl-saved");
+        // The data folder's players (`segue players add`): only a --single-user install lists any.
+        let players = null;
+        const sendTo = async (s, player) => {
+          try {
+            say(`Sending “${s.name}” to ${player}…`);
+            const job = await follow(await api("POST", `/api/v1/playlists/saved/${s.id}/push`, { player }), () => {});
+            if (job.state === "succeeded" && job.push) say(job.push.summary, job.push.missing.length > 0);
+            else say(job.error || `Sending to ${player} did not finish (${job.state}).`, true);
+          } catch (err) { say(err.message, true); }
+          // The list shows when each was last sent and what was missing.
+          players = null;
+          loadSaved().catch(() => {});
+        };
         const loadSaved = async () => {
+          if (players === null) players = await api("GET", "/api/v1/players").catch(() => []);
           const all = await api("GET", "/api/v1/playlists/saved");
           $("#pl-saved-empty").hidden = all.length > 0;
           savedList.replaceChildren(...all.map((s) => {
             const li = el("li", { "data-id": String(s.id) });
             const open = el("button", { type: "button", class: "link open" }, s.name);
-            const meta = el("span", { class: "sub" }, `${s.tracks.length} tracks · ${s.mode} · saved ${new Date(s.updated_ms).toLocaleString()}`);
+            const sent = players.flatMap((p) => p.pushes.filter((x) => x.playlist === s.name).map((x) =>
+              ` · sent to ${p.name} ${new Date(x.at_ms).toLocaleString()}${x.missing.length ? ` (${x.missing.length} not there: ${x.missing.join("; ")})` : ""}`));
+            const meta = el("span", { class: "sub" }, `${s.tracks.length} tracks · ${s.mode} · saved ${new Date(s.updated_ms).toLocaleString()}${sent.join("")}`);
             const who = el("div", { class: "who" }); who.append(open, meta);
             const rename = el("button", { type: "button", class: "button small rename" }, "Rename");
             const del = el("button", { type: "button", class: "button small danger delete", "aria-label": `Delete ${s.name}` }, "Delete");
             li.append(who, rename, del);
+            if (players.length === 1) {
+              const send = el("button", { type: "button", class: "button small send", "aria-label": `Send ${s.name} to ${players[0].name}` }, `Send to ${players[0].name}`);
+              send.addEventListener("click", () => sendTo(s, players[0].name));
+              li.insertBefore(send, rename);
+            } else if (players.length > 1) {
+              const send = el("button", { type: "button", class: "button small send", "aria-label": `Send ${s.name} to a player` }, "Send to …");
+              send.addEventListener("click", () => {
+                const form = el("form", { class: "rename-row" });
+                const select = el("select", { "aria-label": `Player to send ${s.name} to` });
+                select.append(...players.map((p) => el("option", { value: p.name }, p.name)));
+                const ok = el("button", { type: "submit", class: "button small primary" }, "Send");
+                const cancel = el("button", { type: "button", class: "button small" }, "Cancel");
+                form.append(select, ok, cancel);
+                li.replaceChildren(form);
+                select.focus();
+                cancel.addEventListener("click", () => loadSaved());
+                form.addEventListener("submit", (e) => { e.preventDefault(); sendTo(s, select.value); });
+              });
+              li.insertBefore(send, rename);
+            }
             open.addEventListener("click", async () => {
               try {
                 const p = await api("GET", `/api/v1/playlists/saved/${s.id}?crossfade_s=${encodeURIComponent(num("crossfade") ?? 6)}`);

@@ -92,13 +92,14 @@ enum OpenAPIDocument {
           "Job": {
             "type": "object", "required": ["id", "kind", "state", "progress", "createdAt"],
             "properties": {
-              "id": {"type": "string"}, "kind": {"type": "string", "enum": ["import", "render"]},
+              "id": {"type": "string"}, "kind": {"type": "string", "enum": ["import", "render", "push-playlist"]},
               "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled", "dead"]},
               "progress": {"type": "number", "minimum": 0, "maximum": 1}, "detail": {"type": "string"},
               "error": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"},
               "etaSeconds": {"type": "number"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "frames": {"type": "integer"},
               "files": {"type": "array", "items": {"type": "object", "required": ["format", "url", "bytes", "mediaType"], "properties": {"format": {"type": "string"}, "url": {"type": "string"}, "bytes": {"type": "integer"}, "mediaType": {"type": "string"}}}},
-              "report": {"type": "object", "description": "The import report: per file and total counts of music plays, short plays, episodes, audiobook chapters, duplicates and rejected records."}
+              "report": {"type": "object", "description": "The import report: per file and total counts of music plays, short plays, episodes, audiobook chapters, duplicates and rejected records."},
+              "push": {"type": "object", "description": "A push to a player: one line for people, how many tracks were found, and the name of each the player does not have.", "required": ["summary", "playlistName", "matched", "missing"], "properties": {"summary": {"type": "string"}, "playlistName": {"type": "string"}, "matched": {"type": "integer"}, "missing": {"type": "array", "items": {"type": "string"}}}}
             }
           },
           "Event": {
@@ -414,6 +415,18 @@ enum OpenAPIDocument {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
             "responses": {"204": {"description": "Deleted"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
           }
+        },
+        "/api/v1/playlists/saved/{id}/push": {
+          "post": {
+            "operationId": "pushSavedPlaylist", "summary": "Send a saved playlist to a player of the data folder (`segue players add`; --single-user installs only): a job whose result says what matched and what is missing; a playlist pushed before is replaced in place",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["player"], "properties": {"player": {"type": "string", "minLength": 1, "maxLength": 64}}}}}},
+            "responses": {"202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/players": {
+          "get": {"operationId": "players", "summary": "The players saved playlists can be sent to (names and kinds; empty unless --single-user)", "responses": {"200": {"description": "Players", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["name", "kind", "pushes"], "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["subsonic", "folder"]}, "pushes": {"type": "array", "description": "The latest push of each playlist sent there", "items": {"type": "object", "required": ["playlist", "at_ms", "matched", "missing"], "properties": {"playlist": {"type": "string"}, "at_ms": {"type": "integer"}, "matched": {"type": "integer"}, "missing": {"type": "array", "items": {"type": "string"}}}}}}}}}}}}}
         },
         "/api/v1/events": {
           "post": {

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import SegueAudio
 import SegueMedia
+import SeguePlayers
 import SeguePlaylists
 import SegueStore
 import SegueStoreSQLite
 
 /// `segue playlist`: smooth playlists from the analysed library.
-struct PlaylistCommand: ParsableCommand {
+struct PlaylistCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "playlist",
         abstract: "Order tracks for the smoothest transitions, build a radio around seeds, or a path from one track to another.",
@@ -42,6 +43,10 @@ struct PlaylistCommand: ParsableCommand {
     @Option(help: "text or json (json lists each transition and its parts).") var format: ImportCommand.ReportFormat = .text
     @Option(help: "Also render the playlist as one continuous file (.m4a or .mp3), crossfaded.") var mix: String?
     @Option(help: "Crossfade length in seconds for --mix.") var fade: Double = 6
+    @Option(help: "Send the playlist to a player (`segue players list`) or to folder:/path, replacing an earlier push of the same name (repeatable).")
+    var push: [String] = []
+    @Option(help: "The playlist's name on the player (default: Segue radio, Segue path or Segue order).") var pushName: String?
+    @Option(help: "For --push folder:/path: FROM=TO rewrites the start of each path as the folder's reader sees the music.") var pathMap: String?
 
     func constraints() throws -> PlaylistConstraints {
         var c = PlaylistConstraints()
@@ -85,7 +90,14 @@ struct PlaylistCommand: ParsableCommand {
         return value
     }
 
-    func run() throws {
+    func run() async throws {
+        // Checked before any work, so a typo does not cost a build.
+        let targets = try push.map { text throws(PlayerError) in try PushTarget(text) }
+        let mapping = try pathMap.map { text throws(PlayerError) in try PathMapping(text) }
+        if mapping != nil, !targets.contains(where: { if case .folder = $0 { true } else { false } }) {
+            throw ValidationError("--path-map is for --push folder:/path (a registered folder player has its own)")
+        }
+        let playlistName = try PlaylistName.validated(pushName ?? "Segue \(mode.rawValue)")
         let libraryStore = try LibraryCommand.open(store, database)
         let everything = try libraryStore.tracks()
         let library = everything.filter { $0.status == .done }
@@ -147,6 +159,16 @@ struct PlaylistCommand: ParsableCommand {
             try AudioMixer(tools: try FFmpegTools.locate()).mix(levelled, fade: fade, output: mix)
             printError("Wrote \(mix).")
         }
+        var failed = false
+        for target in targets {
+            // On standard error: standard output stays the playlist (and valid JSON with --format json).
+            do {
+                printError(try await PlaylistPush(dataDirectory: store.dataDirectory).push(order, name: playlistName, to: target, pathMapping: mapping).summary)
+            } catch {
+                failed = true
+                printError("Not pushed to \(target): \(error)")
+            }
+        }
         let transitions = zip(order, order.dropFirst()).map { TransitionCost(from: $0, to: $1) }
         if format == .json {
             var rows: [[String: Any]] = []
@@ -170,6 +192,8 @@ struct PlaylistCommand: ParsableCommand {
             let total = order.reduce(0) { $0 + $1.durationSeconds }
             print(String(format: "Total transition cost %.2f; %d tracks, %d:%02d.", transitions.reduce(0) { $0 + $1.total }, order.count, Int(total) / 60, Int(total) % 60))
         }
+        // The playlist is printed either way; a push that failed makes the command fail.
+        if failed { throw ExitCode.failure }
     }
 }
 

@@ -28,6 +28,7 @@ struct OpenAPIDocumentTests {
                 ("/api/v1/library/search", "get"), ("/api/v1/library/tracks/{id}/audio", "get"),
                 ("/api/v1/playlists/saved", "get"), ("/api/v1/playlists/saved", "post"), ("/api/v1/playlists/saved/{id}", "get"),
                 ("/api/v1/playlists/saved/{id}", "patch"), ("/api/v1/playlists/saved/{id}", "delete"),
+                ("/api/v1/playlists/saved/{id}/push", "post"), ("/api/v1/players", "get"),
             ]
             for (path, method) in routes {
                 #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")
