@@ -74,11 +74,14 @@ public struct ChartQuery: Sendable, Equatable {
     public var metric: Metric
     public var range: TimeRange
     public var limit: Int
+    /// The sources whose plays count (default: all).
+    public var sources: SourceSet
 
-    public init(kind: EntityKind, metric: Metric, range: TimeRange = .all, limit: Int = 10) {
+    public init(kind: EntityKind, metric: Metric, range: TimeRange = .all, limit: Int = 10, sources: SourceSet = .all) {
         self.kind = kind
         self.metric = metric
         self.range = range
         self.limit = limit
+        self.sources = sources
     }
 }

@@ -33,11 +33,14 @@ public struct RaceQuery: Sendable, Equatable {
     public var period: RacePeriod
     /// Entities that are ever in the top `top` of some period are included.
     public var top: Int
+    /// The sources whose plays count (default: all).
+    public var sources: SourceSet
 
     public init(
         kind: EntityKind, metric: Metric, from: CalendarDay? = nil, to: CalendarDay? = nil,
-        period: RacePeriod = .month, top: Int = 10
+        period: RacePeriod = .month, top: Int = 10, sources: SourceSet = .all
     ) {
+        self.sources = sources
         self.kind = kind
         self.metric = metric
         self.from = from

@@ -60,6 +60,7 @@ struct APIController {
         group.post("imports", use: startImport)
         group.get("top", use: top)
         group.get("stats", use: stats)
+        group.get("history", use: history)
         group.get("race", use: race)
         group.post("renders", use: startRender)
         group.get("jobs", use: listJobs)
@@ -216,9 +217,31 @@ struct APIController {
         return jsonResponse(body)
     }
 
+    /// The session's merged listening history as a download (`format=listenbrainz|csv`, with the
+    /// chart parameters' range and sources).
+    func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
+        let formatName = request.uri.queryParameters["format"].map(String.init) ?? "listenbrainz"
+        guard let format = HistoryExport.Format(rawValue: formatName) else { throw APIError.invalid("format must be listenbrainz or csv") }
+        guard let profile = try profile(context) else { throw APIError.conflict("import your history (or the demo data) first") }
+        let plays = deps.plays
+        let body = try await BlockingWork.run {
+            var buffer = ByteBuffer()
+            HistoryExport.write(try plays.musicColumns(profile: profile).restricted(to: q.sources), range: q.range, format: format) {
+                buffer.writeString($0)
+            }
+            return buffer
+        }
+        let (name, type) = format == .csv ? ("segue-history.csv", "text/csv; charset=utf-8") : ("segue-history.jsonl", "application/x-ndjson")
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: body))
+    }
+
     func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
-        return try json(try deps.stats(q.range, profileName: try context.requireSession().profileName))
+        return try json(try deps.stats(q.range, sources: q.sources, profileName: try context.requireSession().profileName))
     }
 
     func race(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -226,7 +249,7 @@ struct APIController {
         let periodName = request.uri.queryParameters["period"].map(String.init) ?? "month"
         guard let period = RacePeriod(rawValue: periodName) else { throw APIError.invalid("period must be day, week or month") }
         guard q.limit <= 20 else { throw APIError.invalid("limit must be at most 20 for races") }
-        let query = RaceQuery(kind: q.kind, metric: q.metric, from: q.from, to: q.to, period: period, top: q.limit)
+        let query = RaceQuery(kind: q.kind, metric: q.metric, from: q.from, to: q.to, period: period, top: q.limit, sources: q.sources)
         guard let profile = try profile(context) else {
             return try json(RaceData(kind: q.kind, metric: q.metric, period: period, periods: [], entities: [], values: []))
         }
@@ -501,6 +524,8 @@ struct ChartParameters: Sendable, Equatable {
     var from: CalendarDay?
     var to: CalendarDay?
     var limit = 10
+    /// `source=spotify,lastfm`: the sources whose plays count (default all).
+    var sources: SourceSet = .all
 
     init() {}
 
@@ -519,6 +544,12 @@ struct ChartParameters: Sendable, Equatable {
         if let l = value("limit") ?? value("n") {
             guard let n = Int(l), (1...50).contains(n) else { throw APIError.invalid("limit must be 1 to 50") }
             limit = n
+        }
+        if let text = value("source") {
+            guard let set = SourceSet(names: text) else {
+                throw APIError.invalid("source must be all or a comma-separated list of \(SourceSet.help)")
+            }
+            sources = set
         }
         let year = Calendar(identifier: .gregorian).dateComponents(in: .gmt, from: Date(timeIntervalSince1970: Double(now) / 1000)).year ?? 2026
         let hasDates = value("from") != nil || value("to") != nil
@@ -540,7 +571,7 @@ struct ChartParameters: Sendable, Equatable {
     }
 
     var range: TimeRange { TimeRange(from: from, to: to) }
-    var query: ChartQuery { ChartQuery(kind: kind, metric: metric, range: range, limit: limit) }
+    var query: ChartQuery { ChartQuery(kind: kind, metric: metric, range: range, limit: limit, sources: sources) }
 }
 
 func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {

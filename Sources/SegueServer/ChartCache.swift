@@ -65,10 +65,10 @@ final class ChartCache: @unchecked Sendable {
 
 extension ChartCache {
     static func key(_ q: ChartQuery) -> String {
-        "top|\(q.kind.rawValue)|\(q.metric.rawValue)|\(q.range.start)|\(q.range.end)|\(q.limit)"
+        "top|\(q.kind.rawValue)|\(q.metric.rawValue)|\(q.range.start)|\(q.range.end)|\(q.limit)|\(q.sources.rawValue)"
     }
 
-    static func key(_ range: TimeRange) -> String { "stats|\(range.start)|\(range.end)" }
+    static func key(_ range: TimeRange, sources: SourceSet = .all) -> String { "stats|\(range.start)|\(range.end)|\(sources.rawValue)" }
 }
 
 extension ServerDependencies {
@@ -81,10 +81,24 @@ extension ServerDependencies {
     }
 
     /// The statistics of `range` in the profile called `name` (zeros when there is no such profile).
-    func stats(_ range: TimeRange, profileName name: String) throws -> ListeningStats {
-        try cache.value(profile: name, key: ChartCache.key(range)) {
+    func stats(_ range: TimeRange, sources: SourceSet = .all, profileName name: String) throws -> ListeningStats {
+        try cache.value(profile: name, key: ChartCache.key(range, sources: sources)) {
             guard let profile = try plays.existingProfile(named: name) else { return ListeningStats() }
-            return try plays.stats(range: range, timeZone: .gmt, profile: profile)
+            return try plays.stats(range: range, timeZone: .gmt, sources: sources, profile: profile)
+        }
+    }
+
+    /// The sources the profile called `name` has music plays from, in `PlaySource` order.
+    func sourcesPresent(profileName name: String) throws -> [PlaySource] {
+        try playsBySource(.all, profileName: name).map(\.source)
+    }
+
+    /// Music plays per source in `range` (charts count them after merging across sources).
+    func playsBySource(_ range: TimeRange, sources: SourceSet = .all, profileName name: String) throws -> [(source: PlaySource, plays: Int)] {
+        try cache.value(profile: name, key: "sources|\(range.start)|\(range.end)|\(sources.rawValue)") {
+            guard let profile = try plays.existingProfile(named: name) else { return [] }
+            let counts = try plays.musicColumns(profile: profile).restricted(to: sources).playsBySource(in: range)
+            return PlaySource.allCases.compactMap { s in counts[s.rawValue].map { (s, $0) } }
         }
     }
 

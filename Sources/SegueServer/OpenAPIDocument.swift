@@ -25,6 +25,7 @@ enum OpenAPIDocument {
           "from": {"name": "from", "in": "query", "description": "First day, inclusive (UTC).", "schema": {"type": "string", "format": "date"}},
           "to": {"name": "to", "in": "query", "description": "Last day, inclusive (UTC).", "schema": {"type": "string", "format": "date"}},
           "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
+          "source": {"name": "source", "in": "query", "description": "Sources whose plays count: all, or a comma-separated list of spotify, lastfm, listenbrainz, apple, youtube, scrobble.", "schema": {"type": "string", "default": "all", "pattern": "^(all|(spotify|lastfm|listenbrainz|apple|youtube|scrobble)(,(spotify|lastfm|listenbrainz|apple|youtube|scrobble))*)$"}},
           "jobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
           "window": {"name": "window", "in": "query", "description": "The window's length.", "schema": {"type": "string", "enum": ["1m", "5m", "10m", "1h", "24h"], "default": "10m"}}
         },
@@ -275,21 +276,28 @@ enum OpenAPIDocument {
         "/api/v1/top": {
           "get": {
             "operationId": "top", "summary": "Top artists, tracks or albums",
-            "parameters": [{"$ref": "#/components/parameters/kind"}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/limit"}],
+            "parameters": [{"$ref": "#/components/parameters/source"}, {"$ref": "#/components/parameters/kind"}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/limit"}],
             "responses": {"200": {"description": "Sorted by the metric, descending; ties by name", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ChartEntry"}}}}}, "400": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/stats": {
           "get": {
             "operationId": "stats", "summary": "Totals, distinct counts and listening by hour, weekday and month",
-            "parameters": [{"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+            "parameters": [{"$ref": "#/components/parameters/source"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
             "responses": {"200": {"description": "Statistics", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}}, "400": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/history": {
+          "get": {
+            "operationId": "history", "summary": "Download the merged listening history (ListenBrainz JSON lines or CSV)",
+            "parameters": [{"name": "format", "in": "query", "schema": {"type": "string", "enum": ["listenbrainz", "csv"], "default": "listenbrainz"}}, {"$ref": "#/components/parameters/source"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+            "responses": {"200": {"description": "One play per line, oldest first", "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/race": {
           "get": {
             "operationId": "race", "summary": "The data behind a bar-chart race",
-            "parameters": [{"$ref": "#/components/parameters/kind"}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10}}, {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["day", "week", "month"], "default": "month"}}],
+            "parameters": [{"$ref": "#/components/parameters/source"}, {"$ref": "#/components/parameters/kind"}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10}}, {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["day", "week", "month"], "default": "month"}}],
             "responses": {"200": {"description": "Race data", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RaceData"}}}}, "400": {"$ref": "#/components/responses/Error"}}
           }
         },

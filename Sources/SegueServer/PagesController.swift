@@ -83,6 +83,12 @@ struct PagesController {
             problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"
         }
         let hasData = try api.hasData(s)
+        // The source control appears once a history has more than one source.
+        let present = hasData ? try deps.sourcesPresent(profileName: s.profileName) : []
+        let sourceControl = present.count > 1
+            ? "<label>Source<select name=\"source\">\(options([("all", "All sources")] + present.map { ($0.name, $0.displayName) }, selected: q.sources.description))</select></label>"
+            : ""
+        let query = request.uri.query.map { "&" + escapeHTML($0) } ?? ""
 
         let form = """
             <form class="filters card" method="get" action="/explore" aria-label="Chart settings">
@@ -92,6 +98,7 @@ struct PagesController {
               <label class="custom">From<input type="date" name="from" value="\(q.preset == .custom ? q.from.map { "\($0)" } ?? "" : "")"></label>
               <label class="custom">To<input type="date" name="to" value="\(q.preset == .custom ? q.to.map { "\($0)" } ?? "" : "")"></label>
               <label>Top<input type="number" name="limit" min="1" max="50" value="\(q.limit)" inputmode="numeric"></label>
+              \(sourceControl)
               <button class="button primary" type="submit">Update</button>
             </form>
             """
@@ -104,14 +111,24 @@ struct PagesController {
         }
         // The page body depends only on the profile's data and the query: built once, then cached.
         let main = try deps.cache.value(profile: s.profileName, key: "explore|" + ChartCache.key(q.query)) { try exploreMain(q, profileName: s.profileName) }
-        let body = "<h1>Explore</h1>\n\(problem)\n\(form)\n\(main)"
+        let download = """
+            <p class="downloads">Download my history (this period and source):
+              <a href="/api/v1/history?format=listenbrainz\(query)" download>ListenBrainz JSON lines</a> ·
+              <a href="/api/v1/history?format=csv\(query)" download>CSV</a></p>
+            """
+        let body = "<h1>Explore</h1>\n\(problem)\n\(form)\n\(main)\n\(download)"
         return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: true, body: body))
     }
 
     /// The cacheable part of Explore: totals, chart, ranking and listening times.
     func exploreMain(_ q: ChartParameters, profileName: String) throws -> String {
         let entries = try deps.top(q.query, profileName: profileName)
-        let stats = try deps.stats(q.range, profileName: profileName)
+        let stats = try deps.stats(q.range, sources: q.sources, profileName: profileName)
+        let bySource = try deps.playsBySource(q.range, sources: q.sources, profileName: profileName)
+        let sourceLine = bySource.count > 1 || (bySource.first.map { $0.0 != .spotify } ?? false)
+            ? "<p class=\"sources\">" + bySource.map { "\(escapeHTML($0.0.displayName)) \(grouped($0.1))" }.joined(separator: " · ")
+                + (stats.playsWithoutLength > 0 ? " · \(grouped(stats.playsWithoutLength)) without a known length" : "") + "</p>"
+            : ""
         let chart = entries.isEmpty ? "" : deps.cache.value(profile: profileName, key: "svg|" + ChartCache.key(q.query)) {
             let top = min(max(q.limit, 3), 20)
             let shown = Array(entries.prefix(top))
@@ -141,6 +158,7 @@ struct PagesController {
               <div class="stat"><span class="v">\(grouped(stats.distinctArtists))</span><span class="l">artists</span></div>
               <div class="stat"><span class="v">\(grouped(stats.distinctTracks))</span><span class="l">songs</span></div>
             </section>
+            \(sourceLine)
             """
         return """
             \(totals)

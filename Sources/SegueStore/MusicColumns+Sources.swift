@@ -1,3 +1,4 @@
+import Foundation
 import SegueModel
 
 extension MusicColumns {
@@ -133,10 +134,49 @@ extension MusicColumns {
         }
     }
 
-    /// Music plays per source (`PlaySource` raw value → plays).
-    public func playsBySource() -> [UInt8: Int] {
+    /// Music plays per source (`PlaySource` raw value → plays), in `range`.
+    public func playsBySource(in range: TimeRange = .all) -> [UInt8: Int] {
         var counts: [UInt8: Int] = [:]
-        for s in sources { counts[s, default: 0] += 1 }
+        guard sources.count == playCount else { return playCount == 0 ? [:] : [PlaySource.spotify.rawValue: playCount] }
+        for i in indices(in: range) { counts[sources[i], default: 0] += 1 }
         return counts
+    }
+}
+
+extension MusicColumns {
+    /// These columns with only the plays of `sources` (the same columns when that is every source).
+    /// Track lengths stay those of the whole history: a scrobble counts its track's length even when
+    /// the Spotify play that tells it is filtered out.
+    public func restricted(to sources: SourceSet) -> MusicColumns {
+        guard !sources.isAll, self.sources.count == playCount else { return self }
+        var out = self
+        let lengths = trackLengths.count == trackNames.count
+            ? trackLengths : Self.lengths(trackCount: trackNames.count, trackOfPlay: trackOfPlay, milliseconds: milliseconds)
+        out.trackLengths = lengths
+        out.endTimes.removeAll(keepingCapacity: true)
+        out.milliseconds.removeAll(keepingCapacity: true)
+        out.trackOfPlay.removeAll(keepingCapacity: true)
+        out.sources.removeAll(keepingCapacity: true)
+        for i in 0..<playCount where sources.contains(raw: self.sources[i]) {
+            out.endTimes.append(endTimes[i])
+            out.milliseconds.append(milliseconds[i])
+            out.trackOfPlay.append(trackOfPlay[i])
+            out.sources.append(self.sources[i])
+        }
+        return out
+    }
+}
+
+extension PlayStore {
+    /// Statistics of the plays of `sources` only (episodes and chapters are Spotify's).
+    public func stats(range: TimeRange, timeZone: TimeZone, sources: SourceSet, profile: Profile) throws -> ListeningStats {
+        let all = try stats(range: range, timeZone: timeZone, profile: profile)
+        guard !sources.isAll else { return all }
+        var stats = try musicColumns(profile: profile).restricted(to: sources).stats(range: range, timeZone: timeZone)
+        if sources.contains(SourceSet(.spotify)) {
+            stats.episodes = all.episodes
+            stats.audiobookChapters = all.audiobookChapters
+        }
+        return stats
     }
 }

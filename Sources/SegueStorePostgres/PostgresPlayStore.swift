@@ -165,7 +165,7 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
     }
 
     public func top(_ query: ChartQuery, profile: Profile) throws -> [ChartEntry] {
-        try musicColumns(profile: profile).top(query)
+        try musicColumns(profile: profile).restricted(to: query.sources).top(query)
     }
 
     public func stats(range: TimeRange, timeZone: TimeZone, profile: Profile) throws -> ListeningStats {
@@ -189,7 +189,7 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
     }
 
     public func race(_ query: RaceQuery, timeZone: TimeZone, profile: Profile) throws -> RaceData {
-        try musicColumns(profile: profile).race(query, timeZone: timeZone)
+        try musicColumns(profile: profile).restricted(to: query.sources).race(query, timeZone: timeZone)
     }
 
     /// Number of stored plays of each kind (for tests and reports).

@@ -29,7 +29,7 @@ struct ExportCommand: ParsableCommand {
             printError("error: no profile '\(store.profile)' in \(database.describe(store)): run `segue import` first")
             throw ExitCode(1)
         }
-        let columns = try db.musicColumns(profile: profile)
+        let columns = try db.musicColumns(profile: profile).restricted(to: range.source)
         if out == "-" {
             HistoryExport.write(columns, range: range.range, format: format) { FileHandle.standardOutput.write(Data($0.utf8)) }
             return

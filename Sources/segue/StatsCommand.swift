@@ -19,7 +19,7 @@ struct StatsCommand: ParsableCommand {
             printError("error: no profile '\(store.profile)' in \(database.describe(store)): run `segue import` first")
             throw ExitCode(1)
         }
-        let s = try db.stats(range: range.range, timeZone: range.tz, profile: profile)
+        let s = try db.stats(range: range.range, timeZone: range.tz, sources: range.source, profile: profile)
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -39,6 +39,17 @@ struct StatsCommand: ParsableCommand {
         print("Audiobook parts  \(g(s.audiobookChapters))")
         print("First / last     \(date(s.firstPlay)) / \(date(s.lastPlay))")
         print("Distinct         \(g(s.distinctTracks)) tracks, \(g(s.distinctArtists)) artists, \(g(s.distinctAlbums)) albums")
+        let columns = try db.musicColumns(profile: profile).restricted(to: range.source)
+        let bySource = columns.playsBySource(in: range.range)
+        if bySource.count > 1 || bySource.keys.first != PlaySource.spotify.rawValue {
+            let parts = PlaySource.allCases.compactMap { source in
+                bySource[source.rawValue].map { "\(source.displayName) \(g($0))" }
+            }
+            print("Sources          \(parts.joined(separator: ", "))")
+        }
+        if s.playsWithoutLength > 0 {
+            print("Without length   \(g(s.playsWithoutLength)) plays (each a stream; minutes from their track's known length)")
+        }
         print("")
         let maxHour = Swift.max(1, s.millisecondsByHour.max() ?? 1)
         print("By hour of day (minutes):")

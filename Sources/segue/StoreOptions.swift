@@ -103,7 +103,18 @@ struct RangeOptions: ParsableArguments {
     @Option(help: "Time zone for day boundaries (IANA name, default UTC).", transform: Self.zone)
     var tz: TimeZone = .gmt
 
+    @Option(help: ArgumentHelp("Sources whose plays count, comma-separated (\(SourceSet.help)); default all.", valueName: "sources"),
+            transform: Self.sources)
+    var source: SourceSet = .all
+
     var range: TimeRange { TimeRange(from: from, to: to, timeZone: tz) }
+
+    static func sources(_ text: String) throws -> SourceSet {
+        guard let set = SourceSet(names: text) else {
+            throw ValidationError("'\(text)' is not a list of sources: use \(SourceSet.help) (comma-separated)")
+        }
+        return set
+    }
 
     func validate() throws {
         if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }

@@ -34,7 +34,7 @@ struct TopCommand: ParsableCommand {
             printError("error: no profile '\(store.profile)' in \(database.describe(store)): run `segue import` first")
             throw ExitCode(1)
         }
-        let entries = try db.top(ChartQuery(kind: kind, metric: metric, range: range.range, limit: limit), profile: profile)
+        let entries = try db.top(ChartQuery(kind: kind, metric: metric, range: range.range, limit: limit, sources: range.source), profile: profile)
         switch format {
         case .json: print(try entries.jsonText())
         case .csv: print(entries.csvText(), terminator: "")

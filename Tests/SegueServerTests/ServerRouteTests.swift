@@ -126,6 +126,19 @@ struct ServerRouteTests {
                 let entries = top as? [[String: Any]] ?? []
                 #expect(entries.first?["name"] as? String == "Airbag", "\(String(describing: top))")
                 #expect(entries.first?["streams"] as? Int == 2, "\(String(describing: top))")
+                // The source filter, on the API and on Explore, and the history download.
+                #expect((try await browser.jsonObject("/api/v1/top?kind=tracks&source=spotify") as? [Any])?.isEmpty == true)
+                #expect((try await browser.jsonObject("/api/v1/top?kind=tracks&source=lastfm,scrobble") as? [Any])?.count == 1)
+                #expect(try await browser.request("/api/v1/top?source=napster").status == .badRequest)
+                let stats = try await browser.jsonObject("/api/v1/stats?source=lastfm") as? [String: Any]
+                #expect(stats?["playsWithoutLength"] as? Int == 2 && stats?["streams"] as? Int == 2, "\(String(describing: stats))")
+                let explore = String(buffer: try await browser.request("/explore?kind=tracks").body)
+                #expect(explore.contains("Last.fm 2") && explore.contains("2 without a known length"), "\(explore)")
+                let table = try await browser.request("/api/v1/history?format=csv")
+                #expect(table.status == .ok && table.headers[HTTPField.Name.contentDisposition]?.contains("segue-history.csv") == true)
+                #expect(String(buffer: table.body).split(separator: "\n").count == 3)
+                let jsonl = String(buffer: try await browser.request("/api/v1/history").body)
+                #expect(jsonl.split(separator: "\n").first?.contains("\"segue_source\":\"lastfm\"") == true, "\(jsonl)")
             }
         }
     }

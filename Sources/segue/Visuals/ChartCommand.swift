@@ -36,7 +36,7 @@ struct ChartCommand: ParsableCommand {
                 throw VisualsError(message: "no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
             }
             let entries = try db.top(
-                ChartQuery(kind: visual.kind, metric: visual.metric, range: range.range, limit: visual.top),
+                ChartQuery(kind: visual.kind, metric: visual.metric, range: range.range, limit: visual.top, sources: range.source),
                 profile: profile)
             guard !entries.isEmpty else {
                 throw ChartsError.noData("no \(visual.kind.rawValue) with plays \(rangePhrase(from: range.from, to: range.to))")

@@ -76,7 +76,8 @@ struct RaceCommand: ParsableCommand {
                 throw VisualsError(message: "no profile '\(store.profile)' in \(store.dataDirectory): run `segue import` first")
             }
             let query = RaceQuery(
-                kind: visual.kind, metric: visual.metric, from: range.from, to: range.to, period: period, top: visual.top)
+                kind: visual.kind, metric: visual.metric, from: range.from, to: range.to, period: period, top: visual.top,
+                sources: range.source)
             let data = try db.race(query, timeZone: range.tz, profile: profile)
             guard !data.periods.isEmpty, !data.entities.isEmpty else {
                 throw ChartsError.noData(
