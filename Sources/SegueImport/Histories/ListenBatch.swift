@@ -23,3 +23,17 @@ extension HistoryImporter {
             rejections: parsed.rejections, examples: parsed.examples, rejected: parsed.rejected)
     }
 }
+
+extension HistoryImporter {
+    /// Parses one file of listens as an import's parsing thread does (recognise, read, build the
+    /// store's batch) without storing it: for benchmarks and checks.
+    /// - Returns: the format's name, the records read and the plays built; nil when the file is not
+    ///   a listens history Segue reads (Spotify's files go through the streaming parser).
+    public static func parseListensFile(at path: String, now: Int64) throws -> (format: String, records: Int, plays: Int)? {
+        let bytes = try FileBytes(mapping: path)
+        let head = bytes.withBuffer { Array($0.prefix(HistoryFormat.sniffBytes)) }
+        guard let format = HistoryFormat.sniff(head), format != .spotify else { return nil }
+        let parsed = parsedFile(try HistoryFormat.parseListens(bytes, format: format, file: path, now: now))
+        return (parsed.format, parsed.records, parsed.batch.count)
+    }
+}
