@@ -138,6 +138,14 @@ struct LibraryCommand: ParsableCommand {
         return row
     }
 
+    /// `2024-05-06` (UTC).
+    static func day(_ t: Int64) -> String {
+        var seconds = time_t(t)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
+    }
+
     static func printJSON(_ value: Any) throws {
         let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         print(String(decoding: data, as: UTF8.self))
@@ -151,14 +159,26 @@ struct LibraryCommand: ParsableCommand {
 
         func run() throws {
             let tracks = try LibraryCommand.open(store, database).tracks()
-            if format == .json { return try LibraryCommand.printJSON(tracks.map { LibraryCommand.summary($0, full: false) }) }
+            // Each file's plays in the profile's listening history (matched by artist and title).
+            let plays = try database.openStore(store)
+            let index = try plays.existingProfile(named: store.profile).map { ListeningIndex(try plays.musicColumns(profile: $0)) }
+            func listening(_ t: LibraryTrack) -> TrackListening? { index?.listening(artist: t.artist, title: t.title, album: t.album) }
+            func withListening(_ t: LibraryTrack) -> [String: Any] {
+                var row = LibraryCommand.summary(t, full: false)
+                let l = listening(t)
+                row["plays"] = l?.plays ?? 0
+                if let l { row["last_played"] = LibraryCommand.day(l.lastPlayed) }
+                return row
+            }
+            if format == .json { return try LibraryCommand.printJSON(tracks.map(withListening)) }
             let rows = tracks.map { t -> [String] in
-                let s = LibraryCommand.summary(t, full: false)
+                let s = withListening(t)
                 // Tags and titles come from the files: shown with control characters escaped.
                 return [
                     String(t.id), TerminalText.escape(t.artist ?? "–"), TerminalText.escape(t.title ?? (t.path as NSString).lastPathComponent),
                     (s["bpm"] as? Float).map { String(format: "%.1f", $0) } ?? "", (s["camelot"] as? String) ?? "",
-                    (s["loudness_lufs"] as? Double).map { String(format: "%.1f", $0) } ?? "", t.status.rawValue,
+                    (s["loudness_lufs"] as? Double).map { String(format: "%.1f", $0) } ?? "",
+                    String(s["plays"] as? Int ?? 0), (s["last_played"] as? String) ?? "", t.status.rawValue,
                     TerminalText.escape(((s["tags"] as? [String]) ?? []).prefix(3).joined(separator: ", ")),
                     // One line: a stored reason is one sentence, but older ones held tool logs.
                     TerminalText.escape(String((t.error ?? "").split(whereSeparator: \.isNewline).first ?? "").prefix(120).description),
@@ -166,7 +186,8 @@ struct LibraryCommand: ParsableCommand {
             }
             print(
                 TextTable.render(
-                    header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Status", "Tags", "Reason"], rows: rows, rightAligned: [0, 3, 5]),
+                    header: ["#", "Artist", "Title", "BPM", "Key", "LUFS", "Plays", "Last played", "Status", "Tags", "Reason"], rows: rows,
+                    rightAligned: [0, 3, 5, 6]),
                 terminator: "")
         }
     }

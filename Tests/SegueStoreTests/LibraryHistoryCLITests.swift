@@ -1,0 +1,44 @@
+import Foundation
+import SegueTestSupport
+import Testing
+
+/// Issue 19, history meets the library: `segue library list` shows each file's plays and last played
+/// day from the profile's history, matched by normalised artist and title (and album when both have one).
+extension CLITests {
+    func makeTaggedTone(_ path: String, artist: String, title: String, album: String? = nil) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=330:duration=5", "-metadata", "artist=\(artist)",
+            "-metadata", "title=\(title)"] + (album.map { ["-metadata", "album=\($0)"] } ?? []) + [path]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
+
+    @Test func libraryFilesShowTheirPlaysFromTheHistory() throws {
+        let dir = try Fixtures.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data").path
+        let music = dir.appendingPathComponent("music")
+        try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
+        try makeTaggedTone(music.appendingPathComponent("a.flac").path, artist: "Björk", title: "Jóga", album: "Homogenic")
+        try makeTaggedTone(music.appendingPathComponent("b.flac").path, artist: "BJÖRK ", title: "army of me")
+        try makeTaggedTone(music.appendingPathComponent("c.flac").path, artist: "Björk", title: "Jóga", album: "Live at Royal Opera House")
+        try makeTaggedTone(music.appendingPathComponent("d.flac").path, artist: "Nobody", title: "Never Played")
+        let csv = "Björk,Homogenic,Jóga,01 Jun 2021 08:00\nBjörk,Homogenic,Jóga,03 Jun 2021 08:00\nBjörk,Post,Army of Me,02 Jun 2021 09:00\n"
+        let scrobbles = dir.appendingPathComponent("scrobbles.csv")
+        try Data(csv.utf8).write(to: scrobbles)
+        #expect(try segue(["import", "--data", data, scrobbles.path]).status == 0)
+        #expect(try segue(["library", "add", "--data", data, music.path]).status == 0)
+        let list = try segue(["library", "list", "--data", data, "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        let byFile = Dictionary(uniqueKeysWithValues: rows.map { ((($0["path"] as? String) ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
+        #expect(byFile["a.flac"]?["plays"] as? Int == 2 && byFile["a.flac"]?["last_played"] as? String == "2021-06-03", "\(rows)")
+        #expect(byFile["b.flac"]?["plays"] as? Int == 1 && byFile["b.flac"]?["last_played"] as? String == "2021-06-02")
+        // Another album of the same song is another recording.
+        #expect(byFile["c.flac"]?["plays"] as? Int == 0 && byFile["c.flac"]?["last_played"] == nil)
+        #expect(byFile["d.flac"]?["plays"] as? Int == 0)
+        let text = try segue(["library", "list", "--data", data])
+        #expect(text.out.contains("Last played") && text.out.contains("2021-06-03"), "\(text.out)")
+    }
+}
