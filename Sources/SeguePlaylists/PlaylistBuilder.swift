@@ -46,6 +46,13 @@ public struct PlaylistBuilder: Sendable {
     public let library: [PlaylistTrack]
     public var constraints: PlaylistConstraints
     public var arc: EnergyArc = .none
+    /// Plays per library track id in the person's history (tracks never played are absent).
+    public var playCounts: [Int64: Int] = [:]
+    /// Favour tracks the person has never or seldom played ("forgotten gems"): a candidate's
+    /// distance grows by `unplayedWeight` × log2(1 + plays), so a played track needs to be that much
+    /// nearer to be chosen; the order is still the smoothest one.
+    public var preferUnplayed = false
+    public var unplayedWeight = 0.08
     /// Weight of the arc term: a track one selection-wide energy range off its target costs this much.
     public var arcWeight = 2.0
     /// Weight of the path's guide term: a track one unit (in normalised embedding space) off the line costs this much.
@@ -181,12 +188,18 @@ public struct PlaylistBuilder: Sendable {
         for q in queries {
             for n in try neighbours(of: q, k: k, excluding: excluding) { best[n.id] = min(best[n.id] ?? .infinity, n.distance) }
         }
+        if preferUnplayed {
+            for (id, distance) in best { best[id] = distance + unplayedWeight * log2(1 + Double(playCounts[id] ?? 0)) }
+        }
         var out = best.sorted { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }.compactMap { track($0.key) }
         if complete && k < library.count {
             // The rest of the library after the nearest, so tight constraints can still be met.
             let near = Set(out.map(\.id)).union(excluding)
             let rest = library.filter { !near.contains($0.id) }
-                .map { t in (t, queries.map { TransitionCost.cosineDistance($0, t.embedding) }.min() ?? 1) }
+                .map { t in
+                    (t, (queries.map { TransitionCost.cosineDistance($0, t.embedding) }.min() ?? 1)
+                        + (preferUnplayed ? unplayedWeight * log2(1 + Double(playCounts[t.id] ?? 0)) : 0))
+                }
                 .sorted { $0.1 < $1.1 }.map(\.0)
             out += rest
         }

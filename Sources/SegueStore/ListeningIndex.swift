@@ -23,9 +23,10 @@ public struct ListeningIndex: Sendable {
 
     private var byKey: [String: [Entry]] = [:]
 
-    public init(_ columns: MusicColumns) {
+    /// The index of the plays in `range` (default: all of them).
+    public init(_ columns: MusicColumns, range: TimeRange = .all) {
         var perTrack = [TrackListening](repeating: TrackListening(plays: 0, lastPlayed: .min), count: columns.trackNames.count)
-        for i in 0..<columns.playCount {
+        for i in columns.indices(in: range) {
             let t = Int(columns.trackOfPlay[i])
             guard t < perTrack.count else { continue }
             perTrack[t].plays += 1

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SegueAudio
 import SegueMedia
+import SegueModel
 import SeguePlayers
 import SeguePlaylists
 import SegueStore
@@ -24,6 +25,9 @@ struct PlaylistCommand: AsyncParsableCommand {
     @Option(help: "order (reorder --tracks), radio (tracks around --seed) or path (--from a track --to another).") var mode: Mode = .order
     @Option(help: "Comma-separated track ids (order mode).") var tracks: String?
     @Option(help: "Seed track, id or \"artist - title\" (radio mode; repeatable).") var seed: [String] = []
+    @Option(help: "Radio seeds from your history: your three most played library tracks of a period (2024, 2024-05 or all).")
+    var seedFromHistory: String?
+    @Option(help: "unplayed: favour library tracks you have never or seldom played (from your history).") var prefer: PlaylistPreference?
     @Option(help: "First track of the path (path mode).") var from: String?
     @Option(help: "Last track of the path (path mode).") var to: String?
     @Option(help: "Number of tracks (radio: 20 unless --duration is given; path: 10, both ends included).") var length: Int?
@@ -110,6 +114,31 @@ struct PlaylistCommand: AsyncParsableCommand {
         }
         var builder = PlaylistBuilder(library: all, constraints: try constraints(), index: try libraryStore.similarityIndex(for: all))
         builder.arc = arc
+        // The person's history, joined to the library by artist and title.
+        func playCounts(in range: TimeRange) throws -> [Int64: Int] {
+            let plays = try database.openStore(store)
+            guard let profile = try plays.existingProfile(named: store.profile) else { return [:] }
+            let index = ListeningIndex(try plays.musicColumns(profile: profile), range: range)
+            var counts: [Int64: Int] = [:]
+            for t in library { if let l = index.listening(artist: t.artist, title: t.title, album: t.album) { counts[t.id] = l.plays } }
+            return counts
+        }
+        if prefer == .unplayed {
+            builder.playCounts = try playCounts(in: .all)
+            builder.preferUnplayed = true
+        }
+        var seed = self.seed
+        if let period = seedFromHistory {
+            guard mode == .radio else { throw ValidationError("--seed-from-history is for --mode radio") }
+            let range = try PlaylistCommand.period(period)
+            let counts = try playCounts(in: range)
+            let top = all.filter { counts[$0.id] != nil }.sorted { (counts[$0.id]!, $1.id) > (counts[$1.id]!, $0.id) }.prefix(3)
+            guard !top.isEmpty else {
+                throw ValidationError("none of the library's analysed tracks was played in \(period) (profile '\(store.profile)'); import your history or pick another period")
+            }
+            seed += top.map { String($0.id) }
+            printError("Seeds from your history (\(period)): " + top.map { "\($0.artist) – \($0.title) (\(counts[$0.id]!) play\(counts[$0.id]! == 1 ? "" : "s"))" }.joined(separator: "; "))
+        }
         let order: [PlaylistTrack]
         switch mode {
         case .order:
@@ -124,7 +153,7 @@ struct PlaylistCommand: AsyncParsableCommand {
             }
             order = try builder.order(chosen)
         case .radio:
-            guard !seed.isEmpty else { throw ValidationError("--mode radio needs --seed TRACK") }
+            guard !seed.isEmpty else { throw ValidationError("--mode radio needs --seed TRACK or --seed-from-history PERIOD") }
             let seeds = try seed.map { try resolve($0, "seed") }
             let n = length ?? (duration == nil ? 20 : nil)
             if let n, n > all.count {
@@ -198,3 +227,22 @@ struct PlaylistCommand: AsyncParsableCommand {
 }
 
 extension EnergyArc: ExpressibleByArgument {}
+
+/// `--prefer`: what a radio favours beyond similarity.
+enum PlaylistPreference: String, ExpressibleByArgument { case unplayed }
+
+extension PlaylistCommand {
+    /// `2024` (a year), `2024-05` (a month) or `all`.
+    static func period(_ text: String) throws -> TimeRange {
+        if text == "all" { return .all }
+        let parts = text.split(separator: "-").map { Int($0) }
+        if parts.count == 1, let y = parts[0], (1900...9999).contains(y) {
+            return TimeRange(from: CalendarDay(year: y, month: 1, day: 1), to: CalendarDay(year: y, month: 12, day: 31))
+        }
+        if parts.count == 2, let y = parts[0], let m = parts[1], (1900...9999).contains(y), (1...12).contains(m) {
+            let next = m == 12 ? CalendarDay(year: y + 1, month: 1, day: 1) : CalendarDay(year: y, month: m + 1, day: 1)
+            return TimeRange(start: CalendarDay(year: y, month: m, day: 1).startTime(in: .gmt), end: next.startTime(in: .gmt))
+        }
+        throw ValidationError("'\(text)' is not a period: give a year (2024), a month (2024-05) or all")
+    }
+}

@@ -40,5 +40,21 @@ extension CLITests {
         #expect(byFile["d.flac"]?["plays"] as? Int == 0)
         let text = try segue(["library", "list", "--data", data])
         #expect(text.out.contains("Last played") && text.out.contains("2021-06-03"), "\(text.out)")
+
+        // A radio seeded from the history: the most played library tracks of 2021 first.
+        func radio(_ extra: [String]) throws -> [String] {
+            let run = try segue(["playlist", "--data", data, "--mode", "radio", "--length", "2", "--format", "json"] + extra)
+            #expect(run.status == 0, "\(run.err)")
+            let tracks = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]] ?? []
+            return tracks.map { (($0["path"] as? String ?? "") as NSString).lastPathComponent }
+        }
+        #expect(try radio(["--seed-from-history", "2021"]).prefix(2) == ["a.flac", "b.flac"])
+        #expect(try segue(["playlist", "--data", data, "--mode", "radio", "--seed-from-history", "2019"]).err.contains("none of the library's analysed tracks was played in 2019"))
+        #expect(try segue(["playlist", "--data", data, "--mode", "radio", "--seed-from-history", "20x1"]).err.contains("is not a period"))
+        // Four equal tones: without a preference the tie goes to the first file; "unplayed" picks
+        // the one never played.
+        let seedID = String(byFile["d.flac"]?["id"] as? Int ?? 0)
+        #expect(try radio(["--seed", seedID]) == ["d.flac", "a.flac"])
+        #expect(try radio(["--seed", seedID, "--prefer", "unplayed"]) == ["d.flac", "c.flac"])
     }
 }
