@@ -97,10 +97,12 @@ def write_midi(path, parts, drums, quarter_bpm, numerator, denominator, ppq=480)
 
 def drum_part(meter, beat_ql, length_ql, rng):
     """A plain pattern in the meter: kick on the downbeat (and mid-bar in 4/4 and 6/8), snare on
-    the backbeats, closed hi-hat on every beat and half beat."""
+    the backbeats, closed hi-hat on every beat and on its halves (its thirds, the eighths, in 6/8,
+    9/8 and 12/8)."""
     numerator, denominator = meter
     bar = numerator * 4 / denominator
     beats = int(round(bar / beat_ql))
+    split = 3 if numerator in (6, 9, 12) and denominator == 8 else 2
     hits = []
     t = 0.0
     while t < length_ql - 1e-6:
@@ -114,7 +116,8 @@ def drum_part(meter, beat_ql, length_ql, rng):
             if (beats == 4 and b in (1, 3)) or (beats == 3 and b in (1, 2)) or (beats == 2 and b == 1 and numerator != 6):
                 hits.append((at, 38, v))  # snare
             hits.append((at, 42, v - 20))
-            hits.append((at + beat_ql / 2, 42, v - 35))
+            for j in range(1, split):
+                hits.append((at + j * beat_ql / split, 42, v - 35))
         t += bar
     return hits
 
