@@ -79,7 +79,10 @@ public struct CompositionTruthSet: Sendable, Equatable, Codable {
     }
 
     static func field(_ path: [any CodingKey]) -> String {
-        path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        path.reduce("") { text, key in
+            if let i = key.intValue { return text + "[\(i)]" }
+            return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+        }
     }
 }
 
