@@ -243,7 +243,7 @@ def build(out, count, seconds, seed, midi_only):
             bpm = round(math.exp(rng.uniform(math.log(lo), math.log(hi))))
             drums = rng.random() < 0.35
             beat_ql = float(ts.beatDuration.quarterLength)
-            quarter_bpm = bpm / beat_ql
+            quarter_bpm = bpm * beat_ql  # quarters per minute: a dotted-quarter beat is 1.5 quarters
             end_ql = min(float(excerpt.highestTime), seconds * quarter_bpm / 60)
             bar = float(ts.barDuration.quarterLength)
             end_ql = max(bar, math.floor(end_ql / bar) * bar) if end_ql < float(excerpt.highestTime) else end_ql
