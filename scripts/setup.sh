@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
   ffmpeg libkissfft-dev libebur128-dev libopenblas-dev libsndfile1-dev util-linux
   chromium chromium-driver
+  fluidsynth timgm6mb-soundfont
 )
 
 missing=()
@@ -95,6 +96,15 @@ if [ "${1:-}" = "--bench" ]; then
       SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p"; }
   done
+  # Real compositions with a known key and tempo (scripts/truthset_compositions.py): music21's
+  # score corpus, rendered through the FluidR3 General MIDI soundfont (the tests use TimGM6mb).
+  dpkg-query -W -f='${Status}' fluid-soundfont-gm 2>/dev/null | grep -q "install ok installed" || {
+    echo "setup: installing fluid-soundfont-gm"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fluid-soundfont-gm; }
+  PYTHONPATH=".local/compositions" python3 -c "import music21" 2>/dev/null || {
+    echo "setup: pip install music21 into .local/compositions"
+    python3 -m pip install -q --disable-pip-version-check --target .local/compositions music21==9.9.1; }
   PYTHONPATH=".local/opinion" python3 -c "import librosa, essentia" 2>/dev/null || {
     echo "setup: pip install librosa and essentia into .local/opinion"
     python3 -m pip install -q --disable-pip-version-check --target .local/opinion \

@@ -5,8 +5,9 @@ import Foundation
 public struct AudioAnalysis: Sendable, Equatable, Codable {
     /// Bump when any descriptor changes what it computes. 3: musicnn's embedding and tags. 4: the
     /// intro and outro read the whole track's spectra (the outro's frames on the track's frame grid),
-    /// and tracks under three seconds are padded instead of failing.
-    public static let version = 4
+    /// and tracks under three seconds are padded instead of failing. 5: the key matches harmonic
+    /// Albrecht–Shanahan profiles; the tempo chooses its metrical level from the beat grid's accents.
+    public static let version = 5
     /// Shorter input is padded with silence to this many seconds for the spectral descriptors.
     public static let minimumSeconds = 3
     /// The rate the DSP descriptors run at.

@@ -35,12 +35,15 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case tooShort(seconds: Double)
     /// A TensorFlow checkpoint (musicnn's weights) that is missing, truncated or corrupt.
     case checkpoint(path: String, reason: String)
+    /// A truth set (`truth.json`) that cannot be read or names something it must not.
+    case truthSet(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .analysisFailed(let why): return "audio analysis failed: \(why)"
         case .tooShort(let s): return "no audio to analyse (\(s) s decoded)"
         case .checkpoint(let path, let reason): return "musicnn weights: \(path): \(reason)"
+        case .truthSet(let path, let reason): return "\(path): \(reason)"
         }
     }
 }

@@ -28,6 +28,9 @@ struct BenchAnalysisCommand: ParsableCommand {
     @Option(help: "Songs for the musicnn side-by-side run (Segue and TensorFlow on the same audio).")
     var musicnnSongs = 24
 
+    @Option(help: "Key and tempo on a truth set of rendered compositions (the folder scripts/truthset_compositions.py writes), beside librosa's; then the synthetic songs' accuracy, and no throughput run.")
+    var truthSet: String?
+
     @Option(help: ArgumentHelp("Write musicnn's reference clips (raw float32, 16 kHz) into this folder and stop.", visibility: .hidden))
     var musicnnClips: String?
 
@@ -44,34 +47,16 @@ struct BenchAnalysisCommand: ParsableCommand {
         print(String(format: "load average at the start: %.2f %.2f %.2f", startLoad[0], startLoad[1], startLoad[2]))
         let set = SyntheticSong.accuracySet(count: songs, seconds: seconds)
 
-        // Accuracy: the descriptors on the rendered samples, all cores.
-        print("Rendering and analysing \(set.count) synthetic songs…")
-        let results = Results(set.count)
         let clock = ContinuousClock()
-        let start = clock.now
-        DispatchQueue.concurrentPerform(iterations: set.count) { i in
-            let samples = set[i].render()
-            let outcome = Result { () throws(AudioError) in try AudioAnalysis(samples: samples) }
-            results.set(i, outcome.map { ($0.tempo.bpm, $0.key.tonic, $0.key.mode) })
-        }
-        let analysisSeconds = (clock.now - start).seconds
-        var score = AnalysisAccuracy()
-        var misses: [String] = []
-        for (song, result) in zip(set, results.values) {
-            guard case .success(let found)? = result else {
-                misses.append("\(song.keyName) at \(Int(song.bpm)) BPM: analysis failed")
-                continue
-            }
-            score.add(song, bpm: Double(found.0), key: (found.1, found.2))
-            let keyRight = found.1 == song.tonic && found.2 == song.mode
-            let tempoRight = AnalysisAccuracy.tempoMatches(truth: song.bpm, found: Double(found.0), octaves: false)
-            if !keyRight || !tempoRight {
-                misses.append(
-                    "\(song.keyName) at \(Int(song.bpm)) BPM → \(SyntheticSong.keyName(tonic: found.1, mode: found.2)) at "
-                        + String(format: "%.1f", found.0) + " BPM")
-            }
-        }
         func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
+        if let truthSet {
+            try runTruthSet(truthSet, synthetic: set, startLoad: startLoad[0])
+            return
+        }
+        print("Rendering and analysing \(set.count) synthetic songs…")
+        let start = clock.now
+        let (score, misses) = Self.syntheticAccuracy(set)
+        let analysisSeconds = (clock.now - start).seconds
         print("tempo Accuracy1 \(percent(score.tempoAccuracy1)), Accuracy2 \(percent(score.tempoAccuracy2))")
         print("key exact \(percent(score.keyExact)), MIREX weighted \(percent(score.keyWeighted))")
         for m in misses { print("  miss: \(m)") }
@@ -145,6 +130,59 @@ struct BenchAnalysisCommand: ParsableCommand {
         }
         body += "\n" + throughputLines.joined(separator: "\n")
         if !noWrite { try BenchmarkReport.write(section: "Audio analysis (`segue bench analysis`)", body: body) }
+    }
+
+    /// Tempo and key on the synthetic songs, rendered and analysed in memory on all cores, and the misses.
+    static func syntheticAccuracy(_ set: [SyntheticSong]) -> (AnalysisAccuracy, [String]) {
+        let results = Results(set.count)
+        DispatchQueue.concurrentPerform(iterations: set.count) { i in
+            let samples = set[i].render()
+            let outcome = Result { () throws(AudioError) in try AudioAnalysis(samples: samples) }
+            results.set(i, outcome.map { ($0.tempo.bpm, $0.key.tonic, $0.key.mode) })
+        }
+        var score = AnalysisAccuracy()
+        var misses: [String] = []
+        for (song, result) in zip(set, results.values) {
+            guard case .success(let found)? = result else {
+                misses.append("\(song.keyName) at \(Int(song.bpm)) BPM: analysis failed")
+                continue
+            }
+            score.add(song, bpm: Double(found.0), key: (found.1, found.2))
+            let keyRight = found.1 == song.tonic && found.2 == song.mode
+            let tempoRight = AnalysisAccuracy.tempoMatches(truth: song.bpm, found: Double(found.0), octaves: false)
+            if !keyRight || !tempoRight {
+                misses.append(
+                    "\(song.keyName) at \(Int(song.bpm)) BPM → \(SyntheticSong.keyName(tonic: found.1, mode: found.2)) at "
+                        + String(format: "%.1f", found.0) + " BPM")
+            }
+        }
+        return (score, misses)
+    }
+
+    /// `--truth-set DIR`: Segue and librosa on the rendered compositions, and the synthetic songs'
+    /// figures from the same run, into one BENCHMARKS.md section.
+    func runTruthSet(_ folder: String, synthetic: [SyntheticSong], startLoad: Double) throws {
+        let truth = try CompositionTruthSet.load(folder: folder)
+        print("Analysing \(truth.pieces.count) rendered compositions…")
+        let sides = [TruthSetBench.segue(truth, folder: folder, tools: try FFmpegTools.locate()), TruthSetBench.librosa(truth, folder: folder)]
+        let lines = TruthSetBench.lines(truth, folder: folder, sides: sides)
+        print("Rendering and analysing \(synthetic.count) synthetic songs…")
+        let (score, misses) = Self.syntheticAccuracy(synthetic)
+        func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
+        var load = [0.0, 0.0, 0.0]
+        _ = getloadavg(&load, 3)
+        var body = [
+            "",
+            "`segue bench analysis --truth-set` (\(BenchmarkReport.machine()), load average \(String(format: "%.2f", startLoad)) at the start and \(String(format: "%.2f", load[0])) at the end). Targets (issue 17): key exact at least 80 % and tempo within 4 % at least 85 % on the compositions, the synthetic songs' figures kept.",
+        ]
+        body += lines
+        body += [
+            "",
+            "The synthetic songs in the same run (\(synthetic.count) of \(Int(seconds)) s, as in the section above): tempo within 4 % \(percent(score.tempoAccuracy1)) (octave errors allowed \(percent(score.tempoAccuracy2))), key exact \(percent(score.keyExact)) (MIREX weighted \(percent(score.keyWeighted)))."
+                + (misses.isEmpty ? "" : " Misses: " + misses.prefix(10).joined(separator: "; ") + "."),
+        ]
+        for line in body where !line.isEmpty { print(line) }
+        if !noWrite { try BenchmarkReport.write(section: "Key and tempo on rendered compositions (`segue bench analysis --truth-set`)", body: body.joined(separator: "\n")) }
     }
 
     /// musicnn alone, Segue's and TensorFlow's, on the same audio: the first songs' FLAC files
