@@ -122,6 +122,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], swiftSettings: strict),
         .target(name: "SegueLive", dependencies: ["SegueModel"], swiftSettings: strict),
+        // Live events from a Kafka topic (issue 21): librdkafka opened with dlopen (CSegueKafka; Debian's
+        // librdkafka-dev for the declarations), the consumer group source and a producer.
+        .target(name: "CSegueKafka", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
+        .target(
+            name: "SegueKafka",
+            dependencies: [
+                "CSegueKafka", "SegueLive", "SegueStore",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
+            swiftSettings: strict),
         // The load simulator's client: sends simulated traffic to a server over HTTP.
         .target(name: "SegueSimulator", dependencies: ["SegueLive", "SegueHTTP"], swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
