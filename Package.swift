@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP",
+                "SegueKafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -106,6 +107,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
+                "SegueKafka",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,7 +135,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
+            name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
             swiftSettings: strict),
         // The load simulator's client: sends simulated traffic to a server over HTTP.
         .target(name: "SegueSimulator", dependencies: ["SegueLive", "SegueHTTP"], swiftSettings: strict),

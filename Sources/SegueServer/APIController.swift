@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import SegueImport
 import SegueJobs
+import SegueKafka
 import SegueModel
 import SegueLive
 import SegueStore
@@ -35,6 +36,8 @@ public struct ServerDependencies: Sendable {
     public var liveFeed: PostgresLiveFeed? = nil
     /// The `segue worker` processes that run the jobs, when they do not run in this process.
     public var supervisor: WorkerSupervisor? = nil
+    /// Bulk events from a Kafka topic (`--kafka-brokers`), stored here and counted in `live`.
+    public var kafka: KafkaEventSource? = nil
     /// Per-session caps on stored uploads.
     let uploadQuota: UploadQuota
 
