@@ -153,6 +153,42 @@ struct KafkaNodeTests {
         print("kill -9: \(storedBeforeKill) stored before the kill; after the restart \(Int(read)) messages read, \(Int(duplicates)) duplicates")
     }
 
+    @Test("segue simulate --via kafka produces a platform's traffic that a consuming serve shows; the Live page names the topic; /metrics counts")
+    func simulateViaKafka() throws {
+        let broker = try TansuBroker()
+        try broker.createTopic("plays", partitions: 4)
+        let dir = try Fixtures.folder()
+        let node = try SegueNode(broker: broker, topic: "plays", data: dir.appendingPathComponent("data").path, log: dir.appendingPathComponent("serve.log"))
+        defer { node.stop() }
+        #expect(waitFor(60) { node.liveStreams() != nil }, "serve did not start: \(node.tail())")
+
+        let simulate = Process()
+        simulate.executableURL = URL(fileURLWithPath: SegueNode.executable)
+        simulate.arguments = [
+            "simulate", "--via", "kafka", "--kafka-brokers", broker.address, "--kafka-topic", "plays", "--rate", "800", "--duration", "3s",
+            "--users", "50", "--tracks", "30", "--format", "json",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SEGUE_RDKAFKA_LIBRARY"] = TansuBroker.library
+        simulate.environment = environment
+        let out = Pipe()
+        simulate.standardOutput = out
+        try simulate.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        simulate.waitUntilExit()
+        #expect(simulate.terminationStatus == 0, "simulate: \(text)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let accepted = try #require(report["accepted"] as? Int)
+        #expect(accepted > 1_000 && report["failed"] as? Int == 0, "\(report)")
+        #expect(waitFor(60) { node.liveStreams() == accepted }, "live shows \(node.liveStreams() ?? -1) of \(accepted)")
+        #expect(node.metric("segue_kafka_messages_total") == Double(accepted))
+        #expect(node.metric("segue_kafka_events_stored_total") == Double(accepted))
+        #expect(waitFor(10) { node.metric("segue_kafka_consumer_lag") != nil }, "no lag gauge on /metrics")
+        let page = node.get("/live") ?? ""
+        #expect(page.contains("the Kafka topic <code>plays</code> (consumer group <code>segue</code>)"), "\(page.prefix(300))")
+        #expect(!page.contains(broker.address), "the Live page shows the brokers' address")
+    }
+
     @Test("two segue serve nodes on one PostgreSQL split the partitions, and each dashboard shows every event",
         .enabled(if: TestPostgres.isEnabled))
     func twoNodesSplitPartitions() throws {
