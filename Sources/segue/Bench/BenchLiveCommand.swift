@@ -60,7 +60,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var crowdConnected: Int
         var crowdUpdated: Int
         var shownLast: Int
-        /// Seconds from the first event sent to the first snapshot counting every accepted one (nil: never).
+        /// Seconds from the first event sent to the first snapshot with the dashboard's final count.
         var caughtUp: Double?
 
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
@@ -155,8 +155,10 @@ struct BenchLiveCommand: AsyncParsableCommand {
         }
         // Stored and shown, not only sent: every accepted event counted by the dashboard, over the time that took.
         func rateCell(_ f: Figures) -> String {
-            guard let t = f.caughtUp else { return "not caught up: \(f.shownLast) of \(f.report.accepted) shown" }
-            return "**\(Self.grouped(Double(f.report.accepted) / t))** (all \(f.report.accepted) on the dashboard \(String(format: "%.1f", t)) s after the first was sent; sent at \(Self.grouped(f.report.achievedRate))/s)"
+            let shown = min(f.shownLast, f.report.accepted)
+            guard let t = f.caughtUp, t > 0 else { return "–" }
+            let all = shown == f.report.accepted ? "all \(shown)" : "\(shown) of \(f.report.accepted) (not caught up 90 s after the last was sent)"
+            return "**\(Self.grouped(Double(shown) / t))** (\(all) on the dashboard \(String(format: "%.1f", t)) s after the first was sent; sent at \(Self.grouped(f.report.achievedRate))/s)"
         }
         func latency(_ f: Figures) -> String {
             "\(Self.ms(f.percentile(0.5))) / **\(Self.ms(f.percentile(0.99)))** / \(Self.ms(f.latencies.last ?? .nan))"
@@ -277,7 +279,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             report = await runner.run(model, sending: sending)
         }
         // The consumer may still be reading the last messages.
-        let deadline = clock.now + .seconds(30)
+        let deadline = clock.now + .seconds(90)
         while clock.now < deadline, (dashboard.latest ?? 0) < report.accepted { try await Task.sleep(for: .milliseconds(100)) }
         try await Task.sleep(for: .seconds(1))
         sampler.cancel()
@@ -293,7 +295,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
             latencies.append(Self.seconds(snapshots[next].0 - sent) * 1000)
         }
         latencies.sort()
-        let caughtUp = snapshots.first(where: { $0.1 >= report.accepted }).map { Self.seconds($0.0 - started) }
+        let final = min(report.accepted, snapshots.last?.1 ?? 0)
+        let caughtUp = snapshots.first(where: { $0.1 >= final }).map { Self.seconds($0.0 - started) }
         return Figures(
             report: report, latencies: latencies, rssAtStart: rssAtStart, samples: memory.values,
             fileMiB: LiveBenchSocket.residentMiB(pid: pid, field: "RssFile:"), crowdConnected: crowd.connected,
