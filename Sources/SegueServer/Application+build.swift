@@ -5,6 +5,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import SegueJobs
+import SegueKafka
 import SegueLive
 import SegueStore
 import SegueStorePostgres
@@ -127,11 +128,29 @@ public func makeDependencies(
         listens = store
     }
     let live = LiveHub(restored: restoration, now: now)
+    // The node that stores a Kafka batch counts it here; other nodes hear of it through the live feed
+    // (PostgreSQL), as for a batch posted over HTTP.
+    let kafka = try configuration.kafka.map { options in
+        try KafkaEventSource(options: options, events: listens, now: now, logger: logger) { await live.ingest($0) }
+    }
     return ServerDependencies(
         configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, pool: pool,
         sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries,
-        pacing: StreamPacing(changes: changes), liveFeed: feed, supervisor: supervisor,
+        pacing: StreamPacing(changes: changes), liveFeed: feed, supervisor: supervisor, kafka: kafka,
         uploadQuota: UploadQuota(maxBytes: configuration.maxSessionUploadBytes, maxFiles: configuration.maxSessionUploadFiles))
+}
+
+/// The Kafka source of a `segue worker` (`--kafka-brokers`): stores into the data folder's or
+/// `--database`'s events; web nodes on the same PostgreSQL count them through their live feed.
+public func makeKafkaWorker(configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger) throws -> KafkaEventSource? {
+    guard let options = configuration.kafka else { return nil }
+    let events: any EventStore
+    if let url = configuration.database {
+        events = PostgresListenStore(backend: try PostgresBackend(url: url, logger: logger))
+    } else {
+        events = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
+    }
+    return try KafkaEventSource(options: options, events: events, now: environment.now, logger: logger)
 }
 
 /// The router with every page and API route; tests drive it directly (`app.test(.router)`).
@@ -201,6 +220,7 @@ public func buildApplication(
             hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
     ]
     services += deps.liveFeed.map { [LiveFeedService(feed: $0, hub: deps.live)] } ?? []
+    services += deps.kafka.map { [KafkaSourceService(source: $0)] } ?? []
     if case .separate(let host, let port) = configuration.metrics {
         // Metrics on their own address (a private interface), and nothing else there.
         let metrics = Router()
@@ -267,6 +287,19 @@ struct LiveFeedService: Service {
                 await hub.ingest(plays.map { LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time) })
             }
         }
+    }
+}
+
+/// Reads the Kafka topic until shutdown, then leaves the consumer group (its partitions go to the other nodes).
+public struct KafkaSourceService: Service {
+    let source: KafkaEventSource
+
+    public init(source: KafkaEventSource) {
+        self.source = source
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await source.run() }
     }
 }
 

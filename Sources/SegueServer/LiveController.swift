@@ -17,6 +17,7 @@ struct LiveController {
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
         let windows = [("1m", "1 min"), ("5m", "5 min"), ("10m", "10 min"), ("1h", "1 hour"), ("24h", "24 hours")]
+        let sourceLine = Self.sourceLine(deps.configuration)
         let body = """
             <section class="live" id="live" data-stream="/api/v1/live/stream" aria-live="polite">
               <div class="live-head">
@@ -26,6 +27,7 @@ struct LiveController {
               <p class="lead">Listening as it happens, pushed to this page as events arrive. Point a scrobbler (Navidrome,
               Jellyfin, Pano Scrobbler, Web Scrobbler, multi-scrobbler) at this server's ListenBrainz API
               (<a href="/settings">settings</a>), or post a platform's events to <code>/api/v1/events</code>.</p>
+              <p class="muted live-source" id="live-source">\(sourceLine)</p>
               <div class="totals kpis">
                 <div class="stat"><span class="v" id="live-streams">0</span><span class="l" id="live-streams-label">streams, last 10 min</span></div>
                 <div class="stat"><span class="v" id="live-users">0</span><span class="l">active listeners</span></div>
@@ -48,6 +50,18 @@ struct LiveController {
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: layout(page: .live, title: "Live", csrf: s.csrfToken, hasData: hasData, body: body))))
+    }
+
+    /// Where this page's events come from, as one sentence of HTML. The Kafka topic and group are
+    /// named; the brokers' addresses are not (the page may be open to anyone).
+    static func sourceLine(_ configuration: ServerConfiguration) -> String {
+        var sources = ["the ListenBrainz API", "<code>POST /api/v1/events</code>"]
+        if let kafka = configuration.kafka {
+            sources.append("the Kafka topic <code>\(escapeHTML(kafka.topic))</code> (consumer group <code>\(escapeHTML(kafka.group))</code>)")
+        }
+        if configuration.database != nil { sources.append("what other nodes of this database store") }
+        let list = sources.dropLast().joined(separator: ", ") + " and " + sources.last!
+        return "Events come from \(list)."
     }
 
     /// `event: snapshot` with the snapshot as JSON, each time the hub publishes (ten times a second);

@@ -1,4 +1,5 @@
 import Foundation
+import SegueKafka
 
 /// How `segue serve` runs: address, data folder, session policy and limits.
 public struct ServerConfiguration: Sendable {
@@ -54,6 +55,8 @@ public struct ServerConfiguration: Sendable {
     public var maxStreams = 1024
     /// Where `/metrics` answers.
     public var metrics: MetricsEndpoint = .main
+    /// Bulk events read from a Kafka topic as a member of a consumer group (`--kafka-brokers`, …).
+    public var kafka: KafkaSourceOptions?
 
     /// Why this configuration must not start, as one sentence naming the flags to change; nil when it may.
     /// A single-user install shares one profile with every visitor, so it may listen beyond this machine only

@@ -98,6 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup(title: "Live events from Kafka") var kafka: KafkaOptions
+
     /// The path of this executable, for starting `segue worker` children.
     static func ownExecutable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -165,6 +167,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSessionUploadBytes = maxSessionUploadMb * 1024 * 1024
         configuration.maxSessionUploadFiles = maxSessionFiles
         configuration.jobsPerSession = jobsPerSession
+        configuration.kafka = try kafka.sourceOptions()
         if workers > 0 && !inProcessWorkers {
             // Job work in child processes: the server survives whatever a job does.
             var options = WorkerSupervisor.Options(

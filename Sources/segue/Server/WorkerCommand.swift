@@ -30,6 +30,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup(title: "Live events from Kafka") var kafka: KafkaOptions
+
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
         guard (0.5...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be 0.5 to 3600") }
@@ -58,6 +60,7 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration.database = url
         }
         configuration.jobLeaseMillis = Int64(leaseSeconds * 1000)
+        configuration.kafka = try kafka.sourceOptions()
         var tellServer: (@Sendable (String) -> Void)?
         if supervised {
             tellServer = { profile in
@@ -70,9 +73,13 @@ struct WorkerCommand: AsyncParsableCommand {
             oneJobPerOwnerEverywhere: supervised, onProfileChanged: tellServer)
         if supervised { Self.stopWhenTheServerGoes(logger: logger) }
         logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: WorkerPoolService(pool: pool))]
+        if let source = try makeKafkaWorker(configuration: configuration, logger: logger) {
+            services.append(.init(service: KafkaSourceService(source: source)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: WorkerPoolService(pool: pool))],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

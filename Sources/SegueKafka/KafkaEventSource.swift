@@ -1,0 +1,248 @@
+import Dispatch
+import Foundation
+import Logging
+import Metrics
+import SegueLive
+import SegueStore
+
+/// What a Kafka source has done since it started.
+public struct KafkaSourceStatistics: Sendable, Equatable {
+    /// Messages read (well-formed or not).
+    public var messages = 0
+    /// Messages skipped because they held no valid bulk event JSON.
+    public var malformed = 0
+    /// Events stored for the first time.
+    public var stored = 0
+    /// Events the store already held (a message read again after a crash or a rebalance).
+    public var duplicates = 0
+    /// Offset commits the broker refused (the events are stored; they come again as duplicates).
+    public var commitFailures = 0
+    /// Each assigned partition's lag at the last look (nil: the broker has not said where it ends).
+    public var lag: [Int32: Int64?] = [:]
+}
+
+/// Reads bulk events from a Kafka topic as a member of a consumer group and stores them exactly as
+/// `POST /api/v1/events` does: one message is one event object or an NDJSON batch, validated whole;
+/// a store transaction per poll (the store's group commit), duplicates by the store's keys.
+///
+/// Delivery: offsets are committed only after the transaction holding the messages before them
+/// has committed, so a crash anywhere loses nothing (uncommitted messages are read again) and counts
+/// nothing twice (read again, they are duplicates). A malformed message is counted, logged with its
+/// partition and offset, copied to the dead-letter topic if there is one, and skipped.
+///
+/// Back-pressure: one poll is stored (retrying while the store fails) before the next is taken, and
+/// librdkafka's read-ahead is bounded (16 MB a consumer), so memory stays flat when the store lags.
+/// Blocking librdkafka calls run on a queue of their own, never on Swift's cooperative threads.
+public final class KafkaEventSource: @unchecked Sendable {
+    public let options: KafkaSourceOptions
+    private let consumer: KafkaConsumer
+    private let deadLetters: KafkaProducer?
+    private let events: any EventStore
+    private let deliver: @Sendable ([LiveEvent]) async -> Void
+    private let now: @Sendable () -> Int64
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "segue.kafka.consumer")
+    private let lock = NSLock()
+    private var stats = KafkaSourceStatistics()
+    private var lastLogged: [String: Int64] = [:]
+
+    private let messagesCounter: Counter
+    private let malformedCounter: Counter
+    private let storedCounter: Counter
+    private let duplicatesCounter: Counter
+    private let commitFailuresCounter: Counter
+
+    /// Joins the group (the client connects in the background; a broker that is down is retried).
+    /// - Parameters:
+    ///   - deliver: called with the events stored for the first time, after their transaction (the live windows).
+    ///   - now: milliseconds since 1970 (what `ts` is checked against, and `inserted_ms`).
+    /// - Throws: `KafkaError` when librdkafka is missing or refuses the settings.
+    public init(
+        options: KafkaSourceOptions, events: any EventStore, now: @escaping @Sendable () -> Int64,
+        logger: Logger = Logger(label: "segue.kafka"), deliver: @escaping @Sendable ([LiveEvent]) async -> Void = { _ in }
+    ) throws(KafkaError) {
+        try options.validate()
+        self.options = options
+        self.events = events
+        self.deliver = deliver
+        self.now = now
+        self.logger = logger
+        consumer = try KafkaConsumer(brokers: options.brokers, topic: options.topic, group: options.group, settings: options.settings)
+        deadLetters = try options.deadLetterTopic.map { topic throws(KafkaError) in
+            try KafkaProducer(brokers: options.brokers, topic: topic, settings: options.settings.producerSafe)
+        }
+        let topic = [("topic", options.topic)]
+        messagesCounter = Counter(label: "segue_kafka_messages_total", dimensions: topic)
+        malformedCounter = Counter(label: "segue_kafka_malformed_total", dimensions: topic)
+        storedCounter = Counter(label: "segue_kafka_events_stored_total", dimensions: topic)
+        duplicatesCounter = Counter(label: "segue_kafka_duplicates_total", dimensions: topic)
+        commitFailuresCounter = Counter(label: "segue_kafka_commit_failures_total", dimensions: topic)
+    }
+
+    /// What it has done so far.
+    public var statistics: KafkaSourceStatistics {
+        lock.lock()
+        defer { lock.unlock() }
+        return stats
+    }
+
+    /// Consumes until the task is cancelled, then leaves the group (its partitions go to the others).
+    public func run() async {
+        logger.notice("reading live events from Kafka", metadata: ["source": "\(options.summary)"])
+        var lastLag: Int64 = 0
+        while !Task.isCancelled {
+            let records = await blocking { [consumer, options] in consumer.poll(max: options.maxBatch, timeoutMillis: 200) }
+            if !records.isEmpty { await handle(records) }
+            let time = now()
+            if time - lastLag >= 5_000 {
+                lastLag = time
+                await updateLag()
+            }
+        }
+        await blocking { [consumer, deadLetters] in
+            deadLetters?.flush(timeoutMillis: 2_000)
+            consumer.close()
+        }
+        logger.notice("stopped reading from Kafka", metadata: ["source": "\(options.summary)"])
+    }
+
+    /// Stores one poll's messages, hands the new events to the live windows, then commits their offsets.
+    func handle(_ records: [KafkaRecord]) async {
+        let received = now()
+        let token = options.tokenID
+        var rows: [StoredEvent] = []
+        var next: [Int32: Int64] = [:]
+        var messages = 0
+        var malformed = 0
+        for record in records {
+            if let error = record.error {
+                report(error)
+                continue
+            }
+            messages += 1
+            next[record.partition] = max(next[record.partition] ?? 0, record.offset + 1)
+            do {
+                let batch = try BulkEventBatch.parse(Data(record.payload), now: received)
+                for e in batch {
+                    rows.append(
+                        StoredEvent(
+                            tokenID: token, eventID: e.eventID, user: e.user, track: e.track, artist: e.artist, album: e.album,
+                            time: e.timeMilliseconds, insertedAt: received))
+                }
+            } catch {
+                malformed += 1
+                logger.warning(
+                    "skipped a malformed Kafka message",
+                    metadata: [
+                        "topic": "\(options.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
+                        "problem": "\(error.description)",
+                    ])
+                if let deadLetters {
+                    do {
+                        try deadLetters.send(record.payload, key: Array("\(options.topic)/\(record.partition)/\(record.offset)".utf8))
+                    } catch {
+                        logger.error("cannot copy a malformed message to the dead-letter topic", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+        var fresh: [Bool] = []
+        if !rows.isEmpty {
+            guard let stored = await store(rows) else { return }  // cancelled before the store took them: nothing committed
+            fresh = stored
+        }
+        var live: [LiveEvent] = []
+        live.reserveCapacity(rows.count)
+        for (row, isNew) in zip(rows, fresh) where isNew {
+            live.append(LiveEvent(user: row.user, track: row.track, artist: row.artist ?? "", timeMilliseconds: row.time))
+        }
+        if !live.isEmpty { await deliver(live) }
+        let offsets = next
+        let commitError: KafkaError? = await blocking { [consumer] () -> KafkaError? in
+            do throws(KafkaError) {
+                try consumer.commit(offsets)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let commitError {
+            // Stored already: whoever reads these messages again finds them duplicates.
+            logger.warning("Kafka offsets not committed; the events are stored and will be read again as duplicates", metadata: ["error": "\(commitError)"])
+        }
+        lock.withLock {
+            stats.messages += messages
+            stats.malformed += malformed
+            stats.stored += live.count
+            stats.duplicates += rows.count - live.count
+            if commitError != nil { stats.commitFailures += 1 }
+        }
+        messagesCounter.increment(by: messages)
+        if malformed > 0 { malformedCounter.increment(by: malformed) }
+        storedCounter.increment(by: live.count)
+        if rows.count > live.count { duplicatesCounter.increment(by: rows.count - live.count) }
+        if commitError != nil { commitFailuresCounter.increment() }
+    }
+
+    /// Stores `rows`, retrying (from half a second up to five between tries) while the store fails;
+    /// nil when the task is cancelled first.
+    private func store(_ rows: [StoredEvent]) async -> [Bool]? {
+        var pause = 0.5
+        while true {
+            do {
+                return try await events.appendEvents(rows)
+            } catch {
+                logger.error(
+                    "cannot store events read from Kafka; trying again (reading is paused)",
+                    metadata: ["events": "\(rows.count)", "error": "\(error)"])
+            }
+            do {
+                try await Task.sleep(for: .seconds(pause))
+            } catch {
+                return nil
+            }
+            pause = min(pause * 2, 5)
+        }
+    }
+
+    /// A consumer error (broker unreachable, unknown topic): librdkafka retries by itself; the log
+    /// gets each distinct message at most every 30 s.
+    private func report(_ error: (code: Int32, message: String)) {
+        let time = now()
+        lock.lock()
+        let due = lastLogged[error.message].map { time - $0 >= 30_000 } ?? true
+        if due { lastLogged[error.message] = time }
+        lock.unlock()
+        if due {
+            logger.warning("Kafka consumer: \(error.message)", metadata: ["code": "\(error.code)", "source": "\(options.summary)"])
+        }
+    }
+
+    private func updateLag() async {
+        let lag = await blocking { [consumer] in consumer.lag() }
+        lock.withLock { stats.lag = lag }
+        for (partition, value) in lag {
+            Gauge(label: "segue_kafka_consumer_lag", dimensions: [("topic", options.topic), ("partition", String(partition))])
+                .record(value ?? -1)
+        }
+    }
+
+    /// Runs librdkafka's blocking calls on the source's own queue.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+}
+
+extension KafkaSettings {
+    /// The settings without the consumer-only ones (a dead-letter producer shares the rest: security, TLS).
+    var producerSafe: KafkaSettings {
+        let consumerOnly: Set<String> = [
+            "group.id", "session.timeout.ms", "heartbeat.interval.ms", "auto.offset.reset", "enable.auto.commit",
+            "enable.auto.offset.store", "partition.assignment.strategy", "max.poll.interval.ms", "fetch.min.bytes",
+            "fetch.wait.max.ms", "queued.max.messages.kbytes", "group.instance.id", "isolation.level",
+        ]
+        return KafkaSettings(pairs.filter { !consumerOnly.contains($0.key) })
+    }
+}
