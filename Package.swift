@@ -91,12 +91,8 @@ let package = Package(
             name: "SegueServer",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
-<<<<<<< HEAD
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
-=======
-                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP",
                 "SegueKafka",
->>>>>>> kafka
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -110,12 +106,8 @@ let package = Package(
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-<<<<<<< HEAD
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
-=======
-                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
                 "SegueKafka",
->>>>>>> kafka
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -6,11 +6,8 @@ import Metrics
 import NIOCore
 import SegueImport
 import SegueJobs
-<<<<<<< HEAD
-import SeguePlayers
-=======
 import SegueKafka
->>>>>>> kafka
+import SeguePlayers
 import SegueModel
 import SegueLive
 import SegueStore
