@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-inter fonts-noto-core fonts-noto-cjk
   ffmpeg libkissfft-dev libebur128-dev libopenblas-dev libsndfile1-dev util-linux
   chromium chromium-driver
+  drascula-music  # real music (Ogg Vorbis) for the musicnn tests against TensorFlow's embeddings
 )
 
 missing=()
