@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Runs the original musicnn (PyPI musicnn 0.1.0's own models.py on TensorFlow) on raw audio.
+"""Runs the original musicnn (PyPI musicnn 0.1.0's own models.py on TensorFlow) on raw audio or real music files.
 
-Two uses:
+Three uses:
   fixtures  Reference outputs for the Swift network's tests:
             scripts/musicnn_reference.py fixtures CLIP_DIR OUT.json
             (CLIP_DIR from `segue bench analysis --musicnn-clips CLIP_DIR`)
   bench     Timing of the same model on the same audio, for `segue bench analysis`:
             scripts/musicnn_reference.py bench FILE.f32...   (prints one JSON object)
+  files     Reference embeddings of real music files, loaded the way musicnn's own extractor
+            loads them: librosa.load(FILE, sr=16000) (libsndfile, channels averaged, resampy's
+            kaiser_best resampler in librosa 0.9.2), then the same spectrogram and model:
+            scripts/musicnn_reference.py files OUT.json ROOT FILE...
+            (names in OUT.json are relative to ROOT; the file is rewritten after every track)
 
 Audio is raw little-endian float32, mono, 16 kHz (`*.f32`). Needs tensorflow-cpu 2.15.1 and
 librosa with NumPy 1.x (scripts/setup.sh --bench puts them in .local/tf) and the unpacked wheel
@@ -127,6 +132,38 @@ def fixtures(clip_dir, out_path):
         f.write("\n")
 
 
+def files(out_path, root, paths):
+    msd = Model("MSD_musicnn")
+    tracks = []
+    for path in paths:
+        started = time.perf_counter()
+        audio, _ = librosa.load(path, sr=config.SR)
+        rep, _ = log_mel(audio)
+        batch = patches(rep)
+        emb, tags = msd.run(batch)
+        tracks.append(
+            {
+                "name": os.path.relpath(path, root),
+                "samples": int(audio.shape[0]),
+                "patches": int(batch.shape[0]),
+                "embedding": [round(float(v), 6) for v in emb.mean(axis=0)],
+                "msd_tags": [round(float(v), 6) for v in tags.mean(axis=0)],
+            }
+        )
+        print(tracks[-1]["name"], audio.shape[0], batch.shape[0], "patches", "%.1f s" % (time.perf_counter() - started), file=sys.stderr)
+        body = {
+            "generator": "scripts/musicnn_reference.py files",
+            "versions": {"tensorflow": tf.__version__, "librosa": librosa.__version__, "numpy": np.__version__, "musicnn": "0.1.0"},
+            "loading": "librosa.load(path, sr=16000): libsndfile decode, mean of the channels, resampy kaiser_best to 16 kHz, length ceil(n x 16000 / rate)",
+            "preprocessing": "as the fixtures: melspectrogram(n_fft=512, hop_length=256, n_mels=96, pad_mode='reflect'), float16, log10(10000x+1); 187-frame patches without overlap",
+            "embedding_tensor": "model/dense/BiasAdd (dense layer before its ReLU), mean over patches; MSD_musicnn; values rounded to 6 decimals",
+            "tracks": tracks,
+        }
+        with open(out_path, "w") as f:
+            json.dump(body, f, indent=1)
+            f.write("\n")
+
+
 def bench(paths):
     model = Model("MSD_musicnn")
     model.run(np.zeros((1, N_FRAMES, config.N_MELS), np.float32))  # graph warm-up
@@ -151,6 +188,8 @@ def bench(paths):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "fixtures":
         fixtures(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 5 and sys.argv[1] == "files":
+        files(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif len(sys.argv) >= 3 and sys.argv[1] == "bench":
         bench(sys.argv[2:])
     else:

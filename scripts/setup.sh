@@ -11,6 +11,7 @@ APT_PACKAGES=(
   ffmpeg libkissfft-dev libebur128-dev libopenblas-dev libsndfile1-dev util-linux
   chromium chromium-driver librdkafka-dev
   fluidsynth timgm6mb-soundfont
+  drascula-music  # real music (Ogg Vorbis) for the musicnn tests against TensorFlow's embeddings
 )
 
 missing=()

@@ -4,7 +4,8 @@ import SegueMedia
 /// Decodes a file for analysis in one ffmpeg run: mono at `AudioAnalysis.sampleRate` for the DSP
 /// descriptors and, for musicnn, mono at 16 kHz as well (the decoded audio split in two and each
 /// branch resampled). Starting ffmpeg and decoding the file once instead of twice halves the
-/// decoder's CPU time; the samples are bit for bit those of two `AudioDecoder.decodeMono` runs.
+/// decoder's CPU time. The DSP branch's samples are bit for bit those of `AudioDecoder.decodeMono`;
+/// the musicnn branch is mixed and resampled as musicnn's own extractor does it (`musicnnMix`).
 ///
 /// The file is untrusted: Segue sniffs its container first (anything else is refused before ffmpeg
 /// starts), forces that demuxer, allows only the `file` protocol, and runs ffmpeg under resource
@@ -51,7 +52,7 @@ public struct AnalysisDecoder: Sendable {
             do {
                 let (samples, rate) = try fallback.decodeMono(path)
                 let dsp = Resampler.resample(samples, from: rate, to: AudioAnalysis.sampleRate)
-                return (dsp, musicnn ? Resampler.resample(samples, from: rate, to: MusicnnSpectrogram.sampleRate) : nil)
+                return (dsp, musicnn ? Resampler.KaiserBest.resample(samples, from: rate, to: MusicnnSpectrogram.sampleRate) : nil)
             } catch .ffmpegFailed(_, let second) {
                 throw .ffmpegFailed(status: status, log: "\(log)\n\(second)")
             }
@@ -70,9 +71,9 @@ public struct AnalysisDecoder: Sendable {
         let arguments: [String]
         if musicnn {
             arguments =
-                input + ["-filter_complex", "[0:a:0]asplit=2[dsp][nn]"]
+                input + ["-filter_complex", "[0:a:0]asplit=2[dsp][nn];[nn]\(Self.musicnnMix)[nn16]"]
                 + ["-map", "[dsp]"] + limit + ["-ac", "1", "-ar", String(AudioAnalysis.sampleRate), "-f", "f32le", "pipe:1"]
-                + ["-map", "[nn]"] + limit + ["-ac", "1", "-ar", String(MusicnnSpectrogram.sampleRate), "-f", "f32le", "-y", second]
+                + ["-map", "[nn16]"] + limit + ["-ac", "1", "-ar", String(MusicnnSpectrogram.sampleRate), "-f", "f32le", "-y", second]
         } else {
             arguments = input + ["-vn"] + limit + ["-ac", "1", "-ar", String(AudioAnalysis.sampleRate), "-f", "f32le", "pipe:1"]
         }
@@ -91,6 +92,23 @@ public struct AnalysisDecoder: Sendable {
         }
         return (dsp, Self.floats(nn))
     }
+
+    /// The musicnn branch's mix to mono and resampling to 16 kHz, made to match how musicnn's own
+    /// extractor loads a file (`librosa.load(path, sr=16000)` with the librosa of its day: the mean
+    /// of the channels, then resampy's `kaiser_best`). Two differences from ffmpeg's defaults made
+    /// the embedding drift on real music (issue 17; `scripts/musicnn_stages.py` measures each):
+    /// - Mix: ffmpeg's `-ac 1` sums a stereo pair at 1/√2 each (3 dB louder than the mean), which
+    ///   raises every log-mel value of loud passages by up to log10(2). `rematrix_maxval=1` scales
+    ///   the mixing matrix to unit gain: exactly the mean for stereo, mono untouched; other layouts
+    ///   get ffmpeg's downmix at unit gain (LFE left out), not a plain mean.
+    /// - Resampler: ffmpeg's default filter passes up to ~7.8 kHz, while `kaiser_best` rolls off
+    ///   from 0.917 × 8 kHz, so the top mel bands held energy the model never saw in training.
+    ///   The same Kaiser-windowed sinc instead: roll-off (`cutoff`) 0.9173, β 12.9846, 50 zero
+    ///   crossings a side (`filter_size` 92 ≈ 2 × 50 × 0.9173), exact rational phases.
+    static let musicnnMix =
+        "aresample=osr=\(MusicnnSpectrogram.sampleRate):ochl=mono:rematrix_maxval=1"
+        + ":filter_type=kaiser:kaiser_beta=\(Resampler.KaiserBest.beta):cutoff=\(Resampler.KaiserBest.rolloff)"
+        + ":filter_size=92:exact_rational=1:phase_shift=13"
 
     /// "1 h 0 min", "45 min".
     static func clock(_ seconds: Double) -> String {
