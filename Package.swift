@@ -138,7 +138,7 @@ let package = Package(
             name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
             swiftSettings: strict),
         // The load simulator's client: sends simulated traffic to a server over HTTP.
-        .target(name: "SegueSimulator", dependencies: ["SegueLive", "SegueHTTP", "SegueKafka"], swiftSettings: strict),
+        .target(name: "SegueSimulator", dependencies: ["SegueModel", "SegueLive", "SegueHTTP", "SegueKafka"], swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),

@@ -1,4 +1,5 @@
 import Foundation
+import SegueModel
 import SegueHTTP
 import SegueLive
 
@@ -187,19 +188,5 @@ public struct SimulationRunner: Sendable {
     }
 
     /// A JSON string literal.
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ text: String) -> String { JSONEscaping.literal(text) }
 }

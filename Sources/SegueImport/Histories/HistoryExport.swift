@@ -40,18 +40,18 @@ public enum HistoryExport {
             switch format {
             case .listenbrainz:
                 buffer += "{\"listened_at\":\(start),\"track_metadata\":{\"artist_name\":"
-                appendJSON(artist, to: &buffer)
+                JSONEscaping.append(artist, to: &buffer)
                 buffer += ",\"track_name\":"
-                appendJSON(title, to: &buffer)
+                JSONEscaping.append(title, to: &buffer)
                 if let album {
                     buffer += ",\"release_name\":"
-                    appendJSON(album, to: &buffer)
+                    JSONEscaping.append(album, to: &buffer)
                 }
                 buffer += ",\"additional_info\":{"
                 if ms >= 0 { buffer += "\"duration_ms\":\(ms)," }
                 if uri.hasPrefix("spotify:track:") {
                     buffer += "\"spotify_id\":"
-                    appendJSON("https://open.spotify.com/track/" + uri.dropFirst("spotify:track:".count), to: &buffer)
+                    JSONEscaping.append("https://open.spotify.com/track/" + uri.dropFirst("spotify:track:".count), to: &buffer)
                     buffer += ","
                 }
                 buffer += "\"segue_source\":\"\(source.name)\",\"submission_client\":\"Segue\"}}}\n"
@@ -67,26 +67,6 @@ public enum HistoryExport {
         }
         if !buffer.isEmpty { try write(buffer) }
         return plays.count
-    }
-
-    static func appendJSON(_ s: some StringProtocol, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 
     /// A CSV field, quoted when it must be; one a spreadsheet would evaluate starts with an apostrophe.
