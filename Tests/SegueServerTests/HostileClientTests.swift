@@ -329,12 +329,17 @@ import Glibc
 
     /// The same over new connections (for tests whose test client's own idle connection was closed).
     static func othersAreFine(port: Int) async throws {
-        let started = ContinuousClock.now
-        let (_, health) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
-        #expect((health as? HTTPURLResponse)?.statusCode == 200)
-        // A stalled server would never answer; the bound is generous because this request also pays for
-        // URLSession's first connection on Linux, which took 1.4 s with every suite running at once.
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // A stalled server would never answer. The fastest of three asks must come within 5 s: the
+        // first also pays for URLSession's first connection on Linux, which took 1.4 s and once 7.4 s
+        // with every suite running at once on two cores (the clean-clone CI run of dfc96f8).
+        var fastest = Duration.seconds(3600)
+        for _ in 0..<3 {
+            let started = ContinuousClock.now
+            let (_, health) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+            #expect((health as? HTTPURLResponse)?.statusCode == 200)
+            fastest = min(fastest, ContinuousClock.now - started)
+        }
+        #expect(fastest < .seconds(5))
         let (body, explore) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/explore")!)
         #expect((explore as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self).contains("aria-current=\"page\">Explore<"))
