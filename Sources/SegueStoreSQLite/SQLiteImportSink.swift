@@ -234,11 +234,18 @@ final class SQLiteImportSink: PlaySink {
             rows.reserveCapacity(uncertain.count * Self.valuesPerPlay)
             for i in uncertain {
                 let item = Int(batch.itemOfPlay[i])
-                rows += [
-                    profileID, batch.endTimes[i], kinds[item], itemIDs[item], Int64(batch.milliseconds[i]),
-                    wordID(batch.reasonStart[i]), wordID(batch.reasonEnd[i]), Int64(batch.flags[i]),
-                    batch.offlineTimestamps[i], wordID(batch.platform[i]), wordID(batch.country[i]), Int64(batch.sources[i]),
-                ]
+                rows.append(profileID)
+                rows.append(batch.endTimes[i])
+                rows.append(kinds[item])
+                rows.append(itemIDs[item])
+                rows.append(Int64(batch.milliseconds[i]))
+                rows.append(wordID(batch.reasonStart[i]))
+                rows.append(wordID(batch.reasonEnd[i]))
+                rows.append(Int64(batch.flags[i]))
+                rows.append(batch.offlineTimestamps[i])
+                rows.append(wordID(batch.platform[i]))
+                rows.append(wordID(batch.country[i]))
+                rows.append(Int64(batch.sources[i]))
             }
             let stored = try insertReturningNew(rows)
             for (n, i) in uncertain.enumerated() {
@@ -336,12 +343,14 @@ final class SQLiteImportSink: PlaySink {
                 continue
             }
             let s = insertPlaysReturning
-            sqlite3_reset(s.handle)
+            let handle = s.handle
+            sqlite3_reset(handle)
             values.withUnsafeBufferPointer { v in
                 var p: Int32 = 1
                 for r in chunk {
                     for k in 0..<perPlay {
-                        Self.bind(s, p, v[r * perPlay + k])
+                        let value = v[r * perPlay + k]
+                        if value == Self.noValue { sqlite3_bind_null(handle, p) } else { sqlite3_bind_int64(handle, p, value) }
                         p += 1
                     }
                 }
