@@ -124,7 +124,15 @@ struct HistorySource {
     }
 
     private func zipFiles(_ path: String, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
-        let archive = try ZipArchive(path: path, maxEntries: limits.maxEntries)
+        var declaredTotal = 0
+        return try zipFiles(try ZipArchive(path: path, maxEntries: limits.maxEntries), nested: false, total: &declaredTotal, skipped: &skipped)
+    }
+
+    /// The history files of `archive`. A ZIP inside it (Apple's privacy export holds its data in
+    /// "Apple Media Services information.zip") is read too, one level deep; its entries count
+    /// against the same limits as the outer ones (`total`: declared bytes so far).
+    private func zipFiles(_ archive: ZipArchive, nested: Bool, total declaredTotal: inout Int, skipped: inout [SkippedFile]) throws -> [HistoryFile] {
+        let path = archive.path
         var entries: [ZipArchive.Entry] = []
         for entry in archive.entries {
             if Self.isUnsafe(entryPath: entry.path) { throw ImportError.unsafeZipEntry(archive: path, entry: entry.path) }
@@ -133,8 +141,17 @@ struct HistorySource {
         }
         entries.sort { $0.path < $1.path }
         var result: [HistoryFile] = []
-        var declaredTotal = 0
         let limits = self.limits
+        func count(_ entry: ZipArchive.Entry) throws {
+            let declared = Int(clamping: entry.uncompressedSize)
+            if declared > limits.maxEntryBytes {
+                throw ImportError.entryTooLarge(archive: path, entry: entry.path, limit: limits.maxEntryBytes)
+            }
+            declaredTotal += declared
+            if declaredTotal > limits.maxTotalBytes {
+                throw ImportError.archiveTooLarge(archive: path, limit: limits.maxTotalBytes)
+            }
+        }
         for entry in entries {
             let display = "\(path):\(entry.path)"
             let role: HistoryFile.Role
@@ -144,18 +161,22 @@ struct HistorySource {
             case .video:
                 skipped.append(SkippedFile(file: display, reason: "video history"))
                 continue
+            case .other where entry.path.lowercased().hasSuffix(".zip"):
+                guard !nested else {
+                    skipped.append(SkippedFile(file: display, reason: "a ZIP inside a ZIP inside a ZIP"))
+                    continue
+                }
+                // Its inflated bytes count like any entry's (the reader holds them to the declared size).
+                try count(entry)
+                let inner = try ZipArchive(
+                    bytes: try archive.contents(of: entry, limit: limits.maxEntryBytes), path: display, maxEntries: limits.maxEntries)
+                result += try zipFiles(inner, nested: true, total: &declaredTotal, skipped: &skipped)
+                continue
             case .other:
                 skipped.append(SkippedFile(file: display, reason: "not a JSON or CSV file"))
                 continue
             }
-            let declared = Int(clamping: entry.uncompressedSize)
-            if declared > limits.maxEntryBytes {
-                throw ImportError.entryTooLarge(archive: path, entry: entry.path, limit: limits.maxEntryBytes)
-            }
-            declaredTotal += declared
-            if declaredTotal > limits.maxTotalBytes {
-                throw ImportError.archiveTooLarge(archive: path, limit: limits.maxTotalBytes)
-            }
+            try count(entry)
             // The reader checks the inflated size against the declared one, so the totals above hold.
             result.append(HistoryFile(name: display, role: role) { FileBytes(try archive.contents(of: entry, limit: limits.maxEntryBytes)) })
         }

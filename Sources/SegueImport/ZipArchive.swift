@@ -41,10 +41,36 @@ final class ZipArchive: @unchecked Sendable {
 
     /// Opens `path` and reads its central directory.
     /// - Throws: `ImportError.unreadableZip` for anything malformed, `.tooManyEntries` past `maxEntries`.
-    init(path: String, maxEntries: Int = ImportLimits().maxEntries) throws(ImportError) {
-        self.path = path
+    convenience init(path: String, maxEntries: Int = ImportLimits().maxEntries) throws(ImportError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ImportError.fileNotFound(path: path) }
+        try self.init(fd: fd, path: path, maxEntries: maxEntries)
+    }
+
+    /// Opens an archive held in memory (a ZIP inside a ZIP), named `path` in errors. Its bytes go to
+    /// a temporary file that is unlinked at once, so nothing stays behind whatever happens.
+    convenience init(bytes: [UInt8], path: String, maxEntries: Int = ImportLimits().maxEntries) throws(ImportError) {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("segue-zip-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        guard fd >= 0 else { throw ImportError.unreadableZip(file: path, reason: "no temporary space to read it (\(String(cString: strerror(errno))))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                close(fd)
+                throw ImportError.unreadableZip(file: path, reason: "no temporary space to read it")
+            }
+            done += n
+        }
+        try self.init(fd: fd, path: path, maxEntries: maxEntries)
+    }
+
+    /// Reads the central directory of the archive open at `fd` (closed when this is released, or on error).
+    private init(fd: Int32, path: String, maxEntries: Int) throws(ImportError) {
+        self.path = path
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size >= 22 else {
             close(fd)

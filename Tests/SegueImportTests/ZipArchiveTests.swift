@@ -75,6 +75,37 @@ import Testing
         #expect(error.description.contains("has more than 10,000 files"))
     }
 
+    /// Apple's privacy export is a ZIP holding another ZIP ("Apple Media Services information.zip")
+    /// holding the Play Activity CSV: read one level deep, with the inner entries under the same
+    /// limits; a ZIP inside that one is skipped with its reason, and a broken inner ZIP is one
+    /// sentence naming both archives.
+    @Test func readsAZipInsideAZipOneLevelDeep() throws {
+        let dir = try Fixtures.folder()
+        let csv = Data("Artist Name,Content Name,Content Specific Type,Event End Timestamp,Event Type,Play Duration Milliseconds\nAurora,Runaway,Song,2021-06-02T10:04:08Z,PLAY_END,248000\n".utf8)
+        let deepest = dir.appendingPathComponent("deepest.zip")
+        try Fixtures.zip([("x.csv", csv)], at: deepest)
+        let inner = dir.appendingPathComponent("inner.zip")
+        try Fixtures.zip([
+            ("Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv", csv),
+            ("Apple_Media_Services/deeper.zip", try Data(contentsOf: deepest)),
+        ], at: inner)
+        let outer = dir.appendingPathComponent("privacy.zip")
+        try Fixtures.zip([("Apple Media Services information.zip", try Data(contentsOf: inner)), ("readme.txt", Data("hi".utf8))], at: outer)
+        var skipped: [SkippedFile] = []
+        let files = try HistorySource(limits: ImportLimits()).files(at: outer.path, skipped: &skipped)
+        #expect(files.map(\.name) == ["\(outer.path):Apple Media Services information.zip:Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv"])
+        #expect(try files.first?.load().withBuffer { Data($0) } == csv)
+        #expect(skipped.map(\.reason).sorted() == ["a ZIP inside a ZIP inside a ZIP", "not a JSON or CSV file"])
+        // Inner entries count against the limits too.
+        let tight = ImportLimits(maxEntryBytes: 1 << 20, maxTotalBytes: csv.count + 10, maxEntries: 100)
+        #expect(throws: ImportError.self) { _ = try HistorySource(limits: tight).files(at: outer.path, skipped: &skipped) }
+        // Garbage named .zip inside: one sentence naming both.
+        let broken = dir.appendingPathComponent("broken.zip")
+        try Fixtures.zip([("Apple Media Services information.zip", Data("PK\u{3}\u{4} not really".utf8))], at: broken)
+        let error = try #require(throws: ImportError.self) { _ = try HistorySource(limits: ImportLimits()).files(at: broken.path, skipped: &skipped) }
+        #expect(error.description.contains("\(broken.path):Apple Media Services information.zip"), "\(error)")
+    }
+
     /// Sizes and offsets that point outside the file, and method/encryption the reader does not do.
     @Test func refusesEntriesThatPointOutsideTheFile() throws {
         let dir = try Fixtures.folder()
