@@ -223,6 +223,11 @@ extension Assets {
     .saved .open:hover{text-decoration:underline}
     .saved .open:focus-visible{outline:3px solid var(--accent)}
     .saved .sub{display:block;color:var(--muted);font-size:.82rem}
+    .saved details.pushed{color:var(--muted);font-size:.82rem}
+    .saved details.pushed summary{cursor:pointer}
+    .saved .missing{margin:.2rem 0 0;padding-left:1.2rem}
+    .saved .push-error{color:var(--danger);overflow-wrap:anywhere}
+    .saved .refresh{display:inline-flex;align-items:center;gap:.35rem;font-size:.88rem;white-space:nowrap}
     .button.small{padding:.35rem .75rem;font-size:.85rem;border-radius:10px}
     .button.danger{color:var(--danger)}
     .modes{border:0;padding:0;margin:0;display:grid;gap:.5rem;grid-template-columns:1fr}

@@ -84,9 +84,26 @@ class SendToPlayerTests(unittest.TestCase):
             with open(os.path.join(self.data, "server.log")) as f:
                 raise AssertionError(f"status: {status.text!r}; server log: {f.read()[-2000:]}")
         self.assertEqual(status.text, "Created 'Evening' on nas with 3 tracks (3 by path, 0 by search).")
-        # The saved playlist now says when it was sent.
-        WebDriverWait(d, 10).until(lambda _: "sent to nas" in d.find_element(By.ID, "pl-saved").text)
+        # The saved playlist now says when it was last sent, where, and how many tracks were missing.
+        WebDriverWait(d, 10).until(lambda _: "to nas, 0 missing" in d.find_element(By.ID, "pl-saved").text)
+        self.assertRegex(d.find_element(By.ID, "pl-saved").text, r"last sent \d\d:\d\d to nas, 0 missing")
         d.save_screenshot(os.environ.get("SEGUE_SCREENSHOT", os.path.join(self.downloads, "send.png")))
+        # It has a target and a recipe (a radio): it can be kept current.
+        toggle = d.find_element(By.CSS_SELECTOR, "#pl-saved label.refresh input[type=checkbox]")
+        self.assertFalse(toggle.is_selected())
+        self.assertTrue(toggle.is_enabled())
+        toggle.click()
+        WebDriverWait(d, 10).until(lambda _: "is rebuilt and sent to nas every day" in status.text)
+        d.refresh()
+        WebDriverWait(d, 10).until(lambda _: d.find_elements(By.CSS_SELECTOR, "#pl-saved label.refresh input"))
+        self.assertTrue(d.find_element(By.CSS_SELECTOR, "#pl-saved label.refresh input").is_selected())
+        folder = os.environ.get("SEGUE_SCREENSHOTS")
+        if folder:
+            for width in (390, 1440):
+                d.set_window_size(width, 1400)
+                d.execute_script("document.getElementById('pl-saved').scrollIntoView()")
+                time.sleep(0.3)
+                d.save_screenshot(os.path.join(folder, f"refresh-daily-{width}.png"))
         with open(os.path.join(self.watched, "Evening.m3u8"), encoding="utf-8") as f:
             paths = [line for line in f.read().splitlines() if line and not line.startswith("#")]
         self.assertEqual(len(paths), 3)
