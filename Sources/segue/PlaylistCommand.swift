@@ -204,7 +204,8 @@ struct PlaylistCommand: AsyncParsableCommand {
             r.seeds = try seed.map { try resolve($0, "seed").id }
             r.historyPeriod = seedFromHistory
             r.length = length ?? (duration == nil ? 20 : nil)
-            if let n = r.length, n > all.count {
+            // A history radio says first whether the period has plays (the build checks the length after its seeds).
+            if seedFromHistory == nil, let n = r.length, n > all.count {
                 throw ValidationError("--length \(n) is not possible: the library has \(all.count) analysed tracks")
             }
             order = try build(r)
