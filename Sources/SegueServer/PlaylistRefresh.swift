@@ -129,7 +129,7 @@ struct RefreshPlaylistJobHandler: JobHandler {
             guard let r = try saved.recipe() else { try fail("'\(saved.name)' was saved without a recipe, so it cannot be rebuilt") }
             recipe = r
         } catch let error as RecipeReadError {
-            try fail("\(error)")
+            try fail("'\(saved.name)' could not be rebuilt: its recipe cannot be used: \(error.reason)")
         }
         context.report(0.05, detail: "Rebuilding '\(saved.name)' from the library", force: true)
         let store = try libraries.open(folder: configuration.dataDirectory, name: LibraryLocation.home)

@@ -111,13 +111,31 @@ public struct PlaylistRecipe: Sendable, Equatable, Codable {
         let recipe: PlaylistRecipe
         do {
             recipe = try JSONDecoder().decode(PlaylistRecipe.self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            throw RecipeReadError(reason: Self.reason(error))
         } catch {
-            throw RecipeReadError(reason: "it is not a recipe this version of Segue reads (\(error))")
+            throw RecipeReadError(reason: "it is not a recipe this version of Segue reads")
         }
         guard recipe.version <= currentVersion else {
             throw RecipeReadError(reason: "it was written by a newer Segue (recipe version \(recipe.version))")
         }
         return recipe
+    }
+}
+
+extension PlaylistRecipe {
+    /// Which field was wrong, in words (the decoder's own message names Swift types).
+    static func reason(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
+            ((context.codingPath + (last.map { [$0] } ?? [])).map(\.stringValue)).joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "its field '\(path(context, key))' is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "its field '\(path(context))' has the wrong type"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "it is not JSON" : "its field '\(path(context))' has a value this version of Segue does not know"
+        @unknown default: return "it is not a recipe this version of Segue reads"
+        }
     }
 }
 

@@ -7,7 +7,7 @@ import SeguePlayers
 @testable import SegueServer
 import SegueStore
 import SegueStorePostgres
-import SegueStoreSQLite
+@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
 
@@ -190,6 +190,73 @@ struct PlaylistRefreshTests {
                 #expect(recorded.lastErrorMillis == server.clock.now && recorded.lastPushedMillis == nil && failed.error == sentence)
                 let view = (try await me.jsonObject("/api/v1/playlists/saved") as? [[String: Any]] ?? []).first { $0["id"] as? Int == Int(downPlaylist.id) } ?? [:]
                 #expect((view["last_error"] as? String)?.contains("http://127.0.0.1:\(closedPort)") == true)
+            }
+        }
+    }
+
+    @Test("careless recipes (from a request, or a row someone edited) are one sentence each: refused when saved, recorded when rebuilt; nothing is pushed")
+    func carelessRecipes() async throws {
+        let server = try TestServer(singleUserProfile: "me")
+        defer { server.cleanUp() }
+        let audio = server.folder.appendingPathComponent("audio")
+        try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
+        let watched = server.folder.appendingPathComponent("watched").path
+        try FileManager.default.createDirectory(atPath: watched, withIntermediateDirectories: true)
+        var registry = PlayerRegistry()
+        try registry.add(.folder(name: "nas", path: watched, pathMapping: nil))
+        try registry.save(to: PlayerRegistry.path(inDataDirectory: server.folder.path))
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let me = Browser(client)
+                try await me.start()
+                var uploads: [String] = []
+                for (f, title) in [(262, "One"), (330, "Two")] {
+                    let (_, upload) = try await me.libraryUpload(try toneFile(audio, "\(title).flac", frequency: f, artist: "Ann", title: title), name: "\(title).flac")
+                    uploads.append(upload["id"] as? String ?? "")
+                }
+                #expect(try await me.analyse(uploads)["state"] as? String == "succeeded")
+                let ids = try await me.libraryTracks().compactMap { ($0["id"] as? Int).map(Int64.init) }.sorted()
+                let seed = try #require(ids.first)
+
+                // Saving: the recipe is checked as building checks its request.
+                for (recipe, status, words) in [
+                    (#"{"mode":"radio","seeds":[999999]}"#, HTTPResponse.Status.notFound, "no analysed track 999999"),
+                    (#"{"mode":"path","from":\#(seed),"to":\#(seed)}"#, .badRequest, "recipe.mode must be the playlist's mode (radio)"),
+                    (#"{"mode":"radio","seeds":[\#(seed)],"arc":"sideways"}"#, .badRequest, "arc must be one of"),
+                    (#"{"mode":"radio","seeds":[\#(seed)],"length":0}"#, .badRequest, "length must be 1 to 500"),
+                    (#"{"mode":"radio","seeds":[\#(seed)],"artist_spacing":5000}"#, .badRequest, "artist_spacing must be 0 to 1000"),
+                    (#"{"mode":"radio","seeds":[]}"#, .badRequest, "1 to 50 seeds"),
+                    (#"{"mode":"radio","seeds":"all"}"#, .badRequest, "seeds"),
+                ] {
+                    let r = try await me.request(
+                        "/api/v1/playlists/saved", .post, json: #"{"name":"X","mode":"radio","tracks":[\#(seed)],"recipe":\#(recipe)}"#)
+                    #expect(r.status == status && String(buffer: r.body).contains(words), "\(recipe): \(r.status) \(String(buffer: r.body))")
+                }
+                #expect(try server.deps.playlists.savedPlaylists(owner: "me").isEmpty)
+                #expect(try await me.request("/api/v1/playlists/saved/1", .patch, json: #"{"refresh_daily":"yes"}"#).status == .badRequest)
+
+                // Rebuilding: a seed gone, a rule out of range, a recipe that is not one: recorded on each playlist, nothing written.
+                var gone = Self.recipe(seed: 999_999)
+                gone.length = 1
+                var wide = Self.recipe(seed: seed)
+                wide.rules.artistSpacing = 5_000
+                let store = server.deps.playlists
+                let a = try store.savePlaylist(owner: "me", name: "Gone", mode: "radio", trackIDs: [seed], recipe: gone, pushTarget: "nas", refreshDaily: true, millis: 0)
+                let b = try store.savePlaylist(owner: "me", name: "Wide", mode: "radio", trackIDs: [seed], recipe: wide, pushTarget: "nas", refreshDaily: true, millis: 0)
+                let c = try store.savePlaylist(owner: "me", name: "Edited", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "nas", refreshDaily: true, millis: 0)
+                let d = try store.savePlaylist(owner: "me", name: "Elsewhere", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "../etc", refreshDaily: true, millis: 0)
+                try SQLiteConnection(path: SQLiteWebStore.databasePath(inDataDirectory: server.folder.path))
+                    .execute("UPDATE saved_playlist SET recipe = '{\"version\":1,\"kind\":\"shuffle\"}' WHERE id = \(c.id)")
+                let jobs = try PlaylistRefreshScheduler(playlists: store, jobs: server.deps.pool.store, now: { server.clock.now }).tick()
+                #expect(jobs.count == 4)
+                for job in jobs { _ = try await Self.waitUntil(job.id, server.deps.pool.store) { $0.attempts >= 1 && $0.state != .running } }
+                let errors = try [a, b, c, d].map { try #require(try store.savedPlaylist(id: $0.id, owner: "me")?.lastError) }
+                #expect(errors[0] == "'Gone' could not be rebuilt: the seed (track 999999) is no longer an analysed track of the library", "\(errors[0])")
+                #expect(errors[1] == "'Wide' could not be rebuilt: the artist spacing 5000 is not 0 to 1000", "\(errors[1])")
+                #expect(errors[2] == "'Edited' could not be rebuilt: its recipe cannot be used: its field 'kind' has a value this version of Segue does not know", "\(errors[2])")
+                #expect(errors[3].hasPrefix("The target '../etc' of 'Elsewhere' cannot be used: The player name '../etc' is not allowed"), "\(errors[3])")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: watched).isEmpty)
+                #expect(try store.savedPlaylist(id: a.id, owner: "me")?.trackIDs == [seed])
             }
         }
     }

@@ -99,8 +99,14 @@ import Testing
 
     /// A recipe that is not one (a hand-edited row, a newer Segue's) says so; it is not guessed at.
     @Test func unreadableRecipesAreReported() throws {
-        #expect(throws: RecipeReadError.self) { try PlaylistRecipe.read(json: "{") }
-        #expect(throws: RecipeReadError.self) { try PlaylistRecipe.read(json: #"{"version":1,"kind":"shuffle"}"#) }
+        #expect(throws: RecipeReadError(reason: "it is not JSON")) { try PlaylistRecipe.read(json: "{") }
+        #expect(throws: RecipeReadError(reason: "its field 'kind' has a value this version of Segue does not know")) {
+            try PlaylistRecipe.read(json: #"{"version":1,"kind":"shuffle"}"#)
+        }
+        #expect(throws: RecipeReadError(reason: "its field 'version' is missing")) { try PlaylistRecipe.read(json: #"{"kind":"radio"}"#) }
+        #expect(throws: RecipeReadError(reason: "its field 'seeds' has the wrong type")) {
+            try PlaylistRecipe.read(json: #"{"version":1,"kind":"radio","seeds":"all"}"#)
+        }
         var newer = Self.radioRecipe()
         newer.version = PlaylistRecipe.currentVersion + 1
         #expect(throws: RecipeReadError(reason: "it was written by a newer Segue (recipe version 2)")) { try PlaylistRecipe.read(json: newer.json) }
