@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueMedia
+import SeguePlayers
 import SeguePlaylists
 import SegueStore
 
@@ -567,7 +568,19 @@ extension PlaylistsController {
             }
         }
         let now = deps.environment.now()
-        if let name { saved = try deps.playlists.renamePlaylist(id: id, owner: owner, name: name, millis: now) ?? saved }
+        if let name, name != saved.name {
+            let before = saved.name
+            saved = try deps.playlists.renamePlaylist(id: id, owner: owner, name: name, millis: now) ?? saved
+            // The player it went to follows the new name with the same playlist (id kept, renamed at the next push).
+            if deps.configuration.singleUserProfile != nil, let target = saved.pushTarget, case .player(let player)? = try? PushTarget(target) {
+                do {
+                    try PlayerRegistry.renamePushed(
+                        at: PlayerRegistry.path(inDataDirectory: deps.configuration.dataDirectory), player: player, from: before, to: name)
+                } catch {
+                    context.logger.warning("cannot carry a renamed playlist's push record over", metadata: ["player": "\(player)", "error": "\(error)"])
+                }
+            }
+        }
         if let on = body.refreshDaily { saved = try deps.playlists.setRefreshDaily(id: id, owner: owner, on, millis: now) ?? saved }
         return try json(SavedView(saved))
     }

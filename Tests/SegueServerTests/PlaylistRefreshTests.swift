@@ -261,6 +261,27 @@ struct PlaylistRefreshTests {
         }
     }
 
+    @Test("renaming a playlist that was sent keeps its player's playlist: the push record follows the new name")
+    func renameKeepsThePlayersPlaylist() async throws {
+        let server = try TestServer(singleUserProfile: "me")
+        defer { server.cleanUp() }
+        let path = PlayerRegistry.path(inDataDirectory: server.folder.path)
+        var registry = PlayerRegistry()
+        try registry.add(.init(name: "home", url: "http://127.0.0.1:9", user: "me", password: "pw", pushed: ["Daily": "42", "Other": "7"]))
+        try registry.save(to: path)
+        let saved = try server.deps.playlists.savePlaylist(
+            owner: "me", name: "Daily", mode: "radio", trackIDs: [1], recipe: Self.recipe(seed: 1), pushTarget: "home", refreshDaily: true, millis: 0)
+        try await server.app.test(.router) { client in
+            let me = Browser(client)
+            try await me.start()
+            let r = try await me.request("/api/v1/playlists/saved/\(saved.id)", .patch, json: #"{"name":"Morning"}"#)
+            #expect(r.status == .ok)
+        }
+        let player = try PlayerRegistry.load(from: path).player("home")
+        #expect(player.pushed == ["Morning": "42", "Other": "7"])
+        #expect(try server.deps.playlists.savedPlaylist(id: saved.id, owner: "me")?.name == "Morning")
+    }
+
     static func waitUntilFinished(_ id: String, _ store: any JobStore) async throws -> JobRecord {
         try await waitUntil(id, store) { $0.state.isFinal }
     }
