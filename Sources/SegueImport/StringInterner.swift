@@ -70,6 +70,12 @@ final class StringInterner {
 
     subscript(id: Int32) -> String { strings[Int(id)] }
 
+    /// The bytes of `id` (valid until the next string is interned).
+    func bytes(of id: Int32) -> UnsafeBufferPointer<UInt8> {
+        let span = spans[Int(id)]
+        return UnsafeBufferPointer(start: arena + span.start, count: span.count)
+    }
+
     /// The id of these bytes (UTF-8; invalid sequences are repaired in the `String`), or `none` when empty.
     @inline(__always)
     func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {

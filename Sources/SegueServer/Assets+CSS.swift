@@ -149,6 +149,7 @@ extension Assets {
     .library td{padding:.5rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
     .library td.name{font-weight:600;overflow-wrap:anywhere}
     .library .reason{display:block;color:var(--danger);font-size:.8rem;max-width:18rem;overflow-wrap:anywhere}
+    .library td.num .sub{display:block;color:var(--muted);font-size:.75rem;white-space:nowrap}
     .library .more{white-space:nowrap;font-weight:600}
     .badge{display:inline-block;padding:.1rem .55rem;border-radius:999px;font-size:.78rem;font-weight:700;background:var(--bg2);border:1px solid var(--line);color:var(--muted)}
     .badge.done{color:var(--ok);border-color:color-mix(in srgb,var(--ok) 50%,var(--line))}

@@ -210,7 +210,7 @@ extension Assets {
         let sortKey = null, sortDir = 1;
         const tags = (e) => (e.tags || []).map((t) => t.name).join(", ");
         const value = (e, k) => (k === "tags" ? tags(e) || null : k === "title" ? e.title || e.file : e[k] ?? null);
-        const labels = { artist: "Artist", title: "Title", album: "Album", duration_s: "Length", bpm: "BPM", camelot: "Key", loudness_lufs: "LUFS", energy: "Energy", tags: "Tags", status: "Status" };
+        const labels = { artist: "Artist", title: "Title", album: "Album", duration_s: "Length", bpm: "BPM", camelot: "Key", loudness_lufs: "LUFS", energy: "Energy", plays: "Plays", tags: "Tags", status: "Status" };
         const row = (e) => {
           const tr = el("tr", { "data-key": keyOf(e), "data-status": e.status });
           const cell = (key, text, cls) => { const td = el("td", { "data-label": labels[key] || "", ...(cls ? { class: cls } : {}) }, text ?? ""); tr.append(td); return td; };
@@ -222,6 +222,8 @@ extension Assets {
           cell("camelot", e.key ? `${e.key} · ${e.camelot}` : "");
           cell("loudness_lufs", e.loudness_lufs != null ? e.loudness_lufs.toFixed(1) : "", "num");
           cell("energy", e.energy != null ? e.energy.toFixed(2) : "", "num");
+          const plays = cell("plays", e.plays != null ? String(e.plays) : "", "num");
+          if (e.last_played) plays.append(el("span", { class: "sub" }, `last ${e.last_played}`));
           cell("tags", tags(e));
           const st = cell("status", "", "state");
           st.append(el("span", { class: `badge ${e.status}` }, e.status));

@@ -102,6 +102,15 @@ extension ServerDependencies {
         }
     }
 
+    /// The history of the profile called `name` by song, to show beside library files (nil when
+    /// there is no such profile).
+    func listeningIndex(profileName name: String) throws -> ListeningIndex? {
+        try cache.value(profile: name, key: "listening") {
+            guard let profile = try plays.existingProfile(named: name) else { return nil }
+            return ListeningIndex(try plays.musicColumns(profile: profile))
+        }
+    }
+
     /// True when the profile called `name` holds music plays.
     func hasData(profileName name: String) throws -> Bool {
         try stats(.all, profileName: name).musicPlays > 0

@@ -28,8 +28,14 @@ struct LibraryController {
         WebLibrary.of(try context.requireSession(), deps: deps)
     }
 
-    func entries(_ library: WebLibrary) throws -> [LibraryEntry] {
-        try library.entries { try deps.pool.store.job(id: $0) }
+    /// The library's rows, each with its plays in the session profile's history.
+    func entries(_ library: WebLibrary, profileName: String) throws -> [LibraryEntry] {
+        let index = try deps.listeningIndex(profileName: profileName)
+        return try library.entries { try deps.pool.store.job(id: $0) }.map { entry in
+            var e = entry
+            e.addListening(index)
+            return e
+        }
     }
 
     // MARK: Page
@@ -41,7 +47,7 @@ struct LibraryController {
         let columns: [(String, String, Bool)] = [
             ("artist", "Artist", false), ("title", "Title", false), ("album", "Album", false), ("duration_s", "Length", true),
             ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
-            ("tags", "Tags", false), ("status", "Status", false),
+            ("plays", "Plays", true), ("tags", "Tags", false), ("status", "Status", false),
         ]
         let head = columns.map { key, label, numeric in
             "<th scope=\"col\"\(numeric ? " class=\"num\"" : "") aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-key=\"\(key)\">\(label)</button></th>"
@@ -232,7 +238,7 @@ struct LibraryController {
     // MARK: Tracks
 
     func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try json(try entries(try library(context)))
+        try json(try entries(try library(context), profileName: try context.requireSession().profileName))
     }
 
     struct Similar: Codable {
@@ -303,7 +309,9 @@ struct LibraryController {
         let maxEvents = limit
         let pacing = deps.pacing
         // The library's tracks, and the session's jobs (an upload's row shows its job's state).
-        let keys = [StreamPacing.library(library.name), StreamPacing.owner(try context.requireSession().id)]
+        let session = try context.requireSession()
+        let keys = [StreamPacing.library(library.name), StreamPacing.owner(session.id)]
+        let profileName = session.profileName
         let body = ResponseBody { writer in
             var sent = 0
             var last: [String: Data] = [:]
@@ -321,7 +329,7 @@ struct LibraryController {
                 if sent == 0 || now != stamp || ContinuousClock.now - lastRebuild > .seconds(5) {
                     stamp = now
                     lastRebuild = .now
-                    let current = try controller.entries(library)
+                    let current = try controller.entries(library, profileName: profileName)
                     if sent == 0 {
                         try await writer.write(ByteBuffer(string: "event: entries\ndata: \(try encodeJSON(current))\n\n"))
                         for e in current { last[key(e)] = try encodedJSON(e) }

@@ -166,7 +166,9 @@ enum OpenAPIDocument {
               "loudness_lufs": {"type": "number"}, "energy": {"type": "number"},
               "tags": {"type": "array", "items": {"$ref": "#/components/schemas/TagScore"}, "description": "The strongest tags, when the analysis has tag scores"},
               "status": {"type": "string", "enum": ["uploaded", "queued", "decoding", "analyzing", "done", "failed"]},
-              "error": {"type": "string"}
+              "error": {"type": "string"},
+              "plays": {"type": "integer", "description": "Plays of this song in the person's listening history (by artist and title, and album when both name one); files in the library only"},
+              "last_played": {"type": "string", "format": "date", "description": "The day of the most recent of them (UTC)"}
             }
           },
           "TagScore": {"type": "object", "required": ["name", "score"], "properties": {"name": {"type": "string"}, "score": {"type": "number"}}},

@@ -1,6 +1,7 @@
 import Foundation
 import SegueAudio
 import SeguePlaylists
+import SegueModel
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
@@ -176,10 +177,23 @@ struct LibraryEntry: Codable, Sendable, Equatable {
     /// uploaded, queued, decoding, analyzing, done or failed.
     var status: String
     var error: String?
+    /// Plays of this song in the person's listening history (matched as `ListeningIndex` says), for
+    /// files in the library; nil for uploads on their way.
+    var plays: Int?
+    /// The day of the most recent of them (YYYY-MM-DD, UTC).
+    var lastPlayed: String?
 
     enum CodingKeys: String, CodingKey {
         case id, upload, file, artist, title, album, durationSeconds = "duration_s", bpm, bpmConfidence = "bpm_confidence", key,
-            camelot, loudnessLUFS = "loudness_lufs", energy, tags, status, error
+            camelot, loudnessLUFS = "loudness_lufs", energy, tags, status, error, plays, lastPlayed = "last_played"
+    }
+
+    /// Fills `plays` and `lastPlayed` from the history (a file the history never played: 0 plays).
+    mutating func addListening(_ index: ListeningIndex?) {
+        guard id != nil else { return }
+        let listening = index?.listening(artist: artist, title: title, album: album)
+        plays = listening?.plays ?? 0
+        lastPlayed = listening.map { CalendarDay(time: $0.lastPlayed).description }
     }
 
     init(upload: WebLibrary.Upload) {

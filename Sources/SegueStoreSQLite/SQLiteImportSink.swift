@@ -28,6 +28,8 @@ final class SQLiteImportSink: PlaySink {
     private let insertPlay: SQLiteStatement
     /// `insertPlay` for `rowsPerInsert` plays at once.
     private let insertPlays: SQLiteStatement
+    /// `insertPlays` that also returns the key of each row it stored (an ignored row returns none).
+    private let insertPlaysReturning: SQLiteStatement
     /// Plays known to be new that SQLite has not seen yet: `valuesPerPlay` values each in the
     /// order of `insertPlay`'s parameters, `noValue` for NULL. They go in `rowsPerInsert` at a
     /// time: one statement per row costs SQLite about twice the CPU of one per 64 rows (measured
@@ -76,6 +78,12 @@ final class SQLiteImportSink: PlaySink {
             INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
                 offline_ts, platform, country, source) VALUES
             """ + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ","))
+        insertPlaysReturning = try db.prepare(
+            """
+            INSERT OR IGNORE INTO play(profile_id, end_ts, kind, item_id, ms, reason_start, reason_end, flags,
+                offline_ts, platform, country, source) VALUES
+            """ + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ",")
+                + " RETURNING end_ts, kind, item_id, ms")
         pending.reserveCapacity(Self.rowsPerInsert * Self.valuesPerPlay * 16)
         let storedRange = try db.prepare("SELECT min(end_ts), max(end_ts) FROM play WHERE profile_id = ?")
         storedRange.bind(1, profile.id)
@@ -215,11 +223,47 @@ final class SQLiteImportSink: PlaySink {
         var isNew = [Bool](repeating: false, count: batch.count)
         let profileID = profile.id
         func wordID(_ value: Int32) -> Int64 { value == PlayBatch.noWord ? Self.noValue : wordIDs[Int(value)] }
+        // Plays that may be duplicates wait here, and go in sorted by key, many per statement
+        // (`settleUncertain`): a history from another source (a Last.fm file, newest first) lands
+        // among the stored plays, and one statement per play in file order was most of its import.
+        var uncertain: [Int] = []
+        func settleUncertain() throws {
+            guard !uncertain.isEmpty else { return }
+            try flush()
+            var rows: [Int64] = []
+            rows.reserveCapacity(uncertain.count * Self.valuesPerPlay)
+            for i in uncertain {
+                let item = Int(batch.itemOfPlay[i])
+                rows += [
+                    profileID, batch.endTimes[i], kinds[item], itemIDs[item], Int64(batch.milliseconds[i]),
+                    wordID(batch.reasonStart[i]), wordID(batch.reasonEnd[i]), Int64(batch.flags[i]),
+                    batch.offlineTimestamps[i], wordID(batch.platform[i]), wordID(batch.country[i]), Int64(batch.sources[i]),
+                ]
+            }
+            let stored = try insertReturningNew(rows)
+            for (n, i) in uncertain.enumerated() {
+                let item = Int(batch.itemOfPlay[i])
+                let end = batch.endTimes[i]
+                guard stored[n] else {
+                    // A duplicate still says its names were in use at that time.
+                    if isMusic[item] { names.record(variants[item], end: end, stored: false) }
+                    continue
+                }
+                inserted += 1
+                isNew[i] = true
+                if isMusic[item] {
+                    addedMusic.append((end, itemIDs[item], batch.milliseconds[i], batch.sources[i]))
+                    names.record(variants[item], end: end, stored: true)
+                }
+            }
+            uncertain.removeAll(keepingCapacity: true)
+        }
         for i in 0..<batch.count {
             let item = Int(batch.itemOfPlay[i])
             var replacesAccountPlay = false
             // Cross-format matching is needed only when Spotify's account data meets its extended history.
             if isMusic[item] && (hasAccountTracks || hasNoURI[item]) && batch.sources[i] == PlaySource.spotify.rawValue {
+                try settleUncertain()
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
@@ -228,7 +272,12 @@ final class SQLiteImportSink: PlaySink {
             }
             let end = batch.endTimes[i]
             let certainlyNew = ends.addIfOutside(end)
-            // It may be a duplicate of a stored play or of one this import added: SQLite decides.
+            // It may be a duplicate of a stored play or of one this import added: SQLite decides,
+            // later and in key order (`settleUncertain`), or now for a play that replaces one.
+            if !certainlyNew && !replacesAccountPlay {
+                uncertain.append(i)
+                continue
+            }
             if !certainlyNew { try flush() }
             pending.append(profileID)
             pending.append(end)
@@ -249,7 +298,6 @@ final class SQLiteImportSink: PlaySink {
                 let added = try insertOne(pending, from: 0)
                 pending.removeAll(keepingCapacity: true)
                 guard added else {
-                    // A duplicate still says its names were in use at that time.
                     if isMusic[item] { names.record(variants[item], end: end, stored: false) }
                     continue
                 }
@@ -261,7 +309,63 @@ final class SQLiteImportSink: PlaySink {
                 names.record(variants[item], end: end, stored: true)
             }
         }
+        try settleUncertain()
         return isNew
+    }
+
+    /// Inserts plays (`valuesPerPlay` values each, one after another) that may be duplicates, sorted
+    /// by key and `rowsPerInsert` to a statement; says for each whether it was stored (of two equal
+    /// plays, the first).
+    private func insertReturningNew(_ values: [Int64]) throws -> [Bool] {
+        typealias Key = (end: Int64, kind: Int64, item: Int64, ms: Int64)
+        let perPlay = Self.valuesPerPlay
+        let count = values.count / perPlay
+        // The primary key after the profile: (end, kind, item, ms).
+        let keys = (0..<count).map { r -> Key in
+            (values[r * perPlay + 1], values[r * perPlay + 2], values[r * perPlay + 3], values[r * perPlay + 4])
+        }
+        // Key order, then input order, so the first of equal plays is tried first.
+        let order = (0..<count).sorted { a, b in (keys[a].end, keys[a].kind, keys[a].item, keys[a].ms, a) < (keys[b].end, keys[b].kind, keys[b].item, keys[b].ms, b) }
+        var stored = [Bool](repeating: false, count: count)
+        var start = 0
+        while start < order.count {
+            let chunk = order[start..<min(order.count, start + Self.rowsPerInsert)]
+            start += chunk.count
+            guard chunk.count == Self.rowsPerInsert else {
+                for r in chunk { stored[r] = try insertOne(values, from: r * perPlay) }
+                continue
+            }
+            let s = insertPlaysReturning
+            sqlite3_reset(s.handle)
+            values.withUnsafeBufferPointer { v in
+                var p: Int32 = 1
+                for r in chunk {
+                    for k in 0..<perPlay {
+                        Self.bind(s, p, v[r * perPlay + k])
+                        p += 1
+                    }
+                }
+            }
+            // Each returned key marks the first play of the chunk with that key not yet marked (the
+            // chunk is in key order: find the first equal key, then walk).
+            while try s.step() {
+                let key: Key = (s.int64(0), s.int64(1), s.int64(2), s.int64(3))
+                var lo = chunk.startIndex, hi = chunk.endIndex
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    let k = keys[chunk[mid]]
+                    if (k.end, k.kind, k.item, k.ms) < (key.end, key.kind, key.item, key.ms) { lo = mid + 1 } else { hi = mid }
+                }
+                while lo < chunk.endIndex, keys[chunk[lo]] == key {
+                    if !stored[chunk[lo]] {
+                        stored[chunk[lo]] = true
+                        break
+                    }
+                    lo += 1
+                }
+            }
+        }
+        return stored
     }
 
     /// Writes the pending plays. Called before anything reads the play table, and by the store

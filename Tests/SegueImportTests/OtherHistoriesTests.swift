@@ -52,6 +52,36 @@ import Testing
         #expect(parsed.rejections == ["uts is not a number of seconds": 1])
     }
 
+    /// Rows are read from their bytes (no `String` per field): the edges that path must still get
+    /// right, as the `String` rules did.
+    @Test func lastfmRowsReadFromBytesKeepTheTextRules() throws {
+        let long = String(repeating: "é", count: 513)  // 1,026 bytes
+        let csv =
+            "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n"
+            + " +1508435640 ,,\u{00A0}Björk\u{3000},,\"Homo\"genic,,\" Jóga \",\n"  // Unicode spaces trimmed; text after a closing quote kept
+            + "1508435641,,\(long),,,,T,\n"
+            + "1508435642,,A\u{0}B,,,,T,\n"
+            + "9223372036854775807,,A,,,,T,\n"  // 19 digits: a number, far in the future
+            + "12e3,,A,,,,T,\n"
+            + "1508435643,,\u{00A0},,,,T,\n"
+            + "1508435644,,Björk,,Homogenic,,Jóga,\n"
+        let parsed = try parse(csv, .lastfmCSV)
+        #expect(parsed.records == 7)
+        #expect(parsed.listens.count == 2)
+        #expect(parsed.listens[0].artist == "Björk" && parsed.listens[0].title == "Jóga")
+        #expect(parsed.listens[0].album == "Homogenic" && parsed.listens[0].time == 1_508_435_640)
+        #expect(parsed.listens[1] == Listen(source: .lastfm, time: 1_508_435_644, timeIsStart: true, artist: "Björk", title: "Jóga", album: "Homogenic"))
+        #expect(
+            parsed.rejections == [
+                "a name longer than 1,024 bytes": 1, "a name with a NUL character": 1, "time in the future": 1,
+                "uts is not a number of seconds": 1, "no artist name": 1,
+            ])
+        // The batch for the store: one item for both listens of the same names.
+        let file = HistoryImporter.parsedFile(parsed)
+        #expect(file.batch.items.count == 1 && file.batch.count == 2)
+        #expect(file.plays.map(\.endTime) == [1_508_435_640, 1_508_435_644] && file.plays.allSatisfy { $0.msPlayed == -1 })
+    }
+
     @Test func hostileCSVIsOneSentenceNamingTheLine() throws {
         let open = "Radiohead,OK Computer,Airbag,19 Oct 2017 17:54\nA,B,\"never closed,19 Oct 2017 17:55\n"
         #expect {

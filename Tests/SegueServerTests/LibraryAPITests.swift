@@ -11,13 +11,13 @@ import SegueTestSupport
 import Testing
 
 /// Short tones with tags, encoded by the real ffmpeg (the analysis needs at least 3 seconds).
-func toneFile(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, seconds: Int = 4) throws -> Data {
+func toneFile(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, album: String = "Tones", seconds: Int = 4) throws -> Data {
     let url = folder.appendingPathComponent(name)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
     p.arguments = [
         "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(frequency):duration=\(seconds)", "-metadata", "artist=\(artist)",
-        "-metadata", "title=\(title)", "-metadata", "album=Tones", url.path,
+        "-metadata", "title=\(title)", "-metadata", "album=\(album)", url.path,
     ]
     try p.run()
     p.waitUntilExit()

@@ -139,6 +139,22 @@ struct ServerRouteTests {
                 #expect(String(buffer: table.body).split(separator: "\n").count == 3)
                 let jsonl = String(buffer: try await browser.request("/api/v1/history").body)
                 #expect(jsonl.split(separator: "\n").first?.contains("\"segue_source\":\"lastfm\"") == true, "\(jsonl)")
+
+                // The library shows each file's plays from this history (by artist, title and album).
+                let audio = server.folder.appendingPathComponent("audio")
+                try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
+                let played = try toneFile(audio, "airbag.wav", frequency: 440, artist: "RADIOHEAD", title: "airbag", album: "OK Computer")
+                let unplayed = try toneFile(audio, "karma.wav", frequency: 330, artist: "Radiohead", title: "Karma Police", album: "OK Computer")
+                let (_, a) = try await browser.libraryUpload(played, name: "airbag.wav")
+                let (_, b) = try await browser.libraryUpload(unplayed, name: "karma.wav")
+                let analysis = try await browser.analyse([a["id"] as? String ?? "", b["id"] as? String ?? ""])
+                #expect(analysis["state"] as? String == "succeeded", "\(analysis)")
+                let rows = try await browser.libraryTracks()
+                let airbag = rows.first { $0["file"] as? String == "airbag.wav" }, karma = rows.first { $0["file"] as? String == "karma.wav" }
+                #expect(airbag?["plays"] as? Int == 2 && airbag?["last_played"] as? String == "2017-10-19", "\(rows)")
+                #expect(karma?["plays"] as? Int == 0 && karma?["last_played"] == nil, "\(rows)")
+                let page = String(buffer: try await browser.request("/library").body)
+                #expect(page.contains(#"data-key="plays">Plays</button>"#))
             }
         }
     }

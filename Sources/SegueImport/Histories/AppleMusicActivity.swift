@@ -117,7 +117,7 @@ enum AppleMusicActivity {
             out.reject(index, problem)
             return
         }
-        out.listens.append(
+        out.append(
             Listen(
                 source: .apple, time: time, timeIsStart: isStart, durationMs: duration, artist: artist!, title: title!,
                 album: value(c.album), isrc: value(c.isrc)))

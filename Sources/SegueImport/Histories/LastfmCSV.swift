@@ -47,9 +47,9 @@ enum LastfmCSV {
         var reader = CSVReader(bytes)
         var layout: Layout?
         do {
-            while let (line, fields) = try reader.next() {
+            while let line = try reader.nextRow() {
                 guard let shape = layout else {
-                    guard let found = Self.layout(firstRow: fields) else {
+                    guard let found = Self.layout(firstRow: reader.fields.indices.map(reader.string)) else {
                         throw ImportError.wrongShape(
                             file: file, record: nil,
                             reason:
@@ -58,10 +58,10 @@ enum LastfmCSV {
                     }
                     layout = found
                     if found.hasHeader { continue }
-                    read(fields, line: line, shape: found, into: &out, now: now)
+                    read(reader, line: line, shape: found, into: &out, now: now)
                     continue
                 }
-                read(fields, line: line, shape: shape, into: &out, now: now)
+                read(reader, line: line, shape: shape, into: &out, now: now)
             }
         } catch let failure as CSVReader.Failure {
             throw ImportError.wrongShape(file: file, record: nil, reason: "line \(failure.line) \(failure.reason)")
@@ -73,25 +73,36 @@ enum LastfmCSV {
         return out
     }
 
-    private static func read(_ f: [String], line: Int, shape: Layout, into out: inout ParsedListens, now: Int64) {
+    /// One row, read from its bytes: names are interned as they are, without a `String` per field.
+    private static func read(_ r: CSVReader, line: Int, shape: Layout, into out: inout ParsedListens, now: Int64) {
         let index = out.records
         out.records += 1
         let needed = max(shape.artist, shape.track, shape.time, shape.album ?? 0, shape.mbid ?? 0)
-        guard f.count > needed else {
-            out.reject(index, "line \(line) has \(f.count) fields, fewer than the header's")
+        guard r.fields.count > needed else {
+            out.reject(index, "line \(line) has \(r.fields.count) fields, fewer than the header's")
             return
         }
-        let artist = ListenRules.name(f[shape.artist]), title = ListenRules.name(f[shape.track])
-        if let problem = ListenRules.checkNames(artist: artist, title: title) {
+        let artist = r.withField(shape.artist) { out.name($0) }, title = r.withField(shape.track) { out.name($0) }
+        if let problem = ListenRules.checkNames(artist: artist, title: title, in: out.strings) {
             out.reject(index, problem)
             return
         }
-        let timeText = f[shape.time].trimmingSpaces
-        guard !timeText.isEmpty else {
+        let parsedTime: Int64?? = r.withField(shape.time) { raw in
+            var lo = 0, hi = raw.count
+            while lo < hi, raw[lo] == 0x20 || (raw[lo] >= 0x09 && raw[lo] <= 0x0D) { lo += 1 }
+            while hi > lo, raw[hi - 1] == 0x20 || (raw[hi - 1] >= 0x09 && raw[hi - 1] <= 0x0D) { hi -= 1 }
+            let text = UnsafeBufferPointer(rebasing: raw[lo..<hi])
+            if text.isEmpty { return nil }
+            if shape.epochSeconds, let seconds = epochSeconds(text) { return .some(seconds) }
+            let string = String(decoding: text, as: UTF8.self).trimmingSpaces
+            if string.isEmpty { return nil }
+            return .some(shape.epochSeconds ? Int64(string) : parseDate(string))
+        }
+        guard let maybeTime = parsedTime else {
             out.reject(index, "no date (the track playing while the export ran)")
             return
         }
-        guard let time = shape.epochSeconds ? Int64(timeText) : parseDate(timeText) else {
+        guard let time = maybeTime else {
             out.reject(index, shape.epochSeconds ? "uts is not a number of seconds" : "date is not like '19 Oct 2017 17:54'")
             return
         }
@@ -99,11 +110,32 @@ enum LastfmCSV {
             out.reject(index, problem)
             return
         }
-        let mbid = shape.mbid.flatMap { ListenRules.name(f[$0]) }
-        out.listens.append(
-            Listen(
-                source: .lastfm, time: time, timeIsStart: true, artist: artist!, title: title!,
-                album: shape.album.flatMap { ListenRules.name(f[$0]) }, recordingMBID: mbid))
+        let mbid = shape.mbid.map { m in r.withField(m) { out.name($0) } } ?? StringInterner.none
+        let album = shape.album.map { a in r.withField(a) { out.name($0) } } ?? StringInterner.none
+        out.append(
+            source: .lastfm, time: time, timeIsStart: true, durationMs: -1, artist: artist, title: title, album: album,
+            recordingMBID: mbid)
+    }
+
+    /// Decimal digits (at most 18, an optional sign first) as a number; nil for anything else, which
+    /// the caller then reads as `Int64(String)` would.
+    @inline(__always)
+    static func epochSeconds(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        var negative = false
+        if let first = text.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < text.count, text.count - i <= 18 else { return nil }
+        var value: Int64 = 0
+        while i < text.count {
+            let d = text[i] &- 0x30
+            guard d < 10 else { return nil }
+            value = value * 10 + Int64(d)
+            i += 1
+        }
+        return negative ? -value : value
     }
 
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

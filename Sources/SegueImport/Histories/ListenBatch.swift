@@ -13,11 +13,41 @@ extension Listen {
 }
 
 extension HistoryImporter {
-    /// A file of listens as the importer hands files to the store.
+    /// A file of listens as the importer hands files to the store: each listen as its `play`, items
+    /// keyed by interned names (no `String` is made or hashed per listen).
     static func parsedFile(_ parsed: ParsedListens) -> ParsedFile {
         var batch = PlayBatch()
-        batch.reserveCapacity(parsed.listens.count)
-        for listen in parsed.listens { batch.append(listen.play) }
+        batch.tokenSource = parsed.strings.itemTokenSource
+        batch.reserveCapacity(parsed.count)
+        var items: [StringInterner.ItemKey: Int32] = [:]
+        let music = UInt64(PlayKind.music.rawValue) << 62
+        for i in 0..<parsed.count {
+            let key = StringInterner.ItemKey(
+                kindAndURI: music | UInt64(UInt32(bitPattern: parsed.spotifyURIs[i])), title: parsed.titles[i],
+                creator: parsed.artists[i], album: parsed.albums[i])
+            let item: Int32
+            if let known = items[key] {
+                item = known
+            } else {
+                func text(_ id: Int32) -> String? { id == StringInterner.none ? nil : parsed.strings[id] }
+                item = batch.addItem(
+                    PlayBatch.Item(
+                        kind: .music, title: text(key.title) ?? "", creator: text(key.creator) ?? "", album: text(key.album),
+                        uri: text(parsed.spotifyURIs[i])),
+                    token: parsed.strings.itemToken(key))
+                items[key] = item
+            }
+            // As `Listen.play`: it ends when the listen ended, else at its start; its length is the
+            // duration, or `unknownLength`.
+            let duration = parsed.durations[i]
+            let time = parsed.times[i]
+            let end = duration < 0 || !parsed.timeIsStart[i] ? time : time + Int64(duration / 1000)
+            batch.append(
+                item: item, endTime: end, milliseconds: duration < 0 ? unknownLength : duration,
+                reasonStart: PlayBatch.noWord, reasonEnd: PlayBatch.noWord, platform: PlayBatch.noWord,
+                country: PlayBatch.noWord, flags: PlayFlags(shuffle: nil, skipped: nil, offline: nil, incognito: nil).rawValue,
+                offlineTimestamp: PlayBatch.noTimestamp, source: parsed.sources[i])
+        }
         return ParsedFile(
             name: parsed.file, format: parsed.format.rawValue, records: parsed.records, batch: batch,
             rejections: parsed.rejections, examples: parsed.examples, rejected: parsed.rejected)

@@ -85,7 +85,7 @@ enum ListenBrainzExport {
         // Segue's own export names the source of each play, and keeps a play of 0 ms as one.
         let segueSource = (info["segue_source"] as? String).flatMap(PlaySource.init(name:))
         if let d = duration, d < 0 || (d == 0 && segueSource == nil) || d > ListenRules.maxDurationMs { duration = nil }
-        out.listens.append(
+        out.append(
             Listen(
                 source: segueSource ?? .listenbrainz, time: time, timeIsStart: true, durationMs: duration, artist: artist!, title: title!,
                 album: ListenRules.name(metadata["release_name"] as? String),

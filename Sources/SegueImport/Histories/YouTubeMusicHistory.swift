@@ -59,7 +59,7 @@ enum YouTubeMusicHistory {
                 out.reject(index, problem)
                 continue
             }
-            out.listens.append(Listen(source: .youtube, time: time, timeIsStart: true, artist: name!, title: track!))
+            out.append(Listen(source: .youtube, time: time, timeIsStart: true, artist: name!, title: track!))
         }
         return out
     }
