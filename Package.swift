@@ -162,7 +162,7 @@ let package = Package(
         // Playlists in the player people already use (issue 22): Subsonic servers and watched folders.
         .target(name: "SeguePlayers", dependencies: ["SegueHTTP", "SeguePlaylists"], swiftSettings: strict),
         .testTarget(
-            name: "SeguePlayersTests", dependencies: ["SeguePlayers", "SeguePlaylists", "SegueHTTP", "SegueTestSupport"],
+            name: "SeguePlayersTests", dependencies: ["SeguePlayers", "SeguePlaylists", "SegueHTTP", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
             exclude: ["hostile_subsonic.py"], swiftSettings: strict),
         // Cover art and artist images from the Spotify Web API (optional, cached on disk).
         .target(name: "SegueArtwork", dependencies: ["SegueHTTP"], swiftSettings: strict),

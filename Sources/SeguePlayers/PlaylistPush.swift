@@ -93,6 +93,18 @@ public struct PlaylistPush: Sendable {
 }
 
 extension PlayerRegistry {
+    /// A playlist renamed in Segue: what the player remembers of `old` (its server id, the last push)
+    /// is kept under `new`, so the next push replaces and renames the same server playlist instead
+    /// of making a second one. Nothing happens for a player that never got `old`.
+    public static func renamePushed(at path: String, player: String, from old: String, to new: String) throws(PlayerError) {
+        guard old != new else { return }
+        try update(at: path) { (registry: inout PlayerRegistry) throws(PlayerError) in
+            guard let i = registry.players.firstIndex(where: { $0.name == player }) else { return }
+            if let id = registry.players[i].pushed.removeValue(forKey: old) { registry.players[i].pushed[new] = id }
+            if let record = registry.players[i].lastPushes?.removeValue(forKey: old) { registry.players[i].lastPushes?[new] = record }
+        }
+    }
+
     /// Reads, changes and writes the players file under an exclusive lock (`players.json.lock`), so
     /// a push recording its playlist id and `segue players add` in another process lose nothing.
     public static func update(at path: String, _ change: (inout PlayerRegistry) throws(PlayerError) -> Void) throws(PlayerError) {

@@ -102,9 +102,11 @@ public struct SubsonicClient: Sendable {
     }
 
     /// Replaces a playlist's songs in place (the id stays, so apps that sync by id keep it): removes
-    /// the first `removing` entries and appends `songIDs`, in one `updatePlaylist`.
-    public func replaceSongs(playlistID: String, removing: Int, songIDs: [String]) async throws(PlayerError) {
+    /// the first `removing` entries and appends `songIDs`, in one `updatePlaylist`, which also
+    /// renames it when `name` is given.
+    public func replaceSongs(playlistID: String, removing: Int, songIDs: [String], renamingTo name: String? = nil) async throws(PlayerError) {
         var form = [("playlistId", playlistID)]
+        if let name { form.append(("name", name)) }
         form += (0..<max(0, removing)).map { ("songIndexToRemove", String($0)) }
         form += songIDs.map { ("songIdToAdd", $0) }
         _ = try await call("updatePlaylist", form)

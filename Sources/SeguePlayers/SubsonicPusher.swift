@@ -56,7 +56,10 @@ public struct SubsonicPusher: Sendable {
         let mine = existing.filter { $0.owner == nil || $0.owner == client.user }
         if let old = mine.first(where: { $0.id == previousID }) ?? mine.first(where: { $0.name == name }) {
             let current = try await client.playlist(id: old.id)
-            try await client.replaceSongs(playlistID: old.id, removing: current.entry?.count ?? current.songCount ?? 0, songIDs: songIDs)
+            // Found by the id of an earlier push under another name (the playlist was renamed in Segue): renamed in place too.
+            try await client.replaceSongs(
+                playlistID: old.id, removing: current.entry?.count ?? current.songCount ?? 0, songIDs: songIDs,
+                renamingTo: old.name == name ? nil : name)
             return PushReport(target: target, playlistName: name, playlistID: old.id, created: false, matched: matched, missing: missing)
         }
         let before = Set(existing.map(\.id))

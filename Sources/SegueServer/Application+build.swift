@@ -46,13 +46,15 @@ struct JobStores {
     }
 
     /// The handler of every job kind.
-    func handlers(configuration: ServerConfiguration, cache: ChartCache) -> [String: any JobHandler] {
+    func handlers(configuration: ServerConfiguration, cache: ChartCache, now: @escaping @Sendable () -> Int64) -> [String: any JobHandler] {
         [
             "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
             "render": RenderJobHandler(plays: plays, configuration: configuration),
             AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
             PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),
-            PushPlaylistParameters.kind: PushPlaylistJobHandler(configuration: configuration, playlists: playlists, libraries: libraries),
+            PushPlaylistParameters.kind: PushPlaylistJobHandler(configuration: configuration, playlists: playlists, libraries: libraries, now: now),
+            RefreshPlaylistParameters.kind: RefreshPlaylistJobHandler(
+                configuration: configuration, playlists: playlists, plays: plays, libraries: libraries, now: now),
         ]
     }
 }
@@ -67,7 +69,7 @@ public func makeWorkerPool(
     let stores = try JobStores(configuration: configuration, logger: logger)
     let cache = ChartCache(lifetimeMillis: 0, now: environment.now, onInvalidate: onProfileChanged)
     let pool = WorkerPool(
-        store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache), concurrency: configuration.workers,
+        store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache, now: environment.now), concurrency: configuration.workers,
         perOwnerLimit: configuration.jobsPerSession, clock: environment.now, makeID: environment.randomID,
         workerID: workerID ?? WorkerPool.makeWorkerID(), leaseMillis: configuration.jobLeaseMillis, logger: logger)
     pool.oneJobPerOwnerEverywhere = oneJobPerOwnerEverywhere
@@ -91,7 +93,7 @@ public func makeDependencies(
     let cache = ChartCache(lifetimeMillis: configuration.database == nil ? 60_000 : 0, now: environment.now)
     // With worker processes, this process runs no jobs: its pool only submits and cancels.
     let pool = WorkerPool(
-        store: jobs, handlers: stores.handlers(configuration: configuration, cache: cache),
+        store: jobs, handlers: stores.handlers(configuration: configuration, cache: cache, now: environment.now),
         concurrency: configuration.workerProcesses == nil ? configuration.workers : 0, perOwnerLimit: configuration.jobsPerSession,
         clock: environment.now, makeID: environment.randomID, leaseMillis: configuration.jobLeaseMillis, logger: logger)
     let supervisor = configuration.workerProcesses.map { options in
@@ -215,6 +217,9 @@ public func buildApplication(
     let configuration = deps.configuration
     var services: [any Service] = [WorkerPoolService(pool: deps.pool), SessionExpiryService(manager: deps.sessions, logger: logger)]
     services += deps.supervisor.map { [WorkerSupervisorService(supervisor: $0)] } ?? []
+    services.append(
+        PlaylistRefreshService(
+            scheduler: PlaylistRefreshScheduler(playlists: deps.playlists, jobs: deps.pool.store, now: deps.environment.now), logger: logger))
     services += [
         LiveTickService(
             hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),

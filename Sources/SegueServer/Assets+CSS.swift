@@ -224,6 +224,13 @@ extension Assets {
     .saved .open:hover{text-decoration:underline}
     .saved .open:focus-visible{outline:3px solid var(--accent)}
     .saved .sub{display:block;color:var(--muted);font-size:.82rem}
+    .saved details.pushed{color:var(--muted);font-size:.82rem}
+    .saved details.pushed summary{cursor:pointer}
+    .saved .missing{margin:.2rem 0 0;padding-left:1.2rem}
+    .saved .missing li{display:list-item;padding:.1rem 0;border:0}
+    .saved .push-error{color:var(--danger);overflow-wrap:anywhere}
+    .saved .refresh{display:inline-flex;flex-direction:row;align-items:center;gap:.4rem;white-space:nowrap;color:var(--text);cursor:pointer}
+    .saved .refresh input{width:1.1rem;height:1.1rem;margin:0;accent-color:var(--accent)}
     .button.small{padding:.35rem .75rem;font-size:.85rem;border-radius:10px}
     .button.danger{color:var(--danger)}
     .modes{border:0;padding:0;margin:0;display:grid;gap:.5rem;grid-template-columns:1fr}

@@ -603,6 +603,11 @@ extension Assets {
           players = null;
           loadSaved().catch(() => {});
         };
+        // HH:MM today, else with the day.
+        const when = (ms) => {
+          const d = new Date(ms), t = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+          return d.toDateString() === new Date().toDateString() ? t : `${d.toLocaleDateString([], { day: "numeric", month: "short" })} ${t}`;
+        };
         const loadSaved = async () => {
           if (players === null) players = await api("GET", "/api/v1/players").catch(() => []);
           const all = await api("GET", "/api/v1/playlists/saved");
@@ -610,13 +615,42 @@ extension Assets {
           savedList.replaceChildren(...all.map((s) => {
             const li = el("li", { "data-id": String(s.id) });
             const open = el("button", { type: "button", class: "link open" }, s.name);
-            const sent = players.flatMap((p) => p.pushes.filter((x) => x.playlist === s.name).map((x) =>
+            // Pushes from before the playlist kept its own record are still in the players' record.
+            const sent = s.last_pushed_ms ? [] : players.flatMap((p) => p.pushes.filter((x) => x.playlist === s.name).map((x) =>
               ` · sent to ${p.name} ${new Date(x.at_ms).toLocaleString()}${x.missing.length ? ` (${x.missing.length} not there: ${x.missing.join("; ")})` : ""}`));
             const meta = el("span", { class: "sub" }, `${s.tracks.length} tracks · ${s.mode} · saved ${new Date(s.updated_ms).toLocaleString()}${sent.join("")}`);
             const who = el("div", { class: "who" }); who.append(open, meta);
+            // The last push: when, where, and the names the player did not have (in a details element).
+            if (s.last_pushed_ms) {
+              const n = s.last_missing.length, line = `last sent ${when(s.last_pushed_ms)}${s.target ? ` to ${s.target}` : ""}, ${n} missing`;
+              if (n) {
+                const d = el("details", { class: "pushed" });
+                const ul = el("ul", { class: "missing", "aria-label": `Tracks ${s.target || "the player"} does not have` });
+                ul.append(...s.last_missing.map((m) => el("li", {}, m)));
+                d.append(el("summary", {}, line), ul);
+                who.append(d);
+              } else who.append(el("span", { class: "sub pushed" }, line));
+            }
+            if (s.last_error) who.append(el("span", { class: "sub push-error", role: "note" }, `${s.last_error_ms ? `${when(s.last_error_ms)}: ` : ""}${s.last_error}`));
             const rename = el("button", { type: "button", class: "button small rename" }, "Rename");
             const del = el("button", { type: "button", class: "button small danger delete", "aria-label": `Delete ${s.name}` }, "Delete");
             li.append(who, rename, del);
+            // Kept current: rebuilt from how it was made and pushed in place every day, to the player it went to.
+            if (s.target && players.length) {
+              const label = el("label", { class: "refresh" });
+              const box = el("input", { type: "checkbox", "aria-describedby": `pl-refresh-${s.id}` });
+              box.checked = s.refresh_daily;
+              const why = el("span", { class: "sr-only", id: `pl-refresh-${s.id}` }, s.refreshable ? `Rebuild ${s.name} every day and send it to ${s.target}` : "Only a radio or a path saved with how it was made can be rebuilt");
+              if (!s.refreshable) { box.disabled = true; label.title = why.textContent; }
+              label.append(box, document.createTextNode(" Refresh daily"), why);
+              box.addEventListener("change", async () => {
+                try {
+                  await api("PATCH", `/api/v1/playlists/saved/${s.id}`, { refresh_daily: box.checked });
+                  say(box.checked ? `“${s.name}” is rebuilt and sent to ${s.target} every day.` : `“${s.name}” is no longer rebuilt daily.`);
+                } catch (err) { box.checked = !box.checked; say(err.message, true); }
+              });
+              li.insertBefore(label, rename);
+            }
             if (players.length === 1) {
               const send = el("button", { type: "button", class: "button small send", "aria-label": `Send ${s.name} to ${players[0].name}` }, `Send to ${players[0].name}`);
               send.addEventListener("click", () => sendTo(s, players[0].name));
@@ -675,7 +709,8 @@ extension Assets {
           e.preventDefault();
           if (!current) return;
           try {
-            const s = await api("POST", "/api/v1/playlists/saved", { name: $("#pl-name").value, mode: current.mode, tracks: current.tracks.map((t) => t.id) });
+            // With the request that built it: a radio or a path can then be rebuilt every day.
+            const s = await api("POST", "/api/v1/playlists/saved", { name: $("#pl-name").value, mode: current.mode, tracks: current.tracks.map((t) => t.id), recipe: current.request });
             current.saved = s;
             $("#pl-title").textContent = s.name; $("#pl-save-button").textContent = "Save as new";
             say(`Saved “${s.name}”.`);
@@ -706,7 +741,7 @@ extension Assets {
             return;
           }
           say("Building…");
-          try { show(await api("POST", "/api/v1/playlists", body)); say(""); if (scrollToResult) { scrollToResult = false; result.scrollIntoView({ block: "start" }); } }
+          try { const built = await api("POST", "/api/v1/playlists", body); built.request = body; show(built); say(""); if (scrollToResult) { scrollToResult = false; result.scrollIntoView({ block: "start" }); } }
           catch (err) { say(err.message, true); result.hidden = true; player.load({ tracks: [], mix_s: 0 }); current = null; }
         });
         if (scrollToResult) plForm.requestSubmit();

@@ -210,11 +210,11 @@ enum OpenAPIDocument {
           },
           "SavedPlaylist": {
             "type": "object", "required": ["id", "name", "mode", "tracks", "created_ms", "updated_ms"],
-            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "mode": {"type": "string", "enum": ["radio", "path", "order"]}, "tracks": {"type": "array", "items": {"type": "integer"}, "description": "Track ids in playlist order"}, "created_ms": {"type": "integer"}, "updated_ms": {"type": "integer"}}
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "mode": {"type": "string", "enum": ["radio", "path", "order"]}, "tracks": {"type": "array", "items": {"type": "integer"}, "description": "Track ids in playlist order"}, "created_ms": {"type": "integer"}, "updated_ms": {"type": "integer"}, "target": {"type": "string", "description": "The player it was last sent to (set by its first push)"}, "refreshable": {"type": "boolean", "description": "Saved with how it was made (a radio or a path), so it can be rebuilt"}, "refresh_daily": {"type": "boolean", "description": "Rebuilt from the current library and history and pushed in place to target once a day"}, "last_pushed_ms": {"type": "integer", "description": "When the last push went through"}, "last_missing": {"type": "array", "items": {"type": "string"}, "description": "Artist – Title of each track the target lacked at the last push"}, "last_error": {"type": "string", "description": "The last failed rebuild or push, until one succeeds"}, "last_error_ms": {"type": "integer"}}
           },
           "SavePlaylistRequest": {
             "type": "object", "required": ["name", "tracks"],
-            "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}, "mode": {"type": "string", "enum": ["radio", "path", "order"], "default": "order"}, "tracks": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 500}}
+            "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}, "mode": {"type": "string", "enum": ["radio", "path", "order"], "default": "order"}, "tracks": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 500}, "recipe": {"$ref": "#/components/schemas/PlaylistRequest", "description": "The request that built it (its mode must be the playlist's): kept so a radio or a path can be rebuilt daily"}}
           },
           "SearchHit": {
             "type": "object", "required": ["id", "artist", "title", "album", "duration_s"],
@@ -413,11 +413,11 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "The playlist", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Playlist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
           },
           "patch": {
-            "operationId": "renameSavedPlaylist", "summary": "Rename a saved playlist",
+            "operationId": "renameSavedPlaylist", "summary": "Rename a saved playlist, or switch its daily rebuild on or off (--single-user installs; it needs a recipe and a player it was sent to: else 409)",
             "security": [{"session": [], "csrf": []}],
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}}}}}},
-            "responses": {"200": {"description": "Renamed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedPlaylist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "minProperties": 1, "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}, "refresh_daily": {"type": "boolean"}}}}}},
+            "responses": {"200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedPlaylist"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
           },
           "delete": {
             "operationId": "deleteSavedPlaylist", "summary": "Delete a saved playlist",

@@ -109,6 +109,7 @@ struct PushPlaylistJobHandler: JobHandler {
     let configuration: ServerConfiguration
     let playlists: any SavedPlaylistStore
     let libraries: LibraryLocation
+    let now: @Sendable () -> Int64
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let p = try decodeParameters(PushPlaylistParameters.self, job)
@@ -127,10 +128,17 @@ struct PushPlaylistJobHandler: JobHandler {
         let outcome = BlockingResult<PushReport> { () async throws(PlayerError) -> PushReport in
             try await push.push(tracks, name: saved.name, to: .player(p.player), isCancelled: { context.isCancelled })
         }
+        // The playlist remembers where it went and how that went: the Playlists page shows it, and a
+        // playlist with a target can be kept current.
         do {
-            return try encodeJSON(try outcome.wait())
+            let report = try outcome.wait()
+            _ = try playlists.recordPush(id: saved.id, owner: saved.owner, .sent(target: p.player, missing: report.missing), millis: now())
+            return try encodeJSON(report)
         } catch PlayerError.cancelled {
             throw JobError.cancelled
+        } catch let error as PlayerError {
+            _ = try playlists.recordPush(id: saved.id, owner: saved.owner, .failed(target: p.player, message: "\(error)"), millis: now())
+            throw error
         }
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueMedia
+import SeguePlayers
 import SeguePlaylists
 import SegueStore
 
@@ -275,7 +276,8 @@ struct PlaylistsController {
         }
     }
 
-    /// A saved playlist as listed.
+    /// A saved playlist as listed: with where it was last sent, what the target lacked, and
+    /// whether it is rebuilt daily.
     struct SavedView: Codable {
         var id: Int64
         var name: String
@@ -283,9 +285,20 @@ struct PlaylistsController {
         var tracks: [Int64]
         var createdMillis: Int64
         var updatedMillis: Int64
+        /// The player it goes to (set by its first push).
+        var target: String?
+        /// True when it was saved with how it was made (radio or path), so it can be rebuilt.
+        var refreshable: Bool
+        var refreshDaily: Bool
+        var lastPushedMillis: Int64?
+        var lastMissing: [String]
+        var lastError: String?
+        var lastErrorMillis: Int64?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, mode, tracks, createdMillis = "created_ms", updatedMillis = "updated_ms"
+            case id, name, mode, tracks, createdMillis = "created_ms", updatedMillis = "updated_ms", target, refreshable,
+                refreshDaily = "refresh_daily", lastPushedMillis = "last_pushed_ms", lastMissing = "last_missing", lastError = "last_error",
+                lastErrorMillis = "last_error_ms"
         }
 
         init(_ p: SavedPlaylist) {
@@ -295,6 +308,14 @@ struct PlaylistsController {
             tracks = p.trackIDs
             createdMillis = p.createdMillis
             updatedMillis = p.updatedMillis
+            target = p.pushTarget
+            refreshable = ((try? p.recipe()) ?? nil) != nil
+            refreshDaily = p.refreshDaily
+            lastPushedMillis = p.lastPushedMillis
+            lastMissing = p.lastMissing
+            // Browsers see the cleaned sentence (the log has the detail).
+            lastError = p.lastError.map(BrowserMessage.clean)
+            lastErrorMillis = p.lastErrorMillis
         }
     }
 
@@ -460,10 +481,19 @@ extension PlaylistsController {
         var name: String?
         var mode: String?
         var tracks: [Int64]?
+        /// The request that built it (`POST /api/v1/playlists`'s body): kept as its recipe, so a radio
+        /// or a path can be rebuilt every day.
+        var recipe: PlaylistRequest?
     }
 
-    struct RenameRequest: Codable {
+    /// A new name, the daily rebuild switched on or off, or both.
+    struct ChangeRequest: Codable {
         var name: String?
+        var refreshDaily: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case name, refreshDaily = "refresh_daily"
+        }
     }
 
     func listSaved(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -483,8 +513,14 @@ extension PlaylistsController {
         if let unknown = ids.first(where: { !known.contains($0) }) {
             throw APIError.notFound("no analysed track \(unknown) in your library")
         }
+        var recipe: PlaylistRecipe?
+        if let request = body.recipe {
+            guard request.mode == mode else { throw APIError.invalid("recipe.mode must be the playlist's mode (\(mode))") }
+            recipe = try request.recipe(known: known)
+        }
         let saved = try deps.playlists.savePlaylist(
-            owner: try owner(context), name: name, mode: mode, trackIDs: ids, millis: deps.environment.now())
+            owner: try owner(context), name: name, mode: mode, trackIDs: ids, recipe: recipe, pushTarget: nil, refreshDaily: false,
+            millis: deps.environment.now())
         return try json(SavedView(saved), status: .created)
     }
 
@@ -510,12 +546,42 @@ extension PlaylistsController {
         return try json(result)
     }
 
+    /// Renames a saved playlist, or marks it for the daily rebuild (which needs a --single-user
+    /// install, a recipe and a player it was sent to), or both.
     func rename(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try savedID(context)
-        let body = try await APIController(deps: deps).decode(RenameRequest.self, request)
-        let name = try Self.checkedName(body.name)
-        guard let saved = try deps.playlists.renamePlaylist(id: id, owner: try owner(context), name: name, millis: deps.environment.now())
-        else { throw APIError.notFound("no saved playlist \(id)") }
+        let body = try await APIController(deps: deps).decode(ChangeRequest.self, request)
+        guard body.name != nil || body.refreshDaily != nil else { throw APIError.invalid("give a name or refresh_daily") }
+        let owner = try owner(context)
+        guard var saved = try deps.playlists.savedPlaylist(id: id, owner: owner) else { throw APIError.notFound("no saved playlist \(id)") }
+        let name = try body.name.map { try Self.checkedName($0) }
+        if body.refreshDaily == true {
+            guard deps.configuration.singleUserProfile != nil else {
+                throw APIError.notFound("keeping playlists current on a player is only for a --single-user install")
+            }
+            guard saved.pushTarget != nil else {
+                throw APIError.conflict("send “\(BrowserMessage.clean(saved.name))” to a player first: it is kept current on the player it was sent to")
+            }
+            guard ((try? saved.recipe()) ?? nil) != nil else {
+                throw APIError.conflict(
+                    "“\(BrowserMessage.clean(saved.name))” cannot be rebuilt: only a radio or a path saved with how it was made can; build it again and save it")
+            }
+        }
+        let now = deps.environment.now()
+        if let name, name != saved.name {
+            let before = saved.name
+            saved = try deps.playlists.renamePlaylist(id: id, owner: owner, name: name, millis: now) ?? saved
+            // The player it went to follows the new name with the same playlist (id kept, renamed at the next push).
+            if deps.configuration.singleUserProfile != nil, let target = saved.pushTarget, case .player(let player)? = try? PushTarget(target) {
+                do {
+                    try PlayerRegistry.renamePushed(
+                        at: PlayerRegistry.path(inDataDirectory: deps.configuration.dataDirectory), player: player, from: before, to: name)
+                } catch {
+                    context.logger.warning("cannot carry a renamed playlist's push record over", metadata: ["player": "\(player)", "error": "\(error)"])
+                }
+            }
+        }
+        if let on = body.refreshDaily { saved = try deps.playlists.setRefreshDaily(id: id, owner: owner, on, millis: now) ?? saved }
         return try json(SavedView(saved))
     }
 
@@ -625,5 +691,56 @@ extension PlaylistsController {
         }
         headers[.contentLength] = "\(size)"
         return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: path, context: context))
+    }
+}
+
+extension PlaylistsController.PlaylistRequest {
+    /// How this request makes its playlist, to make it again later: a radio's seeds or a path's
+    /// ends with the length, arc and constraints; nil for an ordered selection (nothing to rebuild).
+    /// - Parameter known: the session's analysed track ids.
+    /// - Throws: `APIError` naming the field (the same checks as building).
+    func recipe(known: Set<Int64>) throws -> PlaylistRecipe? {
+        _ = try constraints()
+        if let arc, EnergyArc(rawValue: arc) == nil {
+            throw APIError.invalid("arc must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if let n = length, !(1...500).contains(n) { throw APIError.invalid("length must be 1 to 500") }
+        var recipe: PlaylistRecipe
+        switch mode {
+        case "radio":
+            let seeds = self.seeds ?? []
+            guard (1...50).contains(seeds.count) else { throw APIError.invalid("a radio playlist needs 1 to 50 seeds") }
+            recipe = PlaylistRecipe(kind: .radio)
+            recipe.seeds = seeds
+        case "path":
+            guard let from, let to else { throw APIError.invalid("a path needs from and to (track ids)") }
+            recipe = PlaylistRecipe(kind: .path)
+            recipe.from = from
+            recipe.to = to
+        case "order":
+            return nil
+        default:
+            throw APIError.invalid("mode must be radio, path or order")
+        }
+        if let unknown = (recipe.seeds + [recipe.from, recipe.to].compactMap { $0 }).first(where: { !known.contains($0) }) {
+            throw APIError.notFound("no analysed track \(unknown) in your library")
+        }
+        recipe.length = length
+        recipe.arc = arc ?? EnergyArc.none.rawValue
+        var rules = PlaylistRecipe.Rules()
+        rules.artistSpacing = artistSpacing ?? 0
+        rules.maxPerArtist = maxPerArtist
+        rules.maxPerAlbum = maxPerAlbum
+        func names(_ list: [String]?) -> [String] { (list ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        rules.excludedArtists = names(excludeArtists)
+        rules.excludedAlbums = names(excludeAlbums)
+        rules.excludedTags = names(excludeTags)
+        rules.minBPM = minBpm
+        rules.maxBPM = maxBpm
+        rules.maxTrackSeconds = maxTrackSeconds
+        rules.durationSeconds = durationSeconds
+        rules.durationToleranceSeconds = durationToleranceSeconds
+        recipe.rules = rules
+        return recipe
     }
 }

@@ -154,6 +154,11 @@ public protocol JobStore: Sendable {
     /// inserting in one atomic step (two submits at once never both pass the last free place).
     /// Returns false, queuing nothing, when the owner is at the limit.
     func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool
+    /// Queues `job` unless a job with its id is already stored (in any state), in one atomic step
+    /// (the id is the queue's primary key). Scheduled work uses an id made of what it is and the
+    /// day it is for, so several nodes asking for the same run queue it once. Returns false,
+    /// queuing nothing, when the id was taken.
+    func enqueueUnlessPresent(_ job: JobRecord) throws -> Bool
     /// The jobs `worker` holds now (running under its lease).
     func jobs(leasedTo worker: String) throws -> [JobRecord]
     /// Records that `worker` died (its process trapped, crashed or was killed) holding its jobs: each

@@ -49,6 +49,18 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
         }
     }
 
+    public func enqueueUnlessPresent(_ job: JobRecord) throws -> Bool {
+        try backend.withConnection { db in
+            try db.changes(
+                """
+                INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
+                VALUES (\(job.id), \(job.owner), \(job.kind), \(job.state.rawValue), \(job.parameters),
+                    \(Int32((job.progress * 10_000).rounded())), \(job.createdMillis), \(Int32(job.maxAttempts)), \(job.runAfterMillis))
+                ON CONFLICT (id) DO NOTHING
+                """) > 0
+        }
+    }
+
     public func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool {
         try backend.transaction { db in
             // One owner's submits queue behind a transaction-scoped lock on its name, on every node:

@@ -295,6 +295,21 @@ enum PostgresMigrations {
         ["ALTER TABLE play ADD COLUMN IF NOT EXISTS source smallint NOT NULL DEFAULT 0"],
         // 11: the profile a ListenBrainz user's listens join (NULL: the profile of the user's name).
         ["ALTER TABLE lb_user ADD COLUMN IF NOT EXISTS profile text"],
+        // 12: kept current (issue 22): how each saved playlist was made (a recipe, JSON), where it goes,
+        // the daily rebuild, and the last push (time, the names the target lacked as a JSON array, or the error).
+        [
+            """
+            ALTER TABLE saved_playlist
+                ADD COLUMN IF NOT EXISTS recipe text,
+                ADD COLUMN IF NOT EXISTS push_target text,
+                ADD COLUMN IF NOT EXISTS refresh_daily boolean NOT NULL DEFAULT false,
+                ADD COLUMN IF NOT EXISTS last_pushed_ms bigint,
+                ADD COLUMN IF NOT EXISTS last_missing text NOT NULL DEFAULT '[]',
+                ADD COLUMN IF NOT EXISTS last_error text,
+                ADD COLUMN IF NOT EXISTS last_error_ms bigint
+            """,
+            "CREATE INDEX IF NOT EXISTS saved_playlist_refresh ON saved_playlist(id) WHERE refresh_daily",
+        ],
     ]
 
     /// Step 6: change notifications for other nodes' streams

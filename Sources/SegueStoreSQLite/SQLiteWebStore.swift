@@ -151,11 +151,18 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         try locked { db in try Self.insert(job, db) }
     }
 
-    private static func insert(_ job: JobRecord, _ db: SQLiteConnection) throws {
+    public func enqueueUnlessPresent(_ job: JobRecord) throws -> Bool {
+        try locked { db in
+            try Self.insert(job, db, unlessPresent: true)
+            return db.changes > 0
+        }
+    }
+
+    private static func insert(_ job: JobRecord, _ db: SQLiteConnection, unlessPresent: Bool = false) throws {
         let s = try db.prepare(
             """
             INSERT INTO job(id, owner, kind, state, parameters, progress_permyriad, created_ms, max_attempts, run_after_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)\(unlessPresent ? " ON CONFLICT(id) DO NOTHING" : "")
             """)
         try s.bind([
             .text(job.id), .text(job.owner), .text(job.kind), .text(job.state.rawValue), .text(job.parameters),

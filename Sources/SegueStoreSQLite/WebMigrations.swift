@@ -58,6 +58,18 @@ enum WebMigrations {
         );
         CREATE INDEX saved_playlist_owner ON saved_playlist(owner, updated_ms);
         """,
+        // 4: kept current (issue 22): how each playlist was made (a recipe, JSON), where it goes, the
+        // daily rebuild, and the last push (time, the names the target lacked as a JSON array, or the error).
+        """
+        ALTER TABLE saved_playlist ADD COLUMN recipe TEXT;
+        ALTER TABLE saved_playlist ADD COLUMN push_target TEXT;
+        ALTER TABLE saved_playlist ADD COLUMN refresh_daily INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE saved_playlist ADD COLUMN last_pushed_ms INTEGER;
+        ALTER TABLE saved_playlist ADD COLUMN last_missing TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE saved_playlist ADD COLUMN last_error TEXT;
+        ALTER TABLE saved_playlist ADD COLUMN last_error_ms INTEGER;
+        CREATE INDEX saved_playlist_refresh ON saved_playlist(id) WHERE refresh_daily = 1;
+        """,
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {

@@ -51,6 +51,10 @@ struct PlaylistCommand: AsyncParsableCommand {
     var push: [String] = []
     @Option(help: "The playlist's name on the player (default: Segue radio, Segue path or Segue order).") var pushName: String?
     @Option(help: "For --push folder:/path: FROM=TO rewrites the start of each path as the folder's reader sees the music.") var pathMap: String?
+    @Option(help: "Keep the playlist under this name (the Playlists page lists it), with how it was made; with --push it goes to the player under this name.")
+    var save: String?
+    @Flag(help: "With --save and one --push: rebuild it every day from the current library and history and push the new order in place (radio or path).")
+    var refreshDaily = false
 
     func constraints() throws -> PlaylistConstraints {
         var c = PlaylistConstraints()
@@ -74,6 +78,24 @@ struct PlaylistCommand: AsyncParsableCommand {
         c.targetDurationSeconds = try duration.map { try Self.seconds($0, option: "--duration") }
         c.durationTolerance = try Self.seconds(durationTolerance, option: "--duration-tolerance")
         return c
+    }
+
+    /// The constraints as a recipe keeps them (checked by `constraints()` first).
+    func rules() throws -> PlaylistRecipe.Rules {
+        let c = try constraints()
+        var r = PlaylistRecipe.Rules()
+        r.artistSpacing = c.artistSpacing
+        r.maxPerArtist = c.maxPerArtist
+        r.maxPerAlbum = c.maxPerAlbum
+        r.excludedArtists = excludeArtist
+        r.excludedAlbums = excludeAlbum
+        r.excludedTags = excludeTag
+        r.minBPM = minBpm.map(Double.init)
+        r.maxBPM = maxBpm.map(Double.init)
+        r.maxTrackSeconds = c.maxTrackSeconds
+        r.durationSeconds = c.targetDurationSeconds
+        r.durationToleranceSeconds = c.durationTolerance
+        return r
     }
 
     /// Minutes ("45", "7.5"), clock time ("3:30", "1:00:00"), or a number with s, m or h ("90s").
@@ -101,7 +123,25 @@ struct PlaylistCommand: AsyncParsableCommand {
         if mapping != nil, !targets.contains(where: { if case .folder = $0 { true } else { false } }) {
             throw ValidationError("--path-map is for --push folder:/path (a registered folder player has its own)")
         }
-        let playlistName = try PlaylistName.validated(pushName ?? "Segue \(mode.rawValue)")
+        if let save {
+            guard pushName == nil || pushName == save else {
+                throw ValidationError("with --save the playlist goes to the player under its saved name; leave out --push-name")
+            }
+        }
+        if refreshDaily {
+            guard save != nil else { throw ValidationError("--refresh-daily keeps a saved playlist current: give it a name with --save") }
+            guard mode != .order else {
+                throw ValidationError("--refresh-daily rebuilds a radio or a path; an ordered selection has nothing to rebuild")
+            }
+            guard targets.count == 1 else { throw ValidationError("--refresh-daily needs exactly one --push target to keep current") }
+        }
+        if let period = seedFromHistory {
+            guard mode == .radio else { throw ValidationError("--seed-from-history is for --mode radio") }
+            guard PlaylistRecipe.period(period) != nil else {
+                throw ValidationError("'\(period)' is not a period: give a year (2024), a month (2024-05) or all")
+            }
+        }
+        let playlistName = try PlaylistName.validated(save ?? pushName ?? "Segue \(mode.rawValue)")
         let libraryStore = try LibraryCommand.open(store, database)
         let everything = try libraryStore.tracks()
         let library = everything.filter { $0.status == .done }
@@ -112,36 +152,40 @@ struct PlaylistCommand: AsyncParsableCommand {
             }
             return try SimilarCommand.find(text, in: all)
         }
-        var builder = PlaylistBuilder(library: all, constraints: try constraints(), index: try libraryStore.similarityIndex(for: all))
-        builder.arc = arc
+        let index = try libraryStore.similarityIndex(for: all)
         // The person's history, joined to the library by artist and title.
+        var lastCounts: [Int64: Int] = [:]
         func playCounts(in range: TimeRange) throws -> [Int64: Int] {
-            let plays = try database.openStore(store)
-            guard let profile = try plays.existingProfile(named: store.profile) else { return [:] }
-            let index = ListeningIndex(try plays.musicColumns(profile: profile), range: range)
-            var counts: [Int64: Int] = [:]
-            for t in library { if let l = index.listening(artist: t.artist, title: t.title, album: t.album) { counts[t.id] = l.plays } }
-            return counts
+            lastCounts = try database.openStore(store).libraryPlayCounts(profile: store.profile, tracks: library, range: range)
+            return lastCounts
         }
-        if prefer == .unplayed {
-            builder.playCounts = try playCounts(in: .all)
-            builder.preferUnplayed = true
-        }
-        var seed = self.seed
-        if let period = seedFromHistory {
-            guard mode == .radio else { throw ValidationError("--seed-from-history is for --mode radio") }
-            let range = try PlaylistCommand.period(period)
-            let counts = try playCounts(in: range)
-            let top = all.filter { counts[$0.id] != nil }.sorted { (counts[$0.id]!, $1.id) > (counts[$1.id]!, $0.id) }.prefix(3)
-            guard !top.isEmpty else {
-                throw ValidationError("none of the library's analysed tracks was played in \(period) (profile '\(store.profile)'); import your history or pick another period")
+        // Radio and path are made from a recipe, the one a daily refresh makes them again from.
+        var recipe: PlaylistRecipe?
+        func build(_ made: PlaylistRecipe) throws -> [PlaylistTrack] {
+            var r = made
+            r.arc = arc.rawValue
+            r.preferUnplayed = prefer == .unplayed
+            r.rules = try rules()
+            recipe = r
+            let built = try r.build(library: all, index: index, playCounts: playCounts)
+            if let period = seedFromHistory {
+                let fromHistory = built.seeds.filter { !r.seeds.contains($0.id) }
+                printError(
+                    "Seeds from your history (\(period)): "
+                        + fromHistory.map { "\($0.artist) – \($0.title) (\(lastCounts[$0.id] ?? 0) play\(lastCounts[$0.id] == 1 ? "" : "s"))" }
+                        .joined(separator: "; "))
             }
-            seed += top.map { String($0.id) }
-            printError("Seeds from your history (\(period)): " + top.map { "\($0.artist) – \($0.title) (\(counts[$0.id]!) play\(counts[$0.id]! == 1 ? "" : "s"))" }.joined(separator: "; "))
+            return built.tracks
         }
         let order: [PlaylistTrack]
         switch mode {
         case .order:
+            var builder = PlaylistBuilder(library: all, constraints: try constraints(), index: index)
+            builder.arc = arc
+            if prefer == .unplayed {
+                builder.playCounts = try playCounts(in: .all)
+                builder.preferUnplayed = true
+            }
             let ids = (tracks ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard !ids.isEmpty else { throw ValidationError("--mode order needs --tracks ID,ID,…") }
             let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
@@ -153,18 +197,27 @@ struct PlaylistCommand: AsyncParsableCommand {
             }
             order = try builder.order(chosen)
         case .radio:
-            guard !seed.isEmpty else { throw ValidationError("--mode radio needs --seed TRACK or --seed-from-history PERIOD") }
-            let seeds = try seed.map { try resolve($0, "seed") }
-            let n = length ?? (duration == nil ? 20 : nil)
-            if let n, n > all.count {
+            guard !seed.isEmpty || seedFromHistory != nil else {
+                throw ValidationError("--mode radio needs --seed TRACK or --seed-from-history PERIOD")
+            }
+            var r = PlaylistRecipe(kind: seedFromHistory == nil ? .radio : .historyRadio)
+            r.seeds = try seed.map { try resolve($0, "seed").id }
+            r.historyPeriod = seedFromHistory
+            r.length = length ?? (duration == nil ? 20 : nil)
+            // A history radio says first whether the period has plays (the build checks the length after its seeds).
+            if seedFromHistory == nil, let n = r.length, n > all.count {
                 throw ValidationError("--length \(n) is not possible: the library has \(all.count) analysed tracks")
             }
-            order = try builder.radio(seeds: seeds, length: n)
+            order = try build(r)
         case .path:
             guard let from, let to else { throw ValidationError("--mode path needs --from TRACK and --to TRACK") }
+            var r = PlaylistRecipe(kind: .path)
+            r.from = try resolve(from, "--from track").id
+            r.to = try resolve(to, "--to track").id
             let n = length ?? 10
             if n > all.count { throw ValidationError("--length \(n) is not possible: the library has \(all.count) analysed tracks") }
-            order = try builder.path(from: try resolve(from, "--from track"), to: try resolve(to, "--to track"), length: n)
+            r.length = n
+            order = try build(r)
         }
         if let out {
             guard let kind = PlaylistExport.Format(path: out) else { throw ValidationError("--out must end in .m3u8, .xspf or .jspf") }
@@ -188,15 +241,33 @@ struct PlaylistCommand: AsyncParsableCommand {
             try AudioMixer(tools: try FFmpegTools.locate()).mix(levelled, fade: fade, output: mix)
             printError("Wrote \(mix).")
         }
+        let now = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+        var saved: SavedPlaylist?
+        var playlists: (any SavedPlaylistStore)?
+        if save != nil {
+            let kept = try database.openPlaylists(dataDirectory: store.dataDirectory)
+            saved = try kept.savePlaylist(
+                owner: store.profile, name: playlistName, mode: mode.rawValue, trackIDs: order.map(\.id), recipe: recipe,
+                pushTarget: targets.count == 1 ? targets[0].description : nil, refreshDaily: refreshDaily, millis: now())
+            playlists = kept
+            printError(
+                "Saved '\(playlistName)' (profile '\(store.profile)')"
+                    + (refreshDaily ? "; `segue serve` or `segue worker` rebuilds it and sends it to \(targets[0]) every day." : "."))
+        }
         var failed = false
         for target in targets {
             // On standard error: standard output stays the playlist (and valid JSON with --format json).
+            var outcome: SavedPlaylistPush
             do {
-                printError(try await PlaylistPush(dataDirectory: store.dataDirectory).push(order, name: playlistName, to: target, pathMapping: mapping).summary)
+                let report = try await PlaylistPush(dataDirectory: store.dataDirectory).push(order, name: playlistName, to: target, pathMapping: mapping)
+                printError(report.summary)
+                outcome = .sent(target: target.description, missing: report.missing)
             } catch {
                 failed = true
                 printError("Not pushed to \(target): \(error)")
+                outcome = .failed(target: target.description, message: "\(error)")
             }
+            if let saved, let playlists, targets.count == 1 { _ = try playlists.recordPush(id: saved.id, owner: saved.owner, outcome, millis: now()) }
         }
         let transitions = zip(order, order.dropFirst()).map { TransitionCost(from: $0, to: $1) }
         if format == .json {
@@ -230,19 +301,3 @@ extension EnergyArc: ExpressibleByArgument {}
 
 /// `--prefer`: what a radio favours beyond similarity.
 enum PlaylistPreference: String, ExpressibleByArgument { case unplayed }
-
-extension PlaylistCommand {
-    /// `2024` (a year), `2024-05` (a month) or `all`.
-    static func period(_ text: String) throws -> TimeRange {
-        if text == "all" { return .all }
-        let parts = text.split(separator: "-").map { Int($0) }
-        if parts.count == 1, let y = parts[0], (1900...9999).contains(y) {
-            return TimeRange(from: CalendarDay(year: y, month: 1, day: 1), to: CalendarDay(year: y, month: 12, day: 31))
-        }
-        if parts.count == 2, let y = parts[0], let m = parts[1], (1900...9999).contains(y), (1...12).contains(m) {
-            let next = m == 12 ? CalendarDay(year: y + 1, month: 1, day: 1) : CalendarDay(year: y, month: m + 1, day: 1)
-            return TimeRange(start: CalendarDay(year: y, month: m, day: 1).startTime(in: .gmt), end: next.startTime(in: .gmt))
-        }
-        throw ValidationError("'\(text)' is not a period: give a year (2024), a month (2024-05) or all")
-    }
-}

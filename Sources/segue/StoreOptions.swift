@@ -79,6 +79,12 @@ struct DatabaseOptions: ParsableArguments {
         return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
     }
 
+    /// Saved playlists (the Playlists page's, and `segue playlist --save`).
+    func openPlaylists(dataDirectory: String) throws -> any SavedPlaylistStore {
+        if let backend = try backend() { return PostgresSavedPlaylistStore(backend: backend) }
+        return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+    }
+
     /// Feedback sent through the web app.
     func openFeedback(dataDirectory: String) throws -> any FeedbackStore {
         if let backend = try backend() { return PostgresWebStore(backend: backend) }

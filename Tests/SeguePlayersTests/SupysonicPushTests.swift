@@ -64,6 +64,13 @@ import Testing
         let third = try await pusher.push(Array(second.reversed()), name: "Segue radio")
         #expect(third.playlistID == report.playlistID)
         #expect(try await client.playlist(id: report.playlistID).entry?.map(\.title) == ["Harbour Lights", "Night Bus", "Low Tide"])
+
+        // Renamed in Segue: the stored id finds it, and it is renamed in place (the same id, one playlist).
+        let renamed = try await pusher.push(second, name: "Evening radio", previousID: report.playlistID)
+        #expect(!renamed.created && renamed.playlistID == report.playlistID)
+        let afterRename = try await client.playlist(id: report.playlistID)
+        #expect(afterRename.name == "Evening radio" && afterRename.entry?.map(\.title) == ["Low Tide", "Night Bus", "Harbour Lights"])
+        #expect(try await client.playlists().map(\.name).filter { $0.hasSuffix("radio") } == ["Evening radio"])
     }
 
     /// Without the shared folder, matching falls back to search3 with the duration as a check: a

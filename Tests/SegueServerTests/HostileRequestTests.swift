@@ -210,6 +210,7 @@ import Testing
             try base.enqueue(job)
         }
         func enqueue(_ job: JobRecord, ownerLimit: Int) throws -> Bool { try base.enqueue(job, ownerLimit: ownerLimit) }
+        func enqueueUnlessPresent(_ job: JobRecord) throws -> Bool { try base.enqueueUnlessPresent(job) }
         func jobs(leasedTo worker: String) throws -> [JobRecord] { try base.jobs(leasedTo: worker) }
         func abandonJobs(of worker: String, error: String, millis: Int64) throws -> [JobRecord] {
             try base.abandonJobs(of: worker, error: error, millis: millis)

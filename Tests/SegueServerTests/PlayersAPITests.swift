@@ -102,6 +102,10 @@ struct PlayersAPITests {
             #expect((try await stranger.jsonObject("/api/v1/players") as? [Any])?.isEmpty == true)
             let r = try await stranger.request("/api/v1/playlists/saved/1/push", .post, json: #"{"player":"home"}"#)
             #expect(r.status == .notFound && String(buffer: r.body).contains("--single-user"))
+            // Nor can a session keep a playlist current on the owner's player.
+            let saved = try server.deps.playlists.savePlaylist(owner: "web-\(try #require(stranger.cookie))", name: "Mine", mode: "order", trackIDs: [1], millis: 0)
+            let daily = try await stranger.request("/api/v1/playlists/saved/\(saved.id)", .patch, json: #"{"refresh_daily":true}"#)
+            #expect(daily.status == .notFound && String(buffer: daily.body).contains("--single-user"), "\(String(buffer: daily.body))")
         }
     }
 }

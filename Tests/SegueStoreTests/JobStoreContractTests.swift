@@ -29,6 +29,30 @@ import Testing
         #expect(done.state == .succeeded && done.progress == 1 && done.finishedMillis == 20 && done.leaseOwner == nil)
     }
 
+    /// Scheduled work queues by a key of its own (the job id): a second ask, from this node or
+    /// another, at once or after the first finished, queues nothing and changes nothing.
+    @Test(arguments: StoreBackend.allCases)
+    func enqueueUnlessPresentQueuesAnIdOnce(backend: StoreBackend) throws {
+        let store = try backend.makeJobStore()
+        #expect(try store.enqueueUnlessPresent(job("daily-1", at: 5)))
+        var other = job("daily-1", owner: "someone else", at: 6)
+        other.parameters = #"{"changed":true}"#
+        #expect(try store.enqueueUnlessPresent(other) == false)
+        let kept = try #require(try store.job(id: "daily-1"))
+        #expect(kept.owner == "o" && kept.parameters == "{}" && kept.createdMillis == 5)
+        _ = try #require(try store.claimNextJob(excludingOwners: [], worker: "w", leaseMillis: 1_000, millis: 10))
+        #expect(try store.finishJob(id: "daily-1", worker: "w", state: .succeeded, result: "{}", error: nil, millis: 11))
+        #expect(try store.enqueueUnlessPresent(job("daily-1", at: 12)) == false)
+        #expect(try store.job(id: "daily-1")?.state == .succeeded)
+        // Many askers at once: one of them queues it.
+        let wins = LockedCounter()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            if (try? store.enqueueUnlessPresent(job("daily-2", at: 20))) == true { wins.increment() }
+        }
+        #expect(wins.value == 1)
+        #expect(try store.jobs(owner: "o", limit: 10).filter { $0.id == "daily-2" }.count == 1)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func busyOwnersWait(backend: StoreBackend) throws {
         let store = try backend.makeJobStore()
@@ -301,4 +325,12 @@ import Testing
         let dead = try #require(try store.job(id: failing))
         #expect(dead.state == .dead && dead.attempts == 2 && counts[failing] == 2)
     }
+}
+
+/// A counter several threads bump.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }

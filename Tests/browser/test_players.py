@@ -84,8 +84,9 @@ class SendToPlayerTests(unittest.TestCase):
             with open(os.path.join(self.data, "server.log")) as f:
                 raise AssertionError(f"status: {status.text!r}; server log: {f.read()[-2000:]}")
         self.assertEqual(status.text, "Created 'Evening' on nas with 3 tracks (3 by path, 0 by search).")
-        # The saved playlist now says when it was sent.
-        WebDriverWait(d, 10).until(lambda _: "sent to nas" in d.find_element(By.ID, "pl-saved").text)
+        # The saved playlist now says when it was last sent, where, and how many tracks were missing.
+        WebDriverWait(d, 10).until(lambda _: "to nas, 0 missing" in d.find_element(By.ID, "pl-saved").text)
+        self.assertRegex(d.find_element(By.ID, "pl-saved").text, r"last sent \d\d:\d\d to nas, 0 missing")
         d.save_screenshot(os.environ.get("SEGUE_SCREENSHOT", os.path.join(self.downloads, "send.png")))
         with open(os.path.join(self.watched, "Evening.m3u8"), encoding="utf-8") as f:
             paths = [line for line in f.read().splitlines() if line and not line.startswith("#")]
@@ -97,6 +98,33 @@ class SendToPlayerTests(unittest.TestCase):
         by_file = {"0.flac": "First Light", "1.flac": "Second Wind", "2.flac": "Third Rail"}
         expected = sorted(by_file.values(), key=lambda t: positions[["First Light", "Second Wind", "Third Rail"].index(t)])
         self.assertEqual([by_file[os.path.basename(p)] for p in paths], expected)
+        # It has a target and a recipe (a radio): it can be kept current.
+        toggle = d.find_element(By.CSS_SELECTOR, "#pl-saved label.refresh input[type=checkbox]")
+        self.assertFalse(toggle.is_selected())
+        self.assertTrue(toggle.is_enabled())
+        toggle.click()
+        WebDriverWait(d, 10).until(lambda _: "is rebuilt and sent to nas every day" in status.text)
+        d.refresh()
+        WebDriverWait(d, 10).until(lambda _: d.find_elements(By.CSS_SELECTOR, "#pl-saved label.refresh input"))
+        self.assertTrue(d.find_element(By.CSS_SELECTOR, "#pl-saved label.refresh input").is_selected())
+        folder = os.environ.get("SEGUE_SCREENSHOTS")
+        if folder:
+            # To look at what a folder player never produces too: missing tracks and a failed push.
+            import sqlite3
+            with sqlite3.connect(os.path.join(self.data, "segue-web.sqlite")) as db:
+                db.execute("""UPDATE saved_playlist SET last_missing = '["Dune Echo – Only Here", "Nobody – Not There"]',
+                              last_error = 'The Subsonic server at http://192.168.1.20:4533 did not answer: Connection refused.',
+                              last_error_ms = last_pushed_ms + 60000""")
+            d.refresh()
+            WebDriverWait(d, 10).until(lambda _: d.find_elements(By.CSS_SELECTOR, "#pl-saved details.pushed"))
+            d.find_element(By.CSS_SELECTOR, "#pl-saved details.pushed summary").click()
+            for width in (390, 1440):
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                  {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+                d.execute_script("document.getElementById('pl-saved').scrollIntoView()")
+                time.sleep(0.3)
+                self.assertLessEqual(d.execute_script("return document.documentElement.scrollWidth"), width)
+                d.save_screenshot(os.path.join(folder, f"refresh-daily-{width}.png"))
 
 
 if __name__ == "__main__":

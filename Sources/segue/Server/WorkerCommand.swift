@@ -74,6 +74,8 @@ struct WorkerCommand: AsyncParsableCommand {
         if supervised { Self.stopWhenTheServerGoes(logger: logger) }
         logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: WorkerPoolService(pool: pool))]
+        // A supervised worker's server runs the scheduler already.
+        if !supervised { services.append(.init(service: try makePlaylistRefreshService(configuration: configuration, logger: logger))) }
         if let source = try makeKafkaWorker(configuration: configuration, logger: logger) {
             services.append(.init(service: KafkaSourceService(source: source)))
         }
