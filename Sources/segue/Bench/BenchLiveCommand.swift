@@ -75,6 +75,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var loads: [Double] = []
         /// The server's Kafka stage times (its /metrics at the end); nil for HTTP.
         var stages: KafkaStages?
+        /// The three slowest sends to the dashboard: seconds into the run, milliseconds.
+        var slowest: [(at: Double, ms: Double)] = []
 
         /// Events stored and on the dashboard per second: every accepted event counted by the
         /// dashboard, over the time from the first sent to the snapshot that counted the last.
@@ -223,6 +225,9 @@ struct BenchLiveCommand: AsyncParsableCommand {
         func latency(_ f: Figures) -> String {
             "\(Self.ms(f.percentile(0.5))) / \(Self.ms(f.percentile(0.95))) / **\(Self.ms(f.percentile(0.99)))** / \(Self.ms(f.latencies.last ?? .nan))"
         }
+        func slowest(_ f: Figures) -> String {
+            "\(f.latencies.count) sends; the slowest \(f.slowest.map { "\(Self.ms($0.ms)) at \(Int($0.at)) s" }.joined(separator: ", "))"
+        }
         // Every 10 s: the first sample, the middle one, the last one and the peak.
         func tenSeconds(_ f: Figures) -> String {
             let tens = f.samples.filter { $0.0 >= 10 }.enumerated().filter { $0.offset % 10 == 0 }.map(\.element)
@@ -262,6 +267,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             """
         if let calm {
             body += "\n" + row("**at \(Self.grouped(calmRate))/s for \(Int(latencySeconds)) s**: sent or produced to dashboard, p50 / p95 / p99 / max", calm.http, calm.kafka, latency)
+            body += "\n" + row("at \(Self.grouped(calmRate))/s: the slowest sends (seconds into the run)", calm.http, calm.kafka, slowest)
             body += "\n" + row("at \(Self.grouped(calmRate))/s: stored and on the dashboard (events/s)", calm.http, calm.kafka, rateCell)
         }
         body += "\n\nErrors: \(http.map { "HTTP \(errors($0)); " } ?? "")Kafka \(errors(kafka))\(calm.map { "; at \(Self.grouped(calmRate))/s: \($0.http.map { "HTTP \(errors($0)), " } ?? "")Kafka \(errors($0.kafka))" } ?? "")."
@@ -307,7 +313,13 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let port = try LiveBenchSocket.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        server.arguments = ["serve", "--data", folder, "--port", String(port), "--log-level", "error"] + (databaseURL.map { ["--database", $0] } ?? [])
+        // The crowd comes from one address: the server's per-address stream limit (16) is raised so
+        // that every client is served.
+        server.arguments =
+            [
+                "serve", "--data", folder, "--port", String(port), "--log-level", "error", "--max-streams-per-session", String(sseClients + 16),
+                "--max-streams", String(sseClients + 64),
+            ] + (databaseURL.map { ["--database", $0] } ?? [])
         if let kafka {
             server.arguments! += [
                 "--kafka-brokers", kafka.address, "--kafka-topic", kafka.topic, "--kafka-config", "session.timeout.ms=6000",
@@ -379,11 +391,13 @@ struct BenchLiveCommand: AsyncParsableCommand {
 
         // Latency: from a batch leaving to the first dashboard snapshot counting all events sent so far.
         var latencies: [Double] = []
+        var timed: [(at: Double, ms: Double)] = []
         var next = 0
         for (count, sent) in batches.values {
             while next < snapshots.count && (snapshots[next].0 < sent || snapshots[next].1 < count) { next += 1 }
             guard next < snapshots.count else { break }
             latencies.append(Self.seconds(snapshots[next].0 - sent) * 1000)
+            timed.append((Self.seconds(sent - started), latencies.last!))
         }
         latencies.sort()
         let final = min(report.accepted, snapshots.last?.1 ?? 0)
@@ -403,7 +417,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             report: report, latencies: latencies, rssAtStart: rssAtStart, samples: memory.values,
             fileMiB: LiveBenchSocket.residentMiB(pid: pid, field: "RssFile:"), crowdConnected: crowd.connected,
             crowdUpdated: crowdSnapshots.filter { $0 >= 2 }.count, shownLast: snapshots.last?.1 ?? 0, caughtUp: caughtUp,
-            loads: loads.values, stages: stages)
+            loads: loads.values, stages: stages, slowest: timed.sorted { $0.ms > $1.ms }.prefix(3).map { $0 })
     }
 
     /// tansu (`SEGUE_TANSU`, or the copy scripts/setup.sh installs) on a free port, with a 4-partition topic.
