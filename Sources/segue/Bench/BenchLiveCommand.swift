@@ -184,7 +184,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let http = kafkaOnly ? nil : try await measure(kafka: nil, rate: rate, duration: duration)
         let kafka = try await measureKafka(rate: rate, duration: duration)
         let slower = [http?.sustainedRate, kafka.sustainedRate].compactMap { $0 }.min()
-        let calmRate = latencyRate ?? ((slower ?? 0) * 0.7 / 1_000).rounded() * 1_000
+        let calmRate = latencyRate ?? ((slower ?? 0) * 0.7 / 1_000).rounded(.down) * 1_000
         var calm: (http: Figures?, kafka: Figures)?
         if calmRate > 0 {
             printError("bench live: latency phase at \(Int(calmRate)) events/s for \(Int(latencySeconds)) s")
@@ -249,7 +249,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let kafkaWay =
             "Kafka: a tansu broker (memory storage) on this machine started afresh for each run, a 4-partition topic, one JSON event a message keyed by listener, produced with librdkafka (idempotent, 5 ms linger) every 250 ms; the server reads it as a consumer group member (`--kafka-brokers`\(kafkaConfig.map { " `--kafka-config \($0)`" }.joined())), storing each poll (up to 5,000 messages) in one transaction, handing the new events to the live windows, then committing offsets."
         let runs = kafkaOnly ? "Kafka only" : "HTTP, then Kafka, each with a fresh `segue serve` in its own process"
-        let calmRuns = calm == nil ? "" : "; then both again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
+        let calmRuns = calm == nil ? "" : "; then \(kafkaOnly ? "" : "both ")again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate, in thousands" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
         var body = """
 
             `segue bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=1h` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
