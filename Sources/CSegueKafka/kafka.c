@@ -25,6 +25,7 @@
     X(rd_kafka_subscribe)                                                                                              \
     X(rd_kafka_consumer_poll)                                                                                          \
     X(rd_kafka_message_destroy)                                                                                        \
+    X(rd_kafka_message_timestamp)                                                                                      \
     X(rd_kafka_commit)                                                                                                 \
     X(rd_kafka_consumer_close)                                                                                         \
     X(rd_kafka_err2str)                                                                                                \
@@ -209,6 +210,7 @@ int segue_kafka_consume(segue_kafka_client *client, segue_kafka_record *records,
         r->offset = message->offset;
         r->payload = message->payload;
         r->length = message->len;
+        r->timestamp_ms = message->err ? -1 : p_rd_kafka_message_timestamp(message, NULL);
         r->message = message;
         if (message->err) break; // an error (end of partition, broker down) ends the batch
     }

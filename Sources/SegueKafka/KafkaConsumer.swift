@@ -6,13 +6,17 @@ public struct KafkaRecord: Sendable, Equatable {
     public var partition: Int32
     public var offset: Int64
     public var payload: [UInt8]
+    /// The message's timestamp, milliseconds since 1970 (when the producer made it, unless the topic
+    /// stamps the broker's append time); nil when the broker gave none.
+    public var timestamp: Int64?
     /// librdkafka's error code and text for an error record (broker down, unknown topic); nil for a message.
     public var error: (code: Int32, message: String)?
 
-    public init(partition: Int32, offset: Int64, payload: [UInt8], error: (code: Int32, message: String)? = nil) {
+    public init(partition: Int32, offset: Int64, payload: [UInt8], timestamp: Int64? = nil, error: (code: Int32, message: String)? = nil) {
         self.partition = partition
         self.offset = offset
         self.payload = payload
+        self.timestamp = timestamp
         self.error = error
     }
 
@@ -35,10 +39,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// - Parameters:
     ///   - brokers: `HOST:PORT[,…]`.
     ///   - settings: librdkafka settings over Segue's defaults (earliest offset for a new group, a 16 MB
-    ///     fetch queue); automatic commits stay off whatever they say.
+    ///     fetch queue, a broker's wait for new messages of at most 50 ms); automatic commits stay off
+    ///     whatever they say.
     public init(brokers: String, topic: String, group: String, settings: KafkaSettings = KafkaSettings()) throws(KafkaError) {
         try KafkaLibrary.load()
-        var all = KafkaSettings([("bootstrap.servers", brokers), ("group.id", group), ("queued.max.messages.kbytes", "16384")])
+        // fetch.wait.max.ms: librdkafka's 500 ms is how long a broker may hold a fetch that found nothing;
+        // tansu answers only when it ends, even if messages arrive meanwhile (measured: from produced to
+        // read 107 ms on average at 500 ms, 27 ms at 50 ms, 25 ms at 10 ms). An idle consumer then asks
+        // 20 times a second per broker, which costs a broker next to nothing.
+        var all = KafkaSettings([
+            ("bootstrap.servers", brokers), ("group.id", group), ("queued.max.messages.kbytes", "16384"), ("fetch.wait.max.ms", "50"),
+        ])
         all.pairs += settings.pairs
         var error = [CChar](repeating: 0, count: 512)
         let made = all.withCArrays { keys, values, count in
@@ -71,7 +82,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             if r.error != 0 {
                 records.append(KafkaRecord(partition: r.partition, offset: r.offset, payload: [], error: (r.error, String(decoding: bytes, as: UTF8.self))))
             } else {
-                records.append(KafkaRecord(partition: r.partition, offset: r.offset, payload: bytes))
+                records.append(KafkaRecord(partition: r.partition, offset: r.offset, payload: bytes, timestamp: r.timestamp_ms >= 0 ? r.timestamp_ms : nil))
             }
         }
         segue_kafka_release(&raw, Int32(n))

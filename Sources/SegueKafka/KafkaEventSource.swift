@@ -19,6 +19,17 @@ public struct KafkaSourceStatistics: Sendable, Equatable {
     public var commitFailures = 0
     /// Each assigned partition's lag at the last look (nil: the broker has not said where it ends).
     public var lag: [Int32: Int64?] = [:]
+    /// Polls that returned messages (each one store transaction, one live hand-over, one offset commit).
+    public var batches = 0
+    /// Where a message's time to the live windows goes, in seconds summed over batches (or, for
+    /// `readAgeSeconds`, over messages with a timestamp: from being produced to being read here,
+    /// so the producer's linger, the broker and the fetch wait together).
+    public var readAgeSeconds = 0.0
+    /// Messages with a timestamp (what `readAgeSeconds` is summed over).
+    public var timedMessages = 0
+    public var storeSeconds = 0.0
+    public var liveSeconds = 0.0
+    public var commitSeconds = 0.0
 }
 
 /// Reads bulk events from a Kafka topic as a member of a consumer group and stores them exactly as
@@ -51,6 +62,12 @@ public final class KafkaEventSource: @unchecked Sendable {
     private let storedCounter: Counter
     private let duplicatesCounter: Counter
     private let commitFailuresCounter: Counter
+    private let batchesCounter: Counter
+    private let readAgeCounter: FloatingPointCounter
+    private let storeTimeCounter: FloatingPointCounter
+    private let liveTimeCounter: FloatingPointCounter
+    private let commitTimeCounter: FloatingPointCounter
+    private let clock = ContinuousClock()
 
     /// Joins the group (the client connects in the background; a broker that is down is retried).
     /// - Parameters:
@@ -77,6 +94,11 @@ public final class KafkaEventSource: @unchecked Sendable {
         storedCounter = Counter(label: "segue_kafka_events_stored_total", dimensions: topic)
         duplicatesCounter = Counter(label: "segue_kafka_duplicates_total", dimensions: topic)
         commitFailuresCounter = Counter(label: "segue_kafka_commit_failures_total", dimensions: topic)
+        batchesCounter = Counter(label: "segue_kafka_batches_total", dimensions: topic)
+        readAgeCounter = FloatingPointCounter(label: "segue_kafka_read_age_seconds_total", dimensions: topic)
+        storeTimeCounter = FloatingPointCounter(label: "segue_kafka_store_seconds_total", dimensions: topic)
+        liveTimeCounter = FloatingPointCounter(label: "segue_kafka_live_seconds_total", dimensions: topic)
+        commitTimeCounter = FloatingPointCounter(label: "segue_kafka_commit_seconds_total", dimensions: topic)
     }
 
     /// What it has done so far.
@@ -114,12 +136,18 @@ public final class KafkaEventSource: @unchecked Sendable {
         var next: [Int32: Int64] = [:]
         var messages = 0
         var malformed = 0
+        var readAge: Int64 = 0
+        var timed = 0
         for record in records {
             if let error = record.error {
                 report(error)
                 continue
             }
             messages += 1
+            if let stamp = record.timestamp, stamp <= received {
+                readAge += received - stamp
+                timed += 1
+            }
             next[record.partition] = max(next[record.partition] ?? 0, record.offset + 1)
             do {
                 let batch = try BulkEventBatch.parse(Data(record.payload), now: received)
@@ -147,16 +175,19 @@ public final class KafkaEventSource: @unchecked Sendable {
             }
         }
         var fresh: [Bool] = []
+        let storing = clock.now
         if !rows.isEmpty {
             guard let stored = await store(rows) else { return }  // cancelled before the store took them: nothing committed
             fresh = stored
         }
+        let handing = clock.now
         var live: [LiveEvent] = []
         live.reserveCapacity(rows.count)
         for (row, isNew) in zip(rows, fresh) where isNew {
             live.append(LiveEvent(user: row.user, track: row.track, artist: row.artist ?? "", timeMilliseconds: row.time))
         }
         if !live.isEmpty { await deliver(live) }
+        let committing = clock.now
         let offsets = next
         let commitError: KafkaError? = await blocking { [consumer] () -> KafkaError? in
             do throws(KafkaError) {
@@ -166,6 +197,9 @@ public final class KafkaEventSource: @unchecked Sendable {
                 return error
             }
         }
+        let done = clock.now
+        let storeTime = Self.seconds(handing - storing), liveTime = Self.seconds(committing - handing)
+        let commitTime = Self.seconds(done - committing), age = Double(readAge) / 1000
         if let commitError {
             // Stored already: whoever reads these messages again finds them duplicates.
             logger.warning("Kafka offsets not committed; the events are stored and will be read again as duplicates", metadata: ["error": "\(commitError)"])
@@ -176,12 +210,27 @@ public final class KafkaEventSource: @unchecked Sendable {
             stats.stored += live.count
             stats.duplicates += rows.count - live.count
             if commitError != nil { stats.commitFailures += 1 }
+            stats.batches += 1
+            stats.readAgeSeconds += age
+            stats.timedMessages += timed
+            stats.storeSeconds += storeTime
+            stats.liveSeconds += liveTime
+            stats.commitSeconds += commitTime
         }
         messagesCounter.increment(by: messages)
         if malformed > 0 { malformedCounter.increment(by: malformed) }
         storedCounter.increment(by: live.count)
         if rows.count > live.count { duplicatesCounter.increment(by: rows.count - live.count) }
         if commitError != nil { commitFailuresCounter.increment() }
+        batchesCounter.increment()
+        readAgeCounter.increment(by: age)
+        storeTimeCounter.increment(by: storeTime)
+        liveTimeCounter.increment(by: liveTime)
+        commitTimeCounter.increment(by: commitTime)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// Stores `rows`, retrying (from half a second up to five between tries) while the store fails;

@@ -67,6 +67,11 @@ struct KafkaEventSourceTests {
         #expect(stats.malformed == bad.count)
         #expect(stats.stored == 305)
         #expect(stats.duplicates == 2)
+        // Where the time went: every message carried the time it was produced, every batch was timed.
+        #expect(stats.batches >= 1 && stats.batches <= stats.messages, "\(stats)")
+        #expect(stats.timedMessages == messages.count, "\(stats)")
+        #expect(stats.readAgeSeconds > 0 && stats.readAgeSeconds < Double(messages.count) * 120, "\(stats)")
+        #expect(stats.storeSeconds > 0 && stats.commitSeconds > 0, "\(stats)")
         #expect(try store.eventCount() == 305)
         let live = await sink.events
         #expect(live.count == 305)

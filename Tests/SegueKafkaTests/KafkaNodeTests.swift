@@ -183,6 +183,15 @@ struct KafkaNodeTests {
         #expect(waitFor(60) { node.liveStreams() == accepted }, "live shows \(node.liveStreams() ?? -1) of \(accepted)")
         #expect(node.metric("segue_kafka_messages_total") == Double(accepted))
         #expect(node.metric("segue_kafka_events_stored_total") == Double(accepted))
+        // Where a batch's time goes (what `bench live --source kafka` reads): the simulator's messages
+        // are at most a few seconds old when read, and the stages took some time.
+        let batches = try #require(node.metric("segue_kafka_batches_total"))
+        #expect(batches >= 1 && batches <= Double(accepted))
+        let readAge = try #require(node.metric("segue_kafka_read_age_seconds_total"))
+        #expect(readAge > 0 && readAge / Double(accepted) < 30, "mean produced-to-read \(readAge / Double(accepted)) s")
+        for stage in ["store", "live", "commit"] {
+            #expect((node.metric("segue_kafka_\(stage)_seconds_total") ?? 0) > 0, "no \(stage) time on /metrics")
+        }
         #expect(waitFor(10) { node.metric("segue_kafka_consumer_lag") != nil }, "no lag gauge on /metrics")
         let page = node.get("/live") ?? ""
         #expect(page.contains("the Kafka topic <code>plays</code> (consumer group <code>segue</code>)"), "\(page.prefix(300))")

@@ -32,13 +32,15 @@ const char *segue_kafka_version(void);
 typedef struct segue_kafka_client segue_kafka_client;
 
 /// One consumed message (or a consumer error, when `error` is not 0). `payload` stays valid until
-/// `segue_kafka_release` is called on the batch.
+/// `segue_kafka_release` is called on the batch. `timestamp_ms` is the message's timestamp
+/// (milliseconds since 1970: when it was produced, unless the topic stamps append time), -1 if none.
 typedef struct {
     int error;
     int32_t partition;
     int64_t offset;
     const uint8_t *payload;
     size_t length;
+    int64_t timestamp_ms;
     void *message;
 } segue_kafka_record;
 

@@ -28,6 +28,15 @@ struct BenchLiveCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.") var concurrency = 4
     @Option(help: "http (the bulk API), or kafka: the HTTP run, then the same load produced into a 4-partition topic of a tansu broker the bench starts.")
     var source = "http"
+    @Option(
+        help: "With --source kafka: events/s of the latency phase, a rate the pipeline keeps up with, run after the sustained runs on fresh servers (default: 70 % of the slower sustained rate just measured; 0: no latency phase).")
+    var latencyRate: Double?
+    @Option(help: "With --source kafka: seconds of the latency phase.") var latencySeconds: Double = 60
+    @Flag(help: "With --source kafka: the Kafka runs only (for the long memory run).") var kafkaOnly = false
+    @Option(
+        name: .customLong("kafka-config"),
+        help: ArgumentHelp("With --source kafka: a librdkafka setting for the server's consumer (repeatable), to see where latency goes.", valueName: "KEY=VALUE"))
+    var kafkaConfig: [String] = []
     @Flag(help: "Do not write BENCHMARKS.md.") var noWrite = false
     @Option(
         help: ArgumentHelp(
@@ -62,8 +71,38 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var shownLast: Int
         /// Seconds from the first event sent to the first snapshot with the dashboard's final count.
         var caughtUp: Double?
+        /// The one-minute load average, once a second.
+        var loads: [Double] = []
+        /// The server's Kafka stage times (its /metrics at the end); nil for HTTP.
+        var stages: KafkaStages?
+        /// The three slowest sends to the dashboard: seconds into the run, milliseconds.
+        var slowest: [(at: Double, ms: Double)] = []
+
+        /// Events stored and on the dashboard per second: every accepted event counted by the
+        /// dashboard, over the time from the first sent to the snapshot that counted the last.
+        var sustainedRate: Double? {
+            guard let t = caughtUp, t > 0 else { return nil }
+            return Double(min(shownLast, report.accepted)) / t
+        }
 
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+    }
+
+    /// Where a Kafka batch's time went, from the server's /metrics: sums over the run.
+    struct KafkaStages {
+        var batches = 0.0
+        var messages = 0.0
+        var readAge = 0.0
+        var store = 0.0
+        var live = 0.0
+        var commit = 0.0
+
+        var summary: String {
+            guard batches > 0, messages > 0 else { return "no batches" }
+            return String(
+                format: "%.0f messages a batch; produced to read %.0f ms on average (producer linger, broker, fetch wait); per batch: store %.1f ms, live windows %.2f ms, offset commit %.1f ms",
+                messages / batches, readAge / messages * 1000, store / batches * 1000, live / batches * 1000, commit / batches * 1000)
+        }
     }
 
     /// The Kafka side of `--source kafka`: a tansu broker started for the run, with a 4-partition topic.
@@ -75,16 +114,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard ["http", "kafka"].contains(source) else { throw ValidationError("--source must be http or kafka (got '\(source)')") }
-        let http = try await measure(kafka: nil)
-        var kafkaFigures: Figures?
-        if source == "kafka" {
-            let target = try Self.startTansu()
-            defer {
-                kill(target.broker.processIdentifier, SIGKILL)
-                target.broker.waitUntilExit()
-            }
-            kafkaFigures = try await measure(kafka: target)
-        }
+        if source == "kafka" { return try await runKafka() }
+        let http = try await measure(kafka: nil, rate: rate, duration: duration)
         // The usual design, on the same machine.
         let baselineFolder = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-live-baseline-\(getpid())")
         try FileManager.default.createDirectory(atPath: baselineFolder, withIntermediateDirectories: true)
@@ -92,17 +123,6 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let baseline = baselineSeconds > 0
             ? try Self.baseline(folder: baselineFolder, seconds: baselineSeconds, users: users, tracks: tracks)
             : Baseline(rate: .nan, seconds: .nan, staleness: .nan, queryMax: .nan)
-        let storeKind = databaseURL.map {
-            "on PostgreSQL (\((try? PostgresLocation(url: $0).redacted) ?? "?"), the store and its group commit included; live batches NOTIFY as with several nodes)"
-        } ?? "with the embedded store"
-
-        if let kafka = kafkaFigures {
-            let body = kafkaBody(http: http, kafka: kafka, storeKind: storeKind)
-            print(body)
-            let section = databaseURL == nil ? "Live ingest from Kafka (`segue bench live --source kafka`)" : "Live ingest from Kafka on PostgreSQL (`segue bench live --source kafka --database`)"
-            if !noWrite { try BenchmarkReport.write(section: section, body: body) }
-            return
-        }
         let f = http
         let report = f.report
         let latencies = f.latencies
@@ -141,8 +161,49 @@ struct BenchLiveCommand: AsyncParsableCommand {
         if !noWrite { try BenchmarkReport.write(section: section, body: body) }
     }
 
-    /// The Kafka section: the HTTP and the Kafka run of this invocation side by side.
-    func kafkaBody(http: Figures, kafka: Figures, storeKind: String) -> String {
+    var storeKind: String {
+        databaseURL.map {
+            "on PostgreSQL (\((try? PostgresLocation(url: $0).redacted) ?? "?"), the store and its group commit included; live batches NOTIFY as with several nodes)"
+        } ?? "with the embedded store"
+    }
+
+    /// A Kafka run on a tansu broker of its own (fresh, so each run starts from an empty topic).
+    func measureKafka(rate: Double, duration: Double) async throws -> Figures {
+        let target = try Self.startTansu()
+        defer {
+            kill(target.broker.processIdentifier, SIGKILL)
+            target.broker.waitUntilExit()
+        }
+        return try await measure(kafka: target, rate: rate, duration: duration)
+    }
+
+    /// `--source kafka`: the sustained runs at `rate` (HTTP, then Kafka), then both again at a rate
+    /// the pipeline keeps up with, where the event-to-dashboard time measures the pipeline and not
+    /// a backlog.
+    func runKafka() async throws {
+        let http = kafkaOnly ? nil : try await measure(kafka: nil, rate: rate, duration: duration)
+        let kafka = try await measureKafka(rate: rate, duration: duration)
+        let slower = [http?.sustainedRate, kafka.sustainedRate].compactMap { $0 }.min()
+        let calmRate = latencyRate ?? ((slower ?? 0) * 0.7 / 1_000).rounded(.down) * 1_000
+        var calm: (http: Figures?, kafka: Figures)?
+        if calmRate > 0 {
+            printError("bench live: latency phase at \(Int(calmRate)) events/s for \(Int(latencySeconds)) s")
+            let h = kafkaOnly ? nil : try await measure(kafka: nil, rate: calmRate, duration: latencySeconds)
+            calm = (h, try await measureKafka(rate: calmRate, duration: latencySeconds))
+        }
+        let body = kafkaBody(http: http, kafka: kafka, calmRate: calmRate, calm: calm)
+        print(body)
+        let section =
+            kafkaOnly
+            ? "Live ingest from Kafka, memory over \(Int(duration / 60)) minutes (`segue bench live --source kafka --kafka-only`)"
+            : databaseURL == nil
+                ? "Live ingest from Kafka (`segue bench live --source kafka`)"
+                : "Live ingest from Kafka on PostgreSQL (`segue bench live --source kafka --database`)"
+        if !noWrite { try BenchmarkReport.write(section: section, body: body) }
+    }
+
+    /// The Kafka section: the HTTP and the Kafka runs of this invocation side by side.
+    func kafkaBody(http: Figures?, kafka: Figures, calmRate: Double, calm: (http: Figures?, kafka: Figures)?) -> String {
         func memory(_ f: Figures) -> String {
             let warm = f.samples.filter { $0.0 >= min(30, duration / 4) }.map(\.1)
             return "\(Self.mib(f.rssAtStart)) at start, \(Self.mib(warm.first ?? .nan)) after warm-up, \(Self.mib(f.samples.map(\.1).max() ?? .nan)) peak, \(Self.mib(f.samples.last?.1 ?? .nan)) at the end"
@@ -157,30 +218,64 @@ struct BenchLiveCommand: AsyncParsableCommand {
         func rateCell(_ f: Figures) -> String {
             let shown = min(f.shownLast, f.report.accepted)
             guard let t = f.caughtUp, t > 0 else { return "–" }
+            guard f.report.accepted > 0 else { return "–" }
             let all = shown == f.report.accepted ? "all \(shown)" : "\(shown) of \(f.report.accepted) (not caught up 90 s after the last was sent)"
             return "**\(Self.grouped(Double(shown) / t))** (\(all) on the dashboard \(String(format: "%.1f", t)) s after the first was sent; sent at \(Self.grouped(f.report.achievedRate))/s)"
         }
         func latency(_ f: Figures) -> String {
-            "\(Self.ms(f.percentile(0.5))) / **\(Self.ms(f.percentile(0.99)))** / \(Self.ms(f.latencies.last ?? .nan))"
+            "\(Self.ms(f.percentile(0.5))) / \(Self.ms(f.percentile(0.95))) / **\(Self.ms(f.percentile(0.99)))** / \(Self.ms(f.latencies.last ?? .nan))"
         }
+        func slowest(_ f: Figures) -> String {
+            "\(f.latencies.count) sends; the slowest \(f.slowest.map { "\(Self.ms($0.ms)) at \(Int($0.at)) s" }.joined(separator: ", "))"
+        }
+        // Every 10 s: the first sample, the middle one, the last one and the peak.
+        func tenSeconds(_ f: Figures) -> String {
+            let tens = f.samples.filter { $0.0 >= 10 }.enumerated().filter { $0.offset % 10 == 0 }.map(\.element)
+            guard let first = tens.first, let last = tens.last else { return "–" }
+            let middle = tens[tens.count / 2]
+            let peak = f.samples.max { $0.1 < $1.1 }!
+            func at(_ s: (Double, Double)) -> String { "\(Self.mib(s.1)) at \(Int(s.0)) s" }
+            return "first \(at(first)), middle \(at(middle)), last \(at(last)), peak \(at(peak)) (\(tens.count) samples every 10 s)"
+        }
+        func loads(_ f: Figures) -> String {
+            guard let low = f.loads.min(), let high = f.loads.max() else { return "?" }
+            return String(format: "%.1f to %.1f", low, high)
+        }
+        // "a | b" for the two columns, or one cell when only Kafka ran.
+        func row(_ name: String, _ h: Figures?, _ k: Figures, _ cell: (Figures) -> String) -> String {
+            kafkaOnly ? "| \(name) | \(cell(k)) |" : "| \(name) | \(h.map(cell) ?? "–") | \(cell(k)) |"
+        }
+        let crowd = kafka.crowdConnected
+        let kafkaWay =
+            "Kafka: a tansu broker (memory storage) on this machine started afresh for each run, a 4-partition topic, one JSON event a message keyed by listener, produced with librdkafka (idempotent, 5 ms linger) every 250 ms; the server reads it as a consumer group member (`--kafka-brokers`\(kafkaConfig.map { " `--kafka-config \($0)`" }.joined())), storing each poll (up to 5,000 messages) in one transaction, handing the new events to the live windows, then committing offsets."
+        let runs = kafkaOnly ? "Kafka only" : "HTTP, then Kafka, each with a fresh `segue serve` in its own process"
+        let calmRuns = calm == nil ? "" : "; then \(kafkaOnly ? "" : "both ")again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate, in thousands" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
         var body = """
 
-            `segue bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(Self.loadAverage()) at the end): two runs one after the other, each with a fresh `segue serve` in its own process \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s (\(users) listeners, \(tracks) tracks, Zipf 1), a dashboard on `GET /api/v1/live/stream?window=1h` measuring and \(http.crowdConnected) more SSE clients on `window=10m`. HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. Kafka: a tansu broker (memory storage) on this machine, a 4-partition topic, one JSON event a message keyed by listener, produced with librdkafka (idempotent, 5 ms linger) every 250 ms; the server reads it as a consumer group member (`--kafka-brokers`), storing each poll (up to 5,000 messages) in one transaction and committing offsets after it. Producer, broker, server and SSE clients share the same 2 cores.
+            `segue bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=1h` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
 
-            | | HTTP bulk API | Kafka topic |
-            |---|---:|---:|
-            | sustained ingest, stored and on the dashboard (events/s) | \(rateCell(http)) | \(rateCell(kafka)) |
-            | events accepted / failed (Kafka: acknowledged by the broker) | \(http.report.accepted) / \(http.report.failed) | \(kafka.report.accepted) / \(kafka.report.failed) |
-            | counted by the dashboard at the end | \(http.shownLast) | \(kafka.shownLast) |
-            | sent (HTTP) or produced (Kafka) to dashboard, p50 / p99 / max | \(latency(http)) | \(latency(kafka)) |
-            | server memory (anonymous RSS) | \(memory(http)) | \(memory(kafka)) |
-            | memory slope over the last third of the run | \(slope(http)) | \(slope(kafka)) |
-            | SSE clients that received updates | \(http.crowdUpdated) of \(http.crowdConnected) | \(kafka.crowdUpdated) of \(kafka.crowdConnected) |
-
-            Errors: HTTP \(errors(http)); Kafka \(errors(kafka)).
+            \(kafkaOnly ? "| | Kafka topic |\n|---|---:|" : "| | HTTP bulk API | Kafka topic |\n|---|---:|---:|")
+            \(row("sustained ingest, stored and on the dashboard (events/s)", http, kafka, rateCell))
+            \(row("events accepted / failed (Kafka: acknowledged by the broker)", http, kafka) { "\($0.report.accepted) / \($0.report.failed)" })
+            \(row("counted by the dashboard at the end", http, kafka) { "\($0.shownLast)" })
+            \(row("sent or produced to dashboard at \(Self.grouped(rate))/s, p50 / p95 / p99 / max (a backlog, when the rate is above what the store keeps up with)", http, kafka, latency))
+            \(row("server memory (anonymous RSS)", http, kafka, memory))
+            \(row("server memory every 10 s", http, kafka, tenSeconds))
+            \(row("server memory, minute by minute", http, kafka) { Self.perMinute($0.samples).map { "\($0.0) min: \(Self.mib($0.1))" }.joined(separator: ", ") })
+            \(row("memory slope over the last third of the run", http, kafka, slope))
+            \(row("SSE clients that received updates", http, kafka) { "\($0.crowdUpdated) of \($0.crowdConnected)" })
             """
-        if !(rate >= 50_000 && duration >= 600) {
-            body += "\n\nA shorter or slower run than the issue's target (50,000 events/s, memory flat over 10 minutes): rerun with `--rate 50000 --duration 600` before judging it."
+        if let calm {
+            body += "\n" + row("**at \(Self.grouped(calmRate))/s for \(Int(latencySeconds)) s**: sent or produced to dashboard, p50 / p95 / p99 / max", calm.http, calm.kafka, latency)
+            body += "\n" + row("at \(Self.grouped(calmRate))/s: the slowest sends (seconds into the run)", calm.http, calm.kafka, slowest)
+            body += "\n" + row("at \(Self.grouped(calmRate))/s: stored and on the dashboard (events/s)", calm.http, calm.kafka, rateCell)
+        }
+        body += "\n\nErrors: \(http.map { "HTTP \(errors($0)); " } ?? "")Kafka \(errors(kafka))\(calm.map { "; at \(Self.grouped(calmRate))/s: \($0.http.map { "HTTP \(errors($0)), " } ?? "")Kafka \(errors($0.kafka))" } ?? "")."
+        if let stages = calm?.kafka.stages ?? kafka.stages {
+            body += " Where the Kafka path's time went\(calm == nil ? "" : " at \(Self.grouped(calmRate))/s") (the server's `/metrics`): \(stages.summary); then up to 100 ms to the next dashboard snapshot."
+        }
+        if !(rate >= 50_000 && duration >= 600) && !kafkaOnly {
+            body += "\n\nA shorter or slower run than the issue's target (50,000 events/s, memory flat over 10 minutes): the memory figure over 10 minutes is its own section."
         }
         return body
     }
@@ -192,8 +287,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         }
     }
 
-    /// Starts a server (reading `kafka` when given), loads it for `duration` and measures.
-    func measure(kafka: KafkaTarget?) async throws -> Figures {
+    /// Starts a server (reading `kafka` when given), loads it with `rate` events/s for `duration` and measures.
+    func measure(kafka: KafkaTarget?, rate: Double, duration: Double) async throws -> Figures {
         let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-live-\(getpid())-\(kafka == nil ? "http" : "kafka")")
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -218,12 +313,18 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let port = try LiveBenchSocket.freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        server.arguments = ["serve", "--data", folder, "--port", String(port), "--log-level", "error"] + (databaseURL.map { ["--database", $0] } ?? [])
+        // The crowd comes from one address: the server's per-address stream limit (16) is raised so
+        // that every client is served.
+        server.arguments =
+            [
+                "serve", "--data", folder, "--port", String(port), "--log-level", "error", "--max-streams-per-session", String(sseClients + 16),
+                "--max-streams", String(sseClients + 64),
+            ] + (databaseURL.map { ["--database", $0] } ?? [])
         if let kafka {
             server.arguments! += [
                 "--kafka-brokers", kafka.address, "--kafka-topic", kafka.topic, "--kafka-config", "session.timeout.ms=6000",
                 "--kafka-config", "heartbeat.interval.ms=500",
-            ]
+            ] + kafkaConfig.flatMap { ["--kafka-config", $0] }
         }
         try server.run()
         defer {
@@ -255,11 +356,13 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let batches = LiveBenchLog<(Int, ContinuousClock.Instant)>()
         let memory = LiveBenchLog<(Double, Double)>()
+        let loads = LiveBenchLog<Double>()
         let pid = server.processIdentifier
         let started = clock.now
         let sampler = Task {
             while !Task.isCancelled {
                 memory.append((Self.seconds(clock.now - started), LiveBenchSocket.residentMiB(pid: pid)))
+                if let load = Double(Self.loadAverage()) { loads.append(load) }
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -288,19 +391,33 @@ struct BenchLiveCommand: AsyncParsableCommand {
 
         // Latency: from a batch leaving to the first dashboard snapshot counting all events sent so far.
         var latencies: [Double] = []
+        var timed: [(at: Double, ms: Double)] = []
         var next = 0
         for (count, sent) in batches.values {
             while next < snapshots.count && (snapshots[next].0 < sent || snapshots[next].1 < count) { next += 1 }
             guard next < snapshots.count else { break }
             latencies.append(Self.seconds(snapshots[next].0 - sent) * 1000)
+            timed.append((Self.seconds(sent - started), latencies.last!))
         }
         latencies.sort()
         let final = min(report.accepted, snapshots.last?.1 ?? 0)
         let caughtUp = snapshots.first(where: { $0.1 >= final }).map { Self.seconds($0.0 - started) }
+        var stages: KafkaStages?
+        if kafka != nil, let metrics = LiveBenchSocket.get(port: port, path: "/metrics") {
+            func sum(_ name: String) -> Double {
+                metrics.split(separator: "\n").filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+                    .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            }
+            stages = KafkaStages(
+                batches: sum("segue_kafka_batches_total"), messages: sum("segue_kafka_messages_total"),
+                readAge: sum("segue_kafka_read_age_seconds_total"), store: sum("segue_kafka_store_seconds_total"),
+                live: sum("segue_kafka_live_seconds_total"), commit: sum("segue_kafka_commit_seconds_total"))
+        }
         return Figures(
             report: report, latencies: latencies, rssAtStart: rssAtStart, samples: memory.values,
             fileMiB: LiveBenchSocket.residentMiB(pid: pid, field: "RssFile:"), crowdConnected: crowd.connected,
-            crowdUpdated: crowdSnapshots.filter { $0 >= 2 }.count, shownLast: snapshots.last?.1 ?? 0, caughtUp: caughtUp)
+            crowdUpdated: crowdSnapshots.filter { $0 >= 2 }.count, shownLast: snapshots.last?.1 ?? 0, caughtUp: caughtUp,
+            loads: loads.values, stages: stages, slowest: timed.sorted { $0.ms > $1.ms }.prefix(3).map { $0 })
     }
 
     /// tansu (`SEGUE_TANSU`, or the copy scripts/setup.sh installs) on a free port, with a 4-partition topic.
@@ -469,6 +586,33 @@ enum LiveBenchSocket {
             throw ValidationError("cannot send to 127.0.0.1:\(port)")
         }
         return fd
+    }
+
+    /// The body of `GET path` (read until the server closes; nil when it does not answer within 5 s).
+    static func get(port: Int, path: String) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        guard send(fd, request, request.count, 0) == request.count else { return nil }
+        var raw: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            raw += buffer[0..<n]
+        }
+        guard let end = raw.firstRange(of: [13, 10, 13, 10]) else { return nil }
+        return String(decoding: raw[end.upperBound...], as: UTF8.self)
     }
 
     static func waitForHealth(port: Int) async throws {
