@@ -7,7 +7,9 @@ public struct AudioAnalysis: Sendable, Equatable, Codable {
     /// intro and outro read the whole track's spectra (the outro's frames on the track's frame grid),
     /// and tracks under three seconds are padded instead of failing. 5: the key matches harmonic
     /// Albrecht–Shanahan profiles; the tempo chooses its metrical level from the beat grid's accents.
-    public static let version = 5
+    /// 6: the tempo's pulse also hears note changes (tonal novelty); a pulse too fast for a beat is
+    /// divided by three when it groups by three (compound meters).
+    public static let version = 6
     /// Shorter input is padded with silence to this many seconds for the spectral descriptors.
     public static let minimumSeconds = 3
     /// The rate the DSP descriptors run at.
