@@ -238,6 +238,10 @@ extension Assets {
     .mode{flex-direction:row;align-items:center;gap:.6rem;padding:.6rem .8rem;border:1px solid var(--line);border-radius:12px;background:var(--bg2);color:var(--text);font-weight:500;cursor:pointer}
     .mode:has(input:checked){border-color:var(--accent);background:color-mix(in srgb,var(--accent) 14%,var(--bg2))}
     .mode input{accent-color:var(--accent);width:1.1rem;height:1.1rem;margin:0}
+    .seed-source .mode:has(input:disabled){opacity:.6;cursor:default}
+    .playlist-form .check{flex-direction:row;align-items:center;gap:.5rem;color:var(--text);cursor:pointer}
+    .playlist-form .check input{width:1.1rem;height:1.1rem;margin:0;accent-color:var(--accent)}
+    .seeds-line{margin:.2rem 0 .8rem}
     .constraints{margin-top:1rem;border-top:1px solid var(--line);padding-top:.8rem}
     .constraints summary{cursor:pointer;font-weight:700;min-height:32px}
     .sequence{list-style:none;margin:0;padding:0;display:grid;gap:0}
@@ -259,7 +263,7 @@ extension Assets {
     .parts .v{color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
     #pl-downloads{display:flex;flex-wrap:wrap;gap:.5rem}
     @media (max-width:719px){.transition{margin-left:.9rem;padding:.5rem 0 .5rem .7rem}.parts li{grid-template-columns:4.2rem 2.6rem minmax(0,1fr)}.parts .v{white-space:normal}#pl-downloads{flex:1 1 100%}#pl-downloads .button{flex:1 1 auto;padding:.5rem .7rem;font-size:.9rem}}
-    @media (min-width:720px){.playlist-form .grid{grid-template-columns:repeat(4,minmax(0,1fr))}.modes{grid-template-columns:repeat(3,1fr)}}
+    @media (min-width:720px){.playlist-form .grid{grid-template-columns:repeat(4,minmax(0,1fr))}.modes{grid-template-columns:repeat(3,1fr)}.seed-source{grid-column:1/-1}}
     @media (min-width:720px){
       .filters{grid-template-columns:repeat(4,1fr)}
       .filters.is-custom{grid-template-columns:repeat(4,1fr)}

@@ -379,12 +379,17 @@ extension Assets {
           pickers[name] = { ids: () => chosen.map((c) => c.id), set: (list) => { chosen = list; drawChips(); } };
         });
 
+        // A radio's seeds are chosen tracks or the person's most played of a period.
+        const fromHistory = () => modeOf() === "radio" && plForm.querySelector("input[name=seed_source]:checked")?.value === "history";
         const sync = () => {
           const mode = modeOf();
           plForm.querySelectorAll(".for-radio,.for-path,.for-order").forEach((n) => { n.hidden = !n.classList.contains(`for-${mode}`); });
           $("#pl-tracks-label").textContent = mode === "order" ? "Tracks to order (two or more)" : "Seed tracks (one or more)";
+          const history = fromHistory();
+          plForm.querySelector(".picker[data-name=tracks]").hidden = !(mode === "order" || (mode === "radio" && !history));
+          $("#pl-period").hidden = !history;
         };
-        plForm.querySelectorAll("input[name=mode]").forEach((r) => r.addEventListener("change", sync));
+        plForm.querySelectorAll("input[name=mode],input[name=seed_source]").forEach((r) => r.addEventListener("change", sync));
         sync();
         const words = (name) => field(name).value.split(",").map((x) => x.trim()).filter(Boolean);
         const num = (name) => { const v = field(name).value; return v === "" ? undefined : Number(v); };
@@ -554,6 +559,12 @@ extension Assets {
           $("#pl-summary").textContent = `${p.tracks.length} tracks · ${clock(p.duration_s)} · total cost ${p.total_cost.toFixed(2)}`;
           $("#pl-downloads").replaceChildren(...["m3u8", "xspf", "jspf"].map((f) => el("a", { class: "button", href: p.exports[f], download: "" }, `Download ${f.toUpperCase()}`)));
           $("#pl-name").value = p.saved ? p.saved.name : p.title;
+          const seedLine = $("#pl-seeds");
+          seedLine.hidden = !(p.seeds && p.seed_period);
+          if (!seedLine.hidden) {
+            const plays = (n) => `${n} play${n === 1 ? "" : "s"}`;
+            seedLine.textContent = `Seeds from your ${p.seed_period === "all" ? "whole history" : p.seed_period}: ` + p.seeds.map((x) => `${x.artist} – ${x.title} (${plays(x.plays)})`).join(", ");
+          }
           $("#pl-save-button").textContent = p.saved ? "Save as new" : "Save playlist";
           $("#pl-list").replaceChildren(...p.tracks.map((t, i) => {
             const li = el("li", { class: "step" });
@@ -729,14 +740,19 @@ extension Assets {
             exclude_artists: words("exclude_artists"), exclude_albums: words("exclude_albums"), exclude_tags: words("exclude_tags"),
             crossfade_s: num("crossfade") ?? 6,
           };
-          if (mode === "radio") { body.seeds = picked; if (body.duration_seconds === undefined) body.length = num("length"); }
+          const history = fromHistory();
+          if (mode === "radio") {
+            if (history) body.seed_from_history = field("history_period").value; else body.seeds = picked;
+            if (field("prefer_unplayed").checked) body.prefer = "unplayed";
+            if (body.duration_seconds === undefined) body.length = num("length");
+          }
           if (mode === "path") {
             const from = pickers.from.ids()[0], to = pickers.to.ids()[0];
             if (from == null || to == null) { say("Choose the track to start from and the one to end on.", true); return; }
             body.from = from; body.to = to; body.length = num("length");
           }
           if (mode === "order") body.tracks = picked;
-          if ((mode === "radio" && !picked.length) || (mode === "order" && picked.length < 2)) {
+          if ((mode === "radio" && !history && !picked.length) || (mode === "order" && picked.length < 2)) {
             say(mode === "radio" ? "Choose at least one seed track: type an artist or a title." : "Choose at least two tracks to order.", true);
             return;
           }

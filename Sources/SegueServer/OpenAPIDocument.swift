@@ -185,10 +185,12 @@ enum OpenAPIDocument {
           "AnalysisRequest": {"type": "object", "required": ["uploads"], "properties": {"uploads": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 1000}}},
           "PlaylistRequest": {
             "type": "object", "required": ["mode"],
-            "description": "radio needs seeds, path from and to, order tracks (track ids of your library). Durations in seconds.",
+            "description": "radio needs seeds or seed_from_history, path from and to, order tracks (track ids of your library). Durations in seconds.",
             "properties": {
               "mode": {"type": "string", "enum": ["radio", "path", "order"]},
               "seeds": {"type": "array", "items": {"type": "integer"}},
+              "seed_from_history": {"type": "string", "pattern": "^([0-9]{4}(-[0-9]{2})?|all)$", "examples": ["2024", "2024-05", "all"], "description": "radio only, instead of seeds: the three library tracks you played most in this year, month (UTC) or your whole history (your history joined to the files by artist, title and album); a saved playlist built so chooses them again at each daily refresh"},
+              "prefer": {"type": "string", "enum": ["unplayed"], "description": "unplayed: favour library tracks you have never or seldom played, keeping transitions smooth"},
               "from": {"type": "integer"}, "to": {"type": "integer"},
               "tracks": {"type": "array", "items": {"type": "integer"}},
               "length": {"type": "integer", "minimum": 1, "maximum": 500, "description": "radio: 20 unless duration_seconds is given; path: 10, both ends included"},
@@ -231,6 +233,8 @@ enum OpenAPIDocument {
               "mode": {"type": "string"}, "title": {"type": "string"}, "total_cost": {"type": "number"}, "duration_s": {"type": "number"},
               "crossfade_s": {"type": "number"}, "mix_s": {"type": "number", "description": "The crossfaded mix's length"},
               "saved": {"$ref": "#/components/schemas/SavedPlaylist"},
+              "seed_period": {"type": "string", "description": "A radio seeded with seed_from_history: its period"},
+              "seeds": {"type": "array", "description": "A radio seeded with seed_from_history: the seeds it chose, most played first, with their plays in the period", "items": {"type": "object", "required": ["id", "artist", "title", "plays"], "properties": {"id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "plays": {"type": "integer"}}}},
               "missing": {"type": "array", "items": {"type": "integer"}, "description": "Tracks of a saved playlist no longer in the library (left out)"},
               "exports": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Download links by format: m3u8, xspf, jspf"},
               "tracks": {"type": "array", "items": {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueMedia
+import SegueModel
 import SeguePlayers
 import SeguePlaylists
 import SegueStore
@@ -65,6 +66,23 @@ struct PlaylistsController {
             """
         }
         let arcs = EnergyArc.allCases.map { ($0.rawValue, $0 == EnergyArc.none ? "No preference" : $0.rawValue.capitalized) }
+        // The years the session's history covers, newest first (at most 100), for "My most played in".
+        let stats = try? deps.stats(.all, profileName: s.profileName)
+        var periods: [(String, String)] = []
+        if let first = stats?.firstPlay, let last = stats?.lastPlay {
+            let year = { (t: Int64) in CalendarDay(time: t, timeZone: .gmt).year }
+            let (a, b) = (max(year(first), 1900), min(year(last), 9999))
+            if a <= b { periods = (max(a, b - 99)...b).reversed().map { ("\($0)", "\($0)") } }
+        }
+        let noHistory = periods.isEmpty
+        periods.append(("all", "All time"))
+        let seedSource = """
+            <fieldset class="modes seed-source for-radio wide"><legend>Seeds</legend>
+              <label class="mode"><input type="radio" name="seed_source" value="tracks" checked><span>Seed tracks I choose</span></label>
+              <label class="mode"><input type="radio" name="seed_source" value="history"\(noHistory ? " disabled" : "")><span>My most played in\(noHistory ? " (import your history first)" : "")</span></label>
+              <label class="period" id="pl-period" hidden>Period<select name="history_period">\(options(periods, selected: periods[0].0))</select></label>
+            </fieldset>
+            """
         let body = """
             <h1>Playlists</h1>
             <p class="lead">Segue picks and orders tracks so every transition fits: tempo, key, loudness, energy and sound. Each step shows its score (lower is smoother) and why.</p>
@@ -75,12 +93,14 @@ struct PlaylistsController {
                 <label class="mode"><input type="radio" name="mode" value="order"><span><strong>Order</strong> a selection smoothly</span></label>
               </fieldset>
               <div class="grid">
+                \(seedSource)
                 \(picker("tracks", "Seed tracks (one or more)", classes: "for-radio for-order wide", multiple: true, seed ?? sorted.first))
                 \(picker("from", "From", classes: "for-path wide-half", multiple: false, sorted.first))
                 \(picker("to", "To", classes: "for-path wide-half", multiple: false, sorted.last))
                 <label class="for-radio for-path">Length<input type="number" name="length" min="2" max="500" value="\(min(10, tracks.count))" inputmode="numeric"></label>
                 <label>Energy arc<select name="arc">\(options(arcs, selected: "none"))</select></label>
                 <label>Crossfade (s)<input type="number" name="crossfade" min="0" max="30" step="any" value="6" inputmode="decimal"></label>
+                <label class="for-radio check wide"><input type="checkbox" name="prefer_unplayed"\(noHistory ? " disabled" : "")> Favour tracks I rarely play</label>
               </div>
               <details class="constraints">
                 <summary>Constraints</summary>
@@ -118,6 +138,7 @@ struct PlaylistsController {
                   <p class="times"><span id="pl-elapsed">0:00</span><span id="pl-total"></span></p>
                 </div>
               </div>
+              <p class="seeds-line muted" id="pl-seeds" hidden></p>
               <ol class="sequence" id="pl-list"></ol>
               <form class="save-row" id="pl-save" aria-label="Save this playlist">
                 <label>Playlist name<input type="text" name="name" id="pl-name" maxlength="200" required autocomplete="off"></label>
@@ -162,13 +183,38 @@ struct PlaylistsController {
         var durationToleranceSeconds: Double?
         /// Seconds each track overlaps the next in the player's (and the mix's) crossfade; 6 unless given.
         var crossfadeSeconds: Double?
+        /// A radio's seeds chosen from the person's history instead of `seeds`: `2024`, `2024-05` or `all`.
+        var seedFromHistory: String?
+        /// `unplayed`: favour library tracks the person has never or seldom played.
+        var prefer: String?
 
         enum CodingKeys: String, CodingKey {
-            case crossfadeSeconds = "crossfade_s"
+            case crossfadeSeconds = "crossfade_s", seedFromHistory = "seed_from_history", prefer
             case mode, seeds, from, to, tracks, length, arc, artistSpacing = "artist_spacing", maxPerArtist = "max_per_artist",
                 maxPerAlbum = "max_per_album", excludeArtists = "exclude_artists", excludeAlbums = "exclude_albums",
                 excludeTags = "exclude_tags", minBpm = "min_bpm", maxBpm = "max_bpm", maxTrackSeconds = "max_track_seconds",
                 durationSeconds = "duration_seconds", durationToleranceSeconds = "duration_tolerance_seconds"
+        }
+
+        /// The period of `seed_from_history`, checked: nil when the seeds are given; `APIError.invalid`
+        /// naming the field for another mode, seeds given as well, or text that is not a period.
+        func historyPeriod() throws -> (text: String, range: TimeRange)? {
+            guard let raw = seedFromHistory else { return nil }
+            guard mode == "radio" else { throw APIError.invalid("seed_from_history is for mode radio") }
+            guard (seeds ?? []).isEmpty else { throw APIError.invalid("give seeds or seed_from_history, not both") }
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            guard let range = PlaylistRecipe.period(text) else {
+                let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+                throw APIError.invalid("seed_from_history '\(shown)' is not a period: give a year (2024), a month (2024-05) or all")
+            }
+            return (text, range)
+        }
+
+        /// True for `prefer: unplayed`; `APIError.invalid` for any other value.
+        func preferUnplayed() throws -> Bool {
+            guard let prefer else { return false }
+            guard prefer == "unplayed" else { throw APIError.invalid("prefer must be unplayed (or left out)") }
+            return true
         }
 
         /// The constraints, checked; a bad value is `APIError.invalid` naming the field.
@@ -269,11 +315,22 @@ struct PlaylistsController {
         var saved: SavedView?
         /// Tracks of a saved playlist that are no longer in the library (left out).
         var missing: [Int64]
+        /// A radio seeded from the history: the period and the seeds it chose, with their plays there.
+        var seedPeriod: String? = nil
+        var seeds: [HistorySeed]? = nil
 
         enum CodingKeys: String, CodingKey {
             case mode, title, tracks, totalCost = "total_cost", durationSeconds = "duration_s", exports,
-                crossfadeSeconds = "crossfade_s", mixSeconds = "mix_s", saved, missing
+                crossfadeSeconds = "crossfade_s", mixSeconds = "mix_s", saved, missing, seedPeriod = "seed_period", seeds
         }
+    }
+
+    /// A seed a history radio chose: one of the library tracks played most in its period.
+    struct HistorySeed: Codable {
+        var id: Int64
+        var artist: String
+        var title: String
+        var plays: Int
     }
 
     /// A saved playlist as listed: with where it was last sent, what the target lacked, and
@@ -357,9 +414,20 @@ struct PlaylistsController {
         let body = try await APIController(deps: deps).decode(PlaylistRequest.self, request)
         let crossfade = body.crossfadeSeconds ?? 6
         guard (0...30).contains(crossfade) else { throw APIError.invalid("crossfade_s must be 0 to 30 seconds") }
+        let history = try body.historyPeriod()
+        let preferUnplayed = try body.preferUnplayed()
         let (library, all, tracks) = try playable(context)
-        var builder = PlaylistBuilder(
-            library: tracks, constraints: try body.constraints(), index: try library.similarityIndex(for: tracks))
+        let index = try library.similarityIndex(for: tracks)
+        var builder = PlaylistBuilder(library: tracks, constraints: try body.constraints(), index: index)
+        // The session profile's history joined to the analysed files (ListeningIndex), as the CLI and the daily refresh do.
+        let plays = deps.plays, profile = try context.requireSession().profileName, done = all.filter { $0.status == .done }
+        let playCounts: @Sendable (TimeRange) throws -> [Int64: Int] = { range in
+            try plays.libraryPlayCounts(profile: profile, tracks: done, range: range)
+        }
+        if preferUnplayed, history == nil {
+            builder.playCounts = try await BlockingWork.run { try playCounts(.all) }
+            builder.preferUnplayed = true
+        }
         if let arcName = body.arc {
             guard let arc = EnergyArc(rawValue: arcName) else {
                 throw APIError.invalid("arc must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", "))
@@ -377,8 +445,19 @@ struct PlaylistsController {
         if let n = body.length, !(1...500).contains(n) { throw APIError.invalid("length must be 1 to 500") }
         let order: [PlaylistTrack]
         let title: String
+        var chosen: [HistorySeed]?
         do {
             switch body.mode {
+            case "radio" where history != nil:
+                // The saved recipe's path: seeds are the period's most played library tracks.
+                guard let history, let recipe = try body.recipe(known: Set(tracks.map(\.id))) else { throw APIError.invalid("mode must be radio") }
+                let counts = try await BlockingWork.run { try playCounts(history.range) }
+                let built = try await BlockingWork.run {
+                    try recipe.build(library: tracks, index: index) { range in range == history.range ? counts : try playCounts(range) }
+                }
+                order = built.tracks
+                chosen = built.seeds.map { HistorySeed(id: $0.id, artist: $0.artist, title: $0.title, plays: counts[$0.id] ?? 0) }
+                title = history.text == "all" ? "Radio: your most played" : "Radio: your most played of \(history.text)"
             case "radio":
                 let seeds = try (body.seeds ?? []).map { try resolve($0, "seed") }
                 guard !seeds.isEmpty, seeds.count <= 50 else { throw APIError.invalid("a radio playlist needs 1 to 50 seeds") }
@@ -413,7 +492,12 @@ struct PlaylistsController {
         } catch let error as PlaylistError {
             throw APIError.unprocessable(BrowserMessage.playlist(error.description))
         }
-        return try json(view(order, weights: builder.weights, mode: body.mode, title: title, all: all, crossfade: crossfade))
+        var made = view(order, weights: builder.weights, mode: body.mode, title: title, all: all, crossfade: crossfade)
+        if let history, let chosen {
+            made.seedPeriod = history.text
+            made.seeds = chosen
+        }
+        return try json(made)
     }
 
     /// The given tracks, in the given order, as an M3U8, XSPF or JSPF attachment. A session's
@@ -708,8 +792,13 @@ extension PlaylistsController.PlaylistRequest {
         var recipe: PlaylistRecipe
         switch mode {
         case "radio":
+            if let history = try historyPeriod() {
+                recipe = PlaylistRecipe(kind: .historyRadio)
+                recipe.historyPeriod = history.text
+                break
+            }
             let seeds = self.seeds ?? []
-            guard (1...50).contains(seeds.count) else { throw APIError.invalid("a radio playlist needs 1 to 50 seeds") }
+            guard (1...50).contains(seeds.count) else { throw APIError.invalid("a radio playlist needs 1 to 50 seeds or seed_from_history") }
             recipe = PlaylistRecipe(kind: .radio)
             recipe.seeds = seeds
         case "path":
@@ -727,6 +816,7 @@ extension PlaylistsController.PlaylistRequest {
         }
         recipe.length = length
         recipe.arc = arc ?? EnergyArc.none.rawValue
+        recipe.preferUnplayed = try preferUnplayed()
         var rules = PlaylistRecipe.Rules()
         rules.artistSpacing = artistSpacing ?? 0
         rules.maxPerArtist = maxPerArtist

@@ -460,6 +460,78 @@ class WebAppTests(unittest.TestCase):
         WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "pl-saved-empty").is_displayed())
         self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#pl-saved li"), [])
 
+    def test_playlist_radio_from_history(self):
+        """Issue 19: a radio seeded with the most played tracks of a year, favouring rarely played ones."""
+        music = tempfile.mkdtemp(prefix="segue-music-")
+        self.addCleanup(shutil.rmtree, music, True)
+        files = [self.tone(music, "low.wav", 220, "Ann Tones", "Low Hum"),
+                 self.tone(music, "mid.wav", 330, "Ann Tones", "Middle"),
+                 self.tone(music, "high.wav", 440, "Ben Tones", "High Note")]
+        d = self.open(width=1440, height=1000)
+        d.get(self.server.url + "/library")
+        d.find_element(By.ID, "lib-file").send_keys("\n".join(files))
+        WebDriverWait(d, 180).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")) == 3)
+        # A Last.fm history through the upload API: Low Hum 3 plays and Middle 1 in 2024, High Note 4 in 2023.
+        rows = ["uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid"]
+        for i, (title, artist, base) in enumerate([("Low Hum", "Ann Tones", 1704200000)] * 3 + [("Middle", "Ann Tones", 1704300000)]
+                                                  + [("High Note", "Ben Tones", 1686000000)] * 4):
+            rows.append(f'{base + i * 600},"x",{artist},,Browser Tones,,{title},')
+        state = d.execute_async_script("""
+            const [csv, done] = arguments;
+            (async () => {
+              const token = (await (await fetch('/api/v1/session')).json()).csrfToken;
+              const headers = { 'X-CSRF-Token': token };
+              const up = await (await fetch('/api/v1/uploads?name=recenttracks.csv', { method: 'POST', headers, body: csv })).json();
+              const job = await (await fetch('/api/v1/imports', { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' },
+                                                                 body: JSON.stringify({ uploads: [up.id] }) })).json();
+              for (let i = 0; i < 300; i++) {
+                const j = await (await fetch(`/api/v1/jobs/${job.id}`)).json();
+                if (['succeeded', 'failed', 'cancelled'].includes(j.state)) return j.state;
+                await new Promise((r) => setTimeout(r, 200));
+              }
+              return 'timeout';
+            })().then(done, (e) => done(String(e)));""", "\r\n".join(rows) + "\r\n")
+        self.assertEqual(state, "succeeded")
+        d.get(self.server.url + "/playlists")
+        period = d.find_element(By.NAME, "history_period")
+        self.assertFalse(period.is_displayed())
+        self.assertEqual([o.get_attribute("value") for o in Select(period).options], ["2024", "2023", "all"])
+        d.find_element(By.CSS_SELECTOR, "input[name=seed_source][value=history]").click()
+        self.assertTrue(period.is_displayed())
+        self.assertFalse(d.find_element(By.ID, "pl-tracks-q").is_displayed())
+        Select(period).select_by_value("2024")
+        d.find_element(By.NAME, "prefer_unplayed").click()
+        length = d.find_element(By.NAME, "length")
+        length.clear()
+        length.send_keys("3")
+        d.find_element(By.ID, "pl-build").click()
+        WebDriverWait(d, 60).until(lambda _: d.find_element(By.ID, "pl-seeds").is_displayed())
+        self.assertEqual(d.find_element(By.ID, "pl-seeds").text,
+                         "Seeds from your 2024: Ann Tones – Low Hum (3 plays), Ann Tones – Middle (1 play)")
+        steps = d.find_elements(By.CSS_SELECTOR, "#pl-list > li")
+        self.assertEqual(len(steps), 3)
+        self.assertIn("Low Hum", steps[0].text)
+        self.shoot(d, "playlists-history-1440")
+        # Saved, it can be rebuilt (its recipe is a history radio).
+        d.find_element(By.ID, "pl-save-button").click()
+        WebDriverWait(d, 20).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#pl-saved > li")) == 1)
+        # Seed tracks again: the picker comes back and the seeds line goes with the next build.
+        d.find_element(By.CSS_SELECTOR, "input[name=seed_source][value=tracks]").click()
+        self.assertTrue(d.find_element(By.ID, "pl-tracks-q").is_displayed())
+        self.assertFalse(period.is_displayed())
+        phone = self.open()
+        phone.get(self.server.url + "/healthz")
+        phone.add_cookie({"name": "segue_session", "value": d.get_cookie("segue_session")["value"]})
+        phone.get(self.server.url + "/playlists")
+        phone.find_element(By.CSS_SELECTOR, "input[name=seed_source][value=history]").click()
+        phone.find_element(By.NAME, "prefer_unplayed").click()
+        phone.find_element(By.ID, "pl-build").click()
+        WebDriverWait(phone, 60).until(lambda _: phone.find_element(By.ID, "pl-seeds").is_displayed())
+        self.assertIn("Seeds from your 2024: Ann Tones – Low Hum (3 plays)", phone.find_element(By.ID, "pl-seeds").text)
+        self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
+        phone.execute_script("document.getElementById('pl-form').scrollIntoView()")
+        self.shoot(phone, "playlists-history-390")
+
     def pick(self, d, picker, text, expect, down=0):
         """Types into a track picker, waits for the suggestion, moves down and presses Enter."""
         q = d.find_element(By.ID, f"pl-{picker}-q")
