@@ -81,6 +81,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
+        // The year in review (issue 20): one recap model over the music columns for any range.
+        .target(name: "SegueRecap", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
+        .testTarget(name: "SegueRecapTests", dependencies: ["SegueRecap", "SegueStore", "SegueModel"], swiftSettings: strict),
         // Rendering orchestration shared by the CLI and the server (charts and races to files).
         .target(
             name: "SegueRender",
@@ -92,7 +95,7 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
-                "SegueKafka",
+                "SegueKafka", "SegueRecap",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -107,7 +110,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
-                "SegueKafka",
+                "SegueKafka", "SegueRecap",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -184,7 +187,7 @@ let package = Package(
             name: "SegueStoreTests",
             dependencies: [
                 "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel",
-                "SegueTestSupport", "SegueCharts", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SegueTestSupport", "SegueCharts", "SegueRecap", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .testTarget(
