@@ -62,7 +62,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Visuals (issue 3): drawing-independent scenes, Cairo/Pango rendering, ffmpeg encoding.
-        .target(name: "SegueCharts", dependencies: ["SegueModel"], swiftSettings: strict),
+        .target(name: "SegueCharts", dependencies: ["SegueModel", "SegueRecap"], swiftSettings: strict),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .target(
@@ -87,7 +87,7 @@ let package = Package(
         // Rendering orchestration shared by the CLI and the server (charts and races to files).
         .target(
             name: "SegueRender",
-            dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia"],
+            dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia", "SegueRecap"],
             swiftSettings: strict),
         // The Hummingbird web app: pages, JSON API, SSE, sessions, uploads.
         .target(
@@ -181,7 +181,8 @@ let package = Package(
         .testTarget(name: "SegueChartsTests", dependencies: ["SegueCharts", "SegueModel"], swiftSettings: strict),
         .testTarget(
             name: "SegueGraphicsTests",
-            dependencies: ["SegueGraphics", "SegueCharts", "SegueModel", "SegueMedia", "CCairo"], swiftSettings: strict),
+            dependencies: ["SegueGraphics", "SegueCharts", "SegueModel", "SegueMedia", "CCairo", "SegueRecap", "SegueRender", "SegueStore"],
+            swiftSettings: strict),
         .testTarget(name: "SegueMediaTests", dependencies: ["SegueMedia"], swiftSettings: strict),
         .testTarget(
             name: "SegueStoreTests",

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import SegueCharts
 import SegueModel
 import SegueRecap
+import SegueRender
 
 struct RecapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +35,24 @@ struct RecapCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: ImportCommand.ReportFormat = .text
 
+    @Option(help: "Write the cards into this folder: one PNG and one SVG per section, ready for a story carousel.")
+    var out: String?
+
+    @Option(help: "Card size: story (1080x1920), square (1080x1080) or WIDTHxHEIGHT.")
+    var size: String = "story"
+
+    @Option(help: "dark, light or vivid.")
+    var theme: String = "dark"
+
+    /// The cards' size and theme, or a clear error.
+    func look() throws -> (SocialFormat, Theme) {
+        do {
+            return (try SocialFormat(parsing: size), try Theme.named(theme))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// The period, checked by the rule the web API uses too.
     func period() throws -> RecapPeriod {
         do {
@@ -42,7 +62,10 @@ struct RecapCommand: ParsableCommand {
         }
     }
 
-    func validate() throws { _ = try period() }
+    func validate() throws {
+        _ = try period()
+        _ = try look()
+    }
 
     func run() throws {
         let period = try period()
@@ -52,18 +75,23 @@ struct RecapCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let recap = try db.recap(period, metric: metric, sources: source, profile: profile)
+        if let out {
+            let (size, theme) = try look()
+            let paths = try RecapCardsRender(format: size, theme: theme).write(recap, to: out)
+            printError("Wrote \(paths.count / 2) cards (PNG and SVG, \(size)) to \(out).")
+        }
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(recap), as: UTF8.self))
             return
         }
-        print(RecapText.render(recap), terminator: "")
+        print(RecapTerminalText.render(recap), terminator: "")
     }
 }
 
 /// The recap as lines for a terminal.
-enum RecapText {
+enum RecapTerminalText {
     static func render(_ r: Recap) -> String {
         let g = TextTable.grouped
         var out = "Recap \(r.from) to \(r.to) (\(r.timeZone))\n"
