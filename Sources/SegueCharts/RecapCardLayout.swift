@@ -359,6 +359,9 @@ public enum RecapText {
     /// `5 Jul 2024`.
     public static func day(_ d: CalendarDay) -> String { "\(d.day) \(monthNames[d.month - 1]) \(d.year)" }
 
+    /// Whether the recap covers one whole calendar year.
+    public static func isCalendarYear(_ r: Recap) -> Bool { isYear(r) }
+
     static func isYear(_ r: Recap) -> Bool {
         r.from.year == r.to.year && r.from.month == 1 && r.from.day == 1 && r.to.month == 12 && r.to.day == 31
     }

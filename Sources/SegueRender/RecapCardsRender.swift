@@ -27,6 +27,11 @@ public struct RecapCardsRender {
         return RecapCard.cards(for: recap).map { ($0, layout.scene($0, recap: recap)) }
     }
 
+    /// `scene` as an SVG document whose ids all start with `idPrefix` (unique per document on a page).
+    public func svgDocument(_ scene: Scene, idPrefix: String = "") -> String {
+        SVGWriter(images: images(), idPrefix: idPrefix).document(scene)
+    }
+
     /// Writes `NN-card.png` and `NN-card.svg` for every card into `folder` (created when missing);
     /// returns the paths written, PNG then SVG per card.
     public func write(_ recap: Recap, to folder: String) throws -> [String] {

@@ -5,7 +5,7 @@ import NIOCore
 /// The stylesheet, script and icon, compiled in (no build step, no npm).
 enum Assets {
     /// Bumped when the assets change, for cache busting.
-    static let version = "9"
+    static let version = "10"
 
     static func register(on router: Router<AppRequestContext>) {
         func serve(_ path: RouterPath, _ type: String, _ text: String) {

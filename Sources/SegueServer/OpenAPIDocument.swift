@@ -338,6 +338,13 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "The recap; the totals and top lists equal /api/v1/stats and /api/v1/top for the same range", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recap"}}}}, "400": {"$ref": "#/components/responses/Error"}}
           }
         },
+        "/api/v1/recap/cards": {
+          "get": {
+            "operationId": "recapCards", "summary": "The recap's cards as a ZIP of PNG images (1080x1920, one per section)",
+            "parameters": [{"name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.", "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "tz", "in": "query", "schema": {"type": "string", "maxLength": 64}}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/source"}],
+            "responses": {"200": {"description": "A ZIP archive", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}, "400": {"$ref": "#/components/responses/Error"}}
+          }
+        },
         "/api/v1/history": {
           "get": {
             "operationId": "history", "summary": "Download the merged listening history (ListenBrainz JSON lines or CSV)",

@@ -84,6 +84,54 @@ struct RecapAPITests {
         try await checkRecap(server)
     }
 
+    @Test("the page shows every card inline as SVG, dark and light, and refuses a bad year in a sentence")
+    func recapPage() async throws {
+        let server = try TestServer()
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let browser = Browser(client)
+                try await browser.start()
+                let empty = try await browser.request("/recap/2024")
+                #expect(empty.status == .ok)
+                #expect(String(buffer: empty.body).contains("Nothing played from 1 Jan 2024 to 31 Dec 2024"))
+                let job = try await browser.importExport(try Self.history())
+                #expect(job["state"] as? String == "succeeded", "\(job)")
+                let page = String(buffer: try await browser.request("/recap/2024").body)
+                #expect(page.contains("<h1>Your 2024 in review</h1>"))
+                // Seven cards (there are albums), each in a dark and a light version.
+                #expect(page.components(separatedBy: "<figure class=\"recap-card\"").count - 1 == 7)
+                #expect(page.components(separatedBy: "<svg").count - 1 == 14)
+                #expect(page.contains("class=\"only-dark\"") && page.contains("class=\"only-light\""))
+                // Fourteen SVG documents in one page: no gradient or clip id may be defined twice.
+                let ids = page.components(separatedBy: " id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+                #expect(ids.count > 50 && Set(ids).count == ids.count)
+                #expect(page.contains("Your top artists") && page.contains("New to you") && page.contains("When you listened"))
+                #expect(page.contains("href=\"/recap/2023\"") && page.contains("href=\"/recap/2024\" aria-current=\"page\""))
+                // Without a year: the latest year with plays.
+                #expect(String(buffer: try await browser.request("/recap").body).contains("<h1>Your 2024 in review</h1>"))
+                let range = String(buffer: try await browser.request("/recap?from=2024-03-01&to=2024-05-31").body)
+                #expect(range.contains("Your listening, 1 Mar – 31 May 2024"))
+                let bad = try await browser.request("/recap/99999")
+                #expect(bad.status == .badRequest)
+                #expect(String(buffer: bad.body).contains("year &#39;99999&#39; is not a year from 1900 to 9999"))
+                let hostile = try await browser.request("/recap?from=%3Cscript%3E&to=2024-01-01")
+                #expect(hostile.status == .badRequest && !String(buffer: hostile.body).contains("<script>"))
+                // The cards as a ZIP of PNGs.
+                let zip = try await browser.request("/api/v1/recap/cards?year=2024")
+                #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+                #expect(zip.headers[.contentDisposition]?.contains("segue-recap-2024.zip") == true)
+                let bytes = Array(Data(buffer: zip.body))
+                #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) && bytes.count > 50_000)
+                let names = String(decoding: bytes, as: UTF8.self)
+                #expect(names.contains("01-summary.png") && names.contains("07-rhythm.png") && !names.contains(".svg"))
+                #expect(try await browser.request("/api/v1/recap/cards?year=0").status == .badRequest)
+                // Explore links to the latest year's recap.
+                #expect(String(buffer: try await browser.request("/explore").body).contains("href=\"/recap/2024\""))
+            }
+        }
+    }
+
     @Test("careless and hostile queries get a 400 naming the parameter, never a crash")
     func hostileQueries() async throws {
         let server = try TestServer()
