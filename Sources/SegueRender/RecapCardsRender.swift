@@ -35,7 +35,15 @@ public struct RecapCardsRender {
     /// Writes `NN-card.png` and `NN-card.svg` for every card into `folder` (created when missing);
     /// returns the paths written, PNG then SVG per card.
     public func write(_ recap: Recap, to folder: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw GraphicsError.writeFailed(path: folder, reason: "it is a file, not a folder")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw GraphicsError.writeFailed(path: folder, reason: "the folder cannot be made")
+        }
         let renderer = try CairoRenderer(width: format.width, height: format.height, artwork: artwork)
         let svg = SVGWriter(images: images())
         var paths: [String] = []

@@ -37,6 +37,14 @@ import Testing
             #expect(list.map { $0["streams"] as? Int } == top.map { $0["streams"] as? Int })
             #expect(list.map { $0["minutes"] as? Double } == top.map { $0["minutes"] as? Double })
         }
+        let dir = try Fixtures.folder()
+        let cards = try cli.segue(["recap", "2024", "--out", dir.appendingPathComponent("cards").path, "--size", "square"] + store)
+        #expect(cards.status == 0 && cards.err.contains("Wrote 7 cards (PNG and SVG, 1080x1080)"), "\(cards.err)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cards/07-rhythm.png").path))
+        let blocked = dir.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocked)
+        let refused = try cli.segue(["recap", "2024", "--out", blocked.appendingPathComponent("cards").path] + store)
+        #expect(refused.status != 0 && refused.err.contains("could not write \(blocked.path)/cards: the folder cannot be made"), "\(refused.err)")
         let text = try cli.segue(["recap", "2024"] + store)
         #expect(text.status == 0 && text.out.contains("Top artists") && text.out.contains("Discoveries"))
         return recap.out
