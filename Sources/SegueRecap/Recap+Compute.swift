@@ -43,7 +43,10 @@ extension Recap {
             from: period.from, to: period.to, timeZone: zone.identifier, metric: metric, totals: totals,
             previous: RecapComparison(from: earlier.from, to: earlier.to, earlier: earlierTotals, current: totals),
             topArtists: top(.artists), topTracks: top(.tracks), topAlbums: top(.albums),
-            discoveries: walk.discoveries(total: total), loyalty: loyalty, shape: shape)
+            discoveries: walk.discoveries(total: total), loyalty: loyalty, shape: shape,
+            race: columns.race(
+                RaceQuery(kind: .artists, metric: metric, from: period.from, to: period.to, period: Recap.racePeriod(days: period.dayCount), top: 10),
+                timeZone: zone))
     }
 }
 

@@ -32,6 +32,14 @@ public struct Recap: Sendable, Equatable, Codable {
     public var discoveries: RecapDiscoveries
     public var loyalty: RecapLoyalty
     public var shape: RecapShape
+    /// How the top 10 artists changed through the period: the race of `segue race`, fitted to the
+    /// period (`Recap.racePeriod`), for the race chapter of the video.
+    public var race: RaceData
+
+    /// The race's step for a period of `days`: months beyond a quarter, weeks beyond a fortnight, else days.
+    public static func racePeriod(days: Int) -> RacePeriod {
+        days > 92 ? .month : days > 14 ? .week : .day
+    }
 
     /// No music was played in the period.
     public var isEmpty: Bool { totals.plays == 0 }

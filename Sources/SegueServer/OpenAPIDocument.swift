@@ -95,7 +95,7 @@ enum OpenAPIDocument {
             "properties": {"rank": {"type": "integer"}, "name": {"type": "string"}, "artist": {"type": "string"}, "album": {"type": "string"}, "uri": {"type": "string"}, "streams": {"type": "integer"}, "milliseconds": {"type": "integer"}, "minutes": {"type": "number"}, "share": {"type": "number", "minimum": 0, "maximum": 1}}
           },
           "Recap": {
-            "type": "object", "required": ["version", "from", "to", "timeZone", "metric", "totals", "previous", "topArtists", "topTracks", "topAlbums", "discoveries", "loyalty", "shape"],
+            "type": "object", "required": ["version", "from", "to", "timeZone", "metric", "totals", "previous", "topArtists", "topTracks", "topAlbums", "discoveries", "loyalty", "shape", "race"],
             "properties": {
               "version": {"type": "integer"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
               "timeZone": {"type": "string"}, "metric": {"type": "string", "enum": ["streams", "minutes"]},
@@ -119,6 +119,7 @@ enum OpenAPIDocument {
                   "longestSession": {"type": "object", "required": ["start", "end", "day", "plays", "milliseconds", "durationMinutes"], "description": "Plays each starting less than 5 minutes after the previous ended; start and end in seconds since 1970", "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}, "day": {"type": "string", "format": "date"}, "plays": {"type": "integer"}, "milliseconds": {"type": "integer"}, "durationMinutes": {"type": "number"}}}
                 }
               },
+              "race": {"$ref": "#/components/schemas/RaceData", "description": "The top 10 artists' race through the period (monthly beyond 92 days, weekly beyond 14, else daily), as GET /api/v1/race gives it"},
               "shape": {
                 "type": "object", "required": ["months", "millisecondsByHour", "streamsByHour", "millisecondsByWeekday", "streamsByWeekday"],
                 "properties": {

@@ -46,6 +46,13 @@ import Testing
                 #expect(list.map(\.streams) == top.map(\.streams))
                 #expect(list.map(\.milliseconds) == top.map(\.milliseconds))
             }
+            // The race chapter is `segue race` fitted to the period.
+            let race = try store.race(
+                RaceQuery(kind: .artists, metric: metric, from: period.from, to: period.to, period: Recap.racePeriod(days: period.dayCount), top: 10),
+                timeZone: period.timeZone, profile: profile)
+            #expect(recap.race == race)
+            #expect(recap.race.periods.count == (period.dayCount > 92 ? 12 : 13))
+            #expect(recap.race.entities.count >= 10)
             // Discoveries: artists in the range's top 50 that no play before the range names.
             let before = try store.top(ChartQuery(kind: .artists, metric: .minutes, range: TimeRange(start: .min, end: period.range.start), limit: 100_000), profile: profile)
             let during = try store.top(ChartQuery(kind: .artists, metric: .streams, range: period.range, limit: 100_000), profile: profile)
