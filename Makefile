@@ -12,3 +12,4 @@ bench:
 	PYTHONPATH=.local/opinion python3 scripts/bench_second_opinion.py
 	.build/release/segue bench playlists
 	.build/release/segue bench live
+	.build/release/segue bench recap

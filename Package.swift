@@ -62,7 +62,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Visuals (issue 3): drawing-independent scenes, Cairo/Pango rendering, ffmpeg encoding.
-        .target(name: "SegueCharts", dependencies: ["SegueModel"], swiftSettings: strict),
+        .target(name: "SegueCharts", dependencies: ["SegueModel", "SegueRecap"], swiftSettings: strict),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .target(
@@ -81,10 +81,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
+        // The year in review (issue 20): one recap model over the music columns for any range.
+        .target(name: "SegueRecap", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
+        .testTarget(name: "SegueRecapTests", dependencies: ["SegueRecap", "SegueStore", "SegueModel"], swiftSettings: strict),
         // Rendering orchestration shared by the CLI and the server (charts and races to files).
         .target(
             name: "SegueRender",
-            dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia"],
+            dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia", "SegueRecap"],
             swiftSettings: strict),
         // The Hummingbird web app: pages, JSON API, SSE, sessions, uploads.
         .target(
@@ -92,8 +95,9 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
-                "SegueKafka",
+                "SegueKafka", "SegueRecap",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +111,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
-                "SegueKafka",
+                "SegueKafka", "SegueRecap",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -178,13 +182,14 @@ let package = Package(
         .testTarget(name: "SegueChartsTests", dependencies: ["SegueCharts", "SegueModel"], swiftSettings: strict),
         .testTarget(
             name: "SegueGraphicsTests",
-            dependencies: ["SegueGraphics", "SegueCharts", "SegueModel", "SegueMedia", "CCairo"], swiftSettings: strict),
+            dependencies: ["SegueGraphics", "SegueCharts", "SegueModel", "SegueMedia", "CCairo", "SegueRecap", "SegueRender", "SegueStore"],
+            swiftSettings: strict),
         .testTarget(name: "SegueMediaTests", dependencies: ["SegueMedia"], swiftSettings: strict),
         .testTarget(
             name: "SegueStoreTests",
             dependencies: [
                 "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel",
-                "SegueTestSupport", "SegueCharts", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SegueTestSupport", "SegueCharts", "SegueRecap", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -65,6 +65,10 @@ enum CairoText {
             pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_NONE)
         }
         pango_layout_set_single_paragraph_mode(layout, 1)
+        // The run's own alignment places it: a right-to-left name (Arabic, Hebrew) is still set right
+        // to left inside, but its box starts at the run's x like any other, instead of Pango pushing
+        // it to the right end of `maxWidth` (and out of an artwork square) as its base direction would.
+        pango_layout_set_auto_dir(layout, 0)
     }
 
     /// The logical width in pixels and the first baseline in pixels from the layout's top.

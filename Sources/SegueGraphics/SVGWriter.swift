@@ -11,9 +11,14 @@ public struct SVGWriter {
     /// PNG bytes of artwork images, by identifier, to embed.
     public var images: [String: [UInt8]]
 
-    public init(measurer: PangoTextMeasurer = PangoTextMeasurer(), images: [String: [UInt8]] = [:]) {
+    /// Put before every gradient and clip id, so that several documents inlined in one HTML page
+    /// (whose ids share one namespace) never paint with each other's gradients.
+    public var idPrefix: String
+
+    public init(measurer: PangoTextMeasurer = PangoTextMeasurer(), images: [String: [UInt8]] = [:], idPrefix: String = "") {
         self.measurer = measurer
         self.images = images
+        self.idPrefix = idPrefix
     }
 
     /// The SVG document for `scene`.
@@ -23,7 +28,7 @@ public struct SVGWriter {
         var ids = 0
         func nextID(_ prefix: String) -> String {
             ids += 1
-            return "\(prefix)\(ids)"
+            return "\(idPrefix)\(prefix)\(ids)"
         }
         func paint(_ fill: Fill) -> String {
             switch fill {

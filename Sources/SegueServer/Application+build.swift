@@ -189,6 +189,7 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     LibraryController(deps: deps).register(on: app)
     PlaylistsController(deps: deps).register(on: app)
     PlayersController(deps: deps).register(on: app)
+    RecapController(deps: deps).register(on: app)
     APIController(deps: deps).register(on: app.group("api/v1"))
     return router
 }

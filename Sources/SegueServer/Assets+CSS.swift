@@ -91,6 +91,15 @@ extension Assets {
     .legend li::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:.2rem;margin-right:.35rem;vertical-align:-.05rem}
     .playing{list-style:none;margin:0;padding:0;display:grid;gap:.3rem}
     .alerts{list-style:none;margin:0;padding:0;display:grid;gap:.35rem}.alerts .spike{color:var(--ok)}.alerts .drop{color:var(--danger)}
+    .recap-cards{display:flex;flex-direction:column;align-items:center;gap:1.5rem;margin:1.5rem 0}
+    .recap-card{margin:0;width:100%;max-width:540px}
+    .recap-card svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
+    @media (min-width: 900px){.recap-cards{display:grid;grid-template-columns:repeat(3,1fr);align-items:start}.recap-card{max-width:none}}
+    .recap-card .only-light{display:none}
+    @media (prefers-color-scheme: light){.recap-card .only-light{display:block}.recap-card .only-dark{display:none}}
+    .recap-years ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:.5rem 0}
+    .recap-years a{display:inline-block;padding:.35rem .8rem;border-radius:999px;border:1px solid var(--line);text-decoration:none}
+    .recap-years a[aria-current]{background:var(--accent);color:#fff;border-color:var(--accent)}
     .chart{margin:0}
     .chart svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
     table.top{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}

@@ -86,6 +86,51 @@ enum OpenAPIDocument {
               "streamsByMonth": {"type": "array", "items": {"type": "integer"}}
             }
           },
+          "RecapTotals": {
+            "type": "object", "required": ["plays", "streams", "milliseconds", "minutes", "artists", "tracks", "albums"],
+            "properties": {"plays": {"type": "integer"}, "streams": {"type": "integer"}, "milliseconds": {"type": "integer"}, "minutes": {"type": "number"}, "artists": {"type": "integer"}, "tracks": {"type": "integer"}, "albums": {"type": "integer"}}
+          },
+          "RecapEntry": {
+            "type": "object", "required": ["rank", "name", "streams", "milliseconds", "minutes", "share"],
+            "properties": {"rank": {"type": "integer"}, "name": {"type": "string"}, "artist": {"type": "string"}, "album": {"type": "string"}, "uri": {"type": "string"}, "streams": {"type": "integer"}, "milliseconds": {"type": "integer"}, "minutes": {"type": "number"}, "share": {"type": "number", "minimum": 0, "maximum": 1}}
+          },
+          "Recap": {
+            "type": "object", "required": ["version", "from", "to", "timeZone", "metric", "totals", "previous", "topArtists", "topTracks", "topAlbums", "discoveries", "loyalty", "shape", "race"],
+            "properties": {
+              "version": {"type": "integer"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+              "timeZone": {"type": "string"}, "metric": {"type": "string", "enum": ["streams", "minutes"]},
+              "totals": {"$ref": "#/components/schemas/RecapTotals"},
+              "previous": {
+                "type": "object", "required": ["from", "to", "totals"], "description": "The period before, of the same length (the year before for a calendar year); each change is relative (0.25 = a quarter more), absent when the period before had none",
+                "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "totals": {"$ref": "#/components/schemas/RecapTotals"}, "streamsChange": {"type": "number"}, "minutesChange": {"type": "number"}, "artistsChange": {"type": "number"}, "tracksChange": {"type": "number"}, "albumsChange": {"type": "number"}}
+              },
+              "topArtists": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/RecapEntry"}},
+              "topTracks": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/RecapEntry"}},
+              "topAlbums": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/RecapEntry"}},
+              "discoveries": {
+                "type": "object", "required": ["count", "top", "share"], "description": "Artists first played in the range, with at least one stream in it",
+                "properties": {"count": {"type": "integer"}, "biggest": {"$ref": "#/components/schemas/RecapEntry"}, "top": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/RecapEntry"}}, "share": {"type": "number"}}
+              },
+              "loyalty": {
+                "type": "object",
+                "properties": {
+                  "mostWeeks": {"type": "object", "required": ["artist", "weeks", "ofWeeks", "streams"], "properties": {"artist": {"type": "string"}, "weeks": {"type": "integer"}, "ofWeeks": {"type": "integer"}, "streams": {"type": "integer"}}},
+                  "longestStreak": {"type": "object", "required": ["days", "from", "to"], "properties": {"days": {"type": "integer"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}},
+                  "longestSession": {"type": "object", "required": ["start", "end", "day", "plays", "milliseconds", "durationMinutes"], "description": "Plays each starting less than 5 minutes after the previous ended; start and end in seconds since 1970", "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}, "day": {"type": "string", "format": "date"}, "plays": {"type": "integer"}, "milliseconds": {"type": "integer"}, "durationMinutes": {"type": "number"}}}
+                }
+              },
+              "race": {"$ref": "#/components/schemas/RaceData", "description": "The top 10 artists' race through the period (monthly beyond 92 days, weekly beyond 14, else daily), as GET /api/v1/race gives it"},
+              "shape": {
+                "type": "object", "required": ["months", "millisecondsByHour", "streamsByHour", "millisecondsByWeekday", "streamsByWeekday"],
+                "properties": {
+                  "months": {"type": "array", "items": {"type": "object", "required": ["year", "month", "milliseconds", "minutes", "streams"], "properties": {"year": {"type": "integer"}, "month": {"type": "integer", "minimum": 1, "maximum": 12}, "milliseconds": {"type": "integer"}, "minutes": {"type": "number"}, "streams": {"type": "integer"}}}},
+                  "millisecondsByHour": {"type": "array", "items": {"type": "integer"}}, "streamsByHour": {"type": "array", "items": {"type": "integer"}},
+                  "millisecondsByWeekday": {"type": "array", "items": {"type": "integer"}, "description": "0 = Monday"}, "streamsByWeekday": {"type": "array", "items": {"type": "integer"}},
+                  "busiestDay": {"type": "object", "required": ["day", "milliseconds", "minutes", "streams"], "properties": {"day": {"type": "string", "format": "date"}, "milliseconds": {"type": "integer"}, "minutes": {"type": "number"}, "streams": {"type": "integer"}}}
+                }
+              }
+            }
+          },
           "RaceData": {
             "type": "object",
             "description": "Cumulative values per period of every entity ever in the top N."
@@ -291,6 +336,20 @@ enum OpenAPIDocument {
             "operationId": "stats", "summary": "Totals, distinct counts and listening by hour, weekday and month",
             "parameters": [{"$ref": "#/components/parameters/source"}, {"$ref": "#/components/parameters/range"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
             "responses": {"200": {"description": "Statistics", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}}, "400": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/recap": {
+          "get": {
+            "operationId": "recap", "summary": "The year (or any range) in review: totals and the change from the period before, top 5 lists, discoveries, loyalty and the shape of the listening",
+            "parameters": [{"name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.", "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}, {"name": "from", "in": "query", "description": "First day, inclusive, instead of a year.", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "description": "Last day, inclusive, instead of a year (at most 36,525 days after from).", "schema": {"type": "string", "format": "date"}}, {"name": "tz", "in": "query", "description": "IANA time zone for days, hours and weeks (default UTC).", "schema": {"type": "string", "maxLength": 64}}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/source"}],
+            "responses": {"200": {"description": "The recap; the totals and top lists equal /api/v1/stats and /api/v1/top for the same range", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recap"}}}}, "400": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/recap/cards": {
+          "get": {
+            "operationId": "recapCards", "summary": "The recap's cards as a ZIP of PNG images (1080x1920, one per section)",
+            "parameters": [{"name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.", "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "tz", "in": "query", "schema": {"type": "string", "maxLength": 64}}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/source"}],
+            "responses": {"200": {"description": "A ZIP archive", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}, "400": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/history": {

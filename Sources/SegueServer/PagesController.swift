@@ -116,7 +116,9 @@ struct PagesController {
               <a href="/api/v1/history?format=listenbrainz\(query)" download>ListenBrainz JSON lines</a> ·
               <a href="/api/v1/history?format=csv\(query)" download>CSV</a></p>
             """
-        let body = "<h1>Explore</h1>\n\(problem)\n\(form)\n\(main)\n\(download)"
+        let recapYear = try deps.stats(.all, profileName: s.profileName).lastPlay.map { CalendarDay(time: $0).year }
+        let recapLink = recapYear.map { "<p class=\"recap-link\"><a class=\"button\" href=\"/recap/\($0)\">Your \($0) in review</a></p>" } ?? ""
+        let body = "<h1>Explore</h1>\n\(recapLink)\n\(problem)\n\(form)\n\(main)\n\(download)"
         return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: true, body: body))
     }
 

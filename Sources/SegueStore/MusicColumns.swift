@@ -44,7 +44,7 @@ public struct MusicColumns: Sendable, Equatable {
     /// What play `i` adds: its milliseconds (its track's length when its own is unknown) and whether
     /// it is a stream (30 s or more, or of unknown length: scrobblers submit only real listens).
     @inline(__always)
-    func contribution(ofPlay i: Int) -> (ms: Int64, isStream: Bool) {
+    public func contribution(ofPlay i: Int) -> (ms: Int64, isStream: Bool) {
         let p = milliseconds[i]
         if p >= 0 { return (Int64(p), p >= Int32(streamThresholdMilliseconds)) }
         let t = Int(trackOfPlay[i])
@@ -290,15 +290,17 @@ public struct MusicColumns: Sendable, Equatable {
 }
 
 /// A time zone's UTC offset, looked up once per DST period rather than once per play.
-struct ZoneOffsets {
+public struct ZoneOffsets {
     let zone: TimeZone
     var validFrom: Int64 = .max
     var validUntil: Int64 = .min
     var current: Int64 = 0
 
-    init(_ zone: TimeZone) { self.zone = zone }
+    /// Offsets of `zone`, looked up as times arrive.
+    public init(_ zone: TimeZone) { self.zone = zone }
 
-    mutating func offset(at t: Int64) -> Int64 {
+    /// The offset (seconds east of UTC) of `zone` at `t` (seconds since 1970).
+    public mutating func offset(at t: Int64) -> Int64 {
         if t >= validFrom && t < validUntil { return current }
         let date = Date(timeIntervalSince1970: TimeInterval(t))
         current = Int64(zone.secondsFromGMT(for: date))

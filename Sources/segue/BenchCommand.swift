@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench", abstract: "Benchmarks; figures go to BENCHMARKS.md.",
         subcommands: [
             BenchImportCommand.self, BenchStoreCommand.self, BenchRaceCommand.self, BenchLiveCommand.self, BenchAnalysisCommand.self,
-            BenchPlaylistsCommand.self, BenchWorkersCommand.self,
+            BenchPlaylistsCommand.self, BenchWorkersCommand.self, BenchRecapCommand.self,
         ])
 }

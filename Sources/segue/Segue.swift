@@ -8,7 +8,7 @@ struct Segue: AsyncParsableCommand {
         commandName: "segue",
         abstract: "Your music history, visualized; listening, live; seamless playlists.",
         subcommands: [
-            ImportCommand.self, ExportCommand.self, TopCommand.self, StatsCommand.self, ChartCommand.self, RaceCommand.self,
+            ImportCommand.self, ExportCommand.self, TopCommand.self, StatsCommand.self, RecapCommand.self, ChartCommand.self, RaceCommand.self,
             AnalyzeCommand.self, LibraryCommand.self, PlaylistCommand.self, PlayersCommand.self, SimilarCommand.self, UsersCommand.self, TokensCommand.self, SimulateCommand.self, ProfilesCommand.self, DemoCommand.self, BenchCommand.self, ServeCommand.self, WorkerCommand.self, EncoderCommand.self, FeedbackCommand.self,
         ])
 

@@ -1,0 +1,198 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SegueCharts
+import SegueModel
+import SegueRecap
+import SegueRender
+import SegueStore
+import ZIPFoundation
+
+/// The year in review: `GET /api/v1/recap` (the recap model as JSON) and the page `/recap/YEAR`
+/// (or `/recap?from=…&to=…`), a scroll of the cards' scenes inline as SVG.
+struct RecapController {
+    let deps: ServerDependencies
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("api/v1/recap", use: recap)
+        group.get("api/v1/recap/cards", use: cards)
+        group.get("recap", use: page)
+        group.get("recap/:year", use: page)
+    }
+
+    /// `GET /api/v1/recap/cards?year=2024` (the recap's query): a ZIP of the cards, one PNG each (1080x1920).
+    func cards(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = try RecapParameters(request.uri.queryParameters)
+        let recap = try deps.recap(q, profileName: try context.requireSession().profileName)
+        let folder = (deps.configuration.dataDirectory as NSString).appendingPathComponent("tmp/recap-\(deps.environment.randomID())")
+        let body = try await BlockingWork.run {
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let paths = try RecapCardsRender(format: .story, theme: .dark).write(recap, to: folder)
+            let zip = folder + ".zip"
+            defer { try? FileManager.default.removeItem(atPath: zip) }
+            let archive = try Archive(url: URL(fileURLWithPath: zip), accessMode: .create)
+            for path in paths where path.hasSuffix(".png") {
+                // PNG is compressed already.
+                try archive.addEntry(
+                    with: (path as NSString).lastPathComponent, relativeTo: URL(fileURLWithPath: folder), compressionMethod: .none)
+            }
+            return ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: zip)))
+        }
+        let name = "segue-recap-\(q.period.isCalendarYear ? "\(q.period.from.year)" : "\(q.period.from)-to-\(q.period.to)").zip"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+            body: .init(byteBuffer: body))
+    }
+
+    /// The page: every card of the recap, dark or light with the browser's colour scheme.
+    func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let hasData = try deps.hasData(profileName: s.profileName)
+        let q: RecapParameters
+        do {
+            q = try RecapParameters(request.uri.queryParameters, year: context.parameters.get("year"), defaultYear: try latestYear(s.profileName))
+        } catch let error as APIError {
+            let body = """
+                <h1>Your year in review</h1>
+                <p class="notice error" role="alert">\(escapeHTML(error.description))</p>
+                <p><a href="/recap">See your latest year</a></p>
+                """
+            return pageResponse(layout(page: .explore, title: "Recap", csrf: s.csrfToken, hasData: hasData, body: body), status: .badRequest)
+        }
+        let recap = try deps.recap(q, profileName: s.profileName)
+        let main = deps.cache.value(profile: s.profileName, key: "page|" + q.cacheKey) { Self.cardsHTML(recap) }
+        let years = try yearLinks(s.profileName, current: recap)
+        let heading = RecapText.isCalendarYear(recap) ? "Your \(recap.from.year) in review" : "Your listening, \(RecapText.period(recap))"
+        let body = """
+            <h1>\(escapeHTML(heading))</h1>
+            \(years)
+            \(main)
+            <p class="downloads">Download: <a href="/api/v1/recap/cards?\(escapeHTML(q.queryString))" download>the cards (ZIP of PNGs, 1080x1920)</a> ·
+              <a href="/api/v1/recap?\(escapeHTML(q.queryString))">the numbers (JSON)</a></p>
+            """
+        return pageResponse(layout(page: .explore, title: heading, csrf: s.csrfToken, hasData: hasData, body: body))
+    }
+
+    func pageResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The year of the profile's latest play (this server's current year when it has none).
+    func latestYear(_ profileName: String) throws -> Int {
+        if let last = try deps.stats(.all, profileName: profileName).lastPlay { return CalendarDay(time: last).year }
+        return CalendarDay(time: deps.environment.now() / 1000).year
+    }
+
+    /// Links to every year with plays, the shown one marked.
+    func yearLinks(_ profileName: String, current: Recap) throws -> String {
+        let stats = try deps.stats(.all, profileName: profileName)
+        guard let first = stats.firstPlay, let last = stats.lastPlay else { return "" }
+        let (a, b) = (CalendarDay(time: first).year, CalendarDay(time: last).year)
+        guard a <= b, b - a < 200 else { return "" }
+        let links = (a...b).reversed().map { y in
+            y == current.from.year && RecapText.isCalendarYear(current)
+                ? "<li><a href=\"/recap/\(y)\" aria-current=\"page\">\(y)</a></li>" : "<li><a href=\"/recap/\(y)\">\(y)</a></li>"
+        }.joined()
+        return "<div class=\"recap-years\" role=\"navigation\" aria-label=\"Years\"><ul>\(links)</ul></div>"
+    }
+
+    /// The cards as inline SVG, each in a dark and a light version (the page shows the one that
+    /// matches the browser), with a text alternative.
+    static func cardsHTML(_ recap: Recap) -> String {
+        let dark = RecapCardsRender(format: .story, theme: .dark)
+        let light = RecapCardsRender(format: .story, theme: .light)
+        let darkScenes = dark.scenes(recap)
+        let lightScenes = light.scenes(recap)
+        func svg(_ render: RecapCardsRender, _ scene: Scene, _ prefix: String) -> String {
+            render.svgDocument(scene, idPrefix: prefix).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+        }
+        let figures = zip(darkScenes, lightScenes).map { d, l in
+            let words = d.scene.texts.map(\.plainText).filter { $0 != "segue" }.joined(separator: ". ")
+            return """
+                <figure class="recap-card" id="\(d.card.rawValue)">
+                <div class="only-dark">\(svg(dark, d.scene, "\(d.card.rawValue)-d-"))</div><div class="only-light">\(svg(light, l.scene, "\(d.card.rawValue)-l-"))</div>
+                <figcaption class="sr-only">\(escapeHTML(words))</figcaption>
+                </figure>
+                """
+        }.joined(separator: "\n")
+        return "<div class=\"recap-cards\">\(figures)</div>"
+    }
+
+    /// `GET /api/v1/recap?year=2024` (or `from`/`to`), with `tz`, `metric` and `source`.
+    func recap(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = try RecapParameters(request.uri.queryParameters)
+        let name = try context.requireSession().profileName
+        return jsonResponse(try encodedRecap(q, profileName: name))
+    }
+
+    /// The recap of the profile called `name` as JSON (an empty recap when there is no such profile),
+    /// cached with the charts.
+    func encodedRecap(_ q: RecapParameters, profileName name: String) throws -> Data {
+        try deps.cache.value(profile: name, key: q.cacheKey) {
+            try encodedJSON(try deps.recap(q, profileName: name))
+        }
+    }
+}
+
+extension ServerDependencies {
+    /// The recap of `q` in the profile called `name` (an empty recap when there is no such profile).
+    func recap(_ q: RecapParameters, profileName name: String) throws -> Recap {
+        try cache.value(profile: name, key: "value|" + q.cacheKey) {
+            guard let profile = try plays.existingProfile(named: name) else {
+                return Recap(columns: MusicColumns(), period: q.period, metric: q.metric)
+            }
+            return try plays.recap(q.period, metric: q.metric, sources: q.sources, profile: profile)
+        }
+    }
+}
+
+/// The query of a recap request, checked once for the API and the page: the period by
+/// `RecapPeriod.parse` (as the CLI checks it), then the metric and the sources.
+struct RecapParameters: Sendable, Equatable {
+    var period: RecapPeriod
+    var metric: Metric = .streams
+    var sources: SourceSet = .all
+
+    /// - Parameters:
+    ///   - q: The query (`year`, `from`, `to`, `tz`, `metric`, `source`).
+    ///   - pathYear: The year of a `/recap/YEAR` path, which stands for `year`.
+    ///   - defaultYear: The year shown when neither a year nor a range is given (the page's latest year).
+    init(_ q: Parameters, year pathYear: String? = nil, defaultYear: Int? = nil) throws {
+        func value(_ name: String) -> String? {
+            q.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var year = pathYear ?? value("year")
+        if year == nil, value("from") == nil, value("to") == nil, let defaultYear { year = String(defaultYear) }
+        do {
+            period = try RecapPeriod.parse(year: year, from: value("from"), to: value("to"), timeZone: value("tz"))
+        } catch {
+            throw APIError.invalid(error.description)
+        }
+        if let m = value("metric") {
+            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("metric must be streams or minutes") }
+            self.metric = metric
+        }
+        if let text = value("source") {
+            guard let set = SourceSet(names: text) else {
+                throw APIError.invalid("source must be all or a comma-separated list of \(SourceSet.help)")
+            }
+            sources = set
+        }
+    }
+
+    /// The API query asking for the same recap.
+    var queryString: String {
+        var parts = period.isCalendarYear ? ["year=\(period.from.year)"] : ["from=\(period.from)", "to=\(period.to)"]
+        if period.timeZone.identifier != TimeZone.gmt.identifier { parts.append("tz=\(period.timeZone.identifier)") }
+        if metric != .streams { parts.append("metric=\(metric.rawValue)") }
+        if !sources.isAll { parts.append("source=\(sources)") }
+        return parts.joined(separator: "&")
+    }
+
+    var cacheKey: String {
+        "recap|\(period.from)|\(period.to)|\(period.timeZone.identifier)|\(metric.rawValue)|\(sources.rawValue)"
+    }
+}

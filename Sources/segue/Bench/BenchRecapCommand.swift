@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import SegueCharts
+import SegueImport
+import SegueModel
+import SegueRecap
+import SegueRender
+import SegueStore
+import SegueStoreSQLite
+
+/// `segue bench recap`: the recap model for one year of a large demo profile, and all its cards,
+/// each beside its anchor from the same run (the stats and top queries the model builds on; one
+/// top-10 chart image).
+struct BenchRecapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recap", abstract: "The recap model and its cards over a year of a large demo profile.")
+
+    @Option(help: "Records in the demo export (every kind of play).")
+    var records: Int = 250_000
+
+    @Option(help: "The year to recap.")
+    var year: String = "2024"
+
+    @Option(help: "Repetitions of each measurement (the median is reported).")
+    var runs: Int = 11
+
+    func median(_ body: () throws -> Void) rethrows -> (median: Double, max: Double) {
+        var times: [Double] = []
+        for _ in 0..<max(1, runs) {
+            let t = Date()
+            try body()
+            times.append(Date().timeIntervalSince(t) * 1000)
+        }
+        times.sort()
+        return (times[times.count / 2], times.last ?? 0)
+    }
+
+    func run() throws {
+        let period = try RecapPeriod.parse(year: year, from: nil, to: nil)
+        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-recap-\(getpid())")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let zip = (dir as NSString).appendingPathComponent("demo.zip")
+        print("Writing and importing a \(records)-record demo export (seed 7)…")
+        try DemoExport(seed: 7, records: records, byteOrderMark: false).writeZip(to: zip)
+        let store = try SQLitePlayStore(path: (dir as NSString).appendingPathComponent("segue.sqlite"))
+        let profile = try store.profile(named: "default")
+        _ = try HistoryImporter().run(paths: [zip], store: store, profile: profile)
+        let columns = try store.musicColumns(profile: profile)
+        var load = [0.0, 0.0, 0.0]
+        _ = getloadavg(&load, 3)
+        print(String(format: "load average %.2f; %d music plays in the profile", load[0], columns.playCount))
+
+        var recap = Recap(columns: columns, period: period)
+        print("\(year): \(recap.totals.plays) music plays, \(recap.totals.artists) artists, \(recap.discoveries.count) discoveries")
+        let model = median { recap = Recap(columns: columns, period: period) }
+        // Anchor: what the model builds on, asked the way `segue stats` and `segue top` ask.
+        let anchor = median {
+            _ = columns.stats(range: period.range, timeZone: period.timeZone)
+            _ = columns.stats(range: period.previous.range, timeZone: period.timeZone)
+            for kind in EntityKind.allCases { _ = columns.top(ChartQuery(kind: kind, metric: .streams, range: period.range, limit: 5)) }
+        }
+        print(String(format: "recap model, one year: median %.2f ms, max %.2f ms (target < 50 ms)", model.median, model.max))
+        print(String(format: "anchor: its stats (year and year before) and three top-5 queries alone: median %.2f ms", anchor.median))
+
+        let cardsDir = (dir as NSString).appendingPathComponent("cards")
+        let render = RecapCardsRender(format: .story, theme: .dark)
+        var count = 0
+        let cards = try median { count = try render.write(recap, to: cardsDir).count / 2 }
+        let topChart = TopChartRender(format: .story, theme: .dark)
+        let entries = columns.top(ChartQuery(kind: .artists, metric: .streams, range: period.range, limit: 10))
+        let chartPath = (dir as NSString).appendingPathComponent("top.png")
+        let chart = try median {
+            let scene = try topChart.scene(
+                entries: entries, metric: .streams, caption: ChartCaption(title: "Top artists", subtitle: year))
+            try topChart.write(scene, as: .png, to: chartPath, tools: nil)
+        }
+        print(String(format: "all %d cards, 1080x1920, PNG + SVG: median %.0f ms, max %.0f ms (target < 2,000 ms)", count, cards.median, cards.max))
+        print(String(format: "anchor: one top-10 chart, 1080x1920 PNG (segue chart): median %.0f ms", chart.median))
+    }
+}
