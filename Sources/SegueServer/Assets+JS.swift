@@ -222,8 +222,10 @@ extension Assets {
           cell("camelot", e.key ? `${e.key} · ${e.camelot}` : "");
           cell("loudness_lufs", e.loudness_lufs != null ? e.loudness_lufs.toFixed(1) : "", "num");
           cell("energy", e.energy != null ? e.energy.toFixed(2) : "", "num");
-          const plays = cell("plays", e.plays != null ? String(e.plays) : "", "num");
-          if (e.last_played) plays.append(el("span", { class: "sub" }, `last ${e.last_played}`));
+          if (library.dataset.history === "true") {
+            const plays = cell("plays", e.plays != null ? String(e.plays) : "", "num");
+            if (e.last_played) plays.append(el("span", { class: "sub" }, `last ${e.last_played}`));
+          }
           cell("tags", tags(e));
           const st = cell("status", "", "state");
           st.append(el("span", { class: `badge ${e.status}` }, e.status));

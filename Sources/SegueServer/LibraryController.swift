@@ -44,11 +44,12 @@ struct LibraryController {
         let s = try context.requireSession()
         let limitMB = deps.configuration.maxUploadBytes / (1024 * 1024)
         let formats = LibraryIngest.extensions.sorted().map { "." + $0 }.joined(separator: ",")
+        // Plays from the person's history: a column only for someone who has one.
+        let hasData = (try? deps.hasData(profileName: s.profileName)) ?? false
         let columns: [(String, String, Bool)] = [
             ("artist", "Artist", false), ("title", "Title", false), ("album", "Album", false), ("duration_s", "Length", true),
             ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
-            ("plays", "Plays", true), ("tags", "Tags", false), ("status", "Status", false),
-        ]
+        ] + (hasData ? [("plays", "Plays", true)] : []) + [("tags", "Tags", false), ("status", "Status", false)]
         let head = columns.map { key, label, numeric in
             "<th scope=\"col\"\(numeric ? " class=\"num\"" : "") aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-key=\"\(key)\">\(label)</button></th>"
         }.joined()
@@ -77,7 +78,7 @@ struct LibraryController {
                 </div>
               </div>
               <div class="table-wrap">
-                <table class="library" id="library" data-stream="/api/v1/library/events">
+                <table class="library" id="library" data-stream="/api/v1/library/events" data-history="\(hasData)">
                   <thead><tr>\(head)<th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
                   <tbody id="lib-rows"></tbody>
                 </table>
@@ -85,7 +86,6 @@ struct LibraryController {
               <p class="muted" id="lib-empty">Nothing here yet: add files above, or the demo songs.</p>
             </section>
             """
-        let hasData = (try? deps.hasData(profileName: s.profileName)) ?? false
         return htmlResponse(layout(page: .library, title: "Library", csrf: s.csrfToken, hasData: hasData, body: body))
     }
 
