@@ -226,6 +226,35 @@ final class SQLiteImportSink: PlaySink {
         // Plays that may be duplicates wait here, and go in sorted by key, many per statement
         // (`settleUncertain`): a history from another source (a Last.fm file, newest first) lands
         // among the stored plays, and one statement per play in file order was most of its import.
+        // Play `i`'s values in `insertPlay`'s order.
+        func appendValues(of i: Int, to out: inout [Int64]) {
+            let item = Int(batch.itemOfPlay[i])
+            out.append(profileID)
+            out.append(batch.endTimes[i])
+            out.append(kinds[item])
+            out.append(itemIDs[item])
+            out.append(Int64(batch.milliseconds[i]))
+            out.append(wordID(batch.reasonStart[i]))
+            out.append(wordID(batch.reasonEnd[i]))
+            out.append(Int64(batch.flags[i]))
+            out.append(batch.offlineTimestamps[i])
+            out.append(wordID(batch.platform[i]))
+            out.append(wordID(batch.country[i]))
+            out.append(Int64(batch.sources[i]))
+        }
+        // What a play that went to SQLite did: stored (new to the history unless it replaced an
+        // account play), or a duplicate, which still says its names were in use at that time.
+        func record(_ i: Int, stored: Bool, new: Bool) {
+            let item = Int(batch.itemOfPlay[i])
+            let end = batch.endTimes[i]
+            if stored {
+                inserted += 1
+                isNew[i] = new
+            }
+            guard isMusic[item] else { return }
+            if stored { addedMusic.append((end, itemIDs[item], batch.milliseconds[i], batch.sources[i])) }
+            names.record(variants[item], end: end, stored: stored)
+        }
         var uncertain: [Int] = []
         func settleUncertain() throws {
             guard !uncertain.isEmpty else { return }
@@ -233,36 +262,10 @@ final class SQLiteImportSink: PlaySink {
             var rows: [Int64] = []
             rows.reserveCapacity(uncertain.count * Self.valuesPerPlay)
             for i in uncertain {
-                let item = Int(batch.itemOfPlay[i])
-                rows.append(profileID)
-                rows.append(batch.endTimes[i])
-                rows.append(kinds[item])
-                rows.append(itemIDs[item])
-                rows.append(Int64(batch.milliseconds[i]))
-                rows.append(wordID(batch.reasonStart[i]))
-                rows.append(wordID(batch.reasonEnd[i]))
-                rows.append(Int64(batch.flags[i]))
-                rows.append(batch.offlineTimestamps[i])
-                rows.append(wordID(batch.platform[i]))
-                rows.append(wordID(batch.country[i]))
-                rows.append(Int64(batch.sources[i]))
+                appendValues(of: i, to: &rows)
             }
             let stored = try insertReturningNew(rows)
-            for (n, i) in uncertain.enumerated() {
-                let item = Int(batch.itemOfPlay[i])
-                let end = batch.endTimes[i]
-                guard stored[n] else {
-                    // A duplicate still says its names were in use at that time.
-                    if isMusic[item] { names.record(variants[item], end: end, stored: false) }
-                    continue
-                }
-                inserted += 1
-                isNew[i] = true
-                if isMusic[item] {
-                    addedMusic.append((end, itemIDs[item], batch.milliseconds[i], batch.sources[i]))
-                    names.record(variants[item], end: end, stored: true)
-                }
-            }
+            for (n, i) in uncertain.enumerated() { record(i, stored: stored[n], new: true) }
             uncertain.removeAll(keepingCapacity: true)
         }
         for i in 0..<batch.count {
@@ -286,18 +289,7 @@ final class SQLiteImportSink: PlaySink {
                 continue
             }
             if !certainlyNew { try flush() }
-            pending.append(profileID)
-            pending.append(end)
-            pending.append(kinds[item])
-            pending.append(itemIDs[item])
-            pending.append(Int64(batch.milliseconds[i]))
-            pending.append(wordID(batch.reasonStart[i]))
-            pending.append(wordID(batch.reasonEnd[i]))
-            pending.append(Int64(batch.flags[i]))
-            pending.append(batch.offlineTimestamps[i])
-            pending.append(wordID(batch.platform[i]))
-            pending.append(wordID(batch.country[i]))
-            pending.append(Int64(batch.sources[i]))
+            appendValues(of: i, to: &pending)
             if certainlyNew {
                 pendingPlays += 1
                 if pendingPlays == Self.rowsPerInsert { try flush() }
@@ -305,16 +297,11 @@ final class SQLiteImportSink: PlaySink {
                 let added = try insertOne(pending, from: 0)
                 pending.removeAll(keepingCapacity: true)
                 guard added else {
-                    if isMusic[item] { names.record(variants[item], end: end, stored: false) }
+                    record(i, stored: false, new: false)
                     continue
                 }
             }
-            inserted += 1
-            isNew[i] = !replacesAccountPlay
-            if isMusic[item] {
-                addedMusic.append((end, itemIDs[item], batch.milliseconds[i], batch.sources[i]))
-                names.record(variants[item], end: end, stored: true)
-            }
+            record(i, stored: true, new: !replacesAccountPlay)
         }
         try settleUncertain()
         return isNew
