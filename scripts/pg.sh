@@ -48,8 +48,14 @@ start_server() { # dir bin port
 case "${1:-}" in
 start)
   if [ -f "$STATE/dir" ] && [ -d "$(cat "$STATE/dir")/data" ]; then
-    echo "pg.sh: a test PostgreSQL is already running ($(cat "$STATE/url")); scripts/pg.sh stop first" >&2
-    exit 1
+    if as_pg "$(cat "$STATE/bin")/pg_ctl" -D "$(cat "$STATE/dir")/data" status >/dev/null 2>&1; then
+      echo "pg.sh: a test PostgreSQL is already running ($(cat "$STATE/url")); scripts/pg.sh stop first" >&2
+      exit 1
+    fi
+    # A state file left by a server that is gone (a reboot, a copied .local): forget it.
+    echo "pg.sh: the test PostgreSQL at $(cat "$STATE/url") is not running; starting a new one" >&2
+    rm -rf "$(cat "$STATE/dir")"
+    rm -f "$STATE/dir" "$STATE/bin" "$STATE/port" "$STATE/url"
   fi
   [ -x "$WHEEL/pgserver/pginstall/bin/postgres" ] || { echo "pg.sh: run scripts/setup.sh first (no $WHEEL)" >&2; exit 1; }
   ensure_user
