@@ -259,13 +259,18 @@ final class SQLiteImportSink: PlaySink {
         func settleUncertain() throws {
             guard !uncertain.isEmpty else { return }
             try flush()
-            var rows: [Int64] = []
-            rows.reserveCapacity(uncertain.count * Self.valuesPerPlay)
-            for i in uncertain {
-                appendValues(of: i, to: &rows)
+            // Key order (the primary key after the profile: end, kind, item, ms), then batch order,
+            // so the rows go to SQLite as they lie in its tree and the first of equal plays wins.
+            var keyed = uncertain.map { i -> (end: Int64, kind: Int64, item: Int64, ms: Int32, index: Int) in
+                let item = Int(batch.itemOfPlay[i])
+                return (batch.endTimes[i], kinds[item], itemIDs[item], batch.milliseconds[i], i)
             }
+            keyed.sort { ($0.end, $0.kind, $0.item, $0.ms, $0.index) < ($1.end, $1.kind, $1.item, $1.ms, $1.index) }
+            var rows: [Int64] = []
+            rows.reserveCapacity(keyed.count * Self.valuesPerPlay)
+            for k in keyed { appendValues(of: k.index, to: &rows) }
             let stored = try insertReturningNew(rows)
-            for (n, i) in uncertain.enumerated() { record(i, stored: stored[n], new: true) }
+            for (n, k) in keyed.enumerated() { record(k.index, stored: stored[n], new: true) }
             uncertain.removeAll(keepingCapacity: true)
         }
         for i in 0..<batch.count {
@@ -307,57 +312,49 @@ final class SQLiteImportSink: PlaySink {
         return isNew
     }
 
-    /// Inserts plays (`valuesPerPlay` values each, one after another) that may be duplicates, sorted
-    /// by key and `rowsPerInsert` to a statement; says for each whether it was stored (of two equal
-    /// plays, the first).
+    /// Inserts plays (`valuesPerPlay` values each, one after another, in key order) that may be
+    /// duplicates, `rowsPerInsert` to a statement; says for each whether it was stored (of two
+    /// equal plays, the first).
     private func insertReturningNew(_ values: [Int64]) throws -> [Bool] {
-        typealias Key = (end: Int64, kind: Int64, item: Int64, ms: Int64)
         let perPlay = Self.valuesPerPlay
         let count = values.count / perPlay
-        // The primary key after the profile: (end, kind, item, ms).
-        let keys = (0..<count).map { r -> Key in
-            (values[r * perPlay + 1], values[r * perPlay + 2], values[r * perPlay + 3], values[r * perPlay + 4])
-        }
-        // Key order, then input order, so the first of equal plays is tried first.
-        let order = (0..<count).sorted { a, b in (keys[a].end, keys[a].kind, keys[a].item, keys[a].ms, a) < (keys[b].end, keys[b].kind, keys[b].item, keys[b].ms, b) }
         var stored = [Bool](repeating: false, count: count)
-        var start = 0
-        while start < order.count {
-            let chunk = order[start..<min(order.count, start + Self.rowsPerInsert)]
-            start += chunk.count
-            guard chunk.count == Self.rowsPerInsert else {
-                for r in chunk { stored[r] = try insertOne(values, from: r * perPlay) }
-                continue
+        try values.withUnsafeBufferPointer { v throws in
+            // The primary key after the profile: (end, kind, item, ms).
+            func key(_ r: Int) -> (Int64, Int64, Int64, Int64) {
+                (v[r * perPlay + 1], v[r * perPlay + 2], v[r * perPlay + 3], v[r * perPlay + 4])
             }
-            let s = insertPlaysReturning
-            let handle = s.handle
-            sqlite3_reset(handle)
-            values.withUnsafeBufferPointer { v in
-                var p: Int32 = 1
-                for r in chunk {
-                    for k in 0..<perPlay {
-                        let value = v[r * perPlay + k]
-                        if value == Self.noValue { sqlite3_bind_null(handle, p) } else { sqlite3_bind_int64(handle, p, value) }
-                        p += 1
-                    }
+            var start = 0
+            while start < count {
+                let chunk = start..<min(count, start + Self.rowsPerInsert)
+                start = chunk.upperBound
+                guard chunk.count == Self.rowsPerInsert else {
+                    for r in chunk { stored[r] = try insertOne(values, from: r * perPlay) }
+                    continue
                 }
-            }
-            // Each returned key marks the first play of the chunk with that key not yet marked (the
-            // chunk is in key order: find the first equal key, then walk).
-            while try s.step() {
-                let key: Key = (s.int64(0), s.int64(1), s.int64(2), s.int64(3))
-                var lo = chunk.startIndex, hi = chunk.endIndex
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    let k = keys[chunk[mid]]
-                    if (k.end, k.kind, k.item, k.ms) < (key.end, key.kind, key.item, key.ms) { lo = mid + 1 } else { hi = mid }
+                let handle = insertPlaysReturning.handle
+                sqlite3_reset(handle)
+                for p in 0..<chunk.count * perPlay {
+                    let value = v[chunk.lowerBound * perPlay + p]
+                    if value == Self.noValue { sqlite3_bind_null(handle, Int32(p + 1)) } else { sqlite3_bind_int64(handle, Int32(p + 1), value) }
                 }
-                while lo < chunk.endIndex, keys[chunk[lo]] == key {
-                    if !stored[chunk[lo]] {
-                        stored[chunk[lo]] = true
-                        break
+                // Each returned key marks the first play of the chunk with that key not yet marked
+                // (the chunk is in key order: find the first equal key, then walk).
+                let s = insertPlaysReturning
+                while try s.step() {
+                    let returned = (s.int64(0), s.int64(1), s.int64(2), s.int64(3))
+                    var lo = chunk.lowerBound, hi = chunk.upperBound
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if key(mid) < returned { lo = mid + 1 } else { hi = mid }
                     }
-                    lo += 1
+                    while lo < chunk.upperBound, key(lo) == returned {
+                        if !stored[lo] {
+                            stored[lo] = true
+                            break
+                        }
+                        lo += 1
+                    }
                 }
             }
         }
