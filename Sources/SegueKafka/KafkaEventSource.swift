@@ -41,8 +41,8 @@ public struct KafkaSourceStatistics: Sendable, Equatable {
 /// nothing twice (read again, they are duplicates). A malformed message is counted, logged with its
 /// partition and offset, copied to the dead-letter topic if there is one, and skipped.
 ///
-/// Back-pressure: one poll is stored (retrying while the store fails) before the next is taken, and
-/// librdkafka's read-ahead is bounded (16 MB a consumer), so memory stays flat when the store lags.
+/// Back-pressure: at most `storesInFlight` polls are on their way to the store (a failing store is
+/// retried, and reading waits for it), and librdkafka's read-ahead is bounded (16 MB a consumer), so memory stays flat when the store lags.
 /// Blocking librdkafka calls run on a queue of their own, never on Swift's cooperative threads.
 public final class KafkaEventSource: @unchecked Sendable {
     public let options: KafkaSourceOptions
@@ -108,18 +108,56 @@ public final class KafkaEventSource: @unchecked Sendable {
         return stats
     }
 
+    /// How many polls may be on their way to the store at once. While one transaction commits, the
+    /// next poll is read, parsed and handed to the store (its group commit takes it in the next
+    /// transaction), and the finished one's offsets are committed; the batches still finish in the
+    /// order they were read, so an offset is never committed before every message before it is stored.
+    public static let storesInFlight = 3
+
     /// Consumes until the task is cancelled, then leaves the group (its partitions go to the others).
     public func run() async {
         logger.notice("reading live events from Kafka", metadata: ["source": "\(options.summary)"])
         var lastLag: Int64 = 0
+        var inFlight: [(batch: ReadBatch, storing: StoreTicket)] = []
         while !Task.isCancelled {
-            let records = await blocking { [consumer, options] in consumer.poll(max: options.maxBatch, timeoutMillis: 200) }
-            if !records.isEmpty { await handle(records) }
+            var waitForFirst = inFlight.count >= Self.storesInFlight
+            if !waitForFirst {
+                // With stores under way, look for new messages briefly, so a finished store is not
+                // left waiting for a quiet topic.
+                let timeout = inFlight.isEmpty ? 200 : 10
+                let records = await blocking { [consumer, options] in consumer.poll(max: options.maxBatch, timeoutMillis: timeout) }
+                if records.isEmpty {
+                    waitForFirst = !inFlight.isEmpty
+                } else {
+                    let batch = read(records)
+                    inFlight.append((batch, StoreTicket(rows: batch.rows) { rows in await self.store(rows) }))
+                }
+            }
+            while let first = inFlight.first, waitForFirst || first.storing.isFinished {
+                inFlight.removeFirst()
+                waitForFirst = false
+                guard let fresh = await first.storing.result else {
+                    // Not stored (cancelled while the store was failing): neither it nor any batch after it is committed.
+                    inFlight.forEach { $0.storing.cancel() }
+                    inFlight.removeAll()
+                    break
+                }
+                await finish(first.batch, fresh: fresh)
+            }
             let time = now()
             if time - lastLag >= 5_000 {
                 lastLag = time
                 await updateLag()
             }
+        }
+        // Stores already under way finish (or give up, when the store is failing) and their offsets are committed in order.
+        for (index, pending) in inFlight.enumerated() {
+            pending.storing.cancel()
+            guard let fresh = await pending.storing.result else {
+                inFlight[(index + 1)...].forEach { $0.storing.cancel() }
+                break
+            }
+            await finish(pending.batch, fresh: fresh)
         }
         await blocking { [consumer, deadLetters] in
             deadLetters?.flush(timeoutMillis: 2_000)
@@ -128,37 +166,44 @@ public final class KafkaEventSource: @unchecked Sendable {
         logger.notice("stopped reading from Kafka", metadata: ["source": "\(options.summary)"])
     }
 
-    /// Stores one poll's messages, hands the new events to the live windows, then commits their offsets.
-    func handle(_ records: [KafkaRecord]) async {
-        let received = now()
-        let token = options.tokenID
+    /// One poll's messages, parsed into rows to store, with the offsets to commit once they are stored.
+    struct ReadBatch: Sendable {
         var rows: [StoredEvent] = []
+        /// Per partition, the next offset to read after this batch.
         var next: [Int32: Int64] = [:]
         var messages = 0
         var malformed = 0
         var readAge: Int64 = 0
         var timed = 0
+        var readAt: ContinuousClock.Instant
+    }
+
+    /// Parses a poll's messages; a malformed one is counted, logged and copied to the dead-letter topic.
+    private func read(_ records: [KafkaRecord]) -> ReadBatch {
+        let received = now()
+        let token = options.tokenID
+        var batch = ReadBatch(readAt: clock.now)
         for record in records {
             if let error = record.error {
                 report(error)
                 continue
             }
-            messages += 1
+            batch.messages += 1
             if let stamp = record.timestamp, stamp <= received {
-                readAge += received - stamp
-                timed += 1
+                batch.readAge += received - stamp
+                batch.timed += 1
             }
-            next[record.partition] = max(next[record.partition] ?? 0, record.offset + 1)
+            batch.next[record.partition] = max(batch.next[record.partition] ?? 0, record.offset + 1)
             do {
-                let batch = try BulkEventBatch.parse(Data(record.payload), now: received)
-                for e in batch {
-                    rows.append(
+                let events = try BulkEventBatch.parse(Data(record.payload), now: received)
+                for e in events {
+                    batch.rows.append(
                         StoredEvent(
                             tokenID: token, eventID: e.eventID, user: e.user, track: e.track, artist: e.artist, album: e.album,
                             time: e.timeMilliseconds, insertedAt: received))
                 }
             } catch {
-                malformed += 1
+                batch.malformed += 1
                 logger.warning(
                     "skipped a malformed Kafka message",
                     metadata: [
@@ -174,21 +219,20 @@ public final class KafkaEventSource: @unchecked Sendable {
                 }
             }
         }
-        var fresh: [Bool] = []
-        let storing = clock.now
-        if !rows.isEmpty {
-            guard let stored = await store(rows) else { return }  // cancelled before the store took them: nothing committed
-            fresh = stored
-        }
+        return batch
+    }
+
+    /// After a batch's transaction: hands its new events to the live windows, commits its offsets, counts.
+    private func finish(_ batch: ReadBatch, fresh: [Bool]) async {
         let handing = clock.now
         var live: [LiveEvent] = []
-        live.reserveCapacity(rows.count)
-        for (row, isNew) in zip(rows, fresh) where isNew {
+        live.reserveCapacity(batch.rows.count)
+        for (row, isNew) in zip(batch.rows, fresh) where isNew {
             live.append(LiveEvent(user: row.user, track: row.track, artist: row.artist ?? "", timeMilliseconds: row.time))
         }
         if !live.isEmpty { await deliver(live) }
         let committing = clock.now
-        let offsets = next
+        let offsets = batch.next
         let commitError: KafkaError? = await blocking { [consumer] () -> KafkaError? in
             do throws(KafkaError) {
                 try consumer.commit(offsets)
@@ -198,29 +242,31 @@ public final class KafkaEventSource: @unchecked Sendable {
             }
         }
         let done = clock.now
-        let storeTime = Self.seconds(handing - storing), liveTime = Self.seconds(committing - handing)
-        let commitTime = Self.seconds(done - committing), age = Double(readAge) / 1000
+        // From read to stored: the batch's own transaction and, with stores overlapping, the wait for the one before.
+        let storeTime = Self.seconds(handing - batch.readAt), liveTime = Self.seconds(committing - handing)
+        let commitTime = Self.seconds(done - committing), age = Double(batch.readAge) / 1000
         if let commitError {
             // Stored already: whoever reads these messages again finds them duplicates.
             logger.warning("Kafka offsets not committed; the events are stored and will be read again as duplicates", metadata: ["error": "\(commitError)"])
         }
+        let duplicates = batch.rows.count - live.count
         lock.withLock {
-            stats.messages += messages
-            stats.malformed += malformed
+            stats.messages += batch.messages
+            stats.malformed += batch.malformed
             stats.stored += live.count
-            stats.duplicates += rows.count - live.count
+            stats.duplicates += duplicates
             if commitError != nil { stats.commitFailures += 1 }
             stats.batches += 1
             stats.readAgeSeconds += age
-            stats.timedMessages += timed
+            stats.timedMessages += batch.timed
             stats.storeSeconds += storeTime
             stats.liveSeconds += liveTime
             stats.commitSeconds += commitTime
         }
-        messagesCounter.increment(by: messages)
-        if malformed > 0 { malformedCounter.increment(by: malformed) }
+        messagesCounter.increment(by: batch.messages)
+        if batch.malformed > 0 { malformedCounter.increment(by: batch.malformed) }
         storedCounter.increment(by: live.count)
-        if rows.count > live.count { duplicatesCounter.increment(by: rows.count - live.count) }
+        if duplicates > 0 { duplicatesCounter.increment(by: duplicates) }
         if commitError != nil { commitFailuresCounter.increment() }
         batchesCounter.increment()
         readAgeCounter.increment(by: age)
@@ -236,10 +282,13 @@ public final class KafkaEventSource: @unchecked Sendable {
     /// Stores `rows`, retrying (from half a second up to five between tries) while the store fails;
     /// nil when the task is cancelled first.
     private func store(_ rows: [StoredEvent]) async -> [Bool]? {
+        if rows.isEmpty { return [] }
         var pause = 0.5
         while true {
             do {
                 return try await events.appendEvents(rows)
+            } catch is CancellationError where Task.isCancelled {
+                return nil
             } catch {
                 logger.error(
                     "cannot store events read from Kafka; trying again (reading is paused)",
@@ -294,4 +343,40 @@ extension KafkaSettings {
         ]
         return KafkaSettings(pairs.filter { !consumerOnly.contains($0.key) })
     }
+}
+
+/// A store transaction under way for one batch: started at once, awaited in the order batches were read.
+final class StoreTicket: Sendable {
+    private let task: Task<[Bool]?, Never>
+    private let answered = DoneFlag()
+
+    init(rows: [StoredEvent], store: @escaping @Sendable ([StoredEvent]) async -> [Bool]?) {
+        task = Task { [answered] in
+            let result = await store(rows)
+            answered.set()
+            return result
+        }
+    }
+
+    /// Whether the store has answered (so awaiting `result` will not wait).
+    var isFinished: Bool { answered.isSet }
+
+    /// Which rows were new; nil when the store did not take them (cancelled while it was failing).
+    /// Cancelling the task that waits here cancels the store's retries too.
+    var result: [Bool]? {
+        get async {
+            await withTaskCancellationHandler { await task.value } onCancel: { [task] in task.cancel() }
+        }
+    }
+
+    /// Stops retrying a failing store (a store that has the rows already finishes).
+    func cancel() { task.cancel() }
+}
+
+/// A flag set once, read from any thread.
+private final class DoneFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

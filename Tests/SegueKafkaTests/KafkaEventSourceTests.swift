@@ -22,6 +22,35 @@ func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async r
     return try await condition()
 }
 
+/// A store whose first `appendEvents` waits until the task is cancelled, while later ones go through:
+/// the first batch read is still being stored when the batches after it are stored.
+final class FirstStoreHeld: EventStore, @unchecked Sendable {
+    let inner: any EventStore
+    private let lock = NSLock()
+    private var calls = 0
+    init(_ inner: any EventStore) { self.inner = inner }
+
+    var appendCalls: Int { lock.withLock { calls } }
+
+    func appendEvents(_ events: [StoredEvent]) async throws -> [Bool] {
+        let call = lock.withLock {
+            calls += 1
+            return calls
+        }
+        if call == 1 {
+            while true { try await Task.sleep(for: .milliseconds(20)) }  // throws when cancelled
+        }
+        return try await inner.appendEvents(events)
+    }
+    func createIngestToken(name: String?, scope: String) throws -> (token: IngestToken, secret: String) {
+        try inner.createIngestToken(name: name, scope: scope)
+    }
+    func ingestToken(secret: String) throws -> IngestToken? { try inner.ingestToken(secret: secret) }
+    func ingestTokens() throws -> [IngestToken] { try inner.ingestTokens() }
+    func eventCount() throws -> Int { try inner.eventCount() }
+    func forEachRecentPlay(since: Int64, _ body: (RecentPlay) throws -> Void) throws { try inner.forEachRecentPlay(since: since, body) }
+}
+
 /// A bulk event as a platform writes it.
 func eventJSON(_ i: Int, id: Bool = true, ts: Int64) -> String {
     id
@@ -85,6 +114,43 @@ struct KafkaEventSourceTests {
 
         task.cancel()
         await task.value
+    }
+
+    @Test("stores overlap, but a batch still being stored holds back the live hand-over and the offsets of every batch read after it")
+    func overlappingStoresCommitInOrder() async throws {
+        let broker = try TansuBroker()
+        try broker.createTopic("plays", partitions: 1)  // one partition: each batch's offsets follow the one before
+        let ts = Self.now() / 1000 - 30
+        try broker.produceWithPython(topic: "plays", messages: (0..<100).map { eventJSON($0, ts: ts) })
+        let dir = try Fixtures.folder()
+        let store = try SQLiteListenStore(path: dir.appendingPathComponent("listens.sqlite").path)
+        var options = KafkaSourceOptions(brokers: broker.address, topic: "plays", settings: testSettings)
+        options.maxBatch = 10
+
+        let held = FirstStoreHeld(store)
+        let sink = LiveSink()
+        let first = try KafkaEventSource(options: options, events: held, now: { Self.now() }) { await sink.add($0) }
+        let task = Task { await first.run() }
+        // The first batch is held; the next ones are read and stored meanwhile (the pipeline's depth).
+        #expect(await eventually(60) { held.appendCalls >= KafkaEventSource.storesInFlight })
+        let storedMeanwhile = try store.eventCount()
+        #expect(storedMeanwhile == 10 * (KafkaEventSource.storesInFlight - 1), "\(storedMeanwhile)")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await sink.events.isEmpty, "nothing goes live before the batch read before it is stored")
+        #expect(first.statistics.batches == 0)
+        task.cancel()  // like a crash while the first batch's transaction hangs
+        await task.value
+
+        // Nothing was committed past the unstored batch: the next member of the group reads all 100 again.
+        let second = try KafkaEventSource(options: options, events: store, now: { Self.now() }) { await sink.add($0) }
+        let again = Task { await second.run() }
+        defer { again.cancel() }
+        #expect(try await eventually(60) { try store.eventCount() == 100 }, "stored \((try? store.eventCount()) ?? -1), \(second.statistics)")
+        #expect(await eventually(30) { second.statistics.messages == 100 }, "\(second.statistics)")
+        #expect(second.statistics.duplicates == storedMeanwhile)
+        #expect(await sink.events.count == 100 - storedMeanwhile)
+        again.cancel()
+        await again.value
     }
 
     @Test("a broker stopped and started again with a fresh topic does not wedge the consumer")
