@@ -41,6 +41,8 @@ public struct ServerDependencies: Sendable {
     public var kafka: KafkaEventSource? = nil
     /// Per-session caps on stored uploads.
     let uploadQuota: UploadQuota
+    /// Password tries per address on `/login`.
+    let loginThrottle = LoginThrottle()
 
     /// Starts counting an upload of `session` against its quota (its export uploads and its own
     /// library's files; a `--single-user` home library is the owner's, not counted).

@@ -62,14 +62,29 @@ struct LoginController {
         guard let password = deps.configuration.password else { return Response(status: .seeOther, headers: [.location: "/"]) }
         if context.sessionIsStored { return Response(status: .seeOther, headers: [.location: "/"]) }
         let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        let address = context.remoteIP ?? "unknown"
+        if let wait = deps.loginThrottle.begin(address: address, now: deps.environment.now()) {
+            var response = form(
+                csrf: session.csrfToken,
+                notice: "<p class=\"notice error\" role=\"alert\">Too many wrong passwords from your address: wait \(Self.spoken(seconds: wait)), then try again.</p>",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
         guard let given = fields["password"], constantTimeEqual(SHA256.hex(given), SHA256.hex(password)) else {
-            // A wrong guess costs the guesser a second.
-            try await Task.sleep(for: .seconds(1))
             return form(
                 csrf: session.csrfToken, notice: "<p class=\"notice error\" role=\"alert\">That password is not right: try again.</p>",
                 status: .unauthorized)
         }
+        deps.loginThrottle.succeeded(address: address)
         try deps.sessions.store(session)
         return Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
+    }
+
+    /// "1 second", "40 seconds", "3 minutes".
+    static func spoken(seconds: Int) -> String {
+        if seconds < 120 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        return "\(minutes) minutes"
     }
 }

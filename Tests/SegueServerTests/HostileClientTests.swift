@@ -248,6 +248,73 @@ import Glibc
         }
     }
 
+    @Test("password guessing on /login: five misses, then a doubling wait that refuses even the right password unchecked; a burst of guesses at once counts every one")
+    func passwordGuessingIsThrottled() async throws {
+        let server = try TestServer(singleUserProfile: "me") {
+            $0.host = "0.0.0.0"
+            $0.password = "hunter2 correct horse"
+        }
+        defer { server.cleanUp() }
+        try await server.app.test(.router) { client in
+            let browser = Browser(client)
+            let page = String(buffer: try await browser.request("/login").body)
+            let token = String(try #require(page.firstMatch(of: /name="_csrf" value="([0-9a-f]{32})"/)?.1))
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            func attempt(_ password: String) async throws -> TestResponse {
+                try await browser.request("/login", .post, body: ByteBuffer(string: "_csrf=\(token)&password=\(password)"), headers: form)
+            }
+            for guess in 1...6 {
+                #expect(try await attempt("guess\(guess)").status == .unauthorized, "miss \(guess)")
+            }
+            // The sixth miss started a 2 s wait: the right password is refused without being checked.
+            let refused = try await attempt("hunter2+correct+horse")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "2")
+            #expect(String(buffer: refused.body).contains("Too many wrong passwords from your address: wait 2 seconds"))
+            #expect(try server.deps.sessions.sessions.sessions(idleBefore: .max).isEmpty)
+            server.clock.advance(seconds: 2)
+            #expect(try await attempt("guess7").status == .unauthorized)  // the wait doubles: 4 s
+            server.clock.advance(seconds: 3)
+            #expect(try await attempt("hunter2+correct+horse").status == .tooManyRequests)
+            server.clock.advance(seconds: 1)
+            let right = try await attempt("hunter2+correct+horse")
+            #expect(right.status == .seeOther && right.headers[.location] == "/")
+
+            // Another browser from the same address starts afresh after the right password; 40 guesses
+            // sent at once get at most six checks.
+            let other = Browser(client)
+            let otherPage = String(buffer: try await other.request("/login").body)
+            let otherToken = String(try #require(otherPage.firstMatch(of: /name="_csrf" value="([0-9a-f]{32})"/)?.1))
+            var headers = form
+            headers[.cookie] = "segue_session=\(try #require(other.cookie))"
+            let burstHeaders = headers
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        try await client.executeRequest(
+                            uri: "/login", method: .post, headers: burstHeaders,
+                            body: ByteBuffer(string: "_csrf=\(otherToken)&password=burst\(i)")
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 6, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 34)
+        }
+    }
+
+    @Test func throttleForgetsTheStalestAddressWhenFull() {
+        let throttle = LoginThrottle(capacity: 3)
+        for (i, address) in ["a", "b", "c"].enumerated() {
+            for _ in 0..<7 { _ = throttle.begin(address: address, now: Int64(i)) }
+        }
+        #expect(throttle.begin(address: "a", now: 10) != nil)  // waiting (a refused try does not refresh it)
+        #expect(throttle.begin(address: "d", now: 20) == nil)  // a fourth address: "a", the stalest, is forgotten
+        #expect(throttle.begin(address: "b", now: 21) != nil)
+        #expect(throttle.begin(address: "a", now: 21) == nil)
+    }
+
     @Test func behindTLSCookiesAreSecureWithHSTSAndSettingsShowTheHTTPSAddress() async throws {
         let server = try TestServer { $0.publicURL = URL(string: "https://music.example.org/") }
         defer { server.cleanUp() }
