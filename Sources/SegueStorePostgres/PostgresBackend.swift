@@ -8,7 +8,7 @@ import PostgresNIO
 /// their file. Calls here block the calling thread too: a connection is leased by a task on
 /// `DedicatedTaskExecutor` (never on Swift's cooperative pool, which the caller may be occupying) and
 /// handed to the caller, whose queries run on the pool's own event loops and are waited for there.
-/// See docs/architecture.md ("PostgreSQL backend") for why, and what it costs.
+/// See docs/design/postgresql.md for why, and what it costs.
 ///
 /// Lost connections (a server restart, a failover) are retried: an operation that fails because
 /// its connection broke runs again on a new one, with backoff, for up to `retryWindow`.
