@@ -4,6 +4,7 @@ import SegueModel
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
+import Synchronization
 
 /// Where the data lives and whose it is: shared by every command that touches the store.
 struct StoreOptions: ParsableArguments {
@@ -27,6 +28,9 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// The PostgreSQL pools this process has opened, by URL (see `DatabaseOptions.backend`).
+private let openBackends = Mutex<[String: PostgresBackend]>([:])
+
 /// `--database`: every store on one PostgreSQL database (plays and charts, libraries, jobs,
 /// sessions and feedback, ListenBrainz users, tokens, listens and live events) instead of the data
 /// folder's SQLite files. The data folder still holds files (uploads, renders, covers): nodes
@@ -44,10 +48,16 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// The database's connection pool (migrated), or nil without `--database`.
+    /// The database's connection pool (migrated), or nil without `--database`: one per database in
+    /// the process, so a command that opens several stores connects and migrates once.
     func backend() throws -> PostgresBackend? {
         guard let database else { return nil }
-        return try PostgresBackend(url: database)
+        return try openBackends.withLock { (open: inout [String: PostgresBackend]) throws -> PostgresBackend in
+            if let backend = open[database] { return backend }
+            let backend = try PostgresBackend(url: database)
+            open[database] = backend
+            return backend
+        }
     }
 
     /// The play store: PostgreSQL with `--database`, else the data folder's SQLite file.
