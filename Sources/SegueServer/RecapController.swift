@@ -68,6 +68,7 @@ struct RecapController {
             <h1>\(escapeHTML(heading))</h1>
             \(years)
             \(main)
+            \(try RecapVideoController(deps: deps).section(q, session: s))
             <p class="downloads">Download: <a href="/api/v1/recap/cards?\(escapeHTML(q.queryString))" download>the cards (ZIP of PNGs, 1080x1920)</a> ·
               <a href="/api/v1/recap?\(escapeHTML(q.queryString))">the numbers (JSON)</a></p>
             """
