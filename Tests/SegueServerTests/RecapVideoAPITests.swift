@@ -76,6 +76,9 @@ struct RecapVideoAPITests {
                 let page = String(buffer: try await browser.request("/recap/2024").body)
                 #expect(page.contains("<video class=\"preview\"") && page.contains("src=\"\(url)\""))
                 #expect(page.contains("href=\"\(url)?download=1\""))
+                // The navigation has the recap, marked as the current page here.
+                #expect(page.contains("<li><a href=\"/recap\" aria-current=\"page\">Recap</a></li>"))
+                #expect(String(buffer: try await browser.request("/explore").body).contains("<li><a href=\"/recap\">Recap</a></li>"))
                 // Another session sees neither the job nor the file.
                 let stranger = Browser(client)
                 try await stranger.start()
