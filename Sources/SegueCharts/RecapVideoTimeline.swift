@@ -93,7 +93,8 @@ public struct RecapVideoTimeline: Sendable {
         var scene: Scene
         switch segment.chapter {
         case .race:
-            scene = race!.scene(frame: local)
+            // A race segment exists only with a race layout.
+            scene = race?.scene(frame: local) ?? cards.scene(.summary, recap: recap)
         case .card(let card):
             var layout = cards
             layout.progress = min(1, Double(local) / (Self.appearSeconds * fps))

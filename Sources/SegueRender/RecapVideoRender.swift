@@ -46,11 +46,15 @@ public struct RecapVideoRender {
     }
 
     /// Renders and encodes `recap` to `output` (MP4, WebM or GIF by its extension).
-    /// - Parameter progress: called after each frame with the frames written and the total.
-    /// - Throws: `ChartsError`, `GraphicsError`, `MediaError` (the partial file is removed).
-    public func run(_ recap: Recap, output: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws
-        -> VideoExport.Summary
-    {
+    /// - Parameters:
+    ///   - progress: called after each frame with the frames written and the total.
+    ///   - isCancelled: asked before each frame; true stops the render.
+    /// - Throws: `ChartsError`, `GraphicsError`, `MediaError` (`.cancelled` when cancelled; the
+    ///   partial file is removed).
+    public func run(
+        _ recap: Recap, output: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil,
+        isCancelled: (() -> Bool)? = nil
+    ) throws -> VideoExport.Summary {
         let container = try VideoContainer(path: output)
         let timeline = try timeline(recap)
         let renderer = try CairoRenderer(width: format.width, height: format.height, artwork: artwork)
@@ -62,6 +66,7 @@ public struct RecapVideoRender {
         return try VideoExport(tools: tools, settings: settings).run(
             output: output, frameCount: total, h264: resolved, progress: { progress?($0, total) }
         ) { (index: Int, sink) in
+            if isCancelled?() == true { throw MediaError.cancelled }
             let scene = timeline.scene(frame: index)
             // Held frames repeat the scene before: nothing to paint, no rows to convert.
             var changed: [Range<Int>] = []

@@ -79,6 +79,20 @@ struct RecapVideoAPITests {
                 // The navigation has the recap, marked as the current page here.
                 #expect(page.contains("<li><a href=\"/recap\" aria-current=\"page\">Recap</a></li>"))
                 #expect(String(buffer: try await browser.request("/explore").body).contains("<li><a href=\"/recap\">Recap</a></li>"))
+                // Cancelled while it renders: the job says so, and no file is left.
+                let again = try await browser.request("/api/v1/recap/video?year=2023", .post)
+                #expect(again.status == .accepted)
+                let cancelID = try #require((try JSONSerialization.jsonObject(with: Data(buffer: again.body)) as? [String: Any])?["id"] as? String)
+                let deadline = Date().addingTimeInterval(120)
+                while Date() < deadline, ((try await browser.jsonObject("/api/v1/jobs/\(cancelID)") as? [String: Any])?["progress"] as? Double ?? 0) < 0.05 {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(try await browser.request("/api/v1/jobs/\(cancelID)", .delete).status == .accepted)
+                let cancelled = try await browser.waitForJob(cancelID, timeout: 120)
+                #expect(cancelled["state"] as? String == "cancelled", "\(cancelled)")
+                let renders = try FileManager.default.contentsOfDirectory(
+                    atPath: server.deps.configuration.sessionDirectory(try #require(try server.deps.pool.store.job(id: cancelID)).owner) + "/renders")
+                #expect(!renders.contains { $0.hasPrefix(cancelID) }, "\(renders)")
                 // Another session sees neither the job nor the file.
                 let stranger = Browser(client)
                 try await stranger.start()
