@@ -39,6 +39,16 @@ struct BenchRecapCommand: ParsableCommand {
         return (times[times.count / 2], times.last ?? 0)
     }
 
+    /// User and system CPU seconds of this process and of its children that have ended (ffmpeg).
+    static func cpuSeconds() -> Double {
+        func seconds(_ who: Int32) -> Double {
+            var usage = rusage()
+            getrusage(who, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        return seconds(Int32(RUSAGE_SELF.rawValue)) + seconds(Int32(RUSAGE_CHILDREN.rawValue))
+    }
+
     func run() throws {
         let period = try RecapPeriod.parse(year: year, from: nil, to: nil)
         let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-recap-\(getpid())")
@@ -89,10 +99,13 @@ struct BenchRecapCommand: ParsableCommand {
         var summary: VideoExport.Summary?
         _ = getloadavg(&load, 3)
         let videoLoad = load[0]
+        let cpuBefore = Self.cpuSeconds()
         let video = try median(runs: videoRuns) {
             let recap = try store.recap(period, metric: .streams, sources: .all, profile: profile)
             summary = try videoRender.run(recap, output: videoPath)
         }
+        // Segue's and ffmpeg's CPU time per video: what the run costs on a machine with nothing else to do.
+        let cpu = (Self.cpuSeconds() - cpuBefore) / Double(max(1, videoRuns))
         let probe = try MediaProbe.probe(videoPath, tools: tools)
         let frames = summary?.frames ?? 0
         // Anchor: a race of the same length and size through the same encoder (what `segue race` costs).
@@ -105,6 +118,7 @@ struct BenchRecapCommand: ParsableCommand {
             String(
                 format: "the video, end to end: %d frames, %@ %dx%d %@, %.1f s of video: median %.0f ms, max %.0f ms (target < 15,000 ms; load %.2f at its start)",
                 frames, probe.codec, probe.width, probe.height, probe.pixelFormat, probe.duration, video.median, video.max, videoLoad))
+        print(String(format: "the video's CPU time (Segue and ffmpeg, user + system): %.2f s per video, %.2f s on each of 2 cores", cpu, cpu / 2))
         print(String(format: "anchor: a top-10 race of the same %d frames, same size and encoder (segue race): median %.0f ms", frames, race.median))
         _ = getloadavg(&load, 3)
         print(String(format: "load average %.2f at the end", load[0]))
