@@ -23,21 +23,35 @@ public struct RecapCardLayout: Sendable {
     public var theme: Theme
     public var appearances: AppearanceBook
     public var measurer: any TextMeasuring
+    /// How far the card has appeared, 0 to 1: the video animates a card by drawing it at growing
+    /// progress (blocks fade and rise in one after another, numbers count up, bars grow). At 1
+    /// (the default) the scene is the still card.
+    public var progress: Double
 
     public init(
         format: SocialFormat, theme: Theme, appearances: AppearanceBook = AppearanceBook(),
-        measurer: any TextMeasuring = EstimatedTextMeasurer()
+        measurer: any TextMeasuring = EstimatedTextMeasurer(), progress: Double = 1
     ) {
         self.format = format
         self.theme = theme
         self.appearances = appearances
         self.measurer = measurer
+        self.progress = progress
     }
 
-    /// A piece of a card: its natural height and how to draw it at `y` with the stack's scale `k`.
+    /// A piece of a card: its natural height and how to draw it at `y` with the stack's scale `k`
+    /// and its own eased progress `q` (0 to 1; 1 on a still card).
     struct Block {
         var height: Double
-        var draw: (_ y: Double, _ k: Double) -> [SceneElement]
+        var draw: (_ y: Double, _ k: Double, _ q: Double) -> [SceneElement]
+    }
+
+    /// Part of the card's progress each block takes to appear; the starts are spread over the rest.
+    static let blockWindow = 0.55
+
+    /// `value` counted up to progress `q` (whole units, exact at 1).
+    static func counted(_ value: Double, _ q: Double) -> Double {
+        q >= 1 ? value : (value * max(0, q)).rounded(.down)
     }
 
     var s: Double { format.scale }
@@ -133,8 +147,14 @@ public struct RecapCardLayout: Sendable {
         let used = natural * k + gap * Double(blocks.count - 1)
         var y = top + max(0, (available - used) / 2)
         var elements: [SceneElement] = []
-        for block in blocks {
-            elements += block.draw(y, k)
+        let window = Self.blockWindow
+        let spread = blocks.count > 1 ? (1 - window) / Double(blocks.count - 1) : 0
+        for (i, block) in blocks.enumerated() {
+            let raw = progress >= 1 ? 1 : min(1, max(0, (progress - Double(i) * spread) / window))
+            let q = Easing.easeOutCubic(raw)
+            let drawn = block.draw(y, k, q)
+            // Fades in over the first 40 % of its window while rising 48 px (at 1080 wide) into place.
+            elements += raw >= 1 ? drawn : SceneMotion.moved(drawn, dy: (1 - q) * 48 * s, opacity: min(1, raw / 0.4))
             y += block.height * k + gap
         }
         return elements
@@ -142,28 +162,28 @@ public struct RecapCardLayout: Sendable {
 
     // MARK: Blocks
 
-    func hero(_ number: String, _ label: String, color: ChartColor) -> Block {
-        Block(height: 300 * s) { y, k in
+    func hero(_ number: Double, _ label: String, color: ChartColor) -> Block {
+        Block(height: 300 * s) { y, k, q in
             [
-                .text(TextRun(number, font: font(200 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 120 * s * k, maxWidth: contentWidth)),
+                .text(TextRun(NumberFormatting.grouped(Self.counted(number, q)), font: font(200 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 120 * s * k, maxWidth: contentWidth)),
                 .text(TextRun(label, font: font(44 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 262 * s * k, maxWidth: contentWidth)),
             ]
         }
     }
 
     func sentence(_ text: String, size: Double = 36, color: ChartColor? = nil, weight: FontSpec.Weight = .medium) -> Block {
-        Block(height: size * 1.5 * s) { y, k in
+        Block(height: size * 1.5 * s) { y, k, q in
             [.text(TextRun(text, font: font(size * s * k, weight), color: color ?? theme.secondaryText, x: margin, centerY: y + size * 0.75 * s * k, maxWidth: contentWidth))]
         }
     }
 
-    func statRow(_ stats: [(value: String, label: String)]) -> Block {
-        Block(height: 150 * s) { y, k in
+    func statRow(_ stats: [(value: Int, label: String)]) -> Block {
+        Block(height: 150 * s) { y, k, q in
             let column = contentWidth / Double(max(1, stats.count))
             var elements: [SceneElement] = []
             for (i, stat) in stats.enumerated() {
                 let x = margin + Double(i) * column
-                elements.append(.text(TextRun(stat.value, font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k, maxWidth: column - 16 * s)))
+                elements.append(.text(TextRun(NumberFormatting.grouped(Self.counted(Double(stat.value), q)), font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k, maxWidth: column - 16 * s)))
                 elements.append(.text(TextRun(stat.label, font: font(30 * s * k, .medium), color: theme.secondaryText, x: x, centerY: y + 115 * s * k, maxWidth: column - 16 * s)))
             }
             return elements
@@ -172,7 +192,7 @@ public struct RecapCardLayout: Sendable {
 
     /// One entity in large: its artwork, a label above its name, its numbers under it.
     func feature(_ e: RecapEntry, label: String, color: ChartColor) -> Block {
-        Block(height: 220 * s) { y, k in
+        Block(height: 220 * s) { y, k, q in
             let art = 200 * s * k
             let textX = margin + art + 36 * s * k
             let textWidth = width - margin - textX
@@ -189,10 +209,10 @@ public struct RecapCardLayout: Sendable {
     }
 
     /// A big figure with what it is and a detail line under it.
-    func statLine(_ figure: String, _ label: String, _ detail: String, color: ChartColor) -> Block {
-        Block(height: 250 * s) { y, k in
+    func statLine(_ figure: @escaping (_ q: Double) -> String, _ label: String, _ detail: String, color: ChartColor) -> Block {
+        Block(height: 250 * s) { y, k, q in
             [
-                .text(TextRun(figure, font: font(104 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 60 * s * k, maxWidth: contentWidth)),
+                .text(TextRun(figure(q), font: font(104 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 60 * s * k, maxWidth: contentWidth)),
                 .text(TextRun(label, font: font(40 * s * k, .bold), color: theme.primaryText, x: margin, centerY: y + 150 * s * k, maxWidth: contentWidth)),
                 .text(TextRun(detail, font: font(32 * s * k, .medium), color: theme.secondaryText, x: margin, centerY: y + 210 * s * k, maxWidth: contentWidth)),
             ]
@@ -201,16 +221,20 @@ public struct RecapCardLayout: Sendable {
 
     /// One ranked row: rank, artwork, name and artist, a bar of its share, its number.
     func entryRow(_ e: RecapEntry, color: ChartColor, largest: Double, metric: Metric, showArtist: Bool) -> Block {
-        Block(height: 170 * s) { y, k in
+        Block(height: 170 * s) { y, k, q in
             let art = 112 * s * k
             let x = margin + 84 * s * k
             let textX = x + art + 28 * s * k
-            let value = metric == .streams ? "\(NumberFormatting.grouped(Double(e.streams))) streams" : "\(NumberFormatting.grouped(e.minutes.rounded())) min"
+            let full = metric == .streams ? "\(NumberFormatting.grouped(Double(e.streams))) streams" : "\(NumberFormatting.grouped(e.minutes.rounded())) min"
+            let value =
+                metric == .streams
+                ? "\(NumberFormatting.grouped(Self.counted(Double(e.streams), q))) streams" : "\(NumberFormatting.grouped(Self.counted(e.minutes.rounded(), q))) min"
             let valueFont = font(30 * s * k, .semibold, tabular: true)
-            let valueWidth = measurer.width(of: value, font: valueFont)
+            // The room for the number is the final number's, so the bar's scale does not move while it counts.
+            let valueWidth = measurer.width(of: full, font: valueFont)
             let textWidth = width - margin - textX
             let own = metric == .streams ? Double(e.streams) : Double(e.milliseconds)
-            let bar = max(14 * s * k, (own / max(largest, 1e-9)) * (textWidth - valueWidth - 20 * s * k))
+            let bar = max(14 * s * k, q * (own / max(largest, 1e-9)) * (textWidth - valueWidth - 20 * s * k))
             let id = AppearanceBook.identifier(name: e.name, artist: showArtist ? e.artist : nil)
             var elements: [SceneElement] = [
                 .text(TextRun(String(e.rank), font: font(56 * s * k, .heavy, tabular: true), color: theme.rankText, x: margin + 52 * s * k, centerY: y + art / 2 + 10 * s * k, alignment: .center)),
@@ -228,7 +252,7 @@ public struct RecapCardLayout: Sendable {
 
     /// Vertical bars with labels under some of them; `highlight` in the accent.
     func bars(_ title: String, values: [Double], labels: [String], every: Int, highlight: Int?, accent: ChartColor) -> Block {
-        Block(height: 330 * s) { y, k in
+        Block(height: 330 * s) { y, k, q in
             var elements: [SceneElement] = [
                 .text(TextRun(title, font: font(32 * s * k, .bold), color: theme.primaryText, x: margin, centerY: y + 20 * s * k, maxWidth: contentWidth))
             ]
@@ -240,7 +264,9 @@ public struct RecapCardLayout: Sendable {
             let largest = max(values.max() ?? 0, 1e-9)
             elements.append(.line(from: ScenePoint(x: margin, y: top + area), to: ScenePoint(x: width - margin, y: top + area), width: max(1, 2 * s * k), color: theme.gridLine))
             for (i, v) in values.enumerated() {
-                let h = max(v > 0 ? 4 * s * k : 0, v / largest * area)
+                // Bars grow left to right: each over two thirds of the block's progress.
+                let grow = q >= 1 ? 1 : Easing.easeOutCubic((q - Double(i) / Double(n) / 3) * 1.5)
+                let h = grow <= 0 ? 0 : max(v > 0 ? 4 * s * k : 0, grow * v / largest * area)
                 let x = margin + Double(i) * step + (step - barWidth) / 2
                 let color = i == highlight ? accent : theme.secondaryText.withAlpha(0.45)
                 if h > 0 {
@@ -259,17 +285,16 @@ public struct RecapCardLayout: Sendable {
     func summary(_ r: Recap, accent: ChartColor) -> [Block] {
         guard !r.isEmpty else {
             return [
-                hero("0", "minutes of music", color: theme.secondaryText.withAlpha(0.6)),
+                hero(0, "minutes of music", color: theme.secondaryText.withAlpha(0.6)),
                 sentence("Nothing played from \(RecapText.day(r.from)) to \(RecapText.day(r.to)).", size: 40, color: theme.primaryText, weight: .semibold),
                 sentence("Import your listening history, or pick another year.", size: 34),
             ]
         }
-        let g = { (v: Int) in NumberFormatting.grouped(Double(v)) }
-        var blocks = [hero(NumberFormatting.grouped(r.totals.minutes.rounded()), "minutes of music", color: accent)]
+        var blocks = [hero(r.totals.minutes.rounded(), "minutes of music", color: accent)]
         if let change = r.previous.minutesChange {
             blocks.append(sentence(RecapText.change(change, r), size: 38, color: theme.primaryText, weight: .semibold))
         }
-        blocks.append(statRow([(g(r.totals.streams), "streams"), (g(r.totals.artists), "artists"), (g(r.totals.tracks), "tracks")]))
+        blocks.append(statRow([(r.totals.streams, "streams"), (r.totals.artists, "artists"), (r.totals.tracks, "tracks")]))
         if let top = r.topArtists.first {
             blocks.append(feature(top, label: "Your number one", color: accent))
         }
@@ -292,12 +317,12 @@ public struct RecapCardLayout: Sendable {
         let d = r.discoveries
         guard let biggest = d.biggest else {
             return [
-                hero("0", "new artists", color: theme.secondaryText.withAlpha(0.6)),
+                hero(0, "new artists", color: theme.secondaryText.withAlpha(0.6)),
                 sentence("You stayed with the ones you love.", size: 40, color: theme.primaryText, weight: .semibold),
             ]
         }
         var blocks = [
-            hero(NumberFormatting.grouped(Double(d.count)), d.count == 1 ? "new artist" : "new artists", color: accent),
+            hero(Double(d.count), d.count == 1 ? "new artist" : "new artists", color: accent),
             sentence("The biggest: \(biggest.name)", size: 40, color: theme.primaryText, weight: .bold),
         ]
         let ids = d.top.map { AppearanceBook.identifier(name: $0.name, artist: nil) }
@@ -312,18 +337,18 @@ public struct RecapCardLayout: Sendable {
     func loyalty(_ r: Recap, accent: ChartColor) -> [Block] {
         var blocks: [Block] = []
         if let w = r.loyalty.mostWeeks {
-            blocks.append(statLine("\(w.weeks) weeks", "with \(w.artist)", "of the \(w.ofWeeks) weeks, more than any other artist", color: accent))
+            blocks.append(statLine({ "\(Int(Self.counted(Double(w.weeks), $0))) weeks" }, "with \(w.artist)", "of the \(w.ofWeeks) weeks, more than any other artist", color: accent))
         }
         if let s = r.loyalty.longestStreak {
             blocks.append(
                 statLine(
-                    s.days == 1 ? "1 day" : "\(NumberFormatting.grouped(Double(s.days))) days", "in a row with music",
+                    { q in s.days == 1 ? "1 day" : "\(NumberFormatting.grouped(Self.counted(Double(s.days), q))) days" }, "in a row with music",
                     s.days == 1 ? RecapText.day(s.from) : "\(RecapText.day(s.from)) to \(RecapText.day(s.to))", color: accent))
         }
         if let s = r.loyalty.longestSession {
             blocks.append(
                 statLine(
-                    RecapText.duration(minutes: s.durationMinutes), "your longest session",
+                    { q in RecapText.duration(minutes: Self.counted(s.durationMinutes.rounded(), q)) }, "your longest session",
                     "\(s.plays == 1 ? "1 play" : "\(s.plays) plays") on \(RecapText.day(s.day))", color: accent))
         }
         return blocks

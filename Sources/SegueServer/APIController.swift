@@ -333,14 +333,16 @@ struct APIController {
     func download(_ request: Request, context: AppRequestContext) async throws -> Response {
         let job = try ownedJob(context)
         let format = context.parameters.get("format") ?? ""
-        guard job.state == .succeeded, job.kind == "render", let resultText = job.result,
+        guard job.state == .succeeded, job.kind == "render" || job.kind == RecapVideoParameters.kind, let resultText = job.result,
             let result = try? JSONDecoder().decode(RenderResult.self, from: Data(resultText.utf8)),
             let file = result.files.first(where: { $0.format == format })
         else { throw APIError.notFound("no \(format) file for job \(job.id)") }
         let path = (deps.configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("renders/\(file.name)")
         let attachment = request.uri.queryParameters["download"] != nil
         let parameters = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8))
-        let niceName = "segue-top-\(parameters?.kind.rawValue ?? "chart")-\(job.id.prefix(6)).\(format)"
+        let niceName =
+            job.kind == RecapVideoParameters.kind
+            ? "segue-recap-\(job.id.prefix(6)).\(format)" : "segue-top-\(parameters?.kind.rawValue ?? "chart")-\(job.id.prefix(6)).\(format)"
         var headers: HTTPFields = [
             .contentType: file.mediaType, .cacheControl: "private, max-age=3600", .acceptRanges: "bytes",
             .contentDisposition: "\(attachment ? "attachment" : "inline"); filename=\"\(niceName)\"",
@@ -448,12 +450,12 @@ struct JobView: Codable, Sendable {
         detail = job.detail.map(BrowserMessage.clean)
         error = job.error.map(BrowserMessage.clean)
         createdAt = iso8601(Double(job.createdMillis) / 1000)
-        if job.kind == "render", job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
+        if job.kind == "render" || job.kind == RecapVideoParameters.kind, job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
             let elapsed = Double(ServerEnvironment.live.now() - started) / 1000
             etaSeconds = (elapsed / job.progress * (1 - job.progress) * 10).rounded() / 10
         }
         guard job.state == .succeeded, let text = job.result else { return }
-        if job.kind == "render", let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8)) {
+        if job.kind == "render" || job.kind == RecapVideoParameters.kind, let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8)) {
             files = r.files.map {
                 FileLink(format: $0.format, url: "/api/v1/jobs/\(job.id)/files/\($0.format)", bytes: $0.bytes, mediaType: $0.mediaType)
             }

@@ -50,6 +50,7 @@ struct JobStores {
         [
             "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
             "render": RenderJobHandler(plays: plays, configuration: configuration),
+            RecapVideoParameters.kind: RecapVideoJobHandler(plays: plays, configuration: configuration),
             AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
             PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),
             PushPlaylistParameters.kind: PushPlaylistJobHandler(configuration: configuration, playlists: playlists, libraries: libraries, now: now),
@@ -190,6 +191,7 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     PlaylistsController(deps: deps).register(on: app)
     PlayersController(deps: deps).register(on: app)
     RecapController(deps: deps).register(on: app)
+    RecapVideoController(deps: deps).register(on: app)
     APIController(deps: deps).register(on: app.group("api/v1"))
     return router
 }

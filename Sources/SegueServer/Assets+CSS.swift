@@ -97,6 +97,8 @@ extension Assets {
     @media (min-width: 900px){.recap-cards{display:grid;grid-template-columns:repeat(3,1fr);align-items:start}.recap-card{max-width:none}}
     .recap-card .only-light{display:none}
     @media (prefers-color-scheme: light){.recap-card .only-light{display:block}.recap-card .only-dark{display:none}}
+    .recap-video{max-width:540px;margin:1.5rem auto}
+    .recap-video video{width:100%;max-width:360px;display:block;border-radius:var(--radius);box-shadow:var(--shadow);background:#000}
     .recap-years ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:.5rem 0}
     .recap-years a{display:inline-block;padding:.35rem .8rem;border-radius:999px;border:1px solid var(--line);text-decoration:none}
     .recap-years a[aria-current]{background:var(--accent);color:#fff;border-color:var(--accent)}

@@ -125,6 +125,37 @@ extension Assets {
         $("#make-video").addEventListener("click", () => render("animation"));
       }
 
+      // Recap: the video as a background job, its progress, then the player (POST /api/v1/recap/video).
+      const recapVideo = $("#recap-video");
+      if (recapVideo) {
+        const button = $("#make-recap-video", recapVideo), meter = $(".meter", recapVideo), fill = $(".meter span", recapVideo), status = $(".status", recapVideo), result = $(".recap-video-result", recapVideo);
+        const watch = async (job) => {
+          button.disabled = true; meter.hidden = false; recapVideo.setAttribute("aria-busy", "true");
+          const done = await follow(job, (j) => {
+            const pct = Math.round(j.progress * 100);
+            fill.style.width = `${pct}%`; meter.setAttribute("aria-valuenow", String(pct));
+            status.textContent = j.state === "queued" ? "Waiting for a free worker…" : `${pct}% · ${j.detail || "Starting"}`;
+          });
+          button.disabled = false; meter.hidden = true; recapVideo.setAttribute("aria-busy", "false");
+          if (done.state !== "succeeded") { status.textContent = done.state === "cancelled" ? "Cancelled." : `The video could not be made: ${done.error || "unknown error"}`; return; }
+          const file = (done.files || [])[0];
+          status.textContent = `${done.frames} frames, ${done.width}×${done.height}, ready.`;
+          result.replaceChildren();
+          const video = el("video", { class: "preview", controls: "", playsinline: "", preload: "metadata", src: file.url });
+          const link = el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download the video (MP4, ${(file.bytes / 1048576).toFixed(1)} MB)`);
+          const p = el("p"); p.append(link);
+          result.append(video, p);
+          button.textContent = "Make it again";
+        };
+        button.addEventListener("click", async () => {
+          button.disabled = true; status.textContent = "Starting…";
+          try { await watch(await api("POST", `/api/v1/recap/video?${recapVideo.dataset.query}`)); }
+          catch (err) { status.textContent = err.message; button.disabled = false; }
+        });
+        // A video still being made when the page was opened: follow it.
+        if (recapVideo.dataset.job && ["queued", "running"].includes(recapVideo.dataset.state)) watch({ id: recapVideo.dataset.job });
+      }
+
       // Live: snapshots pushed by the server (GET /api/v1/live/stream); the page only draws them.
       const live = $("#live");
       if (live) {

@@ -8,7 +8,7 @@ func escapeHTML(_ text: String) -> String {
 
 /// The pages of the app, for the navigation.
 enum Page: String, CaseIterable {
-    case start, explore, create, live, library, playlists, settings, feedback
+    case start, explore, recap, create, live, library, playlists, settings, feedback
 
     var path: String { self == .start ? "/" : "/\(rawValue)" }
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }

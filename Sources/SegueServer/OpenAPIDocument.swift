@@ -352,6 +352,14 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "A ZIP archive", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}, "400": {"$ref": "#/components/responses/Error"}}
           }
         },
+        "/api/v1/recap/video": {
+          "post": {
+            "operationId": "startRecapVideo", "summary": "Make the recap's video (a 30-45 s story of the cards, 1080x1920 H.264 MP4) as a background job; follow it at /api/v1/jobs/{id}/events, download it at /api/v1/jobs/{id}/files/mp4",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.", "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "tz", "in": "query", "schema": {"type": "string", "maxLength": 64}}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/source"}],
+            "responses": {"202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "200": {"description": "The same video is being made already: that job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}
+          }
+        },
         "/api/v1/history": {
           "get": {
             "operationId": "history", "summary": "Download the merged listening history (ListenBrainz JSON lines or CSV)",

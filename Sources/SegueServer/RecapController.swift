@@ -58,7 +58,7 @@ struct RecapController {
                 <p class="notice error" role="alert">\(escapeHTML(error.description))</p>
                 <p><a href="/recap">See your latest year</a></p>
                 """
-            return pageResponse(layout(page: .explore, title: "Recap", csrf: s.csrfToken, hasData: hasData, body: body), status: .badRequest)
+            return pageResponse(layout(page: .recap, title: "Recap", csrf: s.csrfToken, hasData: hasData, body: body), status: .badRequest)
         }
         let recap = try deps.recap(q, profileName: s.profileName)
         let main = deps.cache.value(profile: s.profileName, key: "page|" + q.cacheKey) { Self.cardsHTML(recap) }
@@ -68,10 +68,11 @@ struct RecapController {
             <h1>\(escapeHTML(heading))</h1>
             \(years)
             \(main)
+            \(try RecapVideoController(deps: deps).section(q, session: s))
             <p class="downloads">Download: <a href="/api/v1/recap/cards?\(escapeHTML(q.queryString))" download>the cards (ZIP of PNGs, 1080x1920)</a> ·
               <a href="/api/v1/recap?\(escapeHTML(q.queryString))">the numbers (JSON)</a></p>
             """
-        return pageResponse(layout(page: .explore, title: heading, csrf: s.csrfToken, hasData: hasData, body: body))
+        return pageResponse(layout(page: .recap, title: heading, csrf: s.csrfToken, hasData: hasData, body: body))
     }
 
     func pageResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

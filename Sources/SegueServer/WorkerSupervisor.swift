@@ -216,7 +216,7 @@ public final class WorkerSupervisor: @unchecked Sendable {
     /// What a job was doing, for the reason a person reads ("rendering this job").
     static func activity(_ kind: String) -> String {
         switch kind {
-        case "render": "rendering"
+        case "render", RecapVideoParameters.kind: "rendering"
         case "import": "importing"
         case "analyze": "analysing"
         default: "running"

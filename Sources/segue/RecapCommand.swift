@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueCharts
+import SegueMedia
 import SegueModel
 import SegueRecap
 import SegueRender
@@ -38,6 +39,9 @@ struct RecapCommand: ParsableCommand {
     @Option(help: "Write the cards into this folder: one PNG and one SVG per section, ready for a story carousel.")
     var out: String?
 
+    @Option(help: "Write the recap as a 30-45 s video (MP4 H.264 for phones; .webm or .gif by the extension): the cards animated as one story.")
+    var video: String?
+
     @Option(help: "Card size: story (1080x1920), square (1080x1080) or WIDTHxHEIGHT.")
     var size: String = "story"
 
@@ -65,6 +69,13 @@ struct RecapCommand: ParsableCommand {
     func validate() throws {
         _ = try period()
         _ = try look()
+        if let video {
+            do {
+                _ = try VideoContainer(path: video)
+            } catch {
+                throw ValidationError("--video \(video): \(error.description)")
+            }
+        }
     }
 
     func run() throws {
@@ -79,6 +90,19 @@ struct RecapCommand: ParsableCommand {
             let (size, theme) = try look()
             let paths = try RecapCardsRender(format: size, theme: theme).write(recap, to: out)
             printError("Wrote \(paths.count / 2) cards (PNG and SVG, \(size)) to \(out).")
+        }
+        if let video {
+            let (size, theme) = try look()
+            let render = RecapVideoRender(format: size, theme: theme, tools: try FFmpegTools.locate())
+            let summary = try render.run(recap, output: video) { done, total in
+                if done == total || done % 30 == 0 {
+                    FileHandle.standardError.write(Data("\rFrames \(done)/\(total)".utf8))
+                }
+            }
+            printError(
+                String(
+                    format: "\nWrote %@: %d frames (%.1f s of video) in %.2f s, %@, %@ bytes.", video, summary.frames,
+                    Double(summary.frames) / render.fps, summary.seconds, summary.encoder, TextTable.grouped(summary.bytes)))
         }
         if format == .json {
             let encoder = JSONEncoder()

@@ -81,6 +81,56 @@ class RecapPageTests(unittest.TestCase):
             d.quit()
             shutil.rmtree(downloads, ignore_errors=True)
 
+    def test_make_the_video_from_the_page(self):
+        downloads = tempfile.mkdtemp(prefix="segue-recap-video-")
+        d = browser(downloads, 390, 844)
+        try:
+            self.load_demo(d)
+            d.find_element(By.CSS_SELECTOR, ".recap-link a").click()
+            section = WebDriverWait(d, 30).until(EC.presence_of_element_located((By.ID, "recap-video")))
+            d.execute_script("arguments[0].scrollIntoView()", section)
+            button = d.find_element(By.ID, "make-recap-video")
+            self.assertEqual(button.text, "Make the video")
+            button.click()
+            # The progress bar shows and moves while the job runs.
+            meter = d.find_element(By.CSS_SELECTOR, "#recap-video .meter")
+            WebDriverWait(d, 60).until(lambda _: meter.is_displayed() and int(meter.get_attribute("aria-valuenow") or 0) > 0)
+            self.assertTrue(button.get_attribute("disabled"))
+            d.save_screenshot(os.path.join(self.shots, "recap-video-390-progress.png"))
+            # A second click while it runs would make no second job: the button is disabled, and the
+            # API answers the same job (checked in RecapVideoAPITests).
+            video = WebDriverWait(d, 600).until(
+                EC.presence_of_element_located((By.CSS_SELECTOR, "#recap-video .recap-video-result video")))
+            self.assertFalse(meter.is_displayed())
+            src = video.get_attribute("src")
+            self.assertRegex(src, r"/api/v1/jobs/[0-9a-f-]+/files/mp4$")
+            link = d.find_element(By.CSS_SELECTOR, "#recap-video .recap-video-result a[download]")
+            self.assertIn("Download the video (MP4", link.text)
+            # The file is there, an MP4 (ftyp box), served with byte ranges as phones ask.
+            d.set_script_timeout(30)
+            head = d.execute_async_script(
+                "const done = arguments[arguments.length - 1]; fetch(arguments[0], {headers: {Range: 'bytes=0-11'}})"
+                ".then(async r => done([r.status, r.headers.get('content-type'), [...new Uint8Array(await r.arrayBuffer())].slice(4, 8)]))"
+                ".catch(e => done(String(e)));", src)
+            self.assertEqual(head[0], 206)
+            self.assertEqual(head[1], "video/mp4")
+            self.assertEqual(bytes(head[2]), b"ftyp")
+            # Where this Chromium decodes H.264, the player knows the story's length.
+            if d.execute_script("return document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.42E01E\"')"):
+                WebDriverWait(d, 30).until(lambda _: d.execute_script("return arguments[0].duration > 0", video))
+                duration = d.execute_script("return arguments[0].duration", video)
+                self.assertTrue(30 <= duration <= 45, duration)
+            self.assertLessEqual(d.execute_script("return document.documentElement.scrollWidth"), 390)
+            d.execute_script("arguments[0].scrollIntoView()", section)
+            d.save_screenshot(os.path.join(self.shots, "recap-video-390-done.png"))
+            # Reopened, the page shows the made video at once.
+            d.refresh()
+            self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#recap-video .recap-video-result video")), 1)
+            self.assertEqual(d.find_element(By.ID, "make-recap-video").text, "Make it again")
+        finally:
+            d.quit()
+            shutil.rmtree(downloads, ignore_errors=True)
+
 
 if __name__ == "__main__":
     unittest.main()
