@@ -70,6 +70,7 @@ struct RecapController {
             \(main)
             <p class="downloads">Download: <a href="/api/v1/recap/cards?\(escapeHTML(q.queryString))" download>the cards (ZIP of PNGs, 1080x1920)</a> ·
               <a href="/api/v1/recap?\(escapeHTML(q.queryString))">the numbers (JSON)</a></p>
+            \(RecapShareController.shareForm(q, csrf: s.csrfToken))
             """
         return pageResponse(layout(page: .explore, title: heading, csrf: s.csrfToken, hasData: hasData, body: body))
     }
