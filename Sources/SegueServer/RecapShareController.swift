@@ -179,12 +179,13 @@ struct RecapShareController {
     /// `GET /r/TOKEN`: the shared recap, one theme, with OpenGraph and Twitter card tags.
     func sharedPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (share, token, q) = try lookup(context) else { return Self.notShared() }
-        let recap = try deps.recap(q, profileName: share.owner)
+        let library = try ownersLibrary(share)
+        let recap = try deps.recap(q, profileName: share.owner, library: library)
         let theme = (try? Theme.named(share.theme)) ?? .dark
         let base = SettingsController.serverURL(request, publicURL: deps.configuration.publicURL)
         let title = RecapText.isCalendarYear(recap) ? "A \(recap.from.year) in music" : "Listening, \(RecapText.period(recap))"
         let description = Self.summary(recap)
-        let cards = deps.cache.value(profile: share.owner, key: "shared|\(share.theme)|" + q.cacheKey) { Self.cardsHTML(recap, theme: theme) }
+        let cards = deps.cache.value(profile: share.owner, key: "shared|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")) { Self.cardsHTML(recap, theme: theme) }
         let pageURL = escapeHTML("\(base)/r/\(token)")
         let image = escapeHTML("\(base)/r/\(token)/card.png")
         let html = """
@@ -231,9 +232,10 @@ struct RecapShareController {
     /// `GET /r/TOKEN/card.png`: the summary card at 1200x630, the link preview.
     func sharedCard(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (share, _, q) = try lookup(context) else { return Self.notShared() }
-        let recap = try deps.recap(q, profileName: share.owner)
+        let library = try ownersLibrary(share)
+        let recap = try deps.recap(q, profileName: share.owner, library: library)
         let theme = (try? Theme.named(share.theme)) ?? .dark
-        let key = "shared-card|\(share.theme)|" + q.cacheKey
+        let key = "shared-card|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")
         let bytes = try await BlockingWork.run {
             try deps.cache.value(profile: share.owner, key: key) { try Self.previewPNG(recap, theme: theme) }
         }
@@ -260,6 +262,14 @@ struct RecapShareController {
             let q = try? RecapParameters(Self.parameters(share.query))
         else { return nil }
         return (share, token, q)
+    }
+
+    /// The library whose files give a shared recap its sound: the data folder's on a `--single-user`
+    /// install (the owner's); an anonymous session's library is its own, so its shares have none.
+    func ownersLibrary(_ share: RecapShare) throws -> LibrarySnapshot? {
+        guard let owner = deps.configuration.singleUserProfile, owner == share.owner else { return nil }
+        return try LibrarySnapshot(
+            WebLibrary(folder: deps.configuration.dataDirectory, isSessionLibrary: false, name: LibraryLocation.home, location: deps.libraries))
     }
 
     /// The same answer for every token that opens nothing.
