@@ -77,6 +77,10 @@ struct RecapSoundAPITests {
                 #expect(playlist.first { $0["title"] as? String == "Harbour Lights" }?["plays"] as? Int == 6)
                 #expect(Set(playlist.compactMap { $0["id"] as? Int }) == Set([harbour["id"], paper["id"], tin["id"]].compactMap { $0 as? Int }))
 
+                // The page has the section: its card, with the playlist's songs.
+                let page = String(buffer: try await alice.request("/recap/2024").body)
+                #expect(page.contains("<figure class=\"recap-card\" id=\"sound\"") && page.contains("The sound of your 2024"))
+                #expect(page.contains("Harbour Lights") && page.contains("in an order that flows"))
                 // 2023: Slow Orbit and Paper Sun; 2022: nothing played, so nothing matched and no section.
                 let before = try #require(try await recap(alice, "year=2023")["sound"] as? [String: Any])
                 #expect(before["matchedPlays"] as? Int == 6 && before["matchedTracks"] as? Int == 2)
@@ -91,6 +95,8 @@ struct RecapSoundAPITests {
                 #expect(try await bob.importExport(try Self.history())["state"] as? String == "succeeded")
                 let bobs = try await recap(bob, "year=2024")
                 #expect(bobs["sound"] == nil && (bobs["totals"] as? [String: Any])?["plays"] as? Int == 15)
+                let bobsPage = String(buffer: try await bob.request("/recap/2024").body)
+                #expect(bobsPage.contains("Your 2024 in review") && !bobsPage.contains("id=\"sound\"") && !bobsPage.contains("The sound of your"))
             }
         }
     }
