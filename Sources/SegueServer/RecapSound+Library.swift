@@ -10,7 +10,7 @@ extension RecapSound {
     /// the playlists order tracks (`PlaylistBuilder.order`, smoothest transitions). Files that
     /// match the same song are counted once (the first by id), so a duplicate file does not double
     /// its plays. Nil when no analysed file was played in the period.
-    static func fromLibrary(_ library: [LibraryTrack], columns: MusicColumns, period: RecapPeriod, periodPlays: Int) -> RecapSound? {
+    public static func fromLibrary(_ library: [LibraryTrack], columns: MusicColumns, period: RecapPeriod, periodPlays: Int) -> RecapSound? {
         let analysed = library.filter { $0.status == .done && $0.analysis != nil }.sorted { $0.id < $1.id }
         guard !analysed.isEmpty else { return nil }
         let now = ListeningIndex(columns, range: period.range)
