@@ -110,6 +110,18 @@ enum OpenAPIDocument {
               "version": {"type": "integer"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
               "timeZone": {"type": "string"}, "metric": {"type": "string", "enum": ["streams", "minutes"]},
               "totals": {"$ref": "#/components/schemas/RecapTotals"},
+              "sound": {
+                "type": "object", "description": "The sound of the period, from the plays that match analysed files of your library (artist, title and album); absent when none does",
+                "required": ["matchedPlays", "matchedTracks", "share", "averageBPM", "averageEnergy", "averageLoudnessLUFS", "previousMatchedPlays", "risingTags", "playlist"],
+                "properties": {
+                  "matchedPlays": {"type": "integer"}, "matchedTracks": {"type": "integer"}, "share": {"type": "number", "minimum": 0, "maximum": 1},
+                  "averageBPM": {"type": "number", "description": "Averaged over the matched plays (a file played 3 times counts 3 times)"},
+                  "averageEnergy": {"type": "number", "minimum": 0, "maximum": 1}, "averageLoudnessLUFS": {"type": "number"},
+                  "previousMatchedPlays": {"type": "integer"},
+                  "risingTags": {"type": "array", "items": {"type": "object", "required": ["tag", "share", "previousShare", "rise"], "properties": {"tag": {"type": "string"}, "share": {"type": "number"}, "previousShare": {"type": "number"}, "rise": {"type": "number"}}}},
+                  "playlist": {"type": "array", "description": "The most played matched files, ordered for smooth transitions", "items": {"type": "object", "required": ["id", "artist", "title", "plays", "bpm", "energy"], "properties": {"id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "plays": {"type": "integer"}, "bpm": {"type": "number"}, "energy": {"type": "number"}}}}
+                }
+              },
               "previous": {
                 "type": "object", "required": ["from", "to", "totals"], "description": "The period before, of the same length (the year before for a calendar year); each change is relative (0.25 = a quarter more), absent when the period before had none",
                 "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "totals": {"$ref": "#/components/schemas/RecapTotals"}, "streamsChange": {"type": "number"}, "minutesChange": {"type": "number"}, "artistsChange": {"type": "number"}, "tracksChange": {"type": "number"}, "albumsChange": {"type": "number"}}

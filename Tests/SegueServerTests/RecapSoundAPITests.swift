@@ -36,10 +36,22 @@ struct RecapSoundAPITests {
         try #require(try await browser.jsonObject("/api/v1/recap?\(query)") as? [String: Any])
     }
 
-    @Test("the sound of the year: averages of the matched plays by hand, the playlist of the most played; absent without a match")
+    @Test("the sound of the year: averages of the matched plays by hand, the playlist of the most played; absent without a match (SQLite)")
     func soundOfTheYear() async throws {
         let server = try TestServer()
         defer { server.cleanUp() }
+        try await checkSound(server)
+    }
+
+    @Test("the sound of the year (PostgreSQL: plays and libraries in the database)", .enabled(if: TestPostgres.isEnabled))
+    func soundOfTheYearOnPostgres() async throws {
+        let url = try TestPostgres.freshSchemaURL()
+        let server = try TestServer { $0.database = url }
+        defer { server.cleanUp() }
+        try await checkSound(server)
+    }
+
+    func checkSound(_ server: TestServer) async throws {
         try await server.withWorkers {
             try await server.app.test(.router) { client in
                 let alice = Browser(client)
