@@ -112,4 +112,35 @@ struct RecapSoundAPITests {
             }
         }
     }
+
+    /// On a `--single-user` install the library is the owner's (the data folder's): a shared recap
+    /// carries its sound to a stranger, and the preview card is still the summary.
+    @Test("a shared recap of a single-user install shows the sound of the owner's library")
+    func sharedSound() async throws {
+        let server = try TestServer(singleUserProfile: "me")
+        defer { server.cleanUp() }
+        try await server.withWorkers {
+            try await server.app.test(.router) { client in
+                let owner = Browser(client)
+                try await owner.start()
+                let started = try await owner.request("/api/v1/library/demo", .post)
+                let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: started.body)) as? [String: Any])?["id"] as? String)
+                #expect(try await owner.waitForJob(id, timeout: 300)["state"] as? String == "succeeded")
+                #expect(try await owner.importExport(try Self.history())["state"] as? String == "succeeded")
+                let made = try await owner.request("/api/v1/recap/shares?year=2024", .post)
+                #expect(made.status == .created)
+                let url = try #require((try JSONSerialization.jsonObject(with: Data(buffer: made.body)) as? [String: Any])?["url"] as? String)
+                let token = String(try #require(url.split(separator: "/").last))
+                let stranger = Browser(client)
+                let page = String(buffer: try await stranger.request("/r/\(token)").body)
+                #expect(page.contains("The sound of your 2024") && page.contains("Harbour Lights") && page.contains("in an order that flows"))
+                #expect(try await stranger.request("/r/\(token)/card.png").status == .ok)
+                // Not 2022: nothing matched there.
+                let other = try await owner.request("/api/v1/recap/shares?year=2022", .post)
+                let otherURL = try #require((try JSONSerialization.jsonObject(with: Data(buffer: other.body)) as? [String: Any])?["url"] as? String)
+                let empty = String(buffer: try await stranger.request("/r/\(otherURL.split(separator: "/").last ?? "")").body)
+                #expect(!empty.contains("The sound of your"))
+            }
+        }
+    }
 }
