@@ -4,11 +4,13 @@ import SegueRecap
 /// The sections of a recap, one card each, in carousel order.
 public enum RecapCard: String, Sendable, CaseIterable, Codable {
     case summary, artists, tracks, albums, discoveries, loyalty, rhythm
+    /// The sound of the period: only when the person's library matched some of its plays.
+    case sound
 
     /// The cards `recap` has something for: only the summary (its empty state) when nothing was played.
     public static func cards(for recap: Recap) -> [RecapCard] {
         guard !recap.isEmpty else { return [.summary] }
-        return allCases.filter { $0 != .albums || !recap.topAlbums.isEmpty }
+        return allCases.filter { ($0 != .albums || !recap.topAlbums.isEmpty) && ($0 != .sound || recap.sound != nil) }
     }
 }
 
@@ -98,6 +100,9 @@ public struct RecapCardLayout: Sendable {
         case .rhythm:
             title = "When you listened"
             blocks = rhythm(recap, accent: accent)
+        case .sound:
+            title = "The sound of your \(RecapText.periodName(recap))"
+            blocks = sound(recap, accent: accent)
         }
         var elements = header(kicker: "SEGUE RECAP · \(RecapText.period(recap).uppercased())", title: title, accent: accent)
         elements += stack(blocks, top: 330 * s, bottom: height - 150 * s)
@@ -352,6 +357,77 @@ public struct RecapCardLayout: Sendable {
                     "\(s.plays == 1 ? "1 play" : "\(s.plays) plays") on \(RecapText.day(s.day))", color: accent))
         }
         return blocks
+    }
+
+    /// Tempo, energy and loudness of the matched plays, the tags that rose, and the most played
+    /// songs in their smooth order.
+    func sound(_ r: Recap, accent: ChartColor) -> [Block] {
+        guard let sound = r.sound else {
+            return [sentence("None of your library's analysed songs was played in this \(RecapText.periodName(r)).", size: 38, color: theme.primaryText, weight: .semibold)]
+        }
+        let g = { (v: Double) in NumberFormatting.grouped(v.rounded()) }
+        var blocks = [
+            statRow([
+                (g(sound.averageBPM), "BPM on average"), ("\(Int((sound.averageEnergy * 100).rounded()))%", "energy"),
+                (Self.signed(Int(sound.averageLoudnessLUFS.rounded())), "LUFS loudness"),
+            ]),
+            sentence(
+                "From \(g(Double(sound.matchedPlays))) plays of \(sound.matchedTracks == 1 ? "1 song" : "\(g(Double(sound.matchedTracks))) songs") in your library (\(RecapText.percent(sound.share)) of all)",
+                size: 32),
+        ]
+        if !sound.risingTags.isEmpty {
+            blocks.append(sentence("On the rise", size: 32, color: theme.primaryText, weight: .bold))
+            for tag in sound.risingTags.prefix(3) {
+                blocks.append(tagRow(tag, color: accent))
+            }
+        }
+        blocks.append(sentence("Your most played, in an order that flows", size: 32, color: theme.primaryText, weight: .bold))
+        let ids = sound.playlist.map { AppearanceBook.identifier(name: $0.title, artist: $0.artist) }
+        let colors = appearances.distinctColors(for: ids, theme: theme)
+        for (i, t) in sound.playlist.prefix(6).enumerated() {
+            blocks.append(songRow(t, number: i + 1, color: i < colors.count ? colors[i] : accent))
+        }
+        return blocks
+    }
+
+    /// An integer with a real minus sign (U+2212), as type sets it.
+    static func signed(_ v: Int) -> String { v < 0 ? "\u{2212}\(-v)" : "\(v)" }
+
+    /// A tag, its part of the plays as a bar, and how much it rose.
+    func tagRow(_ tag: RecapTagChange, color: ChartColor) -> Block {
+        Block(height: 64 * s) { y, k in
+            let labelWidth = 300 * s * k
+            let rise = "+\(Int((tag.rise * 100).rounded())) pts"
+            let riseFont = font(30 * s * k, .bold, tabular: true)
+            let riseWidth = measurer.width(of: rise, font: riseFont)
+            let full = contentWidth - labelWidth - riseWidth - 32 * s * k
+            return [
+                .text(TextRun(tag.tag, font: font(34 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 28 * s * k, maxWidth: labelWidth - 16 * s * k)),
+                ChartDecor.bar(x: margin + labelWidth, y: y + 21 * s * k, width: max(10 * s * k, tag.share * full), height: 14 * s * k, fullWidth: full, color: color, opacity: 1),
+                .text(TextRun(rise, font: riseFont, color: color, x: width - margin, centerY: y + 28 * s * k, alignment: .right)),
+            ]
+        }
+    }
+
+    /// One song of the playlist: its place, artwork, title, artist and tempo.
+    func songRow(_ t: RecapSoundTrack, number: Int, color: ChartColor) -> Block {
+        Block(height: 112 * s) { y, k in
+            let art = 88 * s * k
+            let x = margin + 64 * s * k
+            let textX = x + art + 24 * s * k
+            let textWidth = width - margin - textX
+            // Left-to-right marks around the artist: a Hebrew or Arabic name must not turn the line around
+            // nor take the tempo after it into its own run.
+            let detail = "\u{200E}\(t.artist)\u{200E} · \(Int(t.bpm.rounded())) BPM · \(t.plays == 1 ? "1 play" : "\(NumberFormatting.grouped(Double(t.plays))) plays")"
+            return [
+                .text(TextRun(String(number), font: font(44 * s * k, .heavy, tabular: true), color: theme.rankText, x: margin + 32 * s * k, centerY: y + art / 2 + 6 * s * k, alignment: .center)),
+                .artwork(
+                    SceneRect(x: x, y: y + 6 * s * k, width: art, height: art), cornerRadius: art * 0.14,
+                    appearances.artwork(for: AppearanceBook.identifier(name: t.title, artist: t.artist), displayName: t.title, theme: theme, color: color)),
+                .text(TextRun(t.title, font: font(38 * s * k, .bold), color: theme.primaryText, x: textX, centerY: y + 32 * s * k, maxWidth: textWidth)),
+                .text(TextRun(detail, font: font(28 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 76 * s * k, maxWidth: textWidth)),
+            ]
+        }
     }
 
     func rhythm(_ r: Recap, accent: ChartColor) -> [Block] {

@@ -35,6 +35,9 @@ public struct Recap: Sendable, Equatable, Codable {
     /// How the top 10 artists changed through the period: the race of `segue race`, fitted to the
     /// period (`Recap.racePeriod`), for the race chapter of the video.
     public var race: RaceData
+    /// What the period sounded like, from the plays that match analysed library files; nil (absent
+    /// from the JSON) when none does.
+    public var sound: RecapSound? = nil
 
     /// The race's step for a period of `days`: months beyond a quarter, weeks beyond a fortnight, else days.
     public static func racePeriod(days: Int) -> RacePeriod {

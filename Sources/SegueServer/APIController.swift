@@ -21,6 +21,8 @@ public struct ServerDependencies: Sendable {
     public let feedback: any FeedbackStore
     /// Saved playlists (PostgreSQL with `--database`, else the web store's file).
     public let playlists: any SavedPlaylistStore
+    /// Published recaps (the same store as the saved playlists).
+    public let shares: any RecapShareStore
     public let pool: WorkerPool
     public let sessions: SessionManager
     let cache: ChartCache

@@ -17,6 +17,7 @@ struct JobStores {
     var plays: any PlayStore
     var jobs: any JobStore
     var playlists: any SavedPlaylistStore
+    var shares: any RecapShareStore
     var web: any SessionStore & FeedbackStore
     var libraries: LibraryLocation
     var changes: PostgresChangeFeed?
@@ -29,6 +30,7 @@ struct JobStores {
             plays = PostgresPlayStore(backend: shared)
             jobs = PostgresJobStore(backend: shared)
             playlists = PostgresSavedPlaylistStore(backend: shared)
+            shares = PostgresRecapShareStore(backend: shared)
             web = PostgresWebStore(backend: shared)
             libraries = LibraryLocation(postgres: shared)
             changes = PostgresChangeFeed(backend: shared, logger: logger)
@@ -41,6 +43,7 @@ struct JobStores {
             jobs = sqliteWeb
             web = sqliteWeb
             playlists = sqliteWeb
+            shares = sqliteWeb
             libraries = LibraryLocation(postgres: nil)
         }
     }
@@ -103,7 +106,7 @@ public func makeDependencies(
         }
     }
     let sessions = SessionManager(
-        sessions: web, plays: plays, playlists: playlists, pool: pool, configuration: configuration, environment: environment,
+        sessions: web, plays: plays, playlists: playlists, shares: stores.shares, pool: pool, configuration: configuration, environment: environment,
         cache: cache, logger: logger, libraries: libraries,
         secret: try SessionSecret.load(dataDirectory: configuration.dataDirectory))
     let now = environment.now
@@ -137,7 +140,8 @@ public func makeDependencies(
         try KafkaEventSource(options: options, events: listens, now: now, logger: logger) { await live.ingest($0) }
     }
     return ServerDependencies(
-        configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, pool: pool,
+        configuration: configuration, environment: environment, plays: plays, feedback: web, playlists: playlists, shares: stores.shares,
+        pool: pool,
         sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries,
         pacing: StreamPacing(changes: changes), liveFeed: feed, supervisor: supervisor, kafka: kafka,
         uploadQuota: UploadQuota(maxBytes: configuration.maxSessionUploadBytes, maxFiles: configuration.maxSessionUploadFiles))
@@ -192,6 +196,9 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     PlayersController(deps: deps).register(on: app)
     RecapController(deps: deps).register(on: app)
     RecapVideoController(deps: deps).register(on: app)
+    RecapShareController(deps: deps).register(on: app)
+    // Shared recaps are read without a session (and set no cookie).
+    RecapShareController(deps: deps).registerPublic(on: router)
     APIController(deps: deps).register(on: app.group("api/v1"))
     return router
 }

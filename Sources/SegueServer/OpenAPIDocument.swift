@@ -94,12 +94,34 @@ enum OpenAPIDocument {
             "type": "object", "required": ["rank", "name", "streams", "milliseconds", "minutes", "share"],
             "properties": {"rank": {"type": "integer"}, "name": {"type": "string"}, "artist": {"type": "string"}, "album": {"type": "string"}, "uri": {"type": "string"}, "streams": {"type": "integer"}, "milliseconds": {"type": "integer"}, "minutes": {"type": "number"}, "share": {"type": "number", "minimum": 0, "maximum": 1}}
           },
+          "RecapShare": {
+            "type": "object", "required": ["id", "query", "from", "to", "theme", "createdMillis"],
+            "properties": {
+              "id": {"type": "integer"}, "query": {"type": "string", "description": "The recap's query, as /api/v1/recap takes it"},
+              "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "theme": {"type": "string"},
+              "createdMillis": {"type": "integer"},
+              "url": {"type": "string", "format": "uri", "description": "Only in the answer that made the share"},
+              "cardURL": {"type": "string", "format": "uri", "description": "The preview image (1200x630 PNG); only in the answer that made the share"}
+            }
+          },
           "Recap": {
             "type": "object", "required": ["version", "from", "to", "timeZone", "metric", "totals", "previous", "topArtists", "topTracks", "topAlbums", "discoveries", "loyalty", "shape", "race"],
             "properties": {
               "version": {"type": "integer"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
               "timeZone": {"type": "string"}, "metric": {"type": "string", "enum": ["streams", "minutes"]},
               "totals": {"$ref": "#/components/schemas/RecapTotals"},
+              "sound": {
+                "type": "object", "description": "The sound of the period, from the plays that match analysed files of your library (artist, title and album); absent when none does",
+                "required": ["matchedPlays", "matchedTracks", "share", "averageBPM", "averageEnergy", "averageLoudnessLUFS", "previousMatchedPlays", "risingTags", "playlist"],
+                "properties": {
+                  "matchedPlays": {"type": "integer"}, "matchedTracks": {"type": "integer"}, "share": {"type": "number", "minimum": 0, "maximum": 1},
+                  "averageBPM": {"type": "number", "description": "Averaged over the matched plays (a file played 3 times counts 3 times)"},
+                  "averageEnergy": {"type": "number", "minimum": 0, "maximum": 1}, "averageLoudnessLUFS": {"type": "number"},
+                  "previousMatchedPlays": {"type": "integer"},
+                  "risingTags": {"type": "array", "items": {"type": "object", "required": ["tag", "share", "previousShare", "rise"], "properties": {"tag": {"type": "string"}, "share": {"type": "number"}, "previousShare": {"type": "number"}, "rise": {"type": "number"}}}},
+                  "playlist": {"type": "array", "description": "The most played matched files, ordered for smooth transitions", "items": {"type": "object", "required": ["id", "artist", "title", "plays", "bpm", "energy"], "properties": {"id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "plays": {"type": "integer"}, "bpm": {"type": "number"}, "energy": {"type": "number"}}}}
+                }
+              },
               "previous": {
                 "type": "object", "required": ["from", "to", "totals"], "description": "The period before, of the same length (the year before for a calendar year); each change is relative (0.25 = a quarter more), absent when the period before had none",
                 "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "totals": {"$ref": "#/components/schemas/RecapTotals"}, "streamsChange": {"type": "number"}, "minutesChange": {"type": "number"}, "artistsChange": {"type": "number"}, "tracksChange": {"type": "number"}, "albumsChange": {"type": "number"}}
@@ -358,6 +380,26 @@ enum OpenAPIDocument {
             "security": [{"session": [], "csrf": []}],
             "parameters": [{"name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.", "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "tz", "in": "query", "schema": {"type": "string", "maxLength": 64}}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/source"}],
             "responses": {"202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "200": {"description": "The same video is being made already: that job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/recap/shares": {
+          "get": {
+            "operationId": "recapShares", "summary": "Your shared recaps (read-only links), newest first; the link itself is shown only when made",
+            "responses": {"200": {"description": "Shares", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/RecapShare"}}}}}}
+          },
+          "post": {
+            "operationId": "shareRecap", "summary": "Publish a recap as a read-only page at an unguessable address (/r/TOKEN, with a preview image at /r/TOKEN/card.png for link previews)",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.", "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "tz", "in": "query", "schema": {"type": "string", "maxLength": 64}}, {"$ref": "#/components/parameters/metric"}, {"$ref": "#/components/parameters/source"}, {"name": "theme", "in": "query", "schema": {"type": "string", "enum": ["dark", "light", "vivid"], "default": "dark"}}],
+            "responses": {"201": {"description": "Shared: url and cardURL are given this once (only the token's SHA-256 is kept)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecapShare"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/api/v1/recap/shares/{id}": {
+          "delete": {
+            "operationId": "revokeRecapShare", "summary": "Revoke a shared recap: its page and preview image answer 404 from now on",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"204": {"description": "Revoked"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
           }
         },
         "/api/v1/history": {

@@ -23,7 +23,8 @@ struct RecapController {
     /// `GET /api/v1/recap/cards?year=2024` (the recap's query): a ZIP of the cards, one PNG each (1080x1920).
     func cards(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try RecapParameters(request.uri.queryParameters)
-        let recap = try deps.recap(q, profileName: try context.requireSession().profileName)
+        let session = try context.requireSession()
+        let recap = try deps.recap(q, profileName: session.profileName, library: try LibrarySnapshot(WebLibrary.of(session, deps: deps)))
         let folder = (deps.configuration.dataDirectory as NSString).appendingPathComponent("tmp/recap-\(deps.environment.randomID())")
         let body = try await BlockingWork.run {
             defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -60,8 +61,9 @@ struct RecapController {
                 """
             return pageResponse(layout(page: .recap, title: "Recap", csrf: s.csrfToken, hasData: hasData, body: body), status: .badRequest)
         }
-        let recap = try deps.recap(q, profileName: s.profileName)
-        let main = deps.cache.value(profile: s.profileName, key: "page|" + q.cacheKey) { Self.cardsHTML(recap) }
+        let library = try LibrarySnapshot(WebLibrary.of(s, deps: deps))
+        let recap = try deps.recap(q, profileName: s.profileName, library: library)
+        let main = deps.cache.value(profile: s.profileName, key: "page|" + q.cacheKey + library.cacheKey) { Self.cardsHTML(recap) }
         let years = try yearLinks(s.profileName, current: recap)
         let heading = RecapText.isCalendarYear(recap) ? "Your \(recap.from.year) in review" : "Your listening, \(RecapText.period(recap))"
         let body = """
@@ -71,6 +73,7 @@ struct RecapController {
             \(try RecapVideoController(deps: deps).section(q, session: s))
             <p class="downloads">Download: <a href="/api/v1/recap/cards?\(escapeHTML(q.queryString))" download>the cards (ZIP of PNGs, 1080x1920)</a> ·
               <a href="/api/v1/recap?\(escapeHTML(q.queryString))">the numbers (JSON)</a></p>
+            \(RecapShareController.shareForm(q, csrf: s.csrfToken))
             """
         return pageResponse(layout(page: .recap, title: heading, csrf: s.csrfToken, hasData: hasData, body: body))
     }
@@ -125,27 +128,33 @@ struct RecapController {
     /// `GET /api/v1/recap?year=2024` (or `from`/`to`), with `tz`, `metric` and `source`.
     func recap(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try RecapParameters(request.uri.queryParameters)
-        let name = try context.requireSession().profileName
-        return jsonResponse(try encodedRecap(q, profileName: name))
+        let session = try context.requireSession()
+        return jsonResponse(try encodedRecap(q, profileName: session.profileName, library: try LibrarySnapshot(WebLibrary.of(session, deps: deps))))
     }
 
     /// The recap of the profile called `name` as JSON (an empty recap when there is no such profile),
     /// cached with the charts.
-    func encodedRecap(_ q: RecapParameters, profileName name: String) throws -> Data {
-        try deps.cache.value(profile: name, key: q.cacheKey) {
-            try encodedJSON(try deps.recap(q, profileName: name))
+    func encodedRecap(_ q: RecapParameters, profileName name: String, library: LibrarySnapshot? = nil) throws -> Data {
+        try deps.cache.value(profile: name, key: q.cacheKey + (library?.cacheKey ?? "")) {
+            try encodedJSON(try deps.recap(q, profileName: name, library: library))
         }
     }
 }
 
 extension ServerDependencies {
-    /// The recap of `q` in the profile called `name` (an empty recap when there is no such profile).
-    func recap(_ q: RecapParameters, profileName name: String) throws -> Recap {
-        try cache.value(profile: name, key: "value|" + q.cacheKey) {
+    /// The recap of `q` in the profile called `name` (an empty recap when there is no such profile),
+    /// with the sound of the period when `library` has analysed files its plays match.
+    func recap(_ q: RecapParameters, profileName name: String, library: LibrarySnapshot? = nil) throws -> Recap {
+        try cache.value(profile: name, key: "value|" + q.cacheKey + (library?.cacheKey ?? "")) {
             guard let profile = try plays.existingProfile(named: name) else {
                 return Recap(columns: MusicColumns(), period: q.period, metric: q.metric)
             }
-            return try plays.recap(q.period, metric: q.metric, sources: q.sources, profile: profile)
+            let columns = try plays.musicColumns(profile: profile).restricted(to: q.sources)
+            var recap = Recap(columns: columns, period: q.period, metric: q.metric)
+            if let library, !library.tracks.isEmpty {
+                recap.sound = RecapSound.fromLibrary(library.tracks, columns: columns, period: q.period, periodPlays: recap.totals.plays)
+            }
+            return recap
         }
     }
 }

@@ -9,6 +9,7 @@ public final class SessionManager: Sendable {
     public let sessions: any SessionStore
     let plays: any PlayStore
     let playlists: any SavedPlaylistStore
+    let shares: any RecapShareStore
     let pool: WorkerPool
     let configuration: ServerConfiguration
     let environment: ServerEnvironment
@@ -22,12 +23,13 @@ public final class SessionManager: Sendable {
     static let touchIntervalMillis: Int64 = 60_000
 
     init(
-        sessions: any SessionStore, plays: any PlayStore, playlists: any SavedPlaylistStore, pool: WorkerPool,
+        sessions: any SessionStore, plays: any PlayStore, playlists: any SavedPlaylistStore, shares: any RecapShareStore, pool: WorkerPool,
         configuration: ServerConfiguration, environment: ServerEnvironment, cache: ChartCache, logger: Logger,
         libraries: LibraryLocation, secret: [UInt8]
     ) {
         self.secret = secret
         self.playlists = playlists
+        self.shares = shares
         self.libraries = libraries
         self.cache = cache
         self.sessions = sessions
@@ -118,6 +120,7 @@ public final class SessionManager: Sendable {
         if configuration.singleUserProfile == nil || session.profileName == configuration.singleUserProfile {
             try plays.deleteProfile(named: session.profileName)
             try playlists.deletePlaylists(owner: session.profileName)
+            try shares.deleteRecapShares(owner: session.profileName)
             cache.invalidate(profile: session.profileName)
         }
         let folder = configuration.sessionDirectory(session.id)

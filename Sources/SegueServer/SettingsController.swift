@@ -86,6 +86,7 @@ struct SettingsController {
               <p>Services with many listeners post batches to <code>\(url)/api/v1/events</code> with an ingest token
               from <code>segue tokens create --scope ingest</code>. See the <a href="/api/v1/openapi.json">API description</a>.</p>
             </section>
+            \(try RecapShareController(deps: deps).settingsSection(owner: s.profileName, csrf: s.csrfToken))
             """
         let hasData = (try? APIController(deps: deps).hasData(s)) ?? false
         return Response(

@@ -70,6 +70,18 @@ enum WebMigrations {
         ALTER TABLE saved_playlist ADD COLUMN last_error_ms INTEGER;
         CREATE INDEX saved_playlist_refresh ON saved_playlist(id) WHERE refresh_daily = 1;
         """,
+        // 5: published recaps (issue 20): only the token's SHA-256; revoking erases the row.
+        """
+        CREATE TABLE recap_share(
+            id INTEGER PRIMARY KEY,
+            owner TEXT NOT NULL,
+            token_sha256 TEXT NOT NULL UNIQUE,
+            query TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX recap_share_owner ON recap_share(owner, created_ms);
+        """,
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {

@@ -5,6 +5,9 @@ import SegueMedia
 import SegueModel
 import SegueRecap
 import SegueRender
+import SegueStoreSQLite
+import SegueServer
+import SegueStore
 
 struct RecapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,6 +69,13 @@ struct RecapCommand: ParsableCommand {
         }
     }
 
+    /// The data folder's library (or the database's `home` one); none, without making a file, when there is none.
+    func homeLibraryTracks() throws -> [LibraryTrack] {
+        guard database.database != nil || FileManager.default.fileExists(atPath: SQLiteLibraryStore.databasePath(inDataDirectory: store.dataDirectory))
+        else { return [] }
+        return try database.openLibrary(store).tracks()
+    }
+
     func validate() throws {
         _ = try period()
         _ = try look()
@@ -85,7 +95,13 @@ struct RecapCommand: ParsableCommand {
             printError("error: no profile '\(store.profile)' in \(database.describe(store)): run `segue import` first")
             throw ExitCode(1)
         }
-        let recap = try db.recap(period, metric: metric, sources: source, profile: profile)
+        var recap = try db.recap(period, metric: metric, sources: source, profile: profile)
+        // The sound of the period, from the data folder's library when it has analysed files.
+        let library = try homeLibraryTracks()
+        if !library.isEmpty {
+            let columns = try db.musicColumns(profile: profile).restricted(to: source)
+            recap.sound = RecapSound.fromLibrary(library, columns: columns, period: period, periodPlays: recap.totals.plays)
+        }
         if let out {
             let (size, theme) = try look()
             let paths = try RecapCardsRender(format: size, theme: theme).write(recap, to: out)
@@ -150,6 +166,16 @@ enum RecapTerminalText {
         if let d = r.shape.busiestDay { out += "Busiest day \(d.day): \(g(Int(d.minutes.rounded()))) minutes, \(g(d.streams)) streams\n" }
         let hour = r.shape.millisecondsByHour.indices.max { r.shape.millisecondsByHour[$0] < r.shape.millisecondsByHour[$1] } ?? 0
         out += String(format: "Peak hour   %02d:00\n", hour)
+        if let s = r.sound {
+            out += String(
+                format: "\nSound       %.0f BPM, energy %.0f%%, %.0f LUFS, from %@ plays of %@ library songs\n", s.averageBPM, s.averageEnergy * 100,
+                s.averageLoudnessLUFS, g(s.matchedPlays), g(s.matchedTracks))
+            if !s.risingTags.isEmpty {
+                out += "Rising tags " + s.risingTags.map { "\($0.tag) (+\(Int(($0.rise * 100).rounded())) pts)" }.joined(separator: ", ") + "\n"
+            }
+            out += "Playlist\n"
+            for (i, t) in s.playlist.enumerated() { out += "  \(i + 1). \(t.title) – \(t.artist), \(Int(t.bpm.rounded())) BPM, \(g(t.plays)) plays\n" }
+        }
         return out
     }
 }

@@ -43,6 +43,17 @@ import Testing
 
     static let year = try! RecapPeriod.parse(year: "2024", from: nil, to: nil)
 
+    /// A sound for a history: its tracks as library songs, tags that rose (nil without plays).
+    static func sound(_ c: MusicColumns) -> RecapSound? {
+        let inputs = c.trackNames.indices.map { t in
+            RecapSoundInput(
+                id: Int64(t), artist: c.artistNames[Int(c.trackArtist[t])], title: c.trackNames[t], plays: 40 - t * 3, previousPlays: t % 3,
+                bpm: 90 + Double(t * 7), energy: 0.3 + Double(t % 5) / 10, loudnessLUFS: -14 + Double(t % 4),
+                tags: [["indie", "electronic", "female vocalists", "chillout"][t % 4], "rock"])
+        }
+        return RecapSound(inputs, periodPlays: 500) { $0.reversed() }
+    }
+
     static let histories: [(name: String, columns: MusicColumns)] = [
         ("ordinary", columns([("Sigrún & the Northern Lights", 140), ("Zoë & Chloé", 90), ("DJ Lyqubel", 60), ("Mötley <Brass> Band", 40), ("Rasonve", 30), ("Qurave Paper", 12)])),
         ("one-artist", columns([("Solo", 25)], albums: false)),
@@ -61,7 +72,8 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
         var kinds = Set<RecapCard>()
         for (name, columns) in Self.histories {
-            let recap = Recap(columns: columns, period: Self.year)
+            var recap = Recap(columns: columns, period: Self.year)
+            if name != "one-artist" { recap.sound = Self.sound(columns) }
             let theme: Theme = name == "scripts" ? .light : .dark
             let render = RecapCardsRender(format: format, theme: theme)
             let paths = try render.write(recap, to: folder.appendingPathComponent(name).path)

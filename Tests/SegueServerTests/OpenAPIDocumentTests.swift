@@ -17,7 +17,7 @@ struct OpenAPIDocumentTests {
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let routes: [(String, String)] = [
                 ("/api/v1/session", "get"), ("/api/v1/session", "delete"), ("/api/v1/uploads", "post"),
-                ("/api/v1/imports", "post"), ("/api/v1/top", "get"), ("/api/v1/stats", "get"), ("/api/v1/recap", "get"), ("/api/v1/recap/cards", "get"), ("/api/v1/recap/video", "post"), ("/api/v1/history", "get"), ("/api/v1/race", "get"),
+                ("/api/v1/imports", "post"), ("/api/v1/top", "get"), ("/api/v1/stats", "get"), ("/api/v1/recap", "get"), ("/api/v1/recap/cards", "get"), ("/api/v1/recap/video", "post"), ("/api/v1/recap/shares", "get"), ("/api/v1/recap/shares", "post"), ("/api/v1/recap/shares/{id}", "delete"), ("/api/v1/history", "get"), ("/api/v1/race", "get"),
                 ("/api/v1/renders", "post"), ("/api/v1/jobs", "get"), ("/api/v1/jobs/{id}", "get"),
                 ("/api/v1/jobs/{id}", "delete"), ("/api/v1/jobs/{id}/events", "get"),
                 ("/api/v1/jobs/{id}/files/{format}", "get"), ("/api/v1/feedback", "post"), ("/api/v1/openapi.json", "get"),

@@ -1,0 +1,334 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SegueCharts
+import SegueGraphics
+import SegueModel
+import SegueRecap
+import SegueRender
+import SegueStore
+
+/// Published recaps: the owner makes, lists and revokes links (`/api/v1/recap/shares`, the recap
+/// page's Share button, Settings); anyone with a link reads `/r/TOKEN` and its preview
+/// `/r/TOKEN/card.png` without a session.
+///
+/// A token is 256 bits from the environment's random source (the system's cryptographic one when
+/// live) as 64 hex digits; only its SHA-256 is stored and looked up, so neither a database copy nor
+/// the time a lookup takes tells anything about a live token. An unknown, revoked or malformed
+/// token gets the same 404. The shared page is built from the share's stored query and owner
+/// alone: no navigation, no script, no link into the app or the API.
+struct RecapShareController {
+    let deps: ServerDependencies
+
+    /// Links one profile may have at a time.
+    static let maximumShares = 100
+    /// The preview image's size: the 1.91:1 that link previews show whole.
+    static let previewFormat = (width: 1200, height: 630)
+
+    /// The owner's routes (session and CSRF).
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("api/v1/recap/shares", use: list)
+        group.post("api/v1/recap/shares", use: create)
+        group.delete("api/v1/recap/shares/:id", use: revoke)
+        group.post("recap/share", use: createFromPage)
+        group.post("settings/recap-shares/:id/revoke", use: revokeFromSettings)
+    }
+
+    /// The public routes: no session middleware, so no cookie is read or set.
+    func registerPublic(on router: Router<AppRequestContext>) {
+        router.get("r/:token", use: sharedPage)
+        router.get("r/:token/card.png", use: sharedCard)
+    }
+
+    // MARK: The owner's side
+
+    /// One share as the API lists it (the token is never listed: it is shown once, when made).
+    struct ShareJSON: Codable {
+        var id: Int64
+        var query: String
+        var from: String
+        var to: String
+        var theme: String
+        var createdMillis: Int64
+        /// The page's and the preview's address: only in the answer that made the share.
+        var url: String?
+        var cardURL: String?
+    }
+
+    func json(_ share: RecapShare, base: String? = nil, token: String? = nil) -> ShareJSON {
+        let period = (try? RecapParameters(Self.parameters(share.query)))?.period
+        return ShareJSON(
+            id: share.id, query: share.query, from: period.map { "\($0.from)" } ?? "", to: period.map { "\($0.to)" } ?? "",
+            theme: share.theme, createdMillis: share.createdMillis, url: token.flatMap { t in base.map { "\($0)/r/\(t)" } },
+            cardURL: token.flatMap { t in base.map { "\($0)/r/\(t)/card.png" } })
+    }
+
+    /// `GET /api/v1/recap/shares`: the session profile's links, newest first.
+    func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let owner = try context.requireSession().profileName
+        return jsonResponse(try encodedJSON(try deps.shares.recapShares(owner: owner).map { json($0) }))
+    }
+
+    /// Checks the query (the recap's, plus `theme`) and stores a new share; returns it and its token.
+    /// - Parameter formTheme: The `theme` field of the page's form, which wins over the query's.
+    func make(_ request: Request, context: AppRequestContext, formTheme: String? = nil) throws -> (RecapShare, token: String) {
+        let owner = try context.requireSession().profileName
+        let q = try RecapParameters(request.uri.queryParameters)
+        let themeName = (formTheme ?? request.uri.queryParameters.get("theme")).flatMap { $0.isEmpty ? nil : String($0) } ?? "dark"
+        guard Theme.names.contains(themeName) else { throw APIError.invalid("theme must be \(Theme.names.joined(separator: ", "))") }
+        guard try deps.shares.recapShares(owner: owner).count < Self.maximumShares else {
+            throw APIError.conflict("you have \(Self.maximumShares) shared recaps: revoke one in Settings first")
+        }
+        let token = deps.environment.randomID() + deps.environment.randomID()
+        guard Self.isWellFormedToken(token) else { throw APIError.invalid("the server could not make a link token") }
+        let share = try deps.shares.addRecapShare(
+            owner: owner, tokenHash: SHA256.hex(token), query: q.queryString, theme: themeName, millis: deps.environment.now())
+        return (share, token)
+    }
+
+    /// `POST /api/v1/recap/shares?year=2024&theme=dark` (or `from`/`to`, `tz`, `metric`, `source`):
+    /// 201 with the link, shown this once.
+    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (share, token) = try make(request, context: context)
+        let base = SettingsController.serverURL(request, publicURL: deps.configuration.publicURL)
+        return jsonResponse(try encodedJSON(json(share, base: base, token: token)), status: .created)
+    }
+
+    /// `DELETE /api/v1/recap/shares/ID`: 204, or 404 when the profile has no such link.
+    func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try revokeShare(context)
+        return Response(status: .noContent)
+    }
+
+    func revokeShare(_ context: AppRequestContext) throws {
+        let owner = try context.requireSession().profileName
+        let text = context.parameters.get("id") ?? ""
+        guard text.count <= 19, let id = Int64(text), id > 0, try deps.shares.revokeRecapShare(id: id, owner: owner) else {
+            throw APIError.notFound("you have no shared recap with that id")
+        }
+    }
+
+    /// The recap page's Share button: makes the link and shows it once.
+    func createFromPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let form = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        let (share, token) = try make(request, context: context, formTheme: form["theme"])
+        let base = SettingsController.serverURL(request, publicURL: deps.configuration.publicURL)
+        let link = escapeHTML("\(base)/r/\(token)")
+        let range = escapeHTML(Self.rangeText(share))
+        let body = """
+            <h1>Your recap is shared</h1>
+            <p>Anyone with this link can see your recap of \(range) (\(escapeHTML(share.theme))), and nothing else of your listening:</p>
+            <p><code class="token" id="share-url">\(link)</code></p>
+            <p class="notice" role="status">Copy it now: it is shown only this once (the server keeps only its SHA-256).
+            You can revoke it any time in <a href="/settings#shared-recaps">Settings</a>.</p>
+            """
+        let hasData = try deps.hasData(profileName: s.profileName)
+        return RecapController(deps: deps).pageResponse(
+            layout(page: .settings, title: "Recap shared", csrf: s.csrfToken, hasData: hasData, body: body), status: .created)
+    }
+
+    /// The recap page's Share form: a theme and a button; the recap's query rides in the action.
+    static func shareForm(_ q: RecapParameters, csrf: String) -> String {
+        let themes = Theme.names.map { "<option value=\"\($0)\">\($0.capitalized)</option>" }.joined()
+        return """
+            <form method="post" action="/recap/share?\(escapeHTML(q.queryString))" class="recap-share">
+              <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
+              <label>Theme <select name="theme">\(themes)</select></label>
+              <button class="button" type="submit">Share a read-only link</button>
+            </form>
+            """
+    }
+
+    /// Settings' Revoke button: back to Settings.
+    func revokeFromSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try revokeShare(context)
+        return Response(status: .seeOther, headers: [.location: "/settings#shared-recaps"])
+    }
+
+    /// The Settings section listing the profile's links, each with its range, when it was made and a Revoke button.
+    func settingsSection(owner: String, csrf: String) throws -> String {
+        let shares = try deps.shares.recapShares(owner: owner)
+        let rows = shares.map { share in
+            let created = Date(timeIntervalSince1970: Double(share.createdMillis) / 1000).ISO8601Format()
+            return """
+                <li><span class="share-range">\(escapeHTML(Self.rangeText(share)))</span> · \(escapeHTML(share.theme)) ·
+                  made <time datetime="\(created)">\(created.prefix(10))</time>
+                  <form method="post" action="/settings/recap-shares/\(share.id)/revoke" class="inline">
+                    <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
+                    <button class="link danger" type="submit">Revoke</button>
+                  </form></li>
+                """
+        }.joined(separator: "\n")
+        let list =
+            shares.isEmpty
+            ? "<p>You have not shared a recap. The Share button on a <a href=\"/recap\">recap</a> makes a read-only link.</p>"
+            : "<ul class=\"shared-recaps\">\(rows)</ul>"
+        return """
+            <section class="card" aria-labelledby="shared-recaps">
+              <h2 id="shared-recaps">Shared recaps</h2>
+              <p>Each link shows one recap, read-only, to anyone who has it; revoking it makes the page and its preview image disappear.</p>
+              \(list)
+            </section>
+            """
+    }
+
+    // MARK: The stranger's side
+
+    /// `GET /r/TOKEN`: the shared recap, one theme, with OpenGraph and Twitter card tags.
+    func sharedPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (share, token, q) = try lookup(context) else { return Self.notShared() }
+        let library = try ownersLibrary(share)
+        let recap = try deps.recap(q, profileName: share.owner, library: library)
+        let theme = (try? Theme.named(share.theme)) ?? .dark
+        let base = SettingsController.serverURL(request, publicURL: deps.configuration.publicURL)
+        let title = RecapText.isCalendarYear(recap) ? "A \(recap.from.year) in music" : "Listening, \(RecapText.period(recap))"
+        let description = Self.summary(recap)
+        let cards = deps.cache.value(profile: share.owner, key: "shared|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")) { Self.cardsHTML(recap, theme: theme) }
+        let pageURL = escapeHTML("\(base)/r/\(token)")
+        let image = escapeHTML("\(base)/r/\(token)/card.png")
+        let html = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="color-scheme" content="\(theme.name == "light" ? "light" : "dark")">
+            <meta name="robots" content="noindex, nofollow">
+            <title>\(escapeHTML(title))</title>
+            <meta name="description" content="\(escapeHTML(description))">
+            <meta property="og:type" content="website">
+            <meta property="og:site_name" content="Segue">
+            <meta property="og:title" content="\(escapeHTML(title))">
+            <meta property="og:description" content="\(escapeHTML(description))">
+            <meta property="og:url" content="\(pageURL)">
+            <meta property="og:image" content="\(image)">
+            <meta property="og:image:type" content="image/png">
+            <meta property="og:image:width" content="\(Self.previewFormat.width)">
+            <meta property="og:image:height" content="\(Self.previewFormat.height)">
+            <meta property="og:image:alt" content="\(escapeHTML(title)): \(escapeHTML(description))">
+            <meta name="twitter:card" content="summary_large_image">
+            <meta name="twitter:title" content="\(escapeHTML(title))">
+            <meta name="twitter:description" content="\(escapeHTML(description))">
+            <meta name="twitter:image" content="\(image)">
+            <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
+            </head>
+            <body class="shared-recap theme-\(escapeHTML(theme.name))">
+            <main id="main">
+            <h1>\(escapeHTML(title))</h1>
+            <p class="shared-note">A recap shared read-only from Segue.</p>
+            \(cards)
+            </main>
+            </body>
+            </html>
+            """
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `GET /r/TOKEN/card.png`: the summary card at 1200x630, the link preview.
+    func sharedCard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (share, _, q) = try lookup(context) else { return Self.notShared() }
+        let library = try ownersLibrary(share)
+        let recap = try deps.recap(q, profileName: share.owner, library: library)
+        let theme = (try? Theme.named(share.theme)) ?? .dark
+        let key = "shared-card|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")
+        let bytes = try await BlockingWork.run {
+            try deps.cache.value(profile: share.owner, key: key) { try Self.previewPNG(recap, theme: theme) }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "image/png", .cacheControl: "no-store", HTTPField.Name("X-Robots-Tag")!: "noindex"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The link preview: the summary card laid out at `previewFormat`.
+    static func previewPNG(_ recap: Recap, theme: Theme) throws -> [UInt8] {
+        let format = try SocialFormat(width: previewFormat.width, height: previewFormat.height)
+        let render = RecapCardsRender(format: format, theme: theme)
+        let scene = render.layout.scene(.summary, recap: recap)
+        let renderer = try CairoRenderer(width: format.width, height: format.height, artwork: render.artwork)
+        renderer.render(scene)
+        return try renderer.pngData()
+    }
+
+    /// The share of the path's token, its token and its query; nil for a malformed, unknown or revoked token.
+    func lookup(_ context: AppRequestContext) throws -> (RecapShare, String, RecapParameters)? {
+        guard let token = context.parameters.get("token"), Self.isWellFormedToken(token),
+            let share = try deps.shares.recapShare(tokenHash: SHA256.hex(token)),
+            let q = try? RecapParameters(Self.parameters(share.query))
+        else { return nil }
+        return (share, token, q)
+    }
+
+    /// The library whose files give a shared recap its sound: the data folder's on a `--single-user`
+    /// install (the owner's); an anonymous session's library is its own, so its shares have none.
+    func ownersLibrary(_ share: RecapShare) throws -> LibrarySnapshot? {
+        guard let owner = deps.configuration.singleUserProfile, owner == share.owner else { return nil }
+        return try LibrarySnapshot(
+            WebLibrary(folder: deps.configuration.dataDirectory, isSessionLibrary: false, name: LibraryLocation.home, location: deps.libraries))
+    }
+
+    /// The same answer for every token that opens nothing.
+    static func notShared() -> Response {
+        let html = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Not shared</title>
+            <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)"></head>
+            <body class="shared-recap"><main id="main"><h1>Nothing is shared here</h1>
+            <p>This link is wrong, or its owner revoked it.</p></main></body></html>
+            """
+        return Response(
+            status: .notFound, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// 64 lowercase hex digits, as `make` hands them out.
+    static func isWellFormedToken(_ token: String) -> Bool {
+        token.utf8.count == 64 && token.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// A stored query (`RecapParameters.queryString`: `name=value` pairs joined by `&`) as request parameters.
+    static func parameters(_ query: String) -> Parameters {
+        Parameters(
+            query.split(separator: "&").map { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (key: parts[0], value: parts.count > 1 ? parts[1] : "")
+            })
+    }
+
+    /// `2024`, or `1 Mar 2024 – 31 May 2024`.
+    static func rangeText(_ share: RecapShare) -> String {
+        guard let period = (try? RecapParameters(parameters(share.query)))?.period else { return share.query }
+        return period.isCalendarYear ? String(period.from.year) : "\(RecapText.day(period.from)) – \(RecapText.day(period.to))"
+    }
+
+    /// One line for a link preview: the totals and the top artist.
+    static func summary(_ recap: Recap) -> String {
+        guard !recap.isEmpty else { return "Nothing played from \(RecapText.day(recap.from)) to \(RecapText.day(recap.to))." }
+        var text =
+            "\(NumberFormatting.grouped(Int64(recap.totals.minutes.rounded()))) minutes, \(NumberFormatting.grouped(Int64(recap.totals.streams))) streams, "
+            + "\(NumberFormatting.grouped(Int64(recap.totals.artists))) artists."
+        if let top = recap.topArtists.first { text += " Top artist: \(top.name)." }
+        return text
+    }
+
+    /// The cards inline as SVG in one theme, each with a text alternative.
+    static func cardsHTML(_ recap: Recap, theme: Theme) -> String {
+        let render = RecapCardsRender(format: .story, theme: theme)
+        let figures = render.scenes(recap).map { item in
+            let words = item.scene.texts.map(\.plainText).filter { $0 != "segue" }.joined(separator: ". ")
+            let svg = render.svgDocument(item.scene, idPrefix: "\(item.card.rawValue)-")
+                .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+            return """
+                <figure class="recap-card" id="\(item.card.rawValue)">\(svg)
+                <figcaption class="sr-only">\(escapeHTML(words))</figcaption>
+                </figure>
+                """
+        }.joined(separator: "\n")
+        return "<div class=\"recap-cards\">\(figures)</div>"
+    }
+}
