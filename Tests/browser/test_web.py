@@ -33,13 +33,13 @@ def free_port():
 class Server:
     """A `segue serve` process over a fresh data folder."""
 
-    def __init__(self):
+    def __init__(self, *extra):
         self.data = tempfile.mkdtemp(prefix="segue-browser-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen(
-            [SEGUE, "serve", "--data", self.data, "--port", str(self.port), "--log-level", "warning"],
+            [SEGUE, "serve", "--data", self.data, "--port", str(self.port), "--log-level", "warning", *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
