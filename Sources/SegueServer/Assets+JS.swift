@@ -6,9 +6,11 @@ extension Assets {
       const $ = (s, r = document) => r.querySelector(s);
       const el = (tag, attrs = {}, text) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text != null) e.textContent = text; return e; };
 
-      // On a narrow screen the navigation scrolls sideways: show the current page's tab.
-      const current = $("nav [aria-current=page]");
-      if (current) { const ul = current.closest("ul"); ul.scrollLeft = current.offsetLeft - (ul.clientWidth - current.offsetWidth) / 2; }
+      // A first visit sends the browser's time zone (kept only while none is saved); Settings changes it.
+      if (document.body.dataset.timeZone === "unset") {
+        const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone) fetch("/settings/time-zone", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf }, body: "time_zone=" + encodeURIComponent(zone) }).catch(() => {});
+      }
 
       async function api(method, path, body) {
         const res = await fetch(path, { method, headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });

@@ -118,6 +118,7 @@ public final class SessionManager: Sendable {
         if configuration.singleUserProfile == nil || session.profileName == configuration.singleUserProfile {
             try plays.deleteProfile(named: session.profileName)
             try playlists.deletePlaylists(owner: session.profileName)
+            try (sessions as? any ProfilePreferenceStore)?.deletePreferences(profile: session.profileName)
             cache.invalidate(profile: session.profileName)
         }
         let folder = configuration.sessionDirectory(session.id)

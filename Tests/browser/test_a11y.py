@@ -11,7 +11,7 @@ import unittest
 from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_web import Server, browser
 
@@ -148,6 +148,50 @@ class AccessibilityAndPhoneTests(unittest.TestCase):
         self.fill(d)
         problems += self.phone_checks(d, "full")
         self.assertEqual(problems, [], "\n" + "\n".join(problems))
+
+    def hour_chart(self, d):
+        return d.execute_script("""
+            const fig = [...document.querySelectorAll('.minis figure')].find(f => f.textContent.includes('By hour of day'));
+            return {caption: fig.querySelector('figcaption').textContent,
+                    bars: [...fig.querySelectorAll('rect.bar title')].map(t => t.textContent)};""")
+
+    def test_time_zone_comes_from_the_browser_and_settings_change_the_hour_chart(self):
+        d = self.open(1280, 900)
+        # The browser's own zone is sent on the first visit and shown on Settings.
+        d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "America/New_York"})
+        d.get(self.server.url + "/")
+        WebDriverWait(d, 20).until(EC.element_to_be_clickable((By.ID, "demo"))).click()
+        WebDriverWait(d, 120).until(EC.url_contains("/explore"))
+        d.get(self.server.url + "/settings")
+        zone = d.find_element(By.ID, "time-zone")
+        WebDriverWait(d, 10).until(lambda _: zone.get_attribute("value") == "America/New_York")
+        d.get(self.server.url + "/explore")
+        before = self.hour_chart(d)
+        self.assertIn("America/New_York", before["caption"])
+        # Choosing another zone on Settings moves the hours (Kolkata is 10.5 or 9.5 hours from New York).
+        d.get(self.server.url + "/settings")
+        Select(d.find_element(By.ID, "time-zone")).select_by_value("Asia/Tokyo")
+        Select(d.find_element(By.NAME, "theme")).select_by_value("dark")
+        d.find_element(By.CSS_SELECTOR, "form.prefs button[type=submit]").click()
+        WebDriverWait(d, 10).until(EC.url_contains("saved=1"))
+        self.assertEqual(d.find_element(By.TAG_NAME, "html").get_attribute("data-theme"), "dark")
+        d.get(self.server.url + "/explore")
+        after = self.hour_chart(d)
+        self.assertIn("Asia/Tokyo", after["caption"])
+        self.assertEqual(len(before["bars"]), 24)
+        self.assertNotEqual(before["bars"], after["bars"])
+        # Tokyo is 14 hours ahead of New York in winter, 13 in summer: the minutes of New York's hour 0
+        # show at Tokyo's 13 or 14 o'clock, so the totals match, shifted.
+        minutes = lambda bars: [int(b.split(": ")[1].split(" ")[0].replace(",", "")) for b in bars]
+        self.assertAlmostEqual(sum(minutes(before["bars"])), sum(minutes(after["bars"])), delta=24)
+        # A hostile zone sent by hand: one sentence naming the field, and the saved zone stays.
+        d.get(self.server.url + "/settings")
+        d.execute_script("const s = document.getElementById('time-zone'); s.add(new Option('x', '../../etc')); s.value = '../../etc';")
+        d.find_element(By.CSS_SELECTOR, "form.prefs button[type=submit]").click()
+        notice = WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".notice.error")))
+        self.assertTrue(notice.text.startswith("Time zone: "), notice.text)
+        d.get(self.server.url + "/settings")
+        self.assertEqual(d.find_element(By.ID, "time-zone").get_attribute("value"), "Asia/Tokyo")
 
 
 if __name__ == "__main__":
