@@ -96,9 +96,10 @@ extension Assets {
     .recap-card{margin:0;width:100%;max-width:540px}
     .recap-card svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
     @media (min-width: 900px){.recap-cards{display:grid;grid-template-columns:repeat(3,1fr);align-items:start}.recap-card{max-width:none}}
-    .recap-card .only-light{display:none}
-    @media (prefers-color-scheme: light){:root:not([data-theme=dark]) .recap-card .only-light{display:block}:root:not([data-theme=dark]) .recap-card .only-dark{display:none}}
-    :root[data-theme=light] .recap-card .only-light{display:block}:root[data-theme=light] .recap-card .only-dark{display:none}
+    .only-light{display:none}
+    @media (prefers-color-scheme: light){:root:not([data-theme=dark]) .only-light{display:block}:root:not([data-theme=dark]) .only-dark{display:none}}
+    :root[data-theme=light] .only-light{display:block}:root[data-theme=light] .only-dark{display:none}
+    .chart-note{color:var(--muted);font-size:.85rem;margin:.4rem 0 0}
     .recap-years ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:.5rem 0}
     .recap-years a{display:inline-block;padding:.35rem .8rem;border-radius:999px;border:1px solid var(--line);text-decoration:none}
     .recap-years a[aria-current]{background:var(--on-accent);color:#fff;border-color:var(--on-accent)}
@@ -141,7 +142,7 @@ extension Assets {
     .hint-inline{margin-left:.35rem}
     .prefs{display:grid;gap:.8rem;grid-template-columns:1fr}
     @media (min-width: 720px){.prefs{grid-template-columns:repeat(2,minmax(0,1fr))}}
-    .prefs .button{justify-self:start}
+    .prefs .button{grid-column:1/-1;justify-self:start}
     .field-hint{font-weight:400;font-size:.82rem}
     .inline{display:inline}
     .link{background:none;border:0;font:inherit;color:var(--accent2);cursor:pointer;padding:.5rem 0;text-decoration:underline}

@@ -136,12 +136,19 @@ struct PagesController {
         let chart = entries.isEmpty ? "" : deps.cache.value(profile: profileName, key: "svg|" + ChartCache.key(q.query)) {
             let top = min(max(q.limit, 3), 20)
             let shown = Array(entries.prefix(top))
-            let render = TopChartRender(format: .square, theme: .dark)
             let caption = ChartCaption.topChart(
                 kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: shown)
-            guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
-            let svg = render.svgDocument(scene).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
-            return "<figure class=\"chart\">\(svg)<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption></figure>"
+            // Both themes, so the card matches the page's (CSS shows one); the light one first.
+            var versions: [String] = []
+            for (theme, name) in [(Theme.light, "light"), (Theme.dark, "dark")] {
+                let render = TopChartRender(format: .square, theme: theme)
+                guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
+                let svg = render.svgDocument(scene, idPrefix: "chart-\(name)-")
+                    .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+                versions.append("<div class=\"only-\(name)\">\(svg)</div>")
+            }
+            let more = q.limit > 20 ? "<p class=\"chart-note\">The picture shows the top 20; the table lists all \(q.limit).</p>" : ""
+            return "<figure class=\"chart\">\(versions.joined())<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption>\(more)</figure>"
         }
         let rows = entries.map { e in
             let detail = [e.artist, e.album].compactMap { $0 }.filter { $0 != e.name }.joined(separator: " · ")
