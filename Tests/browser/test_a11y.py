@@ -67,6 +67,8 @@ class AccessibilityAndPhoneTests(unittest.TestCase):
         WebDriverWait(d, 20).until(EC.element_to_be_clickable((By.ID, "lib-demo"))).click()
         WebDriverWait(d, 300).until(
             lambda _: len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")) == 8)
+        # The status line no longer says the analysis is under way.
+        WebDriverWait(d, 10).until(lambda _: "added and analysed" in d.find_element(By.ID, "lib-status").text)
 
     def audit_all(self, d, state):
         found = []
@@ -148,6 +150,29 @@ class AccessibilityAndPhoneTests(unittest.TestCase):
         self.fill(d)
         problems += self.phone_checks(d, "full")
         self.assertEqual(problems, [], "\n" + "\n".join(problems))
+
+    def test_explore_chart_card_follows_the_page_theme(self):
+        d = self.open(390, 844)
+        d.get(self.server.url + "/")
+        WebDriverWait(d, 20).until(EC.element_to_be_clickable((By.ID, "demo"))).click()
+        WebDriverWait(d, 120).until(EC.url_contains("/explore"))
+        d.get(self.server.url + "/explore?limit=50")
+        for scheme in ("light", "dark"):
+            set_scheme(d, scheme)
+            shown = [e.get_attribute("class") for e in d.find_elements(By.CSS_SELECTOR, ".chart > div") if e.is_displayed()]
+            self.assertEqual(shown, [f"only-{scheme}"])
+        # A chart of 20 beside a table of 50 says so.
+        self.assertIn("the table lists all 50", d.find_element(By.CSS_SELECTOR, ".chart-note").text)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "table.top tbody tr")), 50)
+        # The theme chosen on Settings wins over the device's.
+        d.get(self.server.url + "/settings")
+        Select(d.find_element(By.NAME, "theme")).select_by_value("light")
+        d.find_element(By.CSS_SELECTOR, "form.prefs button[type=submit]").click()
+        WebDriverWait(d, 10).until(EC.url_contains("saved=1"))
+        d.get(self.server.url + "/explore")
+        shown = [e.get_attribute("class") for e in d.find_elements(By.CSS_SELECTOR, ".chart > div") if e.is_displayed()]
+        self.assertEqual(shown, ["only-light"])
+        self.assertEqual(d.execute_script("return getComputedStyle(document.body).color"), "rgb(21, 24, 36)")
 
     def hour_chart(self, d):
         return d.execute_script("""
