@@ -210,6 +210,8 @@ extension Assets {
         const entries = new Map();
         const keyOf = (e) => (e.upload ? `u${e.upload}` : `t${e.id}`);
         let sortKey = null, sortDir = 1;
+        // What the status line says once nothing is waiting for analysis any more (it said "under way").
+        let afterAnalysis = null;
         const tags = (e) => (e.tags || []).map((t) => t.name).join(", ");
         const value = (e, k) => (k === "tags" ? tags(e) || null : k === "title" ? e.title || e.file : e[k] ?? null);
         const labels = { artist: "Artist", title: "Title", album: "Album", duration_s: "Length", bpm: "BPM", camelot: "Key", loudness_lufs: "LUFS", energy: "Energy", plays: "Plays", tags: "Tags", status: "Status" };
@@ -253,6 +255,7 @@ extension Assets {
           const done = [...entries.values()].filter((e) => e.status === "done").length;
           $("#lib-count").textContent = entries.size ? `${done} of ${entries.size} analysed` : "";
           $("#lib-empty").hidden = entries.size > 0;
+          if (afterAnalysis && entries.size && [...entries.values()].every((e) => ["done", "failed"].includes(e.status))) { say(afterAnalysis); afterAnalysis = null; }
         };
         library.querySelectorAll("button.sort").forEach((b) => b.addEventListener("click", () => {
           sortDir = sortKey === b.dataset.key ? -sortDir : 1; sortKey = b.dataset.key;
@@ -292,6 +295,7 @@ extension Assets {
           }
           if (ids.length) { try { await api("POST", "/api/v1/library/analyses", { uploads: ids }); } catch (err) { problems.push(err.message); } }
           say([ids.length ? `${ids.length} file${ids.length > 1 ? "s" : ""} uploaded and queued for analysis.` : "", ...problems].filter(Boolean).join(" · "), problems.length > 0);
+          if (ids.length && !problems.length) { afterAnalysis = `${ids.length} file${ids.length > 1 ? "s" : ""} uploaded; the analysis is finished.`; render(); }
           busy(false);
           input.value = "";
         };
@@ -302,7 +306,7 @@ extension Assets {
         drop.addEventListener("drop", (e) => start([...e.dataTransfer.files]));
         demo.addEventListener("click", async () => {
           busy(true); say("Making the demo songs…");
-          try { await api("POST", "/api/v1/library/demo"); say("Eight demo songs added; their analysis is under way."); }
+          try { await api("POST", "/api/v1/library/demo"); say("Eight demo songs added; their analysis is under way."); afterAnalysis = "Eight demo songs added and analysed: try “More like this” on any of them."; render(); }
           catch (err) { say(err.message, true); }
           busy(false);
         });
