@@ -72,8 +72,10 @@ extension Assets {
     @keyframes pulse{50%{opacity:.25}}
     @media (prefers-reduced-motion: reduce){.live h1 .pulse{animation:none}}
     .top-now{font-size:1.3rem;font-weight:700;margin:.2rem 0}
-    .leaderboard{margin:0;padding-left:1.4rem;display:grid;gap:.45rem;font-variant-numeric:tabular-nums}
-    .leaderboard li{display:grid;grid-template-columns:1fr auto;column-gap:.6rem;row-gap:.2rem}
+    .leaderboard{margin:0;padding:0;list-style:none;display:grid;gap:.45rem;font-variant-numeric:tabular-nums}
+    .leaderboard li{display:grid;grid-template-columns:1.6rem 1fr auto;column-gap:.6rem;row-gap:.2rem}
+    .leaderboard .rank{color:var(--muted);font-weight:700;text-align:right}
+    .trend-axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem;margin-top:.2rem;font-variant-numeric:tabular-nums}
     .leaderboard .count{font-weight:700}
     .leaderboard .bar{grid-column:1/-1;height:.35rem;border-radius:.2rem;background:linear-gradient(90deg,var(--accent),var(--accent2));width:0;transition:width .4s ease}
     @media (prefers-reduced-motion: reduce){.leaderboard .bar{transition:none}}

@@ -156,26 +156,37 @@ extension Assets {
           $("#live-top").textContent = s.top_song ? `${name(s.top_song)} (${fmt.format(s.top_song.streams)})` : "Nothing yet.";
           const peak = Math.max(1, ...s.leaderboard.map((t) => t.streams));
           const board = $("#live-board");
-          const rows = s.leaderboard.map((t) => {
+          const rows = s.leaderboard.map((t, rank) => {
             const key = `${t.artist}\u001f${t.track}`;
             let li = [...board.children].find((c) => c.dataset.key === key);
             if (!li) {
               li = el("li"); li.dataset.key = key;
-              li.append(el("span", { class: "name" }, name(t)), el("span", { class: "count" }), el("span", { class: "bar", "aria-hidden": "true" }));
+              li.append(el("span", { class: "rank", "aria-hidden": "true" }), el("span", { class: "name" }, name(t)), el("span", { class: "count" }), el("span", { class: "bar", "aria-hidden": "true" }));
             }
+            li.querySelector(".rank").textContent = String(rank + 1);
             li.querySelector(".count").textContent = fmt.format(t.streams);
             li.querySelector(".bar").style.width = `${(100 * t.streams / peak).toFixed(1)}%`;
             return li;
           });
           board.replaceChildren(...rows);
+          // The last minute is still running: its count is scaled to a whole minute (from 15 s on) and
+          // drawn dashed, so a line does not plunge at the right edge.
           const minutes = s.trend.minutes.length, w = 300, h = 110;
-          const top = Math.max(1, ...s.trend.series.flatMap((x) => x.counts));
+          const started = minutes ? Date.parse(s.trend.minutes[minutes - 1]) : NaN;
+          const elapsed = Math.min(60, Math.max(15, (Date.parse(s.as_of) - started) / 1000 || 60));
+          const rate = (x) => x.counts.map((c, j) => (j === minutes - 1 ? (c * 60) / elapsed : c));
+          const top = Math.max(1, ...s.trend.series.flatMap(rate));
           const stepX = w / Math.max(1, minutes - 1);
+          const point = (c, j) => `${(j * stepX).toFixed(1)},${(h - (c / top) * (h - 8) - 4).toFixed(1)}`;
           const lines = s.trend.series.map((x, i) => {
-            const pts = x.counts.map((c, j) => `${(j * stepX).toFixed(1)},${(h - (c / top) * (h - 8) - 4).toFixed(1)}`).join(" ");
-            return `<polyline class="s${i}" points="${pts}" fill="none" stroke-width="2.5" stroke-linejoin="round"/>`;
+            const values = rate(x), n = values.length;
+            const done = values.slice(0, Math.max(1, n - 1)).map(point).join(" ");
+            const open = n > 1 ? `<polyline class="s${i} open" points="${point(values[n - 2], n - 2)} ${point(values[n - 1], n - 1)}" fill="none" stroke-width="2" stroke-dasharray="4 4"/>` : "";
+            return `<polyline class="s${i}" points="${done}" fill="none" stroke-width="2.5" stroke-linejoin="round"/>${open}`;
           }).join("");
-          $("#live-trend").innerHTML = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none">${lines}</svg>`;
+          const clockOf = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+          $("#live-trend").innerHTML = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none">${lines}</svg>`
+            + (minutes ? `<div class="trend-axis"><span>${clockOf(Date.parse(s.trend.minutes[0]))}</span><span>peak ${fmt.format(Math.round(top))} a minute</span><span>now</span></div>` : "");
           $("#live-legend").replaceChildren(...s.trend.series.map((x, i) => el("li", { class: `s${i}` }, name(x))));
           const alerts = $("#live-alerts");
           alerts.replaceChildren(...(s.alerts.length ? s.alerts.slice().reverse().map((a) => el("li", { class: a.kind },

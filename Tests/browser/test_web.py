@@ -176,7 +176,13 @@ class WebAppTests(unittest.TestCase):
         self.assertEqual([li.find_element(By.CLASS_NAME, "name").text for li in board],
                          ["Browser Song — Selenium", "Second Song — Selenium"])
         self.assertEqual(board[0].find_element(By.CLASS_NAME, "count").text, "5")
-        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline")), 2)
+        self.assertEqual([li.find_element(By.CLASS_NAME, "rank").text for li in board], ["1", "2"])
+        # One line per track over the finished minutes, and the running minute dashed, with times below.
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline:not(.open)")), 2)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline.open[stroke-dasharray]")), 2)
+        axis = d.find_element(By.CSS_SELECTOR, "#live-trend .trend-axis").text
+        self.assertIn("now", axis)
+        self.assertIn("a minute", axis)
         # Private by default: what plays, not who (`--live-show-listeners` names them).
         playing = d.find_element(By.ID, "live-playing").text
         self.assertIn("Second Song — Selenium", playing)
