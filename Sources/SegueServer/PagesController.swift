@@ -82,7 +82,7 @@ struct PagesController {
             var fallback = ChartParameters()
             fallback.timeZone = PagePreferences.current.timeZone
             q = fallback
-            problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"
+            problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description)) The numbers below are for all time.</p>"
         }
         let hasData = try api.hasData(s)
         // The source control appears once a history has more than one source.
@@ -154,8 +154,15 @@ struct PagesController {
             let detail = [e.artist, e.album].compactMap { $0 }.filter { $0 != e.name }.joined(separator: " · ")
             return "<tr><td class=\"rank\">\(e.rank)</td><td><span class=\"name\">\(escapeHTML(e.name))</span>\(detail.isEmpty ? "" : "<span class=\"sub\">\(escapeHTML(detail))</span>")</td><td class=\"num\">\(grouped(e.streams))</td><td class=\"num\">\(grouped(Int(e.minutes.rounded())))</td></tr>"
         }.joined()
+        // An empty period says where the history is, so the next choice is not a guess.
+        var span = ""
+        if entries.isEmpty, let first = try deps.stats(.all, sources: q.sources, profileName: profileName).firstPlay,
+            let last = try deps.stats(.all, sources: q.sources, profileName: profileName).lastPlay
+        {
+            span = " Your history runs from \(CalendarDay(time: first, timeZone: q.timeZone)) to \(CalendarDay(time: last, timeZone: q.timeZone))."
+        }
         let table = entries.isEmpty
-            ? "<p class=\"notice\">No plays in this period.</p>"
+            ? "<p class=\"notice\">No plays in this period.\(span)</p>"
             : "<table class=\"top\"><caption class=\"sr-only\">Top \(q.limit) \(q.kind.rawValue)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Streams</th><th scope=\"col\" class=\"num\">Minutes</th></tr></thead><tbody>\(rows)</tbody></table>"
         let hours = (0..<24).map { String($0) }
         // Monday first, as the store counts them; turned to start on the chosen day.
