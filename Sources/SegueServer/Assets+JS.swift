@@ -111,7 +111,7 @@ extension Assets {
             if (main.mediaType.startsWith("video/")) { preview = el("video", { class: "preview", controls: "", playsinline: "", loop: "", muted: "", src: main.url }); preview.muted = true; preview.autoplay = true; }
             else preview = el("img", { class: "preview", src: main.url, alt: title.textContent });
             const links = el("div", { class: "downloads" });
-            for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${(file.bytes / 1048576).toFixed(1)} MB)`));
+            for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${file.bytes < 1048576 ? `${Math.max(1, Math.round(file.bytes / 1024))} KB` : `${(file.bytes / 1048576).toFixed(1)} MB`})`));
             if (navigator.canShare) {
               const share = el("button", { class: "button primary", type: "button" }, "Share");
               share.addEventListener("click", async () => {

@@ -4,6 +4,7 @@ Run from the repository root after building: `python3 -m unittest discover -s Te
 SEGUE_BIN names the segue binary (default .build/debug/segue).
 """
 import json
+import re
 import os
 import shutil
 import socket
@@ -127,6 +128,10 @@ class WebAppTests(unittest.TestCase):
         png = WebDriverWait(d, 120).until(
             EC.element_to_be_clickable((By.XPATH, "//a[starts-with(normalize-space(.), 'Download PNG')]")))
         self.assertTrue(d.find_element(By.CSS_SELECTOR, ".job img.preview").is_displayed())
+        # Sizes read in KB below a megabyte (an SVG said "0.0 MB").
+        sizes = [a.text for a in d.find_elements(By.XPATH, "//a[starts-with(normalize-space(.), 'Download ')]")]
+        self.assertTrue(sizes and all("0.0 MB" not in t for t in sizes), sizes)
+        self.assertTrue(all(re.search(r"\((\d+ KB|\d+\.\d MB)\)$", t) for t in sizes), sizes)
         png.click()
         path = wait_for_file(self.downloads, ".png")
         with open(path, "rb") as f:
