@@ -4,8 +4,8 @@ Run from the repository root after building: `python3 -m unittest discover -s Te
 SEGUE_BIN names the segue binary (default .build/debug/segue).
 """
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import subprocess
