@@ -40,6 +40,12 @@ py_need() { # name==version
 # Browser and API tests of the web app (scripts/test.sh).
 mkdir -p "$PY_DIR"
 py_need selenium "selenium==4.27.1"
+# The accessibility audit (Tests/browser/test_a11y.py): ships axe-core; --no-deps keeps the selenium above.
+PYTHONPATH="$PY_DIR" python3 -c "import axe_selenium_python" 2>/dev/null || {
+  echo "setup: pip install axe-selenium-python into $PY_DIR"
+  python3 -m pip install -q --disable-pip-version-check --no-deps --target "$PY_DIR" "axe-selenium-python==2.1.6"; }
+# scripts/screenshots.py: palette PNGs keep docs/screenshots small.
+py_need PIL "pillow==11.3.0"
 py_need openapi_spec_validator "openapi-spec-validator==0.7.1"
 py_need liblistenbrainz "liblistenbrainz==0.7.0"
 # schemathesis 3.39 needs a Hypothesis of its day (newer ones break its strategies).

@@ -38,9 +38,10 @@ public struct TopChartRender {
         ).scene(entries: entries, metric: metric, caption: caption)
     }
 
-    /// The scene as an SVG document (text escaped by `SVGWriter`).
-    public func svgDocument(_ scene: Scene) -> String {
-        SVGWriter(images: images()).document(scene)
+    /// The scene as an SVG document (text escaped by `SVGWriter`) whose ids all start with `idPrefix`
+    /// (unique per document when a page holds several).
+    public func svgDocument(_ scene: Scene, idPrefix: String = "") -> String {
+        SVGWriter(images: images(), idPrefix: idPrefix).document(scene)
     }
 
     /// Writes `scene` to `path` as `imageFormat`; JPEG needs `tools` (ffmpeg).

@@ -45,6 +45,8 @@ public struct ServerDependencies: Sendable {
     let uploadQuota: UploadQuota
     /// Password tries per address on `/login`.
     let loginThrottle = LoginThrottle()
+    /// Each profile's Settings (time zone, theme, Explore's defaults); nil: everyone gets the defaults.
+    public var preferences: (any ProfilePreferenceStore)? = nil
 
     /// Starts counting an upload of `session` against its quota (its export uploads and its own
     /// library's files; a `--single-user` home library is the owner's, not counted).
@@ -535,23 +537,28 @@ struct ChartParameters: Sendable, Equatable {
     var limit = 10
     /// `source=spotify,lastfm`: the sources whose plays count (default all).
     var sources: SourceSet = .all
+    /// The zone whose calendar days the range's dates and the hour-of-day chart follow.
+    var timeZone: TimeZone = .gmt
 
     init() {}
 
-    init(_ q: Parameters, now: Int64) throws {
+    /// A page's query; what it leaves out comes from `preferences` (the API passes the defaults).
+    init(_ q: Parameters, now: Int64, preferences: PagePreferences = PagePreferences()) throws {
+        timeZone = preferences.timeZone
+        metric = preferences.metric
         func value(_ name: String) -> String? {
             q.get(name).flatMap { $0.isEmpty ? nil : $0 }
         }
         if let k = value("kind") {
-            guard let kind = EntityKind(rawValue: k) else { throw APIError.invalid("kind must be artists, tracks or albums") }
+            guard let kind = EntityKind(rawValue: k) else { throw APIError.invalid("Show: choose artists, tracks or albums") }
             self.kind = kind
         }
         if let m = value("metric") {
-            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("metric must be streams or minutes") }
+            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("By: choose streams or minutes") }
             self.metric = metric
         }
         if let l = value("limit") ?? value("n") {
-            guard let n = Int(l), (1...50).contains(n) else { throw APIError.invalid("limit must be 1 to 50") }
+            guard let n = Int(l), (1...50).contains(n) else { throw APIError.invalid("Top: choose between 1 and 50 entries") }
             limit = n
         }
         if let text = value("source") {
@@ -560,11 +567,11 @@ struct ChartParameters: Sendable, Equatable {
             }
             sources = set
         }
-        let year = Calendar(identifier: .gregorian).dateComponents(in: .gmt, from: Date(timeIntervalSince1970: Double(now) / 1000)).year ?? 2026
+        let year = Calendar(identifier: .gregorian).dateComponents(in: timeZone, from: Date(timeIntervalSince1970: Double(now) / 1000)).year ?? 2026
         let hasDates = value("from") != nil || value("to") != nil
-        let presetName = value("range") ?? (hasDates ? "custom" : "all")
+        let presetName = value("range") ?? (hasDates ? "custom" : preferences.range.rawValue)
         guard let preset = Preset(rawValue: presetName) else {
-            throw APIError.invalid("range must be all, this-year, last-year, this-decade or custom")
+            throw APIError.invalid("Period: choose all time, this year, last year, this decade or custom dates")
         }
         self.preset = preset
         switch preset {
@@ -575,11 +582,11 @@ struct ChartParameters: Sendable, Equatable {
         case .custom:
             from = try parseDay(value("from"), name: "from")
             to = try parseDay(value("to"), name: "to")
-            if let from, let to, to < from { throw APIError.invalid("to is before from") }
+            if let from, let to, to < from { throw APIError.invalid("The date in To is before the date in From: swap them") }
         }
     }
 
-    var range: TimeRange { TimeRange(from: from, to: to) }
+    var range: TimeRange { TimeRange(from: from, to: to, timeZone: timeZone) }
     var query: ChartQuery { ChartQuery(kind: kind, metric: metric, range: range, limit: limit, sources: sources) }
 }
 

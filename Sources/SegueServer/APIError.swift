@@ -29,7 +29,10 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    /// The message as people read it: one sentence, capitalised, with its full stop.
+    var description: String { sentence(message) }
+
+    private var message: String {
         switch self {
         case .invalid(let m), .notFound(let m), .unsupportedContent(let m), .tooManyJobs(let m), .conflict(let m), .unprocessable(let m),
             .overQuota(let m): m
@@ -42,6 +45,16 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
     }
 }
 
+/// `text` as a sentence: a capital first letter and a closing full stop (or the mark it already ends with).
+/// A first word that is a name (`notes.mp3`, `'2024-13-01'`) keeps its spelling.
+func sentence(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    let word = text.prefix { $0 != " " }
+    var result = word.allSatisfy({ $0.isLetter && $0.isLowercase }) ? first.uppercased() + text.dropFirst() : text
+    if let last = result.last, !".!?:…)".contains(last) { result += "." }
+    return result
+}
+
 /// `{"error": {"status": 400, "message": "…"}}`.
 func errorResponse(status: HTTPResponse.Status, message: String) -> Response {
     struct Body: Encodable {
@@ -51,7 +64,7 @@ func errorResponse(status: HTTPResponse.Status, message: String) -> Response {
         }
         var error: Inner
     }
-    let data = (try? JSONEncoder().encode(Body(error: .init(status: status.code, message: message)))) ?? Data()
+    let data = (try? JSONEncoder().encode(Body(error: .init(status: status.code, message: sentence(message))))) ?? Data()
     return Response(
         status: status, headers: [.contentType: "application/json; charset=utf-8"],
         body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -18,7 +18,7 @@ struct JobStores {
     var jobs: any JobStore
     var playlists: any SavedPlaylistStore
     var shares: any RecapShareStore
-    var web: any SessionStore & FeedbackStore
+    var web: any SessionStore & FeedbackStore & ProfilePreferenceStore
     var libraries: LibraryLocation
     var changes: PostgresChangeFeed?
     var backend: PostgresBackend?
@@ -144,7 +144,8 @@ public func makeDependencies(
         pool: pool,
         sessions: sessions, cache: cache, listens: listens, events: listens, live: live, libraries: libraries,
         pacing: StreamPacing(changes: changes), liveFeed: feed, supervisor: supervisor, kafka: kafka,
-        uploadQuota: UploadQuota(maxBytes: configuration.maxSessionUploadBytes, maxFiles: configuration.maxSessionUploadFiles))
+        uploadQuota: UploadQuota(maxBytes: configuration.maxSessionUploadBytes, maxFiles: configuration.maxSessionUploadFiles),
+        preferences: web)
 }
 
 /// The Kafka source of a `segue worker` (`--kafka-brokers`): stores into the data folder's or
@@ -182,7 +183,7 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
         listens: deps.listens, hub: deps.live, plays: deps.plays, cache: deps.cache,
         singleUserProfile: configuration.singleUserProfile, now: now)
         .register(on: router)
-    let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: configuration.isBehindTLS))
+    let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: configuration.isBehindTLS, preferences: deps.preferences))
     // Bulk events (token-authenticated), the live snapshot and its stream (open, or behind the login on a
     // password-protected install); no session needed.
     EventsController(events: deps.events, hub: deps.live, now: now, showListeners: configuration.liveShowListeners)

@@ -1,11 +1,13 @@
 extension Assets {
     static let css = #"""
-    :root{--bg:#0c0d12;--bg2:#14161f;--card:#181b26;--line:#2a2e3d;--text:#eef0f6;--muted:#9aa1b5;--accent:#7c5cff;--accent2:#1ed6a0;--danger:#ff6b6b;--ok:#1ed6a0;--radius:16px;--shadow:0 10px 30px rgba(0,0,0,.35);color-scheme:dark light}
-    @media (prefers-color-scheme: light){:root{--bg:#f6f7fb;--bg2:#eceef6;--card:#ffffff;--line:#dde1ec;--text:#151824;--muted:#5b6275;--accent:#5b3df5;--accent2:#0f9d76;--danger:#c62828;--ok:#0f7d5e;--shadow:0 8px 24px rgba(20,24,40,.08)}}
+    :root{--bg:#0c0d12;--bg2:#14161f;--card:#181b26;--line:#2a2e3d;--text:#eef0f6;--muted:#9aa1b5;--accent:#7c5cff;--accent2:#1ed6a0;--danger:#ff6b6b;--ok:#1ed6a0;--link:#1ed6a0;--on-accent:#6a48f5;--accent-soft:#272347;--radius:16px;--shadow:0 10px 30px rgba(0,0,0,.35);color-scheme:dark light}
+    :root[data-theme=dark]{color-scheme:dark}
+    @media (prefers-color-scheme: light){:root:not([data-theme=dark]){--bg:#f6f7fb;--bg2:#eceef6;--card:#ffffff;--line:#dde1ec;--text:#151824;--muted:#5b6275;--accent:#5b3df5;--accent2:#0f9d76;--danger:#c62828;--ok:#0a6e52;--link:#0a6e52;--on-accent:#5b3df5;--accent-soft:#d6d3f6;--shadow:0 8px 24px rgba(20,24,40,.08);color-scheme:light}}
+    :root[data-theme=light]{--bg:#f6f7fb;--bg2:#eceef6;--card:#ffffff;--line:#dde1ec;--text:#151824;--muted:#5b6275;--accent:#5b3df5;--accent2:#0f9d76;--danger:#c62828;--ok:#0a6e52;--link:#0a6e52;--on-accent:#5b3df5;--accent-soft:#d6d3f6;--shadow:0 8px 24px rgba(20,24,40,.08);color-scheme:light}
     *{box-sizing:border-box}
     html{-webkit-text-size-adjust:100%}
     body{margin:0;font:16px/1.55 Inter,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:radial-gradient(1200px 600px at 10% -10%,color-mix(in srgb,var(--accent) 22%,transparent),transparent),radial-gradient(900px 500px at 110% 0%,color-mix(in srgb,var(--accent2) 14%,transparent),transparent),var(--bg);background-attachment:fixed;color:var(--text);min-height:100vh;display:flex;flex-direction:column}
-    a{color:var(--accent2)}
+    a{color:var(--link)}
     a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,.drop:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
     .skip{position:absolute;left:-999px;top:0;background:var(--accent);color:#fff;padding:.5rem 1rem;border-radius:0 0 8px 0;z-index:10}
     .skip:focus{left:0}
@@ -14,12 +16,11 @@ extension Assets {
     .brand{display:flex;align-items:center;gap:.55rem;font-weight:800;font-size:1.2rem;color:var(--text);text-decoration:none;letter-spacing:-.01em}
     .logo{width:28px;height:28px;border-radius:8px;background:url(/static/icon.svg) center/cover}
     nav{min-width:0;max-width:100%}
-    nav ul{scrollbar-width:none}
-    nav ul::-webkit-scrollbar{display:none}
-    nav ul{list-style:none;display:flex;gap:.25rem;margin:0;padding:.25rem;background:color-mix(in srgb,var(--card) 80%,transparent);border:1px solid var(--line);border-radius:999px;overflow-x:auto}
+    nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem;margin:0;padding:.25rem;background:var(--card);border:1px solid var(--line);border-radius:22px}
+    @media (max-width: 720px){.site-head nav{width:100%}.site-head nav ul{justify-content:center}}
     nav a{display:block;padding:.4rem .85rem;border-radius:999px;color:var(--muted);text-decoration:none;font-weight:600;font-size:.92rem;white-space:nowrap}
     nav a:hover{color:var(--text)}
-    nav a[aria-current=page]{background:var(--accent);color:#fff}
+    nav a[aria-current=page]{background:var(--on-accent);color:#fff}
     main{flex:1;width:100%;max-width:1120px;margin:0 auto;padding:.5rem 1rem 2rem}
     main:focus{outline:none}
     h1{font-size:clamp(1.8rem,6vw,2.6rem);line-height:1.15;letter-spacing:-.02em;margin:.6rem 0 .6rem}
@@ -71,8 +72,10 @@ extension Assets {
     @keyframes pulse{50%{opacity:.25}}
     @media (prefers-reduced-motion: reduce){.live h1 .pulse{animation:none}}
     .top-now{font-size:1.3rem;font-weight:700;margin:.2rem 0}
-    .leaderboard{margin:0;padding-left:1.4rem;display:grid;gap:.45rem;font-variant-numeric:tabular-nums}
-    .leaderboard li{display:grid;grid-template-columns:1fr auto;column-gap:.6rem;row-gap:.2rem}
+    .leaderboard{margin:0;padding:0;list-style:none;display:grid;gap:.45rem;font-variant-numeric:tabular-nums}
+    .leaderboard li{display:grid;grid-template-columns:1.6rem 1fr auto;column-gap:.6rem;row-gap:.2rem}
+    .leaderboard .rank{color:var(--muted);font-weight:700;text-align:right}
+    .trend-axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem;margin-top:.2rem;font-variant-numeric:tabular-nums}
     .leaderboard .count{font-weight:700}
     .leaderboard .bar{grid-column:1/-1;height:.35rem;border-radius:.2rem;background:linear-gradient(90deg,var(--accent),var(--accent2));width:0;transition:width .4s ease}
     @media (prefers-reduced-motion: reduce){.leaderboard .bar{transition:none}}
@@ -95,13 +98,15 @@ extension Assets {
     .recap-card{margin:0;width:100%;max-width:540px}
     .recap-card svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
     @media (min-width: 900px){.recap-cards{display:grid;grid-template-columns:repeat(3,1fr);align-items:start}.recap-card{max-width:none}}
-    .recap-card .only-light{display:none}
-    @media (prefers-color-scheme: light){.recap-card .only-light{display:block}.recap-card .only-dark{display:none}}
+    .only-light{display:none}
+    @media (prefers-color-scheme: light){:root:not([data-theme=dark]) .only-light{display:block}:root:not([data-theme=dark]) .only-dark{display:none}}
+    :root[data-theme=light] .only-light{display:block}:root[data-theme=light] .only-dark{display:none}
+    .chart-note{color:var(--muted);font-size:.85rem;margin:.4rem 0 0}
     .recap-video{max-width:540px;margin:1.5rem auto}
     .recap-video video{width:100%;max-width:360px;display:block;border-radius:var(--radius);box-shadow:var(--shadow);background:#000}
     .recap-years ul{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:.5rem 0}
     .recap-years a{display:inline-block;padding:.35rem .8rem;border-radius:999px;border:1px solid var(--line);text-decoration:none}
-    .recap-years a[aria-current]{background:var(--accent);color:#fff;border-color:var(--accent)}
+    .recap-years a[aria-current]{background:var(--on-accent);color:#fff;border-color:var(--on-accent)}
     .chart{margin:0}
     .chart svg{width:100%;height:auto;display:block;border-radius:var(--radius);box-shadow:var(--shadow)}
     table.top{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
@@ -138,6 +143,11 @@ extension Assets {
     .star-row input:focus-visible+label{outline:3px solid var(--accent);outline-offset:2px}
     .foot{max-width:1120px;width:100%;margin:0 auto;padding:1rem;color:var(--muted);font-size:.85rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;border-top:1px solid var(--line)}
     .foot p{margin:0}
+    .hint-inline{margin-left:.35rem}
+    .prefs{display:grid;gap:.8rem;grid-template-columns:1fr}
+    @media (min-width: 720px){.prefs{grid-template-columns:repeat(2,minmax(0,1fr))}}
+    .prefs .button{grid-column:1/-1;justify-self:start}
+    .field-hint{font-weight:400;font-size:.82rem}
     .inline{display:inline}
     .link{background:none;border:0;font:inherit;color:var(--accent2);cursor:pointer;padding:.5rem 0;text-decoration:underline}
     .link.danger{color:var(--danger)}
@@ -189,7 +199,7 @@ extension Assets {
     .picker{display:flex;flex-direction:column;gap:.35rem;min-width:0}
     .picker>label{font-weight:600;font-size:.88rem;color:var(--muted)}
     .chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
-    .chip{display:inline-flex;align-items:center;gap:.25rem;max-width:100%;padding:.2rem .2rem .2rem .7rem;border-radius:999px;background:color-mix(in srgb,var(--accent) 16%,var(--bg2));border:1px solid color-mix(in srgb,var(--accent) 55%,var(--line));font-size:.88rem;font-weight:600}
+    .chip{display:inline-flex;align-items:center;gap:.25rem;max-width:100%;padding:.2rem .2rem .2rem .7rem;border-radius:999px;background:var(--accent-soft);color:var(--text);border:1px solid color-mix(in srgb,var(--accent) 55%,var(--line));font-size:.88rem;font-weight:600}
     .chip span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
     .chip .remove{all:unset;cursor:pointer;width:1.6rem;height:1.6rem;border-radius:999px;text-align:center;line-height:1.6rem;color:var(--muted);font-size:1.1rem}
     .chip .remove:hover{color:var(--text);background:var(--bg2)}
@@ -198,7 +208,7 @@ extension Assets {
     .combo input{width:100%}
     .suggest{list-style:none;margin:.25rem 0 0;padding:.3rem;position:absolute;left:0;right:0;top:100%;z-index:5;max-height:17rem;overflow:auto;background:var(--card);border:1px solid var(--line);border-radius:12px;box-shadow:var(--shadow)}
     .suggest li{padding:.45rem .6rem;border-radius:8px;cursor:pointer}
-    .suggest li[aria-selected=true]{background:color-mix(in srgb,var(--accent) 20%,var(--bg2))}
+    .suggest li[aria-selected=true]{background:var(--accent-soft)}
     .suggest li.none{color:var(--muted);cursor:default}
     .suggest .name{display:block;font-weight:600;overflow-wrap:anywhere}
     .suggest .sub{display:block;color:var(--muted);font-size:.8rem}
@@ -247,9 +257,9 @@ extension Assets {
     .modes{border:0;padding:0;margin:0;display:grid;gap:.5rem;grid-template-columns:1fr}
     .modes legend{font-weight:600;font-size:.88rem;color:var(--muted);margin-bottom:.3rem}
     .mode{flex-direction:row;align-items:center;gap:.6rem;padding:.6rem .8rem;border:1px solid var(--line);border-radius:12px;background:var(--bg2);color:var(--text);font-weight:500;cursor:pointer}
-    .mode:has(input:checked){border-color:var(--accent);background:color-mix(in srgb,var(--accent) 14%,var(--bg2))}
+    .mode:has(input:checked){border-color:var(--accent);background:var(--accent-soft)}
     .mode input{accent-color:var(--accent);width:1.1rem;height:1.1rem;margin:0}
-    .seed-source .mode:has(input:disabled){opacity:.6;cursor:default}
+    .seed-source .mode:has(input:disabled){color:var(--muted);cursor:default}
     .playlist-form .check{flex-direction:row;align-items:center;gap:.5rem;color:var(--text);cursor:pointer}
     .playlist-form .check input{width:1.1rem;height:1.1rem;margin:0;accent-color:var(--accent)}
     .seeds-line{margin:.2rem 0 .8rem}

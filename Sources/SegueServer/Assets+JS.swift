@@ -6,9 +6,11 @@ extension Assets {
       const $ = (s, r = document) => r.querySelector(s);
       const el = (tag, attrs = {}, text) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text != null) e.textContent = text; return e; };
 
-      // On a narrow screen the navigation scrolls sideways: show the current page's tab.
-      const current = $("nav [aria-current=page]");
-      if (current) { const ul = current.closest("ul"); ul.scrollLeft = current.offsetLeft - (ul.clientWidth - current.offsetWidth) / 2; }
+      // A first visit sends the browser's time zone (kept only while none is saved); Settings changes it.
+      if (document.body.dataset.timeZone === "unset") {
+        const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone) fetch("/settings/time-zone", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf }, body: "time_zone=" + encodeURIComponent(zone) }).catch(() => {});
+      }
 
       async function api(method, path, body) {
         const res = await fetch(path, { method, headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });
@@ -109,7 +111,7 @@ extension Assets {
             if (main.mediaType.startsWith("video/")) { preview = el("video", { class: "preview", controls: "", playsinline: "", loop: "", muted: "", src: main.url }); preview.muted = true; preview.autoplay = true; }
             else preview = el("img", { class: "preview", src: main.url, alt: title.textContent });
             const links = el("div", { class: "downloads" });
-            for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${(file.bytes / 1048576).toFixed(1)} MB)`));
+            for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${file.bytes < 1048576 ? `${Math.max(1, Math.round(file.bytes / 1024))} KB` : `${(file.bytes / 1048576).toFixed(1)} MB`})`));
             if (navigator.canShare) {
               const share = el("button", { class: "button primary", type: "button" }, "Share");
               share.addEventListener("click", async () => {
@@ -185,26 +187,37 @@ extension Assets {
           $("#live-top").textContent = s.top_song ? `${name(s.top_song)} (${fmt.format(s.top_song.streams)})` : "Nothing yet.";
           const peak = Math.max(1, ...s.leaderboard.map((t) => t.streams));
           const board = $("#live-board");
-          const rows = s.leaderboard.map((t) => {
+          const rows = s.leaderboard.map((t, rank) => {
             const key = `${t.artist}\u001f${t.track}`;
             let li = [...board.children].find((c) => c.dataset.key === key);
             if (!li) {
               li = el("li"); li.dataset.key = key;
-              li.append(el("span", { class: "name" }, name(t)), el("span", { class: "count" }), el("span", { class: "bar", "aria-hidden": "true" }));
+              li.append(el("span", { class: "rank", "aria-hidden": "true" }), el("span", { class: "name" }, name(t)), el("span", { class: "count" }), el("span", { class: "bar", "aria-hidden": "true" }));
             }
+            li.querySelector(".rank").textContent = String(rank + 1);
             li.querySelector(".count").textContent = fmt.format(t.streams);
             li.querySelector(".bar").style.width = `${(100 * t.streams / peak).toFixed(1)}%`;
             return li;
           });
           board.replaceChildren(...rows);
+          // The last minute is still running: its count is scaled to a whole minute (from 15 s on) and
+          // drawn dashed, so a line does not plunge at the right edge.
           const minutes = s.trend.minutes.length, w = 300, h = 110;
-          const top = Math.max(1, ...s.trend.series.flatMap((x) => x.counts));
+          const started = minutes ? Date.parse(s.trend.minutes[minutes - 1]) : NaN;
+          const elapsed = Math.min(60, Math.max(15, (Date.parse(s.as_of) - started) / 1000 || 60));
+          const rate = (x) => x.counts.map((c, j) => (j === minutes - 1 ? (c * 60) / elapsed : c));
+          const top = Math.max(1, ...s.trend.series.flatMap(rate));
           const stepX = w / Math.max(1, minutes - 1);
+          const point = (c, j) => `${(j * stepX).toFixed(1)},${(h - (c / top) * (h - 8) - 4).toFixed(1)}`;
           const lines = s.trend.series.map((x, i) => {
-            const pts = x.counts.map((c, j) => `${(j * stepX).toFixed(1)},${(h - (c / top) * (h - 8) - 4).toFixed(1)}`).join(" ");
-            return `<polyline class="s${i}" points="${pts}" fill="none" stroke-width="2.5" stroke-linejoin="round"/>`;
+            const values = rate(x), n = values.length;
+            const done = values.slice(0, Math.max(1, n - 1)).map(point).join(" ");
+            const open = n > 1 ? `<polyline class="s${i} open" points="${point(values[n - 2], n - 2)} ${point(values[n - 1], n - 1)}" fill="none" stroke-width="2" stroke-dasharray="4 4"/>` : "";
+            return `<polyline class="s${i}" points="${done}" fill="none" stroke-width="2.5" stroke-linejoin="round"/>${open}`;
           }).join("");
-          $("#live-trend").innerHTML = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none">${lines}</svg>`;
+          const clockOf = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+          $("#live-trend").innerHTML = `<svg viewBox="0 0 ${w} ${h}" class="spark" preserveAspectRatio="none">${lines}</svg>`
+            + (minutes ? `<div class="trend-axis"><span>${clockOf(Date.parse(s.trend.minutes[0]))}</span><span>peak ${fmt.format(Math.round(top))} a minute</span><span>now</span></div>` : "");
           $("#live-legend").replaceChildren(...s.trend.series.map((x, i) => el("li", { class: `s${i}` }, name(x))));
           const alerts = $("#live-alerts");
           alerts.replaceChildren(...(s.alerts.length ? s.alerts.slice().reverse().map((a) => el("li", { class: a.kind },
@@ -239,6 +252,8 @@ extension Assets {
         const entries = new Map();
         const keyOf = (e) => (e.upload ? `u${e.upload}` : `t${e.id}`);
         let sortKey = null, sortDir = 1;
+        // What the status line says once nothing is waiting for analysis any more (it said "under way").
+        let afterAnalysis = null;
         const tags = (e) => (e.tags || []).map((t) => t.name).join(", ");
         const value = (e, k) => (k === "tags" ? tags(e) || null : k === "title" ? e.title || e.file : e[k] ?? null);
         const labels = { artist: "Artist", title: "Title", album: "Album", duration_s: "Length", bpm: "BPM", camelot: "Key", loudness_lufs: "LUFS", energy: "Energy", plays: "Plays", tags: "Tags", status: "Status" };
@@ -282,6 +297,7 @@ extension Assets {
           const done = [...entries.values()].filter((e) => e.status === "done").length;
           $("#lib-count").textContent = entries.size ? `${done} of ${entries.size} analysed` : "";
           $("#lib-empty").hidden = entries.size > 0;
+          if (afterAnalysis && entries.size && [...entries.values()].every((e) => ["done", "failed"].includes(e.status))) { say(afterAnalysis); afterAnalysis = null; }
         };
         library.querySelectorAll("button.sort").forEach((b) => b.addEventListener("click", () => {
           sortDir = sortKey === b.dataset.key ? -sortDir : 1; sortKey = b.dataset.key;
@@ -321,6 +337,7 @@ extension Assets {
           }
           if (ids.length) { try { await api("POST", "/api/v1/library/analyses", { uploads: ids }); } catch (err) { problems.push(err.message); } }
           say([ids.length ? `${ids.length} file${ids.length > 1 ? "s" : ""} uploaded and queued for analysis.` : "", ...problems].filter(Boolean).join(" · "), problems.length > 0);
+          if (ids.length && !problems.length) { afterAnalysis = `${ids.length} file${ids.length > 1 ? "s" : ""} uploaded; the analysis is finished.`; render(); }
           busy(false);
           input.value = "";
         };
@@ -331,7 +348,7 @@ extension Assets {
         drop.addEventListener("drop", (e) => start([...e.dataTransfer.files]));
         demo.addEventListener("click", async () => {
           busy(true); say("Making the demo songs…");
-          try { await api("POST", "/api/v1/library/demo"); say("Eight demo songs added; their analysis is under way."); }
+          try { await api("POST", "/api/v1/library/demo"); say("Eight demo songs added; their analysis is under way."); afterAnalysis = "Eight demo songs added and analysed: try “More like this” on any of them."; render(); }
           catch (err) { say(err.message, true); }
           busy(false);
         });

@@ -81,10 +81,12 @@ extension ServerDependencies {
     }
 
     /// The statistics of `range` in the profile called `name` (zeros when there is no such profile).
-    func stats(_ range: TimeRange, sources: SourceSet = .all, profileName name: String) throws -> ListeningStats {
-        try cache.value(profile: name, key: ChartCache.key(range, sources: sources)) {
+    /// Hours, weekdays and months are those of `timeZone`.
+    func stats(_ range: TimeRange, sources: SourceSet = .all, timeZone: TimeZone = .gmt, profileName name: String) throws -> ListeningStats {
+        let zone = timeZone.identifier == TimeZone.gmt.identifier ? "" : "|" + timeZone.identifier
+        return try cache.value(profile: name, key: ChartCache.key(range, sources: sources) + zone) {
             guard let profile = try plays.existingProfile(named: name) else { return ListeningStats() }
-            return try plays.stats(range: range, timeZone: .gmt, sources: sources, profile: profile)
+            return try plays.stats(range: range, timeZone: timeZone, sources: sources, profile: profile)
         }
     }
 

@@ -19,20 +19,22 @@ func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String
     let nav = Page.allCases.map { p in
         "<li><a href=\"\(p.path)\"\(p == page ? " aria-current=\"page\"" : "")>\(p.title)</a></li>"
     }.joined()
+    let preferences = PagePreferences.current
+    let theme = preferences.theme == .system ? "" : " data-theme=\"\(preferences.theme.rawValue)\""
     return """
         <!doctype html>
-        <html lang="en">
+        <html lang="en"\(theme)>
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="dark light">
+        <meta name="color-scheme" content="\(preferences.theme == .system ? "dark light" : preferences.theme.rawValue)">
         <meta name="csrf-token" content="\(escapeHTML(csrf))">
         <title>\(escapeHTML(title)) · Segue</title>
         <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         <script src="/static/app.js?v=\(Assets.version)" defer></script>
         </head>
-        <body data-has-data="\(hasData)">
+        <body data-has-data="\(hasData)"\(preferences.timeZoneIsSet ? "" : " data-time-zone=\"unset\"")>
         <a class="skip" href="#main">Skip to content</a>
         <header class="site-head">
           <a class="brand" href="/" aria-label="Segue home"><span class="logo" aria-hidden="true"></span>Segue</a>
@@ -43,9 +45,10 @@ func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String
         </main>
         <footer class="foot">
           <p>Your data stays on this server, in a private session that expires after a day of inactivity.</p>
-          <form method="post" action="/delete" class="inline" data-confirm="Delete everything you uploaded and made here?">
+          <form method="post" action="/delete" class="inline" data-confirm="Delete your listening history, your music library, your playlists, your renders and your settings from this server? This cannot be undone.">
             <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
             <button class="link danger" type="submit">Delete my data</button>
+            <span class="hint-inline">(history, music library, playlists and settings)</span>
           </form>
         </footer>
         </body>

@@ -49,6 +49,8 @@ struct SessionMiddleware: RouterMiddleware {
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
     let manager: SessionManager
     let secureCookies: Bool
+    /// Where the profile's Settings are; read once per request into `PagePreferences.current`.
+    var preferences: (any ProfilePreferenceStore)? = nil
 
     /// The `Set-Cookie` value that makes the browser forget its session.
     static func expiredCookie(secure: Bool) -> String {
@@ -95,7 +97,12 @@ struct SessionMiddleware: RouterMiddleware {
             context.sessionIsStored = true
         }
 
-        return setCookie(try await next(request, context), context: context, session: session)
+        // An unsaved session has saved nothing: the defaults, without a read.
+        let stored = context.sessionIsStored ? try preferences?.preferences(profile: session.profileName) : nil
+        let response = try await PagePreferences.$current.withValue(PagePreferences(stored)) {
+            try await next(request, context)
+        }
+        return setCookie(response, context: context, session: session)
     }
 
     private func setCookie(_ response: Response, context: Context, session: WebSession) -> Response {

@@ -62,7 +62,7 @@ struct PagesController {
             <section class="card" aria-labelledby="how-h">
               <h2 id="how-h">How to get your Spotify data</h2>
               <ol class="steps">
-                <li>Open <strong>spotify.com/account/privacy</strong> while signed in.</li>
+                <li>Open <a href="https://www.spotify.com/account/privacy/" rel="noopener noreferrer" target="_blank">Spotify's privacy page</a> (spotify.com/account/privacy) while signed in.</li>
                 <li>Tick <strong>Extended streaming history</strong> (every play since you joined) and request it. The account data package works too, with one year.</li>
                 <li>Confirm the e-mail. Spotify sends a ZIP within days (up to 30).</li>
                 <li>Upload the ZIP here as it is: no need to unpack it.</li>
@@ -77,10 +77,12 @@ struct PagesController {
         let q: ChartParameters
         var problem = ""
         do {
-            q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
+            q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now(), preferences: PagePreferences.current)
         } catch let error as APIError {
-            q = ChartParameters()
-            problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>"
+            var fallback = ChartParameters()
+            fallback.timeZone = PagePreferences.current.timeZone
+            q = fallback
+            problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description)) The numbers below are for all time.</p>"
         }
         let hasData = try api.hasData(s)
         // The source control appears once a history has more than one source.
@@ -110,7 +112,7 @@ struct PagesController {
             return html(layout(page: .explore, title: "Explore", csrf: s.csrfToken, hasData: false, body: body))
         }
         // The page body depends only on the profile's data and the query: built once, then cached.
-        let main = try deps.cache.value(profile: s.profileName, key: "explore|" + ChartCache.key(q.query)) { try exploreMain(q, profileName: s.profileName) }
+        let main = try deps.cache.value(profile: s.profileName, key: "explore|\(q.timeZone.identifier)|\(PagePreferences.current.firstWeekday)|" + ChartCache.key(q.query)) { try exploreMain(q, profileName: s.profileName) }
         let download = """
             <p class="downloads">Download my history (this period and source):
               <a href="/api/v1/history?format=listenbrainz\(query)" download>ListenBrainz JSON lines</a> ·
@@ -125,7 +127,7 @@ struct PagesController {
     /// The cacheable part of Explore: totals, chart, ranking and listening times.
     func exploreMain(_ q: ChartParameters, profileName: String) throws -> String {
         let entries = try deps.top(q.query, profileName: profileName)
-        let stats = try deps.stats(q.range, sources: q.sources, profileName: profileName)
+        let stats = try deps.stats(q.range, sources: q.sources, timeZone: q.timeZone, profileName: profileName)
         let bySource = try deps.playsBySource(q.range, sources: q.sources, profileName: profileName)
         let sourceLine = bySource.count > 1 || (bySource.first.map { $0.0 != .spotify } ?? false)
             ? "<p class=\"sources\">" + bySource.map { "\(escapeHTML($0.0.displayName)) \(grouped($0.1))" }.joined(separator: " · ")
@@ -134,22 +136,40 @@ struct PagesController {
         let chart = entries.isEmpty ? "" : deps.cache.value(profile: profileName, key: "svg|" + ChartCache.key(q.query)) {
             let top = min(max(q.limit, 3), 20)
             let shown = Array(entries.prefix(top))
-            let render = TopChartRender(format: .square, theme: .dark)
             let caption = ChartCaption.topChart(
                 kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: shown)
-            guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
-            let svg = render.svgDocument(scene).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
-            return "<figure class=\"chart\">\(svg)<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption></figure>"
+            // Both themes, so the card matches the page's (CSS shows one); the light one first.
+            var versions: [String] = []
+            for (theme, name) in [(Theme.light, "light"), (Theme.dark, "dark")] {
+                let render = TopChartRender(format: .square, theme: theme)
+                guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
+                let svg = render.svgDocument(scene, idPrefix: "chart-\(name)-")
+                    .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+                versions.append("<div class=\"only-\(name)\">\(svg)</div>")
+            }
+            let more = q.limit > 20 ? "<p class=\"chart-note\">The picture shows the top 20; the table lists all \(q.limit).</p>" : ""
+            return "<figure class=\"chart\">\(versions.joined())<figcaption class=\"sr-only\">\(escapeHTML(caption.title)), \(escapeHTML(caption.subtitle))</figcaption>\(more)</figure>"
         }
         let rows = entries.map { e in
             let detail = [e.artist, e.album].compactMap { $0 }.filter { $0 != e.name }.joined(separator: " · ")
             return "<tr><td class=\"rank\">\(e.rank)</td><td><span class=\"name\">\(escapeHTML(e.name))</span>\(detail.isEmpty ? "" : "<span class=\"sub\">\(escapeHTML(detail))</span>")</td><td class=\"num\">\(grouped(e.streams))</td><td class=\"num\">\(grouped(Int(e.minutes.rounded())))</td></tr>"
         }.joined()
+        // An empty period says where the history is, so the next choice is not a guess.
+        var span = ""
+        if entries.isEmpty, let first = try deps.stats(.all, sources: q.sources, profileName: profileName).firstPlay,
+            let last = try deps.stats(.all, sources: q.sources, profileName: profileName).lastPlay
+        {
+            span = " Your history runs from \(CalendarDay(time: first, timeZone: q.timeZone)) to \(CalendarDay(time: last, timeZone: q.timeZone))."
+        }
         let table = entries.isEmpty
-            ? "<p class=\"notice\">No plays in this period.</p>"
+            ? "<p class=\"notice\">No plays in this period.\(span)</p>"
             : "<table class=\"top\"><caption class=\"sr-only\">Top \(q.limit) \(q.kind.rawValue)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Streams</th><th scope=\"col\" class=\"num\">Minutes</th></tr></thead><tbody>\(rows)</tbody></table>"
         let hours = (0..<24).map { String($0) }
-        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        // Monday first, as the store counts them; turned to start on the chosen day.
+        let shift = (PagePreferences.current.firstWeekday + 5) % 7
+        let weekdays = Array((["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] + ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])[shift..<shift + 7])
+        let byWeekday = stats.millisecondsByWeekday.count == 7
+            ? Array((stats.millisecondsByWeekday + stats.millisecondsByWeekday)[shift..<shift + 7]) : stats.millisecondsByWeekday
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let minutesOf = { (ms: [Int64]) in ms.map { Double($0) / 60_000 } }
         let fmt = { (v: Double) in "\(grouped(Int(v.rounded()))) min" }
@@ -171,8 +191,8 @@ struct PagesController {
             <section class="card" aria-labelledby="when-h">
               <h2 id="when-h">When you listen</h2>
               <div class="minis">
-                <figure><figcaption>By hour of day (UTC)</figcaption>\(barChartSVG(title: "Minutes by hour of day", labels: hours, values: minutesOf(stats.millisecondsByHour), format: fmt))</figure>
-                <figure><figcaption>By weekday</figcaption>\(barChartSVG(title: "Minutes by weekday", labels: weekdays, values: minutesOf(stats.millisecondsByWeekday), format: fmt))</figure>
+                <figure><figcaption>By hour of day (\(escapeHTML(q.timeZone.identifier == "GMT" ? "UTC" : q.timeZone.identifier)))</figcaption>\(barChartSVG(title: "Minutes by hour of day", labels: hours, values: minutesOf(stats.millisecondsByHour), format: fmt))</figure>
+                <figure><figcaption>By weekday</figcaption>\(barChartSVG(title: "Minutes by weekday", labels: weekdays, values: minutesOf(byWeekday), format: fmt))</figure>
                 <figure><figcaption>By month</figcaption>\(barChartSVG(title: "Minutes by month", labels: months, values: minutesOf(stats.millisecondsByMonth), format: fmt))</figure>
               </div>
             </section>

@@ -80,8 +80,8 @@ struct PlaylistsController {
             <fieldset class="modes seed-source for-radio wide"><legend>Seeds</legend>
               <label class="mode"><input type="radio" name="seed_source" value="tracks" checked><span>Seed tracks I choose</span></label>
               <label class="mode"><input type="radio" name="seed_source" value="history"\(noHistory ? " disabled" : "")><span>My most played in\(noHistory ? " (import your history first)" : "")</span></label>
-              <label class="period" id="pl-period" hidden>Period<select name="history_period">\(options(periods, selected: periods[0].0))</select></label>
             </fieldset>
+            <label class="period wide" id="pl-period" hidden>Period<select name="history_period">\(options(periods, selected: periods[0].0))</select></label>
             """
         let body = """
             <h1>Playlists</h1>

@@ -121,6 +121,7 @@ public final class SessionManager: Sendable {
             try plays.deleteProfile(named: session.profileName)
             try playlists.deletePlaylists(owner: session.profileName)
             try shares.deleteRecapShares(owner: session.profileName)
+            try (sessions as? any ProfilePreferenceStore)?.deletePreferences(profile: session.profileName)
             cache.invalidate(profile: session.profileName)
         }
         let folder = configuration.sessionDirectory(session.id)

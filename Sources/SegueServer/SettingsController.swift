@@ -4,7 +4,8 @@ import Hummingbird
 import NIOCore
 import SegueStore
 
-/// `/settings`: how to point a scrobbler at this server, and the ListenBrainz token to give it.
+/// `/settings`: the profile's preferences (time zone, theme, the week's first day, Explore's defaults), how to
+/// point a scrobbler at this server, and the ListenBrainz token to give it.
 ///
 /// On a self-hosted install (`--single-user`) the profile has a ListenBrainz user of the same name:
 /// the page shows its token, or creates it on request. Anonymous sessions expire with their data,
@@ -14,6 +15,8 @@ struct SettingsController {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("settings", use: page)
+        group.post("settings", use: savePreferences)
+        group.post("settings/time-zone", use: saveBrowserTimeZone)
         group.post("settings/token", use: createToken)
     }
 
@@ -30,11 +33,74 @@ struct SettingsController {
     }
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try render(request, context: context, newToken: nil)
+        let saved = request.uri.queryParameters.get("saved") == "1"
+        return try render(
+            request, context: context, newToken: nil,
+            notice: saved ? "<p class=\"notice ok\" role=\"status\">Your settings are saved.</p>" : "")
+    }
+
+    /// Saves the Settings form (CSRF-checked by the session middleware); a value it cannot take is named in one
+    /// sentence above the form, which keeps what was saved before.
+    func savePreferences(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        do {
+            let chosen = try PagePreferences.parse(fields)
+            guard let store = deps.preferences else { throw APIError.conflict("This server keeps no settings.") }
+            try store.savePreferences(chosen.stored, profile: s.profileName, millis: deps.environment.now())
+        } catch let error as APIError {
+            var response = try render(
+                request, context: context, newToken: nil,
+                notice: "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>")
+            response.status = error.status
+            return response
+        }
+        return Response(status: .seeOther, headers: [.location: "/settings?saved=1", .cacheControl: "no-store"])
+    }
+
+    /// The browser's own time zone, sent by the page on a first visit: kept only while none is saved, so a zone
+    /// chosen on Settings is never overwritten. 204 when kept or already set; 400 naming the field otherwise.
+    func saveBrowserTimeZone(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        let zone = try PagePreferences.timeZone(fields["time_zone"] ?? "")
+        if let store = deps.preferences {
+            var current = PagePreferences(try store.preferences(profile: s.profileName))
+            if !current.timeZoneIsSet {
+                current.timeZone = zone
+                current.timeZoneIsSet = true
+                try store.savePreferences(current.stored, profile: s.profileName, millis: deps.environment.now())
+            }
+        }
+        return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+    }
+
+    /// The preferences form, filled with what is saved.
+    func preferencesSection(csrf: String, notice: String) -> String {
+        let p = PagePreferences.current
+        let zones = PagePreferences.knownTimeZones.map { ($0, $0.replacingOccurrences(of: "_", with: " ")) }
+        let zone = p.timeZone.identifier == "GMT" ? "UTC" : p.timeZone.identifier
+        let zoneOptions = (zones.contains { $0.0 == zone } ? zones : [(zone, zone)] + zones)
+        return """
+            <section class="card" aria-labelledby="prefs">
+              <h2 id="prefs">Your preferences</h2>
+              \(notice)
+              <form method="post" action="/settings" class="prefs">
+                <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
+                <label>Time zone<select name="time_zone" id="time-zone">\(options(zoneOptions, selected: zone))</select>
+                  <span class="field-hint">Dates, ranges and the hour-of-day chart follow it.</span></label>
+                <label>Theme<select name="theme">\(options([("system", "Same as my device"), ("light", "Light"), ("dark", "Dark")], selected: p.theme.rawValue))</select></label>
+                <label>First day of the week<select name="week_start">\(options(PagePreferences.weekStarts.map { ("\($0.0)", $0.1) }, selected: "\(p.firstWeekday)"))</select></label>
+                <label>Count plays by<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: p.metric.rawValue))</select></label>
+                <label>Explore opens with<select name="range">\(options(PagePreferences.ranges.map { ($0.0.rawValue, $0.1) }, selected: p.range.rawValue))</select></label>
+                <button class="button primary" type="submit">Save settings</button>
+              </form>
+            </section>
+            """
     }
 
     /// The page; `newToken` is shown once, right after it was made (only its SHA-256 is stored).
-    func render(_ request: Request, context: AppRequestContext, newToken: String?) throws -> Response {
+    func render(_ request: Request, context: AppRequestContext, newToken: String?, notice: String = "") throws -> Response {
         let s = try context.requireSession()
         let url = escapeHTML(Self.serverURL(request, publicURL: deps.configuration.publicURL))
         let scrobbling: String
@@ -68,26 +134,24 @@ struct SettingsController {
             }
         } else {
             scrobbling = """
-                <p>This server gives every visitor a private session that expires, so sessions have no scrobbling token.
-                The server's owner creates users with <code>segue users add NAME</code>, which prints the token once, and
-                <code>segue users new-token NAME</code> replaces a lost one.</p>
+                <p>Visits here are private and expire after a day without use, so they cannot receive scrobbles.
+                Ask the person who runs this server for a scrobbling account and its token.</p>
                 """
         }
-        let body = """
-            <h1>Settings</h1>
+        // One section per concern, in this order; another section is one more string in the list.
+        let sections = [
+            preferencesSection(csrf: s.csrfToken, notice: notice),
+            """
             <section class="card" aria-labelledby="scrobbling">
               <h2 id="scrobbling">Scrobbling to Segue</h2>
               <p>Segue speaks the ListenBrainz API. In Navidrome, Jellyfin, Pano Scrobbler, Web Scrobbler or
               multi-scrobbler, choose a custom ListenBrainz server and enter <code id="lb-url">\(url)</code> with your token.</p>
               \(scrobbling)
             </section>
-            <section class="card" aria-labelledby="platform">
-              <h2 id="platform">Sending events from a platform</h2>
-              <p>Services with many listeners post batches to <code>\(url)/api/v1/events</code> with an ingest token
-              from <code>segue tokens create --scope ingest</code>. See the <a href="/api/v1/openapi.json">API description</a>.</p>
-            </section>
-            \(try RecapShareController(deps: deps).settingsSection(owner: s.profileName, csrf: s.csrfToken))
-            """
+            """,
+            try RecapShareController(deps: deps).settingsSection(owner: s.profileName, csrf: s.csrfToken),
+        ]
+        let body = "<h1>Settings</h1>\n" + sections.joined(separator: "\n")
         let hasData = (try? APIController(deps: deps).hasData(s)) ?? false
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -99,7 +163,7 @@ struct SettingsController {
     func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireSession()
         guard let profile = deps.configuration.singleUserProfile else {
-            throw APIError.invalid("scrobbling tokens are made with `segue users add NAME` on this server")
+            throw APIError.invalid("Scrobbling accounts on this server are made by the person who runs it; ask them for one.")
         }
         let user = try deps.listens.replaceToken(named: profile) ?? deps.listens.createUser(named: profile)
         return try render(request, context: context, newToken: user.token)

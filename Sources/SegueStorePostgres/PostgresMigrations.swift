@@ -324,6 +324,21 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX IF NOT EXISTS recap_share_owner ON recap_share(owner, created_ms)",
         ],
+        // 14: each profile's Settings (issue 23): time zone (NULL until the browser sends its own), theme,
+        // the week's first day (1 Sunday … 7 Saturday), Explore's default metric and range.
+        [
+            """
+            CREATE TABLE IF NOT EXISTS profile_preference(
+                profile text PRIMARY KEY,
+                time_zone text,
+                theme text NOT NULL,
+                first_weekday integer NOT NULL,
+                metric text NOT NULL,
+                range text NOT NULL,
+                updated_ms bigint NOT NULL
+            )
+            """
+        ],
     ]
 
     /// Step 6: change notifications for other nodes' streams

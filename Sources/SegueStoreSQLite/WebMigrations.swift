@@ -82,6 +82,19 @@ enum WebMigrations {
         );
         CREATE INDEX recap_share_owner ON recap_share(owner, created_ms);
         """,
+        // 6: each profile's Settings (issue 23): time zone (NULL until the browser sends its own), theme,
+        // the week's first day (1 Sunday … 7 Saturday), Explore's default metric and range.
+        """
+        CREATE TABLE profile_preference(
+            profile TEXT PRIMARY KEY,
+            time_zone TEXT,
+            theme TEXT NOT NULL,
+            first_weekday INTEGER NOT NULL,
+            metric TEXT NOT NULL,
+            range TEXT NOT NULL,
+            updated_ms INTEGER NOT NULL
+        );
+        """,
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {

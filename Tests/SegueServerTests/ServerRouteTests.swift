@@ -134,6 +134,11 @@ struct ServerRouteTests {
                 #expect(stats?["playsWithoutLength"] as? Int == 2 && stats?["streams"] as? Int == 2, "\(String(describing: stats))")
                 let explore = String(buffer: try await browser.request("/explore?kind=tracks").body)
                 #expect(explore.contains("Last.fm 2") && explore.contains("2 without a known length"), "\(explore)")
+                // An empty period says where the history is; a bad choice is a sentence in the form's words.
+                let empty = String(buffer: try await browser.request("/explore?range=custom&from=2020-01-01&to=2020-12-31").body)
+                #expect(empty.contains("No plays in this period. Your history runs from 2017-10-19 to 2017-10-19."), "\(empty)")
+                let bad = String(buffer: try await browser.request("/explore?limit=500").body)
+                #expect(bad.contains("Top: choose between 1 and 50 entries. The numbers below are for all time."), "\(bad)")
                 let table = try await browser.request("/api/v1/history?format=csv")
                 #expect(table.status == .ok && table.headers[HTTPField.Name.contentDisposition]?.contains("segue-history.csv") == true)
                 #expect(String(buffer: table.body).split(separator: "\n").count == 3)

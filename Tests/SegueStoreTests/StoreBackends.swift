@@ -61,8 +61,8 @@ extension StoreBackend {
         }
     }
 
-    /// A new, empty session and feedback store of this kind.
-    func makeWebStore() throws -> any SessionStore & FeedbackStore {
+    /// A new, empty session, feedback and preference store of this kind.
+    func makeWebStore() throws -> any SessionStore & FeedbackStore & ProfilePreferenceStore {
         switch self {
         case .sqlite:
             let dir = try Fixtures.folder("web")

@@ -5,6 +5,7 @@ SEGUE_BIN names the segue binary (default .build/debug/segue).
 """
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,13 +34,13 @@ def free_port():
 class Server:
     """A `segue serve` process over a fresh data folder."""
 
-    def __init__(self):
+    def __init__(self, *extra):
         self.data = tempfile.mkdtemp(prefix="segue-browser-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen(
-            [SEGUE, "serve", "--data", self.data, "--port", str(self.port), "--log-level", "warning"],
+            [SEGUE, "serve", "--data", self.data, "--port", str(self.port), "--log-level", "warning", *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -127,6 +128,10 @@ class WebAppTests(unittest.TestCase):
         png = WebDriverWait(d, 120).until(
             EC.element_to_be_clickable((By.XPATH, "//a[starts-with(normalize-space(.), 'Download PNG')]")))
         self.assertTrue(d.find_element(By.CSS_SELECTOR, ".job img.preview").is_displayed())
+        # Sizes read in KB below a megabyte (an SVG said "0.0 MB").
+        sizes = [a.text for a in d.find_elements(By.XPATH, "//a[starts-with(normalize-space(.), 'Download ')]")]
+        self.assertTrue(sizes and all("0.0 MB" not in t for t in sizes), sizes)
+        self.assertTrue(all(re.search(r"\((\d+ KB|\d+\.\d MB)\)$", t) for t in sizes), sizes)
         png.click()
         path = wait_for_file(self.downloads, ".png")
         with open(path, "rb") as f:
@@ -176,7 +181,13 @@ class WebAppTests(unittest.TestCase):
         self.assertEqual([li.find_element(By.CLASS_NAME, "name").text for li in board],
                          ["Browser Song — Selenium", "Second Song — Selenium"])
         self.assertEqual(board[0].find_element(By.CLASS_NAME, "count").text, "5")
-        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline")), 2)
+        self.assertEqual([li.find_element(By.CLASS_NAME, "rank").text for li in board], ["1", "2"])
+        # One line per track over the finished minutes, and the running minute dashed, with times below.
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline:not(.open)")), 2)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#live-trend polyline.open[stroke-dasharray]")), 2)
+        axis = d.find_element(By.CSS_SELECTOR, "#live-trend .trend-axis").text
+        self.assertIn("now", axis)
+        self.assertIn("a minute", axis)
         # Private by default: what plays, not who (`--live-show-listeners` names them).
         playing = d.find_element(By.ID, "live-playing").text
         self.assertIn("Second Song — Selenium", playing)
