@@ -71,7 +71,7 @@ let package = Package(
         // BGRA -> YUV 4:2:0 for the frames piped into ffmpeg (AVX2 where the CPU has it).
         .target(name: "CSegueYUV", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
         .target(name: "CSeguePipe", cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Werror"])]),
-        .target(name: "SegueMedia", dependencies: ["CSegueYUV", "CSeguePipe"], swiftSettings: strict),
+        .target(name: "SegueMedia", dependencies: ["SegueModel", "CSegueYUV", "CSeguePipe"], swiftSettings: strict),
         // Durable job queue over the store and an in-process worker pool (imports, renders).
         .target(
             name: "SegueJobs",

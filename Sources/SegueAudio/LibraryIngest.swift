@@ -174,7 +174,8 @@ public struct LibraryIngest: Sendable {
                 }
                 let candidate = LibraryTrack(
                     path: file, contentHash: hash, artist: tags.artist, title: tags.title,
-                    album: tags.album, trackNumber: tags.trackNumber, durationSeconds: tags.durationSeconds)
+                    album: tags.album, trackNumber: tags.trackNumber, durationSeconds: tags.durationSeconds, isrc: tags.isrc,
+                    recordingMBID: tags.recordingMBID)
                 let (stored, isNew) = try store.add(candidate)
                 if isNew { report.added += 1 } else { report.duplicates += 1 }
                 if tags.hasCoverArt, let directory = artworkDirectory {

@@ -42,6 +42,8 @@ public struct HistoryImporter: Sendable {
         var rejections: [String: Int]
         var examples: [RejectedRecord]
         var rejected: Int
+        /// Invalid ISRCs and recording MBIDs dropped from kept records.
+        var droppedIdentifiers = 0
     }
 
     /// Parses one history file's bytes. Returns nil when the content is not streaming history and
@@ -275,6 +277,7 @@ public final class StartedImport {
                 counts.records = parsed.records
                 counts.rejected = parsed.rejected
                 counts.rejections = parsed.rejections
+                counts.droppedIdentifiers = parsed.droppedIdentifiers
                 report.files.append(
                     FileImportReport(file: parsed.name, format: parsed.format, counts: counts, examples: parsed.examples))
                 report.total.add(counts)

@@ -16,6 +16,9 @@ public struct ImportCounts: Sendable, Equatable, Codable {
     public var rejected = 0
     /// Rejected records per reason.
     public var rejections: [String: Int] = [:]
+    /// ISRCs and MusicBrainz recording ids that were not valid (`RecordingIdentifier`): dropped from
+    /// records that were kept (not counted in `rejected`).
+    public var droppedIdentifiers = 0
 
     public init() {}
 
@@ -28,6 +31,7 @@ public struct ImportCounts: Sendable, Equatable, Codable {
         audiobookChapters += other.audiobookChapters
         duplicates += other.duplicates
         rejected += other.rejected
+        droppedIdentifiers += other.droppedIdentifiers
         for (reason, n) in other.rejections { rejections[reason, default: 0] += n }
     }
 }
@@ -81,6 +85,7 @@ extension ImportCounts {
         duplicates = try c.decode(Int.self, forKey: .duplicates)
         rejected = try c.decode(Int.self, forKey: .rejected)
         rejections = try c.decode([String: Int].self, forKey: .rejections)
+        droppedIdentifiers = try c.decodeIfPresent(Int.self, forKey: .droppedIdentifiers) ?? 0
     }
 }
 

@@ -38,6 +38,11 @@ final class StringInterner {
         var title: Int32
         var creator: Int32
         var album: Int32
+        /// The listen's ISRC and recording MBID ids (each `UInt32(bitPattern:)`, ISRC high): a
+        /// listen with identifiers is an item of its own, so the store sees them.
+        var identifiers: UInt64 = ItemKey.noIdentifiers
+
+        static let noIdentifiers = UInt64(UInt32(bitPattern: StringInterner.none)) << 32 | UInt64(UInt32(bitPattern: StringInterner.none))
     }
 
     /// The number of the item with this key (a new one the first time).

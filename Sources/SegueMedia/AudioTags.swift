@@ -1,4 +1,5 @@
 import Foundation
+import SegueModel
 
 /// What ffprobe says about an audio file: duration, the usual tags, and whether it carries cover art.
 public struct AudioTags: Sendable, Equatable, Codable {
@@ -12,11 +13,18 @@ public struct AudioTags: Sendable, Equatable, Codable {
     public var container: AudioContainer?
     /// The first audio stream's codec, as ffprobe names it (`mp3`, `vorbis`, `pcm_s16le`, …).
     public var codec: String?
+    /// The recording's ISRC (ID3 `TSRC` or `TXXX:ISRC`, Vorbis/FLAC `ISRC`, MP4 `----:com.apple.iTunes:ISRC`)
+    /// and MusicBrainz recording id (ID3 `TXXX:MusicBrainz Track Id`, Vorbis `MUSICBRAINZ_TRACKID`, MP4
+    /// `----:com.apple.iTunes:MusicBrainz Track Id`), normalised by `RecordingIdentifier`; nil when
+    /// absent or not valid.
+    public var isrc: String?
+    public var recordingMBID: String?
 
     /// Tags as another reader (the second decoder) found them.
     public init(
         durationSeconds: Double, artist: String? = nil, title: String? = nil, album: String? = nil, trackNumber: Int? = nil,
-        hasCoverArt: Bool = false, container: AudioContainer? = nil, codec: String? = nil
+        hasCoverArt: Bool = false, container: AudioContainer? = nil, codec: String? = nil, isrc: String? = nil,
+        recordingMBID: String? = nil
     ) {
         self.durationSeconds = durationSeconds
         self.artist = artist
@@ -26,6 +34,8 @@ public struct AudioTags: Sendable, Equatable, Codable {
         self.hasCoverArt = hasCoverArt
         self.container = container
         self.codec = codec
+        self.isrc = isrc
+        self.recordingMBID = recordingMBID
     }
 
     /// Probes `path`, an untrusted file: sniffed first (anything but an accepted audio container is
@@ -75,6 +85,9 @@ public struct AudioTags: Sendable, Equatable, Codable {
         }
         return AudioTags(
             durationSeconds: duration, artist: tag("artist", "album_artist"), title: tag("title"), album: tag("album"),
-            trackNumber: track, hasCoverArt: cover, container: container, codec: audio["codec_name"] as? String)
+            trackNumber: track, hasCoverArt: cover, container: container, codec: audio["codec_name"] as? String,
+            // ffprobe shows an ID3 UFID frame nowhere, so a file that has only that has no MBID here.
+            isrc: RecordingIdentifier.isrc(tag("isrc", "tsrc")),
+            recordingMBID: RecordingIdentifier.mbid(tag("musicbrainz track id", "musicbrainz_trackid")))
     }
 }

@@ -165,6 +165,9 @@ struct LibraryEntry: Codable, Sendable, Equatable {
     var artist: String?
     var title: String?
     var album: String?
+    /// The file's ISRC and MusicBrainz recording id, when its tags have them.
+    var isrc: String?
+    var recordingMBID: String?
     var durationSeconds: Double?
     var bpm: Double?
     var bpmConfidence: Double?
@@ -184,14 +187,14 @@ struct LibraryEntry: Codable, Sendable, Equatable {
     var lastPlayed: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, upload, file, artist, title, album, durationSeconds = "duration_s", bpm, bpmConfidence = "bpm_confidence", key,
+        case id, upload, file, artist, title, album, isrc, recordingMBID = "recording_mbid", durationSeconds = "duration_s", bpm, bpmConfidence = "bpm_confidence", key,
             camelot, loudnessLUFS = "loudness_lufs", energy, tags, status, error, plays, lastPlayed = "last_played"
     }
 
     /// Fills `plays` and `lastPlayed` from the history (a file the history never played: 0 plays).
     mutating func addListening(_ index: ListeningIndex?) {
         guard id != nil else { return }
-        let listening = index?.listening(artist: artist, title: title, album: album)
+        let listening = index?.listening(artist: artist, title: title, album: album, isrc: isrc, mbid: recordingMBID)
         plays = listening?.plays ?? 0
         lastPlayed = listening.map { CalendarDay(time: $0.lastPlayed).description }
     }
@@ -208,6 +211,8 @@ struct LibraryEntry: Codable, Sendable, Equatable {
         artist = t.artist
         title = t.title
         album = t.album
+        isrc = t.isrc
+        recordingMBID = t.recordingMBID
         durationSeconds = t.durationSeconds > 0 ? t.durationSeconds : nil
         status = t.status.rawValue
         // One line: reasons are one sentence now; libraries analysed before held tool logs.

@@ -21,11 +21,16 @@ public struct LibraryTrack: Sendable, Equatable, Codable {
     public var embedding: [Float]?
     /// musicnn's 50 MSD tag scores (0…1, in the model's tag order), with the embedding.
     public var tagScores: [Float]?
+    /// The recording's ISRC and MusicBrainz recording id from the file's tags (`RecordingIdentifier`
+    /// form), to match plays by identifier (`ListeningIndex`).
+    public var isrc: String?
+    public var recordingMBID: String?
 
     public init(
         id: Int64 = 0, path: String, contentHash: String, artist: String? = nil, title: String? = nil, album: String? = nil,
         trackNumber: Int? = nil, durationSeconds: Double = 0, status: Status = .queued, error: String? = nil,
-        analysisVersion: Int? = nil, analysisJSON: String? = nil, embedding: [Float]? = nil, tagScores: [Float]? = nil
+        analysisVersion: Int? = nil, analysisJSON: String? = nil, embedding: [Float]? = nil, tagScores: [Float]? = nil,
+        isrc: String? = nil, recordingMBID: String? = nil
     ) {
         self.id = id
         self.path = path
@@ -41,12 +46,15 @@ public struct LibraryTrack: Sendable, Equatable, Codable {
         self.analysisJSON = analysisJSON
         self.embedding = embedding
         self.tagScores = tagScores
+        self.isrc = isrc
+        self.recordingMBID = recordingMBID
     }
 }
 
 /// The music library: files, tags, analysis status and results.
 public protocol LibraryStore: Sendable {
-    /// Adds a track, or returns the stored one with the same content (a duplicate).
+    /// Adds a track, or returns the stored one with the same content (a duplicate), which takes the
+    /// given ISRC and recording MBID where it has none (a rescan gives files stored before theirs).
     /// - Returns: the track and whether it was new.
     func add(_ track: LibraryTrack) throws -> (track: LibraryTrack, isNew: Bool)
     func track(id: Int64) throws -> LibraryTrack?

@@ -8,7 +8,8 @@ extension MusicColumns {
     /// 1 (every column fixed-width) is still read: stores written before keep it until an import
     /// rewrites the columns.
     /// Version 3 adds each play's source and each track's known length (`trackLengths`).
-    static let formatVersion: UInt32 = 3
+    /// Version 4 adds the tracks' ISRCs and recording MBIDs, as (track, text) pairs of those that have one.
+    static let formatVersion: UInt32 = 4
 
     /// Errors reading an encoded form.
     public struct DecodingError: Error, CustomStringConvertible {
@@ -77,6 +78,18 @@ extension MusicColumns {
         strings(artistNames)
         strings(albumNames)
         strings(albumArtistNames)
+        for column in [trackISRCs, trackMBIDs] {
+            let given = column.indices.filter { !column[$0].isEmpty }
+            u32(UInt32(given.count))
+            for t in given {
+                u32(UInt32(t))
+                var s = column[t]
+                s.withUTF8 { u in
+                    u32(UInt32(u.count))
+                    out.append(contentsOf: u)
+                }
+            }
+        }
         return out
     }
 
@@ -167,12 +180,12 @@ extension MusicColumns {
             endTimes = try array(Int64.self)
             milliseconds = try array(Int32.self)
             trackOfPlay = try array(Int32.self)
-        case 2, 3:
+        case 2, 3, 4:
             let plays = Int(try u32())
             endTimes = try varints(plays, delta: true) { $0 }
             milliseconds = try varints(plays, delta: false) { Int32(exactly: $0) }
             trackOfPlay = try varints(plays, delta: false) { Int32(exactly: $0) }
-            if version == 3 {
+            if version >= 3 {
                 sources = try varints(plays, delta: false) { UInt8(exactly: $0) }
                 trackLengths = try array(Int32.self)
             }
@@ -186,6 +199,25 @@ extension MusicColumns {
         artistNames = try strings()
         albumNames = try strings()
         albumArtistNames = try strings()
+        if version >= 4 {
+            var columns: [[String]] = []
+            for _ in 0..<2 {
+                let n = Int(try u32())
+                guard n <= trackNames.count else { throw fail("more identifiers than tracks") }
+                var column = n == 0 ? [] : [String](repeating: "", count: trackNames.count)
+                for _ in 0..<n {
+                    let t = Int(try u32())
+                    let len = Int(try u32())
+                    guard t < trackNames.count, at + len <= bytes.count else { throw fail("bad identifier") }
+                    column[t] = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + len)]), as: UTF8.self)
+                    at += len
+                }
+                columns.append(column)
+            }
+            let empty = [String](repeating: "", count: trackNames.count)
+            setTrackIdentifiers(
+                isrcs: columns[0].isEmpty ? empty : columns[0], mbids: columns[1].isEmpty ? empty : columns[1])
+        }
         if version < 3 {
             // Every play stored before version 3 came from Spotify and had its length.
             sources = [UInt8](repeating: 0, count: endTimes.count)

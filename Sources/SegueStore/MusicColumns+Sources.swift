@@ -50,6 +50,15 @@ extension MusicColumns {
                 canonicalOfKey[Int(k)] = Int32(t)
             }
         }
+        // A track that takes another's plays takes its identifiers where it has none.
+        if !trackISRCs.isEmpty {
+            for t in trackNames.indices where trackURIs[t].isEmpty {
+                let c = Int(canonicalOfKey[Int(keyOfTrack[t])])
+                guard c != t else { continue }
+                if trackISRCs[c].isEmpty { trackISRCs[c] = trackISRCs[t] }
+                if trackMBIDs[c].isEmpty { trackMBIDs[c] = trackMBIDs[t] }
+            }
+        }
         let original = trackOfPlay
         for i in 0..<n {
             let t = Int(original[i])

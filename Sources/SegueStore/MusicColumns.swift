@@ -28,8 +28,35 @@ public struct MusicColumns: Sendable, Equatable {
     /// track for a play that ran to the end; 0 when no play has a length). A play of unknown length
     /// (`unknownLength`: a scrobble) adds this to minutes. Derived from the plays when encoding.
     public var trackLengths: [Int32] = []
+    /// Per track: its ISRC and MusicBrainz recording id ("" for none), both empty arrays when no
+    /// track has one (see `setTrackIdentifiers`).
+    public internal(set) var trackISRCs: [String] = []
+    public internal(set) var trackMBIDs: [String] = []
 
     public init() {}
+
+    /// Sets the tracks' identifiers ("" for none; one per track, in track order). When no track has
+    /// any, both columns stay empty, so columns without identifiers compare equal however they were made.
+    public mutating func setTrackIdentifiers(isrcs: [String], mbids: [String]) {
+        let any = isrcs.contains { !$0.isEmpty } || mbids.contains { !$0.isEmpty }
+        guard any, isrcs.count == trackNames.count, mbids.count == trackNames.count else {
+            trackISRCs = []
+            trackMBIDs = []
+            return
+        }
+        trackISRCs = isrcs
+        trackMBIDs = mbids
+    }
+
+    /// Track `t`'s ISRC, when it has one.
+    public func isrc(ofTrack t: Int) -> String? {
+        t < trackISRCs.count && !trackISRCs[t].isEmpty ? trackISRCs[t] : nil
+    }
+
+    /// Track `t`'s MusicBrainz recording id, when it has one.
+    public func mbid(ofTrack t: Int) -> String? {
+        t < trackMBIDs.count && !trackMBIDs[t].isEmpty ? trackMBIDs[t] : nil
+    }
 
     /// The longest play of known length per track (see `trackLengths`).
     public static func lengths(trackCount: Int, trackOfPlay: [Int32], milliseconds: [Int32]) -> [Int32] {

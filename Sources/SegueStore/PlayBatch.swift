@@ -14,13 +14,22 @@ public struct PlayBatch: Sendable {
         public var creator: String
         public var album: String?
         public var uri: String?
+        /// The recording's ISRC and MusicBrainz recording id, when the source gave them (normalised
+        /// by `RecordingIdentifier`). A store keeps them on the track, the first it is given of each.
+        public var isrc: String?
+        public var recordingMBID: String?
 
-        public init(kind: PlayKind, title: String, creator: String, album: String? = nil, uri: String? = nil) {
+        public init(
+            kind: PlayKind, title: String, creator: String, album: String? = nil, uri: String? = nil, isrc: String? = nil,
+            recordingMBID: String? = nil
+        ) {
             self.kind = kind
             self.title = title
             self.creator = creator
             self.album = album
             self.uri = uri
+            self.isrc = isrc
+            self.recordingMBID = recordingMBID
         }
 
         /// The item's identity (see `Play.itemKey`).

@@ -27,6 +27,9 @@ final class PostgresImportSink: PlaySink {
     private var hasAccountTracks = false
     /// The names each track's plays carried, and which the track shows (see `TrackNames`).
     private var names = TrackNames()
+    /// Which identifiers the tracks that have any keep (a track keeps the first ISRC and the first
+    /// recording MBID its plays gave).
+    private var trackIdentifiers: [Int64: (isrc: Bool, mbid: Bool)] = [:]
 
     struct AlbumKey: Hashable {
         var artist: String
@@ -95,6 +98,12 @@ final class PostgresImportSink: PlaySink {
         for variant in names.variants where uriTracks.contains(variant.track) {
             let name = variant.artistName + "\u{1F}" + variant.name
             if uriTracksByName[name]?.contains(variant.track) != true { uriTracksByName[name, default: []].append(variant.track) }
+        }
+        let identifierRows = try db.query(
+            "SELECT id, isrc IS NOT NULL, mbid IS NOT NULL FROM track WHERE profile_id = \(id) AND (isrc IS NOT NULL OR mbid IS NOT NULL)")
+        for row in identifierRows.rows {
+            let (trackID, hasISRC, hasMBID) = try row.decode((Int64, Bool, Bool).self)
+            trackIdentifiers[trackID] = (hasISRC, hasMBID)
         }
         for row in try db.query("SELECT id, kind, key FROM item WHERE profile_id = \(id)").rows {
             let (itemID, kind, key) = try row.decode((Int64, Int16, String).self)
@@ -298,6 +307,37 @@ final class PostgresImportSink: PlaySink {
         return batchWords.map { words[$0] ?? 0 }
     }
 
+    /// Gives the items' tracks their ISRC and recording MBID where they have none yet (the first
+    /// item that names one wins).
+    private func keepIdentifiers(of batchItems: [PlayBatch.Item]) throws {
+        // One row per track (an UPDATE … FROM applies one matching row).
+        var updates: [(track: Int64, isrc: String, mbid: String)] = []
+        var rowOfTrack: [Int64: Int] = [:]
+        for item in batchItems where item.kind == .music && (item.isrc != nil || item.recordingMBID != nil) {
+            guard let track = tracks[item.key] else { continue }
+            let has = trackIdentifiers[track] ?? (false, false)
+            let isrc = has.isrc ? nil : item.isrc
+            let mbid = has.mbid ? nil : item.recordingMBID
+            guard isrc != nil || mbid != nil else { continue }
+            trackIdentifiers[track] = (has.isrc || isrc != nil, has.mbid || mbid != nil)
+            if let row = rowOfTrack[track] {
+                if let isrc { updates[row].isrc = isrc }
+                if let mbid { updates[row].mbid = mbid }
+            } else {
+                rowOfTrack[track] = updates.count
+                updates.append((track, isrc ?? "", mbid ?? ""))
+            }
+        }
+        guard !updates.isEmpty else { return }
+        try db.query(
+            """
+            UPDATE track t SET isrc = coalesce(t.isrc, NULLIF(u.i, '')), mbid = coalesce(t.mbid, NULLIF(u.m, ''))
+            FROM unnest(\(updates.map(\.track))::bigint[], \(updates.map(\.isrc))::text[], \(updates.map(\.mbid))::text[])
+                AS u(id, i, m)
+            WHERE t.id = u.id
+            """)
+    }
+
     /// Database ids of the batch's items, adding what is new. New rows go in in the batch's order,
     /// so ids (and the chart columns' entity order) follow first appearance.
     private func resolveItems(_ batchItems: [PlayBatch.Item]) throws -> (ids: [Int64], variants: [Int32]) {
@@ -381,6 +421,7 @@ final class PostgresImportSink: PlaySink {
                 items[ItemKey(kind: kind, key: key)] = itemID
             }
         }
+        try keepIdentifiers(of: batchItems)
         let newTrackKeys = Set(newTracks.map(\.key))
         var ids: [Int64] = []
         var variants: [Int32] = []

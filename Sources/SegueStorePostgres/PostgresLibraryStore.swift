@@ -22,7 +22,7 @@ public final class PostgresLibraryStore: LibraryStore, @unchecked Sendable {
 
     private static let columns = """
         id, path, content_hash, artist, title, album, track_number, duration_s, status, error, analysis_version, analysis, \
-        embedding::real[], tag_scores
+        embedding::real[], tag_scores, isrc, mbid
         """
 
     private static func track(_ row: PostgresRow) throws -> LibraryTrack {
@@ -33,7 +33,8 @@ public final class PostgresLibraryStore: LibraryStore, @unchecked Sendable {
             trackNumber: try r[6].decode(Int32?.self).map(Int.init), durationSeconds: try r[7].decode(Double.self),
             status: LibraryTrack.Status(rawValue: try r[8].decode(String.self)) ?? .failed, error: try r[9].decode(String?.self),
             analysisVersion: try r[10].decode(Int32?.self).map(Int.init), analysisJSON: try r[11].decode(String?.self),
-            embedding: try r[12].decode([Float]?.self), tagScores: try r[13].decode([Float]?.self))
+            embedding: try r[12].decode([Float]?.self), tagScores: try r[13].decode([Float]?.self),
+            isrc: try r[14].decode(String?.self), recordingMBID: try r[15].decode(String?.self))
     }
 
     private func select(_ whereClause: String, _ binds: PostgresBindings) throws -> [LibraryTrack] {
@@ -49,9 +50,10 @@ public final class PostgresLibraryStore: LibraryStore, @unchecked Sendable {
             // One statement, so two nodes adding the same content at once store it once.
             let inserted = try db.query(
                 """
-                INSERT INTO library_track(library, path, content_hash, artist, title, album, track_number, duration_s, status)
+                INSERT INTO library_track(library, path, content_hash, artist, title, album, track_number, duration_s, status,
+                    isrc, mbid)
                 VALUES (\(library), \(track.path), \(track.contentHash), \(track.artist), \(track.title), \(track.album),
-                    \(number), \(track.durationSeconds), \(track.status.rawValue))
+                    \(number), \(track.durationSeconds), \(track.status.rawValue), \(track.isrc), \(track.recordingMBID))
                 ON CONFLICT (library, content_hash) DO NOTHING
                 RETURNING id
                 """
@@ -67,8 +69,16 @@ public final class PostgresLibraryStore: LibraryStore, @unchecked Sendable {
             let rows = try db.query(
                 PostgresQuery(
                     unsafeSQL: "SELECT \(Self.columns) FROM library_track WHERE library = $1 AND content_hash = $2", binds: binds))
-            guard let existing = try rows.rows.first.map(Self.track) else {
+            guard var existing = try rows.rows.first.map(Self.track) else {
                 throw PostgresStoreError.server("track with content \(track.contentHash) vanished while it was added")
+            }
+            let isrc = existing.isrc ?? track.isrc
+            let mbid = existing.recordingMBID ?? track.recordingMBID
+            if isrc != existing.isrc || mbid != existing.recordingMBID {
+                try db.query(
+                    "UPDATE library_track SET isrc = coalesce(isrc, \(isrc)), mbid = coalesce(mbid, \(mbid)) WHERE id = \(existing.id)")
+                existing.isrc = isrc
+                existing.recordingMBID = mbid
             }
             return (existing, false)
         }

@@ -339,6 +339,12 @@ enum PostgresMigrations {
             )
             """
         ],
+        // 15: a track's ISRC and MusicBrainz recording id, the first its plays gave (`RecordingIdentifier`).
+        // The same from a library file's tags.
+        [
+            "ALTER TABLE track ADD COLUMN IF NOT EXISTS isrc text, ADD COLUMN IF NOT EXISTS mbid text",
+            "ALTER TABLE library_track ADD COLUMN IF NOT EXISTS isrc text, ADD COLUMN IF NOT EXISTS mbid text",
+        ],
     ]
 
     /// Step 6: change notifications for other nodes' streams

@@ -109,14 +109,22 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
             columns.albumNames.append(name)
         }
         var trackIndex: [Int64: Int32] = [:]
-        for row in try db.query("SELECT id, uri, name, artist_id, album_id FROM track WHERE profile_id = \(id) ORDER BY id").rows {
-            let (trackID, uri, name, artist, album) = try row.decode((Int64, String?, String, Int64, Int64?).self)
+        var isrcs: [String] = []
+        var mbids: [String] = []
+        let trackRows = try db.query(
+            "SELECT id, uri, name, artist_id, album_id, isrc, mbid FROM track WHERE profile_id = \(id) ORDER BY id")
+        for row in trackRows.rows {
+            let (trackID, uri, name, artist, album, isrc, mbid) = try row.decode(
+                (Int64, String?, String, Int64, Int64?, String?, String?).self)
             trackIndex[trackID] = Int32(columns.trackNames.count)
             columns.trackURIs.append(uri ?? "")
             columns.trackNames.append(name)
             columns.trackArtist.append(artistIndex[artist] ?? 0)
             columns.trackAlbum.append(album.flatMap { albumIndex[$0] } ?? -1)
+            isrcs.append(isrc ?? "")
+            mbids.append(mbid ?? "")
         }
+        columns.setTrackIdentifiers(isrcs: isrcs, mbids: mbids)
         // Four arrays in one row: a million plays decode as four arrays, not a million rows.
         let plays = try db.query(
             """

@@ -152,5 +152,10 @@ enum Migrations {
             LEFT JOIN word pl ON pl.id = play.platform
             LEFT JOIN word co ON co.id = play.country;
         """,
+        // 5: a track's ISRC and MusicBrainz recording id, the first its plays gave (`RecordingIdentifier`).
+        """
+        ALTER TABLE track ADD COLUMN isrc TEXT;
+        ALTER TABLE track ADD COLUMN mbid TEXT;
+        """,
     ]
 }

@@ -53,6 +53,10 @@ final class SQLiteImportSink: PlaySink {
     private let updateVariant: SQLiteStatement
     /// The names each track's plays carried, and which the track shows (see `TrackNames`).
     private var names = TrackNames()
+    /// Which identifiers the tracks that have any keep (a track keeps the first ISRC and the first
+    /// recording MBID its plays gave).
+    private var trackIdentifiers: [Int64: (isrc: Bool, mbid: Bool)] = [:]
+    private let setIdentifiers: SQLiteStatement
 
     struct AlbumKey: Hashable {
         var artist: String
@@ -103,6 +107,11 @@ final class SQLiteImportSink: PlaySink {
         insertVariant = try db.prepare(
             "INSERT INTO track_variant(profile_id, track_id, name, artist_id, album_id, last_ts, plays) VALUES (?, ?, ?, ?, ?, ?, ?)")
         updateVariant = try db.prepare("UPDATE track_variant SET last_ts = ?, plays = ? WHERE id = ?")
+        setIdentifiers = try db.prepare("UPDATE track SET isrc = coalesce(isrc, ?), mbid = coalesce(mbid, ?) WHERE id = ?")
+        let ids = try db.prepare(
+            "SELECT id, isrc IS NOT NULL, mbid IS NOT NULL FROM track WHERE profile_id = ? AND (isrc IS NOT NULL OR mbid IS NOT NULL)")
+        ids.bind(1, profile.id)
+        while try ids.step() { trackIdentifiers[ids.int64(0)] = (ids.int64(1) != 0, ids.int64(2) != 0) }
         let a = try db.prepare("SELECT id, name FROM artist WHERE profile_id = ?")
         a.bind(1, profile.id)
         while try a.step() { artists[a.text(1) ?? ""] = a.int64(0) }
@@ -489,6 +498,7 @@ final class SQLiteImportSink: PlaySink {
         if let id = tracks[key] {
             let name = play.creator + "\u{1F}" + play.title
             if play.uri != nil, uriTracksByName[name]?.contains(id) != true { uriTracksByName[name, default: []].append(id) }
+            try keepIdentifiers(of: play, track: id)
             return (id, variant(id))
         }
         let s = insertTrack
@@ -505,7 +515,24 @@ final class SQLiteImportSink: PlaySink {
         if play.uri != nil { uriTracksByName[play.creator + "\u{1F}" + play.title, default: []].append(id) }
         let first = variant(id)
         names.setShown(track: id, variant: first)
+        try keepIdentifiers(of: play, track: id)
         return (id, first)
+    }
+
+    /// Gives `track` the item's ISRC and recording MBID where it has none yet.
+    private func keepIdentifiers(of item: PlayBatch.Item, track: Int64) throws {
+        guard item.isrc != nil || item.recordingMBID != nil else { return }
+        let has = trackIdentifiers[track] ?? (false, false)
+        let isrc = has.isrc ? nil : item.isrc
+        let mbid = has.mbid ? nil : item.recordingMBID
+        guard isrc != nil || mbid != nil else { return }
+        let s = setIdentifiers
+        s.reset()
+        s.bind(1, isrc)
+        s.bind(2, mbid)
+        s.bind(3, track)
+        try s.run()
+        trackIdentifiers[track] = (has.isrc || isrc != nil, has.mbid || mbid != nil)
     }
 
     /// Writes the variants this import changed and gives tracks the names of their most recent

@@ -29,6 +29,11 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
         ALTER TABLE library_track ADD COLUMN embedding BLOB;
         ALTER TABLE library_track ADD COLUMN tag_scores BLOB;
         """,
+        // 3: the recording's ISRC and MusicBrainz recording id from the file's tags.
+        """
+        ALTER TABLE library_track ADD COLUMN isrc TEXT;
+        ALTER TABLE library_track ADD COLUMN mbid TEXT;
+        """,
     ]
 
     public static func databasePath(inDataDirectory directory: String) -> String {
@@ -52,7 +57,7 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
 
     private static let columns =
         "id, path, content_hash, artist, title, album, track_number, duration_s, status, error, analysis_version, analysis, "
-        + "embedding, tag_scores"
+        + "embedding, tag_scores, isrc, mbid"
 
     private static func row(_ s: SQLiteStatement) -> LibraryTrack {
         LibraryTrack(
@@ -60,7 +65,8 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
             album: s.text(5), trackNumber: s.isNull(6) ? nil : Int(s.int64(6)), durationSeconds: s.double(7),
             status: LibraryTrack.Status(rawValue: s.text(8) ?? "") ?? .failed, error: s.text(9),
             analysisVersion: s.isNull(10) ? nil : Int(s.int64(10)), analysisJSON: s.text(11),
-            embedding: s.isNull(12) ? nil : floats(s.blob(12)), tagScores: s.isNull(13) ? nil : floats(s.blob(13)))
+            embedding: s.isNull(12) ? nil : floats(s.blob(12)), tagScores: s.isNull(13) ? nil : floats(s.blob(13)),
+            isrc: s.text(14), recordingMBID: s.text(15))
     }
 
     /// Float arrays are stored as little-endian float32 bytes.
@@ -79,9 +85,23 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
         try locked {
             let find = try db.prepare("SELECT \(Self.columns) FROM library_track WHERE content_hash = ?")
             find.bind(1, track.contentHash)
-            if try find.step() { return (Self.row(find), false) }
+            if try find.step() {
+                var existing = Self.row(find)
+                let isrc = existing.isrc ?? track.isrc
+                let mbid = existing.recordingMBID ?? track.recordingMBID
+                if isrc != existing.isrc || mbid != existing.recordingMBID {
+                    let u = try db.prepare("UPDATE library_track SET isrc = ?, mbid = ? WHERE id = ?")
+                    u.bind(1, isrc)
+                    u.bind(2, mbid)
+                    u.bind(3, existing.id)
+                    try u.run()
+                    existing.isrc = isrc
+                    existing.recordingMBID = mbid
+                }
+                return (existing, false)
+            }
             let s = try db.prepare(
-                "INSERT INTO library_track(path, content_hash, artist, title, album, track_number, duration_s, status) VALUES (?,?,?,?,?,?,?,?)")
+                "INSERT INTO library_track(path, content_hash, artist, title, album, track_number, duration_s, status, isrc, mbid) VALUES (?,?,?,?,?,?,?,?,?,?)")
             s.bind(1, track.path)
             s.bind(2, track.contentHash)
             s.bind(3, track.artist)
@@ -90,6 +110,8 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
             if let n = track.trackNumber { s.bind(6, Int64(n)) } else { s.bindNull(6) }
             s.bind(7, double: track.durationSeconds)
             s.bind(8, track.status.rawValue)
+            s.bind(9, track.isrc)
+            s.bind(10, track.recordingMBID)
             try s.run()
             var stored = track
             stored.id = db.lastInsertRowID

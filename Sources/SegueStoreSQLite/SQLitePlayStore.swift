@@ -154,15 +154,21 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
             columns.albumNames.append(albums.text(2) ?? "")
         }
         var trackIDs: [Int64] = []
-        let tracks = try db.prepare("SELECT id, uri, name, artist_id, album_id FROM track WHERE profile_id = ? ORDER BY id")
+        let tracks = try db.prepare(
+            "SELECT id, uri, name, artist_id, album_id, isrc, mbid FROM track WHERE profile_id = ? ORDER BY id")
         tracks.bind(1, profile.id)
+        var isrcs: [String] = []
+        var mbids: [String] = []
         while try tracks.step() {
             trackIDs.append(tracks.int64(0))
             columns.trackURIs.append(tracks.text(1) ?? "")
             columns.trackNames.append(tracks.text(2) ?? "")
             columns.trackArtist.append(artistIndex[tracks.int64(3)] ?? 0)
             columns.trackAlbum.append(tracks.isNull(4) ? -1 : (albumIndex[tracks.int64(4)] ?? -1))
+            isrcs.append(tracks.text(5) ?? "")
+            mbids.append(tracks.text(6) ?? "")
         }
+        columns.setTrackIdentifiers(isrcs: isrcs, mbids: mbids)
         let trackIndex = TrackIndex(ids: trackIDs)
         if let added, let stored = try storedColumns(db, profile: profile), stored.trackNames.count <= columns.trackNames.count {
             var new = added.map { (end: $0.end, track: trackIndex[$0.track], ms: $0.ms, source: $0.source) }

@@ -79,6 +79,9 @@ enum ImportReportText {
                 out += "  \(TextTable.grouped(n))  \(reason)\n"
             }
         }
+        if report.total.droppedIdentifiers > 0 {
+            out += "\n\(TextTable.grouped(report.total.droppedIdentifiers)) ISRCs or MusicBrainz recording ids were not valid and were left out (their plays were kept).\n"
+        }
         if report.total.withoutLength > 0 {
             out += "\n\(TextTable.grouped(report.total.withoutLength)) plays came without a length: each counts as a stream, and as its track's length in minutes when Segue knows it.\n"
         }

@@ -121,6 +121,8 @@ struct LibraryCommand: ParsableCommand {
         row["artist"] = t.artist
         row["title"] = t.title
         row["album"] = t.album
+        row["isrc"] = t.isrc
+        row["recording_mbid"] = t.recordingMBID
         row["error"] = t.error
         if let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) {
             row["bpm"] = a.tempo.bpm
@@ -159,10 +161,10 @@ struct LibraryCommand: ParsableCommand {
 
         func run() throws {
             let tracks = try LibraryCommand.open(store, database).tracks()
-            // Each file's plays in the profile's listening history (matched by artist and title).
+            // Each file's plays in the profile's listening history (matched by ISRC or recording MBID, else by names).
             let plays = try database.openStore(store)
             let index = try plays.existingProfile(named: store.profile).map { ListeningIndex(try plays.musicColumns(profile: $0)) }
-            func listening(_ t: LibraryTrack) -> TrackListening? { index?.listening(artist: t.artist, title: t.title, album: t.album) }
+            func listening(_ t: LibraryTrack) -> TrackListening? { index?.listening(artist: t.artist, title: t.title, album: t.album, isrc: t.isrc, mbid: t.recordingMBID) }
             func withListening(_ t: LibraryTrack) -> [String: Any] {
                 var row = LibraryCommand.summary(t, full: false)
                 let l = listening(t)

@@ -54,6 +54,16 @@ public enum HistoryExport {
                     JSONEscaping.append("https://open.spotify.com/track/" + uri.dropFirst("spotify:track:".count), to: &buffer)
                     buffer += ","
                 }
+                if let mbid = columns.mbid(ofTrack: t) {
+                    buffer += "\"recording_mbid\":"
+                    JSONEscaping.append(mbid, to: &buffer)
+                    buffer += ","
+                }
+                if let isrc = columns.isrc(ofTrack: t) {
+                    buffer += "\"isrc\":"
+                    JSONEscaping.append(isrc, to: &buffer)
+                    buffer += ","
+                }
                 buffer += "\"segue_source\":\"\(source.name)\",\"submission_client\":\"Segue\"}}}\n"
             case .csv:
                 buffer += iso(end) + "," + (ms >= 0 ? iso(start) : "") + ","

@@ -69,6 +69,9 @@ public struct ParsedListens {
     public var rejections: [String: Int] = [:]
     /// The first rejected records (at most 20), to find them in the file.
     public var examples: [RejectedRecord] = []
+    /// ISRCs and MusicBrainz recording ids that were not valid (`RecordingIdentifier`): dropped,
+    /// their listens kept.
+    public var droppedIdentifiers = 0
 
     /// Every name, URI and id the listens use (append-only: copies of this value may share it).
     let strings = StringInterner()
@@ -128,6 +131,8 @@ public struct ParsedListens {
         album: Int32, spotifyURI: Int32 = StringInterner.none, recordingMBID: Int32 = StringInterner.none,
         isrc: Int32 = StringInterner.none
     ) {
+        let recordingMBID = identifier(recordingMBID, RecordingIdentifier.mbid)
+        let isrc = identifier(isrc, RecordingIdentifier.isrc)
         sources.append(source)
         times.append(time)
         self.timeIsStart.append(timeIsStart)
@@ -138,6 +143,18 @@ public struct ParsedListens {
         spotifyURIs.append(spotifyURI)
         recordingMBIDs.append(recordingMBID)
         isrcs.append(isrc)
+    }
+
+    /// The id of the identifier `id` names, normalised by `normalise` (`none`, counted in
+    /// `droppedIdentifiers`, when it is not valid).
+    private mutating func identifier(_ id: Int32, _ normalise: (String?) -> String?) -> Int32 {
+        guard id != StringInterner.none else { return id }
+        // Longer text is no identifier; it is not copied out of the table to find that out.
+        guard strings.bytes(of: id).count <= 64, let valid = normalise(strings[id]) else {
+            droppedIdentifiers += 1
+            return StringInterner.none
+        }
+        return valid == strings[id] ? id : strings.intern(valid)
     }
 
     /// The id of a name given as bytes: trimmed of surrounding white space (as `ListenRules.name`),

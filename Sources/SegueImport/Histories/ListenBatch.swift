@@ -24,7 +24,9 @@ extension HistoryImporter {
         for i in 0..<parsed.count {
             let key = StringInterner.ItemKey(
                 kindAndURI: music | UInt64(UInt32(bitPattern: parsed.spotifyURIs[i])), title: parsed.titles[i],
-                creator: parsed.artists[i], album: parsed.albums[i])
+                creator: parsed.artists[i], album: parsed.albums[i],
+                identifiers: UInt64(UInt32(bitPattern: parsed.isrcs[i])) << 32
+                    | UInt64(UInt32(bitPattern: parsed.recordingMBIDs[i])))
             let item: Int32
             if let known = items[key] {
                 item = known
@@ -33,7 +35,8 @@ extension HistoryImporter {
                 item = batch.addItem(
                     PlayBatch.Item(
                         kind: .music, title: text(key.title) ?? "", creator: text(key.creator) ?? "", album: text(key.album),
-                        uri: text(parsed.spotifyURIs[i])),
+                        uri: text(parsed.spotifyURIs[i]), isrc: text(parsed.isrcs[i]),
+                        recordingMBID: text(parsed.recordingMBIDs[i])),
                     token: parsed.strings.itemToken(key))
                 items[key] = item
             }
@@ -50,7 +53,8 @@ extension HistoryImporter {
         }
         return ParsedFile(
             name: parsed.file, format: parsed.format.rawValue, records: parsed.records, batch: batch,
-            rejections: parsed.rejections, examples: parsed.examples, rejected: parsed.rejected)
+            rejections: parsed.rejections, examples: parsed.examples, rejected: parsed.rejected,
+            droppedIdentifiers: parsed.droppedIdentifiers)
     }
 }
 
