@@ -183,12 +183,18 @@ public struct RecapCardLayout: Sendable {
     }
 
     func statRow(_ stats: [(value: Int, label: String)]) -> Block {
+        statRow(stats.map { (Double($0.value), { NumberFormatting.grouped($0) }, $0.label) })
+    }
+
+    /// Numbers side by side, each counted up towards zero's far side and shown by its own `text`.
+    func statRow(_ stats: [(value: Double, text: (Double) -> String, label: String)]) -> Block {
         Block(height: 150 * s) { y, k, q in
             let column = contentWidth / Double(max(1, stats.count))
             var elements: [SceneElement] = []
             for (i, stat) in stats.enumerated() {
                 let x = margin + Double(i) * column
-                elements.append(.text(TextRun(NumberFormatting.grouped(Self.counted(Double(stat.value), q)), font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k, maxWidth: column - 16 * s)))
+                let shown = q >= 1 ? stat.value : (stat.value * max(0, q)).rounded(.towardZero)
+                elements.append(.text(TextRun(stat.text(shown), font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k, maxWidth: column - 16 * s)))
                 elements.append(.text(TextRun(stat.label, font: font(30 * s * k, .medium), color: theme.secondaryText, x: x, centerY: y + 115 * s * k, maxWidth: column - 16 * s)))
             }
             return elements
@@ -368,8 +374,9 @@ public struct RecapCardLayout: Sendable {
         let g = { (v: Double) in NumberFormatting.grouped(v.rounded()) }
         var blocks = [
             statRow([
-                (g(sound.averageBPM), "BPM on average"), ("\(Int((sound.averageEnergy * 100).rounded()))%", "energy"),
-                (Self.signed(Int(sound.averageLoudnessLUFS.rounded())), "LUFS loudness"),
+                (sound.averageBPM.rounded(), { g($0) }, "BPM on average"),
+                ((sound.averageEnergy * 100).rounded(), { "\(Int($0))%" }, "energy"),
+                (sound.averageLoudnessLUFS.rounded(), { Self.signed(Int($0)) }, "LUFS loudness"),
             ]),
             sentence(
                 "From \(g(Double(sound.matchedPlays))) plays of \(sound.matchedTracks == 1 ? "1 song" : "\(g(Double(sound.matchedTracks))) songs") in your library (\(RecapText.percent(sound.share)) of all)",
@@ -395,7 +402,7 @@ public struct RecapCardLayout: Sendable {
 
     /// A tag, its part of the plays as a bar, and how much it rose.
     func tagRow(_ tag: RecapTagChange, color: ChartColor) -> Block {
-        Block(height: 64 * s) { y, k in
+        Block(height: 64 * s) { y, k, q in
             let labelWidth = 300 * s * k
             let rise = "+\(Int((tag.rise * 100).rounded())) pts"
             let riseFont = font(30 * s * k, .bold, tabular: true)
@@ -403,7 +410,7 @@ public struct RecapCardLayout: Sendable {
             let full = contentWidth - labelWidth - riseWidth - 32 * s * k
             return [
                 .text(TextRun(tag.tag, font: font(34 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 28 * s * k, maxWidth: labelWidth - 16 * s * k)),
-                ChartDecor.bar(x: margin + labelWidth, y: y + 21 * s * k, width: max(10 * s * k, tag.share * full), height: 14 * s * k, fullWidth: full, color: color, opacity: 1),
+                ChartDecor.bar(x: margin + labelWidth, y: y + 21 * s * k, width: max(10 * s * k, (q >= 1 ? 1 : Easing.easeOutCubic(q)) * tag.share * full), height: 14 * s * k, fullWidth: full, color: color, opacity: 1),
                 .text(TextRun(rise, font: riseFont, color: color, x: width - margin, centerY: y + 28 * s * k, alignment: .right)),
             ]
         }
@@ -411,7 +418,7 @@ public struct RecapCardLayout: Sendable {
 
     /// One song of the playlist: its place, artwork, title, artist and tempo.
     func songRow(_ t: RecapSoundTrack, number: Int, color: ChartColor) -> Block {
-        Block(height: 112 * s) { y, k in
+        Block(height: 112 * s) { y, k, q in
             let art = 88 * s * k
             let x = margin + 64 * s * k
             let textX = x + art + 24 * s * k
