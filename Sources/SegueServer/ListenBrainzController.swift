@@ -90,18 +90,23 @@ struct ListenBrainzController: Sendable {
             // Every listen is a play of the user's profile, in charts, stats and races from now on.
             // All of them, not only the new ones: the store keeps exact duplicates out, and a client
             // that resends after a failure here gets its plays stored.
-            let scrobbles = zip(submission.listens, stored).map { listen, row in
+            var scrobbles = PlayBatch()
+            for (listen, row) in zip(submission.listens, stored) {
                 let duration = listen.durationMilliseconds
-                return Play(
-                    kind: .music, endTime: row.listenedAt + Int64((duration ?? 0) / 1000),
-                    msPlayed: duration ?? Int(unknownLength), title: listen.track, creator: listen.artist,
-                    album: listen.release, source: .scrobble)
+                // The recording MBID the client sent, when it is one (others are left out).
+                scrobbles.append(
+                    Play(
+                        kind: .music, endTime: row.listenedAt + Int64((duration ?? 0) / 1000),
+                        msPlayed: duration ?? Int(unknownLength), title: listen.track, creator: listen.artist,
+                        album: listen.release, source: .scrobble),
+                    recordingMBID: RecordingIdentifier.mbid(listen.recordingMBID))
             }
             let profileName = singleUserProfile ?? user.profile
             let plays = self.plays
+            let batch = scrobbles
             try await BlockingWork.run {
                 let profile = try plays.profile(named: profileName)
-                try plays.importPlays(into: profile) { _ = try $0.add(PlayBatch(scrobbles)) }
+                try plays.importPlays(into: profile) { _ = try $0.add(batch) }
             }
             cache.invalidate(profile: profileName)
             // Only new listens reach the live view: a client that resends is not counted twice.

@@ -80,6 +80,8 @@ public struct PlayBatch: Sendable {
         var title: String
         var creator: String
         var album: String?
+        var isrc: String?
+        var recordingMBID: String?
     }
 
     public init() {}
@@ -154,13 +156,20 @@ public struct PlayBatch: Sendable {
     }
 
     /// Appends a play, finding or adding its item and words.
-    public mutating func append(_ play: Play) {
-        let key = ItemKey(kind: play.kind, key: play.itemKey, title: play.title, creator: play.creator, album: play.album)
+    /// - Parameters: isrc, recordingMBID: the recording's identifiers, when the play's source gave
+    ///   them (already in `RecordingIdentifier` form).
+    public mutating func append(_ play: Play, isrc: String? = nil, recordingMBID: String? = nil) {
+        let key = ItemKey(
+            kind: play.kind, key: play.itemKey, title: play.title, creator: play.creator, album: play.album, isrc: isrc,
+            recordingMBID: recordingMBID)
         let item: Int32
         if let known = itemIndex[key] {
             item = known
         } else {
-            item = addItem(Item(kind: play.kind, title: play.title, creator: play.creator, album: play.album, uri: play.uri))
+            item = addItem(
+                Item(
+                    kind: play.kind, title: play.title, creator: play.creator, album: play.album, uri: play.uri, isrc: isrc,
+                    recordingMBID: recordingMBID))
             itemIndex[key] = item
         }
         func word(_ w: String?) -> Int32 {

@@ -45,7 +45,8 @@ import Testing
             // Sent twice (a client retrying): stored once.
             _ = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
-            let single = #"{"listen_type":"single","payload":[{"listened_at":1699999900,"track_metadata":{"artist_name":"björk","track_name":"army of me"}}]}"#
+            // With the recording's MBID (upper case, as some clients send it): the track keeps it.
+            let single = #"{"listen_type":"single","payload":[{"listened_at":1699999900,"track_metadata":{"artist_name":"björk","track_name":"army of me","additional_info":{"recording_mbid":"0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"}}}]}"#
             _ = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: single))
         }
@@ -56,6 +57,10 @@ import Testing
         #expect(top.first?.streams == 3 && top.first?.milliseconds == 600_000)
         let stats = try plays.stats(range: .all, timeZone: .gmt, profile: profile)
         #expect(stats.musicPlays == 3 && stats.playsWithoutLength == 1)
+        // A file tagged with that recording id matches the three plays, whatever its names.
+        let index = ListeningIndex(try plays.musicColumns(profile: profile))
+        #expect(
+            index.listening(artist: "Björk", title: "Army of Me (Remix)", album: nil, isrc: nil, mbid: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")?.plays == 3)
     }
 
     func json(_ response: TestResponse) throws -> [String: Any] {
