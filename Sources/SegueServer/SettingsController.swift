@@ -29,7 +29,17 @@ struct SettingsController {
             return text
         }
         let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost"
-        return "http://\(host)"
+        return "http://\(isPlausibleHost(host) ? host : "localhost")"
+    }
+
+    /// A Host header that can be a host: a name or IPv4 address, or an IPv6 one in brackets, and an
+    /// optional port; anything else (quotes, spaces, slashes, markup) is not put into links.
+    static func isPlausibleHost(_ host: String) -> Bool {
+        guard (1...255).contains(host.utf8.count) else { return false }
+        return host.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x2D || c == 0x3A
+                || c == 0x5B || c == 0x5D || c == 0x5F
+        }
     }
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
