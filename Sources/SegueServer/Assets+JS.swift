@@ -448,9 +448,9 @@ extension Assets {
         const why = (a, b, part) => ({
           tempo: `${Math.round(a.outro_bpm)} → ${Math.round(b.bpm)} BPM`,
           key: `${a.outro_camelot || "?"} → ${b.camelot || "?"}`,
-          loudness: `${(b.loudness_lufs - a.loudness_lufs).toFixed(1)} LU`,
+          loudness: ((d) => Math.abs(d) < 0.05 ? "as loud" : `${Math.abs(d).toFixed(1)} dB ${d > 0 ? "louder" : "quieter"}`)(b.loudness_lufs - a.loudness_lufs),
           energy: `${a.energy.toFixed(2)} → ${b.energy.toFixed(2)}`,
-          embedding: "timbre distance",
+          embedding: "how alike they sound",
         })[part];
 
         // The player: one <audio> element per sounding track, each through its own GainNode. The
@@ -606,7 +606,7 @@ extension Assets {
           current = p;
           result.hidden = false;
           $("#pl-title").textContent = p.saved ? p.saved.name : "Your playlist";
-          $("#pl-summary").textContent = `${p.tracks.length} tracks · ${clock(p.duration_s)} · total cost ${p.total_cost.toFixed(2)}`;
+          $("#pl-summary").textContent = `${p.tracks.length} tracks · ${clock(p.duration_s)} of music (less when played with crossfades) · smoothness ${p.total_cost.toFixed(2)}, lower is smoother`;
           $("#pl-downloads").replaceChildren(...["m3u8", "xspf", "jspf"].map((f) => el("a", { class: "button", href: p.exports[f], download: "" }, `Download ${f.toUpperCase()}`)));
           $("#pl-name").value = p.saved ? p.saved.name : p.title;
           const seedLine = $("#pl-seeds");
