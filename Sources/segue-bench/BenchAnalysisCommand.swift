@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 import SegueMedia
 import SegueStoreSQLite
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueModel
 import SeguePlaylists
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueKafka
 import SegueLive
 import SegueSimulator
@@ -312,7 +313,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         }
         let port = try LiveBenchSocket.freePort()
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        server.executableURL = URL(fileURLWithPath: try SegueExecutable.path())
         // The crowd comes from one address: the server's per-address stream limit (16) is raised so
         // that every client is served.
         server.arguments =

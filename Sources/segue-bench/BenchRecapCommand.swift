@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueCharts
 import SegueImport
 import SegueMedia

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueImport
 import SegueModel
 import SegueStoreSQLite
@@ -45,7 +46,7 @@ struct BenchImportCommand: ParsableCommand {
             var l = [0.0, 0.0, 0.0]
             return getloadavg(&l, 3) > 0 ? l[0] : 0
         }
-        let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let me = try SegueExecutable.path()
         var segueTimes: [Double] = []
         var seguePeak = 0.0
         var lastData = ""

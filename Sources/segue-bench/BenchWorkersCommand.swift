@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 import SegueMedia
+import SegueServer
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
@@ -119,8 +121,8 @@ struct BenchWorkersCommand: ParsableCommand {
             backend.close()
         }
         let jobs = PostgresJobStore(backend: backend)
-        let (records, files, _) = try LibraryCommand.enqueueAnalysis(paths: [music], filesPerJob: filesPerJob, jobs: jobs)
-        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let (records, files, _) = try AnalyzeParameters.enqueue(paths: [music], filesPerJob: filesPerJob, on: jobs)
+        let executable = try SegueExecutable.path()
         var workers: [Process] = []
         defer {
             for w in workers where w.isRunning { w.terminate() }

@@ -1,5 +1,6 @@
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 import SegueMedia
 
 /// Key and tempo on a truth set of rendered compositions (`segue bench analysis --truth-set DIR`,
