@@ -2,7 +2,7 @@ import Foundation
 
 /// Real compositions rendered from their scores with a known key and tempo: the `truth.json` that
 /// `scripts/truthset_compositions.py` writes beside the audio (music21's corpus through a General
-/// MIDI soundfont). `segue bench analysis --truth-set DIR` and the composition tests read it.
+/// MIDI soundfont). `segue-bench analysis --truth-set DIR` and the composition tests read it.
 public struct CompositionTruthSet: Sendable, Equatable, Codable {
     /// The seed the pieces, tempos and ensembles were drawn with.
     public var seed: Int?

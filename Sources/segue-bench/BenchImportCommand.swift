@@ -5,7 +5,7 @@ import SegueImport
 import SegueModel
 import SegueStoreSQLite
 
-/// `segue bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
+/// `segue-bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
 /// query latency, on a generated 250,000-record extended export.
 struct BenchImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -156,7 +156,7 @@ struct BenchImportCommand: ParsableCommand {
         body += "\n\n" + otherHistories
         print(body)
         if !noWrite {
-            try BenchmarkReport.write(section: "Import (`segue bench import`)", body: body)
+            try BenchmarkReport.write(section: "Import (`segue-bench import`)", body: body)
             print("\nWrote BENCHMARKS.md")
         }
     }

@@ -9,7 +9,7 @@ import SegueModel
 import SegueRender
 import SegueStoreSQLite
 
-/// `segue bench race`: a 1080x1920, 30 fps, top-10, 600-frame race from a demo export, end to end
+/// `segue-bench race`: a 1080x1920, 30 fps, top-10, 600-frame race from a demo export, end to end
 /// (query, render, encode with libx264) and render-only, beside bar_chart_race 0.1.0 drawing the same
 /// cumulative data to the same size and frame count.
 struct BenchRaceCommand: ParsableCommand {
@@ -209,7 +209,7 @@ struct BenchRaceCommand: ParsableCommand {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         var body = """
 
-            `segue bench race` (release build, \(BenchmarkReport.machine()), load average \(load) at the end): a \(format) \
+            `segue-bench race` (release build, \(BenchmarkReport.machine()), load average \(load) at the end): a \(format) \
             top-10 race of \(frames) frames at \(Int(fps)) fps over \(data.periods.count) months of a \(records)-record \
             demo export (\(data.entities.count) artists ever in the top 10), dark theme, Inter, rounded gradient bars, \
             generated artwork. End to end = store query + timeline + Cairo rendering (each frame painted over the previous \
