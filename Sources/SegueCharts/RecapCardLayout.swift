@@ -195,6 +195,20 @@ public struct RecapCardLayout: Sendable {
         }
     }
 
+    /// Like `statRow`, for values already written out (a percentage, a signed number): they do not count up.
+    func textStatRow(_ stats: [(text: String, label: String)]) -> Block {
+        Block(height: 150 * s) { y, k, _ in
+            let column = contentWidth / Double(max(1, stats.count))
+            var elements: [SceneElement] = []
+            for (i, stat) in stats.enumerated() {
+                let x = margin + Double(i) * column
+                elements.append(.text(TextRun(stat.text, font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k, maxWidth: column - 16 * s)))
+                elements.append(.text(TextRun(stat.label, font: font(30 * s * k, .medium), color: theme.secondaryText, x: x, centerY: y + 115 * s * k, maxWidth: column - 16 * s)))
+            }
+            return elements
+        }
+    }
+
     /// One entity in large: its artwork, a label above its name, its numbers under it.
     func feature(_ e: RecapEntry, label: String, color: ChartColor) -> Block {
         Block(height: 220 * s) { y, k, q in
@@ -367,7 +381,7 @@ public struct RecapCardLayout: Sendable {
         }
         let g = { (v: Double) in NumberFormatting.grouped(v.rounded()) }
         var blocks = [
-            statRow([
+            textStatRow([
                 (g(sound.averageBPM), "BPM on average"), ("\(Int((sound.averageEnergy * 100).rounded()))%", "energy"),
                 (Self.signed(Int(sound.averageLoudnessLUFS.rounded())), "LUFS loudness"),
             ]),
@@ -395,7 +409,7 @@ public struct RecapCardLayout: Sendable {
 
     /// A tag, its part of the plays as a bar, and how much it rose.
     func tagRow(_ tag: RecapTagChange, color: ChartColor) -> Block {
-        Block(height: 64 * s) { y, k in
+        Block(height: 64 * s) { y, k, _ in
             let labelWidth = 300 * s * k
             let rise = "+\(Int((tag.rise * 100).rounded())) pts"
             let riseFont = font(30 * s * k, .bold, tabular: true)
@@ -411,7 +425,7 @@ public struct RecapCardLayout: Sendable {
 
     /// One song of the playlist: its place, artwork, title, artist and tempo.
     func songRow(_ t: RecapSoundTrack, number: Int, color: ChartColor) -> Block {
-        Block(height: 112 * s) { y, k in
+        Block(height: 112 * s) { y, k, _ in
             let art = 88 * s * k
             let x = margin + 64 * s * k
             let textX = x + art + 24 * s * k
