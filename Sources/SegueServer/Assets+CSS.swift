@@ -127,7 +127,7 @@ extension Assets {
     .create .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.7rem}
     .create .group{border:0;margin:0 0 1rem;padding:0;min-width:0}.create .group legend{font-weight:700;font-size:1.02rem;margin-bottom:.5rem;padding:0}
     .create .applies{font-weight:500;font-size:.78rem;color:var(--muted);border:1px solid var(--line);border-radius:999px;padding:.05rem .5rem;margin-left:.4rem;vertical-align:middle}
-    .create .hint{margin:.5rem 0 0}.create .custom{display:none}.create.is-custom .custom{display:flex}
+    .create .hint{margin:.5rem 0 0;text-align:left}.create .custom{display:none}.create.is-custom .custom{display:flex}
     .create .outputs{display:grid;gap:1rem;grid-template-columns:1fr}
     .create .output{border:1px solid var(--line);border-radius:var(--radius);padding:.9rem 1rem 1rem;margin:0;display:flex;flex-direction:column;gap:.7rem}
     .create .output legend{padding:0 .4rem;margin-left:-.4rem}.create .output .hint{margin:0}.create .output .button{margin-top:auto}
