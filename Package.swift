@@ -17,7 +17,8 @@ let package = Package(
     name: "Segue",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "segue", targets: ["segue"])
+        .executable(name: "segue", targets: ["segue"]),
+        .executable(name: "segue-bench", targets: ["segue-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -108,7 +109,6 @@ let package = Package(
             name: "segue",
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
                 "SegueKafka", "SegueRecap",
@@ -119,6 +119,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Benchmarks (`make bench`), out of the product: each measures Segue beside an anchor and writes
+        // its section of BENCHMARKS.md; SegueBenchSupport holds the report, the child-process timer and
+        // the bench-only baselines and bounds (tested in SegueBenchSupportTests).
+        .target(
+            name: "SegueBenchSupport", dependencies: ["SegueAudio", "SeguePlaylists", "CSQLite"], swiftSettings: strict),
+        .executableTarget(
+            name: "segue-bench",
+            dependencies: [
+                "SegueBenchSupport", "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SegueCharts", "SegueGraphics", "SegueMedia", "SegueRender", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator",
+                "SeguePlaylists", "SegueKafka", "SegueRecap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SegueBenchSupportTests", dependencies: ["SegueBenchSupport", "SeguePlaylists", "SegueAudio", "SegueModel"], swiftSettings: strict),
         // Live listening (issue 5): exact event-time windows, leaderboard, trends, spike/drop alerts.
         // Outgoing HTTP requests on SwiftNIO (no FoundationNetworking, so no libcurl in the process).
         .target(

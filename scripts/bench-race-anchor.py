@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Anchor for `segue bench race`: renders the same cumulative race with bar_chart_race 0.1.0.
+"""Anchor for `segue-bench race`: renders the same cumulative race with bar_chart_race 0.1.0.
 
 Usage: bench-race-anchor.py DATA.csv OUT.mp4 --frames N --width W --height H --fps F --bars K
 
 DATA.csv: first column the period start dates, one column per entity with cumulative values
-(written by `segue bench race`). Prints one JSON line: frames, seconds, fps.
+(written by `segue-bench race`). Prints one JSON line: frames, seconds, fps.
 Install: python3 -m pip install --target .local/python bar_chart_race==0.1.0 matplotlib pandas
 """
 import argparse

@@ -1,4 +1,4 @@
-"""DuckDB anchor for `segue bench import`: load the same Spotify JSON files into a table.
+"""DuckDB anchor for `segue-bench import`: load the same Spotify JSON files into a table.
 
 Usage: bench_import_duckdb.py DB_FILE HISTORY_DIR   (prints one JSON line)
 """

@@ -6,7 +6,7 @@ Vorbis, installed by `scripts/setup.sh --bench`) with `segue library add`, then 
 librosa's beat tracker (tempo) and Essentia's KeyExtractor (key), and reports how often they agree:
 tempo within 4 % (Accuracy1) and allowing octave errors (x2, x1/2, x3, x1/3: Accuracy2); key exactly
 and as the MIREX weighted score (fifth 0.5, relative 0.3, parallel 0.2). Neither library is ground
-truth, so this measures agreement, not accuracy; the synthetic set of `segue bench analysis
+truth, so this measures agreement, not accuracy; the synthetic set of `segue-bench analysis
 --accuracy` has known answers.
 
 Usage: scripts/bench_second_opinion.py [--segue .build/release/segue] [--no-write]
@@ -130,7 +130,7 @@ def main():
 
 
 def write_section(title, body, path="BENCHMARKS.md"):
-    """Replaces (or appends) the section `## title`, as `segue bench` does."""
+    """Replaces (or appends) the section `## title`, as `segue-bench` does."""
     heading = "## " + title
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
     lines = text.split("\n")

@@ -4,8 +4,8 @@
 Three uses:
   fixtures  Reference outputs for the Swift network's tests:
             scripts/musicnn_reference.py fixtures CLIP_DIR OUT.json
-            (CLIP_DIR from `segue bench analysis --musicnn-clips CLIP_DIR`)
-  bench     Timing of the same model on the same audio, for `segue bench analysis`:
+            (CLIP_DIR from `segue-bench analysis --musicnn-clips CLIP_DIR`)
+  bench     Timing of the same model on the same audio, for `segue-bench analysis`:
             scripts/musicnn_reference.py bench FILE.f32...   (prints one JSON object)
   files     Reference embeddings of real music files, loaded the way musicnn's own extractor
             loads them: librosa.load(FILE, sr=16000) (libsndfile, channels averaged, resampy's

@@ -37,7 +37,8 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     downloads = tempfile.mkdtemp(prefix="segue-shots-dl-")
-    server = test_web.Server()
+    # The simulated crowd on Live (it rushes and goes quiet now and then, so alerts show too).
+    server = test_web.Server("--demo-live")
     d = test_web.browser(downloads, 1440, 900)
     written = []
     try:

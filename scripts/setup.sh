@@ -95,7 +95,7 @@ fi
 chmod -R a+rX "$PG_DIR"
 
 if [ "${1:-}" = "--bench" ]; then
-  # The original musicnn on TensorFlow, for `segue bench analysis` (and scripts/musicnn_reference.py).
+  # The original musicnn on TensorFlow, for `segue-bench analysis` (and scripts/musicnn_reference.py).
   # librosa 0.9.2 with NumPy 1.26: the float16 -> float32 promotion musicnn's preprocessing relies on.
   PYTHONPATH=".local/tf" python3 -c "import tensorflow, librosa" 2>/dev/null || {
     echo "setup: pip install tensorflow-cpu and librosa into .local/tf"

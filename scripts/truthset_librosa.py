@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""librosa's answers on a truth set, for `segue bench analysis --truth-set DIR` to set beside Segue's.
+"""librosa's answers on a truth set, for `segue-bench analysis --truth-set DIR` to set beside Segue's.
 
 For every file in DIR/truth.json: tempo from `librosa.beat.beat_track`, and key from the plain
 Krumhansl-Kessler template (correlation with the 24 rotated probe-tone profiles) on the mean of

@@ -2,7 +2,7 @@ import Foundation
 
 /// Real compositions rendered from their scores with a known key and tempo: the `truth.json` that
 /// `scripts/truthset_compositions.py` writes beside the audio (music21's corpus through a General
-/// MIDI soundfont). `segue bench analysis --truth-set DIR` and the composition tests read it.
+/// MIDI soundfont). `segue-bench analysis --truth-set DIR` and the composition tests read it.
 public struct CompositionTruthSet: Sendable, Equatable, Codable {
     /// The seed the pieces, tempos and ensembles were drawn with.
     public var seed: Int?
@@ -82,28 +82,6 @@ public struct CompositionTruthSet: Sendable, Equatable, Codable {
         path.reduce("") { text, key in
             if let i = key.intValue { return text + "[\(i)]" }
             return text.isEmpty ? key.stringValue : text + "." + key.stringValue
-        }
-    }
-}
-
-/// How a key answer relates to the truth, for the misses a benchmark lists.
-public enum KeyRelation: String, Sendable, Codable, CaseIterable {
-    case exact, dominant, subdominant, relative, parallel, other
-
-    public init(truth: (tonic: Int, mode: KeyDescriptor.Mode), found: (tonic: Int, mode: KeyDescriptor.Mode)) {
-        let up = (found.tonic - truth.tonic + 12) % 12
-        if truth == found {
-            self = .exact
-        } else if truth.mode == found.mode && up == 7 {
-            self = .dominant
-        } else if truth.mode == found.mode && up == 5 {
-            self = .subdominant
-        } else if truth.mode != found.mode && up == (truth.mode == .major ? 9 : 3) {
-            self = .relative
-        } else if up == 0 {
-            self = .parallel
-        } else {
-            self = .other
         }
     }
 }

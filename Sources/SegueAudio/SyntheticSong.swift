@@ -4,7 +4,7 @@ import Foundation
 /// beat grid, a bass line on the chord roots and sustained triads over a four-bar progression that
 /// establishes the key (I–IV–V–I in major, i–iv–V–i with the harmonic-minor dominant in minor).
 ///
-/// The tempo and key descriptors are measured on these (`segue bench analysis --accuracy`): the
+/// The tempo and key descriptors are measured on these (`segue-bench analysis --accuracy`): the
 /// answer is known exactly, and every tempo and all 24 keys can be covered.
 public struct SyntheticSong: Sendable, Equatable {
     public var bpm: Double

@@ -36,13 +36,21 @@ public struct LayoutMetrics: Sendable, Equatable {
     public var footerFont: FontSpec
     public var counterFont: FontSpec
     public var counterSubFont: FontSpec
+    /// The smallest font size allowed, in pixels (0: the fonts follow the format's scale alone).
+    public var minimumTextSize: Double
 
     /// - Parameters:
     ///   - footerHeight: pixels below the rows at the 1080 design scale (portrait formats).
     ///   - headerCounter: reserve room at the right of the header for the race counter.
-    public init(format: SocialFormat, rows: Int, family: String, footerHeight: Double, headerCounter: Bool) {
+    ///   - minimumTextSize: no font is smaller than this many pixels (a chart shown small on a screen, where
+    ///     the 1080-pixel proportions would shrink labels below what a person can read).
+    public init(
+        format: SocialFormat, rows: Int, family: String, footerHeight: Double, headerCounter: Bool,
+        minimumTextSize: Double = 0
+    ) {
         self.format = format
         self.rows = rows
+        self.minimumTextSize = minimumTextSize
         let s = format.scale
         self.s = s
         let w = Double(format.width)
@@ -65,17 +73,20 @@ public struct LayoutMetrics: Sendable, Equatable {
         contentX = artworkX + artworkSize + 22 * s
         contentRight = w - margin
 
-        titleFont = FontSpec(family: family, weight: .heavy, size: (portrait ? 74 : 64) * s)
-        subtitleFont = FontSpec(family: family, weight: .medium, size: 32 * s)
+        func font(_ weight: FontSpec.Weight, size: Double, tabularDigits: Bool = false) -> FontSpec {
+            FontSpec(family: family, weight: weight, size: max(size, minimumTextSize), tabularDigits: tabularDigits)
+        }
+        titleFont = font(.heavy, size: (portrait ? 74 : 64) * s)
+        subtitleFont = font(.medium, size: 32 * s)
         let nameSize = min(max(rowHeight * 0.25, 16 * s), 36 * s)
-        nameFont = FontSpec(family: family, weight: .semibold, size: nameSize)
-        secondaryNameFont = FontSpec(family: family, weight: .regular, size: nameSize)
-        rankFont = FontSpec(family: family, weight: .bold, size: min(max(rowHeight * 0.3, 16 * s), 40 * s), tabularDigits: true)
-        valueFont = FontSpec(family: family, weight: .bold, size: min(max(rowHeight * 0.24, 14 * s), 32 * s), tabularDigits: true)
-        tickFont = FontSpec(family: family, weight: .medium, size: 20 * s, tabularDigits: true)
-        footerFont = FontSpec(family: family, weight: .medium, size: 26 * s)
-        counterFont = FontSpec(family: family, weight: .black, size: (portrait ? 200 : 150) * s, tabularDigits: true)
-        counterSubFont = FontSpec(family: family, weight: .bold, size: (portrait ? 44 : 36) * s)
+        nameFont = font(.semibold, size: nameSize)
+        secondaryNameFont = font(.regular, size: nameSize)
+        rankFont = font(.bold, size: min(max(rowHeight * 0.3, 16 * s), 40 * s), tabularDigits: true)
+        valueFont = font(.bold, size: min(max(rowHeight * 0.24, 14 * s), 32 * s), tabularDigits: true)
+        tickFont = font(.medium, size: 20 * s, tabularDigits: true)
+        footerFont = font(.medium, size: 26 * s)
+        counterFont = font(.black, size: (portrait ? 200 : 150) * s, tabularDigits: true)
+        counterSubFont = font(.bold, size: (portrait ? 44 : 36) * s)
     }
 
     /// Top of row `position` (fractional positions slide between rows).

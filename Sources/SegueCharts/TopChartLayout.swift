@@ -6,15 +6,34 @@ public struct TopChartLayout: Sendable {
     public var theme: Theme
     public var appearances: AppearanceBook
     public var measurer: any TextMeasuring
+    /// No text smaller than this many pixels (0: everything follows the format's scale).
+    public var minimumTextSize: Double
 
     public init(
         format: SocialFormat, theme: Theme, appearances: AppearanceBook = AppearanceBook(),
-        measurer: any TextMeasuring = EstimatedTextMeasurer()
+        measurer: any TextMeasuring = EstimatedTextMeasurer(), minimumTextSize: Double = 0
     ) {
         self.format = format
         self.theme = theme
         self.appearances = appearances
         self.measurer = measurer
+        self.minimumTextSize = minimumTextSize
+    }
+
+    /// The smallest text of a chart on a web page, in pixels of `screenFormat`: shown at the width of a
+    /// phone's column (about 350 CSS pixels) it stays above 11 CSS pixels.
+    public static let screenTextSize = 14.0
+
+    /// A portrait size for a chart of `rows` rows shown on a web page rather than posted: narrow (420 pixels,
+    /// about a phone's column, so text keeps its size there) and as tall as the rows need to hold a
+    /// `screenTextSize` name above its bar.
+    public static func screenFormat(rows: Int) -> SocialFormat {
+        let width = 420.0
+        let s = width / 1080
+        let rowHeight = screenTextSize * 2.7
+        // The portrait grid: 366 design pixels above the rows, 174 below (see `LayoutMetrics`).
+        let height = max(540 * s + Double(max(rows, 5)) * rowHeight, width * 1.25)
+        return (try? SocialFormat(width: Int(width), height: Int(height.rounded(.up)))) ?? .square
     }
 
     /// The scene for `entries` (already sorted and cut to the top N).
@@ -25,7 +44,8 @@ public struct TopChartLayout: Sendable {
         // Few rows would be huge: keep at least 5 row slots and centre the list.
         let slots = max(entries.count, 5)
         let m = LayoutMetrics(
-            format: format, rows: slots, family: theme.fontFamily, footerHeight: 150, headerCounter: false)
+            format: format, rows: slots, family: theme.fontFamily, footerHeight: 150, headerCounter: false,
+            minimumTextSize: minimumTextSize)
         var elements = ChartDecor.header(caption, theme, m)
 
         let maxValue = entries.map { $0.value(metric) }.max() ?? 1
@@ -89,7 +109,7 @@ public struct TopChartLayout: Sendable {
     static func watermark(_ theme: Theme, _ m: LayoutMetrics) -> SceneElement {
         .text(
             TextRun(
-                "segue", font: FontSpec(family: theme.fontFamily, weight: .heavy, size: 28 * m.s),
+                "segue", font: FontSpec(family: theme.fontFamily, weight: .heavy, size: max(28 * m.s, m.minimumTextSize)),
                 color: theme.secondaryText.withAlpha(0.7), x: m.contentRight,
                 centerY: m.footerTop + (Double(m.format.height) - m.footerTop) / 2, alignment: .right))
     }

@@ -72,7 +72,8 @@ public struct OrderingProblem: Sendable {
 /// back-to-back must hold) up to 13 tracks, and beyond that nearest-neighbour starts improved by
 /// 2-opt and Or-opt moves, from several starts, keeping the best, then iterated local search
 /// (segment-swap kicks, each improved by moves around the transitions it changed). Every move keeps
-/// the artist spacing. `OrderingLowerBound` says how far from the optimum the result can be.
+/// the artist spacing. `OrderingLowerBound` (SegueBenchSupport, for `segue-bench playlists`) says
+/// how far from the optimum the result can be.
 /// Peers order greedily and keep the bad transitions greedy search leaves at the end.
 public struct PlaylistOrderer: Sendable {
     public static let exactLimit = 13

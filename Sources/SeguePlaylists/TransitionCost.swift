@@ -16,6 +16,18 @@ public struct TransitionCost: Sendable, Equatable, Codable {
     public var energy: Double
     public var embedding: Double
     public var total: Double
+    /// How the move sounds, in one word (see `Grade`).
+    public var grade: Grade
+
+    /// A transition in one word. The total alone would hide a single bad part (a 22 BPM jump between
+    /// tracks that otherwise match costs 1.0, under the total's "rough" line), so the worst part counts too:
+    /// - smooth: total under 0.75 and every part under 0.25 (mixable tempo, a neighbouring key);
+    /// - rough: total 1.5 or more, or any part 0.6 or more (tempo more than about 12.5 % apart, a key
+    ///   two or more steps around the wheel, 4.8 LU louder or softer, energy 0.3 apart);
+    /// - fair: the rest.
+    public enum Grade: String, Sendable, Equatable, Codable {
+        case smooth, fair, rough
+    }
 
     /// The weight of each part in the total.
     public struct Weights: Sendable, Equatable, Codable {
@@ -36,6 +48,14 @@ public struct TransitionCost: Sendable, Equatable, Codable {
         embedding = Self.cosineDistance(a.embedding, b.embedding) / 2
         total = weights.tempo * tempo + weights.key * key + weights.loudness * loudness + weights.energy * energy
             + weights.embedding * embedding
+        grade = Self.grade(total: total, worstPart: max(tempo, key, loudness, energy, embedding))
+    }
+
+    /// The grade of a transition of this total whose worst part costs `worstPart`.
+    public static func grade(total: Double, worstPart: Double) -> Grade {
+        if total >= 1.5 || worstPart >= 0.6 { return .rough }
+        if total >= 0.75 || worstPart >= 0.25 { return .fair }
+        return .smooth
     }
 
     /// Relative tempo mismatch after choosing the best of ×½, ×1, ×2.

@@ -24,17 +24,23 @@ public struct TopChartRender {
     public var format: SocialFormat
     public var theme: Theme
     public var artwork: ArtworkLibrary
+    /// No text smaller than this many pixels (see `TopChartLayout.minimumTextSize`).
+    public var minimumTextSize: Double
 
-    public init(format: SocialFormat, theme: Theme, artwork: ArtworkLibrary = ArtworkLibrary()) {
+    public init(
+        format: SocialFormat, theme: Theme, artwork: ArtworkLibrary = ArtworkLibrary(), minimumTextSize: Double = 0
+    ) {
         self.format = format
         self.theme = theme
         self.artwork = artwork
+        self.minimumTextSize = minimumTextSize
     }
 
     /// The scene of `entries` under `caption`.
     public func scene(entries: [ChartEntry], metric: Metric, caption: ChartCaption) throws -> Scene {
         try TopChartLayout(
-            format: format, theme: theme, appearances: artwork.appearances(), measurer: PangoTextMeasurer()
+            format: format, theme: theme, appearances: artwork.appearances(), measurer: PangoTextMeasurer(),
+            minimumTextSize: minimumTextSize
         ).scene(entries: entries, metric: metric, caption: caption)
     }
 

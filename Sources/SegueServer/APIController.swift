@@ -430,6 +430,8 @@ struct JobView: Codable, Sendable {
     var detail: String?
     var error: String?
     var createdAt: String
+    /// For renders: what was asked for, as the Create page titles it ("Top 10 artists · image").
+    var title: String?
     var etaSeconds: Double?
     var files: [FileLink]?
     var report: ImportReport?
@@ -452,8 +454,11 @@ struct JobView: Codable, Sendable {
         state = job.state
         progress = job.progress
         detail = job.detail.map(BrowserMessage.clean)
-        error = job.error.map(BrowserMessage.clean)
+        error = job.error.map(BrowserMessage.sentence)
         createdAt = iso8601(Double(job.createdMillis) / 1000)
+        if job.kind == "render", let p = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8)) {
+            title = "Top \(p.top) \(p.kind.rawValue) · " + (p.output == .image ? "image" : "\((p.container ?? "mp4").uppercased()) race")
+        }
         if job.kind == "render" || job.kind == RecapVideoParameters.kind, job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
             let elapsed = Double(ServerEnvironment.live.now() - started) / 1000
             etaSeconds = (elapsed / job.progress * (1 - job.progress) * 10).rounded() / 10
@@ -474,7 +479,7 @@ struct JobView: Codable, Sendable {
                 for i in decoded.files.indices { decoded.files[i].file = BrowserMessage.clean(decoded.files[i].file) }
                 for i in decoded.skipped.indices {
                     decoded.skipped[i].file = BrowserMessage.clean(decoded.skipped[i].file)
-                    decoded.skipped[i].reason = BrowserMessage.clean(decoded.skipped[i].reason)
+                    decoded.skipped[i].reason = BrowserMessage.sentence(decoded.skipped[i].reason)
                 }
                 report = decoded
             }
@@ -543,35 +548,67 @@ struct ChartParameters: Sendable, Equatable {
     init() {}
 
     /// A page's query; what it leaves out comes from `preferences` (the API passes the defaults).
+    /// - Throws: `APIError.invalid` for the first refused choice.
     init(_ q: Parameters, now: Int64, preferences: PagePreferences = PagePreferences()) throws {
+        var refused: [Refusal] = []
+        self.init(q, now: now, preferences: preferences, refused: &refused)
+        if let first = refused.first { throw first.error }
+    }
+
+    /// A choice the query made that could not be used: the sentence to show and what the person typed.
+    struct Refusal: Sendable, Equatable {
+        var field: String
+        var typed: String
+        var message: String
+        var error: APIError { .invalid(message) }
+    }
+
+    /// The query read choice by choice, as a page does: a refused choice falls back to its default and is
+    /// added to `refused`, every other choice is kept.
+    init(_ q: Parameters, now: Int64, preferences: PagePreferences = PagePreferences(), refused: inout [Refusal]) {
         timeZone = preferences.timeZone
         metric = preferences.metric
         func value(_ name: String) -> String? {
             q.get(name).flatMap { $0.isEmpty ? nil : $0 }
         }
         if let k = value("kind") {
-            guard let kind = EntityKind(rawValue: k) else { throw APIError.invalid("Show: choose artists, tracks or albums") }
-            self.kind = kind
+            if let kind = EntityKind(rawValue: k) {
+                self.kind = kind
+            } else {
+                refused.append(Refusal(field: "kind", typed: k, message: "Show: choose artists, tracks or albums"))
+            }
         }
         if let m = value("metric") {
-            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("By: choose streams or minutes") }
-            self.metric = metric
+            if let metric = Metric(rawValue: m) {
+                self.metric = metric
+            } else {
+                refused.append(Refusal(field: "metric", typed: m, message: "By: choose streams or minutes"))
+            }
         }
         if let l = value("limit") ?? value("n") {
-            guard let n = Int(l), (1...50).contains(n) else { throw APIError.invalid("Top: choose between 1 and 50 entries") }
-            limit = n
+            if let n = Int(l), (1...50).contains(n) {
+                limit = n
+            } else {
+                refused.append(Refusal(field: "limit", typed: l, message: "Top: choose between 1 and 50 entries"))
+            }
         }
         if let text = value("source") {
-            guard let set = SourceSet(names: text) else {
-                throw APIError.invalid("source must be all or a comma-separated list of \(SourceSet.help)")
+            if let set = SourceSet(names: text) {
+                sources = set
+            } else {
+                refused.append(
+                    Refusal(field: "source", typed: text, message: "Source: choose all sources or some of \(SourceSet.help)"))
             }
-            sources = set
         }
         let year = Calendar(identifier: .gregorian).dateComponents(in: timeZone, from: Date(timeIntervalSince1970: Double(now) / 1000)).year ?? 2026
         let hasDates = value("from") != nil || value("to") != nil
         let presetName = value("range") ?? (hasDates ? "custom" : preferences.range.rawValue)
         guard let preset = Preset(rawValue: presetName) else {
-            throw APIError.invalid("Period: choose all time, this year, last year, this decade or custom dates")
+            refused.append(
+                Refusal(
+                    field: "range", typed: presetName,
+                    message: "Period: choose all time, this year, last year, this decade or custom dates"))
+            return
         }
         self.preset = preset
         switch preset {
@@ -580,10 +617,37 @@ struct ChartParameters: Sendable, Equatable {
         case .lastYear: from = CalendarDay(year: year - 1, month: 1, day: 1); to = CalendarDay(year: year - 1, month: 12, day: 31)
         case .thisDecade: from = CalendarDay(year: year - year % 10, month: 1, day: 1); to = CalendarDay(year: year, month: 12, day: 31)
         case .custom:
-            from = try parseDay(value("from"), name: "from")
-            to = try parseDay(value("to"), name: "to")
-            if let from, let to, to < from { throw APIError.invalid("The date in To is before the date in From: swap them") }
+            var days: [CalendarDay?] = []
+            for name in ["from", "to"] {
+                do {
+                    days.append(try parseDay(value(name), name: name))
+                } catch {
+                    refused.append(Refusal(field: name, typed: value(name) ?? "", message: (error as? APIError)?.description ?? "\(error)"))
+                    days.append(nil)
+                }
+            }
+            from = days[0]
+            to = days[1]
+            if let from, let to, to < from {
+                refused.append(
+                    Refusal(field: "to", typed: "\(to)", message: "The date in To is before the date in From: swap them"))
+                refused.append(Refusal(field: "from", typed: "\(from)", message: ""))
+                self.from = nil
+                self.to = nil
+            }
         }
+    }
+
+    /// What the numbers are for, in words: "the top 10 artists by streams, all time".
+    var inWords: String {
+        let period =
+            switch (from, to) {
+            case (nil, nil): "all time"
+            case (let f?, nil): "from \(f) on"
+            case (nil, let t?): "up to \(t)"
+            case (let f?, let t?): "\(f) to \(t)"
+            }
+        return "the top \(limit) \(kind.rawValue) by \(metric.rawValue), \(period)"
     }
 
     var range: TimeRange { TimeRange(from: from, to: to, timeZone: timeZone) }

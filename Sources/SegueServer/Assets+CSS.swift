@@ -125,6 +125,13 @@ extension Assets {
     svg.mini .bar:hover{fill:var(--accent2)}
     svg.mini .axis{fill:var(--muted);font-size:20px;font-family:Inter,system-ui,sans-serif}
     .create .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.7rem}
+    .create .group{border:0;margin:0 0 1rem;padding:0;min-width:0}.create .group legend{font-weight:700;font-size:1.02rem;margin-bottom:.5rem;padding:0}
+    .create .applies{font-weight:500;font-size:.78rem;color:var(--muted);border:1px solid var(--line);border-radius:999px;padding:.05rem .5rem;margin-left:.4rem;vertical-align:middle}
+    .create .hint{margin:.5rem 0 0;text-align:left}.create .custom{display:none}.create.is-custom .custom{display:flex}
+    .create .outputs{display:grid;gap:1rem;grid-template-columns:1fr}
+    .create .output{border:1px solid var(--line);border-radius:var(--radius);padding:.9rem 1rem 1rem;margin:0;display:flex;flex-direction:column;gap:.7rem}
+    .create .output legend{padding:0 .4rem;margin-left:-.4rem}.create .output .hint{margin:0}.create .output .button{margin-top:auto}
+    @media (min-width:720px){.create .outputs{grid-template-columns:1fr 2fr}.create .output .grid{grid-template-columns:repeat(3,minmax(0,1fr))}}
     .actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:1rem}
     .actions .button{flex:1 1 12rem}
     .jobs{display:grid;gap:1rem}
@@ -155,6 +162,7 @@ extension Assets {
     .muted{color:var(--muted)}
     .status-line{color:var(--muted);font-size:.92rem;margin:.6rem 0 0;min-height:1.2em}
     .status-line.error{color:var(--danger)}
+    .actions .status-line{flex:1 1 100%;margin:0}.actions .status-line:empty{display:none}.status-line:focus{outline:none}.status-line.error:focus-visible{outline:2px solid var(--danger);outline-offset:3px}
     .table-head{display:flex;flex-wrap:wrap;align-items:flex-end;justify-content:space-between;gap:.6rem 1rem;margin-bottom:.6rem}
     .table-head h2{margin:0}
     .table-head h2 .muted{font-weight:500;font-size:.9rem}
@@ -165,11 +173,16 @@ extension Assets {
     .library th.num .sort{text-align:right}
     .library .sort{all:unset;display:block;box-sizing:border-box;width:100%;cursor:pointer;color:var(--muted);font-size:.8rem;font-weight:600;padding:.35rem .4rem;min-height:32px}
     .library .sort:focus-visible{outline:3px solid var(--accent)}
-    .library th[aria-sort=ascending] .sort::after{content:" ▲"}
-    .library th[aria-sort=descending] .sort::after{content:" ▼"}
+    .library .sort::after{content:"↕";display:inline-block;margin-left:.3rem;opacity:.45;font-size:.85em}
+    .library .sort:hover{color:var(--text)}.library .sort:hover::after{opacity:.9}
+    .library th[aria-sort=ascending] .sort,.library th[aria-sort=descending] .sort{color:var(--text)}
+    .library th[aria-sort=ascending] .sort::after{content:"▲";opacity:1}
+    .library th[aria-sort=descending] .sort::after{content:"▼";opacity:1}
+    .library td[data-label=Key],.library td[data-label=Length],.library td[data-label=BPM]{white-space:nowrap}
+    @media (min-width:760px){.library td[data-label=Album]{white-space:nowrap;max-width:14rem;overflow:hidden;text-overflow:ellipsis}}
     .library td{padding:.5rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
     .library td.name{font-weight:600;overflow-wrap:anywhere}
-    .library .reason{display:block;color:var(--danger);font-size:.8rem;max-width:18rem;overflow-wrap:anywhere}
+    .library .reason{display:block;color:var(--danger);font-size:.8rem;max-width:22rem;min-width:12rem;overflow-wrap:anywhere}
     .library td.num .sub{display:block;color:var(--muted);font-size:.75rem;white-space:nowrap}
     .library .more{white-space:nowrap;font-weight:600}
     .badge{display:inline-block;padding:.1rem .55rem;border-radius:999px;font-size:.78rem;font-weight:700;background:var(--bg2);border:1px solid var(--line);color:var(--muted)}
@@ -291,7 +304,7 @@ extension Assets {
       .filters .button{grid-column:auto}
       .totals{grid-template-columns:repeat(4,1fr)}
       .minis{grid-template-columns:repeat(3,1fr)}
-      .create .grid{grid-template-columns:repeat(5,minmax(0,1fr))}
+      .create .group .grid{grid-template-columns:repeat(3,minmax(0,1fr))}
       .jobs{grid-template-columns:repeat(auto-fill,minmax(360px,1fr));align-items:start}
     }
     @media (min-width:1000px){.split{grid-template-columns:1fr 1fr;align-items:start}.filters{grid-template-columns:repeat(7,auto)}}

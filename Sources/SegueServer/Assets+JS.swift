@@ -76,55 +76,80 @@ extension Assets {
         demo.addEventListener("click", async () => { busy(true); show(5, "Preparing the demo data…"); try { await runImport({ demo: true }); } catch (err) { show(0, err.message); busy(false); } });
       }
 
-      // Create: render jobs with live progress, preview, downloads and sharing.
+      // Create: render jobs with live progress, preview, downloads and sharing; after a reload, the
+      // session's renders are listed again (GET /api/v1/jobs).
       const form = $("#create-form");
       if (form) {
         const jobs = $("#jobs");
+        // Periods as on Explore: a preset fills From and To (dates from the server, in the profile's zone).
+        const period = $("#create-range");
+        const syncPeriod = () => {
+          const o = period.selectedOptions[0];
+          form.classList.toggle("is-custom", period.value === "custom");
+          if (period.value !== "custom") { form.elements.from.value = o.dataset.from || ""; form.elements.to.value = o.dataset.to || ""; }
+        };
+        period.addEventListener("change", syncPeriod); syncPeriod();
+        const makeCard = (titleText) => {
+          const card = el("article", { class: "job", "aria-busy": "true" });
+          const title = el("h3", {}, titleText);
+          const meter = el("div", { class: "meter", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0", "aria-label": "Progress" });
+          const fill = el("span"); meter.append(fill);
+          const status = el("p", { class: "status", role: "status" }, "Queued…");
+          const cancel = el("button", { class: "button", type: "button" }, "Cancel");
+          card.append(title, meter, status, cancel);
+          return { card, title, meter, fill, status, cancel };
+        };
+        const finish = (done, c) => {
+          c.cancel.remove(); c.card.setAttribute("aria-busy", "false");
+          if (done.state !== "succeeded") { c.meter.remove(); c.status.textContent = done.state === "cancelled" ? "Cancelled." : done.error || "The render failed for an unknown reason."; return; }
+          c.meter.remove();
+          c.status.textContent = done.frames > 1 ? `${done.frames} frames, ${done.width}×${done.height}` : `${done.width}×${done.height}`;
+          const main = done.files.find((x) => x.format === "png") || done.files[0];
+          let preview;
+          if (main.mediaType.startsWith("video/")) { preview = el("video", { class: "preview", controls: "", playsinline: "", loop: "", muted: "", src: main.url }); preview.muted = true; preview.autoplay = true; }
+          else preview = el("img", { class: "preview", src: main.url, alt: c.title.textContent });
+          const links = el("div", { class: "downloads" });
+          for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${file.bytes < 1048576 ? `${Math.max(1, Math.round(file.bytes / 1024))} KB` : `${(file.bytes / 1048576).toFixed(1)} MB`})`));
+          if (navigator.canShare) {
+            const share = el("button", { class: "button primary", type: "button" }, "Share");
+            share.addEventListener("click", async () => {
+              try { const blob = await (await fetch(main.url)).blob(); const fileObj = new File([blob], `segue.${main.format}`, { type: main.mediaType });
+                if (navigator.canShare({ files: [fileObj] })) await navigator.share({ files: [fileObj], title: "My Segue chart" }); } catch (_) {}
+            });
+            links.prepend(share);
+          }
+          c.card.append(preview, links);
+        };
+        const watch = async (job, c) => {
+          c.cancel.addEventListener("click", () => api("DELETE", `/api/v1/jobs/${job.id}`).catch(() => {}));
+          const done = await follow(job, (j) => {
+            const pct = Math.round(j.progress * 100);
+            c.fill.style.width = `${pct}%`; c.meter.setAttribute("aria-valuenow", String(pct));
+            c.status.textContent = j.state === "queued" ? "Waiting for a free worker…" : `${pct}% · ${j.detail || ""}`;
+          });
+          finish(done, c);
+        };
         const render = async (output) => {
           const f = new FormData(form);
           const body = { output, kind: f.get("kind"), metric: f.get("metric"), top: Number(f.get("top")), size: f.get("size"), theme: f.get("theme") };
           if (f.get("from")) body.from = f.get("from");
           if (f.get("to")) body.to = f.get("to");
           if (output === "animation") { body.container = f.get("container"); body.period = f.get("period"); if (f.get("duration")) body.duration = Number(f.get("duration")); }
-          const card = el("article", { class: "job", "aria-busy": "true" });
-          const title = el("h3", {}, output === "image" ? `Top ${body.top} ${body.kind} · image` : `Top ${body.top} ${body.kind} · ${body.container.toUpperCase()} race`);
-          const meter = el("div", { class: "meter", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0" });
-          const fill = el("span"); meter.append(fill);
-          const status = el("p", { class: "status", role: "status" }, "Queued…");
-          const cancel = el("button", { class: "button", type: "button" }, "Cancel");
-          card.append(title, meter, status, cancel);
-          jobs.prepend(card);
-          try {
-            const job = await api("POST", "/api/v1/renders", body);
-            cancel.addEventListener("click", () => api("DELETE", `/api/v1/jobs/${job.id}`).catch(() => {}));
-            const done = await follow(job, (j) => {
-              const pct = Math.round(j.progress * 100);
-              fill.style.width = `${pct}%`; meter.setAttribute("aria-valuenow", String(pct));
-              status.textContent = j.state === "queued" ? "Waiting for a free worker…" : `${pct}% · ${j.detail || ""}`;
-            });
-            cancel.remove(); card.setAttribute("aria-busy", "false");
-            if (done.state !== "succeeded") { status.textContent = done.state === "cancelled" ? "Cancelled." : `Failed: ${done.error || "unknown error"}`; return; }
-            meter.remove();
-            status.textContent = done.frames > 1 ? `${done.frames} frames, ${done.width}×${done.height}` : `${done.width}×${done.height}`;
-            const main = done.files.find((x) => x.format === "png") || done.files[0];
-            let preview;
-            if (main.mediaType.startsWith("video/")) { preview = el("video", { class: "preview", controls: "", playsinline: "", loop: "", muted: "", src: main.url }); preview.muted = true; preview.autoplay = true; }
-            else preview = el("img", { class: "preview", src: main.url, alt: title.textContent });
-            const links = el("div", { class: "downloads" });
-            for (const file of done.files) links.append(el("a", { class: "button", href: `${file.url}?download=1`, download: "" }, `Download ${file.format.toUpperCase()} (${file.bytes < 1048576 ? `${Math.max(1, Math.round(file.bytes / 1024))} KB` : `${(file.bytes / 1048576).toFixed(1)} MB`})`));
-            if (navigator.canShare) {
-              const share = el("button", { class: "button primary", type: "button" }, "Share");
-              share.addEventListener("click", async () => {
-                try { const blob = await (await fetch(main.url)).blob(); const fileObj = new File([blob], `segue.${main.format}`, { type: main.mediaType });
-                  if (navigator.canShare({ files: [fileObj] })) await navigator.share({ files: [fileObj], title: "My Segue chart" }); } catch (_) {}
-              });
-              links.prepend(share);
-            }
-            card.append(preview, links);
-          } catch (err) { status.textContent = err.message; cancel.remove(); card.setAttribute("aria-busy", "false"); }
+          const c = makeCard(output === "image" ? `Top ${body.top} ${body.kind} · image` : `Top ${body.top} ${body.kind} · ${body.container.toUpperCase()} race`);
+          jobs.prepend(c.card);
+          try { await watch(await api("POST", "/api/v1/renders", body), c); }
+          catch (err) { c.status.textContent = err.message; c.cancel.remove(); c.meter.remove(); c.card.setAttribute("aria-busy", "false"); }
         };
         $("#make-image").addEventListener("click", () => render("image"));
         $("#make-video").addEventListener("click", () => render("animation"));
+        api("GET", "/api/v1/jobs").then((all) => {
+          const renders = all.filter((j) => j.kind === "render").sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+          for (const j of renders) {
+            const c = makeCard(j.title || "Render");
+            jobs.prepend(c.card);
+            if (["queued", "running"].includes(j.state)) watch(j, c); else finish(j, c);
+          }
+        }).catch(() => {});
       }
 
       // Recap: the video as a background job, its progress, then the player (POST /api/v1/recap/video).
@@ -139,7 +164,7 @@ extension Assets {
             status.textContent = j.state === "queued" ? "Waiting for a free worker…" : `${pct}% · ${j.detail || "Starting"}`;
           });
           button.disabled = false; meter.hidden = true; recapVideo.setAttribute("aria-busy", "false");
-          if (done.state !== "succeeded") { status.textContent = done.state === "cancelled" ? "Cancelled." : `The video could not be made: ${done.error || "unknown error"}`; return; }
+          if (done.state !== "succeeded") { status.textContent = done.state === "cancelled" ? "Cancelled." : `The video could not be made. ${done.error || ""}`.trim(); return; }
           const file = (done.files || [])[0];
           status.textContent = `${done.frames} frames, ${done.width}×${done.height}, ready.`;
           result.replaceChildren();
@@ -262,7 +287,7 @@ extension Assets {
           const cell = (key, text, cls) => { const td = el("td", { "data-label": labels[key] || "", ...(cls ? { class: cls } : {}) }, text ?? ""); tr.append(td); return td; };
           cell("artist", e.artist || "—");
           cell("title", e.title || e.file, "name");
-          cell("album", e.album || "");
+          cell("album", e.album || "").title = e.album || "";
           cell("duration_s", clock(e.duration_s), "num");
           cell("bpm", e.bpm != null ? e.bpm.toFixed(1) : "", "num");
           cell("camelot", e.key ? `${e.key} · ${e.camelot}` : "");
@@ -303,6 +328,7 @@ extension Assets {
           sortDir = sortKey === b.dataset.key ? -sortDir : 1; sortKey = b.dataset.key;
           library.querySelectorAll("th").forEach((th) => th.setAttribute("aria-sort", "none"));
           b.closest("th").setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+          $("#lib-sorted").textContent = `Sorted by ${b.textContent.toLowerCase()}, ${sortDir > 0 ? "ascending" : "descending"}.`;
           render();
         }));
         filter.addEventListener("input", render);
@@ -319,8 +345,8 @@ extension Assets {
           xhr.setRequestHeader("X-CSRF-Token", csrf);
           xhr.setRequestHeader("Content-Type", "application/octet-stream");
           xhr.upload.onprogress = (e) => { if (e.lengthComputable) say(`Uploading ${file.name} (${index + 1} of ${count}): ${Math.round((e.loaded / e.total) * 100)}%`); };
-          xhr.onload = () => { let d = null; try { d = JSON.parse(xhr.responseText); } catch (_) {} [200, 201].includes(xhr.status) ? resolve(d) : reject(new Error(d?.error?.message || `upload failed (${xhr.status})`)); };
-          xhr.onerror = () => reject(new Error("the upload was interrupted"));
+          xhr.onload = () => { let d = null; try { d = JSON.parse(xhr.responseText); } catch (_) {} [200, 201].includes(xhr.status) ? resolve(d) : reject(new Error(d?.error?.message || `The upload failed (${xhr.status}).`)); };
+          xhr.onerror = () => reject(new Error("The upload was interrupted."));
           xhr.send(file);
         });
         const start = async (files) => {
@@ -360,7 +386,9 @@ extension Assets {
       const plForm = $("#pl-form");
       if (plForm) {
         const status = $("#pl-status"), result = $("#pl-result");
-        const say = (text, problem) => { status.textContent = text; status.classList.toggle("error", !!problem); };
+        // A problem shows beside the Build button and takes the focus, so it is seen and read out where the
+        // person looks; the previous playlist stays below.
+        const say = (text, problem) => { status.textContent = text; status.classList.toggle("error", !!problem); if (problem && status.closest("#pl-form")) status.focus({ preventScroll: false }); };
         // From "More like this": build at once and show the result.
         let scrollToResult = plForm.dataset.autostart === "true";
         // By name through querySelector: form.elements.length is the number of controls, not the field.
@@ -629,7 +657,7 @@ extension Assets {
             if (t.transition) {
               const c = t.transition, next = p.tracks[i + 1];
               const box = el("div", { class: "transition" });
-              const grade = c.total < 0.75 ? "smooth" : c.total < 1.5 ? "fair" : "rough";
+              const grade = c.grade;
               const badge = el("div", { class: "grade" });
               badge.append(el("span", { class: `score ${grade}`, title: "Transition cost: lower is smoother" }, `${c.total.toFixed(2)} ${grade}`),
                 el("span", { class: "fade" }, `${next.mix.fade_in_s.toFixed(1)} s crossfade`));
@@ -808,7 +836,7 @@ extension Assets {
           }
           say("Building…");
           try { const built = await api("POST", "/api/v1/playlists", body); built.request = body; show(built); say(""); if (scrollToResult) { scrollToResult = false; result.scrollIntoView({ block: "start" }); } }
-          catch (err) { say(err.message, true); result.hidden = true; player.load({ tracks: [], mix_s: 0 }); current = null; }
+          catch (err) { say(err.message, true); }
         });
         if (scrollToResult) plForm.requestSubmit();
       }

@@ -21,6 +21,11 @@ enum BrowserMessage {
         return line.trimmingCharacters(in: .whitespaces)
     }
 
+    /// `clean(text)` as a sentence: capitalised, with its full stop (job errors, failed files).
+    static func sentence(_ text: String) -> String {
+        SegueServer.sentence(clean(text))
+    }
+
     /// A playlist rule's message as the Playlists page words it: the form's fields instead of the command line's
     /// flags, and tracks by their names instead of their internal ids.
     static func playlist(_ text: String) -> String {

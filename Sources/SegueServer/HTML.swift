@@ -45,10 +45,10 @@ func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String
         </main>
         <footer class="foot">
           <p>Your data stays on this server, in a private session that expires after a day of inactivity.</p>
-          <form method="post" action="/delete" class="inline" data-confirm="Delete your listening history, your music library, your playlists, your renders and your settings from this server? This cannot be undone.">
+          <form method="post" action="/delete" class="inline" data-confirm="Delete your listening history, your music library, your playlists, your renders, your shared recap links and your settings from this server? This cannot be undone.">
             <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
             <button class="link danger" type="submit">Delete my data</button>
-            <span class="hint-inline">(history, music library, playlists and settings)</span>
+            <span class="hint-inline">(history, music library, playlists, shared recap links and settings)</span>
           </form>
         </footer>
         </body>

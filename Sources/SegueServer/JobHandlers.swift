@@ -244,11 +244,12 @@ struct RenderJobHandler: JobHandler {
                 data: data, top: p.top, format: format, theme: theme, timing: timing,
                 container: try VideoContainer(path: out), tools: tools)
             let total = timing.totalFrames
+            var timeLeft = RenderTimeLeft()
             let summary = try renderJob.run(output: out) { done in
                 if context.isCancelled { return }
-                let elapsed = Date().timeIntervalSince(started)
-                let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-                context.report(Double(done) / Double(total), detail: "Frame \(done) of \(total) · \(Int(eta.rounded())) s left")
+                context.report(
+                    Double(done) / Double(total),
+                    detail: timeLeft.detail(done: done, total: total, now: Date().timeIntervalSince(started)))
             }
             try context.checkCancellation()
             return try encodeJSON(
@@ -280,7 +281,9 @@ func fileBytes(_ path: String) -> Int {
 
 func parseDay(_ text: String?, name: String) throws -> CalendarDay? {
     guard let text, !text.isEmpty else { return nil }
-    guard let day = CalendarDay(text) else { throw APIError.invalid("\(name) must be a date like 2024-05-06") }
+    guard let day = CalendarDay(text) else {
+        throw APIError.invalid("\(name.prefix(1).uppercased() + name.dropFirst()): write a date like 2024-05-06")
+    }
     return day
 }
 

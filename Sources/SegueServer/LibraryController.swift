@@ -51,7 +51,7 @@ struct LibraryController {
             ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
         ] + (hasData ? [("plays", "Plays", true)] : []) + [("tags", "Tags", false), ("status", "Status", false)]
         let head = columns.map { key, label, numeric in
-            "<th scope=\"col\"\(numeric ? " class=\"num\"" : "") aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-key=\"\(key)\">\(label)</button></th>"
+            "<th scope=\"col\"\(numeric ? " class=\"num\"" : "") aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-key=\"\(key)\" title=\"Sort by \(label.lowercased())\">\(label)</button></th>"
         }.joined()
         let body = """
             <h1>Library</h1>
@@ -78,6 +78,7 @@ struct LibraryController {
                 </div>
               </div>
               <div class="table-wrap">
+                <p class="sr-only" id="lib-sorted" aria-live="polite"></p>
                 <table class="library" id="library" data-stream="/api/v1/library/events" data-history="\(hasData)">
                   <thead><tr>\(head)<th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
                   <tbody id="lib-rows"></tbody>

@@ -164,7 +164,7 @@ enum OpenAPIDocument {
               "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled", "dead"]},
               "progress": {"type": "number", "minimum": 0, "maximum": 1}, "detail": {"type": "string"},
               "error": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"},
-              "etaSeconds": {"type": "number"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "frames": {"type": "integer"},
+              "title": {"type": "string", "description": "For renders: what was asked for (Top 10 artists · image)"}, "etaSeconds": {"type": "number"}, "width": {"type": "integer"}, "height": {"type": "integer"}, "frames": {"type": "integer"},
               "files": {"type": "array", "items": {"type": "object", "required": ["format", "url", "bytes", "mediaType"], "properties": {"format": {"type": "string"}, "url": {"type": "string"}, "bytes": {"type": "integer"}, "mediaType": {"type": "string"}}}},
               "report": {"type": "object", "description": "The import report: per file and total counts of music plays, short plays, episodes, audiobook chapters, duplicates and rejected records."},
               "push": {"type": "object", "description": "A push to a player: one line for people, how many tracks were found, and the name of each the player does not have.", "required": ["summary", "playlistName", "matched", "missing"], "properties": {"summary": {"type": "string"}, "playlistName": {"type": "string"}, "matched": {"type": "integer"}, "missing": {"type": "array", "items": {"type": "string"}}}}
@@ -290,9 +290,9 @@ enum OpenAPIDocument {
             "properties": {"id": {"type": "integer"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"}, "bpm": {"type": "number"}, "camelot": {"type": "string"}, "duration_s": {"type": "number"}}
           },
           "Transition": {
-            "type": "object", "required": ["total", "tempo", "key", "loudness", "energy", "embedding"],
+            "type": "object", "required": ["total", "tempo", "key", "loudness", "energy", "embedding", "grade"],
             "description": "From a track's outro to the next one's intro; each part 0 (seamless) to 1 (jarring), the total their weighted sum",
-            "properties": {"total": {"type": "number"}, "tempo": {"type": "number"}, "key": {"type": "number"}, "loudness": {"type": "number"}, "energy": {"type": "number"}, "embedding": {"type": "number"}}
+            "properties": {"total": {"type": "number"}, "tempo": {"type": "number"}, "key": {"type": "number"}, "loudness": {"type": "number"}, "energy": {"type": "number"}, "embedding": {"type": "number"}, "grade": {"type": "string", "enum": ["smooth", "fair", "rough"], "description": "Rough when the total is 1.5 or more or any part 0.6 or more; smooth when the total is under 0.75 and every part under 0.25"}}
           },
           "Playlist": {
             "type": "object", "required": ["mode", "title", "tracks", "total_cost", "duration_s", "exports", "crossfade_s", "mix_s", "missing"],

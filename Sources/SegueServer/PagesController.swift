@@ -32,7 +32,7 @@ struct PagesController {
         let hasData = try api.hasData(s)
         let limitMB = deps.configuration.maxUploadBytes / (1024 * 1024)
         let deleted = request.uri.queryParameters["deleted"] != nil
-            ? "<p class=\"notice ok\" role=\"status\">Your data was deleted: uploads, charts, videos and history are gone.</p>"
+            ? "<p class=\"notice ok\" role=\"status\">Your data was deleted: history, music library, playlists, renders, shared recap links and settings are gone.</p>"
             : ""
         let ready = hasData
             ? "<p class=\"notice ok\" role=\"status\">Your history is loaded. <a href=\"/explore\">Explore it</a> or <a href=\"/create\">make something to share</a>.</p>"
@@ -74,16 +74,18 @@ struct PagesController {
 
     func explore(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
-        let q: ChartParameters
-        var problem = ""
-        do {
-            q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now(), preferences: PagePreferences.current)
-        } catch let error as APIError {
-            var fallback = ChartParameters()
-            fallback.timeZone = PagePreferences.current.timeZone
-            q = fallback
-            problem = "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description)) The numbers below are for all time.</p>"
-        }
+        // Each choice is read on its own: a refused one is named, the others are kept, and the form shows
+        // what the person chose (even the refused value, for them to correct).
+        var refused: [ChartParameters.Refusal] = []
+        let q = ChartParameters(
+            request.uri.queryParameters, now: deps.environment.now(), preferences: PagePreferences.current,
+            refused: &refused)
+        let typed = Dictionary(refused.map { ($0.field, $0.typed) }, uniquingKeysWith: { a, _ in a })
+        let problem = refused.isEmpty
+            ? ""
+            : "<p class=\"notice error\" role=\"alert\">"
+                + refused.map(\.message).filter { !$0.isEmpty }.map { escapeHTML(sentence($0)) }.joined(separator: " ")
+                + " The numbers below are for \(escapeHTML(q.inWords)).</p>"
         let hasData = try api.hasData(s)
         // The source control appears once a history has more than one source.
         let present = hasData ? try deps.sourcesPresent(profileName: s.profileName) : []
@@ -97,9 +99,9 @@ struct PagesController {
               <label>Show<select name="kind">\(options(EntityKind.allCases.map { ($0.rawValue, $0.rawValue.capitalized) }, selected: q.kind.rawValue))</select></label>
               <label>By<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: q.metric.rawValue))</select></label>
               <label>Period<select name="range" id="range">\(options([("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom")], selected: q.preset.rawValue))</select></label>
-              <label class="custom">From<input type="date" name="from" value="\(q.preset == .custom ? q.from.map { "\($0)" } ?? "" : "")"></label>
-              <label class="custom">To<input type="date" name="to" value="\(q.preset == .custom ? q.to.map { "\($0)" } ?? "" : "")"></label>
-              <label>Top<input type="number" name="limit" min="1" max="50" value="\(q.limit)" inputmode="numeric"></label>
+              <label class="custom">From<input type="date" name="from" value="\(escapeHTML(typed["from"] ?? (q.preset == .custom ? q.from.map { "\($0)" } ?? "" : "")))"></label>
+              <label class="custom">To<input type="date" name="to" value="\(escapeHTML(typed["to"] ?? (q.preset == .custom ? q.to.map { "\($0)" } ?? "" : "")))"></label>
+              <label>Top<input type="number" name="limit" min="1" max="50" value="\(escapeHTML(typed["limit"] ?? "\(q.limit)"))" inputmode="numeric"\(typed["limit"] == nil ? "" : " aria-invalid=\"true\"")></label>
               \(sourceControl)
               <button class="button primary" type="submit">Update</button>
             </form>
@@ -141,7 +143,10 @@ struct PagesController {
             // Both themes, so the card matches the page's (CSS shows one); the light one first.
             var versions: [String] = []
             for (theme, name) in [(Theme.light, "light"), (Theme.dark, "dark")] {
-                let render = TopChartRender(format: .square, theme: theme)
+                // Sized for a screen, not a post: labels stay readable in a phone's column.
+                let render = TopChartRender(
+                    format: TopChartLayout.screenFormat(rows: shown.count), theme: theme,
+                    minimumTextSize: TopChartLayout.screenTextSize)
                 guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
                 let svg = render.svgDocument(scene, idPrefix: "chart-\(name)-")
                     .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
@@ -209,25 +214,50 @@ struct PagesController {
                 """
             return html(layout(page: .create, title: "Create", csrf: s.csrfToken, hasData: false, body: body))
         }
+        // The same periods as Explore, as dates in the profile's zone (the form sends dates).
+        let now = deps.environment.now()
+        let presets = [("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom")]
+        let periodOptions = presets.map { value, label in
+            var dates = ""
+            if value != "custom", let p = try? ChartParameters(Parameters(dictionaryLiteral: ("range", Substring(value))), now: now, preferences: PagePreferences.current) {
+                dates = " data-from=\"\(p.from.map { "\($0)" } ?? "")\" data-to=\"\(p.to.map { "\($0)" } ?? "")\""
+            }
+            return "<option value=\"\(value)\"\(dates)\(value == "all" ? " selected" : "")>\(label)</option>"
+        }.joined()
         let body = """
             <h1>Create</h1>
             <p class="lead">Make an image of your top list or an animated bar-chart race, ready for stories and posts.</p>
             <form class="card create" id="create-form" aria-label="What to make">
-              <div class="grid">
-                <label>Show<select name="kind">\(options(EntityKind.allCases.map { ($0.rawValue, $0.rawValue.capitalized) }, selected: "artists"))</select></label>
-                <label>By<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: "streams"))</select></label>
-                <label>From<input type="date" name="from"></label>
-                <label>To<input type="date" name="to"></label>
-                <label>Top<input type="number" name="top" min="3" max="20" value="10" inputmode="numeric"></label>
-                <label>Format<select name="size">\(options([("story", "Story 9:16"), ("square", "Square 1:1"), ("landscape", "Landscape 16:9")], selected: "story"))</select></label>
-                <label>Theme<select name="theme">\(options([("dark", "Dark"), ("light", "Light"), ("vivid", "Vivid")], selected: "dark"))</select></label>
-                <label>Video<select name="container">\(options([("mp4", "MP4"), ("gif", "GIF"), ("webm", "WebM")], selected: "mp4"))</select></label>
-                <label>Race step<select name="period">\(options([("month", "Month"), ("week", "Week"), ("day", "Day")], selected: "month"))</select></label>
-                <label>Length (s)<input type="number" name="duration" min="3" max="60" placeholder="auto" title="Empty: about a second per race step, at most 60 s" inputmode="numeric"></label>
-              </div>
-              <div class="actions">
-                <button class="button primary" type="button" id="make-image">Generate image</button>
-                <button class="button" type="button" id="make-video">Generate animation</button>
+              <fieldset class="group"><legend>What to show <span class="applies">both</span></legend>
+                <div class="grid">
+                  <label>Show<select name="kind">\(options(EntityKind.allCases.map { ($0.rawValue, $0.rawValue.capitalized) }, selected: "artists"))</select></label>
+                  <label>By<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: "streams"))</select></label>
+                  <label>Period<select name="range" id="create-range">\(periodOptions)</select></label>
+                  <label class="custom">From<input type="date" name="from"></label>
+                  <label class="custom">To<input type="date" name="to"></label>
+                  <label>Top<input type="number" name="top" min="3" max="20" value="10" inputmode="numeric" aria-describedby="top-help"></label>
+                </div>
+                <p class="hint" id="top-help">A picture or a race holds 3 to 20 entries, so names stay readable; Explore's table lists up to 50.</p>
+              </fieldset>
+              <fieldset class="group"><legend>Look <span class="applies">both</span></legend>
+                <div class="grid">
+                  <label>Format<select name="size">\(options([("story", "Story 9:16"), ("square", "Square 1:1"), ("landscape", "Landscape 16:9")], selected: "story"))</select></label>
+                  <label>Theme<select name="theme">\(options([("dark", "Dark"), ("light", "Light"), ("vivid", "Vivid")], selected: "dark"))</select></label>
+                </div>
+              </fieldset>
+              <div class="outputs">
+                <fieldset class="group output"><legend>Image</legend>
+                  <p class="hint">PNG, JPEG and SVG of the top list.</p>
+                  <button class="button primary" type="button" id="make-image">Generate image</button>
+                </fieldset>
+                <fieldset class="group output video-options"><legend>Animation <span class="applies">video only</span></legend>
+                  <div class="grid">
+                    <label>Video<select name="container">\(options([("mp4", "MP4"), ("gif", "GIF"), ("webm", "WebM")], selected: "mp4"))</select></label>
+                    <label>Race step<select name="period">\(options([("month", "Month"), ("week", "Week"), ("day", "Day")], selected: "month"))</select></label>
+                    <label>Length (s)<input type="number" name="duration" min="3" max="60" placeholder="auto" title="Empty: about a second per race step, at most 60 s" inputmode="numeric"></label>
+                  </div>
+                  <button class="button" type="button" id="make-video">Generate animation</button>
+                </fieldset>
               </div>
             </form>
             <section id="jobs" class="jobs" aria-live="polite" aria-label="Your creations"></section>

@@ -49,6 +49,15 @@ struct PlaylistsController {
         // A seed from "More like this" arrives chosen; from and to start at the library's two ends.
         let sorted = tracks.sorted { ($0.artist.lowercased(), $0.title.lowercased()) < ($1.artist.lowercased(), $1.title.lowercased()) }
         let seed = request.uri.queryParameters.get("seed").flatMap { Int64($0) }.flatMap { id in tracks.first { $0.id == id } }
+        // "More like this" in a small library: ten songs "like" one of eight would be every song, so the radio
+        // takes the closer half and the page says why.
+        let smallLibrary = 20
+        let length = seed != nil && tracks.count < smallLibrary ? max(2, tracks.count / 2) : min(10, tracks.count)
+        let smallNote = seed.map { seed in
+            tracks.count < smallLibrary
+                ? "<p class=\"notice\" id=\"pl-small\">Your library has only \(tracks.count) analysed songs, so this radio holds the \(length) closest to “\(escapeHTML(seed.title))” rather than every song. <a href=\"/library\">Add more music</a> for a real choice.</p>"
+                : ""
+        } ?? ""
         func chosen(_ t: PlaylistTrack?) -> String {
             guard let t else { return "[]" }
             return escapeHTML((try? encodeJSON([Chip(id: t.id, label: "\(t.artist) – \(t.title)")])) ?? "[]")
@@ -86,6 +95,7 @@ struct PlaylistsController {
         let body = """
             <h1>Playlists</h1>
             <p class="lead">Segue picks and orders tracks so every transition fits: tempo, key, loudness, energy and sound. Each step shows its score (lower is smoother) and why.</p>
+            \(smallNote)
             <form class="card playlist-form" id="pl-form" aria-label="Playlist settings" data-autostart="\(seed != nil)">
               <fieldset class="modes"><legend>Mode</legend>
                 <label class="mode"><input type="radio" name="mode" value="radio" checked><span><strong>Radio</strong> around seed tracks</span></label>
@@ -97,7 +107,7 @@ struct PlaylistsController {
                 \(picker("tracks", "Seed tracks (one or more)", classes: "for-radio for-order wide", multiple: true, seed ?? sorted.first))
                 \(picker("from", "From", classes: "for-path wide-half", multiple: false, sorted.first))
                 \(picker("to", "To", classes: "for-path wide-half", multiple: false, sorted.last))
-                <label class="for-radio for-path">Length<input type="number" name="length" min="2" max="500" value="\(min(10, tracks.count))" inputmode="numeric"></label>
+                <label class="for-radio for-path">Length<input type="number" name="length" min="2" max="500" value="\(length)" inputmode="numeric"></label>
                 <label>Energy arc<select name="arc">\(options(arcs, selected: "none"))</select></label>
                 <label>Crossfade (s)<input type="number" name="crossfade" min="0" max="30" step="any" value="6" inputmode="decimal"></label>
                 <label class="for-radio check wide"><input type="checkbox" name="prefer_unplayed"\(noHistory ? " disabled" : "")> Favour tracks I rarely play</label>
@@ -118,9 +128,9 @@ struct PlaylistsController {
                   <label class="wide">Exclude tags<input type="text" name="exclude_tags" autocomplete="off" placeholder="rock, metal"></label>
                 </div>
               </details>
-              <div class="actions"><button class="button primary" type="submit" id="pl-build">Build playlist</button></div>
+              <div class="actions"><button class="button primary" type="submit" id="pl-build">Build playlist</button>
+                <p id="pl-status" class="status-line" role="status" aria-live="polite" tabindex="-1"></p></div>
             </form>
-            <p id="pl-status" class="status-line" role="status" aria-live="polite"></p>
             <section id="pl-result" class="card" hidden aria-labelledby="pl-h">
               <div class="table-head">
                 <h2 id="pl-h"><span id="pl-title">Your playlist</span> <span class="muted" id="pl-summary"></span></h2>
@@ -371,7 +381,7 @@ struct PlaylistsController {
             lastPushedMillis = p.lastPushedMillis
             lastMissing = p.lastMissing
             // Browsers see the cleaned sentence (the log has the detail).
-            lastError = p.lastError.map(BrowserMessage.clean)
+            lastError = p.lastError.map(BrowserMessage.sentence)
             lastErrorMillis = p.lastErrorMillis
         }
     }
@@ -527,14 +537,36 @@ struct PlaylistsController {
         case .xspf: media = "application/xspf+xml"
         case .jspf: media = "application/json"
         }
-        let fileName = "segue-playlist.\(format.rawValue)"
         return Response(
             status: .ok,
             headers: [
                 .contentType: "\(media); charset=utf-8", .cacheControl: "no-store",
-                .contentDisposition: "attachment; filename=\"\(fileName)\"",
+                .contentDisposition: Self.attachment(title: title, extension: format.rawValue),
             ],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension PlaylistsController {
+    /// A Content-Disposition naming the download after the playlist: `Radio: Björk – Jóga` becomes
+    /// `Radio-Bjork-Joga.m3u8` (ASCII, for every browser) and, in `filename*`, `Radio Björk – Jóga.m3u8`.
+    /// Path separators, quotes and control characters never reach the name; an empty one is `segue-playlist`.
+    static func attachment(title: String, extension ext: String) -> String {
+        let unsafe = CharacterSet(charactersIn: "/\\:*?\"<>|%").union(.controlCharacters)
+        let words = String(String.UnicodeScalarView(title.unicodeScalars.map { unsafe.contains($0) ? " " : $0 }))
+            .split(whereSeparator: \.isWhitespace).prefix(20)
+        let unicode = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: ".-– "))
+        let ascii = words.joined(separator: " ").folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+            .unicodeScalars.map { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0)) ? Character($0) : " " }
+            .split(separator: " ").map { String($0) }.joined(separator: "-")
+        let plain = String((ascii.isEmpty ? "segue-playlist" : ascii).prefix(80))
+        var header = "attachment; filename=\"\(plain).\(ext)\""
+        if !unicode.isEmpty, unicode != plain,
+            let encoded = (String(unicode.prefix(80)) + "." + ext).addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+        {
+            header += "; filename*=UTF-8''\(encoded)"
+        }
+        return header
     }
 }
 

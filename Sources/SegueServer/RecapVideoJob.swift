@@ -53,16 +53,15 @@ struct RecapVideoJobHandler: JobHandler {
         let output = (folder as NSString).appendingPathComponent(name)
         let render = RecapVideoRender(format: .story, theme: .dark, tools: try FFmpegTools.locate())
         let started = Date()
+        var timeLeft = RenderTimeLeft()
         let summary: VideoExport.Summary
         do {
             summary = try render.run(
                 recap, output: output,
                 progress: { done, total in
-                    let elapsed = Date().timeIntervalSince(started)
-                    let left = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
                     context.report(
                         0.02 + 0.98 * Double(done) / Double(max(total, 1)),
-                        detail: "Frame \(done) of \(total) · \(Int(left.rounded())) s left")
+                        detail: timeLeft.detail(done: done, total: total, now: Date().timeIntervalSince(started)))
                 }, isCancelled: { context.isCancelled })
         } catch MediaError.cancelled {
             // Stopped between two frames: the partial file is gone.

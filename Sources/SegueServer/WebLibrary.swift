@@ -216,7 +216,7 @@ struct LibraryEntry: Codable, Sendable, Equatable {
         durationSeconds = t.durationSeconds > 0 ? t.durationSeconds : nil
         status = t.status.rawValue
         // One line: reasons are one sentence now; libraries analysed before held tool logs.
-        error = t.error.map { String(($0.split(whereSeparator: \.isNewline).first ?? "").prefix(200)) }
+        error = t.error.map { sentence(String(($0.split(whereSeparator: \.isNewline).first ?? "").prefix(200))) }
         guard t.status == .done, let a = t.analysis else { return }
         bpm = Double(a.tempo.bpm)
         bpmConfidence = Double(a.tempo.confidence)

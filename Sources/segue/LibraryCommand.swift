@@ -73,8 +73,8 @@ struct LibraryCommand: ParsableCommand {
         }
 
         private func enqueue() throws {
-            let (jobs, files, missing) = try LibraryCommand.enqueueAnalysis(
-                paths: paths, filesPerJob: filesPerJob, jobs: try database.openJobs(dataDirectory: store.dataDirectory))
+            let (jobs, files, missing) = try AnalyzeParameters.enqueue(
+                paths: paths, filesPerJob: filesPerJob, on: try database.openJobs(dataDirectory: store.dataDirectory))
             if format == .json {
                 let rows: [[String: Any]] = jobs.map { ["id": $0.id, "kind": $0.kind, "state": $0.state.rawValue] }
                 let body: [String: Any] = ["jobs": rows, "files": files, "missing": missing]
@@ -86,24 +86,6 @@ struct LibraryCommand: ParsableCommand {
             for m in missing { printError("skipped: \(m): no such file or folder") }
             if !missing.isEmpty { throw ExitCode(1) }
         }
-    }
-
-    /// Enqueues one analysis job per `filesPerJob` files on the job queue.
-    static func enqueueAnalysis(paths: [String], filesPerJob: Int, jobs queue: any JobStore) throws -> (jobs: [JobRecord], files: Int, missing: [String]) {
-        let cwd = FileManager.default.currentDirectoryPath
-        let absolute = paths.map { $0.hasPrefix("/") ? $0 : (cwd as NSString).appendingPathComponent($0) }
-        let (files, missing) = LibraryIngest.audioFiles(absolute)
-        var jobs: [JobRecord] = []
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        for start in stride(from: 0, to: files.count, by: filesPerJob) {
-            let batch = Array(files[start..<min(files.count, start + filesPerJob)])
-            let parameters = String(decoding: try JSONEncoder().encode(AnalyzeParameters(paths: batch)), as: UTF8.self)
-            let id = (0..<4).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
-            let job = JobRecord(id: id, owner: "library", kind: AnalyzeParameters.kind, parameters: parameters, createdMillis: now)
-            try queue.enqueue(job)
-            jobs.append(job)
-        }
-        return (jobs, files.count, missing)
     }
 
     /// The per-track summary other tools read: `tags` are musicnn's five highest-scoring MSD tags

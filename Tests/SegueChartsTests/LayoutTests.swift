@@ -34,6 +34,27 @@ import Testing
         }
     }
 
+    /// The chart on Explore: shown about 350 CSS pixels wide on a phone, the 1080-pixel proportions made labels
+    /// 5 px; the screen format with a floor keeps every text at 14 of its 420 pixels (11.7 CSS px there).
+    @Test(arguments: [3, 10, 20])
+    func screenChartsKeepTextReadable(n: Int) throws {
+        let format = TopChartLayout.screenFormat(rows: n)
+        #expect(format.width == 420 && format.isPortrait)
+        let scene = try TopChartLayout(format: format, theme: .light, minimumTextSize: TopChartLayout.screenTextSize)
+            .scene(entries: Self.entries(n), metric: .minutes, caption: Self.caption)
+        let sizes = scene.texts.flatMap { $0.spans.map(\.font.size) }
+        #expect(sizes.count > 2 * n && sizes.min() == TopChartLayout.screenTextSize, "\(sizes)")
+        // The rows still do not overlap, and every run stays on the canvas.
+        let names = scene.texts.filter { $0.maxWidth != nil && $0.spans.first?.font.weight == .semibold }
+        let centres = names.map(\.centerY).sorted()
+        for (a, b) in zip(centres, centres.dropFirst()) { #expect(b - a >= names[0].maxFontSize * 1.2) }
+        for run in scene.texts { #expect(run.centerY > 0 && run.centerY < Double(format.height)) }
+        // Without the floor the same chart would print labels far under it.
+        let unfloored = try TopChartLayout(format: .square, theme: .light).scene(
+            entries: Self.entries(n), metric: .minutes, caption: Self.caption)
+        #expect((unfloored.texts.flatMap { $0.spans.map(\.font.size) }.min() ?? 0) * 350 / 1080 < 11)
+    }
+
     @Test func emptyAndOversizedChartsAreRejected() {
         let layout = TopChartLayout(format: .story, theme: .light)
         #expect(throws: ChartsError.self) { try layout.scene(entries: [], metric: .streams, caption: Self.caption) }

@@ -183,7 +183,7 @@ struct KafkaNodeTests {
         #expect(waitFor(60) { node.liveStreams() == accepted }, "live shows \(node.liveStreams() ?? -1) of \(accepted)")
         #expect(node.metric("segue_kafka_messages_total") == Double(accepted))
         #expect(node.metric("segue_kafka_events_stored_total") == Double(accepted))
-        // Where a batch's time goes (what `bench live --source kafka` reads): the simulator's messages
+        // Where a batch's time goes (what `segue-bench live --source kafka` reads): the simulator's messages
         // are at most a few seconds old when read, and the stages took some time.
         let batches = try #require(node.metric("segue_kafka_batches_total"))
         #expect(batches >= 1 && batches <= Double(accepted))

@@ -232,4 +232,31 @@ import Testing
         #expect(alerts.first?.track == "t3" && alerts.first?.kind == .spike && alerts.first?.streams == 300)
         #expect(alerts.first.map { $0.baseline > 90 && $0.baseline < 110 } == true)
     }
+
+    /// Twenty minutes of the demo crowd, second by second, through a window: the alerts it raised.
+    func demoAlerts(surprises: Bool) -> [LiveAlert] {
+        var crowd = LiveSimulator(seed: 7, surprises: surprises)
+        var w = LiveWindow()
+        let m0: Int64 = 1_700_000_040
+        for second in 0..<(20 * 60) {
+            let end = (m0 + Int64(second) + 1) * 1000
+            for e in crowd.events(endingAt: end, seconds: 1) { w.add(e) }
+            w.advance(to: m0 + Int64(second) + 1)
+        }
+        // The first minutes only build the baseline (the server primes it with ten minutes of history).
+        return w.snapshot().alerts.filter { $0.minute >= m0 + 6 * 60 }
+    }
+
+    @Test func theDemoCrowdRushesAndLullsSoAlertsAreSeen() {
+        // Steady (with its slow swell), the crowd never trips the detector: a demo would show no alert.
+        #expect(demoAlerts(surprises: false).isEmpty)
+        let alerts = demoAlerts(surprises: true)
+        // With surprises, twenty minutes hold two rushes and two lulls: all streams spike and the rushing
+        // track spikes on its own; in a lull the top tracks drop (all streams' own drop stays within the
+        // spread the rush and the swell leave in its baseline).
+        #expect(alerts.contains { $0.kind == .spike && $0.track == nil }, "\(alerts)")
+        #expect(alerts.contains { $0.kind == .spike && $0.track != nil }, "\(alerts)")
+        #expect(alerts.contains { $0.kind == .drop && $0.track != nil }, "\(alerts)")
+        #expect(alerts.count < 20, "now and then, not every minute: \(alerts)")
+    }
 }

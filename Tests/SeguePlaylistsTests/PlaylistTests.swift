@@ -47,6 +47,20 @@ import SegueModel
         #expect(abs(c.total - (w.loudness + w.energy + w.embedding * 0.5)) < 1e-6)
         #expect(TransitionCost(from: a, to: a).total == 0)
     }
+
+    @Test func oneBadPartMakesATransitionRough() throws {
+        // A 22 BPM jump between tracks that otherwise match: the total (1.0) is under the total's rough
+        // line, but nobody would call the move fair.
+        let slow = track(1, bpm: 100, key: "8A")
+        let jump = TransitionCost(from: slow, to: track(2, bpm: 122, key: "8A"))
+        #expect(jump.total == 1 && jump.grade == .rough)
+        #expect(TransitionCost(from: slow, to: track(3, bpm: 102, key: "9A")).grade == .smooth)
+        // +8 % and a diagonal key move: fair, not smooth.
+        #expect(TransitionCost(from: slow, to: track(4, bpm: 108, key: "9B")).grade == .fair)
+        #expect(TransitionCost(from: slow, to: slow).grade == .smooth)
+        let encoded = String(decoding: try JSONEncoder().encode(jump), as: UTF8.self)
+        #expect(encoded.contains("\"grade\":\"rough\""))
+    }
 }
 
 @Suite struct PlaylistOrdererTests {

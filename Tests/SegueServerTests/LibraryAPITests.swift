@@ -204,10 +204,12 @@ struct LibraryAPITests {
                 #expect(items.dropLast().allSatisfy { item in
                     let t = item["transition"] as? [String: Any] ?? [:]
                     return ["total", "tempo", "key", "loudness", "energy", "embedding"].allSatisfy { t[$0] is Double }
+                        && ["smooth", "fair", "rough"].contains(t["grade"] as? String ?? "")
                 })
                 #expect(items.last?["transition"] == nil)
-                let parts = items.compactMap { $0["transition"] as? [String: Double] }
-                #expect(abs((order["total_cost"] as? Double ?? -1) - parts.reduce(0) { $0 + ($1["total"] ?? 0) }) < 1e-9)
+                let parts = items.compactMap { $0["transition"] as? [String: Any] }
+                #expect(parts.count == 3)
+                #expect(abs((order["total_cost"] as? Double ?? -1) - parts.reduce(0) { $0 + ($1["total"] as? Double ?? 0) }) < 1e-9)
 
                 let (s2, radio) = try await build(#"{"mode":"radio","seeds":[\#(low)],"length":3,"exclude_artists":["Ben"]}"#)
                 #expect(s2 == .ok)
@@ -234,6 +236,15 @@ struct LibraryAPITests {
                 let exports = order["exports"] as? [String: String] ?? [:]
                 let m3u8 = try await alice.request(try #require(exports["m3u8"]))
                 #expect(m3u8.status == .ok && m3u8.headers[.contentDisposition]?.contains("attachment") == true)
+                // Named after the playlist ("Ordered selection"), never `segue-playlist`; a hostile title
+                // loses its path separators and quotes.
+                #expect(m3u8.headers[.contentDisposition]?.contains("filename=\"Ordered-selection.m3u8\"") == true, "\(m3u8.headers)")
+                let exported = try #require(exports["m3u8"]?.split(separator: "tracks=").last?.split(separator: "&").first)
+                let hostileTitle = try #require("../Björk: \"Jóga\"\r\n/x".addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+                let hostile = try await alice.request("/api/v1/playlists/export?format=xspf&tracks=\(exported)&title=\(hostileTitle)")
+                let disposition = hostile.headers[.contentDisposition] ?? ""
+                #expect(disposition.hasPrefix("attachment; filename=\"Bjork-Joga-x.xspf\"; filename*=UTF-8''"), "\(disposition)")
+                #expect(!disposition.contains("/") && !disposition.contains("\r") && disposition.filter { $0 == "\"" }.count == 2, "\(disposition)")
                 let m3u8Text = String(buffer: m3u8.body)
                 #expect(m3u8Text.hasPrefix("#EXTM3U\n") && m3u8Text.contains("Low tone.flac") && !m3u8Text.contains(server.folder.path))
                 let xspf = try await alice.request(try #require(exports["xspf"]))

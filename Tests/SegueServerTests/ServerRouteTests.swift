@@ -137,8 +137,31 @@ struct ServerRouteTests {
                 // An empty period says where the history is; a bad choice is a sentence in the form's words.
                 let empty = String(buffer: try await browser.request("/explore?range=custom&from=2020-01-01&to=2020-12-31").body)
                 #expect(empty.contains("No plays in this period. Your history runs from 2017-10-19 to 2017-10-19."), "\(empty)")
-                let bad = String(buffer: try await browser.request("/explore?limit=500").body)
-                #expect(bad.contains("Top: choose between 1 and 50 entries. The numbers below are for all time."), "\(bad)")
+                // A refused choice: the other choices are kept, in the numbers and in the form, and the
+                // refused value stays in its field for the person to correct.
+                let bad = String(
+                    buffer: try await browser.request(
+                        "/explore?kind=tracks&metric=minutes&range=custom&from=2017-01-01&to=2017-12-31&limit=500"
+                    ).body)
+                #expect(
+                    bad.contains(
+                        "Top: choose between 1 and 50 entries. The numbers below are for the top 10 tracks by minutes, 2017-01-01 to 2017-12-31."
+                    ), "\(bad)")
+                #expect(bad.contains("<option value=\"tracks\" selected>") && bad.contains("<option value=\"minutes\" selected>"))
+                #expect(bad.contains("<option value=\"custom\" selected>") && bad.contains("name=\"from\" value=\"2017-01-01\""))
+                #expect(bad.contains("name=\"limit\" min=\"1\" max=\"50\" value=\"500\""), "\(bad)")
+                #expect(bad.contains("Airbag"), "the kept choices still give their numbers")
+                let swapped = String(buffer: try await browser.request("/explore?range=custom&from=2020-12-31&to=2020-01-01").body)
+                #expect(
+                    swapped.contains(
+                        "The date in To is before the date in From: swap them. The numbers below are for the top 10 artists by streams, all time."
+                    ), "\(swapped)")
+                #expect(swapped.contains("name=\"from\" value=\"2020-12-31\"") && swapped.contains("name=\"to\" value=\"2020-01-01\""))
+                // No parameter names in the sentences people read.
+                let source = String(buffer: try await browser.request("/explore?source=napster").body)
+                #expect(source.contains("Source: choose all sources or some of spotify"), "\(source)")
+                let day = try await browser.request("/api/v1/top?from=2020-13-45")
+                #expect(String(buffer: day.body).contains("From: write a date like 2024-05-06."))
                 let table = try await browser.request("/api/v1/history?format=csv")
                 #expect(table.status == .ok && table.headers[HTTPField.Name.contentDisposition]?.contains("segue-history.csv") == true)
                 #expect(String(buffer: table.body).split(separator: "\n").count == 3)
@@ -159,7 +182,7 @@ struct ServerRouteTests {
                 #expect(airbag?["plays"] as? Int == 2 && airbag?["last_played"] as? String == "2017-10-19", "\(rows)")
                 #expect(karma?["plays"] as? Int == 0 && karma?["last_played"] == nil, "\(rows)")
                 let page = String(buffer: try await browser.request("/library").body)
-                #expect(page.contains(#"data-key="plays">Plays</button>"#))
+                #expect(page.contains(#"data-key="plays" title="Sort by plays">Plays</button>"#))
             }
         }
     }

@@ -86,6 +86,37 @@ class AccessibilityAndPhoneTests(unittest.TestCase):
         self.fill(d)
         found += self.audit_all(d, "full")
         self.assertEqual(found, [], "\n" + "\n".join(found))
+        self.check_library_table(d)
+        self.check_more_like_this_in_a_small_library(d)
+
+    def check_library_table(self, d):
+        """Headers that look and announce sortable; key and album on one line at 1440 px."""
+        d.get(self.server.url + "/library")
+        WebDriverWait(d, 20).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#lib-rows tr[data-status=done]")) == 8)
+        marks = d.execute_script("""
+            return [...document.querySelectorAll('#library th')].filter(th => th.querySelector('button.sort')).map(th =>
+              [th.getAttribute('aria-sort'), getComputedStyle(th.querySelector('button.sort'), '::after').content]);""")
+        self.assertTrue(marks and all(a == "none" and c not in ("none", "normal", '""') for a, c in marks), marks)
+        title = d.find_element(By.CSS_SELECTOR, "button.sort[data-key=title]")
+        title.click()
+        self.assertEqual(title.find_element(By.XPATH, "..").get_attribute("aria-sort"), "ascending")
+        self.assertEqual(d.find_element(By.ID, "lib-sorted").get_attribute("textContent"), "Sorted by title, ascending.")
+        title.click()
+        self.assertEqual(title.find_element(By.XPATH, "..").get_attribute("aria-sort"), "descending")
+        lines = d.execute_script("""
+            const lines = (td) => { const r = document.createRange(); r.selectNodeContents(td);
+              return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; };
+            return [...document.querySelectorAll('#lib-rows tr')].map(tr =>
+              [lines(tr.querySelector('td[data-label=Key]')), lines(tr.querySelector('td[data-label=Album]'))]);""")
+        self.assertTrue(all(k == 1 and a == 1 for k, a in lines), lines)
+
+    def check_more_like_this_in_a_small_library(self, d):
+        """Eight songs: "More like this" says so and keeps the closer half instead of returning all eight."""
+        d.get(self.server.url + "/library")
+        WebDriverWait(d, 20).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#lib-rows a.more"))).click()
+        WebDriverWait(d, 60).until(lambda _: d.find_elements(By.CSS_SELECTOR, "#pl-list > li"))
+        self.assertIn("only 8 analysed songs", d.find_element(By.ID, "pl-small").text)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#pl-list > li")), 4)
 
     def test_login_page_has_no_serious_violations(self):
         folder = tempfile.mkdtemp(prefix="segue-a11y-pw-")
@@ -164,6 +195,27 @@ class AccessibilityAndPhoneTests(unittest.TestCase):
         # A chart of 20 beside a table of 50 says so.
         self.assertIn("the table lists all 50", d.find_element(By.CSS_SELECTOR, ".chart-note").text)
         self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "table.top tbody tr")), 50)
+        # Every label of the chart shown is readable on the phone: at least 11 CSS px once the SVG is scaled.
+        smallest = d.execute_script("""
+            let min = Infinity, count = 0;
+            for (const svg of document.querySelectorAll('.chart svg')) {
+              if (svg.getBoundingClientRect().width === 0) continue;
+              // The elements that carry glyphs: tspans, and text elements without any (a text holding tspans
+              // only inherits the page's size, which it never uses).
+              for (const t of svg.querySelectorAll('tspan, text')) {
+                if (!t.textContent.trim() || (t.tagName === 'text' && t.querySelector('tspan'))) continue;
+                // Not a label: the monogram drawn inside generated cover art (a rect and its initials in one
+                // group), part of the picture beside the full name.
+                const run = t.closest('text');
+                if (run.previousElementSibling && run.previousElementSibling.tagName === 'rect' && run.parentElement.tagName === 'g'
+                    && run.parentElement.children.length === 2) continue;
+                const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+                min = Math.min(min, px); count++;
+              }
+            }
+            return [min, count, [...document.querySelectorAll('.chart svg')].map(s => s.getBoundingClientRect().width)];""")
+        self.assertGreater(smallest[1], 40)
+        self.assertGreaterEqual(smallest[0], 11, f"the smallest chart label is {smallest[0]:.1f} CSS px on a 390 px phone (SVG widths {smallest[2]})")
         # The theme chosen on Settings wins over the device's.
         d.get(self.server.url + "/settings")
         Select(d.find_element(By.NAME, "theme")).select_by_value("light")

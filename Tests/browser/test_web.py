@@ -124,6 +124,24 @@ class WebAppTests(unittest.TestCase):
         self.assertTrue(d.find_element(By.CSS_SELECTOR, ".chart svg").is_displayed())
 
         d.get(self.server.url + "/create")
+        # Options for images and videos apart: the video's own choices sit in the Animation group only.
+        video_group = d.find_element(By.CSS_SELECTOR, "fieldset.video-options")
+        for name in ("container", "period", "duration"):
+            self.assertEqual(video_group.find_elements(By.NAME, name)[0].get_attribute("name"), name)
+        self.assertIn("video only", video_group.find_element(By.TAG_NAME, "legend").text)
+        # Top's range and its reason are said before anyone renders.
+        self.assertIn("3 to 20", d.find_element(By.ID, "top-help").text)
+        # Periods as on Explore: a preset fills the dates, Custom shows them.
+        period = Select(d.find_element(By.ID, "create-range"))
+        period.select_by_value("last-year")
+        last = time.gmtime().tm_year - 1
+        self.assertEqual(d.find_element(By.NAME, "from").get_attribute("value"), f"{last}-01-01")
+        self.assertEqual(d.find_element(By.NAME, "to").get_attribute("value"), f"{last}-12-31")
+        self.assertFalse(d.find_element(By.NAME, "from").is_displayed())
+        period.select_by_value("custom")
+        self.assertTrue(d.find_element(By.NAME, "from").is_displayed())
+        period.select_by_value("all")
+        self.assertEqual(d.find_element(By.NAME, "from").get_attribute("value"), "")
         d.find_element(By.ID, "make-image").click()
         png = WebDriverWait(d, 120).until(
             EC.element_to_be_clickable((By.XPATH, "//a[starts-with(normalize-space(.), 'Download PNG')]")))
@@ -150,10 +168,27 @@ class WebAppTests(unittest.TestCase):
         path = wait_for_file(self.downloads, ".mp4")
         with open(path, "rb") as f:
             self.assertEqual(f.read(12)[4:8], b"ftyp")
+        # A reload lists this session's renders again, newest first, with their downloads.
+        d.get(self.server.url + "/create")
+        WebDriverWait(d, 20).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#jobs .job .downloads")) == 2)
+        titles = [h.text for h in d.find_elements(By.CSS_SELECTOR, "#jobs .job h3")]
+        self.assertEqual(titles, ["Top 10 artists · MP4 race", "Top 10 artists · image"])
+        self.assertTrue(d.find_element(By.XPATH, "//a[starts-with(normalize-space(.), 'Download MP4')]").is_displayed())
 
+        # Delete my data says, before and after, that the music library, playlists and shared recap links go too.
+        hint = d.find_element(By.CSS_SELECTOR, "footer .hint-inline").text
+        for part in ("music library", "playlists", "shared recap links"):
+            self.assertIn(part, hint)
         d.find_element(By.XPATH, "//button[normalize-space(.)='Delete my data']").click()
-        d.switch_to.alert.accept()
+        alert = d.switch_to.alert
+        self.assertIn("music library, your playlists, your renders, your shared recap links", alert.text)
+        alert.accept()
         WebDriverWait(d, 30).until(EC.url_contains("deleted=1"))
+        done = d.find_element(By.CSS_SELECTOR, ".notice.ok").text
+        self.assertTrue(all(part in done for part in ("music library", "playlists", "shared recap links")), done)
+        # The Spotify privacy page is a link a person can follow, not bold text.
+        privacy = d.find_element(By.XPATH, "//a[contains(@href, 'spotify.com/account/privacy')]")
+        self.assertTrue(privacy.is_displayed() and privacy.text[:1].isupper(), privacy.text)
         d.get(self.server.url + "/explore")
         self.assertIn("Nothing here yet", d.find_element(By.TAG_NAME, "main").text)
 
@@ -298,19 +333,21 @@ class WebAppTests(unittest.TestCase):
         WebDriverWait(other, 20).until(lambda _: other.find_element(By.ID, "lib-empty").is_displayed())
         self.assertEqual(len(other.find_elements(By.CSS_SELECTOR, "#lib-rows tr")), 0)
 
-        # "More like this" opens a radio around that track, built at once.
+        # "More like this" opens a radio around that track, built at once; in a library of three it says
+        # so and keeps the closer half (the seed and one more) rather than every song.
         row = next(r for r in d.find_elements(By.CSS_SELECTOR, "#lib-rows tr") if "Low Hum" in r.text)
         row.find_element(By.LINK_TEXT, "More like this").click()
-        WebDriverWait(d, 60).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 3)
+        WebDriverWait(d, 60).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 2)
+        self.assertIn("only 3 analysed songs", d.find_element(By.ID, "pl-small").text)
         steps = d.find_elements(By.CSS_SELECTOR, "#pl-list > li")
         self.assertIn("Low Hum", steps[0].text)
-        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#pl-list .transition")), 2)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#pl-list .transition")), 1)
         parts = steps[0].find_elements(By.CSS_SELECTOR, ".parts li")
         self.assertEqual([p.find_element(By.CLASS_NAME, "k").text for p in parts], ["Tempo", "Key", "Loudness", "Energy", "Sound"])
         self.assertIn("BPM", parts[0].text)
         self.shoot(d, "playlists-1280")
         phone.get(d.current_url)
-        WebDriverWait(phone, 60).until(lambda _: len(phone.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 3)
+        WebDriverWait(phone, 60).until(lambda _: len(phone.find_elements(By.CSS_SELECTOR, "#pl-list > li")) == 2)
         self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
         self.shoot(phone, "playlists-390")
 
@@ -325,9 +362,20 @@ class WebAppTests(unittest.TestCase):
         spacing = d.find_element(By.NAME, "artist_spacing")
         spacing.clear()
         spacing.send_keys("2")
+        before = [li.text for li in d.find_elements(By.CSS_SELECTOR, "#pl-list > li")]
         d.find_element(By.ID, "pl-build").click()
         WebDriverWait(d, 30).until(lambda _: "Ann Tones" in d.find_element(By.ID, "pl-status").text)
-        self.assertFalse(d.find_element(By.ID, "pl-result").is_displayed())
+        # The problem shows beside the Build button, on screen, with the focus; the previous playlist stays.
+        problem = d.execute_script("""
+            const s = document.getElementById('pl-status'), b = document.getElementById('pl-build').getBoundingClientRect();
+            const r = s.getBoundingClientRect();
+            return {focused: document.activeElement === s, gap: r.top - b.bottom, top: r.top, bottom: r.bottom,
+                    text: s.textContent, error: s.classList.contains('error')};""")
+        self.assertTrue(problem["focused"] and problem["error"], problem)
+        self.assertTrue(0 <= problem["gap"] < 40 and problem["top"] >= 0 and problem["bottom"] <= 900, problem)
+        self.assertFalse(problem["text"][:1].islower(), problem["text"])
+        self.assertTrue(d.find_element(By.ID, "pl-result").is_displayed())
+        self.assertEqual([li.text for li in d.find_elements(By.CSS_SELECTOR, "#pl-list > li")], before)
         spacing.clear()
         spacing.send_keys("1")
         d.find_element(By.ID, "pl-build").click()
@@ -340,6 +388,8 @@ class WebAppTests(unittest.TestCase):
                            ("JSPF", lambda t: len(json.loads(t)["playlist"]["track"]) == 3)):
             d.find_element(By.XPATH, f"//a[normalize-space(.)='Download {fmt}']").click()
             path = wait_for_file(self.downloads, "." + fmt.lower(), timeout=30)
+            # Named after the playlist, not segue-playlist.*.
+            self.assertIn(os.path.basename(path), ("Ordered selection." + fmt.lower(), "Ordered-selection." + fmt.lower()))
             with open(path) as f:
                 text = f.read()
             self.assertTrue(check(text), text[:500])

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
-    @Flag(help: "Feed the Live page from a simulated crowd of listeners (a demo; real listens still count).")
+    @Flag(help: "Feed the Live page from a simulated crowd of listeners, with a rush or a lull every few minutes (a demo; real listens still count).")
     var demoLive = false
 
     @Option(help: "POST each new live alert (spike or drop) as JSON to this URL.")
@@ -195,9 +195,13 @@ struct ServeCommand: AsyncParsableCommand {
             let hub = deps.live
             let now = deps.environment.now
             Task.detached {
-                var simulator = LiveSimulator()
-                // Ten minutes of history first, so the page is alive from the first look.
-                await hub.ingest(simulator.events(endingAt: now(), seconds: 600))
+                // Now and then a rush or a lull, so a visitor sees the alerts.
+                var simulator = LiveSimulator(surprises: true)
+                // Ten minutes of history first, second by second, so the page is alive from the first look.
+                let start = now()
+                for second in stride(from: Int64(599), through: 0, by: -1) {
+                    await hub.ingest(simulator.events(endingAt: start - second * 1000, seconds: 1))
+                }
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
                     await hub.ingest(simulator.events(endingAt: now(), seconds: 0.25))

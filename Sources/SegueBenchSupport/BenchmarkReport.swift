@@ -1,11 +1,13 @@
 import Foundation
 
 /// Writes one benchmark's section into BENCHMARKS.md, replacing that section only.
-enum BenchmarkReport {
-    static func write(section title: String, body: String, file: String = "BENCHMARKS.md") throws {
+public enum BenchmarkReport {
+    /// Replaces the section headed `## title` in `file` (up to the next `## ` heading) with `body`,
+    /// or appends it; creates the file with its preamble when there is none.
+    public static func write(section title: String, body: String, file: String = "BENCHMARKS.md") throws {
         let heading = "## \(title)"
         var text = (try? String(contentsOfFile: file, encoding: .utf8))
-            ?? "# Benchmarks\n\nWritten by `segue bench …` (release build); each figure sits beside its anchor from the same run.\n"
+            ?? "# Benchmarks\n\nWritten by `segue-bench …` (release build); each figure sits beside its anchor from the same run.\n"
         var lines = text.components(separatedBy: "\n")
         if let start = lines.firstIndex(of: heading) {
             var end = start + 1
@@ -20,7 +22,7 @@ enum BenchmarkReport {
     }
 
     /// A description of this machine for the report.
-    static func machine() -> String {
+    public static func machine() -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .components(separatedBy: "\n").first { $0.hasPrefix("model name") }?
             .components(separatedBy: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
@@ -29,17 +31,18 @@ enum BenchmarkReport {
 }
 
 /// Runs a child process and returns its wall time, exit status, standard output and peak memory.
-struct ChildRun {
-    var seconds: Double
-    var status: Int32
-    var output: String
+public struct ChildRun: Sendable {
+    public var seconds: Double
+    public var status: Int32
+    public var output: String
     /// The child's own peak resident set, in MiB, measured by GNU time.
     ///
     /// `getrusage(RUSAGE_CHILDREN)` would not do: Linux counts the resident set a child inherits
     /// before `exec`, and the benchmark holds the generated export in memory.
-    var peakMiB: Double
+    public var peakMiB: Double
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildRun {
+    /// Runs `executable` under GNU time (`/usr/bin/time`) with its standard output captured.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildRun {
         let process = Process()
         let report = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-time-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(atPath: report) }
@@ -63,7 +66,8 @@ struct ChildRun {
     }
 }
 
-func median(_ values: [Double]) -> Double {
+/// The middle value (the upper one of an even count); 0 for none.
+public func median(_ values: [Double]) -> Double {
     let s = values.sorted()
     return s.isEmpty ? 0 : s[s.count / 2]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueCharts
 import SegueGraphics
 import SegueImport
@@ -8,7 +9,7 @@ import SegueModel
 import SegueRender
 import SegueStoreSQLite
 
-/// `segue bench race`: a 1080x1920, 30 fps, top-10, 600-frame race from a demo export, end to end
+/// `segue-bench race`: a 1080x1920, 30 fps, top-10, 600-frame race from a demo export, end to end
 /// (query, render, encode with libx264) and render-only, beside bar_chart_race 0.1.0 drawing the same
 /// cumulative data to the same size and frame count.
 struct BenchRaceCommand: ParsableCommand {
@@ -27,7 +28,7 @@ struct BenchRaceCommand: ParsableCommand {
     @Option(help: "Frame size.")
     var size: String = "story"
 
-    @Option(help: "First day of the race (the demo export spans 2016-2025).", transform: RangeOptions.day)
+    @Option(help: "First day of the race (the demo export spans 2016-2025).", transform: CalendarDay.argument)
     var from: CalendarDay = CalendarDay(year: 2021, month: 1, day: 1)
 
     @Option(help: "libx264 presets to measure end to end (comma-separated; the first is the headline).")
@@ -52,7 +53,7 @@ struct BenchRaceCommand: ParsableCommand {
     var noWrite = false
 
     func run() throws {
-        try VisualsFailure.run { try measure() }
+        try RenderFailure.run { try measure() }
     }
 
     private func measure() throws {
@@ -66,18 +67,18 @@ struct BenchRaceCommand: ParsableCommand {
         let exportDir = (dir as NSString).appendingPathComponent("export")
         try DemoExport(seed: 7, records: records).writeFolder(to: exportDir)
         let dataDir = (dir as NSString).appendingPathComponent("data")
-        let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let me = try SegueExecutable.path()
         let imported = try ChildRun.run(me, ["import", "--data", dataDir, "--format", "json", exportDir])
-        guard imported.status == 0 else { throw VisualsError(message: "segue import failed (exit \(imported.status))") }
+        guard imported.status == 0 else { throw BenchError(message: "segue import failed (exit \(imported.status))") }
 
         let store = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: dataDir))
         guard let profile = try store.existingProfile(named: "default") else {
-            throw VisualsError(message: "the demo import made no 'default' profile")
+            throw BenchError(message: "the demo import made no 'default' profile")
         }
         let query = RaceQuery(kind: .artists, metric: .streams, from: from, period: .month, top: 10)
         // `frames` in all: the motion, then the settling of the last slides (no hold).
         let settle = RaceTiming.settleFrames(fps: fps)
-        guard frames > settle else { throw VisualsError(message: "--frames must be more than \(settle) at \(fps) fps") }
+        guard frames > settle else { throw BenchError(message: "--frames must be more than \(settle) at \(fps) fps") }
         let timing = try RaceTiming(fps: fps, raceFrames: frames - settle, settleFrames: settle, holdFrames: 0)
 
         // Render only: every frame drawn, no encoder.
@@ -103,7 +104,7 @@ struct BenchRaceCommand: ParsableCommand {
             var bytes: Int
         }
         let presetList = presets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !presetList.isEmpty else { throw VisualsError(message: "--presets is empty") }
+        guard !presetList.isEmpty else { throw BenchError(message: "--presets is empty") }
         var results: [EndToEnd] = []
         let output = (dir as NSString).appendingPathComponent("segue-race.mp4")
         var probe: MediaProbe?
@@ -208,7 +209,7 @@ struct BenchRaceCommand: ParsableCommand {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         var body = """
 
-            `segue bench race` (release build, \(BenchmarkReport.machine()), load average \(load) at the end): a \(format) \
+            `segue-bench race` (release build, \(BenchmarkReport.machine()), load average \(load) at the end): a \(format) \
             top-10 race of \(frames) frames at \(Int(fps)) fps over \(data.periods.count) months of a \(records)-record \
             demo export (\(data.entities.count) artists ever in the top 10), dark theme, Inter, rounded gradient bars, \
             generated artwork. End to end = store query + timeline + Cairo rendering (each frame painted over the previous \

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 import SegueMedia
+import SegueServer
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
 
-/// `segue bench workers`: whole-library analysis throughput, embedded (SQLite, in this process)
+/// `segue-bench workers`: whole-library analysis throughput, embedded (SQLite, in this process)
 /// beside the same files as queued jobs on PostgreSQL run by 1, then 2, `segue worker` processes.
 struct BenchWorkersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,7 +97,7 @@ struct BenchWorkersCommand: ParsableCommand {
 
         var body = """
 
-            `segue bench workers --database …` (\(Self.buildKind), \(BenchmarkReport.machine()), load average \(String(format: "%.2f", load[0])) at the start and \(String(format: "%.2f", end[0])) at the end): \(set.count) songs of \(Int(seconds)) s by `SyntheticSong` as 44.1 kHz FLAC files, analysed in full (ffprobe tags, ffmpeg decode, every DSP descriptor\(musicnn == nil ? "; musicnn weights not installed" : ", musicnn's embedding and tags")). Embedded: `LibraryIngest` in the bench's own process on SQLite, one file per core, as `segue library add` runs it. Queued: the files enqueued on PostgreSQL as analysis jobs of \(filesPerJob) files (as `segue library add --queue`), then N `segue worker --workers \(threads)` processes started on this machine; wall time from starting the workers (process start-up and loading the weights included) to the last job finished; busy time from the first job's start to the last job's end, as the job rows record them.
+            `segue-bench workers --database …` (\(Self.buildKind), \(BenchmarkReport.machine()), load average \(String(format: "%.2f", load[0])) at the start and \(String(format: "%.2f", end[0])) at the end): \(set.count) songs of \(Int(seconds)) s by `SyntheticSong` as 44.1 kHz FLAC files, analysed in full (ffprobe tags, ffmpeg decode, every DSP descriptor\(musicnn == nil ? "; musicnn weights not installed" : ", musicnn's embedding and tags")). Embedded: `LibraryIngest` in the bench's own process on SQLite, one file per core, as `segue library add` runs it. Queued: the files enqueued on PostgreSQL as analysis jobs of \(filesPerJob) files (as `segue library add --queue`), then N `segue worker --workers \(threads)` processes started on this machine; wall time from starting the workers (process start-up and loading the weights included) to the last job finished; busy time from the first job's start to the last job's end, as the job rows record them.
 
             | run | files | wall | tracks/s | s of audio per s | busy (jobs' own times) | jobs per process |
             |---|---:|---:|---:|---:|---:|---|
@@ -107,7 +109,7 @@ struct BenchWorkersCommand: ParsableCommand {
                 row.jobsPerProcess.isEmpty ? "–" : row.jobsPerProcess.map(String.init).joined(separator: " / "))
         }
         body += "\n\nThis machine has \(ProcessInfo.processInfo.activeProcessorCount) cores: one worker process already analyses on all of them (one file per core inside each job), so a second process on the same machine can only share them (a second machine is not measured here)."
-        if !noWrite { try BenchmarkReport.write(section: "Analysis with 1 and 2 workers (`segue bench workers`)", body: body) }
+        if !noWrite { try BenchmarkReport.write(section: "Analysis with 1 and 2 workers (`segue-bench workers`)", body: body) }
     }
 
     /// Enqueues the folder on a fresh schema, runs `processes` workers until every job is final.
@@ -119,8 +121,8 @@ struct BenchWorkersCommand: ParsableCommand {
             backend.close()
         }
         let jobs = PostgresJobStore(backend: backend)
-        let (records, files, _) = try LibraryCommand.enqueueAnalysis(paths: [music], filesPerJob: filesPerJob, jobs: jobs)
-        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let (records, files, _) = try AnalyzeParameters.enqueue(paths: [music], filesPerJob: filesPerJob, on: jobs)
+        let executable = try SegueExecutable.path()
         var workers: [Process] = []
         defer {
             for w in workers where w.isRunning { w.terminate() }

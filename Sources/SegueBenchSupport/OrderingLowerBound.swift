@@ -1,3 +1,5 @@
+import SeguePlaylists
+
 /// A proven lower bound on the least total any order of an `OrderingProblem` can reach, for sizes
 /// where the exact optimum is out of reach: it says how much cost an orderer may still be leaving.
 ///
@@ -262,4 +264,10 @@ public struct OrderingLowerBound: Sendable {
         parent[root] = -1
         return parent
     }
+}
+
+extension OrderingProblem {
+    // The problem's cost lookups, through its public matrices (SeguePlaylists keeps its own inlined ones internal).
+    @inline(__always) fileprivate func edge(_ a: Int, _ b: Int) -> Double { cost[a &* count &+ b] }
+    @inline(__always) fileprivate func place(_ p: Int, _ t: Int) -> Double { positionCost?[p &* count &+ t] ?? 0 }
 }

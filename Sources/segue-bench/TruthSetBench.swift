@@ -1,8 +1,9 @@
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 import SegueMedia
 
-/// Key and tempo on a truth set of rendered compositions (`segue bench analysis --truth-set DIR`,
+/// Key and tempo on a truth set of rendered compositions (`segue-bench analysis --truth-set DIR`,
 /// the folder `scripts/truthset_compositions.py` writes): Segue's answers through the same decoder
 /// and analysis as `segue library add`, and librosa's on the same files (`scripts/truthset_librosa.py`).
 enum TruthSetBench {

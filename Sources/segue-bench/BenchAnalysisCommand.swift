@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 import SegueMedia
 import SegueStoreSQLite
 
-/// `segue bench analysis`: tempo and key accuracy on songs with known answers, and whole-library
+/// `segue-bench analysis`: tempo and key accuracy on songs with known answers, and whole-library
 /// analysis throughput (ffmpeg decode + every DSP descriptor) in times real time.
 struct BenchAnalysisCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -114,7 +115,7 @@ struct BenchAnalysisCommand: ParsableCommand {
         print(String(format: "load average at the end: %.2f %.2f %.2f", load[0], load[1], load[2]))
         var body = """
 
-            `segue bench analysis` (release build, \(BenchmarkReport.machine()), load average \(String(format: "%.2f", startLoad[0])) at the start and \(String(format: "%.2f", load[0])) at the end; \(BLASKernel.describe())): \(set.count) songs of \(Int(seconds)) s rendered by `SyntheticSong` (kick, snare and hats on the beat, a bass line on the chord roots, triads over I–IV–V–I in major or i–iv–V–i in minor), every one of the 24 keys in turn, tempos spread over 70–180 BPM. The descriptors are those of `segue library add` (`AudioAnalysis` at 22,050 Hz).
+            `segue-bench analysis` (release build, \(BenchmarkReport.machine()), load average \(String(format: "%.2f", startLoad[0])) at the start and \(String(format: "%.2f", load[0])) at the end; \(BLASKernel.describe())): \(set.count) songs of \(Int(seconds)) s rendered by `SyntheticSong` (kick, snare and hats on the beat, a bass line on the chord roots, triads over I–IV–V–I in major or i–iv–V–i in minor), every one of the 24 keys in turn, tempos spread over 70–180 BPM. The descriptors are those of `segue library add` (`AudioAnalysis` at 22,050 Hz).
 
             | measure | result | target (issue 6) |
             |---|---:|---:|
@@ -129,7 +130,7 @@ struct BenchAnalysisCommand: ParsableCommand {
             body += "\n\nMisses (truth → found): " + misses.prefix(20).joined(separator: "; ") + (misses.count > 20 ? "; …" : "") + "."
         }
         body += "\n" + throughputLines.joined(separator: "\n")
-        if !noWrite { try BenchmarkReport.write(section: "Audio analysis (`segue bench analysis`)", body: body) }
+        if !noWrite { try BenchmarkReport.write(section: "Audio analysis (`segue-bench analysis`)", body: body) }
     }
 
     /// Tempo and key on the synthetic songs, rendered and analysed in memory on all cores, and the misses.
@@ -173,7 +174,7 @@ struct BenchAnalysisCommand: ParsableCommand {
         _ = getloadavg(&load, 3)
         var body = [
             "",
-            "`segue bench analysis --truth-set` (\(BenchmarkReport.machine()), load average \(String(format: "%.2f", startLoad)) at the start and \(String(format: "%.2f", load[0])) at the end). Targets (issue 17): key exact at least 80 % and tempo within 4 % at least 85 % on the compositions, the synthetic songs' figures kept.",
+            "`segue-bench analysis --truth-set` (\(BenchmarkReport.machine()), load average \(String(format: "%.2f", startLoad)) at the start and \(String(format: "%.2f", load[0])) at the end). Targets (issue 17): key exact at least 80 % and tempo within 4 % at least 85 % on the compositions, the synthetic songs' figures kept.",
         ]
         body += lines
         body += [
@@ -182,7 +183,7 @@ struct BenchAnalysisCommand: ParsableCommand {
                 + (misses.isEmpty ? "" : " Misses: " + misses.prefix(10).joined(separator: "; ") + "."),
         ]
         for line in body where !line.isEmpty { print(line) }
-        if !noWrite { try BenchmarkReport.write(section: "Key and tempo on rendered compositions (`segue bench analysis --truth-set`)", body: body.joined(separator: "\n")) }
+        if !noWrite { try BenchmarkReport.write(section: "Key and tempo on rendered compositions (`segue-bench analysis --truth-set`)", body: body.joined(separator: "\n")) }
     }
 
     /// musicnn alone, Segue's and TensorFlow's, on the same audio: the first songs' FLAC files

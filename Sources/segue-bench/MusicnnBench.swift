@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SegueAudio
+import SegueBenchSupport
 
 /// musicnn inference timed in Swift and in TensorFlow (the original model through
 /// `scripts/musicnn_reference.py bench`) on the same 16 kHz audio.

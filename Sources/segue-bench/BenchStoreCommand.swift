@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueModel
 import SegueStore
 import SegueStorePostgres
@@ -7,7 +8,7 @@ import SegueStoreSQLite
 import PostgresNIO
 import SeguePlaylists
 
-/// `segue bench store`: import and top-N latency over a large synthetic profile, on SQLite and on
+/// `segue-bench store`: import and top-N latency over a large synthetic profile, on SQLite and on
 /// PostgreSQL side by side (the same plays, the same queries).
 struct BenchStoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

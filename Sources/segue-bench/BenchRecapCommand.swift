@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueCharts
 import SegueImport
 import SegueMedia
@@ -9,7 +10,7 @@ import SegueRender
 import SegueStore
 import SegueStoreSQLite
 
-/// `segue bench recap`: the recap model for one year of a large demo profile, all its cards and its
+/// `segue-bench recap`: the recap model for one year of a large demo profile, all its cards and its
 /// video, each beside its anchor from the same run (the stats and top queries the model builds on;
 /// one top-10 chart image; a race video of the same length through the same encoder).
 struct BenchRecapCommand: ParsableCommand {

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueModel
 import SeguePlaylists
 
-/// `segue bench playlists`: ordering quality against random, greedy and exact orders on a generated
+/// `segue-bench playlists`: ordering quality against random, greedy and exact orders on a generated
 /// library with known features, and the speed of similarity, radio and ordering on 100,000 tracks.
 struct BenchPlaylistsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -269,7 +270,7 @@ struct BenchPlaylistsCommand: ParsableCommand {
         func mean(_ total: Double, _ row: QualityRow) -> String { String(format: "%.2f", total / Double(row.trials)) }
         var body = """
 
-            `segue bench playlists` (release build, \(BenchmarkReport.machine()), load average \(loadAtStart) at the start and \(Self.loadAverage()) at the end\((Double(loadAtStart) ?? 0) > 1.5 ? "; the machine was shared with other engineers' builds and tests, so the times are upper bounds" : "")). Three generated libraries with known features, 3,000 tracks each: *styles* — 24 styles, each a centre in a 36-dimensional embedding space, a tempo, a home key on the Camelot wheel, an energy level and a loudness, tracks scattered around their style; *continuum* — no styles, each track a point in (tempo 70–170 BPM, place on the wheel, energy, mode) with loudness following energy and a 36-dimensional embedding that is a fixed linear map of the point plus noise; *crates* — walks of 200 tracks, each a small step from the one before (tempo ±2 %, now and then a neighbouring key on the wheel, energy, loudness and embedding drifting), and each trial a run of one walk, shuffled (a smooth order exists and has to be found again). Costs are `TransitionCost` totals (default weights) summed over the playlist; each row is the mean over its trials of random selections from the library (runs of one walk for *crates*).
+            `segue-bench playlists` (release build, \(BenchmarkReport.machine()), load average \(loadAtStart) at the start and \(Self.loadAverage()) at the end\((Double(loadAtStart) ?? 0) > 1.5 ? "; the machine was shared with other engineers' builds and tests, so the times are upper bounds" : "")). Three generated libraries with known features, 3,000 tracks each: *styles* — 24 styles, each a centre in a 36-dimensional embedding space, a tempo, a home key on the Camelot wheel, an energy level and a loudness, tracks scattered around their style; *continuum* — no styles, each track a point in (tempo 70–170 BPM, place on the wheel, energy, mode) with loudness following energy and a 36-dimensional embedding that is a fixed linear map of the point plus noise; *crates* — walks of 200 tracks, each a small step from the one before (tempo ±2 %, now and then a neighbouring key on the wheel, energy, loudness and embedding drifting), and each trial a run of one walk, shuffled (a smooth order exists and has to be found again). Costs are `TransitionCost` totals (default weights) summed over the playlist; each row is the mean over its trials of random selections from the library (runs of one walk for *crates*).
 
             | library | tracks | trials | random order | greedy by embedding distance (what peers do) | greedy by TransitionCost (first track as given) | greedy by TransitionCost (best of every start) | Segue | Segue vs peers' greedy | Segue vs TransitionCost greedy | Segue vs best TransitionCost greedy | Segue time (median) |
             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -345,7 +346,7 @@ struct BenchPlaylistsCommand: ParsableCommand {
             """
         print(body)
         if !noWrite {
-            try BenchmarkReport.write(section: "Playlists (`segue bench playlists`)", body: body)
+            try BenchmarkReport.write(section: "Playlists (`segue-bench playlists`)", body: body)
             print("\nWrote BENCHMARKS.md")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueKafka
 import SegueLive
 import SegueSimulator
@@ -11,7 +12,7 @@ import SegueStoreSQLite
 import Glibc
 #endif
 
-/// `segue bench live`: sustained ingest through the bulk API into a running `segue serve`, the
+/// `segue-bench live`: sustained ingest through the bulk API into a running `segue serve`, the
 /// time from sending an event to seeing it in a dashboard's SSE snapshot, the server's memory, and
 /// many SSE clients at once; beside it the usual design (one insert and commit per event, a
 /// dashboard that re-queries every 5 seconds).
@@ -135,7 +136,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
 
         var body = """
 
-            `segue bench live` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(Self.loadAverage()) at the end): `segue serve` in its own process \(storeKind); `segue simulate`'s traffic (\(users) listeners, \(tracks) tracks, Zipf 1) sent through `POST /api/v1/events` as NDJSON in batches every 250 ms with up to \(concurrency) requests in flight, from this process on the same 2 cores; a dashboard on `GET /api/v1/live/stream?window=1h` measuring, and \(f.crowdConnected) more SSE clients on `window=10m` connected throughout.
+            `segue-bench live` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(Self.loadAverage()) at the end): `segue serve` in its own process \(storeKind); `segue simulate`'s traffic (\(users) listeners, \(tracks) tracks, Zipf 1) sent through `POST /api/v1/events` as NDJSON in batches every 250 ms with up to \(concurrency) requests in flight, from this process on the same 2 cores; a dashboard on `GET /api/v1/live/stream?window=1h` measuring, and \(f.crowdConnected) more SSE clients on `window=10m` connected throughout.
 
             | | Segue | one INSERT + COMMIT per event, dashboard re-queries every 5 s |
             |---|---:|---:|
@@ -157,7 +158,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             body += "\n\nA shorter or slower run than the issue's target (50,000 events/s for 5 minutes): rerun with the defaults before judging it."
         }
         print(body)
-        let section = databaseURL == nil ? "Live ingest (`segue bench live`)" : "Live ingest on PostgreSQL (`segue bench live --database`)"
+        let section = databaseURL == nil ? "Live ingest (`segue-bench live`)" : "Live ingest on PostgreSQL (`segue-bench live --database`)"
         if !noWrite { try BenchmarkReport.write(section: section, body: body) }
     }
 
@@ -195,10 +196,10 @@ struct BenchLiveCommand: AsyncParsableCommand {
         print(body)
         let section =
             kafkaOnly
-            ? "Live ingest from Kafka, memory over \(Int(duration / 60)) minutes (`segue bench live --source kafka --kafka-only`)"
+            ? "Live ingest from Kafka, memory over \(Int(duration / 60)) minutes (`segue-bench live --source kafka --kafka-only`)"
             : databaseURL == nil
-                ? "Live ingest from Kafka (`segue bench live --source kafka`)"
-                : "Live ingest from Kafka on PostgreSQL (`segue bench live --source kafka --database`)"
+                ? "Live ingest from Kafka (`segue-bench live --source kafka`)"
+                : "Live ingest from Kafka on PostgreSQL (`segue-bench live --source kafka --database`)"
         if !noWrite { try BenchmarkReport.write(section: section, body: body) }
     }
 
@@ -252,7 +253,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let calmRuns = calm == nil ? "" : "; then \(kafkaOnly ? "" : "both ")again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate, in thousands" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
         var body = """
 
-            `segue bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=1h` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
+            `segue-bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=1h` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
 
             \(kafkaOnly ? "| | Kafka topic |\n|---|---:|" : "| | HTTP bulk API | Kafka topic |\n|---|---:|---:|")
             \(row("sustained ingest, stored and on the dashboard (events/s)", http, kafka, rateCell))
@@ -312,7 +313,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         }
         let port = try LiveBenchSocket.freePort()
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        server.executableURL = URL(fileURLWithPath: try SegueExecutable.path())
         // The crowd comes from one address: the server's per-address stream limit (16) is raised so
         // that every client is served.
         server.arguments =

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SegueBenchSupport
 import SegueImport
 import SegueModel
 import SegueStoreSQLite
 
-/// `segue bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
+/// `segue-bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
 /// query latency, on a generated 250,000-record extended export.
 struct BenchImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +46,7 @@ struct BenchImportCommand: ParsableCommand {
             var l = [0.0, 0.0, 0.0]
             return getloadavg(&l, 3) > 0 ? l[0] : 0
         }
-        let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let me = try SegueExecutable.path()
         var segueTimes: [Double] = []
         var seguePeak = 0.0
         var lastData = ""
@@ -155,7 +156,7 @@ struct BenchImportCommand: ParsableCommand {
         body += "\n\n" + otherHistories
         print(body)
         if !noWrite {
-            try BenchmarkReport.write(section: "Import (`segue bench import`)", body: body)
+            try BenchmarkReport.write(section: "Import (`segue-bench import`)", body: body)
             print("\nWrote BENCHMARKS.md")
         }
     }
