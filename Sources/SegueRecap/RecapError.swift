@@ -31,7 +31,7 @@ public enum RecapError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingRange:
             return "give a year (like 2024) or both from and to (YYYY-MM-DD)"
         case .unknownTimeZone(let text):
-            return "tz '\(Self.clipped(text))' is not a time zone name like Europe/Berlin"
+            return "time zone (tz) '\(Self.clipped(text))' is not a time zone name like Europe/Berlin"
         }
     }
 

@@ -151,8 +151,8 @@ struct RecapAPITests {
                 ("from=2024-01-01", "give a year"),
                 ("", "give a year"),
                 ("year=2024&from=2024-01-01&to=2024-02-01", "not both"),
-                ("year=2024&tz=../../etc/passwd", "tz '../../etc/passwd'"),
-                ("year=2024&tz=Mars/Olympus", "tz 'Mars/Olympus'"),
+                ("year=2024&tz=../../etc/passwd", "(tz) '../../etc/passwd'"),
+                ("year=2024&tz=Mars/Olympus", "(tz) 'Mars/Olympus'"),
                 ("year=2024&metric=loudness", "metric must be streams or minutes"),
                 ("year=2024&source=napster", "source must be"),
             ]

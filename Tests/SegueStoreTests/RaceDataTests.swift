@@ -2,7 +2,7 @@ import Foundation
 import SegueCharts
 import SegueImport
 import SegueModel
-import SegueStore
+@testable import SegueStore
 import SegueTestSupport
 import Testing
 
@@ -320,8 +320,9 @@ import Testing
         strings(c.albumNames)
         strings(c.albumArtistNames)
         #expect(try v1.withUnsafeBytes { try MusicColumns(decoding: $0) } == c)
-        var v4 = bytes
-        v4[4] = 4
-        #expect(throws: MusicColumns.DecodingError.self) { try v4.withUnsafeBytes { _ = try MusicColumns(decoding: $0) } }
+        // A version from the future is refused.
+        var future = bytes
+        future[4] = UInt8(MusicColumns.formatVersion + 1)
+        #expect(throws: MusicColumns.DecodingError.self) { try future.withUnsafeBytes { _ = try MusicColumns(decoding: $0) } }
     }
 }

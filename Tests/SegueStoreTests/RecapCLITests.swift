@@ -73,7 +73,7 @@ import Testing
             (["recap", "--from", "yesterday", "--to", "2024-01-01"], "from 'yesterday' is not a date"),
             (["recap", "2024", "--from", "2024-01-01"], "give either a year or from and to, not both"),
             (["recap"], "give a year (like 2024) or both from and to"),
-            (["recap", "2024", "--tz", "Mars/Olympus"], "tz 'Mars/Olympus' is not a time zone name"),
+            (["recap", "2024", "--tz", "Mars/Olympus"], "time zone (tz) 'Mars/Olympus' is not a time zone name"),
         ]
         for (args, message) in cases {
             let run = try cli.segue(args + ["--data", data])
