@@ -15,7 +15,12 @@ SEGUE_TEST_POSTGRES_URL=$(bash scripts/pg.sh start)
 export SEGUE_TEST_POSTGRES_URL
 # The suites that drive other servers (a Kafka broker, a Subsonic server in Python) run after the rest,
 # on their own: beside 450 other tests on two cores their servers took longer than the tests wait to start.
-swift test --skip-build --skip SegueKafkaTests --skip SeguePlayersTests "$@"
+# So do the suites whose live sockets must answer while they watch (hundreds of raw connections, a
+# stand-in Spotify, the encoder's queue, LISTEN/NOTIFY across two pools): in the clean-clone run of
+# d9ce9a0 the other 480 tests held the two-core pool so long that a ten-second wait ended after 57 s.
+LIVE_SOCKETS='HostileClientTests|EncoderServiceTests|SpotifyArtworkTests|PostgresChangeFeedTests'
+swift test --skip-build --skip SegueKafkaTests --skip SeguePlayersTests --skip "$LIVE_SOCKETS" "$@"
+swift test --skip-build --filter "$LIVE_SOCKETS"
 swift test --skip-build --filter SegueKafkaTests
 swift test --skip-build --filter SeguePlayersTests
 # The parsers that take outside bytes, under libFuzzer and AddressSanitizer for a fixed number of

@@ -17,7 +17,7 @@ public final class PostgresChangeFeed: @unchecked Sendable {
     private var versions: [String: UInt64] = [:]
     /// Bumped on reconnection: part of every key's version.
     private var epoch: UInt64 = 0
-    private var waiters: [UUID: (keys: Set<String>, continuation: CheckedContinuation<Void, Never>)] = [:]
+    private var waiters: [UUID: (keys: Set<String>, continuation: CheckedContinuation<Bool, Never>)] = [:]
     private var task: Task<Void, Never>?
     private let logger: Logger
 
@@ -59,14 +59,19 @@ public final class PostgresChangeFeed: @unchecked Sendable {
         keys.reduce(epoch) { $0 &+ (versions[$1] ?? 0) }
     }
 
-    /// Returns once `keys` moved past `since`, or after `timeout`.
-    public func wait(_ keys: [String], since: UInt64, timeout: Duration) async {
+    /// Returns once `keys` moved past `since` (true), or after `timeout` (false).
+    ///
+    /// The answer says which came first, not how long it took: a caller (or a test on a busy
+    /// machine, where the waiting task may run seconds after it was resumed) learns whether a change
+    /// woke it without reading a clock.
+    @discardableResult
+    public func wait(_ keys: [String], since: UInt64, timeout: Duration) async -> Bool {
         let id = UUID()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             lock.lock()
             if current(keys) != since {
                 lock.unlock()
-                continuation.resume()
+                continuation.resume(returning: true)
                 return
             }
             waiters[id] = (Set(keys), continuation)
@@ -82,7 +87,7 @@ public final class PostgresChangeFeed: @unchecked Sendable {
         lock.lock()
         let waiter = waiters.removeValue(forKey: id)
         lock.unlock()
-        waiter?.continuation.resume()
+        waiter?.continuation.resume(returning: false)
     }
 
     func notify(_ key: String) {
@@ -91,7 +96,7 @@ public final class PostgresChangeFeed: @unchecked Sendable {
         let ready = waiters.filter { $0.value.keys.contains(key) }
         for id in ready.keys { waiters[id] = nil }
         lock.unlock()
-        for waiter in ready.values { waiter.continuation.resume() }
+        for waiter in ready.values { waiter.continuation.resume(returning: true) }
     }
 
     /// A new listening connection: notifications may have been missed, so every key moved.
@@ -101,6 +106,6 @@ public final class PostgresChangeFeed: @unchecked Sendable {
         let all = waiters
         waiters.removeAll()
         lock.unlock()
-        for waiter in all.values { waiter.continuation.resume() }
+        for waiter in all.values { waiter.continuation.resume(returning: true) }
     }
 }

@@ -153,12 +153,14 @@ import Testing
             let (status, text, bytes) = try await onThread {
                 // The refused oversized stream frees its slot as its connection closes, which on a busy
                 // machine can come after this request: a 429 here is that slot, so ask again.
+                // A deadline, not a count of tries: on a loaded machine the close can take seconds to reach it.
                 var opened: RemoteFrameEncoder?
-                for attempt in 0..<50 where opened == nil {
+                let deadline = Date().addingTimeInterval(60)
+                while opened == nil {
                     do {
                         opened = try RemoteFrameEncoder(
                             service: url, settings: settings, output: folder.appendingPathComponent("a.mp4").path, token: Self.token)
-                    } catch where "\(error)".contains("429") && attempt < 49 {
+                    } catch where "\(error)".contains("429") && Date() < deadline {
                         Thread.sleep(forTimeInterval: 0.2)
                     }
                 }

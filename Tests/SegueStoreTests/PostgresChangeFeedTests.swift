@@ -22,29 +22,26 @@ import Testing
         let keys = ["job:j1", "owner:alice"]
         let before = feed.version(keys)
         // Nothing changes: the wait lasts its timeout.
-        var start = ContinuousClock.now
-        await feed.wait(keys, since: before, timeout: .milliseconds(300))
+        let start = ContinuousClock.now
+        #expect(await feed.wait(keys, since: before, timeout: .milliseconds(300)) == false)
         #expect(ContinuousClock.now - start >= .milliseconds(290))
         try jobs.enqueue(JobRecord(id: "j1", owner: "alice", kind: "k", parameters: "{}", createdMillis: 0))
-        start = ContinuousClock.now
-        await feed.wait(keys, since: before, timeout: .seconds(10))
-        #expect(ContinuousClock.now - start < .seconds(8))  // woken by the notification, not the 10 s timeout
+        // Woken by the notification, not the timeout (which came first, not how fast: the machine may be busy).
+        #expect(await feed.wait(keys, since: before, timeout: .seconds(60)))
         #expect(feed.version(keys) > before)
         // Progress on the worker moves the job's key; another job's key stays put.
         let other = feed.version(["job:j2"])
         let seen = feed.version(["job:j1"])
         try jobs.updateJobProgress(id: "j1", progress: 0.5, detail: "half")
-        start = ContinuousClock.now
-        await feed.wait(["job:j1"], since: seen, timeout: .seconds(10))
-        #expect(ContinuousClock.now - start < .seconds(8))  // woken by the notification, not the 10 s timeout
+        // Woken by the notification, not the timeout (which came first, not how fast: the machine may be busy).
+        #expect(await feed.wait(["job:j1"], since: seen, timeout: .seconds(60)))
         #expect(feed.version(["job:j2"]) == other)
         // A library's tracks.
         let library = PostgresLibraryStore(backend: worker, library: "session/abc")
         let shelf = feed.version(["library:session/abc"])
         let track = try library.add(LibraryTrack(path: "/a.flac", contentHash: "h")).track
         try library.saveAnalysis(id: track.id, version: 1, json: "{}")
-        start = ContinuousClock.now
-        await feed.wait(["library:session/abc"], since: shelf, timeout: .seconds(10))
-        #expect(ContinuousClock.now - start < .seconds(8))  // woken by the notification, not the 10 s timeout
+        // Woken by the notification, not the timeout (which came first, not how fast: the machine may be busy).
+        #expect(await feed.wait(["library:session/abc"], since: shelf, timeout: .seconds(60)))
     }
 }
