@@ -22,8 +22,9 @@ public enum AudioContainer: String, Sendable, Equatable, CaseIterable, Codable {
 /// Recognises the accepted audio containers from the first bytes of a file: one small pure function
 /// (`sniff`), so the decision that lets a file reach ffmpeg can be unit-tested and fuzzed.
 public enum AudioSniffer {
-    /// How many leading bytes `sniff` looks at (it is given fewer for short files).
-    public static let prefixLength = 16
+    /// How many leading bytes `sniff(file:)` reads: the magic numbers are in the first 16; the rest
+    /// lets an MP3 whose first frame comes after padding or stray bytes be found (`mpegFrames`).
+    public static let prefixLength = 4_096
 
     /// The container whose magic bytes start `prefix`, or nil for anything else (text, a playlist,
     /// an image, an unknown format, or too few bytes). Never traps, whatever the bytes.
@@ -61,7 +62,29 @@ public enum AudioSniffer {
             guard version != 1, bitrateIndex != 0xF, rateIndex != 3 else { return nil }
             return .mp3
         }
-        return nil
+        return mpegFrames(prefix) ? .mp3 : nil
+    }
+
+    /// True when MPEG audio frames follow one another somewhere in `prefix`: a valid frame header,
+    /// then another valid one of the same version, layer and sample rate exactly where the first
+    /// says its frame ends, and a third after that when the prefix reaches it. One header alone is
+    /// four bytes that text or an image can hold by chance; a chain of them is an MP3 stream.
+    static func mpegFrames(_ prefix: UnsafeRawBufferPointer) -> Bool {
+        let n = prefix.count
+        var offset = 0
+        while offset + 4 <= n {
+            defer { offset += 1 }
+            guard prefix[offset] == 0xFF, let first = MPEGFrameHeader(prefix, at: offset) else { continue }
+            var chained = 1
+            var at = offset + first.length
+            while chained < 3, at + 4 <= n, let next = MPEGFrameHeader(prefix, at: at), next.sameStream(as: first) {
+                chained += 1
+                at += next.length
+            }
+            // Two frames when the prefix ends before a third could start; three otherwise.
+            if chained == 3 || (chained == 2 && at + 4 > n) { return true }
+        }
+        return false
     }
 
     /// The container of the file at `path`, from its first bytes.
@@ -81,9 +104,49 @@ public enum AudioSniffer {
         guard count > 0 else { throw .notAudio(file: name, detail: "\(path): empty or unreadable") }
         let found = buffer.withUnsafeBytes { sniff(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         guard let found else {
-            let hex = buffer.prefix(count).map { String(format: "%02x", $0) }.joined(separator: " ")
+            let hex = buffer.prefix(min(count, 16)).map { String(format: "%02x", $0) }.joined(separator: " ")
             throw .notAudio(file: name, detail: "\(path): first bytes \(hex) match no accepted audio container")
         }
         return found
+    }
+}
+
+/// An MPEG-1/2/2.5 audio frame header (layers I to III) whose frame length it gives: free-format
+/// frames (bitrate index 0), whose length only the next header tells, are not taken.
+struct MPEGFrameHeader {
+    var version: UInt8
+    var layer: UInt8
+    var rateIndex: UInt8
+    /// The whole frame, header included, in bytes.
+    var length: Int
+
+    init?(_ bytes: UnsafeRawBufferPointer, at i: Int) {
+        guard i + 4 <= bytes.count, bytes[i] == 0xFF, bytes[i + 1] & 0xE0 == 0xE0 else { return nil }
+        version = (bytes[i + 1] >> 3) & 0x3  // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+        layer = (bytes[i + 1] >> 1) & 0x3  // 3: layer I, 2: layer II, 1: layer III
+        let bitrateIndex = Int(bytes[i + 2] >> 4)
+        rateIndex = (bytes[i + 2] >> 2) & 0x3
+        let padding = Int((bytes[i + 2] >> 1) & 0x1)
+        guard version != 1, layer != 0, (1...14).contains(bitrateIndex), rateIndex != 3 else { return nil }
+        let kbps: [Int]
+        switch (version == 3, layer) {
+        case (true, 3): kbps = [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448]
+        case (true, 2): kbps = [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384]
+        case (true, _): kbps = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+        case (false, 3): kbps = [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256]
+        case (false, _): kbps = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+        }
+        let bitrate = kbps[bitrateIndex - 1] * 1000
+        let base = [44_100, 48_000, 32_000][Int(rateIndex)]
+        let sampleRate = version == 3 ? base : version == 2 ? base / 2 : base / 4
+        switch layer {
+        case 3: length = (12 * bitrate / sampleRate + padding) * 4
+        case 1 where version != 3: length = 72 * bitrate / sampleRate + padding
+        default: length = 144 * bitrate / sampleRate + padding
+        }
+    }
+
+    func sameStream(as other: MPEGFrameHeader) -> Bool {
+        version == other.version && layer == other.layer && rateIndex == other.rateIndex
     }
 }
