@@ -38,7 +38,10 @@ final class SQLiteConnection {
         sqlite3_busy_timeout(db, 10_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        SQLiteMemory.notes.note(ObjectIdentifier(self), nil)
+        sqlite3_close_v2(handle)
+    }
 
     /// How long a statement waits for another connection's (another process's) write lock before it fails.
     func setBusyTimeout(milliseconds: Int32) {
@@ -58,6 +61,7 @@ final class SQLiteConnection {
             sqlite3_free(message)
             throw SQLiteError(code: rc, message: text, sql: sql)
         }
+        notePageCache()
     }
 
     func prepare(_ sql: String) throws -> SQLiteStatement {

@@ -66,6 +66,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var rssAtStart: Double
         /// (seconds, anonymous RSS MiB) once a second.
         var samples: [(Double, Double)]
+        /// (seconds, MiB in SQLite's page caches) every 10 s, from the server's /metrics.
+        var sqliteSamples: [(Double, Double)] = []
         var fileMiB: Double
         var crowdConnected: Int
         var crowdUpdated: Int
@@ -263,6 +265,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
             \(row("server memory (anonymous RSS)", http, kafka, memory))
             \(row("server memory every 10 s", http, kafka, tenSeconds))
             \(row("server memory, minute by minute", http, kafka) { Self.perMinute($0.samples).map { "\($0.0) min: \(Self.mib($0.1))" }.joined(separator: ", ") })
+            \(row("of which SQLite's page caches (from `segue_sqlite_page_cache_bytes`), minute by minute", http, kafka) { Self.perMinute($0.sqliteSamples).map { "\($0.0) min: \(Self.mib($0.1))" }.joined(separator: ", ") })
+            \(row("the rest (windows, buffers, heap), minute by minute", http, kafka) { f in Self.perMinute(f.samples).compactMap { m in Self.perMinute(f.sqliteSamples).first { $0.0 == m.0 }.map { "\(m.0) min: \(Self.mib(m.1 - $0.1))" } }.joined(separator: ", ") })
             \(row("memory slope over the last third of the run", http, kafka, slope))
             \(row("SSE clients that received updates", http, kafka) { "\($0.crowdUpdated) of \($0.crowdConnected)" })
             """
@@ -279,6 +283,13 @@ struct BenchLiveCommand: AsyncParsableCommand {
             body += "\n\nA shorter or slower run than the issue's target (50,000 events/s, memory flat over 10 minutes): the memory figure over 10 minutes is its own section."
         }
         return body
+    }
+
+    /// The value of a gauge or the sum of a counter's series in Prometheus text (`name` or `name{...}` lines).
+    static func metric(_ name: String, in text: String) -> Double? {
+        let values = text.split(separator: "\n").filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        return values.isEmpty ? nil : values.reduce(0, +)
     }
 
     /// Anonymous RSS at each whole minute.
@@ -357,12 +368,21 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let batches = LiveBenchLog<(Int, ContinuousClock.Instant)>()
         let memory = LiveBenchLog<(Double, Double)>()
+        let sqliteMemory = LiveBenchLog<(Double, Double)>()
         let loads = LiveBenchLog<Double>()
         let pid = server.processIdentifier
         let started = clock.now
         let sampler = Task {
+            var tick = 0
             while !Task.isCancelled {
-                memory.append((Self.seconds(clock.now - started), LiveBenchSocket.residentMiB(pid: pid)))
+                let at = Self.seconds(clock.now - started)
+                memory.append((at, LiveBenchSocket.residentMiB(pid: pid)))
+                if tick % 10 == 0, let metrics = LiveBenchSocket.get(port: port, path: "/metrics"),
+                    let bytes = Self.metric("segue_sqlite_page_cache_bytes", in: metrics)
+                {
+                    sqliteMemory.append((at, bytes / 1_048_576))
+                }
+                tick += 1
                 if let load = Double(Self.loadAverage()) { loads.append(load) }
                 try? await Task.sleep(for: .seconds(1))
             }
@@ -415,7 +435,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
                 live: sum("segue_kafka_live_seconds_total"), commit: sum("segue_kafka_commit_seconds_total"))
         }
         return Figures(
-            report: report, latencies: latencies, rssAtStart: rssAtStart, samples: memory.values,
+            report: report, latencies: latencies, rssAtStart: rssAtStart, samples: memory.values, sqliteSamples: sqliteMemory.values,
             fileMiB: LiveBenchSocket.residentMiB(pid: pid, field: "RssFile:"), crowdConnected: crowd.connected,
             crowdUpdated: crowdSnapshots.filter { $0 >= 2 }.count, shownLast: snapshots.last?.1 ?? 0, caughtUp: caughtUp,
             loads: loads.values, stages: stages, slowest: timed.sorted { $0.ms > $1.ms }.prefix(3).map { $0 })

@@ -10,6 +10,21 @@ import Testing
 @Suite struct SQLiteSchemaTests {
     typealias F = Fixtures
 
+    /// `/metrics` reports SQLite's page caches: a connection whose cache holds 32 MB of written pages
+    /// shows at least 16 MiB (other connections can only add to the sum), and closing it takes its part away.
+    @Test func sqliteMemoryCountsThePageCache() throws {
+        let path = try F.folder("sqlite-memory").appendingPathComponent("m.sqlite").path
+        var db: SQLiteConnection? = try SQLiteConnection(path: path)
+        let id = ObjectIdentifier(db!)
+        try db!.execute("PRAGMA cache_size=-65536; CREATE TABLE t(b BLOB); BEGIN;")
+        for _ in 0..<2_000 { try db!.execute("INSERT INTO t VALUES (randomblob(16384))") }
+        #expect(SQLiteMemory.pageCacheBytes >= 16 << 20, "\(SQLiteMemory.pageCacheBytes)")
+        try db!.execute("COMMIT")
+        #expect((SQLiteMemory.notes.bytes(of: id) ?? 0) >= 16 << 20)
+        db = nil
+        #expect(SQLiteMemory.notes.bytes(of: id) == nil)
+    }
+
     /// Two stores on one file stand for two processes (the server and a worker process): an import
     /// holding the write lock longer than SQLite's usual 10 s busy timeout makes the other wait, not fail.
     @Test func anImportInAnotherProcessIsWaitedFor() throws {
