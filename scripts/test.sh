@@ -30,4 +30,5 @@ bash scripts/fuzz.sh
 SEGUE_TEST_POSTGRES_RESTART="bash $PWD/scripts/pg.sh restart" swift test --skip-build --filter PostgresRestart --no-parallel
 # The web app in real headless Chromium, and its OpenAPI document through a validator.
 export PYTHONPATH="$PWD/.local/python${PYTHONPATH:+:$PYTHONPATH}" SE_OFFLINE=true SEGUE_BIN="$PWD/.build/debug/segue"
-(cd Tests/browser && python3 -m unittest -v test_web test_openapi test_listenbrainz test_players)
+# test_a11y: axe-core's audit of every page (no serious or critical violation), phone and desktop, light and dark.
+(cd Tests/browser && python3 -m unittest -v test_web test_openapi test_listenbrainz test_players test_recap test_recap_share test_a11y)
