@@ -191,6 +191,32 @@ import Testing
         #expect(e.observe(minute: 360, streams: 5)?.kind == .drop)
     }
 
+    /// A viral minute, then an outage four minutes later: the spike must not widen the baseline so
+    /// much that the drop reads as ordinary (the demo crowd's rush and lull, on steady traffic).
+    @Test func aDropSoonAfterASpikeIsStillFlagged() {
+        var d = RateAnomalyDetector()
+        let usual = [2_400, 2_452, 2_371, 2_433, 2_389, 2_410]
+        for (i, n) in usual.enumerated() { #expect(d.observe(minute: Int64(i * 60), streams: n) == nil) }
+        #expect(d.observe(minute: 360, streams: 6_000)?.kind == .spike)
+        for (i, n) in [2_450, 2_380, 2_420].enumerated() { #expect(d.observe(minute: Int64(420 + i * 60), streams: n) == nil) }
+        let drop = d.observe(minute: 600, streams: 600)
+        #expect(drop?.kind == .drop)
+        // The baseline it is measured against is the usual level, not one the spike pulled up.
+        #expect(drop.map { $0.baseline > 2_350 && $0.baseline < 2_470 } == true, "\(String(describing: drop))")
+    }
+
+    @Test func aLastingNewLevelAlertsAFewMinutesThenStops() {
+        var d = RateAnomalyDetector()
+        for i in 0..<6 { _ = d.observe(minute: Int64(i * 60), streams: 100 + (i % 2) * 4) }
+        let alerts = (6..<16).map { d.observe(minute: Int64($0 * 60), streams: 400 + ($0 % 2) * 6) }
+        #expect(alerts.prefix(d.newLevelMinutes).allSatisfy { $0?.kind == .spike }, "\(alerts)")
+        #expect(alerts.dropFirst(d.newLevelMinutes).allSatisfy { $0 == nil }, "\(alerts)")
+        var e = RateAnomalyDetector()
+        for i in 0..<6 { _ = e.observe(minute: Int64(i * 60), streams: 100) }
+        let drops = (6..<16).map { e.observe(minute: Int64($0 * 60), streams: 5) }
+        #expect(drops.compactMap { $0 }.count == e.newLevelMinutes && drops.allSatisfy { $0 == nil || $0?.kind == .drop }, "\(drops)")
+    }
+
     @Test func quietTrafficDoesNotAlertOnNoise() {
         var d = RateAnomalyDetector()
         for (i, n) in [1, 0, 2, 0, 1, 6, 0, 3].enumerated() {
@@ -252,11 +278,17 @@ import Testing
         #expect(demoAlerts(surprises: false).isEmpty)
         let alerts = demoAlerts(surprises: true)
         // With surprises, twenty minutes hold two rushes and two lulls: all streams spike and the rushing
-        // track spikes on its own; in a lull the top tracks drop (all streams' own drop stays within the
-        // spread the rush and the swell leave in its baseline).
+        // track spikes on its own; in a lull all streams drop, and so do the top tracks.
         #expect(alerts.contains { $0.kind == .spike && $0.track == nil }, "\(alerts)")
         #expect(alerts.contains { $0.kind == .spike && $0.track != nil }, "\(alerts)")
+        #expect(alerts.contains { $0.kind == .drop && $0.track == nil }, "\(alerts)")
         #expect(alerts.contains { $0.kind == .drop && $0.track != nil }, "\(alerts)")
+        // Each alert is in the minute of a surprise: a rush's spikes, a lull's drops.
+        let crowd = LiveSimulator(surprises: true)
+        for alert in alerts {
+            let mood = crowd.mood(at: alert.minute * 1000)
+            if alert.kind == .drop { #expect(mood == .lull, "\(alert)") } else { #expect(mood != .usual && mood != .lull, "\(alert)") }
+        }
         #expect(alerts.count < 20, "now and then, not every minute: \(alerts)")
     }
 }
