@@ -42,16 +42,16 @@ struct LiveController {
               Jellyfin, Pano Scrobbler, Web Scrobbler or multi-scrobbler, and a platform's events posted to
               <code>/api/v1/events</code>.</p>
               <p class="muted live-source" id="live-source">\(sourceLine)</p>
-              <section class="card own" id="live-own" data-src="/api/v1/live/mine" aria-labelledby="live-own-h">
-                <h2 id="live-own-h">Your listening</h2>
-                <div class="own-body" id="live-own-body">\(own.html(singleUser: singleUser))</div>
-              </section>
               <div class="totals kpis">
                 <div class="stat"><span class="v" id="live-streams">0</span><span class="l" id="live-streams-label">streams, last 10 min</span></div>
                 <div class="stat"><span class="v" id="live-users">0</span><span class="l">active listeners</span></div>
                 <div class="stat"><span class="v" id="live-eps">0</span><span class="l">events per second</span></div>
                 <div class="stat top-stat"><span class="v" id="live-top">Nothing yet.</span><span class="l">on top right now</span></div>
               </div>
+              <section class="card own" id="live-own" data-src="/api/v1/live/mine" aria-labelledby="live-own-h">
+                <h2 id="live-own-h">Your listening</h2>
+                <div class="own-body" id="live-own-body">\(own.html(singleUser: singleUser))</div>
+              </section>
               <div class="split">
                 <div class="card"><h2>Top 10</h2><ol class="leaderboard" id="live-board"></ol></div>
                 <div class="card"><h2>Top 5, streams per minute</h2><div id="live-trend" role="img" aria-label="Streams per minute of the top five tracks"></div>
