@@ -7,7 +7,8 @@
 /// and a drop that follows a few minutes later (a viral moment, then an outage) would read as
 /// ordinary. When `newLevelMinutes` unusual minutes come in a row the traffic has a new level, and
 /// the baseline restarts there. While it is learnt every minute teaches it, since what looks
-/// unusual then is mostly the spread it has not seen yet.
+/// unusual then is mostly the spread it has not seen yet; an unusual one only as far as the
+/// threshold, so that one outlier in the first minutes does not make it deaf for long after.
 public struct RateAnomalyDetector: Sendable {
     /// Weight of the newest minute in the running mean and variance.
     public var alpha: Double
@@ -58,7 +59,11 @@ public struct RateAnomalyDetector: Sendable {
             variance = 0
         } else if alert == nil || observed < 2 * warmUpMinutes {
             unusualInARow = 0
-            let d = x - mean
+            var d = x - mean
+            if alert != nil {
+                let sd = max(variance.squareRoot(), mean.squareRoot(), 1)
+                d = min(max(d, -threshold * sd), threshold * sd)
+            }
             mean += alpha * d
             variance = (1 - alpha) * (variance + alpha * d * d)
         } else {

@@ -205,6 +205,16 @@ import Testing
         #expect(drop.map { $0.baseline > 2_350 && $0.baseline < 2_470 } == true, "\(String(describing: drop))")
     }
 
+    /// A spike in the first minutes, while the baseline is still learnt, teaches it only as far as the threshold:
+    /// the spread stays that of the ordinary minutes, so a drop soon after still alerts.
+    @Test func anOutlierWhileTheBaselineIsLearntDoesNotDeafenIt() {
+        var d = RateAnomalyDetector()
+        for i in 0..<3 { _ = d.observe(minute: Int64(i * 60), streams: 100) }
+        #expect(d.observe(minute: 180, streams: 1_000)?.kind == .spike)
+        for i in 4..<8 { #expect(d.observe(minute: Int64(i * 60), streams: 100 + (i % 2) * 5) == nil) }
+        #expect(d.observe(minute: 480, streams: 20)?.kind == .drop)
+    }
+
     @Test func aLastingNewLevelAlertsAFewMinutesThenStops() {
         var d = RateAnomalyDetector()
         for i in 0..<6 { _ = d.observe(minute: Int64(i * 60), streams: 100 + (i % 2) * 4) }
@@ -237,6 +247,24 @@ import Testing
         #expect(w.snapshot().alerts.map(\.kind) == [.spike, .spike])
         #expect(w.snapshot().alerts.map(\.track) == [nil, "t"])
         #expect(w.snapshot().alerts.allSatisfy { $0.minute == m0 + 360 })
+    }
+
+    /// The window's first minute is partial (it started during it): fed to the detector it would read as a
+    /// level of 50 a minute, and the jump to the real level would widen the spread so much that a lull four
+    /// minutes later passes unnoticed.
+    @Test func theFirstPartialMinuteTeachesTheDetectorsNothing() {
+        var w = LiveWindow()
+        let m0: Int64 = 1_700_000_040
+        for k in 0..<50 { w.add(LiveEvent(user: "u\(k)", track: "t", timeMilliseconds: (m0 + 50) * 1000 + Int64(k * 100))) }
+        for minute in 1...4 {
+            for k in 0..<(2_400 + minute * 7) {
+                w.add(LiveEvent(user: "u\(k % 300)", track: "t\(k % 6)", timeMilliseconds: (m0 + Int64(minute * 60)) * 1000 + Int64(k * 24)))
+            }
+        }
+        for k in 0..<600 { w.add(LiveEvent(user: "u\(k % 300)", track: "t\(k % 6)", timeMilliseconds: (m0 + 300) * 1000 + Int64(k * 96))) }
+        w.advance(to: m0 + 360)
+        let drops = w.snapshot().alerts.filter { $0.kind == .drop && $0.track == nil }
+        #expect(drops.map(\.minute) == [m0 + 300], "\(w.snapshot().alerts)")
     }
 
     @Test func aTopTrackThatSpikesAloneIsNamed() {
