@@ -173,14 +173,19 @@ public struct ArtworkRef: Sendable, Equatable {
     public var gradientEnd: ChartColor
     /// Multiplies the artwork's alpha.
     public var opacity: Double
+    /// The smallest font size of the monogram, in pixels (0: it follows the artwork's side alone); a chart
+    /// shown small on a screen sets its smallest text size here, so the letters stay readable.
+    public var monogramMinimumSize: Double
 
     public init(
-        imageID: String?, monogram: String, gradientStart: ChartColor, gradientEnd: ChartColor, opacity: Double = 1
+        imageID: String?, monogram: String, gradientStart: ChartColor, gradientEnd: ChartColor, opacity: Double = 1,
+        monogramMinimumSize: Double = 0
     ) {
         self.imageID = imageID
         self.monogram = monogram
         self.gradientStart = gradientStart
         self.gradientEnd = gradientEnd
         self.opacity = opacity
+        self.monogramMinimumSize = monogramMinimumSize
     }
 }

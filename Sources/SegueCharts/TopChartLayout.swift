@@ -63,12 +63,13 @@ public struct TopChartLayout: Sendable {
                     TextRun(
                         String(entry.rank), font: m.rankFont, color: theme.rankText, x: m.rankRight,
                         centerY: top + m.rowHeight / 2, alignment: .right)))
+            var art = appearances.artwork(for: id, displayName: entry.name, theme: theme, color: colors[i])
+            art.monogramMinimumSize = minimumTextSize
             elements.append(
                 .artwork(
                     SceneRect(
                         x: m.artworkX, y: top + (m.rowHeight - m.artworkSize) / 2, width: m.artworkSize,
-                        height: m.artworkSize), cornerRadius: m.artworkSize * 0.14,
-                    appearances.artwork(for: id, displayName: entry.name, theme: theme, color: colors[i])))
+                        height: m.artworkSize), cornerRadius: m.artworkSize * 0.14, art))
             elements.append(
                 .text(
                     TextRun(

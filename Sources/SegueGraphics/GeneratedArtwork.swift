@@ -5,11 +5,25 @@ import SegueCharts
 public enum GeneratedArtwork {
     /// The monogram's font size as a fraction of the artwork side.
     public static let monogramScale = 0.42
+    /// The largest the monogram grows to reach `ArtworkRef.monogramMinimumSize`, as a fraction of the side
+    /// (two heavy capitals of half the side still fit inside the square).
+    public static let monogramMaximumScale = 0.5
 
     /// The run that draws the monogram centred in `rect` (shared by the Cairo and SVG renderers).
-    public static func monogramRun(_ art: ArtworkRef, in rect: SceneRect, family: String = "Inter") -> TextRun {
+    /// - Parameter measurer: when given, a monogram grown to `monogramMinimumSize` that would be wider than
+    ///   the square (two wide capitals, "WM") shrinks to fit, never below its usual proportion.
+    public static func monogramRun(
+        _ art: ArtworkRef, in rect: SceneRect, family: String = "Inter", measurer: (any TextMeasuring)? = nil
+    ) -> TextRun {
         let mid = art.gradientStart.mixed(with: art.gradientEnd, 0.5)
-        let size = rect.height * (art.monogram.count > 1 ? monogramScale * 0.86 : monogramScale)
+        let scaled = rect.height * (art.monogram.count > 1 ? monogramScale * 0.86 : monogramScale)
+        var size = max(scaled, min(art.monogramMinimumSize, rect.height * monogramMaximumScale))
+        if size > scaled, let measurer {
+            let width = measurer.width(of: art.monogram, font: FontSpec(family: family, weight: .heavy, size: size))
+            // A pixel and a half of room: Pango measures in whole pixels, and the run's `maxWidth` must not cut it.
+            let room = rect.width * 0.9 - 1.5
+            if width > room { size = max(scaled, size * room / width) }
+        }
         return TextRun(
             art.monogram, font: FontSpec(family: family, weight: .heavy, size: size),
             color: mid.readableTextColor.withAlpha(0.92), x: rect.x + rect.width / 2, centerY: rect.midY,
@@ -28,6 +42,6 @@ public enum GeneratedArtwork {
         cairo_set_source(cr, pattern)
         cairo_fill(cr)
         cairo_pattern_destroy(pattern)
-        text(monogramRun(art, in: rect))
+        text(monogramRun(art, in: rect, measurer: PangoTextMeasurer()))
     }
 }

@@ -98,7 +98,7 @@ public struct SVGWriter {
                         .linearGradient(
                             from: ScenePoint(x: r.x, y: r.y), to: ScenePoint(x: r.maxX, y: r.maxY),
                             stops: [GradientStop(0, art.gradientStart), GradientStop(1, art.gradientEnd)]))
-                    var monogram = GeneratedArtwork.monogramRun(art, in: r)
+                    var monogram = GeneratedArtwork.monogramRun(art, in: r, measurer: measurer)
                     monogram.opacity = 1
                     body.append(group + rect(r, radius: radius, attributes: fill) + text(monogram) + "</g>")
                 }

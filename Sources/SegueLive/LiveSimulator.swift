@@ -61,7 +61,8 @@ public struct LiveSimulator: Sendable {
     /// The events of the `seconds` seconds ending at `endMilliseconds` (in the mood of that moment: call with
     /// short stretches, a second or less, for the rushes and lulls to fall in their minutes).
     public mutating func events(endingAt endMilliseconds: Int64, seconds: Double) -> [LiveEvent] {
-        // A slow swell (period about seven minutes) so the trend lines move.
+        // A slow swell (period seven minutes, a fifth above and below) so the trend lines move. Not more:
+        // real traffic does not swing by a third within minutes, and such a spread would hide the lulls.
         let phase = Double(endMilliseconds / 1000 % 420) / 420 * 2 * Double.pi
         let mood = mood(at: endMilliseconds)
         let factor: Double
@@ -70,7 +71,7 @@ public struct LiveSimulator: Sendable {
         case .rush: factor = 2.5
         case .lull: factor = 0.25
         }
-        let expected = rate * seconds * (1 + 0.35 * sin(phase)) * factor
+        let expected = rate * seconds * (1 + 0.2 * sin(phase)) * factor
         let count = Int(expected) + (unit() < expected - expected.rounded(.down) ? 1 : 0)
         return (0..<count).map { _ in
             // Zipf-like: index ~ n^u, so the first tracks are played most.

@@ -52,6 +52,8 @@ public struct LiveWindow: Sendable {
     private var minutes: [Int64: MinuteTally] = [:]
     private var alerts: [LiveAlert] = []
     private var lastClosedMinute: Int64 = .min
+    /// The first minute the window saw, partial, which no detector is fed.
+    private var firstMinute: Int64 = .min
     private(set) var totalEvents = 0
     private(set) var lateEvents = 0
     /// How far behind the window's end an event may be and still count, in its own minute; nil:
@@ -221,6 +223,13 @@ public struct LiveWindow: Sendable {
     private mutating func closeMinutes(before minute: Int64) {
         let closing = minutes.keys.filter { $0 < minute && $0 > lastClosedMinute }.sorted()
         for m in closing {
+            // The first minute began before the window's first event (the server started, or its replay began,
+            // during it): its count is partial and would teach the detectors a level that never was.
+            if lastClosedMinute == .min {
+                firstMinute = m
+                lastClosedMinute = m
+                continue
+            }
             // Minutes with no events in between still count as zero for the detector.
             if lastClosedMinute != .min {
                 var gap = lastClosedMinute + 60
@@ -253,7 +262,7 @@ public struct LiveWindow: Sendable {
                 d = existing
             } else {
                 d = detector.reset()
-                for earlier in minutes.keys.sorted() where earlier < m {
+                for earlier in minutes.keys.sorted() where earlier < m && earlier != firstMinute {
                     _ = d.observe(minute: earlier, streams: minutes[earlier]?.tracks[id] ?? 0)
                 }
             }

@@ -1,5 +1,5 @@
-/// Why a recap could not be made: each case names the parameter (`year`, `from`, `to`, `tz`) a
-/// person gave, so the CLI and the web API say the same sentence.
+/// Why a recap could not be made: each case is one sentence naming the field in words and its parameter
+/// (`year`, `from`, `to`, `tz`), so the CLI, the web API and the recap page say the same sentence.
 public enum RecapError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `year` is not a whole number in `RecapPeriod.years`.
     case invalidYear(String)
@@ -19,24 +19,33 @@ public enum RecapError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidYear(let text):
-            return "year '\(Self.clipped(text))' is not a year from \(RecapPeriod.years.lowerBound) to \(RecapPeriod.years.upperBound)"
+            return "The year '\(Self.clipped(text))' is not a year from \(RecapPeriod.years.lowerBound) to \(RecapPeriod.years.upperBound)."
         case .invalidDay(let parameter, let text):
-            return "\(parameter) '\(Self.clipped(text))' is not a date like 2024-05-06 between the years \(RecapPeriod.years.lowerBound) and \(RecapPeriod.years.upperBound)"
+            return "The \(Self.field(parameter)) '\(Self.clipped(text))' is not a date like 2024-05-06 between the years \(RecapPeriod.years.lowerBound) and \(RecapPeriod.years.upperBound)."
         case .toBeforeFrom(let from, let to):
-            return "to \(to) is before from \(from)"
+            return "The end date (to) \(to) is before the start date (from) \(from)."
         case .rangeTooLong(let days):
-            return "from and to are \(days) days apart: a recap covers at most \(RecapPeriod.maximumDays) days"
+            return "The start and end dates (from, to) are \(days) days apart: a recap covers at most \(RecapPeriod.maximumDays) days."
         case .yearAndRange:
-            return "give either a year or from and to, not both"
+            return "Give either a year or a start and an end date (from and to), not both."
         case .missingRange:
-            return "give a year (like 2024) or both from and to (YYYY-MM-DD)"
+            return "Give a year (like 2024) or both a start and an end date (from and to, like 2024-05-06)."
         case .unknownTimeZone(let text):
-            return "time zone (tz) '\(Self.clipped(text))' is not a time zone name like Europe/Berlin"
+            return "The time zone (tz) '\(Self.clipped(text))' is not a time zone name like Europe/Berlin."
+        }
+    }
+
+    /// A date parameter in words, with its name: "start date (from)".
+    public static func field(_ parameter: String) -> String {
+        switch parameter {
+        case "from": "start date (from)"
+        case "to": "end date (to)"
+        default: "date (\(parameter))"
         }
     }
 
     /// Echoed input stays short and on one line, whatever was sent.
-    static func clipped(_ text: String) -> String {
+    public static func clipped(_ text: String) -> String {
         let oneLine = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
         return oneLine.count > 40 ? String(oneLine.prefix(40)) + "…" : oneLine
     }

@@ -231,7 +231,7 @@ struct APIController {
     func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
         let formatName = request.uri.queryParameters["format"].map(String.init) ?? "listenbrainz"
-        guard let format = HistoryExport.Format(rawValue: formatName) else { throw APIError.invalid("format must be listenbrainz or csv") }
+        guard let format = HistoryExport.Format(rawValue: formatName) else { throw APIError.invalid("The export format (format) must be listenbrainz or csv.") }
         guard let profile = try profile(context) else { throw APIError.conflict("import your history (or the demo data) first") }
         let plays = deps.plays
         let body = try await BlockingWork.run {
@@ -256,8 +256,8 @@ struct APIController {
     func race(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
         let periodName = request.uri.queryParameters["period"].map(String.init) ?? "month"
-        guard let period = RacePeriod(rawValue: periodName) else { throw APIError.invalid("period must be day, week or month") }
-        guard q.limit <= 20 else { throw APIError.invalid("limit must be at most 20 for races") }
+        guard let period = RacePeriod(rawValue: periodName) else { throw APIError.invalid("The race step (period) must be day, week or month.") }
+        guard q.limit <= 20 else { throw APIError.invalid("A race shows at most 20 entries (limit).") }
         let query = RaceQuery(kind: q.kind, metric: q.metric, from: q.from, to: q.to, period: period, top: q.limit, sources: q.sources)
         guard let profile = try profile(context) else {
             return try json(RaceData(kind: q.kind, metric: q.metric, period: period, periods: [], entities: [], values: []))
@@ -381,9 +381,9 @@ struct APIController {
     func storeFeedback(message: String, rating: Int?, contact: String?) throws -> Int64 {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 5_000 else { throw APIError.invalid("write a message of up to 5,000 characters") }
-        if let rating, !(1...5).contains(rating) { throw APIError.invalid("rating must be 1 to 5") }
+        if let rating, !(1...5).contains(rating) { throw APIError.invalid("The rating must be 1 to 5 stars.") }
         let contactText = contact?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let contactText, contactText.count > 200 { throw APIError.invalid("contact must be at most 200 characters") }
+        if let contactText, contactText.count > 200 { throw APIError.invalid("The contact line (contact) must be at most 200 characters.") }
         return try deps.feedback.addFeedback(
             message: text, rating: rating, contact: contactText?.isEmpty == false ? contactText : nil, millis: deps.environment.now())
     }
@@ -406,11 +406,11 @@ struct APIController {
             return parts.isEmpty ? "the body" : parts.joined(separator: ".")
         }
         switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?: return "\(name(context.codingPath, key)) is missing"
+        case .keyNotFound(let key, let context)?: return "The field \(name(context.codingPath, key)) is missing."
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            return "\(name(context.codingPath)) has the wrong type"
-        case .dataCorrupted(let context)? where !context.codingPath.isEmpty: return "\(name(context.codingPath)) is not valid"
-        default: return "the request body is not valid JSON"
+            return "The field \(name(context.codingPath)) has the wrong type."
+        case .dataCorrupted(let context)? where !context.codingPath.isEmpty: return "The field \(name(context.codingPath)) is not valid."
+        default: return "The request body is not valid JSON."
         }
     }
 }
@@ -559,8 +559,23 @@ struct ChartParameters: Sendable, Equatable {
     struct Refusal: Sendable, Equatable {
         var field: String
         var typed: String
+        /// The sentence on the page, naming the field by its label ("Top: choose between 1 and 50 entries").
         var message: String
-        var error: APIError { .invalid(message) }
+        /// The API's sentence, naming the parameter too ("Top (limit): choose between 1 and 50 entries").
+        var apiMessage: String
+        var error: APIError { .invalid(apiMessage) }
+
+        init(field: String, typed: String, message: String, apiMessage: String) {
+            self.field = field
+            self.typed = typed
+            self.message = message
+            self.apiMessage = apiMessage
+        }
+
+        /// A refusal whose page sentence is "`label`: `problem`" and whose API one names `field` after the label.
+        init(field: String, typed: String, label: String, problem: String) {
+            self.init(field: field, typed: typed, message: "\(label): \(problem)", apiMessage: "\(label) (\(field)): \(problem)")
+        }
     }
 
     /// The query read choice by choice, as a page does: a refused choice falls back to its default and is
@@ -575,21 +590,21 @@ struct ChartParameters: Sendable, Equatable {
             if let kind = EntityKind(rawValue: k) {
                 self.kind = kind
             } else {
-                refused.append(Refusal(field: "kind", typed: k, message: "Show: choose artists, tracks or albums"))
+                refused.append(Refusal(field: "kind", typed: k, label: "Show", problem: "choose artists, tracks or albums"))
             }
         }
         if let m = value("metric") {
             if let metric = Metric(rawValue: m) {
                 self.metric = metric
             } else {
-                refused.append(Refusal(field: "metric", typed: m, message: "By: choose streams or minutes"))
+                refused.append(Refusal(field: "metric", typed: m, label: "By", problem: "choose streams or minutes"))
             }
         }
         if let l = value("limit") ?? value("n") {
             if let n = Int(l), (1...50).contains(n) {
                 limit = n
             } else {
-                refused.append(Refusal(field: "limit", typed: l, message: "Top: choose between 1 and 50 entries"))
+                refused.append(Refusal(field: "limit", typed: l, label: "Top", problem: "choose between 1 and 50 entries"))
             }
         }
         if let text = value("source") {
@@ -597,7 +612,7 @@ struct ChartParameters: Sendable, Equatable {
                 sources = set
             } else {
                 refused.append(
-                    Refusal(field: "source", typed: text, message: "Source: choose all sources or some of \(SourceSet.help)"))
+                    Refusal(field: "source", typed: text, label: "Source", problem: "choose all sources or some of \(SourceSet.help)"))
             }
         }
         let year = Calendar(identifier: .gregorian).dateComponents(in: timeZone, from: Date(timeIntervalSince1970: Double(now) / 1000)).year ?? 2026
@@ -606,8 +621,8 @@ struct ChartParameters: Sendable, Equatable {
         guard let preset = Preset(rawValue: presetName) else {
             refused.append(
                 Refusal(
-                    field: "range", typed: presetName,
-                    message: "Period: choose all time, this year, last year, this decade or custom dates"))
+                    field: "range", typed: presetName, label: "Period",
+                    problem: "choose all time, this year, last year, this decade or custom dates"))
             return
         }
         self.preset = preset
@@ -622,7 +637,10 @@ struct ChartParameters: Sendable, Equatable {
                 do {
                     days.append(try parseDay(value(name), name: name))
                 } catch {
-                    refused.append(Refusal(field: name, typed: value(name) ?? "", message: (error as? APIError)?.description ?? "\(error)"))
+                    refused.append(
+                        Refusal(
+                            field: name, typed: value(name) ?? "", message: "\(name == "from" ? "From" : "To"): write a date like 2024-05-06",
+                            apiMessage: (error as? APIError)?.description ?? "\(error)"))
                     days.append(nil)
                 }
             }
@@ -630,8 +648,10 @@ struct ChartParameters: Sendable, Equatable {
             to = days[1]
             if let from, let to, to < from {
                 refused.append(
-                    Refusal(field: "to", typed: "\(to)", message: "The date in To is before the date in From: swap them"))
-                refused.append(Refusal(field: "from", typed: "\(from)", message: ""))
+                    Refusal(
+                        field: "to", typed: "\(to)", message: "The date in To is before the date in From: swap them",
+                        apiMessage: "The end date (to) \(to) is before the start date (from) \(from)."))
+                refused.append(Refusal(field: "from", typed: "\(from)", message: "", apiMessage: ""))
                 self.from = nil
                 self.to = nil
             }

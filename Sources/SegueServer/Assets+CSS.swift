@@ -93,6 +93,12 @@ extension Assets {
     .legend{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.85rem;color:var(--muted)}
     .legend li::before{content:"";display:inline-block;width:.7rem;height:.7rem;border-radius:.2rem;margin-right:.35rem;vertical-align:-.05rem}
     .playing{list-style:none;margin:0;padding:0;display:grid;gap:.3rem}
+    .own-body{display:grid;gap:.5rem}.own-body p{margin:0}
+    .own-now .l{color:var(--muted);margin-right:.3rem}
+    .own-today{font-variant-numeric:tabular-nums}
+    .own-recent{list-style:none;margin:0;padding:0;display:grid;gap:.3rem}
+    .own-recent time{color:var(--muted);font-variant-numeric:tabular-nums;margin-right:.4rem}
+    @media (min-width:900px){.own-body{grid-template-columns:minmax(0,1fr) minmax(0,1.3fr);grid-template-rows:auto 1fr;align-items:start;column-gap:1.5rem}.own-body .own-recent,.own-body .own-today+.muted{grid-column:2;grid-row:1/span 2}}
     .alerts{list-style:none;margin:0;padding:0;display:grid;gap:.35rem}.alerts .spike{color:var(--ok)}.alerts .drop{color:var(--danger)}
     .recap-cards{display:flex;flex-direction:column;align-items:center;gap:1.5rem;margin:1.5rem 0}
     .recap-card{margin:0;width:100%;max-width:540px}

@@ -264,6 +264,30 @@ extension Assets {
         };
         $("#live-window").addEventListener("change", connect);
         connect();
+
+        // The visitor's own listening (their scrobbles only, never the crowd's): drawn by the server, then
+        // polled while the page is in view. Until they have scrobbles the server's hint stays.
+        const own = $("#live-own");
+        const drawOwn = (m) => {
+          if (!m || !m.has_scrobbles) return;
+          const now = el("p", { class: m.playing_now ? "own-now" : "own-now muted" });
+          if (m.playing_now) now.append(el("span", { class: "l" }, "Playing now"), " ", el("strong", {}, name(m.playing_now)));
+          else now.textContent = "Nothing playing right now.";
+          const today = el("p", { class: "own-today" });
+          today.append(el("strong", {}, String(m.plays_today)), ` ${m.plays_today === 1 ? "play" : "plays"} today · `,
+            el("strong", {}, String(m.minutes_today)), ` ${m.minutes_today === 1 ? "minute" : "minutes"}`);
+          const recent = m.recent_today.length ? el("ol", { class: "own-recent" }) : el("p", { class: "muted" }, "No listens yet today.");
+          for (const t of m.recent_today) { const li = el("li"); li.append(el("time", {}, t.time || ""), " ", el("span", {}, name(t))); recent.append(li); }
+          $("#live-own-body").replaceChildren(now, today, recent);
+        };
+        const pollOwn = () => {
+          if (document.visibilityState !== "visible") return;
+          fetch(own.dataset.src, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : null)).then(drawOwn).catch(() => {});
+        };
+        if (own) {
+          setInterval(pollOwn, 20000);
+          document.addEventListener("visibilitychange", pollOwn);
+        }
       }
 
       const clock = (s) => { if (s == null) return ""; const t = Math.round(s); return t >= 3600 ? `${Math.floor(t / 3600)}:${String(Math.floor(t / 60) % 60).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}` : `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`; };

@@ -5,6 +5,7 @@ import SegueGraphics
 import SegueImport
 import SegueJobs
 import SegueMedia
+import SegueRecap
 import SegueModel
 import SegueRender
 import SegueStore
@@ -110,27 +111,30 @@ struct RenderParameters: Codable, Sendable, Equatable {
     /// Checks every field; throws `APIError.invalid` naming the field. The page, the API and the job
     /// (which re-checks what it finds in the queue, possibly written by an older version) all call this.
     func validated() throws -> RenderParameters {
-        guard (3...20).contains(top) else { throw APIError.invalid("top must be between 3 and 20") }
+        guard (3...20).contains(top) else { throw APIError.invalid("The number of entries (top) must be 3 to 20.") }
         let first = try parseDay(from, name: "from")
         let last = try parseDay(to, name: "to")
         if let first, let last, last < first {
-            throw APIError.invalid("to (\(last)) is before from (\(first)): choose a From date on or before To")
+            throw APIError.invalid("The end date (to) \(last) is before the start date (from) \(first).")
         }
         let format: SocialFormat
         do {
             format = try SocialFormat(parsing: size)
             _ = try Theme.named(theme)
+        } catch ChartsError.sizeOutOfRange(let width, let height) {
+            throw APIError.invalid(
+                "The image size (size) \(width)x\(height) is out of range: width and height must be \(SocialFormat.minimumSide) to \(SocialFormat.maximumSide) pixels.")
         } catch { throw APIError.invalid("\(error)") }
         guard format.width <= Self.maximumSide, format.height <= Self.maximumSide else {
             throw APIError.invalid(
-                "size \(format.width)x\(format.height) is too large: width and height must be at most \(Self.maximumSide) pixels (story, square and landscape fit)")
+                "The image size (size) \(format.width)x\(format.height) is too large: width and height must be at most \(Self.maximumSide) pixels (story, square and landscape fit).")
         }
         if output == .animation {
             guard ["mp4", "gif", "webm"].contains(container ?? "mp4") else {
-                throw APIError.invalid("container must be mp4, gif or webm")
+                throw APIError.invalid("The video format (container) must be mp4, gif or webm.")
             }
             if let duration, !(3...Self.longestAnimation).contains(duration) {
-                throw APIError.invalid("duration must be 3 to \(Int(Self.longestAnimation)) seconds")
+                throw APIError.invalid("The length (duration) must be 3 to \(Int(Self.longestAnimation)) seconds.")
             }
         }
         return self
@@ -279,10 +283,12 @@ func fileBytes(_ path: String) -> Int {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
 }
 
+/// The day `text` names (nil when it is empty); `name` is the parameter, `from` or `to`.
+/// - Throws: `APIError.invalid`, one sentence naming the field in words and its parameter.
 func parseDay(_ text: String?, name: String) throws -> CalendarDay? {
     guard let text, !text.isEmpty else { return nil }
     guard let day = CalendarDay(text) else {
-        throw APIError.invalid("\(name.prefix(1).uppercased() + name.dropFirst()): write a date like 2024-05-06")
+        throw APIError.invalid("The \(RecapError.field(name)) '\(RecapError.clipped(text))' is not a date: write one like 2024-05-06.")
     }
     return day
 }

@@ -302,7 +302,7 @@ struct LibraryController {
     func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         var limit: Int?
         if let text = request.uri.queryParameters.get("limit") {
-            guard let n = Int(text), n > 0 else { throw APIError.invalid("limit must be a positive integer") }
+            guard let n = Int(text), n > 0 else { throw APIError.invalid("The number of results (limit) must be a positive whole number.") }
             limit = n
         }
         let library = try library(context)

@@ -5,28 +5,42 @@ import NIOCore
 import SegueLive
 
 /// The live dashboard: streams and active users in the last 10 minutes, the top song, a
-/// leaderboard, per-minute trend lines and alerts, pushed over server-sent events (no polling).
+/// leaderboard, per-minute trend lines and alerts, pushed over server-sent events (no polling);
+/// and the visitor's own listening (`OwnListening`), which the page polls every 20 seconds.
 struct LiveController {
     let deps: ServerDependencies
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("live", use: page)
         group.get("live/events", use: events)
+        group.get("api/v1/live/mine", use: mine)
+    }
+
+    /// `GET /api/v1/live/mine`: the visitor's own listening (`OwnListening`), which the page polls.
+    func mine(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let s = try context.requireSession()
+        return try json(try own(profileName: s.profileName))
+    }
+
+    func own(profileName: String) throws -> OwnListening {
+        try OwnListening.of(profileName: profileName, deps: deps, timeZone: PagePreferences.current.timeZone, nowMillis: deps.environment.now())
     }
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
         let windows = [("1m", "1 min"), ("5m", "5 min"), ("10m", "10 min"), ("1h", "1 hour"), ("24h", "24 hours")]
         let sourceLine = Self.sourceLine(deps.configuration)
+        let own = try self.own(profileName: s.profileName)
+        let singleUser = deps.configuration.singleUserProfile != nil
         let body = """
             <section class="live" id="live" data-stream="/api/v1/live/stream" aria-live="polite">
               <div class="live-head">
                 <h1>Live <span class="pulse" aria-hidden="true"></span></h1>
                 <label class="window">Window <select id="live-window">\(options(windows, selected: "10m"))</select></label>
               </div>
-              <p class="lead">Listening as it happens, pushed to this page as events arrive. Point a scrobbler (Navidrome,
-              Jellyfin, Pano Scrobbler, Web Scrobbler, multi-scrobbler) at this server's ListenBrainz API
-              (<a href="/settings">settings</a>), or post a platform's events to <code>/api/v1/events</code>.</p>
+              <p class="lead">Listening as it happens, pushed to this page as events arrive: scrobbles from Navidrome,
+              Jellyfin, Pano Scrobbler, Web Scrobbler or multi-scrobbler, and a platform's events posted to
+              <code>/api/v1/events</code>.</p>
               <p class="muted live-source" id="live-source">\(sourceLine)</p>
               <div class="totals kpis">
                 <div class="stat"><span class="v" id="live-streams">0</span><span class="l" id="live-streams-label">streams, last 10 min</span></div>
@@ -34,6 +48,10 @@ struct LiveController {
                 <div class="stat"><span class="v" id="live-eps">0</span><span class="l">events per second</span></div>
                 <div class="stat top-stat"><span class="v" id="live-top">Nothing yet.</span><span class="l">on top right now</span></div>
               </div>
+              <section class="card own" id="live-own" data-src="/api/v1/live/mine" aria-labelledby="live-own-h">
+                <h2 id="live-own-h">Your listening</h2>
+                <div class="own-body" id="live-own-body">\(own.html(singleUser: singleUser))</div>
+              </section>
               <div class="split">
                 <div class="card"><h2>Top 10</h2><ol class="leaderboard" id="live-board"></ol></div>
                 <div class="card"><h2>Top 5, streams per minute</h2><div id="live-trend" role="img" aria-label="Streams per minute of the top five tracks"></div>

@@ -217,6 +217,23 @@ enum OpenAPIDocument {
             "type": "object", "required": ["kind", "scope", "at", "observed", "expected", "score"],
             "properties": {"kind": {"type": "string", "enum": ["spike", "drop"]}, "scope": {"type": "string", "enum": ["total", "track"], "description": "All streams, or one of the top five tracks (then track and artist are set)"}, "track": {"type": "string"}, "artist": {"type": "string"}, "at": {"type": "string", "format": "date-time", "description": "The unusual minute"}, "observed": {"type": "integer"}, "expected": {"type": "number"}, "score": {"type": "number"}}
           },
+          "OwnListening": {
+            "type": "object", "required": ["has_scrobbles", "day", "time_zone", "plays_today", "minutes_today", "recent_today"],
+            "description": "The visitor's own listening, from the ListenBrainz users whose listens join their profile (every user on a single-user install); never anyone else's",
+            "properties": {
+              "has_scrobbles": {"type": "boolean", "description": "Whether any of those users has sent a listen or is playing something"},
+              "playing_now": {"$ref": "#/components/schemas/OwnTrack"},
+              "day": {"type": "string", "format": "date", "description": "Today in the visitor's time zone"},
+              "time_zone": {"type": "string"},
+              "plays_today": {"type": "integer", "description": "Music plays of the profile that ended today"},
+              "minutes_today": {"type": "integer"},
+              "recent_today": {"type": "array", "maxItems": 5, "description": "Today's latest listens, newest first", "items": {"$ref": "#/components/schemas/OwnTrack"}}
+            }
+          },
+          "OwnTrack": {
+            "type": "object", "required": ["track", "artist"],
+            "properties": {"track": {"type": "string"}, "artist": {"type": "string"}, "listened_at": {"type": "integer", "description": "Seconds since 1970 (not for what is playing now)"}, "time": {"type": "string", "description": "The time of day in the visitor's time zone, like 14:05"}}
+          },
           "LibraryUpload": {
             "type": "object", "required": ["id", "name", "bytes", "duplicate"],
             "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "bytes": {"type": "integer"}, "duplicate": {"type": "boolean", "description": "The same content was uploaded before; id is that upload"}}
@@ -579,6 +596,12 @@ enum OpenAPIDocument {
             "operationId": "liveStream", "summary": "Server-sent events: snapshot (a LiveSnapshot, when what it shows changes; checked ten times a second), alert (a LiveAlert) and heartbeat (after 15 s of quiet)", "security": [],
             "parameters": [{"$ref": "#/components/parameters/window"}, {"name": "limit", "in": "query", "description": "Close the stream after this many events", "schema": {"type": "integer", "minimum": 1}}],
             "responses": {"200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}}, "400": {"description": "An unknown window or a bad limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsError"}}}}}
+          }
+        },
+        "/api/v1/live/mine": {
+          "get": {
+            "operationId": "liveMine", "summary": "My own listening: what my scrobblers play now, and my plays today in my time zone (the Live page polls it)",
+            "responses": {"200": {"description": "The visitor's listening", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OwnListening"}}}}}
           }
         },
         "/api/v1/openapi.json": {

@@ -69,7 +69,7 @@ struct PlayersController {
         let controller = PlaylistsController(deps: deps)
         let id = try controller.savedID(context)
         let body = try await APIController(deps: deps).decode(PushRequest.self, request)
-        guard let name = body.player, !name.isEmpty else { throw APIError.invalid("player is missing") }
+        guard let name = body.player, !name.isEmpty else { throw APIError.invalid("Choose a player (player).") }
         let parameters = PushPlaylistParameters(playlist: id, owner: s.profileName, player: name)
         try parameters.check(configuration: deps.configuration, playlists: deps.playlists, requireSingleUser: true)
         let job = try APIController(deps: deps).submit(owner: s.id, kind: PushPlaylistParameters.kind, parameters: try encodeJSON(parameters))
@@ -93,7 +93,7 @@ struct PushPlaylistParameters: Codable, Sendable, Equatable {
         if requireSingleUser, configuration.singleUserProfile == nil {
             throw APIError.notFound("sending playlists to a player is only for a --single-user install")
         }
-        guard case .player = try? PushTarget(player) else { throw APIError.invalid("player '\(BrowserMessage.clean(player))' is not a player name") }
+        guard case .player = try? PushTarget(player) else { throw APIError.invalid("The player '\(BrowserMessage.clean(player))' is not a player name.") }
         do {
             _ = try PlayerRegistry.load(from: PlayerRegistry.path(inDataDirectory: configuration.dataDirectory)).player(player)
         } catch {

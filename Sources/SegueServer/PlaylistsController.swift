@@ -223,7 +223,7 @@ struct PlaylistsController {
         /// True for `prefer: unplayed`; `APIError.invalid` for any other value.
         func preferUnplayed() throws -> Bool {
             guard let prefer else { return false }
-            guard prefer == "unplayed" else { throw APIError.invalid("prefer must be unplayed (or left out)") }
+            guard prefer == "unplayed" else { throw APIError.invalid("The preference (prefer) must be unplayed, or left out.") }
             return true
         }
 
@@ -423,7 +423,7 @@ struct PlaylistsController {
     func build(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await APIController(deps: deps).decode(PlaylistRequest.self, request)
         let crossfade = body.crossfadeSeconds ?? 6
-        guard (0...30).contains(crossfade) else { throw APIError.invalid("crossfade_s must be 0 to 30 seconds") }
+        guard (0...30).contains(crossfade) else { throw APIError.invalid("The crossfade (crossfade_s) must be 0 to 30 seconds.") }
         let history = try body.historyPeriod()
         let preferUnplayed = try body.preferUnplayed()
         let (library, all, tracks) = try playable(context)
@@ -440,7 +440,7 @@ struct PlaylistsController {
         }
         if let arcName = body.arc {
             guard let arc = EnergyArc(rawValue: arcName) else {
-                throw APIError.invalid("arc must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", "))
+                throw APIError.invalid("The energy arc (arc) must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             builder.arc = arc
         }
@@ -452,7 +452,7 @@ struct PlaylistsController {
             }
             throw APIError.notFound("no track \(id) in your library")
         }
-        if let n = body.length, !(1...500).contains(n) { throw APIError.invalid("length must be 1 to 500") }
+        if let n = body.length, !(1...500).contains(n) { throw APIError.invalid("The playlist length (length) must be 1 to 500 tracks.") }
         let order: [PlaylistTrack]
         let title: String
         var chosen: [HistorySeed]?
@@ -460,7 +460,7 @@ struct PlaylistsController {
             switch body.mode {
             case "radio" where history != nil:
                 // The saved recipe's path: seeds are the period's most played library tracks.
-                guard let history, let recipe = try body.recipe(known: Set(tracks.map(\.id))) else { throw APIError.invalid("mode must be radio") }
+                guard let history, let recipe = try body.recipe(known: Set(tracks.map(\.id))) else { throw APIError.invalid("The playlist mode (mode) must be radio.") }
                 let counts = try await BlockingWork.run { try playCounts(history.range) }
                 let built = try await BlockingWork.run {
                     try recipe.build(library: tracks, index: index) { range in range == history.range ? counts : try playCounts(range) }
@@ -491,13 +491,13 @@ struct PlaylistsController {
                 title = "Path: \(a.title) to \(b.title)"
             case "order":
                 let chosen = try (body.tracks ?? []).map { try resolve($0, "track") }
-                guard (2...500).contains(chosen.count) else { throw APIError.invalid("order needs 2 to 500 tracks") }
+                guard (2...500).contains(chosen.count) else { throw APIError.invalid("An ordered playlist (mode order) needs 2 to 500 tracks.") }
                 guard Set(chosen.map(\.id)).count == chosen.count else { throw APIError.invalid("a track is listed twice") }
                 let orderer = builder
                 order = try await BlockingWork.run { try orderer.order(chosen) }
                 title = "Ordered selection"
             default:
-                throw APIError.invalid("mode must be radio, path or order")
+                throw APIError.invalid("The playlist mode (mode) must be radio, path or order.")
             }
         } catch let error as PlaylistError {
             throw APIError.unprocessable(BrowserMessage.playlist(error.description))
@@ -515,10 +515,10 @@ struct PlaylistsController {
     func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = request.uri.queryParameters
         guard let format = q.get("format").flatMap(PlaylistExport.Format.init(rawValue:)) else {
-            throw APIError.invalid("format must be m3u8, xspf or jspf")
+            throw APIError.invalid("The playlist format (format) must be m3u8, xspf or jspf.")
         }
         let texts = (q.get("tracks") ?? "").split(separator: ",")
-        guard (1...500).contains(texts.count) else { throw APIError.invalid("tracks must list 1 to 500 track ids") }
+        guard (1...500).contains(texts.count) else { throw APIError.invalid("The track list (tracks) must hold 1 to 500 track ids.") }
         let (library, _, tracks) = try playable(context)
         let byID = Dictionary(uniqueKeysWithValues: tracks.map { ($0.id, $0) })
         let names = Dictionary(library.uploads().map { ($0.contentHash, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -585,10 +585,10 @@ extension PlaylistsController {
     /// A playlist name, trimmed: 1 to 200 characters, no control characters.
     static func checkedName(_ raw: String?) throws -> String {
         let name = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw APIError.invalid("name must not be empty") }
-        guard name.count <= 200 else { throw APIError.invalid("name must be at most 200 characters (it has \(name.count))") }
+        guard !name.isEmpty else { throw APIError.invalid("The playlist name must not be empty.") }
+        guard name.count <= 200 else { throw APIError.invalid("The playlist name must be at most 200 characters (it has \(name.count)).") }
         guard !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
-            throw APIError.invalid("name must not contain control characters")
+            throw APIError.invalid("The playlist name must not contain control characters.")
         }
         return name
     }
@@ -621,9 +621,9 @@ extension PlaylistsController {
         let body = try await APIController(deps: deps).decode(SaveRequest.self, request)
         let name = try Self.checkedName(body.name)
         let mode = body.mode ?? "order"
-        guard ["radio", "path", "order"].contains(mode) else { throw APIError.invalid("mode must be radio, path or order") }
+        guard ["radio", "path", "order"].contains(mode) else { throw APIError.invalid("The playlist mode (mode) must be radio, path or order.") }
         let ids = body.tracks ?? []
-        guard (1...500).contains(ids.count) else { throw APIError.invalid("tracks must list 1 to 500 track ids") }
+        guard (1...500).contains(ids.count) else { throw APIError.invalid("The track list (tracks) must hold 1 to 500 track ids.") }
         let (_, _, tracks) = try playable(context)
         let known = Set(tracks.map(\.id))
         if let unknown = ids.first(where: { !known.contains($0) }) {
@@ -648,7 +648,7 @@ extension PlaylistsController {
         }
         var crossfade = 6.0
         if let text = request.uri.queryParameters.get("crossfade_s") {
-            guard let value = Double(text), (0...30).contains(value) else { throw APIError.invalid("crossfade_s must be 0 to 30 seconds") }
+            guard let value = Double(text), (0...30).contains(value) else { throw APIError.invalid("The crossfade (crossfade_s) must be 0 to 30 seconds.") }
             crossfade = value
         }
         let (_, all, tracks) = try playable(context)
@@ -728,7 +728,7 @@ extension PlaylistsController {
         let q = request.uri.queryParameters
         var limit = 10
         if let text = q.get("limit") {
-            guard let n = Int(text), (1...50).contains(n) else { throw APIError.invalid("limit must be 1 to 50") }
+            guard let n = Int(text), (1...50).contains(n) else { throw APIError.invalid("The number of results (limit) must be 1 to 50.") }
             limit = n
         }
         let query = String((q.get("q") ?? "").prefix(200))
@@ -818,9 +818,9 @@ extension PlaylistsController.PlaylistRequest {
     func recipe(known: Set<Int64>) throws -> PlaylistRecipe? {
         _ = try constraints()
         if let arc, EnergyArc(rawValue: arc) == nil {
-            throw APIError.invalid("arc must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", "))
+            throw APIError.invalid("The energy arc (arc) must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", ") + ".")
         }
-        if let n = length, !(1...500).contains(n) { throw APIError.invalid("length must be 1 to 500") }
+        if let n = length, !(1...500).contains(n) { throw APIError.invalid("The playlist length (length) must be 1 to 500 tracks.") }
         var recipe: PlaylistRecipe
         switch mode {
         case "radio":
@@ -841,7 +841,7 @@ extension PlaylistsController.PlaylistRequest {
         case "order":
             return nil
         default:
-            throw APIError.invalid("mode must be radio, path or order")
+            throw APIError.invalid("The playlist mode (mode) must be radio, path or order.")
         }
         if let unknown = (recipe.seeds + [recipe.from, recipe.to].compactMap { $0 }).first(where: { !known.contains($0) }) {
             throw APIError.notFound("no analysed track \(unknown) in your library")

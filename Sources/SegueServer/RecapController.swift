@@ -182,12 +182,12 @@ struct RecapParameters: Sendable, Equatable {
             throw APIError.invalid(error.description)
         }
         if let m = value("metric") {
-            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("metric must be streams or minutes") }
+            guard let metric = Metric(rawValue: m) else { throw APIError.invalid("The metric must be streams or minutes.") }
             self.metric = metric
         }
         if let text = value("source") {
             guard let set = SourceSet(names: text) else {
-                throw APIError.invalid("source must be all or a comma-separated list of \(SourceSet.help)")
+                throw APIError.invalid("The source must be all or a comma-separated list of \(SourceSet.help).")
             }
             sources = set
         }

@@ -76,7 +76,7 @@ struct RecapShareController {
         let owner = try context.requireSession().profileName
         let q = try RecapParameters(request.uri.queryParameters)
         let themeName = (formTheme ?? request.uri.queryParameters.get("theme")).flatMap { $0.isEmpty ? nil : String($0) } ?? "dark"
-        guard Theme.names.contains(themeName) else { throw APIError.invalid("theme must be \(Theme.names.joined(separator: ", "))") }
+        guard Theme.names.contains(themeName) else { throw APIError.invalid("The theme must be one of \(Theme.names.joined(separator: ", ")).") }
         guard try deps.shares.recapShares(owner: owner).count < Self.maximumShares else {
             throw APIError.conflict("you have \(Self.maximumShares) shared recaps: revoke one in Settings first")
         }

@@ -57,6 +57,8 @@ public protocol ListenStore: Sendable {
     func replaceToken(named name: String) throws -> ListenUser?
     func user(named name: String) throws -> ListenUser?
     func user(token: String) throws -> ListenUser?
+    /// Every user, by name (without tokens): the owner makes them, so there are few.
+    func users() throws -> [ListenUser]
     /// Stores listens durably before returning; duplicates are stored once. Returns, per listen,
     /// whether it was new. Concurrent callers are committed together (group commit).
     func insert(_ listens: [StoredListen]) async throws -> [Bool]

@@ -111,6 +111,15 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
         try readUser("SELECT id, name, profile FROM lb_user WHERE token = \(SHA256.hex(token))")
     }
 
+    public func users() throws -> [ListenUser] {
+        try backend.withConnection { db in
+            try db.query("SELECT id, name, profile FROM lb_user ORDER BY name").rows.map {
+                let (id, name, profile) = try $0.decode((Int64, String, String?).self)
+                return ListenUser(id: id, name: name, token: "", profile: profile)
+            }
+        }
+    }
+
     // MARK: Group commit
 
     public func insert(_ listens: [StoredListen]) async throws -> [Bool] {

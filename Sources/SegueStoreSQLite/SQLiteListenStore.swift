@@ -209,6 +209,15 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         try readUser("SELECT id, name, profile FROM lb_user WHERE token = ?", SHA256.hex(token))
     }
 
+    public func users() throws -> [ListenUser] {
+        readLock.lock()
+        defer { readLock.unlock() }
+        let s = try reader.prepare("SELECT id, name, profile FROM lb_user ORDER BY name")
+        var result: [ListenUser] = []
+        while try s.step() { result.append(ListenUser(id: s.int64(0), name: s.text(1) ?? "", token: "", profile: s.text(2))) }
+        return result
+    }
+
     // MARK: Listens
 
     public func insert(_ listens: [StoredListen]) async throws -> [Bool] {

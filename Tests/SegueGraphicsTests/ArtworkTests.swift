@@ -1,6 +1,7 @@
 import CCairo
 import Foundation
 import SegueCharts
+import SegueModel
 import SegueMedia
 import Testing
 
@@ -115,6 +116,40 @@ import Testing
             #expect(rgb(90, 50) == [0, 0, 255])
             #expect(rgb(110, 10)[1] > 200)  // gradient green
             #expect(rgb(101, 1) == [0, 0, 0])  // rounded corner left transparent over the background
+        }
+    }
+    /// The initials drawn on generated artwork in a chart shown on a phone (the screen format, 420 pixels
+    /// shown about 350 CSS pixels wide) are as large as its smallest text and still fit in their square (two
+    /// wide capitals shrink to fit, never below the usual proportion); a chart rendered to post keeps the
+    /// monogram's usual proportion.
+    @Test func monogramsOfAScreenChartAreAsLargeAsItsSmallestText() throws {
+        let names = [
+            "Björk", "Sigur Rós", "YOASOBI", "M83", "Massive Attack", "BTS", "Café Ñandú", "Ария Ветра", "Kavinsky",
+            "Sigrún & the Northern Lights", "Blue Hour", "Télépopmusik", "Νύχτα", "Wide Words",
+        ]
+        let entries = names.enumerated().prefix(20).map { ChartEntry(rank: $0.offset + 1, name: $0.element, streams: 1_000 - $0.offset, milliseconds: 1) }
+        let caption = ChartCaption(title: "Top artists", subtitle: "All time")
+        let screen = try TopChartLayout(
+            format: TopChartLayout.screenFormat(rows: entries.count), theme: .light, minimumTextSize: TopChartLayout.screenTextSize
+        ).scene(entries: entries, metric: .streams, caption: caption)
+        let measurer = PangoTextMeasurer()
+        var seen: [String] = []
+        for case .artwork(let rect, _, let art) in screen.elements where art.imageID == nil {
+            let run = GeneratedArtwork.monogramRun(art, in: rect, measurer: measurer)
+            let width = measurer.width(of: art.monogram, font: run.spans[0].font)
+            #expect(width <= rect.width * 0.9 + 1e-9, "\(art.monogram) is \(width) px wide in a \(rect.width) px square")
+            if art.monogram == "WW" {
+                #expect(run.maxFontSize < TopChartLayout.screenTextSize && run.maxFontSize > rect.height * GeneratedArtwork.monogramScale * 0.86)
+            } else {
+                #expect(run.maxFontSize >= TopChartLayout.screenTextSize, "\(art.monogram): \(run.maxFontSize) px in a \(rect.width) px square")
+            }
+            seen.append(art.monogram)
+        }
+        #expect(seen.count == entries.count && seen.contains("WW") && seen.contains("MA"), "\(seen)")
+        let poster = try TopChartLayout(format: .square, theme: .light).scene(entries: Array(entries.prefix(10)), metric: .streams, caption: caption)
+        for case .artwork(let rect, _, let art) in poster.elements {
+            let usual = rect.height * (art.monogram.count > 1 ? GeneratedArtwork.monogramScale * 0.86 : GeneratedArtwork.monogramScale)
+            #expect(abs(GeneratedArtwork.monogramRun(art, in: rect, measurer: measurer).maxFontSize - usual) < 1e-9)
         }
     }
 }

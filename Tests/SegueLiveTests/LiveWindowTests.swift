@@ -191,6 +191,42 @@ import Testing
         #expect(e.observe(minute: 360, streams: 5)?.kind == .drop)
     }
 
+    /// A viral minute, then an outage four minutes later: the spike must not widen the baseline so
+    /// much that the drop reads as ordinary (the demo crowd's rush and lull, on steady traffic).
+    @Test func aDropSoonAfterASpikeIsStillFlagged() {
+        var d = RateAnomalyDetector()
+        let usual = [2_400, 2_452, 2_371, 2_433, 2_389, 2_410]
+        for (i, n) in usual.enumerated() { #expect(d.observe(minute: Int64(i * 60), streams: n) == nil) }
+        #expect(d.observe(minute: 360, streams: 6_000)?.kind == .spike)
+        for (i, n) in [2_450, 2_380, 2_420].enumerated() { #expect(d.observe(minute: Int64(420 + i * 60), streams: n) == nil) }
+        let drop = d.observe(minute: 600, streams: 600)
+        #expect(drop?.kind == .drop)
+        // The baseline it is measured against is the usual level, not one the spike pulled up.
+        #expect(drop.map { $0.baseline > 2_350 && $0.baseline < 2_470 } == true, "\(String(describing: drop))")
+    }
+
+    /// A spike in the first minutes, while the baseline is still learnt, teaches it only as far as the threshold:
+    /// the spread stays that of the ordinary minutes, so a drop soon after still alerts.
+    @Test func anOutlierWhileTheBaselineIsLearntDoesNotDeafenIt() {
+        var d = RateAnomalyDetector()
+        for i in 0..<3 { _ = d.observe(minute: Int64(i * 60), streams: 100) }
+        #expect(d.observe(minute: 180, streams: 1_000)?.kind == .spike)
+        for i in 4..<8 { #expect(d.observe(minute: Int64(i * 60), streams: 100 + (i % 2) * 5) == nil) }
+        #expect(d.observe(minute: 480, streams: 20)?.kind == .drop)
+    }
+
+    @Test func aLastingNewLevelAlertsAFewMinutesThenStops() {
+        var d = RateAnomalyDetector()
+        for i in 0..<6 { _ = d.observe(minute: Int64(i * 60), streams: 100 + (i % 2) * 4) }
+        let alerts = (6..<16).map { d.observe(minute: Int64($0 * 60), streams: 400 + ($0 % 2) * 6) }
+        #expect(alerts.prefix(d.newLevelMinutes).allSatisfy { $0?.kind == .spike }, "\(alerts)")
+        #expect(alerts.dropFirst(d.newLevelMinutes).allSatisfy { $0 == nil }, "\(alerts)")
+        var e = RateAnomalyDetector()
+        for i in 0..<6 { _ = e.observe(minute: Int64(i * 60), streams: 100) }
+        let drops = (6..<16).map { e.observe(minute: Int64($0 * 60), streams: 5) }
+        #expect(drops.compactMap { $0 }.count == e.newLevelMinutes && drops.allSatisfy { $0 == nil || $0?.kind == .drop }, "\(drops)")
+    }
+
     @Test func quietTrafficDoesNotAlertOnNoise() {
         var d = RateAnomalyDetector()
         for (i, n) in [1, 0, 2, 0, 1, 6, 0, 3].enumerated() {
@@ -211,6 +247,24 @@ import Testing
         #expect(w.snapshot().alerts.map(\.kind) == [.spike, .spike])
         #expect(w.snapshot().alerts.map(\.track) == [nil, "t"])
         #expect(w.snapshot().alerts.allSatisfy { $0.minute == m0 + 360 })
+    }
+
+    /// The window's first minute is partial (it started during it): fed to the detector it would read as a
+    /// level of 50 a minute, and the jump to the real level would widen the spread so much that a lull four
+    /// minutes later passes unnoticed.
+    @Test func theFirstPartialMinuteTeachesTheDetectorsNothing() {
+        var w = LiveWindow()
+        let m0: Int64 = 1_700_000_040
+        for k in 0..<50 { w.add(LiveEvent(user: "u\(k)", track: "t", timeMilliseconds: (m0 + 50) * 1000 + Int64(k * 100))) }
+        for minute in 1...4 {
+            for k in 0..<(2_400 + minute * 7) {
+                w.add(LiveEvent(user: "u\(k % 300)", track: "t\(k % 6)", timeMilliseconds: (m0 + Int64(minute * 60)) * 1000 + Int64(k * 24)))
+            }
+        }
+        for k in 0..<600 { w.add(LiveEvent(user: "u\(k % 300)", track: "t\(k % 6)", timeMilliseconds: (m0 + 300) * 1000 + Int64(k * 96))) }
+        w.advance(to: m0 + 360)
+        let drops = w.snapshot().alerts.filter { $0.kind == .drop && $0.track == nil }
+        #expect(drops.map(\.minute) == [m0 + 300], "\(w.snapshot().alerts)")
     }
 
     @Test func aTopTrackThatSpikesAloneIsNamed() {
@@ -252,11 +306,17 @@ import Testing
         #expect(demoAlerts(surprises: false).isEmpty)
         let alerts = demoAlerts(surprises: true)
         // With surprises, twenty minutes hold two rushes and two lulls: all streams spike and the rushing
-        // track spikes on its own; in a lull the top tracks drop (all streams' own drop stays within the
-        // spread the rush and the swell leave in its baseline).
+        // track spikes on its own; in a lull all streams drop, and so do the top tracks.
         #expect(alerts.contains { $0.kind == .spike && $0.track == nil }, "\(alerts)")
         #expect(alerts.contains { $0.kind == .spike && $0.track != nil }, "\(alerts)")
+        #expect(alerts.contains { $0.kind == .drop && $0.track == nil }, "\(alerts)")
         #expect(alerts.contains { $0.kind == .drop && $0.track != nil }, "\(alerts)")
+        // Each alert is in the minute of a surprise: a rush's spikes, a lull's drops.
+        let crowd = LiveSimulator(surprises: true)
+        for alert in alerts {
+            let mood = crowd.mood(at: alert.minute * 1000)
+            if alert.kind == .drop { #expect(mood == .lull, "\(alert)") } else { #expect(mood != .usual && mood != .lull, "\(alert)") }
+        }
         #expect(alerts.count < 20, "now and then, not every minute: \(alerts)")
     }
 }

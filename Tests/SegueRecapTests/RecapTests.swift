@@ -87,19 +87,20 @@ struct History {
                 return error.description
             }
         }
-        #expect(message("99999", nil, nil)?.hasPrefix("year '99999'") == true)
-        #expect(message("-1", nil, nil)?.hasPrefix("year") == true)
-        #expect(message("１２３４", nil, nil)?.hasPrefix("year") == true)  // full-width digits
-        #expect(message("2024", "2024-01-01", nil) == "give either a year or from and to, not both")
-        #expect(message(nil, nil, nil)?.hasPrefix("give a year") == true)
-        #expect(message(nil, "2024-01-01", nil)?.hasPrefix("give a year") == true)
-        #expect(message(nil, "2024-03-10", "2024-03-01") == "to 2024-03-01 is before from 2024-03-10")
-        #expect(message(nil, "2024-02-30", "2024-03-01")?.hasPrefix("from '2024-02-30'") == true)
-        #expect(message(nil, "2024-01-01", "garbage\n\u{0}")?.hasPrefix("to 'garbage'") == true)
-        #expect(message(nil, "1900-01-01", "2024-01-01")?.hasPrefix("from and to are") == true)
-        #expect(message(nil, "0001-01-01", "0001-01-02")?.hasPrefix("from '0001-01-01'") == true)
-        #expect(message("2024", nil, nil, tz: "../../etc/passwd")?.hasPrefix("time zone (tz) '../../etc/passwd'") == true)
-        #expect(message("2024", nil, nil, tz: String(repeating: "A", count: 10_000))?.hasSuffix("is not a time zone name like Europe/Berlin") == true)
+        // Sentences a person would write: the field in words, its parameter in brackets, a full stop.
+        #expect(message("99999", nil, nil)?.hasPrefix("The year '99999'") == true)
+        #expect(message("-1", nil, nil)?.hasPrefix("The year") == true)
+        #expect(message("１２３４", nil, nil)?.hasPrefix("The year") == true)  // full-width digits
+        #expect(message("2024", "2024-01-01", nil) == "Give either a year or a start and an end date (from and to), not both.")
+        #expect(message(nil, nil, nil)?.hasPrefix("Give a year") == true)
+        #expect(message(nil, "2024-01-01", nil)?.hasPrefix("Give a year") == true)
+        #expect(message(nil, "2024-03-10", "2024-03-01") == "The end date (to) 2024-03-01 is before the start date (from) 2024-03-10.")
+        #expect(message(nil, "2024-02-30", "2024-03-01")?.hasPrefix("The start date (from) '2024-02-30'") == true)
+        #expect(message(nil, "2024-01-01", "garbage\n\u{0}")?.hasPrefix("The end date (to) 'garbage'") == true)
+        #expect(message(nil, "1900-01-01", "2024-01-01")?.hasPrefix("The start and end dates (from, to) are") == true)
+        #expect(message(nil, "0001-01-01", "0001-01-02")?.hasPrefix("The start date (from) '0001-01-01'") == true)
+        #expect(message("2024", nil, nil, tz: "../../etc/passwd")?.hasPrefix("The time zone (tz) '../../etc/passwd'") == true)
+        #expect(message("2024", nil, nil, tz: String(repeating: "A", count: 10_000))?.hasSuffix("is not a time zone name like Europe/Berlin.") == true)
         // Long input is clipped in the message.
         #expect((message(String(repeating: "9", count: 5_000), nil, nil)?.count ?? 0) < 120)
         #expect(message("2024", nil, nil, tz: "Europe/Berlin") == nil)

@@ -102,7 +102,7 @@ import Testing
                 let refused = try await browser.request("/api/v1/renders", .post, json: render)
                 #expect(refused.status == .badRequest)
                 let message = Self.message(refused)
-                #expect(message.contains("To (2024-03-01) is before from (2024-03-05)"), "\(message)")
+                #expect(message == "The end date (to) 2024-03-01 is before the start date (from) 2024-03-05.", "\(message)")
                 #expect(try await browser.request("/api/v1/top?from=2024-03-05&to=2024-03-01").status == .badRequest)
 
                 // The same range already in the queue (queued by an older version, or edited by hand).
@@ -113,7 +113,7 @@ import Testing
                     JobRecord(id: id, owner: session, kind: "render", parameters: parameters, createdMillis: server.clock.now))
                 let job = try await browser.waitForJob(id)
                 #expect(job["state"] as? String == "failed")
-                #expect((job["error"] as? String)?.contains("is before from") == true, "\(job)")
+                #expect((job["error"] as? String)?.contains("is before the start date (from)") == true, "\(job)")
                 // An import job pointing outside the session's uploads reads nothing.
                 let snoop = ServerEnvironment.live.randomID()
                 try server.deps.pool.store.enqueue(
@@ -154,9 +154,9 @@ import Testing
                 #expect(many.0 == .badRequest)
                 // A body without a field, or with one of the wrong type: a sentence naming it, not the decoder's dump.
                 let missing = try await browser.request("/api/v1/renders", .post, json: #"{"kind":"artists"}"#)
-                #expect(missing.status == .badRequest && Self.message(missing) == "Output is missing.", "\(Self.message(missing))")
+                #expect(missing.status == .badRequest && Self.message(missing) == "The field output is missing.", "\(Self.message(missing))")
                 let wrong = try await browser.request("/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":"ten"}"#)
-                #expect(wrong.status == .badRequest && Self.message(wrong) == "Top has the wrong type.", "\(Self.message(wrong))")
+                #expect(wrong.status == .badRequest && Self.message(wrong) == "The field top has the wrong type.", "\(Self.message(wrong))")
                 let garbage = try await browser.request("/api/v1/renders", .post, json: "{not json")
                 #expect(Self.message(garbage) == "The request body is not valid JSON." && !Self.message(garbage).contains("Decoding"))
                 // The largest preset passes.

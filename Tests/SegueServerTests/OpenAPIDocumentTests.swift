@@ -21,7 +21,7 @@ struct OpenAPIDocumentTests {
                 ("/api/v1/renders", "post"), ("/api/v1/jobs", "get"), ("/api/v1/jobs/{id}", "get"),
                 ("/api/v1/jobs/{id}", "delete"), ("/api/v1/jobs/{id}/events", "get"),
                 ("/api/v1/jobs/{id}/files/{format}", "get"), ("/api/v1/feedback", "post"), ("/api/v1/openapi.json", "get"),
-                ("/api/v1/events", "post"), ("/api/v1/live", "get"), ("/api/v1/live/stream", "get"),
+                ("/api/v1/events", "post"), ("/api/v1/live", "get"), ("/api/v1/live/stream", "get"), ("/api/v1/live/mine", "get"),
                 ("/api/v1/library/uploads", "post"), ("/api/v1/library/analyses", "post"), ("/api/v1/library/demo", "post"),
                 ("/api/v1/library/tracks", "get"), ("/api/v1/library/tracks/{id}", "get"), ("/api/v1/library/events", "get"),
                 ("/api/v1/playlists", "post"), ("/api/v1/playlists/export", "get"),

@@ -76,7 +76,7 @@ struct PlayersAPITests {
                     (#"{"player":"nobody"}"#, HTTPResponse.Status.notFound, "there is no player named 'nobody'"),
                     (#"{"player":"folder:/tmp"}"#, .badRequest, "is not a player name"),
                     (#"{"player":"../x"}"#, .badRequest, "is not a player name"),
-                    (#"{}"#, .badRequest, "player is missing"),
+                    (#"{}"#, .badRequest, "Choose a player (player)."),
                     (#"{"player":7}"#, .badRequest, "player"),
                 ] {
                     let r = try await me.request("/api/v1/playlists/saved/\(savedID)/push", .post, json: body)

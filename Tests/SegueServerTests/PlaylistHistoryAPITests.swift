@@ -94,7 +94,7 @@ struct PlaylistHistoryAPITests {
                     (#"{"mode":"radio","seed_from_history":"2019"}"#, .unprocessableContent, "none of the library's analysed tracks was played in 2019"),
                     (#"{"mode":"radio","seed_from_history":"2024","seeds":[\#(low)]}"#, .badRequest, "give seeds or seed_from_history, not both"),
                     (#"{"mode":"path","from":\#(low),"to":\#(mid),"seed_from_history":"2024"}"#, .badRequest, "seed_from_history is for mode radio"),
-                    (#"{"mode":"radio","seed_from_history":"2024","prefer":"rarely"}"#, .badRequest, "prefer must be unplayed"),
+                    (#"{"mode":"radio","seed_from_history":"2024","prefer":"rarely"}"#, .badRequest, "The preference (prefer) must be unplayed"),
                     (#"{"mode":"radio","seed_from_history":"2024","length":50}"#, .unprocessableContent, "a length of 50 tracks is not possible"),
                     (#"{"mode":"radio","seed_from_history":2024}"#, .badRequest, "seed_from_history has the wrong type"),
                 ]

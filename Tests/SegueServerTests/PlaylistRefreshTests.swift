@@ -222,8 +222,8 @@ struct PlaylistRefreshTests {
                 for (recipe, status, words) in [
                     (#"{"mode":"radio","seeds":[999999]}"#, HTTPResponse.Status.notFound, "no analysed track 999999"),
                     (#"{"mode":"path","from":\#(seed),"to":\#(seed)}"#, .badRequest, "recipe.mode must be the playlist's mode (radio)"),
-                    (#"{"mode":"radio","seeds":[\#(seed)],"arc":"sideways"}"#, .badRequest, "arc must be one of"),
-                    (#"{"mode":"radio","seeds":[\#(seed)],"length":0}"#, .badRequest, "length must be 1 to 500"),
+                    (#"{"mode":"radio","seeds":[\#(seed)],"arc":"sideways"}"#, .badRequest, "The energy arc (arc) must be one of"),
+                    (#"{"mode":"radio","seeds":[\#(seed)],"length":0}"#, .badRequest, "The playlist length (length) must be 1 to 500 tracks."),
                     (#"{"mode":"radio","seeds":[\#(seed)],"artist_spacing":5000}"#, .badRequest, "artist_spacing must be 0 to 1000"),
                     (#"{"mode":"radio","seeds":[]}"#, .badRequest, "1 to 50 seeds"),
                     (#"{"mode":"radio","seeds":"all"}"#, .badRequest, "seeds"),

@@ -114,7 +114,7 @@ struct RecapAPITests {
                 #expect(range.contains("Your listening, 1 Mar – 31 May 2024"))
                 let bad = try await browser.request("/recap/99999")
                 #expect(bad.status == .badRequest)
-                #expect(String(buffer: bad.body).contains("Year &#39;99999&#39; is not a year from 1900 to 9999"))
+                #expect(String(buffer: bad.body).contains("The year &#39;99999&#39; is not a year from 1900 to 9999."))
                 let hostile = try await browser.request("/recap?from=%3Cscript%3E&to=2024-01-01")
                 #expect(hostile.status == .badRequest && !String(buffer: hostile.body).contains("<script>"))
                 // The cards as a ZIP of PNGs.
@@ -145,9 +145,9 @@ struct RecapAPITests {
                 ("year=2024.5", "year '2024.5'"),
                 ("year=%00%0A", "year '"),
                 ("year=" + String(repeating: "9", count: 10_000), "year '"),
-                ("from=2024-05-01&to=2024-01-01", "to 2024-01-01 is before from 2024-05-01"),
-                ("from=2024-02-30&to=2024-03-01", "from '2024-02-30'"),
-                ("from=1900-01-01&to=9999-12-31", "from and to are"),
+                ("from=2024-05-01&to=2024-01-01", "The end date (to) 2024-01-01 is before the start date (from) 2024-05-01."),
+                ("from=2024-02-30&to=2024-03-01", "The start date (from) '2024-02-30'"),
+                ("from=1900-01-01&to=9999-12-31", "The start and end dates (from, to) are"),
                 ("from=2024-01-01", "give a year"),
                 ("", "give a year"),
                 ("year=2024&from=2024-01-01&to=2024-02-01", "not both"),

@@ -160,8 +160,19 @@ struct ServerRouteTests {
                 // No parameter names in the sentences people read.
                 let source = String(buffer: try await browser.request("/explore?source=napster").body)
                 #expect(source.contains("Source: choose all sources or some of spotify"), "\(source)")
-                let day = try await browser.request("/api/v1/top?from=2020-13-45")
-                #expect(String(buffer: day.body).contains("From: write a date like 2024-05-06."))
+                let badDay = String(buffer: try await browser.request("/explore?range=custom&from=2020-13-45").body)
+                #expect(badDay.contains("From: write a date like 2024-05-06."), "\(badDay)")
+                // The API's sentences name the parameter too, never led by it ("To 2020-01-01 is before from …").
+                for (query, message) in [
+                    ("from=2020-13-45", "The start date (from) '2020-13-45' is not a date: write one like 2024-05-06."),
+                    ("from=2020-12-31&to=2020-01-01", "The end date (to) 2020-01-01 is before the start date (from) 2020-12-31."),
+                    ("limit=500", "Top (limit): choose between 1 and 50 entries."),
+                    ("kind=songs", "Show (kind): choose artists, tracks or albums."),
+                ] {
+                    let answer = try await browser.request("/api/v1/top?" + query)
+                    let body = try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any]
+                    #expect(answer.status == .badRequest && (body?["error"] as? [String: Any])?["message"] as? String == message, "\(query): \(String(buffer: answer.body))")
+                }
                 let table = try await browser.request("/api/v1/history?format=csv")
                 #expect(table.status == .ok && table.headers[HTTPField.Name.contentDisposition]?.contains("segue-history.csv") == true)
                 #expect(String(buffer: table.body).split(separator: "\n").count == 3)

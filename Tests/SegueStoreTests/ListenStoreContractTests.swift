@@ -33,6 +33,18 @@ import Testing
         #expect(try s.replaceToken(named: "nobody") == nil)
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func usersAreListedByNameWithTheirProfiles(backend: StoreBackend) throws {
+        let s = try backend.makeListenStore()
+        #expect(try s.users().isEmpty)
+        let cy = try s.createUser(named: "cy")
+        let ana = try s.createUser(named: "ana", profile: "home")
+        // Without tokens, and a user made without a profile joins the one of its name.
+        #expect(
+            try s.users() == [ListenUser(id: ana.id, name: "ana", token: "", profile: "home"), ListenUser(id: cy.id, name: "cy", token: "")])
+        #expect(try s.users().map(\.profile) == ["home", "cy"])
+    }
+
     /// Tokens stored in plain text before they were hashed keep working, and are hashed in place.
     @Test(arguments: StoreBackend.allCases)
     func plainTokensFromBeforeAreHashedAndKeepWorking(backend: StoreBackend) throws {

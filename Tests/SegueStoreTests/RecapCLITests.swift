@@ -68,12 +68,12 @@ import Testing
         let dir = try Fixtures.folder()
         let data = dir.appendingPathComponent("data").path
         let cases: [([String], String)] = [
-            (["recap", "99999"], "year '99999' is not a year from 1900 to 9999"),
-            (["recap", "--from", "2024-05-01", "--to", "2024-01-01"], "to 2024-01-01 is before from 2024-05-01"),
-            (["recap", "--from", "yesterday", "--to", "2024-01-01"], "from 'yesterday' is not a date"),
-            (["recap", "2024", "--from", "2024-01-01"], "give either a year or from and to, not both"),
-            (["recap"], "give a year (like 2024) or both from and to"),
-            (["recap", "2024", "--tz", "Mars/Olympus"], "time zone (tz) 'Mars/Olympus' is not a time zone name"),
+            (["recap", "99999"], "The year '99999' is not a year from 1900 to 9999."),
+            (["recap", "--from", "2024-05-01", "--to", "2024-01-01"], "The end date (to) 2024-01-01 is before the start date (from) 2024-05-01."),
+            (["recap", "--from", "yesterday", "--to", "2024-01-01"], "The start date (from) 'yesterday' is not a date"),
+            (["recap", "2024", "--from", "2024-01-01"], "Give either a year or a start and an end date (from and to), not both."),
+            (["recap"], "Give a year (like 2024) or both a start and an end date (from and to"),
+            (["recap", "2024", "--tz", "Mars/Olympus"], "The time zone (tz) 'Mars/Olympus' is not a time zone name"),
         ]
         for (args, message) in cases {
             let run = try cli.segue(args + ["--data", data])

@@ -197,25 +197,25 @@ class AccessibilityAndPhoneTests(unittest.TestCase):
         self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "table.top tbody tr")), 50)
         # Every label of the chart shown is readable on the phone: at least 11 CSS px once the SVG is scaled.
         smallest = d.execute_script("""
-            let min = Infinity, count = 0;
+            let min = Infinity, count = 0, monograms = 0;
             for (const svg of document.querySelectorAll('.chart svg')) {
               if (svg.getBoundingClientRect().width === 0) continue;
               // The elements that carry glyphs: tspans, and text elements without any (a text holding tspans
               // only inherits the page's size, which it never uses).
               for (const t of svg.querySelectorAll('tspan, text')) {
                 if (!t.textContent.trim() || (t.tagName === 'text' && t.querySelector('tspan'))) continue;
-                // Not a label: the monogram drawn inside generated cover art (a rect and its initials in one
-                // group), part of the picture beside the full name.
+                // The initials drawn on generated cover art (a rect and its letters in one group) count too.
                 const run = t.closest('text');
                 if (run.previousElementSibling && run.previousElementSibling.tagName === 'rect' && run.parentElement.tagName === 'g'
-                    && run.parentElement.children.length === 2) continue;
+                    && run.parentElement.children.length === 2) monograms++;
                 const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
                 min = Math.min(min, px); count++;
               }
             }
-            return [min, count, [...document.querySelectorAll('.chart svg')].map(s => s.getBoundingClientRect().width)];""")
+            return [min, count, [...document.querySelectorAll('.chart svg')].map(s => s.getBoundingClientRect().width), monograms];""")
         self.assertGreater(smallest[1], 40)
-        self.assertGreaterEqual(smallest[0], 11, f"the smallest chart label is {smallest[0]:.1f} CSS px on a 390 px phone (SVG widths {smallest[2]})")
+        self.assertGreater(smallest[3], 0, "the demo's chart has generated cover art with initials")
+        self.assertGreaterEqual(smallest[0], 11, f"the smallest chart label or initials are {smallest[0]:.1f} CSS px on a 390 px phone (SVG widths {smallest[2]})")
         # The theme chosen on Settings wins over the device's.
         d.get(self.server.url + "/settings")
         Select(d.find_element(By.NAME, "theme")).select_by_value("light")

@@ -231,6 +231,25 @@ class WebAppTests(unittest.TestCase):
         Select(d.find_element(By.ID, "live-window")).select_by_value("1h")
         self.assertEqual(d.find_element(By.ID, "live-streams-label").text, "streams, last hour")
         WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "live-streams").text == "6")
+        # The crowd's listens are not the visitor's: their own card says how to send theirs.
+        self.assertIn("What you play shows here once a scrobbler sends it", d.find_element(By.ID, "live-own").text)
+        # A scrobbling user for this visit's profile: its listen and what it plays show on the card, and only there.
+        cookie = d.get_cookie("segue_session")["value"]
+        lb = subprocess.check_output(
+            [SEGUE, "users", "add", "visitor", "--profile", f"web-{cookie}", "--data", self.server.data], text=True).strip()
+        for body in ({"listen_type": "single", "payload": [{"listened_at": now - 120, "track_metadata": {
+                         "artist_name": "Selenium", "track_name": "My Own Song", "additional_info": {"duration_ms": 180000}}}]},
+                     {"listen_type": "playing_now", "payload": [{"track_metadata": {"artist_name": "Selenium", "track_name": "Mine Now"}}]}):
+            request = urllib.request.Request(
+                self.server.url + "/1/submit-listens", data=json.dumps(body).encode(), method="POST",
+                headers={"Authorization": f"Token {lb}", "Content-Type": "application/json"})
+            with urllib.request.urlopen(request) as r:
+                self.assertEqual(json.load(r)["status"], "ok")
+        d.refresh()
+        own = d.find_element(By.ID, "live-own").text
+        self.assertIn("Playing now Mine Now — Selenium", own)
+        self.assertIn("My Own Song — Selenium", own)
+        self.assertRegex(own, r"\b1 play today · 3 minutes")
 
     def test_sessions_are_isolated_and_uploads_work(self):
         alice = self.open(width=1440, height=900)

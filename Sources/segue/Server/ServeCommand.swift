@@ -197,11 +197,16 @@ struct ServeCommand: AsyncParsableCommand {
             Task.detached {
                 // Now and then a rush or a lull, so a visitor sees the alerts.
                 var simulator = LiveSimulator(surprises: true)
-                // Ten minutes of history first, second by second, so the page is alive from the first look.
+                // Ten minutes of history first, made second by second, so the page is alive from the first look. It is
+                // ingested at once and in time order: the hub's clock moves on while this runs, and a minute judged
+                // before all of its history is in would raise false alerts.
                 let start = now()
+                var history: [LiveEvent] = []
                 for second in stride(from: Int64(599), through: 0, by: -1) {
-                    await hub.ingest(simulator.events(endingAt: start - second * 1000, seconds: 1))
+                    history += simulator.events(endingAt: start - second * 1000, seconds: 1)
                 }
+                history.sort { $0.timeMilliseconds < $1.timeMilliseconds }
+                await hub.ingest(history)
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
                     await hub.ingest(simulator.events(endingAt: now(), seconds: 0.25))
