@@ -211,7 +211,9 @@ class WebAppTests(unittest.TestCase):
         # Pushed over SSE: no reload.
         WebDriverWait(d, 10).until(lambda _: "Browser Song" in d.find_element(By.ID, "live-top").text)
         WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "live-streams").text == "6")
-        self.assertEqual(d.find_element(By.ID, "live-users").text, "4")
+        # The figures count up to their new values: wait for the listeners' figure too, not only the streams'.
+        WebDriverWait(d, 10).until(lambda _: d.find_element(By.ID, "live-users").text == "4")
+        WebDriverWait(d, 10).until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#live-board li")) == 2)
         board = d.find_elements(By.CSS_SELECTOR, "#live-board li")
         self.assertEqual([li.find_element(By.CLASS_NAME, "name").text for li in board],
                          ["Browser Song — Selenium", "Second Song — Selenium"])
