@@ -425,10 +425,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let caughtUp = snapshots.first(where: { $0.1 >= final }).map { Self.seconds($0.0 - started) }
         var stages: KafkaStages?
         if kafka != nil, let metrics = LiveBenchSocket.get(port: port, path: "/metrics") {
-            func sum(_ name: String) -> Double {
-                metrics.split(separator: "\n").filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
-                    .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
-            }
+            func sum(_ name: String) -> Double { Self.metric(name, in: metrics) ?? 0 }
             stages = KafkaStages(
                 batches: sum("segue_kafka_batches_total"), messages: sum("segue_kafka_messages_total"),
                 readAge: sum("segue_kafka_read_age_seconds_total"), store: sum("segue_kafka_store_seconds_total"),
