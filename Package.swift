@@ -4,13 +4,18 @@ import PackageDescription
 import Foundation
 
 // CI (scripts/test.sh) sets SEGUE_STRICT=1: warnings in Segue's own targets fail the build.
+// MemberImportVisibility: a file sees only the members of modules it imports itself, so a dependency
+// cannot hide behind another file's import.
 let strict: [SwiftSetting] =
-    [.swiftLanguageMode(.v6)]
+    [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]
     + (ProcessInfo.processInfo.environment["SEGUE_STRICT"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 // The import's hot loops (JSON scan, string interning, batch building, SQLite binding) touch class
 // and array state millions of times; dynamic exclusivity checks cost about 4% of the import's CPU
 // (perf, 250,000 records). These targets keep static checking.
+// SegueHTTP's requests and answers speak NIOHTTP1's types (methods, headers, statuses).
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+
 let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
@@ -25,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // Web app (issue 4).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -96,8 +102,12 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
-                "SegueKafka", "SegueRecap",
+                "SegueKafka", "SegueRecap", nioHTTP1,
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -115,6 +125,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -159,7 +171,9 @@ let package = Package(
             name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
             swiftSettings: strict),
         // The load simulator's client: sends simulated traffic to a server over HTTP.
-        .target(name: "SegueSimulator", dependencies: ["SegueModel", "SegueLive", "SegueHTTP", "SegueKafka"], swiftSettings: strict),
+        .target(
+            name: "SegueSimulator", dependencies: ["SegueModel", "SegueLive", "SegueHTTP", "SegueKafka", nioHTTP1],
+            swiftSettings: strict),
         .testTarget(name: "SegueLiveTests", dependencies: ["SegueLive"], swiftSettings: strict),
         // Audio analysis (issue 6): DSP descriptors over decoded PCM.
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float", providers: [.apt(["libkissfft-dev"])]),
@@ -181,12 +195,19 @@ let package = Package(
         .target(name: "SeguePlaylists", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
         .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel", "SegueStore"], swiftSettings: strict),
         // Playlists in the player people already use (issue 22): Subsonic servers and watched folders.
-        .target(name: "SeguePlayers", dependencies: ["SegueHTTP", "SeguePlaylists"], swiftSettings: strict),
+        .target(
+            name: "SeguePlayers", dependencies: ["SegueHTTP", "SeguePlaylists", nioHTTP1],
+            swiftSettings: strict),
         .testTarget(
-            name: "SeguePlayersTests", dependencies: ["SeguePlayers", "SeguePlaylists", "SegueHTTP", "SegueStore", "SegueStoreSQLite", "SegueTestSupport"],
+            name: "SeguePlayersTests",
+            dependencies: [
+                "SeguePlayers", "SeguePlaylists", "SegueHTTP", "SegueStore", "SegueStoreSQLite", "SegueTestSupport", nioHTTP1,
+            ],
             exclude: ["hostile_subsonic.py"], swiftSettings: strict),
         // Cover art and artist images from the Spotify Web API (optional, cached on disk).
-        .target(name: "SegueArtwork", dependencies: ["SegueHTTP"], swiftSettings: strict),
+        .target(
+            name: "SegueArtwork", dependencies: ["SegueHTTP", nioHTTP1],
+            swiftSettings: strict),
         // Builders of small exports on disk, shared by the test targets.
         .target(
             name: "SegueTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -194,7 +215,9 @@ let package = Package(
         .testTarget(name: "SegueModelTests", dependencies: ["SegueModel"], swiftSettings: strict),
         .testTarget(
             name: "SegueImportTests",
-            dependencies: ["SegueImport", "SegueModel", "SegueTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "SegueImport", "SegueModel", "SegueStore", "SegueTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "SegueChartsTests", dependencies: ["SegueCharts", "SegueModel"], swiftSettings: strict),
         .testTarget(
@@ -214,7 +237,9 @@ let package = Package(
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
                 "SegueTestSupport", "SegueLive", "SegueSimulator", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
-                "SegueHTTP", "SeguePlayers", .product(name: "Hummingbird", package: "hummingbird"),
+                "SegueHTTP", "SeguePlayers", nioHTTP1, .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),

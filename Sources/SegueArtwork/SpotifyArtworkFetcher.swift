@@ -1,5 +1,6 @@
 import Foundation
 
+import NIOHTTP1
 import SegueHTTP
 
 /// Fetches album covers and artist images from the Spotify Web API (client-credentials flow) for the

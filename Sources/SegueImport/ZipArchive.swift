@@ -71,13 +71,14 @@ final class ZipArchive: @unchecked Sendable {
     /// Reads the central directory of the archive open at `fd` (closed when this is released, or on error).
     private init(fd: Int32, path: String, maxEntries: Int) throws(ImportError) {
         self.path = path
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size >= 22 else {
+        // The size from the end offset (reads use pread, so the offset does not matter).
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 22 else {
             close(fd)
             throw ImportError.unreadableZip(file: path, reason: "too short to be a ZIP archive")
         }
         do {
-            let fileSize = UInt64(info.st_size)
+            let fileSize = UInt64(end)
             let directory = try Self.locateDirectory(fd: fd, fileSize: fileSize, path: path, maxEntries: maxEntries)
             self.entries = try Self.readDirectory(fd: fd, directory, path: path)
             self.fileSize = fileSize

@@ -1,5 +1,6 @@
 import Foundation
 import SegueHTTP
+import NIOHTTP1
 
 /// A client of the Subsonic API (and OpenSubsonic servers: Navidrome, Gonic, Airsonic, supysonic)
 /// for what pushing a playlist needs: ping, search3, getPlaylists, getPlaylist, createPlaylist and

@@ -1,4 +1,5 @@
 import SeguePlaylists
+import Foundation
 
 /// Puts a playlist on a Subsonic server: finds each track (`SubsonicMatcher`), then creates the
 /// playlist or, when one of that name exists (or the id of an earlier push still does), replaces its

@@ -3,6 +3,7 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueRecap
+import SegueModel
 
 /// Renders a recap to a video (`RecapVideoTimeline`): the cards' scenes at growing progress and the
 /// race chapter, painted by Cairo and streamed into the same encoder as the race videos

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import SegueLive
 import SegueStore
+import NIOFoundationEssentialsCompat
 
 /// The platform side of live listening: `POST /api/v1/events` (bulk events with an ingest token),
 /// `GET /api/v1/live` (a snapshot of one window) and `GET /api/v1/live/stream` (the same, pushed

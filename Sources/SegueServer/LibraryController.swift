@@ -8,6 +8,7 @@ import SegueJobs
 import SegueMedia
 import SeguePlaylists
 import SegueStore
+import Logging
 
 /// The Library page and `/api/v1/library`: audio uploads (streamed to disk), analysis jobs, the
 /// session's tracks with their descriptors, and each file's status pushed over server-sent events.

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueLive
+import SegueKafka
+import SegueStore
 
 /// The live dashboard: streams and active users in the last 10 minutes, the top song, a
 /// leaderboard, per-minute trend lines and alerts, pushed over server-sent events (no polling);

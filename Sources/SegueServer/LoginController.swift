@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueModel
+import SegueStore
 
 /// `/login` on a password-protected single-user install (`--single-user --password`): each browser gives the
 /// password once, and its session (stored only then) is what keeps it logged in until it expires or is deleted.

@@ -7,6 +7,8 @@ import SegueModel
 import SeguePlayers
 import SeguePlaylists
 import SegueStore
+import Logging
+import SegueAudio
 
 /// The Playlists page and `/api/v1/playlists`: radio, path and order playlists from the session's
 /// analysed library under the constraints, each transition with its score and parts, and exports.

@@ -3,6 +3,7 @@ import SeguePlaylists
 import SegueModel
 import SegueRecap
 import SegueStore
+import SegueAudio
 
 extension RecapSound {
     /// The sound of `period` from a library's analysed files joined to the plays in `columns`

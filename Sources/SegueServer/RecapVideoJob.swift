@@ -7,6 +7,7 @@ import SegueModel
 import SegueRecap
 import SegueRender
 import SegueStore
+import SegueCharts
 
 /// What a recap video job renders: the recap of `query` (the query of `GET /api/v1/recap`, as
 /// `RecapParameters.queryString` writes it) in the profile called `profile`.

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegueStore
+import SegueModel
 
 /// `/settings`: the profile's preferences (time zone, theme, the week's first day, Explore's defaults), how to
 /// point a scrobbler at this server, and the ListenBrainz token to give it.

@@ -2,6 +2,7 @@ import Foundation
 import SegueModel
 import SegueHTTP
 import SegueLive
+import NIOHTTP1
 
 /// What a simulation run achieved.
 public struct SimulationReport: Sendable, Equatable {

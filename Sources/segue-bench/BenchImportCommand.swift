@@ -4,6 +4,7 @@ import SegueBenchSupport
 import SegueImport
 import SegueModel
 import SegueStoreSQLite
+import SegueStore
 
 /// `segue-bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
 /// query latency, on a generated 250,000-record extended export.

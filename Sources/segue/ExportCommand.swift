@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SegueImport
 import SegueModel
+import SegueStore
 
 /// `segue export`: a profile's merged listening history, as ListenBrainz JSON lines or CSV.
 struct ExportCommand: ParsableCommand {

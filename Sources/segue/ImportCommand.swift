@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SegueImport
 import SegueModel
+import SegueStore
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

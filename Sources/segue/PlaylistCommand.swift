@@ -7,6 +7,7 @@ import SeguePlayers
 import SeguePlaylists
 import SegueStore
 import SegueStoreSQLite
+import SegueServer
 
 /// `segue playlist`: smooth playlists from the analysed library.
 struct PlaylistCommand: AsyncParsableCommand {

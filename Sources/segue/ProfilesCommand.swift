@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegueStore
 
 struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

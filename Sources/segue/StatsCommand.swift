@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueModel
+import SegueStore
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

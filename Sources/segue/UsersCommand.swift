@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueModel
+import SegueStore
 
 /// `segue users add NAME`: a ListenBrainz-compatible user whose token scrobblers send.
 struct UsersCommand: ParsableCommand {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import SegueImport
+import SegueModel
+import SegueStore
 
 /// Last.fm, ListenBrainz, Apple Music and YouTube Music histories in the shapes they have in the wild
 /// (issue 19): each record a listen or a rejection with its reason, every hostile shape one sentence.

@@ -1,6 +1,7 @@
 import Foundation
 import SegueHTTP
 import SegueTestSupport
+import NIOHTTP1
 
 /// Where the repository is (for .local/supysonic and the hostile server's script).
 enum Repository {

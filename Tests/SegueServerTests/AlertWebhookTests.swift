@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 
 @testable import SegueServer
+import NIOFoundationEssentialsCompat
 
 @Suite struct AlertWebhookTests {
     /// A window that has seen six quiet minutes and then a spike of one track, now closed.

@@ -8,6 +8,7 @@ import SegueStore
 import Testing
 
 @testable import SegueServer
+import NIOFoundationEssentialsCompat
 
 /// `POST /api/v1/events`, `GET /api/v1/live` and its stream, through the real router on a real
 /// SQLite file.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import SegueHTTP
 import Testing
+import NIOHTTP1
 
 /// Segue's outgoing HTTP client (`HTTPFetch`) against a real local server, and against sockets
 /// that never answer or refuse.

@@ -15,6 +15,8 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import NIOFoundationEssentialsCompat
+import SegueLive
 #endif
 
 /// Clients that are careless or hostile with connections, sessions and streams (issue 16): a crawler without

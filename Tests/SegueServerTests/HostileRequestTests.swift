@@ -11,6 +11,7 @@ import SegueTestSupport
 import Testing
 
 @testable import SegueServer
+import NIOFoundationEssentialsCompat
 
 /// Requests that used to stop the server (issue 16, part A): numbers from outside reaching
 /// arithmetic, a date range reaching a job, a job trapping inside the server process, one client

@@ -9,6 +9,9 @@ import NIOCore
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
+import SegueAudio
+import SegueJobs
 
 /// Short tones with tags, encoded by the real ffmpeg (the analysis needs at least 3 seconds).
 func toneFile(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, album: String = "Tones", seconds: Int = 4) throws -> Data {

@@ -11,6 +11,7 @@ import SegueTestSupport
 import Testing
 
 @testable import SegueServer
+import NIOFoundationEssentialsCompat
 
 /// The `/1/` API through the real router, answering like ListenBrainz.
 @Suite struct ListenBrainzAPITests {

@@ -6,6 +6,9 @@ import NIOCore
 import SegueJobs
 import SegueServer
 import Testing
+import Logging
+import NIOFoundationEssentialsCompat
+import SegueStore
 
 @Suite("Web app over a live socket")
 struct LiveServerTests {

@@ -2,6 +2,8 @@ import Foundation
 import HummingbirdTesting
 import NIOCore
 import Testing
+import HTTPTypes
+import NIOFoundationEssentialsCompat
 
 @Suite("OpenAPI document")
 struct OpenAPIDocumentTests {

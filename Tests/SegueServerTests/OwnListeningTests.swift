@@ -7,6 +7,7 @@ import SegueStore
 import Testing
 
 @testable import SegueServer
+import NIOFoundationEssentialsCompat
 
 /// The Live page's "Your listening": a visitor sees their own scrobbles (playing now, today in their time zone)
 /// and nobody else's.

@@ -3,6 +3,10 @@ import HTTPTypes
 import HummingbirdTesting
 import SeguePlayers
 import Testing
+import NIOCore
+import NIOFoundationEssentialsCompat
+import SegueServer
+import SegueStore
 
 /// "Send to …": a saved playlist pushed to a player of the data folder by a job, on a --single-user
 /// install only. The player here is a watched folder (the Subsonic side of `PlaylistPush` runs

@@ -6,6 +6,7 @@ import SegueStore
 import Testing
 
 @testable import SegueServer
+import NIOFoundationEssentialsCompat
 
 @Suite("Playlists seeded from the history (issue 19)")
 struct PlaylistHistoryAPITests {

@@ -6,6 +6,8 @@ import NIOCore
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
+import SegueStore
 
 /// A tone with `lead` seconds of silence before it and `trail` after, written by the real ffmpeg.
 func paddedTone(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, lead: Double, trail: Double) throws -> Data {

@@ -10,6 +10,8 @@ import SegueStorePostgres
 @testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// Kept current (issue 22): the daily scheduler's once-a-day rule across nodes, and the refresh
 /// job rebuilding a saved playlist after the library changed, pushing it in place and recording

@@ -6,6 +6,7 @@ import NIOCore
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
 
 @Suite("Recap API")
 struct RecapAPITests {

@@ -7,6 +7,8 @@ import SegueModel
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
+import SegueStore
 
 /// Shared recaps, tried as their owner, another profile's owner and a stranger with no session.
 @Suite("Recap share links")

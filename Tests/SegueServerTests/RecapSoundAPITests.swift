@@ -6,6 +6,7 @@ import NIOCore
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
 
 /// The sound of the year from a real library: the eight demo songs, rendered and analysed, and a
 /// history that plays three of them in 2024 (and two in 2023).

@@ -7,6 +7,9 @@ import SegueMedia
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
+import SegueJobs
+import SegueStore
 
 @Suite("Recap video API", .serialized)
 struct RecapVideoAPITests {

@@ -6,6 +6,8 @@ import NIOCore
 @testable import SegueServer
 import SegueTestSupport
 import Testing
+import NIOFoundationEssentialsCompat
+import SegueStore
 
 @Suite("Web app routes")
 struct ServerRouteTests {

@@ -7,6 +7,8 @@ import NIOCore
 import SegueServer
 import SegueTestSupport
 import Synchronization
+import NIOFoundationEssentialsCompat
+import SegueJobs
 
 /// A server over a fresh data folder, with a clock the test moves.
 struct TestServer {

@@ -7,6 +7,7 @@ import SegueSimulator
 import SegueServer
 import SegueTestSupport
 import Testing
+import SegueStore
 
 /// `segue simulate`'s runner against a real server on a socket, on the system clock.
 @Suite struct SimulationTests {

@@ -2,6 +2,7 @@ import Foundation
 import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+import SegueStore
 
 /// Runs the built `segue` executable the way a person does.
 @Suite struct CLITests {

@@ -5,6 +5,7 @@ import SegueStore
 @testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+import PostgresNIO
 
 /// Users, tokens, listens and bulk events through the store protocols, on every backend.
 @Suite struct ListenStoreContractTests {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueModel
+import SegueStore
 
 /// `segue feedback list`: what people sent through the web app's feedback form.
 struct FeedbackCommand: ParsableCommand {

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import SegueServer
+import Hummingbird
 
 /// `segue serve`: the web app, API and workers in one process on the embedded store.
 struct ServeCommand: AsyncParsableCommand {

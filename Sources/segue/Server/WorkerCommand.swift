@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SegueServer
 import ServiceLifecycle
+import UnixSignals
 
 /// `segue worker`: runs queued imports, renders and analyses from a data folder's job queue, without
 /// the web server. `segue serve` also starts its job work as `segue worker --supervised` children.
