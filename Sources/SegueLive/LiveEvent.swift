@@ -59,7 +59,7 @@ public struct LiveMinute: Sendable, Equatable, Codable {
 
 /// A spike or a drop in the per-minute stream rate.
 public struct LiveAlert: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case spike, drop }
+    public enum Kind: String, Sendable, Codable, CaseIterable { case spike, drop }
     public var kind: Kind
     /// The minute that was unusual (start, seconds since 1970 UTC).
     public var minute: Int64

@@ -25,7 +25,7 @@ public struct TransitionCost: Sendable, Equatable, Codable {
     /// - rough: total 1.5 or more, or any part 0.6 or more (tempo more than about 12.5 % apart, a key
     ///   two or more steps around the wheel, 4.8 LU louder or softer, energy 0.3 apart);
     /// - fair: the rest.
-    public enum Grade: String, Sendable, Equatable, Codable {
+    public enum Grade: String, Sendable, Equatable, Codable, CaseIterable {
         case smooth, fair, rough
     }
 

@@ -198,7 +198,7 @@ struct APIController {
             }
         }
         let parameters = try encodeJSON(ImportParameters(profile: s.profileName, paths: paths, demo: demo))
-        let job = try submit(owner: s.id, kind: "import", parameters: parameters)
+        let job = try submit(owner: s.id, kind: ImportParameters.kind, parameters: parameters)
         return try json(JobView(job), status: .accepted)
     }
 
@@ -272,7 +272,7 @@ struct APIController {
         var body = try await decode(RenderParameters.self, request).validated()
         guard try hasData(s) else { throw APIError.conflict("import your history (or the demo data) first") }
         body.profile = s.profileName
-        let job = try submit(owner: s.id, kind: "render", parameters: try encodeJSON(body))
+        let job = try submit(owner: s.id, kind: RenderParameters.kind, parameters: try encodeJSON(body))
         return try json(JobView(job), status: .accepted)
     }
 
@@ -337,7 +337,7 @@ struct APIController {
     func download(_ request: Request, context: AppRequestContext) async throws -> Response {
         let job = try ownedJob(context)
         let format = context.parameters.get("format") ?? ""
-        guard job.state == .succeeded, job.kind == "render" || job.kind == RecapVideoParameters.kind, let resultText = job.result,
+        guard job.state == .succeeded, job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind, let resultText = job.result,
             let result = try? JSONDecoder().decode(RenderResult.self, from: Data(resultText.utf8)),
             let file = result.files.first(where: { $0.format == format })
         else { throw APIError.notFound("no \(format) file for job \(job.id)") }
@@ -417,6 +417,12 @@ struct APIController {
 
 /// A job as the API shows it.
 struct JobView: Codable, Sendable {
+    /// The kinds of job a session can own, as its `kind` says.
+    static let kinds = [
+        ImportParameters.kind, RenderParameters.kind, AnalyzeParameters.kind, PushPlaylistParameters.kind, RefreshPlaylistParameters.kind,
+        PlaybackParameters.kind, RecapVideoParameters.kind,
+    ]
+
     struct FileLink: Codable, Sendable {
         var format: String
         var url: String
@@ -456,15 +462,15 @@ struct JobView: Codable, Sendable {
         detail = job.detail.map(BrowserMessage.clean)
         error = job.error.map(BrowserMessage.sentence)
         createdAt = iso8601(Double(job.createdMillis) / 1000)
-        if job.kind == "render", let p = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8)) {
+        if job.kind == RenderParameters.kind, let p = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8)) {
             title = "Top \(p.top) \(p.kind.rawValue) · " + (p.output == .image ? "image" : "\((p.container ?? "mp4").uppercased()) race")
         }
-        if job.kind == "render" || job.kind == RecapVideoParameters.kind, job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
+        if job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind, job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
             let elapsed = Double(ServerEnvironment.live.now() - started) / 1000
             etaSeconds = (elapsed / job.progress * (1 - job.progress) * 10).rounded() / 10
         }
         guard job.state == .succeeded, let text = job.result else { return }
-        if job.kind == "render" || job.kind == RecapVideoParameters.kind, let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8)) {
+        if job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind, let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8)) {
             files = r.files.map {
                 FileLink(format: $0.format, url: "/api/v1/jobs/\(job.id)/files/\($0.format)", bytes: $0.bytes, mediaType: $0.mediaType)
             }
@@ -473,7 +479,7 @@ struct JobView: Codable, Sendable {
             frames = r.frames
         } else if job.kind == PushPlaylistParameters.kind, let r = try? JSONDecoder().decode(PushReport.self, from: Data(text.utf8)) {
             push = PushView(summary: r.summary, playlistName: r.playlistName, matched: r.matched.count, missing: r.missing)
-        } else if job.kind == "import" {
+        } else if job.kind == ImportParameters.kind {
             if var decoded = try? JSONDecoder().decode(ImportReport.self, from: Data(text.utf8)) {
                 // The report names the uploaded files as they are stored on the server: only their names go out.
                 for i in decoded.files.indices { decoded.files[i].file = BrowserMessage.clean(decoded.files[i].file) }
@@ -503,7 +509,7 @@ func byteRange(_ header: String, size: Int) -> ClosedRange<Int>? {
 }
 
 /// What an upload turned out to be.
-enum UploadContent: String {
+enum UploadContent: String, CaseIterable {
     case zip, json, csv
 
     /// A ZIP by its signature, JSON by its first non-blank character (after an optional BOM), a CSV
@@ -531,6 +537,9 @@ enum UploadContent: String {
 
 /// The chart parameters of a query string: kind, metric, range preset or from/to, limit.
 struct ChartParameters: Sendable, Equatable {
+    /// How many entries a chart may list.
+    static let limits = 1...50
+
     enum Preset: String, CaseIterable, Sendable {
         case all, thisYear = "this-year", lastYear = "last-year", thisDecade = "this-decade", custom
     }
@@ -601,10 +610,13 @@ struct ChartParameters: Sendable, Equatable {
             }
         }
         if let l = value("limit") ?? value("n") {
-            if let n = Int(l), (1...50).contains(n) {
+            if let n = Int(l), Self.limits.contains(n) {
                 limit = n
             } else {
-                refused.append(Refusal(field: "limit", typed: l, label: "Top", problem: "choose between 1 and 50 entries"))
+                refused.append(
+                    Refusal(
+                        field: "limit", typed: l, label: "Top",
+                        problem: "choose between \(Self.limits.lowerBound) and \(Self.limits.upperBound) entries"))
             }
         }
         if let text = value("source") {

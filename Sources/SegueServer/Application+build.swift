@@ -51,8 +51,8 @@ struct JobStores {
     /// The handler of every job kind.
     func handlers(configuration: ServerConfiguration, cache: ChartCache, now: @escaping @Sendable () -> Int64) -> [String: any JobHandler] {
         [
-            "import": ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
-            "render": RenderJobHandler(plays: plays, configuration: configuration),
+            ImportParameters.kind: ImportJobHandler(plays: plays, configuration: configuration, cache: cache),
+            RenderParameters.kind: RenderJobHandler(plays: plays, configuration: configuration),
             RecapVideoParameters.kind: RecapVideoJobHandler(plays: plays, configuration: configuration),
             AnalyzeParameters.kind: AnalyzeJobHandler(configuration: configuration, libraries: libraries),
             PlaybackParameters.kind: PlaybackJobHandler(libraries: libraries),

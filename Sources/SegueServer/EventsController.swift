@@ -111,13 +111,16 @@ struct EventsController: Sendable {
 
     // MARK: Snapshot and push
 
-    /// `1m`, `5m`, `10m`, `1h` or `24h` (the default is `10m`); nil for anything else.
+    /// The live windows a request may ask for, by name, shortest first.
+    static let windows: KeyValuePairs<String, Int> = ["1m": 60, "5m": 300, "10m": 600, "1h": 3600, "24h": 86_400]
+
+    /// One of `windows` (the default is `10m`); nil for anything else.
     static func windowSeconds(_ request: Request) -> Int? {
         guard let text = request.uri.queryParameters.get("window") else { return LiveHub.defaultWindow }
-        return ["1m": 60, "5m": 300, "10m": 600, "1h": 3600, "24h": 86_400][String(text)]
+        return windows.first { $0.key == text }?.value
     }
 
-    static let badWindow = "window must be one of 1m, 5m, 10m, 1h, 24h"
+    static let badWindow = "window must be one of \(windows.map(\.key).joined(separator: ", "))"
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let seconds = Self.windowSeconds(request), let snapshot = await hub.snapshot(windowSeconds: seconds) else {

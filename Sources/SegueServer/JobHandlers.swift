@@ -14,6 +14,9 @@ import SegueAudio
 
 /// What an import job reads: uploaded files of the session, or the demo export.
 struct ImportParameters: Codable, Sendable {
+    /// The job kind on the queue.
+    static let kind = "import"
+
     var profile: String
     /// Absolute paths of uploaded files (inside the session's folder).
     var paths: [String]
@@ -79,6 +82,11 @@ struct ImportJobHandler: JobHandler {
 
 /// The request for an image or an animation, as the Create page and the API send it.
 struct RenderParameters: Codable, Sendable, Equatable {
+    /// The job kind on the queue.
+    static let kind = "render"
+    /// How many entries an image or a race may show.
+    static let topRange = 3...20
+
     enum Output: String, Codable, Sendable { case image, animation }
     var output: Output
     var kind: EntityKind
@@ -111,7 +119,9 @@ struct RenderParameters: Codable, Sendable, Equatable {
     /// Checks every field; throws `APIError.invalid` naming the field. The page, the API and the job
     /// (which re-checks what it finds in the queue, possibly written by an older version) all call this.
     func validated() throws -> RenderParameters {
-        guard (3...20).contains(top) else { throw APIError.invalid("The number of entries (top) must be 3 to 20.") }
+        guard Self.topRange.contains(top) else {
+            throw APIError.invalid("The number of entries (top) must be \(Self.topRange.lowerBound) to \(Self.topRange.upperBound).")
+        }
         let first = try parseDay(from, name: "from")
         let last = try parseDay(to, name: "to")
         if let first, let last, last < first {

@@ -13,6 +13,9 @@ import SegueAudio
 /// The Playlists page and `/api/v1/playlists`: radio, path and order playlists from the session's
 /// analysed library under the constraints, each transition with its score and parts, and exports.
 struct PlaylistsController {
+    /// The ways to build a playlist: around seeds, from one track to another, or the best order of a selection.
+    static let modes = ["radio", "path", "order"]
+
     let deps: ServerDependencies
 
     func register(on group: RouterGroup<AppRequestContext>) {
@@ -623,7 +626,7 @@ extension PlaylistsController {
         let body = try await APIController(deps: deps).decode(SaveRequest.self, request)
         let name = try Self.checkedName(body.name)
         let mode = body.mode ?? "order"
-        guard ["radio", "path", "order"].contains(mode) else { throw APIError.invalid("The playlist mode (mode) must be radio, path or order.") }
+        guard Self.modes.contains(mode) else { throw APIError.invalid("The playlist mode (mode) must be radio, path or order.") }
         let ids = body.tracks ?? []
         guard (1...500).contains(ids.count) else { throw APIError.invalid("The track list (tracks) must hold 1 to 500 track ids.") }
         let (_, _, tracks) = try playable(context)
