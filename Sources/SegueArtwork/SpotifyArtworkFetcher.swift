@@ -1,5 +1,4 @@
 import Foundation
-
 import NIOHTTP1
 import SegueHTTP
 
@@ -48,7 +47,8 @@ public final class SpotifyArtworkFetcher: @unchecked Sendable {
 
         public var description: String {
             switch self {
-            case .authentication(let status): return "Spotify refused the client credentials (HTTP \(status)): check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET"
+            case .authentication(let status):
+                return "Spotify refused the client credentials (HTTP \(status)): check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET"
             case .http(let status, let url): return "Spotify answered HTTP \(status) for \(url)"
             }
         }

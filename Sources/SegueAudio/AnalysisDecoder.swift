@@ -29,7 +29,11 @@ public struct AnalysisDecoder: Sendable {
         self.tools = tools
         self.maximumSeconds = maximumSeconds
         self.timeLimitSeconds = timeLimitSeconds
-        self.fallback = fallback.map { var f = $0; f.maximumSeconds = maximumSeconds; return f }
+        self.fallback = fallback.map {
+            var f = $0
+            f.maximumSeconds = maximumSeconds
+            return f
+        }
     }
 
     /// The resource limits of one ffmpeg run.
@@ -84,7 +88,8 @@ public struct AnalysisDecoder: Sendable {
         let dsp = Self.floats(run.stdout)
         if Double(dsp.count) >= (maximumSeconds - 1) * Double(AudioAnalysis.sampleRate) {
             throw .audioRejected(
-                "\((path as NSString).lastPathComponent): longer than \(Self.clock(maximumSeconds)), the longest audio Segue analyses (a mix or an audiobook?)")
+                "\((path as NSString).lastPathComponent): longer than \(Self.clock(maximumSeconds)), the longest audio Segue analyses (a mix or an audiobook?)"
+            )
         }
         guard musicnn else { return (dsp, nil) }
         guard let nn = FileManager.default.contents(atPath: second) else {

@@ -86,14 +86,18 @@ public struct AudioAnalysis: Sendable, Equatable, Codable {
 
     /// The fixed-length feature vector for similarity, with `featureNames` naming each index.
     public var featureVector: [Float] {
-        [tempo.bpm, Float(key.tonic), key.mode == .major ? 1 : 0, Float(loudness.integratedLUFS), Float(loudness.rangeLU),
-         energy.energy, spectral.centroid, spectral.rolloff, spectral.flatness, spectral.zeroCrossingRate]
+        [
+            tempo.bpm, Float(key.tonic), key.mode == .major ? 1 : 0, Float(loudness.integratedLUFS), Float(loudness.rangeLU),
+            energy.energy, spectral.centroid, spectral.rolloff, spectral.flatness, spectral.zeroCrossingRate,
+        ]
             + mfcc.mean + mfcc.deviation
     }
 
     public static let featureNames: [String] =
-        ["bpm", "key_tonic", "key_major", "loudness_lufs", "loudness_range_lu", "energy", "spectral_centroid",
-         "spectral_rolloff", "spectral_flatness", "zero_crossing_rate"]
+        [
+            "bpm", "key_tonic", "key_major", "loudness_lufs", "loudness_range_lu", "energy", "spectral_centroid",
+            "spectral_rolloff", "spectral_flatness", "zero_crossing_rate",
+        ]
         + (0..<MFCCDescriptor.coefficients).map { "mfcc_mean_\($0)" }
         + (0..<MFCCDescriptor.coefficients).map { "mfcc_deviation_\($0)" }
 }

@@ -190,7 +190,8 @@ public struct LibraryIngest: Sendable {
                         }
                     }
                 }
-                let stale = stored.analysisVersion != AudioAnalysis.version || stored.status == .failed
+                let stale =
+                    stored.analysisVersion != AudioAnalysis.version || stored.status == .failed
                     || (musicnn != nil && stored.embedding == nil)
                 if stale && !toAnalyze.contains(where: { $0.id == stored.id }) { toAnalyze.append(stored) }
             } catch {

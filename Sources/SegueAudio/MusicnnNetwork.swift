@@ -61,8 +61,10 @@ public struct MusicnnNetwork: Sendable {
         }
         func norm(_ i: Int, _ n: Int) throws(AudioError) -> (scale: [Double], shift: [Double]) {
             let name = i == 0 ? "batch_normalization" : "batch_normalization_\(i)"
-            let gamma = try tensor("\(name)/gamma", [n]), beta = try tensor("\(name)/beta", [n])
-            let mean = try tensor("\(name)/moving_mean", [n]), variance = try tensor("\(name)/moving_variance", [n])
+            let gamma = try tensor("\(name)/gamma", [n])
+            let beta = try tensor("\(name)/beta", [n])
+            let mean = try tensor("\(name)/moving_mean", [n])
+            let variance = try tensor("\(name)/moving_variance", [n])
             let scale = (0..<n).map { Double(gamma[$0]) / (Double(variance[$0]) + Self.epsilon).squareRoot() }
             return (scale, (0..<n).map { Double(beta[$0]) - Double(mean[$0]) * scale[$0] })
         }
@@ -77,7 +79,8 @@ public struct MusicnnNetwork: Sendable {
         /// A dense layer with the batch norm in front of it folded in: W'[k,o] = s[k]·W[k,o],
         /// b'[o] = b[o] + Σ_k t[k]·W[k,o].
         func folded(_ name: String, norm n: (scale: [Double], shift: [Double]), _ shape: [Int]) throws(AudioError) -> Layer {
-            let w = try tensor("\(name)/kernel", shape), b = try tensor("\(name)/bias", [shape[1]])
+            let w = try tensor("\(name)/kernel", shape)
+            let b = try tensor("\(name)/bias", [shape[1]])
             let (inputs, outputs) = (shape[0], shape[1])
             var weights = [Float](repeating: 0, count: w.count)
             var bias = b.map { Double($0) }
@@ -133,9 +136,11 @@ public struct MusicnnNetwork: Sendable {
 
     /// Runs one patch with scratch memory kept between calls.
     public func run(patch: [Float], scratch s: inout Scratch) -> Output {
-        let T = MusicnnSpectrogram.patchFrames, F = MusicnnSpectrogram.bands
+        let T = MusicnnSpectrogram.patchFrames
+        let F = MusicnnSpectrogram.bands
         precondition(patch.count == T * F, "a musicnn patch is \(T)×\(F) values")
-        let scale = input.scale[0], shift = input.shift[0]
+        let scale = input.scale[0]
+        let shift = input.shift[0]
         let frontWidth = 2 * 204 + 3 * 51
         Self.resize(&s.front, T * frontWidth)
 
@@ -284,7 +289,11 @@ public struct MusicnnNetwork: Sendable {
     @inline(__always)
     private static func resize(_ buffer: inout [Float], _ count: Int) {
         if buffer.count != count {
-            if buffer.count > count { buffer.removeLast(buffer.count - count) } else { buffer.append(contentsOf: repeatElement(0, count: count - buffer.count)) }
+            if buffer.count > count {
+                buffer.removeLast(buffer.count - count)
+            } else {
+                buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+            }
         }
     }
 
@@ -320,7 +329,8 @@ public struct MusicnnNetwork: Sendable {
                     for r in 0..<rows {
                         let row = c.baseAddress! + r * channels
                         let frame = frameOfRow(r)
-                        let h = hi.baseAddress! + frame * channels, l = lo.baseAddress! + frame * channels
+                        let h = hi.baseAddress! + frame * channels
+                        let l = lo.baseAddress! + frame * channels
                         for k in 0..<channels {
                             h[k] = max(h[k], row[k])
                             l[k] = min(l[k], row[k])
@@ -336,7 +346,8 @@ public struct MusicnnNetwork: Sendable {
     /// value first gives exactly the maximum of the per-position results.
     private static func writeFront(_ s: inout Scratch, frames: Int, bias: [Float], norm: Affine, width: Int, at base: Int) {
         let channels = bias.count
-        let highest = s.highest, lowest = s.lowest
+        let highest = s.highest
+        let lowest = s.lowest
         s.front.withUnsafeMutableBufferPointer { front in
             for t in 0..<frames {
                 for k in 0..<channels {

@@ -19,7 +19,9 @@ public struct MusicnnReferenceClip: Sendable {
     /// Seven seconds of a logarithmic sine sweep from 40 Hz to 7.5 kHz at half scale (two patches).
     public static var sweep: MusicnnReferenceClip {
         let rate = Double(MusicnnSpectrogram.sampleRate)
-        let seconds = 7.0, low = 40.0, high = 7500.0
+        let seconds = 7.0
+        let low = 40.0
+        let high = 7500.0
         let k = log(high / low) / seconds
         let samples = (0..<Int(seconds * rate)).map { i -> Float in
             let t = Double(i) / rate

@@ -105,7 +105,9 @@ public struct MusicnnSpectrogram: Sendable {
             i == bands + 1 ? maxMel : Double(i) * (maxMel / Double(bands + 1))
         }.map(melToHz)
         return (0..<bands).map { m -> Filter in
-            let lower = points[m], centre = points[m + 1], upper = points[m + 2]
+            let lower = points[m]
+            let centre = points[m + 1]
+            let upper = points[m + 2]
             let norm = 2 / (upper - lower)
             let weights = (0..<bins).map { k -> Float in
                 let f = Double(k) * Double(sampleRate) / Double(fftSize)
@@ -173,8 +175,10 @@ struct RealFFT {
             var start = 0
             while start < size {
                 for j in 0..<halfLength {
-                    let wr = cosines[j * stride], wi = sines[j * stride]
-                    let a = start + j, b = a + halfLength
+                    let wr = cosines[j * stride]
+                    let wi = sines[j * stride]
+                    let a = start + j
+                    let b = a + halfLength
                     let tr = re[b] * wr - im[b] * wi
                     let ti = re[b] * wi + im[b] * wr
                     re[b] = re[a] - tr

@@ -138,7 +138,8 @@ extension Resampler {
             let rb = UnsafeRawPointer(b)
             let stride = MemoryLayout<Float>.stride
             while i + 8 <= count {
-                lanes += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
+                lanes +=
+                    ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
                     * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
                 i += 8
             }

@@ -244,7 +244,9 @@ struct SortedTable {
         var stored: UInt32 = 0
         for i in 0..<4 { stored |= UInt32(bytes[offset + size + 1 + i]) << (8 * UInt32(i)) }
         let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + size + 1)])) }
-        guard CRC32C.masked(crc) == stored else { throw .checkpoint(path: path, reason: "block checksum mismatch at byte \(offset): the file is corrupt") }
+        guard CRC32C.masked(crc) == stored else {
+            throw .checkpoint(path: path, reason: "block checksum mismatch at byte \(offset): the file is corrupt")
+        }
         guard type == 0 else { throw .checkpoint(path: path, reason: "compressed blocks (type \(type)) are not supported") }
         return bytes[offset..<(offset + size)]
     }

@@ -6,7 +6,8 @@ public enum BenchmarkReport {
     /// or appends it; creates the file with its preamble when there is none.
     public static func write(section title: String, body: String, file: String = "BENCHMARKS.md") throws {
         let heading = "## \(title)"
-        var text = (try? String(contentsOfFile: file, encoding: .utf8))
+        var text =
+            (try? String(contentsOfFile: file, encoding: .utf8))
             ?? "# Benchmarks\n\nWritten by `segue-bench …` (release build); each figure sits beside its anchor from the same run.\n"
         var lines = text.components(separatedBy: "\n")
         if let start = lines.firstIndex(of: heading) {
@@ -23,7 +24,8 @@ public enum BenchmarkReport {
 
     /// A description of this machine for the report.
     public static func machine() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .components(separatedBy: "\n").first { $0.hasPrefix("model name") }?
             .components(separatedBy: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)"
@@ -58,7 +60,8 @@ public struct ChildRun: Sendable {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        let kilobytes = (try? String(contentsOfFile: report, encoding: .utf8))?
+        let kilobytes =
+            (try? String(contentsOfFile: report, encoding: .utf8))?
             .split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 0
         return ChildRun(
             seconds: seconds, status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),

@@ -93,4 +93,3 @@ public struct ChartColor: Sendable, Hashable, CustomStringConvertible {
         return white.contrast(with: self) >= ink.contrast(with: self) ? white : ink
     }
 }
-

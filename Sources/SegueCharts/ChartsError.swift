@@ -24,7 +24,8 @@ public enum ChartsError: Error, Equatable, CustomStringConvertible {
         case .badFormat(let text):
             return "unknown size '\(text)': use story (1080x1920), square (1080x1080), landscape (1920x1080) or WIDTHxHEIGHT such as 1280x720"
         case .sizeOutOfRange(let w, let h):
-            return "size \(w)x\(h) is out of range: width and height must be between \(SocialFormat.minimumSide) and \(SocialFormat.maximumSide) pixels"
+            return
+                "size \(w)x\(h) is out of range: width and height must be between \(SocialFormat.minimumSide) and \(SocialFormat.maximumSide) pixels"
         case .unknownTheme(let name):
             return "unknown theme '\(name)': use one of \(Theme.names.joined(separator: ", "))"
         case .topOutOfRange(let n):

@@ -31,7 +31,8 @@ public struct RaceFrameLayout: Sendable {
         let data = timeline.data
         let ids = data.entities.map(AppearanceBook.identifier(of:))
         let byImportance = data.entities.indices.sorted {
-            let a = data.values[$0].last ?? 0, b = data.values[$1].last ?? 0
+            let a = data.values[$0].last ?? 0
+            let b = data.values[$1].last ?? 0
             return a != b ? a > b : $0 < $1
         }
         let picked = appearances.distinctColors(for: byImportance.map { ids[$0] }, theme: theme)
@@ -159,7 +160,8 @@ public struct RaceFrameLayout: Sendable {
                         centerY: m.subtitleCenterY + 30 * m.s, alignment: .right)))
         }
         // Progress along the race.
-        let progress = timeline.timing.raceFrames > 1
+        let progress =
+            timeline.timing.raceFrames > 1
             ? min(1, Double(state.index) / Double(timeline.timing.raceFrames - 1)) : 1
         let trackY = h - (format.isPortrait ? 44 : 30) * m.s
         let trackWidth = w - 2 * m.margin - 150 * m.s

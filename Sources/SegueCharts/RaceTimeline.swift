@@ -92,7 +92,8 @@ public struct RaceTimeline: Sendable {
         // Tie order: by name, artist and URI, then by position in the data.
         let tieOrder: [Int] = {
             let sorted = (0..<count).sorted {
-                let a = data.entities[$0], b = data.entities[$1]
+                let a = data.entities[$0]
+                let b = data.entities[$1]
                 if a.name != b.name { return a.name < b.name }
                 if (a.artist ?? "") != (b.artist ?? "") { return (a.artist ?? "") < (b.artist ?? "") }
                 if (a.uri ?? "") != (b.uri ?? "") { return (a.uri ?? "") < (b.uri ?? "") }

@@ -170,15 +170,26 @@ public struct RecapCardLayout: Sendable {
     func hero(_ number: Double, _ label: String, color: ChartColor) -> Block {
         Block(height: 300 * s) { y, k, q in
             [
-                .text(TextRun(NumberFormatting.grouped(Self.counted(number, q)), font: font(200 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 120 * s * k, maxWidth: contentWidth)),
-                .text(TextRun(label, font: font(44 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 262 * s * k, maxWidth: contentWidth)),
+                .text(
+                    TextRun(
+                        NumberFormatting.grouped(Self.counted(number, q)), font: font(200 * s * k, .black, tabular: true), color: color, x: margin,
+                        centerY: y + 120 * s * k, maxWidth: contentWidth)),
+                .text(
+                    TextRun(
+                        label, font: font(44 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 262 * s * k,
+                        maxWidth: contentWidth)),
             ]
         }
     }
 
     func sentence(_ text: String, size: Double = 36, color: ChartColor? = nil, weight: FontSpec.Weight = .medium) -> Block {
         Block(height: size * 1.5 * s) { y, k, q in
-            [.text(TextRun(text, font: font(size * s * k, weight), color: color ?? theme.secondaryText, x: margin, centerY: y + size * 0.75 * s * k, maxWidth: contentWidth))]
+            [
+                .text(
+                    TextRun(
+                        text, font: font(size * s * k, weight), color: color ?? theme.secondaryText, x: margin, centerY: y + size * 0.75 * s * k,
+                        maxWidth: contentWidth))
+            ]
         }
     }
 
@@ -194,8 +205,16 @@ public struct RecapCardLayout: Sendable {
             for (i, stat) in stats.enumerated() {
                 let x = margin + Double(i) * column
                 let shown = q >= 1 ? stat.value : (stat.value * max(0, q)).rounded(.towardZero)
-                elements.append(.text(TextRun(stat.text(shown), font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k, maxWidth: column - 16 * s)))
-                elements.append(.text(TextRun(stat.label, font: font(30 * s * k, .medium), color: theme.secondaryText, x: x, centerY: y + 115 * s * k, maxWidth: column - 16 * s)))
+                elements.append(
+                    .text(
+                        TextRun(
+                            stat.text(shown), font: font(68 * s * k, .heavy, tabular: true), color: theme.primaryText, x: x, centerY: y + 48 * s * k,
+                            maxWidth: column - 16 * s)))
+                elements.append(
+                    .text(
+                        TextRun(
+                            stat.label, font: font(30 * s * k, .medium), color: theme.secondaryText, x: x, centerY: y + 115 * s * k,
+                            maxWidth: column - 16 * s)))
             }
             return elements
         }
@@ -212,9 +231,14 @@ public struct RecapCardLayout: Sendable {
                 .artwork(
                     SceneRect(x: margin, y: y + 10 * s * k, width: art, height: art), cornerRadius: art * 0.12,
                     appearances.artwork(for: AppearanceBook.identifier(name: e.name, artist: nil), displayName: e.name, theme: theme, color: color)),
-                .text(TextRun(label.uppercased(), font: font(26 * s * k, .bold), color: color, x: textX, centerY: y + 50 * s * k, maxWidth: textWidth)),
-                .text(TextRun(e.name, font: font(56 * s * k, .heavy), color: theme.primaryText, x: textX, centerY: y + 110 * s * k, maxWidth: textWidth)),
-                .text(TextRun(detail, font: font(30 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 170 * s * k, maxWidth: textWidth)),
+                .text(
+                    TextRun(label.uppercased(), font: font(26 * s * k, .bold), color: color, x: textX, centerY: y + 50 * s * k, maxWidth: textWidth)),
+                .text(
+                    TextRun(e.name, font: font(56 * s * k, .heavy), color: theme.primaryText, x: textX, centerY: y + 110 * s * k, maxWidth: textWidth)
+                ),
+                .text(
+                    TextRun(
+                        detail, font: font(30 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 170 * s * k, maxWidth: textWidth)),
             ]
         }
     }
@@ -223,9 +247,17 @@ public struct RecapCardLayout: Sendable {
     func statLine(_ figure: @escaping (_ q: Double) -> String, _ label: String, _ detail: String, color: ChartColor) -> Block {
         Block(height: 250 * s) { y, k, q in
             [
-                .text(TextRun(figure(q), font: font(104 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 60 * s * k, maxWidth: contentWidth)),
-                .text(TextRun(label, font: font(40 * s * k, .bold), color: theme.primaryText, x: margin, centerY: y + 150 * s * k, maxWidth: contentWidth)),
-                .text(TextRun(detail, font: font(32 * s * k, .medium), color: theme.secondaryText, x: margin, centerY: y + 210 * s * k, maxWidth: contentWidth)),
+                .text(
+                    TextRun(
+                        figure(q), font: font(104 * s * k, .black, tabular: true), color: color, x: margin, centerY: y + 60 * s * k,
+                        maxWidth: contentWidth)),
+                .text(
+                    TextRun(
+                        label, font: font(40 * s * k, .bold), color: theme.primaryText, x: margin, centerY: y + 150 * s * k, maxWidth: contentWidth)),
+                .text(
+                    TextRun(
+                        detail, font: font(32 * s * k, .medium), color: theme.secondaryText, x: margin, centerY: y + 210 * s * k,
+                        maxWidth: contentWidth)),
             ]
         }
     }
@@ -236,10 +268,12 @@ public struct RecapCardLayout: Sendable {
             let art = 112 * s * k
             let x = margin + 84 * s * k
             let textX = x + art + 28 * s * k
-            let full = metric == .streams ? "\(NumberFormatting.grouped(Double(e.streams))) streams" : "\(NumberFormatting.grouped(e.minutes.rounded())) min"
+            let full =
+                metric == .streams ? "\(NumberFormatting.grouped(Double(e.streams))) streams" : "\(NumberFormatting.grouped(e.minutes.rounded())) min"
             let value =
                 metric == .streams
-                ? "\(NumberFormatting.grouped(Self.counted(Double(e.streams), q))) streams" : "\(NumberFormatting.grouped(Self.counted(e.minutes.rounded(), q))) min"
+                ? "\(NumberFormatting.grouped(Self.counted(Double(e.streams), q))) streams"
+                : "\(NumberFormatting.grouped(Self.counted(e.minutes.rounded(), q))) min"
             let valueFont = font(30 * s * k, .semibold, tabular: true)
             // The room for the number is the final number's, so the bar's scale does not move while it counts.
             let valueWidth = measurer.width(of: full, font: valueFont)
@@ -248,14 +282,27 @@ public struct RecapCardLayout: Sendable {
             let bar = max(14 * s * k, q * (own / max(largest, 1e-9)) * (textWidth - valueWidth - 20 * s * k))
             let id = AppearanceBook.identifier(name: e.name, artist: showArtist ? e.artist : nil)
             var elements: [SceneElement] = [
-                .text(TextRun(String(e.rank), font: font(56 * s * k, .heavy, tabular: true), color: theme.rankText, x: margin + 52 * s * k, centerY: y + art / 2 + 10 * s * k, alignment: .center)),
-                .artwork(SceneRect(x: x, y: y + 10 * s * k, width: art, height: art), cornerRadius: art * 0.14, appearances.artwork(for: id, displayName: e.name, theme: theme, color: color)),
-                .text(TextRun(e.name, font: font(44 * s * k, .bold), color: theme.primaryText, x: textX, centerY: y + 36 * s * k, maxWidth: textWidth)),
+                .text(
+                    TextRun(
+                        String(e.rank), font: font(56 * s * k, .heavy, tabular: true), color: theme.rankText, x: margin + 52 * s * k,
+                        centerY: y + art / 2 + 10 * s * k, alignment: .center)),
+                .artwork(
+                    SceneRect(x: x, y: y + 10 * s * k, width: art, height: art), cornerRadius: art * 0.14,
+                    appearances.artwork(for: id, displayName: e.name, theme: theme, color: color)),
+                .text(
+                    TextRun(e.name, font: font(44 * s * k, .bold), color: theme.primaryText, x: textX, centerY: y + 36 * s * k, maxWidth: textWidth)),
             ]
             if showArtist, let artist = e.artist {
-                elements.append(.text(TextRun(artist, font: font(30 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 82 * s * k, maxWidth: textWidth)))
+                elements.append(
+                    .text(
+                        TextRun(
+                            artist, font: font(30 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 82 * s * k,
+                            maxWidth: textWidth)))
             }
-            elements.append(ChartDecor.bar(x: textX, y: y + 112 * s * k, width: bar, height: 14 * s * k, fullWidth: textWidth - valueWidth - 20 * s * k, color: color, opacity: 1))
+            elements.append(
+                ChartDecor.bar(
+                    x: textX, y: y + 112 * s * k, width: bar, height: 14 * s * k, fullWidth: textWidth - valueWidth - 20 * s * k, color: color,
+                    opacity: 1))
             elements.append(.text(TextRun(value, font: valueFont, color: theme.primaryText, x: textX + bar + 16 * s * k, centerY: y + 119 * s * k)))
             return elements
         }
@@ -265,7 +312,9 @@ public struct RecapCardLayout: Sendable {
     func bars(_ title: String, values: [Double], labels: [String], every: Int, highlight: Int?, accent: ChartColor) -> Block {
         Block(height: 330 * s) { y, k, q in
             var elements: [SceneElement] = [
-                .text(TextRun(title, font: font(32 * s * k, .bold), color: theme.primaryText, x: margin, centerY: y + 20 * s * k, maxWidth: contentWidth))
+                .text(
+                    TextRun(
+                        title, font: font(32 * s * k, .bold), color: theme.primaryText, x: margin, centerY: y + 20 * s * k, maxWidth: contentWidth))
             ]
             let top = y + 60 * s * k
             let area = 210 * s * k
@@ -273,7 +322,10 @@ public struct RecapCardLayout: Sendable {
             let step = contentWidth / Double(n)
             let barWidth = max(2, step * 0.7)
             let largest = max(values.max() ?? 0, 1e-9)
-            elements.append(.line(from: ScenePoint(x: margin, y: top + area), to: ScenePoint(x: width - margin, y: top + area), width: max(1, 2 * s * k), color: theme.gridLine))
+            elements.append(
+                .line(
+                    from: ScenePoint(x: margin, y: top + area), to: ScenePoint(x: width - margin, y: top + area), width: max(1, 2 * s * k),
+                    color: theme.gridLine))
             for (i, v) in values.enumerated() {
                 // Bars grow left to right: each over two thirds of the block's progress.
                 let grow = q >= 1 ? 1 : Easing.easeOutCubic((q - Double(i) / Double(n) / 3) * 1.5)
@@ -281,10 +333,17 @@ public struct RecapCardLayout: Sendable {
                 let x = margin + Double(i) * step + (step - barWidth) / 2
                 let color = i == highlight ? accent : theme.secondaryText.withAlpha(0.45)
                 if h > 0 {
-                    elements.append(.rect(SceneRect(x: x, y: top + area - h, width: barWidth, height: h), cornerRadius: min(barWidth / 2, 8 * s * k), fill: .solid(color)))
+                    elements.append(
+                        .rect(
+                            SceneRect(x: x, y: top + area - h, width: barWidth, height: h), cornerRadius: min(barWidth / 2, 8 * s * k),
+                            fill: .solid(color)))
                 }
                 if i % max(1, every) == 0, i < labels.count {
-                    elements.append(.text(TextRun(labels[i], font: font(24 * s * k, .medium, tabular: true), color: theme.secondaryText, x: x + barWidth / 2, centerY: top + area + 32 * s * k, alignment: .center)))
+                    elements.append(
+                        .text(
+                            TextRun(
+                                labels[i], font: font(24 * s * k, .medium, tabular: true), color: theme.secondaryText, x: x + barWidth / 2,
+                                centerY: top + area + 32 * s * k, alignment: .center)))
                 }
             }
             return elements
@@ -297,7 +356,8 @@ public struct RecapCardLayout: Sendable {
         guard !r.isEmpty else {
             return [
                 hero(0, "minutes of music", color: theme.secondaryText.withAlpha(0.6)),
-                sentence("Nothing played from \(RecapText.day(r.from)) to \(RecapText.day(r.to)).", size: 40, color: theme.primaryText, weight: .semibold),
+                sentence(
+                    "Nothing played from \(RecapText.day(r.from)) to \(RecapText.day(r.to)).", size: 40, color: theme.primaryText, weight: .semibold),
                 sentence("Import your listening history, or pick another year.", size: 34),
             ]
         }
@@ -348,7 +408,10 @@ public struct RecapCardLayout: Sendable {
     func loyalty(_ r: Recap, accent: ChartColor) -> [Block] {
         var blocks: [Block] = []
         if let w = r.loyalty.mostWeeks {
-            blocks.append(statLine({ "\(Int(Self.counted(Double(w.weeks), $0))) weeks" }, "with \(w.artist)", "of the \(w.ofWeeks) weeks, more than any other artist", color: accent))
+            blocks.append(
+                statLine(
+                    { "\(Int(Self.counted(Double(w.weeks), $0))) weeks" }, "with \(w.artist)",
+                    "of the \(w.ofWeeks) weeks, more than any other artist", color: accent))
         }
         if let s = r.loyalty.longestStreak {
             blocks.append(
@@ -369,7 +432,11 @@ public struct RecapCardLayout: Sendable {
     /// songs in their smooth order.
     func sound(_ r: Recap, accent: ChartColor) -> [Block] {
         guard let sound = r.sound else {
-            return [sentence("None of your library's analysed songs was played in this \(RecapText.periodName(r)).", size: 38, color: theme.primaryText, weight: .semibold)]
+            return [
+                sentence(
+                    "None of your library's analysed songs was played in this \(RecapText.periodName(r)).", size: 38, color: theme.primaryText,
+                    weight: .semibold)
+            ]
         }
         let g = { (v: Double) in NumberFormatting.grouped(v.rounded()) }
         var blocks = [
@@ -409,8 +476,13 @@ public struct RecapCardLayout: Sendable {
             let riseWidth = measurer.width(of: rise, font: riseFont)
             let full = contentWidth - labelWidth - riseWidth - 32 * s * k
             return [
-                .text(TextRun(tag.tag, font: font(34 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 28 * s * k, maxWidth: labelWidth - 16 * s * k)),
-                ChartDecor.bar(x: margin + labelWidth, y: y + 21 * s * k, width: max(10 * s * k, (q >= 1 ? 1 : Easing.easeOutCubic(q)) * tag.share * full), height: 14 * s * k, fullWidth: full, color: color, opacity: 1),
+                .text(
+                    TextRun(
+                        tag.tag, font: font(34 * s * k, .semibold), color: theme.primaryText, x: margin, centerY: y + 28 * s * k,
+                        maxWidth: labelWidth - 16 * s * k)),
+                ChartDecor.bar(
+                    x: margin + labelWidth, y: y + 21 * s * k, width: max(10 * s * k, (q >= 1 ? 1 : Easing.easeOutCubic(q)) * tag.share * full),
+                    height: 14 * s * k, fullWidth: full, color: color, opacity: 1),
                 .text(TextRun(rise, font: riseFont, color: color, x: width - margin, centerY: y + 28 * s * k, alignment: .right)),
             ]
         }
@@ -425,14 +497,22 @@ public struct RecapCardLayout: Sendable {
             let textWidth = width - margin - textX
             // Left-to-right marks around the artist: a Hebrew or Arabic name must not turn the line around
             // nor take the tempo after it into its own run.
-            let detail = "\u{200E}\(t.artist)\u{200E} · \(Int(t.bpm.rounded())) BPM · \(t.plays == 1 ? "1 play" : "\(NumberFormatting.grouped(Double(t.plays))) plays")"
+            let detail =
+                "\u{200E}\(t.artist)\u{200E} · \(Int(t.bpm.rounded())) BPM · \(t.plays == 1 ? "1 play" : "\(NumberFormatting.grouped(Double(t.plays))) plays")"
             return [
-                .text(TextRun(String(number), font: font(44 * s * k, .heavy, tabular: true), color: theme.rankText, x: margin + 32 * s * k, centerY: y + art / 2 + 6 * s * k, alignment: .center)),
+                .text(
+                    TextRun(
+                        String(number), font: font(44 * s * k, .heavy, tabular: true), color: theme.rankText, x: margin + 32 * s * k,
+                        centerY: y + art / 2 + 6 * s * k, alignment: .center)),
                 .artwork(
                     SceneRect(x: x, y: y + 6 * s * k, width: art, height: art), cornerRadius: art * 0.14,
-                    appearances.artwork(for: AppearanceBook.identifier(name: t.title, artist: t.artist), displayName: t.title, theme: theme, color: color)),
-                .text(TextRun(t.title, font: font(38 * s * k, .bold), color: theme.primaryText, x: textX, centerY: y + 32 * s * k, maxWidth: textWidth)),
-                .text(TextRun(detail, font: font(28 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 76 * s * k, maxWidth: textWidth)),
+                    appearances.artwork(
+                        for: AppearanceBook.identifier(name: t.title, artist: t.artist), displayName: t.title, theme: theme, color: color)),
+                .text(
+                    TextRun(t.title, font: font(38 * s * k, .bold), color: theme.primaryText, x: textX, centerY: y + 32 * s * k, maxWidth: textWidth)),
+                .text(
+                    TextRun(
+                        detail, font: font(28 * s * k, .medium), color: theme.secondaryText, x: textX, centerY: y + 76 * s * k, maxWidth: textWidth)),
             ]
         }
     }
@@ -447,14 +527,22 @@ public struct RecapCardLayout: Sendable {
         let weekdays = r.shape.millisecondsByWeekday.map(Double.init)
         let topDay = weekdays.indices.max { weekdays[$0] < weekdays[$1] }
         var blocks = [
-            bars("Minutes by month", values: monthValues, labels: monthLabels, every: months.count > 12 ? 3 : 1, highlight: busiestMonth, accent: accent),
             bars(
-                "By hour of day" + (peak.map { ", peak at \(RecapText.hour($0))" } ?? ""), values: hours, labels: (0..<24).map { RecapText.hour($0) }, every: 6,
+                "Minutes by month", values: monthValues, labels: monthLabels, every: months.count > 12 ? 3 : 1, highlight: busiestMonth,
+                accent: accent),
+            bars(
+                "By hour of day" + (peak.map { ", peak at \(RecapText.hour($0))" } ?? ""), values: hours, labels: (0..<24).map { RecapText.hour($0) },
+                every: 6,
                 highlight: peak, accent: accent),
-            bars("By weekday", values: weekdays, labels: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], every: 1, highlight: topDay, accent: accent),
+            bars(
+                "By weekday", values: weekdays, labels: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], every: 1, highlight: topDay, accent: accent
+            ),
         ]
         if let d = r.shape.busiestDay {
-            blocks.append(sentence("Busiest day: \(RecapText.day(d.day)), \(NumberFormatting.grouped(d.minutes.rounded())) minutes", size: 34, color: theme.primaryText, weight: .semibold))
+            blocks.append(
+                sentence(
+                    "Busiest day: \(RecapText.day(d.day)), \(NumberFormatting.grouped(d.minutes.rounded())) minutes", size: 34,
+                    color: theme.primaryText, weight: .semibold))
         }
         return blocks
     }

@@ -91,7 +91,12 @@ public struct GradientStop: Sendable, Hashable {
 /// A font: family, weight and pixel size.
 public struct FontSpec: Sendable, Hashable {
     public enum Weight: Int, Sendable, Hashable {
-        case regular = 400, medium = 500, semibold = 600, bold = 700, heavy = 800, black = 900
+        case regular = 400
+        case medium = 500
+        case semibold = 600
+        case bold = 700
+        case heavy = 800
+        case black = 900
     }
     public var family: String
     public var weight: Weight

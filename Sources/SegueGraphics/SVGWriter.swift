@@ -1,6 +1,6 @@
 import Foundation
-import SegueModel
 import SegueCharts
+import SegueModel
 
 /// Writes a scene as SVG with real `<text>` elements, for the web app.
 ///
@@ -36,7 +36,8 @@ public struct SVGWriter {
                 return "fill=\"\(c.hexString)\"" + (c.alpha < 1 ? " fill-opacity=\"\(Self.number(c.alpha))\"" : "")
             case .linearGradient(let from, let to, let stops):
                 let id = nextID("g")
-                var def = "<linearGradient id=\"\(id)\" gradientUnits=\"userSpaceOnUse\" x1=\"\(Self.number(from.x))\" y1=\"\(Self.number(from.y))\" x2=\"\(Self.number(to.x))\" y2=\"\(Self.number(to.y))\">"
+                var def =
+                    "<linearGradient id=\"\(id)\" gradientUnits=\"userSpaceOnUse\" x1=\"\(Self.number(from.x))\" y1=\"\(Self.number(from.y))\" x2=\"\(Self.number(to.x))\" y2=\"\(Self.number(to.y))\">"
                 for stop in stops {
                     def += "<stop offset=\"\(Self.number(stop.offset))\" stop-color=\"\(stop.color.hexString)\""
                     if stop.color.alpha < 1 { def += " stop-opacity=\"\(Self.number(stop.color.alpha))\"" }
@@ -66,7 +67,8 @@ public struct SVGWriter {
             out += " xml:space=\"preserve\">"
             for span in spans {
                 let f = span.font
-                out += "<tspan font-family=\"\(Self.escape(f.family)), 'Noto Sans CJK JP', sans-serif\" font-weight=\"\(f.weight.rawValue)\" font-size=\"\(Self.number(f.size))\" fill=\"\(span.color.hexString)\""
+                out +=
+                    "<tspan font-family=\"\(Self.escape(f.family)), 'Noto Sans CJK JP', sans-serif\" font-weight=\"\(f.weight.rawValue)\" font-size=\"\(Self.number(f.size))\" fill=\"\(span.color.hexString)\""
                 if span.color.alpha < 1 { out += " fill-opacity=\"\(Self.number(span.color.alpha))\"" }
                 if f.tabularDigits { out += " font-variant-numeric=\"tabular-nums\"" }
                 out += ">\(Self.escape(span.text))</tspan>"
@@ -84,7 +86,8 @@ public struct SVGWriter {
                 body.append(text(run))
             case .line(let from, let to, let width, let color):
                 body.append(
-                    "<line x1=\"\(Self.number(from.x))\" y1=\"\(Self.number(from.y))\" x2=\"\(Self.number(to.x))\" y2=\"\(Self.number(to.y))\" stroke=\"\(color.hexString)\" stroke-opacity=\"\(Self.number(color.alpha))\" stroke-width=\"\(Self.number(width))\"/>")
+                    "<line x1=\"\(Self.number(from.x))\" y1=\"\(Self.number(from.y))\" x2=\"\(Self.number(to.x))\" y2=\"\(Self.number(to.y))\" stroke=\"\(color.hexString)\" stroke-opacity=\"\(Self.number(color.alpha))\" stroke-width=\"\(Self.number(width))\"/>"
+                )
             case .artwork(let r, let radius, let art):
                 guard art.opacity > 0 else { continue }
                 let group = art.opacity < 1 ? "<g opacity=\"\(Self.number(art.opacity))\">" : "<g>"
@@ -92,7 +95,9 @@ public struct SVGWriter {
                     let clip = nextID("c")
                     defs.append("<clipPath id=\"\(clip)\">\(rect(r, radius: radius, attributes: ""))</clipPath>")
                     body.append(
-                        group + "<image x=\"\(Self.number(r.x))\" y=\"\(Self.number(r.y))\" width=\"\(Self.number(r.width))\" height=\"\(Self.number(r.height))\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#\(clip))\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/></g>")
+                        group
+                            + "<image x=\"\(Self.number(r.x))\" y=\"\(Self.number(r.y))\" width=\"\(Self.number(r.width))\" height=\"\(Self.number(r.height))\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#\(clip))\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/></g>"
+                    )
                 } else {
                     let fill = paint(
                         .linearGradient(
@@ -118,7 +123,8 @@ public struct SVGWriter {
 
         let background = paint(scene.background)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(scene.width)\" height=\"\(scene.height)\" viewBox=\"0 0 \(scene.width) \(scene.height)\">\n"
+        out +=
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(scene.width)\" height=\"\(scene.height)\" viewBox=\"0 0 \(scene.width) \(scene.height)\">\n"
         if !defs.isEmpty { out += "<defs>" + defs.joined() + "</defs>\n" }
         out += "<rect width=\"100%\" height=\"100%\" \(background)/>\n"
         out += body.joined(separator: "\n")

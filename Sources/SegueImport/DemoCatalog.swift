@@ -120,7 +120,6 @@ struct DemoCatalog {
         return String((0..<22).map { _ in alphabet[Int(rng.next() % 62)] })
     }
 
-
     /// Picks what is played next around time `t` (advanced past the play) at `when` (0…1 of the span).
     func pick(at when: Double, rng: inout SplitMix64, t: inout Int64) -> DemoPlay {
         let r = rng.unit()
@@ -168,7 +167,10 @@ struct DemoCatalog {
             play.offline = true
             play.offlineTimestamp = (t - 3600) * (rng.unit() < 0.5 ? 1000 : 1)
         }
-        if rng.unit() < 0.02 { play.shuffle = nil; play.skipped = nil }
+        if rng.unit() < 0.02 {
+            play.shuffle = nil
+            play.skipped = nil
+        }
         t += Int64(play.ms / 1000) + Int64(rng.int(in: 1...40))
         // A session ends now and then; the next starts hours later.
         if rng.unit() < 0.03 { t += Int64(rng.int(in: 3600...6 * 3600)) }

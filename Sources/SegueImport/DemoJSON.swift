@@ -1,4 +1,5 @@
 import SegueModel
+
 /// Writes demo plays the way Spotify formats its history files (pretty-printed, one array).
 enum DemoJSON {
     static func write(_ plays: some Collection<DemoPlay>, catalog: DemoCatalog, into out: inout [UInt8]) {

@@ -28,7 +28,9 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .fileNotFound(let path): return "\(path): no such file or folder"
-        case .notZipOrJSON(let file): return "\(file): not a ZIP archive, a JSON file or a listening history Segue reads (Spotify, Last.fm, ListenBrainz, Apple Music, YouTube Music)"
+        case .notZipOrJSON(let file):
+            return
+                "\(file): not a ZIP archive, a JSON file or a listening history Segue reads (Spotify, Last.fm, ListenBrainz, Apple Music, YouTube Music)"
         case .unsafeZipEntry(let archive, let entry):
             return "\(archive): entry '\(entry)' has an absolute path or '..': refusing the archive"
         case .entryTooLarge(let archive, let entry, let limit):
@@ -42,7 +44,8 @@ public enum ImportError: Error, Equatable, CustomStringConvertible {
         case .wrongShape(let file, let record, let reason):
             if let record { return "\(file): record \(record): \(reason)" }
             return "\(file): \(reason)"
-        case .noHistoryFound(let path): return "\(path): no listening history found (a Spotify, Last.fm, ListenBrainz, Apple Music or YouTube Music export)"
+        case .noHistoryFound(let path):
+            return "\(path): no listening history found (a Spotify, Last.fm, ListenBrainz, Apple Music or YouTube Music export)"
         case .cancelled: return "the import was cancelled; nothing was stored"
         }
     }

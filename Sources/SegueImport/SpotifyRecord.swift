@@ -112,7 +112,9 @@ struct SpotifyRecord {
                     r.ts = t
                     r.tsUnparsable = bad
                 }
-            case 9 where key.equals("ms_played"): r.msPlayed = int("ms_played is not an integer"); r.hasExtendedKeys = true
+            case 9 where key.equals("ms_played"):
+                r.msPlayed = int("ms_played is not an integer")
+                r.hasExtendedKeys = true
             case 26 where key.equals("master_metadata_track_name"):
                 r.trackName = str("master_metadata_track_name is not a string")
             case 33 where key.equals("master_metadata_album_artist_name"):
@@ -150,7 +152,9 @@ struct SpotifyRecord {
                     r.endTime = t
                     r.endTimeUnparsable = bad
                 }
-            case 8 where key.equals("msPlayed"): r.msPlayed = int("msPlayed is not an integer"); r.hasAccountKeys = true
+            case 8 where key.equals("msPlayed"):
+                r.msPlayed = int("msPlayed is not an integer")
+                r.hasAccountKeys = true
             case 10 where key.equals("artistName"): r.artistName = str("artistName is not a string")
             case 9 where key.equals("trackName"): r.accountTrackName = str("trackName is not a string")
             case 11 where key.equals("podcastName"): r.podcastName = str("podcastName is not a string")

@@ -53,7 +53,9 @@ final class ZipArchive: @unchecked Sendable {
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("segue-zip-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        guard fd >= 0 else { throw ImportError.unreadableZip(file: path, reason: "no temporary space to read it (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else {
+            throw ImportError.unreadableZip(file: path, reason: "no temporary space to read it (\(String(cString: strerror(errno))))")
+        }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         var done = 0
         while done < bytes.count {

@@ -80,9 +80,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         for r in raw[0..<n] {
             let bytes = r.payload.map { [UInt8](UnsafeBufferPointer(start: $0, count: r.length)) } ?? []
             if r.error != 0 {
-                records.append(KafkaRecord(partition: r.partition, offset: r.offset, payload: [], error: (r.error, String(decoding: bytes, as: UTF8.self))))
+                records.append(
+                    KafkaRecord(partition: r.partition, offset: r.offset, payload: [], error: (r.error, String(decoding: bytes, as: UTF8.self))))
             } else {
-                records.append(KafkaRecord(partition: r.partition, offset: r.offset, payload: bytes, timestamp: r.timestamp_ms >= 0 ? r.timestamp_ms : nil))
+                records.append(
+                    KafkaRecord(partition: r.partition, offset: r.offset, payload: bytes, timestamp: r.timestamp_ms >= 0 ? r.timestamp_ms : nil))
             }
         }
         segue_kafka_release(&raw, Int32(n))

@@ -243,11 +243,14 @@ public final class KafkaEventSource: @unchecked Sendable {
         }
         let done = clock.now
         // From read to stored: the batch's own transaction and, with stores overlapping, the wait for the one before.
-        let storeTime = Self.seconds(handing - batch.readAt), liveTime = Self.seconds(committing - handing)
-        let commitTime = Self.seconds(done - committing), age = Double(batch.readAge) / 1000
+        let storeTime = Self.seconds(handing - batch.readAt)
+        let liveTime = Self.seconds(committing - handing)
+        let commitTime = Self.seconds(done - committing)
+        let age = Double(batch.readAge) / 1000
         if let commitError {
             // Stored already: whoever reads these messages again finds them duplicates.
-            logger.warning("Kafka offsets not committed; the events are stored and will be read again as duplicates", metadata: ["error": "\(commitError)"])
+            logger.warning(
+                "Kafka offsets not committed; the events are stored and will be read again as duplicates", metadata: ["error": "\(commitError)"])
         }
         let duplicates = batch.rows.count - live.count
         lock.withLock {
@@ -365,7 +368,11 @@ final class StoreTicket: Sendable {
     /// Cancelling the task that waits here cancels the store's retries too.
     var result: [Bool]? {
         get async {
-            await withTaskCancellationHandler { await task.value } onCancel: { [task] in task.cancel() }
+            await withTaskCancellationHandler {
+                await task.value
+            } onCancel: { [task] in
+                task.cancel()
+            }
         }
     }
 

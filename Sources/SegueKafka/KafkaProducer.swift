@@ -39,7 +39,8 @@ public final class KafkaProducer: @unchecked Sendable {
         for attempt in 0..<100 {
             let status = payload.withUnsafeBytes { p in
                 if let key {
-                    return key.withUnsafeBytes { k in segue_kafka_produce(client, p.baseAddress, p.count, k.baseAddress, k.count, &error, error.count) }
+                    return key.withUnsafeBytes { k in segue_kafka_produce(client, p.baseAddress, p.count, k.baseAddress, k.count, &error, error.count)
+                    }
                 }
                 return segue_kafka_produce(client, p.baseAddress, p.count, nil, 0, &error, error.count)
             }

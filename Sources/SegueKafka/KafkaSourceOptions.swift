@@ -18,7 +18,9 @@ public struct KafkaSourceOptions: Sendable, Equatable {
     /// The default `--kafka-group`.
     public static let defaultGroup = "segue"
 
-    public init(brokers: String, topic: String, group: String = defaultGroup, settings: KafkaSettings = KafkaSettings(), deadLetterTopic: String? = nil) {
+    public init(
+        brokers: String, topic: String, group: String = defaultGroup, settings: KafkaSettings = KafkaSettings(), deadLetterTopic: String? = nil
+    ) {
         self.brokers = brokers
         self.topic = topic
         self.group = group

@@ -146,7 +146,9 @@ public enum BulkEventBatch {
                     if required { throw fail(field, "must not be empty") }
                     return nil
                 }
-                guard s.utf8.count <= maxTextLength || s.count <= maxTextLength else { throw fail(field, "is longer than \(maxTextLength) characters") }
+                guard s.utf8.count <= maxTextLength || s.count <= maxTextLength else {
+                    throw fail(field, "is longer than \(maxTextLength) characters")
+                }
                 guard !s.utf8.contains(0) else { throw fail(field, "contains a NUL character") }
                 return s
             default: throw fail(field, "must be a string")

@@ -3,7 +3,11 @@ import Foundation
 /// A `POST /1/submit-listens` body, validated the way ListenBrainz validates it, so that real
 /// scrobblers get the same answers from Segue.
 public struct ListenBrainzSubmission: Sendable, Equatable {
-    public enum ListenType: String, Sendable { case single, playingNow = "playing_now", `import` }
+    public enum ListenType: String, Sendable {
+        case single
+        case playingNow = "playing_now"
+        case `import`
+    }
 
     public var listenType: ListenType
     public var listens: [ListenBrainzListen]
@@ -29,7 +33,9 @@ public struct ListenBrainzSubmission: Sendable, Equatable {
         }
         guard let root = object as? [String: Any] else { throw Invalid(message: "Invalid JSON document submitted.") }
         guard let typeText = root["listen_type"] as? String else { throw Invalid(message: "JSON document must contain the key listen_type.") }
-        guard let type = ListenType(rawValue: typeText) else { throw Invalid(message: "listen_type must be one of 'single', 'import' or 'playing_now'.") }
+        guard let type = ListenType(rawValue: typeText) else {
+            throw Invalid(message: "listen_type must be one of 'single', 'import' or 'playing_now'.")
+        }
         guard let payload = root["payload"] as? [Any] else { throw Invalid(message: "JSON document must contain the key payload as a list.") }
         guard !payload.isEmpty else { throw Invalid(message: "JSON document does not contain any listens.") }
         if type != .import && payload.count != 1 {
@@ -113,7 +119,8 @@ public struct ListenBrainzListen: Sendable, Equatable {
         let longest = ListenBrainzSubmission.maxDurationSeconds
         if let ms = info["duration_ms"] {
             guard let n = Self.wholeNumber(ms, in: 0...(longest * 1000)) else {
-                throw Invalid(message: "\(at): additional_info.duration_ms must be a whole number of milliseconds from 0 to \(longest * 1000) (24 days).")
+                throw Invalid(
+                    message: "\(at): additional_info.duration_ms must be a whole number of milliseconds from 0 to \(longest * 1000) (24 days).")
             }
             durationMilliseconds = Int(n)
         } else if let s = info["duration"] {

@@ -63,11 +63,13 @@ public actor LiveHub {
             exactUserLimit: Int = LiveDirectory.defaultExactUserLimit
         ) {
             let shared = LiveDirectory(exactUserLimit: exactUserLimit)
-            let list = windows ?? LiveHub.windowChoices.map {
-                LiveWindow(
-                    windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared,
-                    allowedLatenessSeconds: allowedLatenessSeconds)
-            }
+            let list =
+                windows
+                ?? LiveHub.windowChoices.map {
+                    LiveWindow(
+                        windowSeconds: $0, trendMinutes: min(60, max(10, $0 / 60)), directory: shared,
+                        allowedLatenessSeconds: allowedLatenessSeconds)
+                }
             var byLength: [Int: LiveWindow] = [:]
             for w in list where byLength[w.windowSeconds] == nil { byLength[w.windowSeconds] = w }
             precondition(!byLength.isEmpty, "a live hub needs at least one window")

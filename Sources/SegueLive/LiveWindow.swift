@@ -281,7 +281,6 @@ public struct LiveWindow: Sendable {
         if alerts.count > 20 { alerts.removeFirst(alerts.count - 20) }
     }
 
-
     /// The dashboard's numbers as of the window's end (`advance(to:)` first for "now").
     /// The `k` tracks with the most streams in the window (ties by name): (track id, streams).
     private func topTracks(_ k: Int) -> [(Int, Int32)] {

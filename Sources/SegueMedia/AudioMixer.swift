@@ -106,7 +106,8 @@ public struct AudioMixer: Sendable {
         for (i, s) in segments.enumerated() {
             let gain = abs(s.gainDB) >= 0.01 ? String(format: ",volume=%.2fdB", s.gainDB) : ""
             graph.append(
-                String(format: "[%d:a]atrim=start=%.3f:end=%.3f,asetpts=PTS-STARTPTS,aresample=44100,aformat=channel_layouts=stereo", i, s.start, s.end)
+                String(
+                    format: "[%d:a]atrim=start=%.3f:end=%.3f,asetpts=PTS-STARTPTS,aresample=44100,aformat=channel_layouts=stereo", i, s.start, s.end)
                     + gain + "[a\(i)]")
         }
         var last = "a0"

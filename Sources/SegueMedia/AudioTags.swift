@@ -55,8 +55,10 @@ public struct AudioTags: Sendable, Equatable, Codable {
             // Tags of many megabytes: read the file without its tags (it is still analysed).
             run = try tools.runUntrusted(
                 tools.ffprobe,
-                ["-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name:stream_disposition=attached_pic", "-of",
-                 "json"] + input,
+                [
+                    "-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name:stream_disposition=attached_pic", "-of",
+                    "json",
+                ] + input,
                 file: path, limits: limits)
         }
         guard run.status == 0,

@@ -60,9 +60,11 @@ public struct CoverArt: Sendable {
         let fill = "scale=\(side):\(side):force_original_aspect_ratio=increase,crop=\(side):\(side)"
         let run = try tools.runUntrusted(
             tools.ffmpeg,
-            ["-v", "error", "-nostdin", "-y", "-max_pixels", String(maxPixels), "-protocol_whitelist", "file", "-f",
-             header.kind.ffmpegFormat, "-i", "file:" + picture, "-frames:v", "1", "-vf", fill, "-f", "image2", "-c:v", "png",
-             temporary],
+            [
+                "-v", "error", "-nostdin", "-y", "-max_pixels", String(maxPixels), "-protocol_whitelist", "file", "-f",
+                header.kind.ffmpegFormat, "-i", "file:" + picture, "-frames:v", "1", "-vf", fill, "-f", "image2", "-c:v", "png",
+                temporary,
+            ],
             file: name, limits: ToolLimits(wallSeconds: 60, cpuSeconds: 60, fileSizeBytes: 64 << 20, maxOutputBytes: 1 << 20))
         guard run.status == 0, FileManager.default.fileExists(atPath: temporary) else {
             unlink(temporary)

@@ -65,7 +65,8 @@ public final class FrameEncoder: FrameSink {
         self.outputPath = output
         self.h264 = h264 == .nvenc ? .nvenc : .libx264
         let url = URL(fileURLWithPath: output)
-        temporaryPath = url.deletingLastPathComponent()
+        temporaryPath =
+            url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
             throw .outputNotWritable(path: output, reason: String(cString: strerror(errno)))

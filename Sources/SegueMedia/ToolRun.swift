@@ -55,7 +55,8 @@ public struct ToolRun: Sendable {
             process.executableURL = URL(fileURLWithPath: prlimit)
             // `env --default-signal` because a signal ignored here stays ignored across exec: with
             // SIGXFSZ ignored, ffmpeg gets EFBIG, keeps a truncated file and still exits 0.
-            let defaults = FileManager.default.isExecutableFile(atPath: "/usr/bin/env")
+            let defaults =
+                FileManager.default.isExecutableFile(atPath: "/usr/bin/env")
                 ? ["/usr/bin/env", "--default-signal=XFSZ,XCPU"] : []
             process.arguments =
                 ["--cpu=\(limits.cpuSeconds)", "--as=\(limits.addressSpaceBytes)", "--fsize=\(limits.fileSizeBytes)", "--core=0"]

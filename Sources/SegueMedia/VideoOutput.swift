@@ -10,9 +10,10 @@ public enum VideoContainer: String, Sendable, CaseIterable, Codable {
     /// The kind for a file name's extension.
     /// - Throws: `MediaError.unsupportedOutput`.
     public init(path: String) throws(MediaError) {
-        let ext = path.split(separator: "/").last.flatMap { name in
-            name.contains(".") ? name.split(separator: ".").last.map(String.init) : nil
-        } ?? ""
+        let ext =
+            path.split(separator: "/").last.flatMap { name in
+                name.contains(".") ? name.split(separator: ".").last.map(String.init) : nil
+            } ?? ""
         guard let kind = VideoContainer(rawValue: ext.lowercased()) else { throw .unsupportedOutput(ext) }
         self = kind
     }
@@ -105,10 +106,11 @@ public struct VideoSettings: Sendable, Equatable, Codable {
             }
             args += ["-pix_fmt", "yuv420p"] + colour + ["-movflags", "+faststart", "-f", "mp4"]
         case .webm:
-            args += [
-                "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", String(crf + 12), "-deadline", "realtime", "-cpu-used", "8",
-                "-row-mt", "1", "-pix_fmt", "yuv420p",
-            ] + colour + ["-f", "webm"]
+            args +=
+                [
+                    "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", String(crf + 12), "-deadline", "realtime", "-cpu-used", "8",
+                    "-row-mt", "1", "-pix_fmt", "yuv420p",
+                ] + colour + ["-f", "webm"]
         case .gif:
             let graph =
                 "[0:v]fps=\(Self.rate(gifFPS)),scale=\(gifWidth):-2:flags=lanczos,split[a][b];"

@@ -43,7 +43,9 @@ public struct FolderPlaylistTarget: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw PlayerError.folderUnavailable(path: folder, detail: "renaming onto \(file) failed (\(reason))")
         }
-        let matched = tracks.map { PushReport.Matched(trackID: $0.id, name: PushReport.name(of: $0), songID: mapping?.apply($0.path) ?? $0.path, match: .path) }
+        let matched = tracks.map {
+            PushReport.Matched(trackID: $0.id, name: PushReport.name(of: $0), songID: mapping?.apply($0.path) ?? $0.path, match: .path)
+        }
         return PushReport(target: target, playlistName: name, playlistID: file, created: !existed, matched: matched, missing: [])
     }
 }

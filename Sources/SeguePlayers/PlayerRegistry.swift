@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The players a data folder knows (`players.json`, mode 0600: it holds passwords, which token auth

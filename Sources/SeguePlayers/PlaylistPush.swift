@@ -2,7 +2,7 @@ import Foundation
 import SeguePlaylists
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a playlist goes, as `--push` names it: a player registered in the data folder, or
@@ -113,7 +113,9 @@ extension PlayerRegistry {
         let fd = open(path + ".lock", O_RDWR | O_CREAT, 0o600)
         guard fd >= 0 else { throw PlayerError.registry(path: path, detail: "its lock file cannot be opened (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw PlayerError.registry(path: path, detail: "it cannot be locked (\(String(cString: strerror(errno))))") }
+        guard flock(fd, LOCK_EX) == 0 else {
+            throw PlayerError.registry(path: path, detail: "it cannot be locked (\(String(cString: strerror(errno))))")
+        }
         defer { flock(fd, LOCK_UN) }
         var registry = try load(from: path)
         try change(&registry)

@@ -1,6 +1,6 @@
 import Foundation
-import SegueHTTP
 import NIOHTTP1
+import SegueHTTP
 
 /// A client of the Subsonic API (and OpenSubsonic servers: Navidrome, Gonic, Airsonic, supysonic)
 /// for what pushing a playlist needs: ping, search3, getPlaylists, getPlaylist, createPlaylist and
@@ -54,7 +54,8 @@ public struct SubsonicClient: Sendable {
     {
         let base = try validatedBase(server)
         let name = base.absoluteString
-        let probe = try await exchange(base: base, name: name, method: "ping", form: [("v", "1.1.0"), ("c", options.clientName), ("f", "json")], options: options)
+        let probe = try await exchange(
+            base: base, name: name, method: "ping", form: [("v", "1.1.0"), ("c", options.clientName), ("f", "json")], options: options)
         guard let versionText = probe.version, let version = SubsonicVersion(versionText) else {
             if probe.status == "failed", let error = probe.error {
                 throw PlayerError.failed(server: name, method: "ping", code: error.code ?? 0, message: error.message ?? "no message")
@@ -147,7 +148,8 @@ public struct SubsonicClient: Sendable {
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { throw PlayerError.invalidServerURL(text, reason: "it is not an http:// or https:// address") }
         guard components.user == nil && components.password == nil else {
-            throw PlayerError.invalidServerURL(text, reason: "a user name or password in the address would travel in every URL; give them with --user and --password-file")
+            throw PlayerError.invalidServerURL(
+                text, reason: "a user name or password in the address would travel in every URL; give them with --user and --password-file")
         }
         guard components.query == nil && components.fragment == nil else {
             throw PlayerError.invalidServerURL(text, reason: "it has a query or fragment; give the server's base address only")
@@ -210,7 +212,8 @@ public struct SubsonicClient: Sendable {
         case .dataCorrupted(let context): return "\(path(context.codingPath)) is not valid"
         case .keyNotFound(let key, let context):
             let inside = path(context.codingPath)
-            return key.stringValue == "subsonic-response" ? "it has no subsonic-response object" : "\(inside.isEmpty ? "" : inside + ".")\(key.stringValue) is missing"
+            return key.stringValue == "subsonic-response"
+                ? "it has no subsonic-response object" : "\(inside.isEmpty ? "" : inside + ".")\(key.stringValue) is missing"
         case .typeMismatch(_, let context): return "\(path(context.codingPath)) has the wrong type"
         case .valueNotFound(_, let context): return "\(path(context.codingPath)) is null"
         @unknown default: return "it cannot be read"

@@ -24,7 +24,9 @@ public enum SubsonicMatcher {
         }) {
             return (song, .path)
         }
-        let title = folded(track.title), artist = folded(track.artist), album = folded(track.album)
+        let title = folded(track.title)
+        let artist = folded(track.artist)
+        let album = folded(track.album)
         let fits = candidates.filter { song in
             guard folded(song.title) == title, folded(song.artist ?? "") == artist else { return false }
             if let d = song.duration, track.durationSeconds > 0, abs(Double(d) - track.durationSeconds) > durationTolerance { return false }

@@ -1,5 +1,5 @@
-import SeguePlaylists
 import Foundation
+import SeguePlaylists
 
 /// Puts a playlist on a Subsonic server: finds each track (`SubsonicMatcher`), then creates the
 /// playlist or, when one of that name exists (or the id of an earlier push still does), replaces its
@@ -80,7 +80,9 @@ public enum PlaylistName {
     public static func validated(_ name: String) throws(PlayerError) -> String {
         let clean = PlaylistExport.oneLine(name).trimmingCharacters(in: .whitespaces)
         guard !clean.isEmpty else { throw PlayerError.invalidPlaylistName(name, reason: "it is empty") }
-        guard clean.count <= 120 else { throw PlayerError.invalidPlaylistName(String(clean.prefix(40)) + "…", reason: "it is longer than 120 characters") }
+        guard clean.count <= 120 else {
+            throw PlayerError.invalidPlaylistName(String(clean.prefix(40)) + "…", reason: "it is longer than 120 characters")
+        }
         guard !clean.contains("/"), !clean.contains("\\"), !clean.hasPrefix(".") else {
             throw PlayerError.invalidPlaylistName(clean, reason: "it contains '/' or '\\' or starts with '.'")
         }

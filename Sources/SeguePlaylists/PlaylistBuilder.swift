@@ -114,10 +114,14 @@ public struct PlaylistBuilder: Sendable {
         let chosen: [PlaylistTrack]
         do {
             // The nearest few hundred usually suffice; tight constraints fall back to the whole library.
-            chosen = try select(pinned: seeds, candidates: try preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: false), length: length, what: "radio")
+            chosen = try select(
+                pinned: seeds, candidates: try preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: false), length: length,
+                what: "radio")
         } catch {
             guard library.count > nearestCount(wanted) else { throw error }
-            chosen = try select(pinned: seeds, candidates: try preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: true), length: length, what: "radio")
+            chosen = try select(
+                pinned: seeds, candidates: try preferred(near: queries, excluding: seedIDs, wanted: wanted, complete: true), length: length,
+                what: "radio")
         }
         return try arrange(chosen, first: 0, last: nil, guide: nil)
     }
@@ -137,7 +141,9 @@ public struct PlaylistBuilder: Sendable {
                     + "dimensions); re-analyse them with the same version")
         }
         for (end, t) in [("start", a), ("end", b)] {
-            if let why = constraints.rejection(of: t) { throw PlaylistError("the path's \(end) \(t.id) (\(t.artist) – \(t.title)) breaks a constraint: \(why)") }
+            if let why = constraints.rejection(of: t) {
+                throw PlaylistError("the path's \(end) \(t.id) (\(t.artist) – \(t.title)) breaks a constraint: \(why)")
+            }
         }
         let guide = Self.guideLine(from: a.embedding, to: b.embedding, count: length)
         // Step by step: the nearest track to each guide point that keeps every rule.
@@ -197,8 +203,11 @@ public struct PlaylistBuilder: Sendable {
             let near = Set(out.map(\.id)).union(excluding)
             let rest = library.filter { !near.contains($0.id) }
                 .map { t in
-                    (t, (queries.map { TransitionCost.cosineDistance($0, t.embedding) }.min() ?? 1)
-                        + (preferUnplayed ? unplayedWeight * log2(1 + Double(playCounts[t.id] ?? 0)) : 0))
+                    (
+                        t,
+                        (queries.map { TransitionCost.cosineDistance($0, t.embedding) }.min() ?? 1)
+                            + (preferUnplayed ? unplayedWeight * log2(1 + Double(playCounts[t.id] ?? 0)) : 0)
+                    )
                 }
                 .sorted { $0.1 < $1.1 }.map(\.0)
             out += rest
@@ -224,7 +233,8 @@ public struct PlaylistBuilder: Sendable {
         guard let length else {
             guard let window = constraints.durationWindow else { throw PlaylistError("give a length or a target duration") }
             // As many tracks as the duration needs: start from the typical track length and widen.
-            let typical = (allowedCandidates.prefix(200).map(\.durationSeconds).sorted().dropFirst(allowedCandidates.prefix(200).count / 2).first) ?? 240
+            let typical =
+                (allowedCandidates.prefix(200).map(\.durationSeconds).sorted().dropFirst(allowedCandidates.prefix(200).count / 2).first) ?? 240
             let guess = max(pinned.count, Int((constraints.targetDurationSeconds! / max(typical, 1)).rounded()))
             var firstError: PlaylistError?
             for delta in [0, 1, -1, 2, -2, 3, -3, 4, -4] where guess + delta >= max(1, pinned.count) {
@@ -295,7 +305,8 @@ public struct PlaylistBuilder: Sendable {
             throw PlaylistError(
                 "no \(chosen.count)-track \(what) playlist found within the target duration \(PlaylistConstraints.clock(window.lowerBound))–"
                     + "\(PlaylistConstraints.clock(window.upperBound)); the closest lasts \(PlaylistConstraints.clock(total)) "
-                    + "(try --length \(max(1, Int((Double(chosen.count) * (constraints.targetDurationSeconds! / max(total, 1))).rounded()))) or a wider --duration-tolerance)")
+                    + "(try --length \(max(1, Int((Double(chosen.count) * (constraints.targetDurationSeconds! / max(total, 1))).rounded()))) or a wider --duration-tolerance)"
+            )
         }
         return chosen
     }
@@ -321,7 +332,8 @@ public struct PlaylistBuilder: Sendable {
         if let m = constraints.maxPerAlbum { rules.append("at most \(m) per album") }
         var text = "cannot make a \(length)-track \(what) playlist: "
         if !reasons.isEmpty {
-            text += "\(passing.count) of the library's \(all.count) analysed tracks pass the track rules ("
+            text +=
+                "\(passing.count) of the library's \(all.count) analysed tracks pass the track rules ("
                 + reasons.sorted { $0.key < $1.key }.map { "\($0.key) rules out \($0.value)" }.joined(separator: ", ") + "); "
         }
         text += "at most \(min(got, most, passing.count)) tracks possible"

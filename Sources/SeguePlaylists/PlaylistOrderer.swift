@@ -122,7 +122,8 @@ public struct PlaylistOrderer: Sendable {
         var best: [Int]?
         var bestCost = Double.infinity
         var rng = SplitMix64(seed: seed)
-        var starts = problem.first.map { [$0] }
+        var starts =
+            problem.first.map { [$0] }
             ?? Array(Set((0..<restarts).map { _ in Int(rng.next() % UInt64(n)) }).subtracting(problem.last.map { [$0] } ?? [])).sorted()
         if starts.isEmpty { starts = [problem.last == 0 ? 1 : 0] }
         if problem.first == nil, let groups = problem.groups, problem.spacing > 0 {
@@ -144,7 +145,8 @@ public struct PlaylistOrderer: Sendable {
             }
         }
         guard var best else {
-            throw PlaylistError("no order of these \(n) tracks keeps \(problem.spacing) other tracks between two by one artist with the first and last tracks fixed")
+            throw PlaylistError(
+                "no order of these \(n) tracks keeps \(problem.spacing) other tracks between two by one artist with the first and last tracks fixed")
         }
         // Iterated local search: kick the best order out of its local optimum (swap two adjacent
         // segments, a move 2-opt and Or-opt cannot undo in one step), improve, keep it if better.
@@ -157,7 +159,8 @@ public struct PlaylistOrderer: Sendable {
                 let a = Int(rng.next() % UInt64(cuts[0] - lowest + 1)) + lowest
                 cuts.insert(a, at: 0)
                 if cuts[0] == cuts[1] { continue }
-                var path = Array(best[..<cuts[0]]) + Array(best[cuts[2]..<cuts[3]]) + Array(best[cuts[1]..<cuts[2]])
+                var path =
+                    Array(best[..<cuts[0]]) + Array(best[cuts[2]..<cuts[3]]) + Array(best[cuts[1]..<cuts[2]])
                     + Array(best[cuts[0]..<cuts[1]]) + Array(best[cuts[3]...])
                 if problem.violatesSpacing(path) { continue }
                 // Only the three joins the kick made are new: look for moves around their tracks.
@@ -454,7 +457,10 @@ public struct PlaylistOrderer: Sendable {
         for t in tracks { mark(t) }
         // Cost of the transition into and out of a gap: `g` is the gap after position g (−1: before the first).
         @inline(__always) func link(_ a: Int, _ b: Int) -> Double { a >= 0 && b < n ? p.edge(path[a], path[b]) : 0 }
-        enum Move { case reverse(Int, Int), shift(Int, Int, Int) }  // reverse i...j; move s..<s+L to gap g
+        enum Move {
+            case reverse(Int, Int)
+            case shift(Int, Int, Int)
+        }  // reverse i...j; move s..<s+L to gap g
         var steps = 0
         while let x = queue.popLast(), steps < 100 * n {
             queued[x] = false

@@ -45,7 +45,8 @@ extension PlaylistRecipe {
             if let value, !(0...1000).contains(value) { throw PlaylistError("a tempo limit of \(value) BPM is not 0 to 1000") }
         }
         if rules.minBPM != nil || rules.maxBPM != nil {
-            let low = Float(rules.minBPM ?? 0), high = Float(rules.maxBPM ?? 1000)
+            let low = Float(rules.minBPM ?? 0)
+            let high = Float(rules.maxBPM ?? 1000)
             guard low <= high else { throw PlaylistError("the slowest tempo \(low) BPM is above the fastest \(high) BPM") }
             c.tempoRange = low...high
         }
@@ -112,7 +113,8 @@ extension PlaylistRecipe {
             return Built(tracks: try builder.radio(seeds: seeds, length: n), seeds: seeds)
         case .path:
             guard let from, let to else { throw PlaylistError("a path needs the track to start from and the one to end on") }
-            let a = try track(from, "first track of the path"), b = try track(to, "last track of the path")
+            let a = try track(from, "first track of the path")
+            let b = try track(to, "last track of the path")
             let n = length ?? min(10, library.count)
             try checkLength(n)
             return Built(tracks: try builder.path(from: a, to: b, length: n), seeds: [a, b])

@@ -46,7 +46,8 @@ public struct TransitionCost: Sendable, Equatable, Codable {
         loudness = min(1, abs(a.loudnessLUFS - b.loudnessLUFS) / 8)
         energy = Double(min(1, abs(a.outro.energy - b.intro.energy) * 2))
         embedding = Self.cosineDistance(a.embedding, b.embedding) / 2
-        total = weights.tempo * tempo + weights.key * key + weights.loudness * loudness + weights.energy * energy
+        total =
+            weights.tempo * tempo + weights.key * key + weights.loudness * loudness + weights.energy * energy
             + weights.embedding * embedding
         grade = Self.grade(total: total, worstPart: max(tempo, key, loudness, energy, embedding))
     }

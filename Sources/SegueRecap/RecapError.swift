@@ -21,7 +21,8 @@ public enum RecapError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidYear(let text):
             return "The year '\(Self.clipped(text))' is not a year from \(RecapPeriod.years.lowerBound) to \(RecapPeriod.years.upperBound)."
         case .invalidDay(let parameter, let text):
-            return "The \(Self.field(parameter)) '\(Self.clipped(text))' is not a date like 2024-05-06 between the years \(RecapPeriod.years.lowerBound) and \(RecapPeriod.years.upperBound)."
+            return
+                "The \(Self.field(parameter)) '\(Self.clipped(text))' is not a date like 2024-05-06 between the years \(RecapPeriod.years.lowerBound) and \(RecapPeriod.years.upperBound)."
         case .toBeforeFrom(let from, let to):
             return "The end date (to) \(to) is before the start date (from) \(from)."
         case .rangeTooLong(let days):

@@ -2,8 +2,8 @@ import Foundation
 import SegueCharts
 import SegueGraphics
 import SegueMedia
-import SegueRecap
 import SegueModel
+import SegueRecap
 
 /// Renders a recap to a video (`RecapVideoTimeline`): the cards' scenes at growing progress and the
 /// race chapter, painted by Cairo and streamed into the same encoder as the race videos

@@ -1,8 +1,8 @@
 import Foundation
-import SegueModel
+import NIOHTTP1
 import SegueHTTP
 import SegueLive
-import NIOHTTP1
+import SegueModel
 
 /// What a simulation run achieved.
 public struct SimulationReport: Sendable, Equatable {
@@ -149,7 +149,9 @@ public struct SimulationRunner: Sendable {
         switch via {
         case .events:
             for (i, e) in events.enumerated() {
-                body += #"{"event_id":"# + Self.json(prefix + String(first + i)) + #","user_id":"# + Self.json(e.user) + #","track":"# + Self.json(e.track) + #","artist":"# + Self.json(e.artist)
+                body +=
+                    #"{"event_id":"# + Self.json(prefix + String(first + i)) + #","user_id":"# + Self.json(e.user) + #","track":"#
+                    + Self.json(e.track) + #","artist":"# + Self.json(e.artist)
                 body += #","ts":\#(e.timeMilliseconds)}"# + "\n"
             }
         case .listenbrainz:

@@ -29,7 +29,10 @@ struct BenchAnalysisCommand: ParsableCommand {
     @Option(help: "Songs for the musicnn side-by-side run (Segue and TensorFlow on the same audio).")
     var musicnnSongs = 24
 
-    @Option(help: "Key and tempo on a truth set of rendered compositions (the folder scripts/truthset_compositions.py writes), beside librosa's; then the synthetic songs' accuracy, and no throughput run.")
+    @Option(
+        help:
+            "Key and tempo on a truth set of rendered compositions (the folder scripts/truthset_compositions.py writes), beside librosa's; then the synthetic songs' accuracy, and no throughput run."
+    )
     var truthSet: String?
 
     @Option(help: ArgumentHelp("Write musicnn's reference clips (raw float32, 16 kHz) into this folder and stop.", visibility: .hidden))
@@ -74,7 +77,9 @@ struct BenchAnalysisCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: music, withIntermediateDirectories: true)
             print("Writing \(set.count) FLAC files…")
             for (i, song) in set.enumerated() {
-                try Self.writeFLAC(song.render(rate: 44_100), rate: 44_100, to: (music as NSString).appendingPathComponent(String(format: "song-%03d.flac", i)), tools: tools)
+                try Self.writeFLAC(
+                    song.render(rate: 44_100), rate: 44_100, to: (music as NSString).appendingPathComponent(String(format: "song-%03d.flac", i)),
+                    tools: tools)
             }
             let store = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: dir))
             let musicnn = try LibraryIngest.installedMusicnn()
@@ -87,7 +92,10 @@ struct BenchAnalysisCommand: ParsableCommand {
             let peak = Double(usage.ru_maxrss) / 1024
             let audio = Double(set.count) * seconds
             let what = musicnn == nil ? "decode + DSP (musicnn weights not installed)" : "decode + DSP + musicnn"
-            print(String(format: "library add (%@): %d files, %.0f s of audio in %.2f s = %.0fx real time, peak %.0f MiB", what, report.analyzed, audio, wall, audio / wall, peak))
+            print(
+                String(
+                    format: "library add (%@): %d files, %.0f s of audio in %.2f s = %.0fx real time, peak %.0f MiB", what, report.analyzed, audio,
+                    wall, audio / wall, peak))
             throughputLines = [
                 "",
                 "Whole-library throughput (`LibraryIngest`, as `segue library add` runs it: content hash, ffprobe tags, ffmpeg decode of 44.1 kHz FLAC to 22,050 Hz mono\(musicnn == nil ? "" : " and to 16 kHz mono"), every DSP descriptor\(musicnn == nil ? "" : ", musicnn's embedding and MSD tags"), results stored in SQLite; one file per core):",
@@ -183,7 +191,10 @@ struct BenchAnalysisCommand: ParsableCommand {
                 + (misses.isEmpty ? "" : " Misses: " + misses.prefix(10).joined(separator: "; ") + "."),
         ]
         for line in body where !line.isEmpty { print(line) }
-        if !noWrite { try BenchmarkReport.write(section: "Key and tempo on rendered compositions (`segue-bench analysis --truth-set`)", body: body.joined(separator: "\n")) }
+        if !noWrite {
+            try BenchmarkReport.write(
+                section: "Key and tempo on rendered compositions (`segue-bench analysis --truth-set`)", body: body.joined(separator: "\n"))
+        }
     }
 
     /// musicnn alone, Segue's and TensorFlow's, on the same audio: the first songs' FLAC files
@@ -195,7 +206,8 @@ struct BenchAnalysisCommand: ParsableCommand {
         var audio: [[Float]] = []
         var paths: [String] = []
         for file in files {
-            let samples = try AudioDecoder(tools: tools).decodeMono((music as NSString).appendingPathComponent(file), sampleRate: MusicnnSpectrogram.sampleRate)
+            let samples = try AudioDecoder(tools: tools).decodeMono(
+                (music as NSString).appendingPathComponent(file), sampleRate: MusicnnSpectrogram.sampleRate)
             let path = (raw as NSString).appendingPathComponent(file + ".f32")
             try samples.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: path))
             audio.append(samples)
@@ -224,8 +236,14 @@ struct BenchAnalysisCommand: ParsableCommand {
             "|---|---:|---:|---:|---:|",
         ]
         for t in timings {
-            print(String(format: "%@: %d patches, mel %.2f s, network %.2f s = %.0fx real time", t.label, t.patches, t.melSeconds, t.networkSeconds, t.audioSeconds / t.networkSeconds))
-            lines.append(String(format: "| %@ | %d | %.2f s | %.2f s | **%.0fx** |", t.label, t.patches, t.melSeconds, t.networkSeconds, t.audioSeconds / t.networkSeconds))
+            print(
+                String(
+                    format: "%@: %d patches, mel %.2f s, network %.2f s = %.0fx real time", t.label, t.patches, t.melSeconds, t.networkSeconds,
+                    t.audioSeconds / t.networkSeconds))
+            lines.append(
+                String(
+                    format: "| %@ | %d | %.2f s | %.2f s | **%.0fx** |", t.label, t.patches, t.melSeconds, t.networkSeconds,
+                    t.audioSeconds / t.networkSeconds))
         }
         lines += ["", "Target (issue 6): Segue's musicnn inference at least as fast as TensorFlow's." + (note.isEmpty ? "" : " " + note)]
         return lines

@@ -3,8 +3,8 @@ import Foundation
 import SegueBenchSupport
 import SegueImport
 import SegueModel
-import SegueStoreSQLite
 import SegueStore
+import SegueStoreSQLite
 
 /// `segue-bench import`: Spotify import throughput against DuckDB's `read_json_auto`, and chart
 /// query latency, on a generated 250,000-record extended export.
@@ -136,24 +136,35 @@ struct BenchImportCommand: ParsableCommand {
             | | seconds | records/s | MB/s | peak memory |
             |---|---:|---:|---:|---:|
             """
-        body += "\n" + String(
-            format: "| segue import (parse, dedup, SQLite write, chart columns) | %.3f | %@ | %.0f | %.0f MiB |",
-            segueMedian, TextTable.grouped(Int(Double(records) / segueMedian)), megabytes / segueMedian, seguePeak)
+        body +=
+            "\n"
+            + String(
+                format: "| segue import (parse, dedup, SQLite write, chart columns) | %.3f | %@ | %.0f | %.0f MiB |",
+                segueMedian, TextTable.grouped(Int(Double(records) / segueMedian)), megabytes / segueMedian, seguePeak)
         if duckMedian > 0 {
-            body += "\n" + String(
-                format: "| DuckDB %@ `read_json_auto` into a table (anchor) | %.3f | %@ | %.0f | %.0f MiB |",
-                duckVersion, duckMedian, TextTable.grouped(Int(Double(duckRows) / duckMedian)), megabytes / duckMedian, duckPeak)
+            body +=
+                "\n"
+                + String(
+                    format: "| DuckDB %@ `read_json_auto` into a table (anchor) | %.3f | %@ | %.0f | %.0f MiB |",
+                    duckVersion, duckMedian, TextTable.grouped(Int(Double(duckRows) / duckMedian)), megabytes / duckMedian, duckPeak)
         }
-        body += "\n\n" + String(
-            format: "Segue vs DuckDB throughput: **%.2fx** (target ≥ 2x). Re-import of the same files (all duplicates): %.3f s.",
-            ratio, again.seconds)
-        body += "\n\nEvery run, seconds: segue " + segueTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+        body +=
+            "\n\n"
+            + String(
+                format: "Segue vs DuckDB throughput: **%.2fx** (target ≥ 2x). Re-import of the same files (all duplicates): %.3f s.",
+                ratio, again.seconds)
+        body +=
+            "\n\nEvery run, seconds: segue " + segueTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ")
             + "; DuckDB " + duckTimes.map { String(format: "%.2f", $0) }.joined(separator: ", ") + "."
-        body += "\n\nTop-50 chart latency over the imported profile (every kind × metric, milliseconds, warm):\n\n| range | median | max |\n|---|---:|---:|\n"
+        body +=
+            "\n\nTop-50 chart latency over the imported profile (every kind × metric, milliseconds, warm):\n\n| range | median | max |\n|---|---:|---:|\n"
         body += queryLines.joined(separator: "\n")
-        body += "\n\n" + String(
-            format: "First query in a fresh store (reads and decodes the chart columns): %.1f ms. Whole `segue top` process (start, open, query, print): %.0f ms. Target: < 20 ms per query (worst warm: %.2f ms).",
-            cold, cli.seconds * 1000, worst)
+        body +=
+            "\n\n"
+            + String(
+                format:
+                    "First query in a fresh store (reads and decodes the chart columns): %.1f ms. Whole `segue top` process (start, open, query, print): %.0f ms. Target: < 20 ms per query (worst warm: %.2f ms).",
+                cold, cli.seconds * 1000, worst)
         body += "\n\n" + otherHistories
         print(body)
         if !noWrite {
@@ -193,7 +204,8 @@ struct BenchImportCommand: ParsableCommand {
                 start = first + Int64(next() % UInt64(span))
             }
             let album = columns.trackAlbum[t] >= 0 ? columns.albumNames[Int(columns.trackAlbum[t])] : ""
-            text += "\(start),,\(TextTable.csvField(columns.artistNames[Int(columns.trackArtist[t])])),,\(TextTable.csvField(album)),,\(TextTable.csvField(columns.trackNames[t])),\n"
+            text +=
+                "\(start),,\(TextTable.csvField(columns.artistNames[Int(columns.trackArtist[t])])),,\(TextTable.csvField(album)),,\(TextTable.csvField(columns.trackNames[t])),\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath))
         let megabytes = Double(text.utf8.count) / 1_048_576

@@ -9,7 +9,7 @@ import SegueStorePostgres
 import SegueStoreSQLite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `segue-bench live`: sustained ingest through the bulk API into a running `segue serve`, the
@@ -27,16 +27,20 @@ struct BenchLiveCommand: AsyncParsableCommand {
     @Option(help: "Listeners in the simulated traffic.") var users = 100_000
     @Option(help: "Tracks in the simulated catalog.") var tracks = 5_000
     @Option(help: "Requests in flight at once.") var concurrency = 4
-    @Option(help: "http (the bulk API), or kafka: the HTTP run, then the same load produced into a 4-partition topic of a tansu broker the bench starts.")
+    @Option(
+        help: "http (the bulk API), or kafka: the HTTP run, then the same load produced into a 4-partition topic of a tansu broker the bench starts.")
     var source = "http"
     @Option(
-        help: "With --source kafka: events/s of the latency phase, a rate the pipeline keeps up with, run after the sustained runs on fresh servers (default: 70 % of the slower sustained rate just measured; 0: no latency phase).")
+        help:
+            "With --source kafka: events/s of the latency phase, a rate the pipeline keeps up with, run after the sustained runs on fresh servers (default: 70 % of the slower sustained rate just measured; 0: no latency phase)."
+    )
     var latencyRate: Double?
     @Option(help: "With --source kafka: seconds of the latency phase.") var latencySeconds: Double = 60
     @Flag(help: "With --source kafka: the Kafka runs only (for the long memory run).") var kafkaOnly = false
     @Option(
         name: .customLong("kafka-config"),
-        help: ArgumentHelp("With --source kafka: a librdkafka setting for the server's consumer (repeatable), to see where latency goes.", valueName: "KEY=VALUE"))
+        help: ArgumentHelp(
+            "With --source kafka: a librdkafka setting for the server's consumer (repeatable), to see where latency goes.", valueName: "KEY=VALUE"))
     var kafkaConfig: [String] = []
     @Flag(help: "Do not write BENCHMARKS.md.") var noWrite = false
     @Option(
@@ -103,7 +107,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var summary: String {
             guard batches > 0, messages > 0 else { return "no batches" }
             return String(
-                format: "%.0f messages a batch; produced to read %.0f ms on average (producer linger, broker, fetch wait); per batch: store %.1f ms, live windows %.2f ms, offset commit %.1f ms",
+                format:
+                    "%.0f messages a batch; produced to read %.0f ms on average (producer linger, broker, fetch wait); per batch: store %.1f ms, live windows %.2f ms, offset commit %.1f ms",
                 messages / batches, readAge / messages * 1000, store / batches * 1000, live / batches * 1000, commit / batches * 1000)
         }
     }
@@ -123,7 +128,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let baselineFolder = (NSTemporaryDirectory() as NSString).appendingPathComponent("segue-bench-live-baseline-\(getpid())")
         try FileManager.default.createDirectory(atPath: baselineFolder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: baselineFolder) }
-        let baseline = baselineSeconds > 0
+        let baseline =
+            baselineSeconds > 0
             ? try Self.baseline(folder: baselineFolder, seconds: baselineSeconds, users: users, tracks: tracks)
             : Baseline(rate: .nan, seconds: .nan, staleness: .nan, queryMax: .nan)
         let f = http
@@ -153,7 +159,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
             The dashboard's last snapshot counted \(f.shownLast) streams of \(report.accepted) accepted. Errors: \(report.errors.isEmpty ? "none" : report.errors.map { "\($0.key) ×\($0.value)" }.joined(separator: "; ")).
             """
         if databaseURL != nil {
-            body += "\n\nTarget (issue 8): at least 30,000 events/s sustained on PostgreSQL, database included. The baseline column is the SQLite one (one commit per event)\(baselineSeconds > 0 ? "" : ", not run here")."
+            body +=
+                "\n\nTarget (issue 8): at least 30,000 events/s sustained on PostgreSQL, database included. The baseline column is the SQLite one (one commit per event)\(baselineSeconds > 0 ? "" : ", not run here")."
         } else if rate >= 50_000 && duration >= 300 {
             body += "\n\nTargets (issue 5): at least 50,000 events/s for 5 minutes, p99 under 500 ms, memory flat, 1,000 SSE clients."
         } else {
@@ -209,7 +216,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
     func kafkaBody(http: Figures?, kafka: Figures, calmRate: Double, calm: (http: Figures?, kafka: Figures)?) -> String {
         func memory(_ f: Figures) -> String {
             let warm = f.samples.filter { $0.0 >= min(30, duration / 4) }.map(\.1)
-            return "\(Self.mib(f.rssAtStart)) at start, \(Self.mib(warm.first ?? .nan)) after warm-up, \(Self.mib(f.samples.map(\.1).max() ?? .nan)) peak, \(Self.mib(f.samples.last?.1 ?? .nan)) at the end"
+            return
+                "\(Self.mib(f.rssAtStart)) at start, \(Self.mib(warm.first ?? .nan)) after warm-up, \(Self.mib(f.samples.map(\.1).max() ?? .nan)) peak, \(Self.mib(f.samples.last?.1 ?? .nan)) at the end"
         }
         func slope(_ f: Figures) -> String {
             String(format: "%+.2f MiB/min", Self.slopePerMinute(f.samples.filter { $0.0 >= (f.samples.last?.0 ?? 0) * 2 / 3 }))
@@ -223,7 +231,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
             guard let t = f.caughtUp, t > 0 else { return "–" }
             guard f.report.accepted > 0 else { return "–" }
             let all = shown == f.report.accepted ? "all \(shown)" : "\(shown) of \(f.report.accepted) (not caught up 90 s after the last was sent)"
-            return "**\(Self.grouped(Double(shown) / t))** (\(all) on the dashboard \(String(format: "%.1f", t)) s after the first was sent; sent at \(Self.grouped(f.report.achievedRate))/s)"
+            return
+                "**\(Self.grouped(Double(shown) / t))** (\(all) on the dashboard \(String(format: "%.1f", t)) s after the first was sent; sent at \(Self.grouped(f.report.achievedRate))/s)"
         }
         func latency(_ f: Figures) -> String {
             "\(Self.ms(f.percentile(0.5))) / \(Self.ms(f.percentile(0.95))) / **\(Self.ms(f.percentile(0.99)))** / \(Self.ms(f.latencies.last ?? .nan))"
@@ -252,7 +261,10 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let kafkaWay =
             "Kafka: a tansu broker (memory storage) on this machine started afresh for each run, a 4-partition topic, one JSON event a message keyed by listener, produced with librdkafka (idempotent, 5 ms linger) every 250 ms; the server reads it as a consumer group member (`--kafka-brokers`\(kafkaConfig.map { " `--kafka-config \($0)`" }.joined())), storing each poll (up to 5,000 messages) in one transaction, handing the new events to the live windows, then committing offsets."
         let runs = kafkaOnly ? "Kafka only" : "HTTP, then Kafka, each with a fresh `segue serve` in its own process"
-        let calmRuns = calm == nil ? "" : "; then \(kafkaOnly ? "" : "both ")again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate, in thousands" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
+        let calmRuns =
+            calm == nil
+            ? ""
+            : "; then \(kafkaOnly ? "" : "both ")again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate, in thousands" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
         var body = """
 
             `segue-bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=1h` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
@@ -271,16 +283,23 @@ struct BenchLiveCommand: AsyncParsableCommand {
             \(row("SSE clients that received updates", http, kafka) { "\($0.crowdUpdated) of \($0.crowdConnected)" })
             """
         if let calm {
-            body += "\n" + row("**at \(Self.grouped(calmRate))/s for \(Int(latencySeconds)) s**: sent or produced to dashboard, p50 / p95 / p99 / max", calm.http, calm.kafka, latency)
+            body +=
+                "\n"
+                + row(
+                    "**at \(Self.grouped(calmRate))/s for \(Int(latencySeconds)) s**: sent or produced to dashboard, p50 / p95 / p99 / max",
+                    calm.http, calm.kafka, latency)
             body += "\n" + row("at \(Self.grouped(calmRate))/s: the slowest sends (seconds into the run)", calm.http, calm.kafka, slowest)
             body += "\n" + row("at \(Self.grouped(calmRate))/s: stored and on the dashboard (events/s)", calm.http, calm.kafka, rateCell)
         }
-        body += "\n\nErrors: \(http.map { "HTTP \(errors($0)); " } ?? "")Kafka \(errors(kafka))\(calm.map { "; at \(Self.grouped(calmRate))/s: \($0.http.map { "HTTP \(errors($0)), " } ?? "")Kafka \(errors($0.kafka))" } ?? "")."
+        body +=
+            "\n\nErrors: \(http.map { "HTTP \(errors($0)); " } ?? "")Kafka \(errors(kafka))\(calm.map { "; at \(Self.grouped(calmRate))/s: \($0.http.map { "HTTP \(errors($0)), " } ?? "")Kafka \(errors($0.kafka))" } ?? "")."
         if let stages = calm?.kafka.stages ?? kafka.stages {
-            body += " Where the Kafka path's time went\(calm == nil ? "" : " at \(Self.grouped(calmRate))/s") (the server's `/metrics`): \(stages.summary); then up to 100 ms to the next dashboard snapshot."
+            body +=
+                " Where the Kafka path's time went\(calm == nil ? "" : " at \(Self.grouped(calmRate))/s") (the server's `/metrics`): \(stages.summary); then up to 100 ms to the next dashboard snapshot."
         }
         if !(rate >= 50_000 && duration >= 600) && !kafkaOnly {
-            body += "\n\nA shorter or slower run than the issue's target (50,000 events/s, memory flat over 10 minutes): the memory figure over 10 minutes is its own section."
+            body +=
+                "\n\nA shorter or slower run than the issue's target (50,000 events/s, memory flat over 10 minutes): the memory figure over 10 minutes is its own section."
         }
         return body
     }
@@ -307,7 +326,10 @@ struct BenchLiveCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // Each run has a schema of its own on PostgreSQL.
         let databaseURL = self.databaseURL.map { url in
-            database?.contains("schema=") == true ? url : url.replacingOccurrences(of: "schema=segue_bench_\(getpid())", with: "schema=segue_bench_\(getpid())_\(kafka == nil ? "http" : "kafka")")
+            database?.contains("schema=") == true
+                ? url
+                : url.replacingOccurrences(
+                    of: "schema=segue_bench_\(getpid())", with: "schema=segue_bench_\(getpid())_\(kafka == nil ? "http" : "kafka")")
         }
 
         // The server, as people run it, in its own process.
@@ -333,10 +355,11 @@ struct BenchLiveCommand: AsyncParsableCommand {
                 "--max-streams", String(sseClients + 64),
             ] + (databaseURL.map { ["--database", $0] } ?? [])
         if let kafka {
-            server.arguments! += [
-                "--kafka-brokers", kafka.address, "--kafka-topic", kafka.topic, "--kafka-config", "session.timeout.ms=6000",
-                "--kafka-config", "heartbeat.interval.ms=500",
-            ] + kafkaConfig.flatMap { ["--kafka-config", $0] }
+            server.arguments! +=
+                [
+                    "--kafka-brokers", kafka.address, "--kafka-topic", kafka.topic, "--kafka-config", "session.timeout.ms=6000",
+                    "--kafka-config", "heartbeat.interval.ms=500",
+                ] + kafkaConfig.flatMap { ["--kafka-config", $0] }
         }
         try server.run()
         defer {
@@ -363,7 +386,9 @@ struct BenchLiveCommand: AsyncParsableCommand {
         // The dashboard that measures, and the crowd of other SSE clients.
         let dashboard = try LiveBenchDashboard(port: port)
         let crowd = try LiveBenchCrowd(port: port, clients: sseClients)
-        printError("bench live (\(kafka == nil ? "HTTP" : "Kafka")): \(crowd.connected) SSE clients connected, sending \(Int(rate)) events/s for \(Int(duration)) s")
+        printError(
+            "bench live (\(kafka == nil ? "HTTP" : "Kafka")): \(crowd.connected) SSE clients connected, sending \(Int(rate)) events/s for \(Int(duration)) s"
+        )
 
         let clock = ContinuousClock()
         let batches = LiveBenchLog<(Int, ContinuousClock.Instant)>()
@@ -474,16 +499,17 @@ struct BenchLiveCommand: AsyncParsableCommand {
     }
 
     #if DEBUG
-    static let buildKind = "debug"
+        static let buildKind = "debug"
     #else
-    static let buildKind = "release"
+        static let buildKind = "release"
     #endif
 
     /// Least-squares slope of (seconds, MiB) samples, in MiB per minute (NaN with fewer than 2).
     static func slopePerMinute(_ samples: [(Double, Double)]) -> Double {
         guard samples.count >= 2 else { return .nan }
         let n = Double(samples.count)
-        let mx = samples.map(\.0).reduce(0, +) / n, my = samples.map(\.1).reduce(0, +) / n
+        let mx = samples.map(\.0).reduce(0, +) / n
+        let my = samples.map(\.1).reduce(0, +) / n
         let sxy = samples.map { ($0.0 - mx) * ($0.1 - my) }.reduce(0, +)
         let sxx = samples.map { ($0.0 - mx) * ($0.0 - mx) }.reduce(0, +)
         return sxx > 0 ? sxy / sxx * 60 : .nan

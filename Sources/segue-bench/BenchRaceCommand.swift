@@ -171,11 +171,18 @@ struct BenchRaceCommand: ParsableCommand {
                 times.append(clock.seconds)
             }
             encoderOnly = median(times)
-            print(String(format: "libx264 %@ alone on the same frames (YUV in memory): %.3f s, %.1f frames/s", preset, encoderOnly!, Double(frames) / encoderOnly!))
+            print(
+                String(
+                    format: "libx264 %@ alone on the same frames (YUV in memory): %.3f s, %.1f frames/s", preset, encoderOnly!,
+                    Double(frames) / encoderOnly!))
         }
-        print(String(format: "Segue render only: %.3f s, %.0f frames/s (%.2f ms/frame)", render, Double(frames) / render, render / Double(frames) * 1000))
+        print(
+            String(
+                format: "Segue render only: %.3f s, %.0f frames/s (%.2f ms/frame)", render, Double(frames) / render, render / Double(frames) * 1000))
         if let probe {
-            print("ffprobe: \(probe.codec) \(probe.pixelFormat) \(probe.width)x\(probe.height) \(probe.framesPerSecond) fps, \(probe.frameCount ?? 0) frames, \(probe.duration) s")
+            print(
+                "ffprobe: \(probe.codec) \(probe.pixelFormat) \(probe.width)x\(probe.height) \(probe.framesPerSecond) fps, \(probe.frameCount ?? 0) frames, \(probe.duration) s"
+            )
         }
 
         // The anchor, on the same cumulative data.
@@ -199,7 +206,10 @@ struct BenchRaceCommand: ParsableCommand {
             let line = run.output.split(separator: "\n").last.map(String.init) ?? ""
             if run.status == 0, let result = try? JSONDecoder().decode(AnchorResult.self, from: Data(line.utf8)) {
                 anchor = (result.frames, result.seconds, result.peak_mib)
-                print(String(format: "bar_chart_race: %d frames in %.1f s, %.2f frames/s", result.frames, result.seconds, Double(result.frames) / result.seconds))
+                print(
+                    String(
+                        format: "bar_chart_race: %d frames in %.1f s, %.2f frames/s", result.frames, result.seconds,
+                        Double(result.frames) / result.seconds))
             } else {
                 printError("bar_chart_race failed (exit \(run.status)); install it with scripts/setup.sh --bench")
             }
@@ -223,32 +233,42 @@ struct BenchRaceCommand: ParsableCommand {
         for (i, r) in results.enumerated() {
             let fpsText = String(format: "%.1f", Double(frames) / r.seconds)
             let memory = i == 0 ? "\(fixed(seguePeak, 0)) MiB (Segue process; ffmpeg not counted)" : ""
-            body += "\n| Segue end to end (libx264 `\(r.preset)`) | \(fixed(r.seconds, 2)) | "
+            body +=
+                "\n| Segue end to end (libx264 `\(r.preset)`) | \(fixed(r.seconds, 2)) | "
                 + "\(i == 0 ? "**\(fpsText)**" : fpsText) | \(memory) | \(NumberFormatting.grouped(Int64(r.bytes))) bytes |"
         }
-        body += String(format: "\n| Segue render only | %.2f | %.0f (%.2f ms/frame) | | |", render, Double(frames) / render, render / Double(frames) * 1000)
+        body += String(
+            format: "\n| Segue render only | %.2f | %.0f (%.2f ms/frame) | | |", render, Double(frames) / render, render / Double(frames) * 1000)
         if let encoderOnly {
-            body += String(format: "\n| libx264 `%@` alone on the same frames (rendered and converted beforehand, fed from memory) | %.2f | %.1f | | |", presetList[0], encoderOnly, Double(frames) / encoderOnly)
+            body += String(
+                format: "\n| libx264 `%@` alone on the same frames (rendered and converted beforehand, fed from memory) | %.2f | %.1f | | |",
+                presetList[0], encoderOnly, Double(frames) / encoderOnly)
         }
         if let anchor {
             let anchorFPS = Double(anchor.frames) / anchor.seconds
-            body += String(format: "\n| bar_chart_race 0.1.0 end to end (matplotlib + ffmpeg) | %.1f | %.2f | %.0f MiB (Python process) | |", anchor.seconds, anchorFPS, anchor.peak)
+            body += String(
+                format: "\n| bar_chart_race 0.1.0 end to end (matplotlib + ffmpeg) | %.1f | %.2f | %.0f MiB (Python process) | |", anchor.seconds,
+                anchorFPS, anchor.peak)
             let headline = Double(frames) / results[0].seconds
-            body += "\n\nSegue end to end (`\(results[0].preset)`) is **\(fixed(headline / anchorFPS, 1))x** bar_chart_race "
+            body +=
+                "\n\nSegue end to end (`\(results[0].preset)`) is **\(fixed(headline / anchorFPS, 1))x** bar_chart_race "
                 + "in frames/s (bar_chart_race drew \(anchor.frames) frames of the same data at the same size)."
         }
         if let probe {
-            body += "\n\nOutput checked with ffprobe: \(probe.codec), \(probe.pixelFormat), \(probe.width)x\(probe.height), "
+            body +=
+                "\n\nOutput checked with ffprobe: \(probe.codec), \(probe.pixelFormat), \(probe.width)x\(probe.height), "
                 + String(format: "%.0f fps, %d frames, %.2f s.", probe.framesPerSecond, probe.frameCount ?? 0, probe.duration)
         }
         if let encoderOnly, let anchor {
             let anchorFPS = Double(anchor.frames) / anchor.seconds
-            body += "\n\nThe encoder alone, with nothing else to do, reaches \(fixed(Double(frames) / encoderOnly, 1)) frames/s, "
+            body +=
+                "\n\nThe encoder alone, with nothing else to do, reaches \(fixed(Double(frames) / encoderOnly, 1)) frames/s, "
                 + "**\(fixed(Double(frames) / encoderOnly / anchorFPS, 1))x** bar_chart_race: the ceiling for any end-to-end "
                 + "figure with libx264 `\(presetList[0])` on this machine; end to end reaches "
                 + "\(fixed(encoderOnly / results[0].seconds * 100, 0)) % of it."
         }
-        body += "\n\nRendering, the YUV conversion, the pipe and x264 share the same cores: compare end to end with the encoder-alone row; on a loaded machine the end-to-end figures drop with the free cores, render-only barely moves."
+        body +=
+            "\n\nRendering, the YUV conversion, the pipe and x264 share the same cores: compare end to end with the encoder-alone row; on a loaded machine the end-to-end figures drop with the free cores, render-only barely moves."
         try BenchmarkReport.write(section: "Race rendering", body: body)
         print("Wrote the Race rendering section of BENCHMARKS.md.")
     }

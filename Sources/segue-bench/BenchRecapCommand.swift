@@ -117,7 +117,8 @@ struct BenchRecapCommand: ParsableCommand {
         let race = try median(runs: videoRuns) { _ = try raceJob.run(output: racePath) }
         print(
             String(
-                format: "the video, end to end: %d frames, %@ %dx%d %@, %.1f s of video: median %.0f ms, max %.0f ms (target < 15,000 ms; load %.2f at its start)",
+                format:
+                    "the video, end to end: %d frames, %@ %dx%d %@, %.1f s of video: median %.0f ms, max %.0f ms (target < 15,000 ms; load %.2f at its start)",
                 frames, probe.codec, probe.width, probe.height, probe.pixelFormat, probe.duration, video.median, video.max, videoLoad))
         print(String(format: "the video's CPU time (Segue and ffmpeg, user + system): %.2f s per video, %.2f s on each of 2 cores", cpu, cpu / 2))
         print(String(format: "anchor: a top-10 race of the same %d frames, same size and encoder (segue race): median %.0f ms", frames, race.median))

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
+import PostgresNIO
 import SegueBenchSupport
 import SegueModel
+import SeguePlaylists
 import SegueStore
 import SegueStorePostgres
 import SegueStoreSQLite
-import PostgresNIO
-import SeguePlaylists
 
 /// `segue-bench store`: import and top-N latency over a large synthetic profile, on SQLite and on
 /// PostgreSQL side by side (the same plays, the same queries).
@@ -103,7 +103,9 @@ struct BenchStoreCommand: ParsableCommand {
         }
         done.wait()
         let direct = try result.get()
-        print(String(format: "PostgreSQL round trip (one indexed SELECT): %.0f µs through the blocking store, %.0f µs from async code", blocking, direct))
+        print(
+            String(
+                format: "PostgreSQL round trip (one indexed SELECT): %.0f µs through the blocking store, %.0f µs from async code", blocking, direct))
     }
 
     /// pgvector's HNSW top 10 against the exact in-memory scan over the same clustered vectors:
@@ -119,7 +121,10 @@ struct BenchStoreCommand: ParsableCommand {
         let index = try PgvectorIndex(backend: backend, name: name, dimensions: dimensions)
         let started = Date()
         try index.add(items)
-        print(String(format: "pgvector: %d vectors of %d dimensions added (HNSW built as they go) in %.1f s", vectors, dimensions, Date().timeIntervalSince(started)))
+        print(
+            String(
+                format: "pgvector: %d vectors of %d dimensions added (HNSW built as they go) in %.1f s", vectors, dimensions,
+                Date().timeIntervalSince(started)))
         var exact = ExactSimilarityIndex(dimensions: dimensions)
         for item in items { exact.add(id: item.id, vector: item.vector) }
         let queries = (0..<200).map { _ in point() }
@@ -141,7 +146,8 @@ struct BenchStoreCommand: ParsableCommand {
             exactTimes.sort()
             print(
                 String(
-                    format: "pgvector top 10 over %d (ef_search %d): recall@10 %.3f, median %.2f ms, p99 %.2f ms; exact scan in memory median %.2f ms",
+                    format:
+                        "pgvector top 10 over %d (ef_search %d): recall@10 %.3f, median %.2f ms, p99 %.2f ms; exact scan in memory median %.2f ms",
                     vectors, width, Double(found) / Double(queries.count * 10), times[times.count / 2], times[times.count * 99 / 100],
                     exactTimes[exactTimes.count / 2]))
         }

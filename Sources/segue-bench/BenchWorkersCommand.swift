@@ -85,7 +85,8 @@ struct BenchWorkersCommand: ParsableCommand {
         guard report.analyzed == set.count else {
             throw ValidationError("the embedded run analysed \(report.analyzed) of \(set.count) files: \(report.failed)")
         }
-        rows.append(Row(label: "embedded (SQLite, in process)", files: report.analyzed, wall: Date().timeIntervalSince(t0), busy: nil, jobsPerProcess: []))
+        rows.append(
+            Row(label: "embedded (SQLite, in process)", files: report.analyzed, wall: Date().timeIntervalSince(t0), busy: nil, jobsPerProcess: []))
         print(Self.line(rows.last!, audio: audio))
 
         for processes in 1...maxProcesses {
@@ -103,12 +104,15 @@ struct BenchWorkersCommand: ParsableCommand {
             |---|---:|---:|---:|---:|---:|---|
             """
         for row in rows {
-            body += "\n" + String(
-                format: "| %@ | %d | %.2f s | %.2f | **%.0f** | %@ | %@ |", row.label, row.files, row.wall, Double(row.files) / row.wall,
-                audio / row.wall, row.busy.map { String(format: "%.2f s", $0) } ?? "–",
-                row.jobsPerProcess.isEmpty ? "–" : row.jobsPerProcess.map(String.init).joined(separator: " / "))
+            body +=
+                "\n"
+                + String(
+                    format: "| %@ | %d | %.2f s | %.2f | **%.0f** | %@ | %@ |", row.label, row.files, row.wall, Double(row.files) / row.wall,
+                    audio / row.wall, row.busy.map { String(format: "%.2f s", $0) } ?? "–",
+                    row.jobsPerProcess.isEmpty ? "–" : row.jobsPerProcess.map(String.init).joined(separator: " / "))
         }
-        body += "\n\nThis machine has \(ProcessInfo.processInfo.activeProcessorCount) cores: one worker process already analyses on all of them (one file per core inside each job), so a second process on the same machine can only share them (a second machine is not measured here)."
+        body +=
+            "\n\nThis machine has \(ProcessInfo.processInfo.activeProcessorCount) cores: one worker process already analyses on all of them (one file per core inside each job), so a second process on the same machine can only share them (a second machine is not measured here)."
         if !noWrite { try BenchmarkReport.write(section: "Analysis with 1 and 2 workers (`segue-bench workers`)", body: body) }
     }
 
@@ -162,7 +166,8 @@ struct BenchWorkersCommand: ParsableCommand {
         let lastEnd = finished.compactMap(\.finishedMillis).max() ?? 0
         // Which process ran each job: each worker logs the jobs it finished.
         let perProcess = (0..<processes).map { i -> Int in
-            let log = (try? String(contentsOfFile: Self.log((dir as NSString).appendingPathComponent("worker-\(processes)-\(i)")), encoding: .utf8)) ?? ""
+            let log =
+                (try? String(contentsOfFile: Self.log((dir as NSString).appendingPathComponent("worker-\(processes)-\(i)")), encoding: .utf8)) ?? ""
             let lines = log.split(separator: "\n").filter { $0.contains("job finished") }
             return records.filter { r in lines.contains { $0.contains(r.id) } }.count
         }

@@ -58,7 +58,9 @@ enum MusicnnBench {
         let script = "scripts/musicnn_reference.py"
         guard FileManager.default.fileExists(atPath: script) else { return .failure(.init("\(script) not found (run from the repository)")) }
         let path = [".local/tf", ".local/musicnn"].map { (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent($0) }
-        guard let run = try? ChildRun.run("/usr/bin/env", ["python3", script, "bench"] + files, environment: ["PYTHONPATH": path.joined(separator: ":")]),
+        guard
+            let run = try? ChildRun.run(
+                "/usr/bin/env", ["python3", script, "bench"] + files, environment: ["PYTHONPATH": path.joined(separator: ":")]),
             run.status == 0,
             let line = run.output.split(separator: "\n").last,
             let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],

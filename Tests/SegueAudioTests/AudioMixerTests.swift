@@ -41,7 +41,9 @@ import Testing
     func levels(_ path: String, _ start: Double, _ end: Double, tools: FFmpegTools) throws -> (rms: Double, peak: Double) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tools.ffmpeg)
-        p.arguments = ["-nostdin", "-hide_banner", "-i", path, "-af", "atrim=start=\(start):end=\(end),astats=measure_perchannel=none", "-f", "null", "-"]
+        p.arguments = [
+            "-nostdin", "-hide_banner", "-i", path, "-af", "atrim=start=\(start):end=\(end),astats=measure_perchannel=none", "-f", "null", "-",
+        ]
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -78,11 +80,13 @@ import Testing
             segments.append(AudioMixer.Segment(path: path, start: 0, end: 8))
             loudness.append(try levels(path, 0, 8, tools: tools).rms)
         }
-        let quiet = try #require(loudness[0]), loud = try #require(loudness[1])
+        let quiet = try #require(loudness[0])
+        let loud = try #require(loudness[1])
         #expect(loud - quiet > 25, "\(quiet) \(loud)")
         let out = dir.appendingPathComponent("levelled.wav").path
         try AudioMixer(tools: tools).mix(AudioMixer.levelled(segments, loudness: loudness, maxBoost: 20), fade: 1, output: out)
-        let first = try levels(out, 1, 6, tools: tools), second = try levels(out, 9, 14, tools: tools)
+        let first = try levels(out, 1, 6, tools: tools)
+        let second = try levels(out, 9, 14, tools: tools)
         #expect(abs(first.rms - second.rms) < 0.5, "\(first) \(second)")
         #expect(abs(first.rms - (quiet + loud) / 2) < 0.5, "\(first) \(quiet) \(loud)")
 

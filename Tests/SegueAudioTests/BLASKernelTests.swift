@@ -29,6 +29,7 @@ import Testing
         #expect(!BLASKernel.coreName.isEmpty && !["unknown", "unavailable"].contains(BLASKernel.coreName))
         #expect(BLASKernel.describe(environment: [:]).contains("OpenBLAS's own choice"))
         #expect(BLASKernel.describe(environment: ["OPENBLAS_CORETYPE": "Haswell"]).contains("set by the user"))
-        #expect(BLASKernel.describe(environment: ["OPENBLAS_CORETYPE": "SkylakeX", BLASKernel.chosenBySegueVariable: "1"]).contains("chosen by segue"))
+        #expect(
+            BLASKernel.describe(environment: ["OPENBLAS_CORETYPE": "SkylakeX", BLASKernel.chosenBySegueVariable: "1"]).contains("chosen by segue"))
     }
 }

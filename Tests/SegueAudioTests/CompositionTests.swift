@@ -66,12 +66,30 @@ import Testing
 
     /// A truth set from elsewhere names files inside its folder only, and every field is checked.
     @Test(arguments: [
-        (#"{"pieces": [{"file": "../../etc/passwd", "source": "x", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#, "not a plain file name"),
-        (#"{"pieces": [{"file": "a.wav", "midi": "/tmp/a.mid", "source": "x", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#, "'/tmp/a.mid'"),
-        (#"{"pieces": [{"file": "a.wav", "source": "x", "kind": "folk", "tonic": 12, "mode": "major", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#, "tonic 12"),
-        (#"{"pieces": [{"file": "a.wav", "source": "x", "kind": "folk", "tonic": 0, "mode": "dorian", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#, "pieces[0].mode is not valid"),
-        (#"{"pieces": [{"file": "a.wav", "source": "x", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 0, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#, "tempo 0.0 BPM"),
-        (#"{"pieces": [{"file": "a.wav", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 90, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#, "pieces[0].source is missing"),
+        (
+            #"{"pieces": [{"file": "../../etc/passwd", "source": "x", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#,
+            "not a plain file name"
+        ),
+        (
+            #"{"pieces": [{"file": "a.wav", "midi": "/tmp/a.mid", "source": "x", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#,
+            "'/tmp/a.mid'"
+        ),
+        (
+            #"{"pieces": [{"file": "a.wav", "source": "x", "kind": "folk", "tonic": 12, "mode": "major", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#,
+            "tonic 12"
+        ),
+        (
+            #"{"pieces": [{"file": "a.wav", "source": "x", "kind": "folk", "tonic": 0, "mode": "dorian", "bpm": 100, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#,
+            "pieces[0].mode is not valid"
+        ),
+        (
+            #"{"pieces": [{"file": "a.wav", "source": "x", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 0, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#,
+            "tempo 0.0 BPM"
+        ),
+        (
+            #"{"pieces": [{"file": "a.wav", "kind": "folk", "tonic": 0, "mode": "major", "bpm": 90, "meter": "4/4", "drums": false, "ensemble": "piano"}]}"#,
+            "pieces[0].source is missing"
+        ),
         ("[1, 2", "not valid JSON"),
     ])
     func hostileTruthSet(json: String, message: String) throws {

@@ -79,7 +79,9 @@ import Testing
         #expect(k.confidence > 0.5)
     }
 
-    @Test(arguments: [(0.5 as Float, 120 as Float), (0.6, 100), (0.4, 150), (0.75, 80), (Float(60.0 / 128), 128), (Float(60.0 / 90), 90)] as [(Float, Float)])
+    @Test(
+        arguments: [(0.5 as Float, 120 as Float), (0.6, 100), (0.4, 150), (0.75, 80), (Float(60.0 / 128), 128), (Float(60.0 / 90), 90)]
+            as [(Float, Float)])
     func tempoOfClickTrains(period: Float, expected: Float) {
         let t = TempoDescriptor(spectrogram: Spectrogram(samples: clicks(every: period), sampleRate: rate, frameSize: 1024, hop: 256))
         #expect(abs(t.bpm - expected) < 1.5, "\(t.bpm) for \(expected)")
@@ -100,7 +102,9 @@ import Testing
         #expect(abs(samples.count - 3 * rate) < rate / 20)
         let d = SpectralDescriptors(spectrogram: Spectrogram(samples: samples, sampleRate: rate), samples: samples)
         #expect(abs(d.centroid - 440) < 30)
-        #expect(throws: MediaError.self) { _ = try AudioDecoder(tools: tools).decodeMono(dir.appendingPathComponent("missing.mp3").path, sampleRate: rate) }
+        #expect(throws: MediaError.self) {
+            _ = try AudioDecoder(tools: tools).decodeMono(dir.appendingPathComponent("missing.mp3").path, sampleRate: rate)
+        }
     }
 
     /// One ffmpeg run gives both rates, bit for bit what two `decodeMono` runs give (stereo input,

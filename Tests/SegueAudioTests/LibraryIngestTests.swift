@@ -22,9 +22,12 @@ enum LibraryBackend: String, CaseIterable, Sendable {
             return (try SQLiteLibraryStore(path: path), { try SQLiteLibraryStore(path: path) })
         case .postgres:
             let url = try TestPostgres.freshSchemaURL()
-            return (PostgresLibraryStore(backend: try PostgresBackend(url: url)), {
-                PostgresLibraryStore(backend: try PostgresBackend(url: url))
-            })
+            return (
+                PostgresLibraryStore(backend: try PostgresBackend(url: url)),
+                {
+                    PostgresLibraryStore(backend: try PostgresBackend(url: url))
+                }
+            )
         }
     }
 }
@@ -52,7 +55,9 @@ enum LibraryBackend: String, CaseIterable, Sendable {
         let bytes = try Data(contentsOf: whole)
         try bytes.prefix(bytes.count * 2 / 5).write(to: music.appendingPathComponent("truncated.mp3"))
         try ffmpeg(["-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "10", music.appendingPathComponent("silence.flac").path])
-        try ffmpeg(["-f", "lavfi", "-i", "testsrc=size=64x64:rate=10:duration=2", "-c:v", "mpeg4", music.appendingPathComponent("picture only.m4a").path])
+        try ffmpeg([
+            "-f", "lavfi", "-i", "testsrc=size=64x64:rate=10:duration=2", "-c:v", "mpeg4", music.appendingPathComponent("picture only.m4a").path,
+        ])
         try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=660:duration=6", music.appendingPathComponent("good.ogg").path])
 
         let store = try LibraryBackend.sqlite.make(in: dir).store
@@ -84,8 +89,10 @@ enum LibraryBackend: String, CaseIterable, Sendable {
         try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
         // A 120 BPM pulse over an A minor chord, tagged; a copy of it; an untagged tone; a broken file.
         let pulse = "aevalsrc='0.4*sin(2*PI*220*t)*exp(-20*mod(t\\,0.5))+0.05*(sin(2*PI*220*t)+sin(2*PI*261.63*t)+sin(2*PI*329.63*t))':s=22050:d=12"
-        try ffmpeg(["-f", "lavfi", "-i", pulse, "-metadata", "artist=Ana", "-metadata", "title=Pulse", "-metadata", "album=Demo",
-                    "-metadata", "track=3/10", music.appendingPathComponent("pulse.flac").path])
+        try ffmpeg([
+            "-f", "lavfi", "-i", pulse, "-metadata", "artist=Ana", "-metadata", "title=Pulse", "-metadata", "album=Demo",
+            "-metadata", "track=3/10", music.appendingPathComponent("pulse.flac").path,
+        ])
         try FileManager.default.copyItem(at: music.appendingPathComponent("pulse.flac"), to: music.appendingPathComponent("pulse copy.flac"))
         try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=1000:duration=4", music.appendingPathComponent("tone.ogg").path])
         try Data("not audio".utf8).write(to: music.appendingPathComponent("broken.mp3"))

@@ -37,7 +37,9 @@ struct MusicnnRealReference: Decodable {
     static let minimumCosine = 0.98
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0
+        var dot = 0.0
+        var na = 0.0
+        var nb = 0.0
         for (x, y) in zip(a, b) {
             dot += Double(x) * Double(y)
             na += Double(x) * Double(x)
@@ -67,7 +69,9 @@ struct MusicnnRealReference: Decodable {
             let result = try model.analyze(samples: samples)
             let similarity = Self.cosine(result.embedding, track.embedding)
             let tags = zip(result.tags, track.msd_tags).map { abs($0 - $1) }.max() ?? 0
-            print("musicnn real music (\(label)) \(track.name): cosine \(String(format: "%.5f", similarity)), tags worst \(tags), samples \(samples.count - track.samples) off")
+            print(
+                "musicnn real music (\(label)) \(track.name): cosine \(String(format: "%.5f", similarity)), tags worst \(tags), samples \(samples.count - track.samples) off"
+            )
             // librosa makes ceil(n · 16000 / rate) samples; the resamplers may differ by a few at the end.
             #expect(abs(samples.count - track.samples) <= 16, "\(track.name): \(samples.count) samples, the original \(track.samples)")
             #expect(result.patches == track.patches, "\(track.name)")
@@ -77,7 +81,9 @@ struct MusicnnRealReference: Decodable {
         let sorted = cosines.sorted()
         if !sorted.isEmpty {
             let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-            print("musicnn real music (\(label)): \(sorted.count) tracks, median cosine \(String(format: "%.5f", median)), worst \(String(format: "%.5f", sorted[0]))")
+            print(
+                "musicnn real music (\(label)): \(sorted.count) tracks, median cosine \(String(format: "%.5f", median)), worst \(String(format: "%.5f", sorted[0]))"
+            )
         }
     }
 
@@ -141,7 +147,10 @@ struct MusicnnRealReference: Decodable {
             let file = dir.appendingPathComponent("\(hz).wav").path
             let p = Process()
             p.executableURL = URL(fileURLWithPath: tools.ffmpeg)
-            p.arguments = ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=\(hz):duration=2:sample_rate=\(rate)", "-af", "pan=stereo|c0=c0|c1=c0", "-c:a", "pcm_f32le", file]
+            p.arguments = [
+                "-v", "error", "-f", "lavfi", "-i", "sine=frequency=\(hz):duration=2:sample_rate=\(rate)", "-af", "pan=stereo|c0=c0|c1=c0", "-c:a",
+                "pcm_f32le", file,
+            ]
             try p.run()
             p.waitUntilExit()
             let levels = [

@@ -77,7 +77,8 @@ private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let prefix = folder.path + "/"
-        let index = TensorFlowCheckpoint.indexPath(prefix: prefix), data = TensorFlowCheckpoint.dataPath(prefix: prefix, shard: 0, of: 1)
+        let index = TensorFlowCheckpoint.indexPath(prefix: prefix)
+        let data = TensorFlowCheckpoint.dataPath(prefix: prefix, shard: 0, of: 1)
         try FileManager.default.copyItem(atPath: TensorFlowCheckpoint.indexPath(prefix: source), toPath: index)
         try FileManager.default.copyItem(atPath: TensorFlowCheckpoint.dataPath(prefix: source, shard: 0, of: 1), toPath: data)
 

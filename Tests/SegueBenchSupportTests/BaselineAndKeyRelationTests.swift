@@ -1,8 +1,7 @@
 import Foundation
-import Testing
-
 import SegueAudio
 import SegueBenchSupport
+import Testing
 
 @Suite struct PerEventCommitBaselineTests {
     @Test func refreshCountsTheWindowAndNamesTheTopTrack() throws {

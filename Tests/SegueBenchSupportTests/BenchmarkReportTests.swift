@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import SegueBenchSupport
+import Testing
 
 @Suite struct BenchmarkReportTests {
     func folder() throws -> String {

@@ -1,7 +1,6 @@
-import Testing
-
 import SegueModel
 import SeguePlaylists
+import Testing
 
 @testable import SegueBenchSupport
 
@@ -106,7 +105,8 @@ import SeguePlaylists
             var rng = SplitMix64(seed: UInt64(seed) + 7)
             let n = 9
             let positions = (0..<n).map { _ in (0..<n).map { _ in rng.unit() * 3 } }
-            let problem = OrderingProblem(cost: planeCosts(n, seed: UInt64(seed)), positionCost: positions, groups: (0..<n).map { $0 % 3 }, spacing: 1)
+            let problem = OrderingProblem(
+                cost: planeCosts(n, seed: UInt64(seed)), positionCost: positions, groups: (0..<n).map { $0 % 3 }, spacing: 1)
             let optimum = try exact(problem)
             let bound = OrderingLowerBound().bound(problem)
             #expect(bound.value <= optimum + 1e-9)

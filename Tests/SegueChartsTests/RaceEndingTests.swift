@@ -47,7 +47,8 @@ import Testing
     /// The expected final ranking, worked out from the data alone: by last value, then by name.
     static func finalRanking(_ data: RaceData, top: Int) -> [Int] {
         let ranked = data.entities.indices.filter { (data.values[$0].last ?? 0) > 0 }.sorted {
-            let a = data.values[$0].last!, b = data.values[$1].last!
+            let a = data.values[$0].last!
+            let b = data.values[$1].last!
             return a != b ? a > b : data.entities[$0].name < data.entities[$1].name
         }
         return Array(ranked.prefix(top))
@@ -74,7 +75,9 @@ import Testing
                 return
             }
             for bar in state.bars where bar.opacity != 1 || bar.target != bar.position || Double(bar.rank) != bar.position {
-                Issue.record("\(label), frame \(k): entity \(bar.entity) not at rest (rank \(bar.rank), \(bar.position) -> \(bar.target), opacity \(bar.opacity))")
+                Issue.record(
+                    "\(label), frame \(k): entity \(bar.entity) not at rest (rank \(bar.rank), \(bar.position) -> \(bar.target), opacity \(bar.opacity))"
+                )
                 return
             }
             // No two bars overlap.
@@ -82,8 +85,9 @@ import Testing
             for (a, b) in zip(sorted, sorted.dropFirst()) where b - a < 1 {
                 Issue.record("\(label), frame \(k): bars at \(a) and \(b) overlap")
             }
-            if k >= holdStart && (state.bars != final.bars || state.axisMaximum != final.axisMaximum
-                || state.periodIndex != final.periodIndex || state.time != final.time)
+            if k >= holdStart
+                && (state.bars != final.bars || state.axisMaximum != final.axisMaximum
+                    || state.periodIndex != final.periodIndex || state.time != final.time)
             {
                 Issue.record("\(label), frame \(k): differs from the last frame within its last 1.5 s")
                 return

@@ -1,8 +1,8 @@
 import CCairo
 import Foundation
 import SegueCharts
-import SegueModel
 import SegueMedia
+import SegueModel
 import Testing
 
 @testable import SegueGraphics
@@ -111,7 +111,10 @@ import Testing
                     .artwork(SceneRect(x: 100, y: 0, width: 100, height: 100), cornerRadius: 10, generated),
                 ]))
         renderer.withPixels { p in
-            func rgb(_ x: Int, _ y: Int) -> [UInt8] { let o = y * 800 + x * 4; return [p[o + 2], p[o + 1], p[o]] }
+            func rgb(_ x: Int, _ y: Int) -> [UInt8] {
+                let o = y * 800 + x * 4
+                return [p[o + 2], p[o + 1], p[o]]
+            }
             #expect(rgb(10, 50) == [255, 0, 0])
             #expect(rgb(90, 50) == [0, 0, 255])
             #expect(rgb(110, 10)[1] > 200)  // gradient green
@@ -127,7 +130,9 @@ import Testing
             "Björk", "Sigur Rós", "YOASOBI", "M83", "Massive Attack", "BTS", "Café Ñandú", "Ария Ветра", "Kavinsky",
             "Sigrún & the Northern Lights", "Blue Hour", "Télépopmusik", "Νύχτα", "Wide Words",
         ]
-        let entries = names.enumerated().prefix(20).map { ChartEntry(rank: $0.offset + 1, name: $0.element, streams: 1_000 - $0.offset, milliseconds: 1) }
+        let entries = names.enumerated().prefix(20).map {
+            ChartEntry(rank: $0.offset + 1, name: $0.element, streams: 1_000 - $0.offset, milliseconds: 1)
+        }
         let caption = ChartCaption(title: "Top artists", subtitle: "All time")
         let screen = try TopChartLayout(
             format: TopChartLayout.screenFormat(rows: entries.count), theme: .light, minimumTextSize: TopChartLayout.screenTextSize

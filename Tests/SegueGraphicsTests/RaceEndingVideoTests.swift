@@ -1,8 +1,8 @@
 import Foundation
-@testable import SegueCharts
 import SegueModel
 import Testing
 
+@testable import SegueCharts
 @testable import SegueGraphics
 @testable import SegueMedia
 
@@ -18,7 +18,8 @@ import Testing
         let t = layout.timeline
         let data = t.data
         let order = data.entities.indices.filter { (data.values[$0].last ?? 0) > 0 }.sorted {
-            let a = data.values[$0].last!, b = data.values[$1].last!
+            let a = data.values[$0].last!
+            let b = data.values[$1].last!
             return a != b ? a > b : data.entities[$0].name < data.entities[$1].name
         }
         let bars = order.prefix(t.top).enumerated().map { slot, e in
@@ -39,8 +40,10 @@ import Testing
         if path.hasSuffix(".mp4") { filters.append("scale=in_color_matrix=bt709:in_range=tv") }
         let run = try ToolRun.run(
             tools.ffmpeg,
-            ["-v", "error", "-i", path, "-vf", filters.joined(separator: ","), "-vsync", "passthrough", "-f", "rawvideo",
-             "-pix_fmt", "rgb24", "pipe:1"])
+            [
+                "-v", "error", "-i", path, "-vf", filters.joined(separator: ","), "-vsync", "passthrough", "-f", "rawvideo",
+                "-pix_fmt", "rgb24", "pipe:1",
+            ])
         let bytes = [UInt8](run.stdout)
         guard run.status == 0, !indices.isEmpty, bytes.count % indices.count == 0 else {
             Issue.record("ffmpeg decoded \(bytes.count) bytes for frames \(indices) of \(path): \(run.stderr)")

@@ -55,12 +55,21 @@ import Testing
     }
 
     static let histories: [(name: String, columns: MusicColumns)] = [
-        ("ordinary", columns([("Sigrún & the Northern Lights", 140), ("Zoë & Chloé", 90), ("DJ Lyqubel", 60), ("Mötley <Brass> Band", 40), ("Rasonve", 30), ("Qurave Paper", 12)])),
+        (
+            "ordinary",
+            columns([
+                ("Sigrún & the Northern Lights", 140), ("Zoë & Chloé", 90), ("DJ Lyqubel", 60), ("Mötley <Brass> Band", 40), ("Rasonve", 30),
+                ("Qurave Paper", 12),
+            ])
+        ),
         ("one-artist", columns([("Solo", 25)], albums: false)),
-        ("long-names", columns([
-            (String(repeating: "Extraordinarily Long Band Name ", count: 3).prefix(80).description, 50),
-            ("An Orchestra Whose Name Goes On And On Through Every Hall Of The Concert House", 30),
-        ])),
+        (
+            "long-names",
+            columns([
+                (String(repeating: "Extraordinarily Long Band Name ", count: 3).prefix(80).description, 50),
+                ("An Orchestra Whose Name Goes On And On Through Every Hall Of The Concert House", 30),
+            ])
+        ),
         ("scripts", columns([("宇多田ヒカル", 80), ("فيروز", 60), ("עומר אדם", 40), ("Звёздный Пёс", 20), ("블루 아워", 10)])),
         ("empty", MusicColumns()),
     ]
@@ -96,7 +105,8 @@ import Testing
                         let shown = min(measured, run.maxWidth ?? measured)
                         #expect(left >= -1 && left + shown <= Double(format.width) + 1, "\(name) \(card): '\(run.plainText)' runs off the card")
                     case .rect(let r, _, _), .artwork(let r, _, _):
-                        #expect(r.x >= 0 && r.maxX <= Double(format.width) + 0.5 && r.y >= 0 && r.maxY <= Double(format.height), "\(name) \(card): \(r)")
+                        #expect(
+                            r.x >= 0 && r.maxX <= Double(format.width) + 0.5 && r.y >= 0 && r.maxY <= Double(format.height), "\(name) \(card): \(r)")
                     default: break
                     }
                 }
@@ -113,10 +123,11 @@ import Testing
     @Test func theCardsShareTheTopArtistsColour() throws {
         let recap = Recap(columns: Self.histories[0].columns, period: Self.year)
         let layout = RecapCardsRender(format: .story, theme: .dark).layout
-        let accents = Set(RecapCard.cards(for: recap).map { card -> ChartColor? in
-            // The kicker (the first text) is in the set's accent.
-            layout.scene(card, recap: recap).texts.first?.spans.first?.color
-        })
+        let accents = Set(
+            RecapCard.cards(for: recap).map { card -> ChartColor? in
+                // The kicker (the first text) is in the set's accent.
+                layout.scene(card, recap: recap).texts.first?.spans.first?.color
+            })
         #expect(accents.count == 1)
         #expect(accents.first != Theme.dark.accent)
     }

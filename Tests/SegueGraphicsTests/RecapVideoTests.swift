@@ -89,7 +89,9 @@ import Testing
         renderer.render(RecapCardsRender(format: .story, theme: .dark).layout.scene(card, recap: recap))
         let still = renderer.withPixels { pixels -> [UInt8] in
             (0..<(1080 * 1920)).map { i in
-                let b = Double(pixels[i * 4]), g = Double(pixels[i * 4 + 1]), r = Double(pixels[i * 4 + 2])
+                let b = Double(pixels[i * 4])
+                let g = Double(pixels[i * 4 + 1])
+                let r = Double(pixels[i * 4 + 2])
                 return UInt8(min(255, (0.2126 * r + 0.7152 * g + 0.0722 * b).rounded()))
             }
         }

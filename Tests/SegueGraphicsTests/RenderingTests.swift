@@ -1,13 +1,14 @@
 import CCairo
 import Foundation
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import SegueCharts
 import SegueModel
 import Testing
 
 @testable import SegueGraphics
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite struct RenderingTests {
     static func topScene(_ format: SocialFormat = .story, theme: Theme = .dark) throws -> Scene {

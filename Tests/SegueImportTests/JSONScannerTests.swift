@@ -1,8 +1,8 @@
 import Foundation
+import SegueModel
 import Testing
 
 @testable import SegueImport
-import SegueModel
 
 @Suite struct JSONScannerTests {
     func parse(_ text: String, required: Bool = true) throws -> HistoryImporter.ParsedFile? {
@@ -55,7 +55,10 @@ import SegueModel
         #expect(throws: ImportError.wrongShape(file: "f.json", record: nil, reason: "expected a JSON array of plays, found an object")) {
             _ = try parse(#"{"ts": "2020-01-01T00:00:00Z"}"#)
         }
-        #expect(throws: ImportError.wrongShape(file: "f.json", record: 0, reason: "neither extended history (ts, ms_played) nor account data (endTime, msPlayed)")) {
+        #expect(
+            throws: ImportError.wrongShape(
+                file: "f.json", record: 0, reason: "neither extended history (ts, ms_played) nor account data (endTime, msPlayed)")
+        ) {
             _ = try parse(#"[{"name": "Userdata"}]"#)
         }
         #expect(throws: ImportError.self) { _ = try parse(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":1}, 42]"#) }
@@ -87,7 +90,8 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
     @Test func findsTheEndOfStringsAtEveryOffset() throws {
         for n in 0..<20 {
             let body = String(repeating: "é", count: n / 2) + String(repeating: "a", count: n % 2)
-            let text = #"[{"ts":"2020-01-01T00:00:00Z","ms_played":1,"master_metadata_track_name":""# + body
+            let text =
+                #"[{"ts":"2020-01-01T00:00:00Z","ms_played":1,"master_metadata_track_name":""# + body
                 + #"\"x","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#
             let parsed = try #require(try HistoryImporter.parse(Array(text.utf8), name: "f", required: true))
             #expect(parsed.plays.first?.title == body + "\"x")
@@ -107,7 +111,8 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
     }
 
     @Test func offlineTimestampsInSecondsOrMillisecondsBecomeSeconds() throws {
-        let base = #""ts":"2020-01-01T00:00:00Z","ms_played":40000,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"spotify:track:t""#
+        let base =
+            #""ts":"2020-01-01T00:00:00Z","ms_played":40000,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"spotify:track:t""#
         #expect(try play("[{\(base),\"offline_timestamp\":1577836000}]")?.offlineTimestamp == 1_577_836_000)
         #expect(try play("[{\(base),\"offline_timestamp\":1577836000123}]")?.offlineTimestamp == 1_577_836_000)
         #expect(try play("[{\(base),\"offline_timestamp\":0}]")?.offlineTimestamp == nil)
@@ -117,9 +122,13 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
 
     @Test func absentFieldsAreLikeNulls() throws {
         // Only what a music play needs; everything else missing.
-        let p = try #require(try play(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":0,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#))
+        let p = try #require(
+            try play(
+                #"[{"ts":"2020-01-01T00:00:00Z","ms_played":0,"master_metadata_track_name":"T","master_metadata_album_artist_name":"A","spotify_track_uri":"u"}]"#
+            ))
         #expect(p.kind == .music && p.album == nil && p.platform == nil && p.shuffle == nil && p.msPlayed == 0)
-        let parsed = try #require(try HistoryImporter.parse(Array(#"[{"ts":"2020-01-01T00:00:00Z"},{"ms_played":5}]"#.utf8), name: "f", required: true))
+        let parsed = try #require(
+            try HistoryImporter.parse(Array(#"[{"ts":"2020-01-01T00:00:00Z"},{"ms_played":5}]"#.utf8), name: "f", required: true))
         #expect(parsed.rejections == ["missing ms_played": 1, "missing ts": 1])
     }
 
@@ -127,16 +136,22 @@ func utcTime(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int64 {
     /// record was read; now it is out of the field's range, and the record is rejected for it.
     @Test func numbersPastInt64AreOutOfRangeNotATrap() throws {
         let huge = String(repeating: "4", count: 90)
-        let parsed = try #require(try HistoryImporter.parse(
-            Array(#"[{"endTime":"2024-05-06 18:43","artistName":"A","trackName":"T","msPlayed":\#(huge)},{"endTime":"2024-05-06 18:44","artistName":"A","trackName":"T","msPlayed":-\#(huge)},{"endTime":"2024-05-06 18:45","artistName":"A","trackName":"T","msPlayed":1e300}]"#.utf8),
-            name: "f", required: true))
+        let parsed = try #require(
+            try HistoryImporter.parse(
+                Array(
+                    #"[{"endTime":"2024-05-06 18:43","artistName":"A","trackName":"T","msPlayed":\#(huge)},{"endTime":"2024-05-06 18:44","artistName":"A","trackName":"T","msPlayed":-\#(huge)},{"endTime":"2024-05-06 18:45","artistName":"A","trackName":"T","msPlayed":1e300}]"#
+                        .utf8),
+                name: "f", required: true))
         #expect(parsed.rejections == ["msPlayed out of range": 3])
     }
 
     @Test func wrongTypesRejectTheRecordWithTheField() throws {
-        let parsed = try #require(try HistoryImporter.parse(
-            Array(#"[{"ts":"2020-01-01T00:00:00Z","ms_played":"12","master_metadata_track_name":"T"},{"ts":"2020-01-01T00:00:00Z","ms_played":1,"shuffle":"yes"}]"#.utf8),
-            name: "f", required: true))
+        let parsed = try #require(
+            try HistoryImporter.parse(
+                Array(
+                    #"[{"ts":"2020-01-01T00:00:00Z","ms_played":"12","master_metadata_track_name":"T"},{"ts":"2020-01-01T00:00:00Z","ms_played":1,"shuffle":"yes"}]"#
+                        .utf8),
+                name: "f", required: true))
         #expect(parsed.rejections == ["ms_played is not an integer": 1, "shuffle is not a boolean": 1])
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
+import SegueModel
+import SegueStore
 import Testing
 
 @testable import SegueImport
-import SegueModel
-import SegueStore
 
 /// Last.fm, ListenBrainz, Apple Music and YouTube Music histories in the shapes they have in the wild
 /// (issue 19): each record a listen or a rejection with its reason, every hostile shape one sentence.
@@ -72,7 +72,8 @@ import SegueStore
         #expect(parsed.listens.count == 2)
         #expect(parsed.listens[0].artist == "Björk" && parsed.listens[0].title == "Jóga")
         #expect(parsed.listens[0].album == "Homogenic" && parsed.listens[0].time == 1_508_435_640)
-        #expect(parsed.listens[1] == Listen(source: .lastfm, time: 1_508_435_644, timeIsStart: true, artist: "Björk", title: "Jóga", album: "Homogenic"))
+        #expect(
+            parsed.listens[1] == Listen(source: .lastfm, time: 1_508_435_644, timeIsStart: true, artist: "Björk", title: "Jóga", album: "Homogenic"))
         #expect(
             parsed.rejections == [
                 "a name longer than 1,024 bytes": 1, "a name with a NUL character": 1, "time in the future": 1,
@@ -111,7 +112,8 @@ import SegueStore
              "additional_info": {"duration_ms": 305000, "recording_mbid": "b1a9c0e9-d987-4042-ae91-78d6a3267d69",
              "spotify_id": "https://open.spotify.com/track/3yNZ5r3LKfdmjoS3gkhUCT", "isrc": "GBAAN9700110"}}}
             """
-        let array = "[\(listen), {\"listened_at\": 1700000400, \"track_metadata\": {\"artist_name\": \"Björk\", \"track_name\": \"Bachelorette\", \"additional_info\": {\"duration\": 312}}}]"
+        let array =
+            "[\(listen), {\"listened_at\": 1700000400, \"track_metadata\": {\"artist_name\": \"Björk\", \"track_name\": \"Bachelorette\", \"additional_info\": {\"duration\": 312}}}]"
         #expect(HistoryFormat.sniff(Array(array.utf8)) == .listenBrainz)
         let parsed = try parse(array, .listenBrainz)
         #expect(parsed.listens.count == 2 && parsed.rejected == 0)
@@ -121,7 +123,8 @@ import SegueStore
         #expect(jóga.recordingMBID == "b1a9c0e9-d987-4042-ae91-78d6a3267d69" && jóga.album == "Homogenic")
         #expect(parsed.listens[1].durationMs == 312_000 && parsed.listens[1].album == nil)
 
-        let lines = listen.replacingOccurrences(of: "\n", with: "") + "\n{not json\n"
+        let lines =
+            listen.replacingOccurrences(of: "\n", with: "") + "\n{not json\n"
             + "{\"listened_at\": true, \"track_metadata\": {\"artist_name\": \"A\", \"track_name\": \"B\"}}\n"
             + "{\"listened_at\": 1700000000, \"track_metadata\": {\"artist_name\": \"\", \"track_name\": \"B\"}}\n"
             + "{\"listened_at\": 1700000000, \"track_metadata\": {\"artist_name\": \"A\", \"track_name\": \"B\", \"additional_info\": {\"duration_ms\": -5}}}\n"

@@ -1,5 +1,6 @@
-@testable import SegueImport
 import Testing
+
+@testable import SegueImport
 
 @Suite struct StringInternerTests {
     @Test func repeatsGetTheSameIdAndTheSameString() {

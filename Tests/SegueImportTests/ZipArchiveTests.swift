@@ -81,19 +81,25 @@ import Testing
     /// sentence naming both archives.
     @Test func readsAZipInsideAZipOneLevelDeep() throws {
         let dir = try Fixtures.folder()
-        let csv = Data("Artist Name,Content Name,Content Specific Type,Event End Timestamp,Event Type,Play Duration Milliseconds\nAurora,Runaway,Song,2021-06-02T10:04:08Z,PLAY_END,248000\n".utf8)
+        let csv = Data(
+            "Artist Name,Content Name,Content Specific Type,Event End Timestamp,Event Type,Play Duration Milliseconds\nAurora,Runaway,Song,2021-06-02T10:04:08Z,PLAY_END,248000\n"
+                .utf8)
         let deepest = dir.appendingPathComponent("deepest.zip")
         try Fixtures.zip([("x.csv", csv)], at: deepest)
         let inner = dir.appendingPathComponent("inner.zip")
-        try Fixtures.zip([
-            ("Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv", csv),
-            ("Apple_Media_Services/deeper.zip", try Data(contentsOf: deepest)),
-        ], at: inner)
+        try Fixtures.zip(
+            [
+                ("Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv", csv),
+                ("Apple_Media_Services/deeper.zip", try Data(contentsOf: deepest)),
+            ], at: inner)
         let outer = dir.appendingPathComponent("privacy.zip")
         try Fixtures.zip([("Apple Media Services information.zip", try Data(contentsOf: inner)), ("readme.txt", Data("hi".utf8))], at: outer)
         var skipped: [SkippedFile] = []
         let files = try HistorySource(limits: ImportLimits()).files(at: outer.path, skipped: &skipped)
-        #expect(files.map(\.name) == ["\(outer.path):Apple Media Services information.zip:Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv"])
+        #expect(
+            files.map(\.name) == [
+                "\(outer.path):Apple Media Services information.zip:Apple_Media_Services/Apple Music Activity/Apple Music Play Activity.csv"
+            ])
         #expect(try files.first?.load().withBuffer { Data($0) } == csv)
         #expect(skipped.map(\.reason).sorted() == ["a ZIP inside a ZIP inside a ZIP", "not a JSON or CSV file"])
         // Inner entries count against the limits too.

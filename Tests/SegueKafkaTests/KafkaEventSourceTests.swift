@@ -58,7 +58,8 @@ func eventJSON(_ i: Int, id: Bool = true, ts: Int64) -> String {
         : #"{"user_id":"u\#(i % 13)","track":"Song \#(i % 40)","artist":"Band \#(i % 7)","ts":\#(ts + Int64(i))}"#
 }
 
-@Suite("Kafka source: bulk events from a topic, stored once (real tansu broker, SQLite store)", .serialized,
+@Suite(
+    "Kafka source: bulk events from a topic, stored once (real tansu broker, SQLite store)", .serialized,
     .enabled(if: TansuBroker.executable != nil, Comment(rawValue: TansuBroker.missing)))
 struct KafkaEventSourceTests {
     init() throws {
@@ -67,7 +68,9 @@ struct KafkaEventSourceTests {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    @Test("Python-produced events (single, NDJSON batches, repeats) are stored and shown once; a malformed message is skipped, counted and dead-lettered")
+    @Test(
+        "Python-produced events (single, NDJSON batches, repeats) are stored and shown once; a malformed message is skipped, counted and dead-lettered"
+    )
     func storesOnceAndSkipsMalformed() async throws {
         let broker = try TansuBroker()
         try broker.createTopic("plays", partitions: 4)

@@ -111,7 +111,8 @@ func platformEvents(_ range: Range<Int>) -> [String] {
     }
 }
 
-@Suite("segue serve consuming Kafka: SIGKILL mid-stream, two nodes (real tansu broker)", .serialized,
+@Suite(
+    "segue serve consuming Kafka: SIGKILL mid-stream, two nodes (real tansu broker)", .serialized,
     .enabled(if: TansuBroker.executable != nil, Comment(rawValue: TansuBroker.missing)))
 struct KafkaNodeTests {
     @Test("a segue serve killed with SIGKILL mid-stream and started again ends with every event stored and counted once")
@@ -158,7 +159,8 @@ struct KafkaNodeTests {
         let broker = try TansuBroker()
         try broker.createTopic("plays", partitions: 4)
         let dir = try Fixtures.folder()
-        let node = try SegueNode(broker: broker, topic: "plays", data: dir.appendingPathComponent("data").path, log: dir.appendingPathComponent("serve.log"))
+        let node = try SegueNode(
+            broker: broker, topic: "plays", data: dir.appendingPathComponent("data").path, log: dir.appendingPathComponent("serve.log"))
         defer { node.stop() }
         #expect(waitFor(60) { node.liveStreams() != nil }, "serve did not start: \(node.tail())")
 
@@ -198,7 +200,8 @@ struct KafkaNodeTests {
         #expect(!page.contains(broker.address), "the Live page shows the brokers' address")
     }
 
-    @Test("two segue serve nodes on one PostgreSQL split the partitions, and each dashboard shows every event",
+    @Test(
+        "two segue serve nodes on one PostgreSQL split the partitions, and each dashboard shows every event",
         .enabled(if: TestPostgres.isEnabled))
     func twoNodesSplitPartitions() throws {
         let url = try TestPostgres.freshSchemaURL(pool: 4)
@@ -207,8 +210,10 @@ struct KafkaNodeTests {
         let dir = try Fixtures.folder()
         // Migrate once (two nodes starting together would also wait on the advisory lock).
         _ = try PostgresListenStore(backend: try PostgresBackend(url: url)).eventCount()
-        let a = try SegueNode(broker: broker, topic: "plays", data: dir.appendingPathComponent("a").path, database: url, log: dir.appendingPathComponent("a.log"))
-        let b = try SegueNode(broker: broker, topic: "plays", data: dir.appendingPathComponent("b").path, database: url, log: dir.appendingPathComponent("b.log"))
+        let a = try SegueNode(
+            broker: broker, topic: "plays", data: dir.appendingPathComponent("a").path, database: url, log: dir.appendingPathComponent("a.log"))
+        let b = try SegueNode(
+            broker: broker, topic: "plays", data: dir.appendingPathComponent("b").path, database: url, log: dir.appendingPathComponent("b.log"))
         defer {
             a.stop()
             b.stop()
@@ -219,7 +224,8 @@ struct KafkaNodeTests {
 
         let events = platformEvents(0..<8_000)
         try broker.produceWithPython(topic: "plays", messages: events)
-        #expect(waitFor(90) { a.liveStreams() == events.count && b.liveStreams() == events.count },
+        #expect(
+            waitFor(90) { a.liveStreams() == events.count && b.liveStreams() == events.count },
             "live: a \(a.liveStreams() ?? -1), b \(b.liveStreams() ?? -1) of \(events.count)")
         let readA = a.metric("segue_kafka_messages_total") ?? 0
         let readB = b.metric("segue_kafka_messages_total") ?? 0

@@ -20,7 +20,9 @@ import Testing
         #expect(events.count == 2)
         #expect(events[0].user == "a\"b\\c/dé🎵\n" && events[0].track == "T\t1" && events[0].artist == nil)
         #expect(events[0].timeMilliseconds == 1_700_000_000_000)
-        #expect(events[1] == BulkEvent(eventID: "7", user: "-42", track: "Jóga", artist: "Björk", album: "Homogenic", timeMilliseconds: 1_699_999_999_999))
+        #expect(
+            events[1] == BulkEvent(eventID: "7", user: "-42", track: "Jóga", artist: "Björk", album: "Homogenic", timeMilliseconds: 1_699_999_999_999)
+        )
         // Raw UTF-8 passes as it is; an empty array has no events.
         #expect(try parse(#"{"user_id":"ü","track":"夜に駆ける","ts":"2023-11-14T22:13:20.500+00:00"}"#).first?.timeMilliseconds == 1_700_000_000_500)
         #expect(throws: BulkEventBatch.Failure.invalid(index: nil, field: nil, message: "the body holds no events")) { try parse("[ ]") }

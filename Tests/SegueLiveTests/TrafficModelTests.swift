@@ -18,8 +18,12 @@ import Testing
         #expect(throws: TrafficModel.Invalid(message: "--users must be at least 1")) {
             try TrafficModel(users: 0, tracks: 5, rate: 1)
         }
-        #expect(throws: TrafficModel.Invalid.self) { try TrafficModel(users: 5, tracks: 5, rate: 1, spikes: [Spike(target: .rank(6), start: 0, end: 1, factor: 2)]) }
-        #expect(throws: TrafficModel.Invalid.self) { try TrafficModel(users: 5, tracks: 5, rate: 1, spikes: [Spike(target: .named("Nope"), start: 0, end: 1, factor: 2)]) }
+        #expect(throws: TrafficModel.Invalid.self) {
+            try TrafficModel(users: 5, tracks: 5, rate: 1, spikes: [Spike(target: .rank(6), start: 0, end: 1, factor: 2)])
+        }
+        #expect(throws: TrafficModel.Invalid.self) {
+            try TrafficModel(users: 5, tracks: 5, rate: 1, spikes: [Spike(target: .named("Nope"), start: 0, end: 1, factor: 2)])
+        }
     }
 
     /// Streams per track over `seconds` seconds, from second `from` of the run.

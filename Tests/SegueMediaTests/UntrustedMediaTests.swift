@@ -100,7 +100,10 @@ import Testing
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
             // Seed some with real magic so the deeper branches run too.
             if length >= 4, Bool.random(using: &rng) {
-                let magic = [Array("fLaC".utf8), Array("OggS".utf8), Array("RIFF".utf8), Array("FORM".utf8), Array("ID3".utf8) + [3], [0xFF, 0xF1, 0x50, 0x80]]
+                let magic = [
+                    Array("fLaC".utf8), Array("OggS".utf8), Array("RIFF".utf8), Array("FORM".utf8), Array("ID3".utf8) + [3],
+                    [0xFF, 0xF1, 0x50, 0x80],
+                ]
                 let m = magic.randomElement(using: &rng)!
                 for (i, b) in m.enumerated() where i < length { bytes[i] = b }
             }
@@ -134,7 +137,10 @@ import Testing
             let samples = try AudioDecoder(tools: tools).decodeMono(evil, sampleRate: 8000)
             Issue.record("evil.aif decoded to \(samples.count) samples")
         } catch {
-            guard case .notAudio(let file, _) = error else { Issue.record("\(error)"); return }
+            guard case .notAudio(let file, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(file == "evil.aif")
         }
         let disguised = "\(dir)/disguised.mp3"
@@ -313,9 +319,10 @@ import Testing
 
     @Test func summariesAreOneShortSentenceNamingTheFile() {
         let log = String(repeating: "[mp3 @ 0x55d] Header missing\n", count: 200)
-        for error in [MediaError.ffmpegFailed(status: 1, log: log), .probeFailed(log), .notAudio(file: "song.mp3", detail: log),
-                      .timedOut(file: "song.mp3", seconds: 300), .toolOutputTooLarge(file: "song.mp3", limit: 4 << 20)]
-        {
+        for error in [
+            MediaError.ffmpegFailed(status: 1, log: log), .probeFailed(log), .notAudio(file: "song.mp3", detail: log),
+            .timedOut(file: "song.mp3", seconds: 300), .toolOutputTooLarge(file: "song.mp3", limit: 4 << 20),
+        ] {
             let text = error.summary(file: "song.mp3")
             #expect(text.hasPrefix("song.mp3 ") && text.count < 160 && !text.contains("\n") && !text.contains("0x55d"), "\(text)")
         }

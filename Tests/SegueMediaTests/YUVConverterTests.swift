@@ -121,8 +121,10 @@ import Testing
         // Decode back to RGB with the BT.709 matrix the file is tagged with.
         let run = try ToolRun.run(
             tools.ffmpeg,
-            ["-v", "error", "-i", dir + "/a.mp4", "-frames:v", "1", "-vf", "scale=in_color_matrix=bt709:in_range=tv",
-             "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
+            [
+                "-v", "error", "-i", dir + "/a.mp4", "-frames:v", "1", "-vf", "scale=in_color_matrix=bt709:in_range=tv",
+                "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+            ])
         let px = [UInt8](run.stdout.prefix(3))
         #expect(px.count == 3)
         #expect(abs(Int(px[0]) - 230) <= 4 && abs(Int(px[1]) - 120) <= 4 && abs(Int(px[2]) - 30) <= 4, "\(px)")

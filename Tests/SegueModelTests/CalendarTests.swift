@@ -107,8 +107,9 @@ import Testing
 
 @Suite struct MarkupEscapingTests {
     @Test func escapesTheFiveAndDropsForbiddenControls() {
-        #expect(MarkupEscaping.escape(#"<script>alert("x")</script> & 'y'"#)
-            == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;y&apos;")
+        #expect(
+            MarkupEscaping.escape(#"<script>alert("x")</script> & 'y'"#)
+                == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;y&apos;")
         #expect(MarkupEscaping.escape("it's", apostrophe: "&#39;") == "it&#39;s")
         #expect(MarkupEscaping.escape("a\u{07}b\tc\nd\u{0}") == "ab\tc\nd")
         #expect(MarkupEscaping.escape("夜の図書館 Zoë") == "夜の図書館 Zoë")

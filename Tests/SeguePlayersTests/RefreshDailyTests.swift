@@ -11,10 +11,15 @@ import Testing
 /// queues the day's refresh as it starts) rebuilds it and replaces its songs in place.
 @Suite("Refresh daily on supysonic", .serialized) struct RefreshDailyTests {
     @Test func theWorkerRebuildsAfterTheLibraryChangedAndPushesInPlace() async throws {
-        let songs: [Supysonic.Song] = SupysonicPushTests.songs + [
-            .init(artist: "Dune Echo", title: "Sand Clock", album: "Dunes", seconds: 5, relativePath: "Dune Echo/Dunes/01 Sand Clock.flac", frequency: 349),
-            .init(artist: "Dune Echo", title: "Glass Wind", album: "Dunes", seconds: 4, relativePath: "Dune Echo/Dunes/02 Glass Wind.flac", frequency: 370),
-        ]
+        let songs: [Supysonic.Song] =
+            SupysonicPushTests.songs + [
+                .init(
+                    artist: "Dune Echo", title: "Sand Clock", album: "Dunes", seconds: 5, relativePath: "Dune Echo/Dunes/01 Sand Clock.flac",
+                    frequency: 349),
+                .init(
+                    artist: "Dune Echo", title: "Glass Wind", album: "Dunes", seconds: 4, relativePath: "Dune Echo/Dunes/02 Glass Wind.flac",
+                    frequency: 370),
+            ]
         let server = try await Supysonic.start(songs: songs)
         defer { server.stop() }
         let scratch = server.folder
@@ -28,7 +33,9 @@ import Testing
         #expect(added.status == 0, "\(added.err)")
         let passwordFile = scratch + "/password"
         try (Supysonic.password + "\n").write(toFile: passwordFile, atomically: true, encoding: .utf8)
-        let home = try await segue(["players", "add", "home", "--subsonic", server.url, "--user", Supysonic.user, "--password-file", passwordFile, "--library-root", music])
+        let home = try await segue([
+            "players", "add", "home", "--subsonic", server.url, "--user", Supysonic.user, "--password-file", passwordFile, "--library-root", music,
+        ])
         #expect(home.status == 0, "\(home.err)")
         let library = try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: data))
         let seed = try #require(try library.tracks().first { $0.title == "Harbour Lights" })
@@ -36,9 +43,13 @@ import Testing
         // What the command line refuses.
         let noSave = try await segue(["playlist", "--mode", "radio", "--seed", String(seed.id), "--length", "3", "--refresh-daily", "--push", "home"])
         #expect(noSave.status != 0 && noSave.err.contains("give it a name with --save"), "\(noSave.err)")
-        let noTarget = try await segue(["playlist", "--mode", "radio", "--seed", String(seed.id), "--length", "3", "--save", "Daily", "--refresh-daily"])
+        let noTarget = try await segue([
+            "playlist", "--mode", "radio", "--seed", String(seed.id), "--length", "3", "--save", "Daily", "--refresh-daily",
+        ])
         #expect(noTarget.status != 0 && noTarget.err.contains("exactly one --push target"), "\(noTarget.err)")
-        let ordered = try await segue(["playlist", "--mode", "order", "--tracks", String(seed.id), "--save", "Daily", "--refresh-daily", "--push", "home"])
+        let ordered = try await segue([
+            "playlist", "--mode", "order", "--tracks", String(seed.id), "--save", "Daily", "--refresh-daily", "--push", "home",
+        ])
         #expect(ordered.status != 0 && ordered.err.contains("an ordered selection has nothing to rebuild"), "\(ordered.err)")
 
         let made = try await segue([

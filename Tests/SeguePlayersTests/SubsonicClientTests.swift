@@ -53,7 +53,10 @@ import Testing
         let started = Date()
         let (error, server) = try await failure("silent", options: options)
         defer { server.stop() }
-        guard case .unreachable(let name, _) = error else { Issue.record("expected unreachable, got \(error)"); return }
+        guard case .unreachable(let name, _) = error else {
+            Issue.record("expected unreachable, got \(error)")
+            return
+        }
         #expect(name == server.url)
         #expect(Date().timeIntervalSince(started) < 10)
     }
@@ -78,7 +81,9 @@ import Testing
         let server = try await HostileSubsonic.start("wrongtypes")
         defer { server.stop() }
         let client = try await SubsonicClient.connect(server: server.url, user: "alice", password: "pw")
-        await #expect(throws: PlayerError.notSubsonic(server: server.url, method: "search3", detail: "subsonic-response.searchResult3.song has the wrong type")) {
+        await #expect(
+            throws: PlayerError.notSubsonic(server: server.url, method: "search3", detail: "subsonic-response.searchResult3.song has the wrong type")
+        ) {
             _ = try await client.search3("x")
         }
     }

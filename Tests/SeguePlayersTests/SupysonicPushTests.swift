@@ -8,12 +8,18 @@ import Testing
 /// createPlaylist answering without the playlist).
 @Suite("Push to supysonic", .serialized) struct SupysonicPushTests {
     static let songs: [Supysonic.Song] = [
-        .init(artist: "Aurora Lane", title: "Harbour Lights", album: "Tides", seconds: 4, relativePath: "Aurora Lane/Tides/01 Harbour Lights.flac", frequency: 330),
-        .init(artist: "Aurora Lane", title: "Low Tide", album: "Tides", seconds: 5, relativePath: "Aurora Lane/Tides/02 Low Tide.flac", frequency: 392),
+        .init(
+            artist: "Aurora Lane", title: "Harbour Lights", album: "Tides", seconds: 4, relativePath: "Aurora Lane/Tides/01 Harbour Lights.flac",
+            frequency: 330),
+        .init(
+            artist: "Aurora Lane", title: "Low Tide", album: "Tides", seconds: 5, relativePath: "Aurora Lane/Tides/02 Low Tide.flac", frequency: 392),
         .init(artist: "Brass Owl", title: "Night Bus", album: "City", seconds: 6, relativePath: "Brass Owl/City/01 Night Bus.flac", frequency: 440),
-        .init(artist: "Brass Owl", title: "Café Müller", album: "City", seconds: 3, relativePath: "Brass Owl/City/02 Café Müller.flac", frequency: 494),
+        .init(
+            artist: "Brass Owl", title: "Café Müller", album: "City", seconds: 3, relativePath: "Brass Owl/City/02 Café Müller.flac", frequency: 494),
         // Same title, another artist: search alone would be ambiguous.
-        .init(artist: "Cold Fern", title: "Night Bus", album: "Commute", seconds: 7, relativePath: "Cold Fern/Commute/01 Night Bus.flac", frequency: 523),
+        .init(
+            artist: "Cold Fern", title: "Night Bus", album: "Commute", seconds: 7, relativePath: "Cold Fern/Commute/01 Night Bus.flac", frequency: 523
+        ),
     ]
 
     /// The library as Segue sees it: the same files, under a folder of its own (`root`).
@@ -36,7 +42,10 @@ import Testing
         let absent = PlaylistTrack(
             id: 99, path: root + "/Nobody/Missing.flac", artist: "Nobody", title: "Not There", album: "", durationSeconds: 200,
             intro: .init(bpm: 100, camelot: nil, energy: 0.5), outro: .init(bpm: 100, camelot: nil, energy: 0.5), loudnessLUFS: -14, embedding: [])
-        let first = [Self.track(3, s[2], root: root), Self.track(1, s[0], root: root), absent, Self.track(4, s[3], root: root, path: false), Self.track(5, s[4], root: root)]
+        let first = [
+            Self.track(3, s[2], root: root), Self.track(1, s[0], root: root), absent, Self.track(4, s[3], root: root, path: false),
+            Self.track(5, s[4], root: root),
+        ]
         let pusher = SubsonicPusher(client: client, libraryRoot: root, target: "home")
         let report = try await pusher.push(first, name: "Segue radio")
         #expect(report.created)

@@ -1,7 +1,7 @@
 import Foundation
+import NIOHTTP1
 import SegueHTTP
 import SegueTestSupport
-import NIOHTTP1
 
 /// Where the repository is (for .local/supysonic and the hostile server's script).
 enum Repository {
@@ -31,7 +31,9 @@ final class ServerProcess: @unchecked Sendable {
     func waitUntilListening(path: String = "/", seconds: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            guard process.isRunning else { throw TestServerError(description: "the server process exited (status \(process.terminationStatus)); see \(folder)") }
+            guard process.isRunning else {
+                throw TestServerError(description: "the server process exited (status \(process.terminationStatus)); see \(folder)")
+            }
             if (try? await HTTPFetch.send(.GET, URL(string: url + path)!, timeout: .seconds(2))) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -159,9 +161,11 @@ enum Supysonic {
         try conf.write(toFile: folder + "/supysonic.conf", atomically: true, encoding: .utf8)
         let environment = ["PYTHONPATH": Repository.supysonic, "HOME": folder]
         let cli = "import sys; from supysonic.cli import main; sys.argv[0] = 'supysonic-cli'; main()"
-        try await ServerProcess.run("/usr/bin/env", ["python3", "-c", cli, "user", "add", user, "-p", password], in: folder, environment: environment)
+        try await ServerProcess.run(
+            "/usr/bin/env", ["python3", "-c", cli, "user", "add", user, "-p", password], in: folder, environment: environment)
         try await ServerProcess.run("/usr/bin/env", ["python3", "-c", cli, "folder", "add", "music", music], in: folder, environment: environment)
-        try await ServerProcess.run("/usr/bin/env", ["python3", "-c", cli, "folder", "scan", "--foreground", "music"], in: folder, environment: environment)
+        try await ServerProcess.run(
+            "/usr/bin/env", ["python3", "-c", cli, "folder", "scan", "--foreground", "music"], in: folder, environment: environment)
         let port = try LoopbackPort.free()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -212,10 +216,12 @@ enum SegueCLI {
     /// Runs `segue arguments` to its end (outputs through files, without holding a pool thread).
     static func run(_ arguments: [String], scratch: String) async throws -> Run {
         let tag = UUID().uuidString.prefix(8)
-        let outPath = scratch + "/out-\(tag).txt", errPath = scratch + "/err-\(tag).txt"
+        let outPath = scratch + "/out-\(tag).txt"
+        let errPath = scratch + "/err-\(tag).txt"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = FileHandle(forWritingAtPath: outPath), err = FileHandle(forWritingAtPath: errPath)
+        let out = FileHandle(forWritingAtPath: outPath)
+        let err = FileHandle(forWritingAtPath: errPath)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments

@@ -1,6 +1,5 @@
-import Testing
-
 import SegueModel
+import Testing
 
 @testable import SeguePlaylists
 

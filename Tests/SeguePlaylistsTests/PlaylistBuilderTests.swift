@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import SegueModel
+import Testing
 
 @testable import SeguePlaylists
 
@@ -60,7 +59,9 @@ func spacingBroken(_ tracks: [PlaylistTrack], _ k: Int) -> Bool {
     @Test func spacingBoundMatchesExhaustiveSearch() {
         for counts in [[3, 1], [2, 2], [3, 2, 1], [3, 3, 2], [4, 1, 1, 1], [2, 2, 2], [3, 1, 1, 1, 1], [1, 1, 1]] {
             for spacing in 1...3 {
-                #expect(PlaylistConstraints.spacingFeasible(counts, spacing: spacing) == anyValidOrder(counts, spacing: spacing), "\(counts) k=\(spacing)")
+                #expect(
+                    PlaylistConstraints.spacingFeasible(counts, spacing: spacing) == anyValidOrder(counts, spacing: spacing), "\(counts) k=\(spacing)"
+                )
             }
             let largest = PlaylistConstraints.largestSpacing(counts)
             if largest < 10 {
@@ -151,7 +152,8 @@ func spacingBroken(_ tracks: [PlaylistTrack], _ k: Int) -> Bool {
         let order = try PlaylistOrderer().order(loose)
         #expect(Set(order).count == 60 && !loose.violatesSpacing(order))
         // The spacing costs something, but the search still improves on the greedy start.
-        let greedy = try #require(PlaylistOrderer.nearestNeighbour(loose, start: order[0]) ?? PlaylistOrderer.spacedConstruction(loose, start: order[0]))
+        let greedy = try #require(
+            PlaylistOrderer.nearestNeighbour(loose, start: order[0]) ?? PlaylistOrderer.spacedConstruction(loose, start: order[0]))
         #expect(loose.total(order) <= loose.total(greedy) + 1e-9)
     }
 
@@ -274,13 +276,17 @@ func spacingBroken(_ tracks: [PlaylistTrack], _ k: Int) -> Bool {
         c.artistSpacing = 3
         let builder = PlaylistBuilder(library: library, constraints: c)
         let error2 = #expect(throws: PlaylistError.self) { try builder.radio(seeds: [library[0]], length: 50) }
-        #expect(error2?.description.contains("at most 3 tracks possible with no artist repeated within 3 from this library") == true, "\(String(describing: error2))")
+        #expect(
+            error2?.description.contains("at most 3 tracks possible with no artist repeated within 3 from this library") == true,
+            "\(String(describing: error2))")
         let three = try builder.radio(seeds: [library[0]], length: 3)
         #expect(Set(three.map(\.artist)).count == 3)
         // The tempo range rules some out, and the message counts them.
         c.artistSpacing = 0
         c.tempoRange = 100...110
-        let error3 = #expect(throws: PlaylistError.self) { try PlaylistBuilder(library: library, constraints: c).radio(seeds: [library.first { (100...110).contains($0.bpm) }!], length: 25) }
+        let error3 = #expect(throws: PlaylistError.self) {
+            try PlaylistBuilder(library: library, constraints: c).radio(seeds: [library.first { (100...110).contains($0.bpm) }!], length: 25)
+        }
         let text3 = error3?.description ?? ""
         #expect(text3.contains("tempo range rules out") && text3.contains("tracks possible"), "\(text3)")
     }
@@ -291,14 +297,18 @@ func spacingBroken(_ tracks: [PlaylistTrack], _ k: Int) -> Bool {
         c.excludedArtists = ["Artist 2"]
         let builder = PlaylistBuilder(library: library, constraints: c)
         let error4 = #expect(throws: PlaylistError.self) { try builder.order(Array(library[8...12])) }
-        #expect(error4?.description.contains("track 11 (Artist 2 – Song 11) is not allowed: its artist 'Artist 2' is excluded") == true, "\(String(describing: error4))")
+        #expect(
+            error4?.description.contains("track 11 (Artist 2 – Song 11) is not allowed: its artist 'Artist 2' is excluded") == true,
+            "\(String(describing: error4))")
         var spaced = PlaylistConstraints()
         spaced.artistSpacing = 1
         spaced.maxPerArtist = 2
         let picked = [library[0], library[1], library[5], library[6], library[10], library[15]]
         let order = try PlaylistBuilder(library: library, constraints: spaced).order(picked)
         #expect(Set(order.map(\.id)) == Set(picked.map(\.id)) && !spacingBroken(order, 1))
-        let error5 = #expect(throws: PlaylistError.self) { try PlaylistBuilder(library: library, constraints: spaced).order(Array(library[0...2]) + [library[5]]) }
+        let error5 = #expect(throws: PlaylistError.self) {
+            try PlaylistBuilder(library: library, constraints: spaced).order(Array(library[0...2]) + [library[5]])
+        }
         #expect(error5?.description.contains("3 tracks by Artist 0, over the limit of 2 per artist") == true, "\(String(describing: error5))")
     }
 
@@ -347,7 +357,9 @@ func spacingBroken(_ tracks: [PlaylistTrack], _ k: Int) -> Bool {
     }
 
     func rankCorrelation(_ values: [Float]) -> Double {
-        let ranks = values.indices.sorted { values[$0] < values[$1] }.enumerated().reduce(into: [Int](repeating: 0, count: values.count)) { $0[$1.element] = $1.offset }
+        let ranks = values.indices.sorted { values[$0] < values[$1] }.enumerated().reduce(into: [Int](repeating: 0, count: values.count)) {
+            $0[$1.element] = $1.offset
+        }
         let n = Double(values.count)
         let d2 = ranks.enumerated().reduce(0.0) { $0 + pow(Double($1.offset - $1.element), 2) }
         return 1 - 6 * d2 / (n * (n * n - 1))

@@ -1,12 +1,12 @@
 import Foundation
+import SegueModel
+import Testing
+
+@testable import SeguePlaylists
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import Testing
-
-import SegueModel
-
-@testable import SeguePlaylists
 
 @Suite struct TransitionCostTests {
     func track(_ id: Int64, bpm: Float, key: String?, lufs: Double = -10, energy: Float = 0.5, embedding: [Float] = [1, 0]) -> PlaylistTrack {

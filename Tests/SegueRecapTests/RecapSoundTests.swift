@@ -23,7 +23,11 @@ import Testing
 
     @Test func averagesAreWeightedByPlaysAndTagsRiseAgainstThePeriodBefore() throws {
         var asked: [Int64] = []
-        let sound = try #require(RecapSound(Self.tracks, periodPlays: 20) { ids in asked = ids; return ids.reversed() })
+        let sound = try #require(
+            RecapSound(Self.tracks, periodPlays: 20) { ids in
+                asked = ids
+                return ids.reversed()
+            })
         // By hand: 10 matched plays of 20; (6·120 + 3·90 + 1·150) / 10 = 114 BPM;
         // (6·0.5 + 3·0.2 + 1·0.9) / 10 = 0.45; (6·−10 + 3·−14 + 1·−8) / 10 = −11 LUFS.
         #expect(sound.matchedPlays == 10 && sound.matchedTracks == 3 && sound.share == 0.5)

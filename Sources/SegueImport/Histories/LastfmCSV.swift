@@ -82,13 +82,15 @@ enum LastfmCSV {
             out.reject(index, "line \(line) has \(r.fields.count) fields, fewer than the header's")
             return
         }
-        let artist = r.withField(shape.artist) { out.name($0) }, title = r.withField(shape.track) { out.name($0) }
+        let artist = r.withField(shape.artist) { out.name($0) }
+        let title = r.withField(shape.track) { out.name($0) }
         if let problem = ListenRules.checkNames(artist: artist, title: title, in: out.strings) {
             out.reject(index, problem)
             return
         }
         let parsedTime: Int64?? = r.withField(shape.time) { raw in
-            var lo = 0, hi = raw.count
+            var lo = 0
+            var hi = raw.count
             while lo < hi, raw[lo] == 0x20 || (raw[lo] >= 0x09 && raw[lo] <= 0x0D) { lo += 1 }
             while hi > lo, raw[hi - 1] == 0x20 || (raw[hi - 1] >= 0x09 && raw[hi - 1] <= 0x0D) { hi -= 1 }
             let text = UnsafeBufferPointer(rebasing: raw[lo..<hi])

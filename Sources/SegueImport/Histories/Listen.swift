@@ -160,7 +160,8 @@ public struct ParsedListens {
     /// The id of a name given as bytes: trimmed of surrounding white space (as `ListenRules.name`),
     /// `StringInterner.none` when nothing is left.
     mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        var lo = 0, hi = bytes.count
+        var lo = 0
+        var hi = bytes.count
         @inline(__always) func asciiSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
         while lo < hi, asciiSpace(bytes[lo]) { lo += 1 }
         while hi > lo, asciiSpace(bytes[hi - 1]) { hi -= 1 }
@@ -204,7 +205,8 @@ enum ListenRules {
     static func checkNames(artist: Int32, title: Int32, in strings: StringInterner) -> String? {
         guard artist != StringInterner.none else { return "no artist name" }
         guard title != StringInterner.none else { return "no track name" }
-        let a = strings.bytes(of: artist), t = strings.bytes(of: title)
+        let a = strings.bytes(of: artist)
+        let t = strings.bytes(of: title)
         if a.count > maxNameBytes || t.count > maxNameBytes { return "a name longer than 1,024 bytes" }
         if a.contains(0) || t.contains(0) { return "a name with a NUL character" }
         return nil

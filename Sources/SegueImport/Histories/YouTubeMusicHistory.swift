@@ -46,7 +46,8 @@ enum YouTubeMusicHistory {
                 out.reject(index, "a removed video (its title is a link)")
                 continue
             }
-            let name = ListenRules.name(artist), track = ListenRules.name(title)
+            let name = ListenRules.name(artist)
+            let track = ListenRules.name(title)
             if let problem = ListenRules.checkNames(artist: name, title: track) {
                 out.reject(index, problem)
                 continue

@@ -15,7 +15,8 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Segue",
                 "version": "1.0.0",
-                "description": "Your Spotify history, explored and turned into images and bar-chart races. Every request belongs to an anonymous session (cookie segue_session, set on the first response). State-changing requests need the session's CSRF token (GET /api/v1/session) in the X-CSRF-Token header.",
+                "description":
+                    "Your Spotify history, explored and turned into images and bar-chart races. Every request belongs to an anonymous session (cookie segue_session, set on the first response). State-changing requests need the session's CSRF token (GET /api/v1/session) in the X-CSRF-Token header.",
             ],
             "servers": [["url": "/"]],
             "components": [

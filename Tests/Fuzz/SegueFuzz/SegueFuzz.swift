@@ -42,7 +42,10 @@ enum FuzzTarget: String, CaseIterable {
         case .listenbrainz:
             guard let submission = try? ListenBrainzSubmission(body: Data(bytes), now: Self.nowSeconds) else { return }
             // Everything a valid listen carries must be usable without a trap downstream.
-            for listen in submission.listens { _ = listen.listenedAt; _ = listen.durationMilliseconds }
+            for listen in submission.listens {
+                _ = listen.listenedAt
+                _ = listen.durationMilliseconds
+            }
         case .events:
             _ = try? BulkEventBatch.parse(Data(bytes), now: Self.nowSeconds * 1000)
         case .spotifyJSON:
