@@ -120,6 +120,10 @@ struct BenchLiveCommand: AsyncParsableCommand {
         var topic = "plays"
     }
 
+    /// The measuring dashboard's window: it must hold every event of the run, since the figures compare its count
+    /// with all events sent (a 70-minute run on `1h` would see the first ten minutes leave the window).
+    var dashboardWindow: String { duration + 300 <= 3600 ? "1h" : "24h" }
+
     func run() async throws {
         guard ["http", "kafka"].contains(source) else { throw ValidationError("--source must be http or kafka (got '\(source)')") }
         if source == "kafka" { return try await runKafka() }
@@ -144,7 +148,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
 
         var body = """
 
-            `segue-bench live` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(Self.loadAverage()) at the end): `segue serve` in its own process \(storeKind); `segue simulate`'s traffic (\(users) listeners, \(tracks) tracks, Zipf 1) sent through `POST /api/v1/events` as NDJSON in batches every 250 ms with up to \(concurrency) requests in flight, from this process on the same 2 cores; a dashboard on `GET /api/v1/live/stream?window=1h` measuring, and \(f.crowdConnected) more SSE clients on `window=10m` connected throughout.
+            `segue-bench live` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(Self.loadAverage()) at the end): `segue serve` in its own process \(storeKind); `segue simulate`'s traffic (\(users) listeners, \(tracks) tracks, Zipf 1) sent through `POST /api/v1/events` as NDJSON in batches every 250 ms with up to \(concurrency) requests in flight, from this process on the same 2 cores; a dashboard on `GET /api/v1/live/stream?window=\(dashboardWindow)` measuring, and \(f.crowdConnected) more SSE clients on `window=10m` connected throughout.
 
             | | Segue | one INSERT + COMMIT per event, dashboard re-queries every 5 s |
             |---|---:|---:|
@@ -267,7 +271,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
             : "; then \(kafkaOnly ? "" : "both ")again at \(Self.grouped(calmRate)) events/s for \(Int(latencySeconds)) s (\(latencyRate == nil ? "70 % of the slower sustained rate, in thousands" : "`--latency-rate`")), a rate the pipeline keeps up with, for the time from sending to the dashboard"
         var body = """
 
-            `segue-bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=1h` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
+            `segue-bench live --source kafka` (\(Self.buildKind) build, \(BenchmarkReport.machine()), load average \(loads(kafka)) during the Kafka run, \(Self.loadAverage()) at the end): \(runs), \(storeKind), \(Self.grouped(rate)) events/s asked for \(Int(duration)) s\(calmRuns). \(users) listeners, \(tracks) tracks, Zipf 1; a dashboard on `GET /api/v1/live/stream?window=\(dashboardWindow)` (a snapshot every 100 ms) measuring and \(crowd) more SSE clients on `window=10m`. \(kafkaOnly ? "" : "HTTP: `POST /api/v1/events`, NDJSON batches every 250 ms, up to \(concurrency) requests in flight. ")\(kafkaWay) Producer, broker, server and SSE clients share the same 2 cores.
 
             \(kafkaOnly ? "| | Kafka topic |\n|---|---:|" : "| | HTTP bulk API | Kafka topic |\n|---|---:|---:|")
             \(row("sustained ingest, stored and on the dashboard (events/s)", http, kafka, rateCell))
@@ -384,7 +388,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         }
 
         // The dashboard that measures, and the crowd of other SSE clients.
-        let dashboard = try LiveBenchDashboard(port: port)
+        let dashboard = try LiveBenchDashboard(port: port, window: dashboardWindow)
         let crowd = try LiveBenchCrowd(port: port, clients: sseClients)
         printError(
             "bench live (\(kafka == nil ? "HTTP" : "Kafka")): \(crowd.connected) SSE clients connected, sending \(Int(rate)) events/s for \(Int(duration)) s"
@@ -690,8 +694,8 @@ final class LiveBenchDashboard: @unchecked Sendable {
     private let log = LiveBenchLog<(ContinuousClock.Instant, Int)>()
     private let thread: Thread
 
-    init(port: Int) throws {
-        let fd = try LiveBenchSocket.open(port: port, path: "/api/v1/live/stream?window=1h")
+    init(port: Int, window: String) throws {
+        let fd = try LiveBenchSocket.open(port: port, path: "/api/v1/live/stream?window=\(window)")
         self.fd = fd
         let log = self.log
         thread = Thread {
