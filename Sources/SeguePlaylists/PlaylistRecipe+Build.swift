@@ -30,33 +30,11 @@ extension PlaylistRecipe {
     /// with the file could have changed it).
     /// - Throws: `PlaylistError` naming the rule that is out of range.
     public func constraints() throws(PlaylistError) -> PlaylistConstraints {
-        var c = PlaylistConstraints()
-        guard (0...1000).contains(rules.artistSpacing) else { throw PlaylistError("the artist spacing \(rules.artistSpacing) is not 0 to 1000") }
-        c.artistSpacing = rules.artistSpacing
-        for (name, value) in [("per artist", rules.maxPerArtist), ("per album", rules.maxPerAlbum)] {
-            if let value, value < 1 { throw PlaylistError("the most tracks \(name) must be at least 1 (it is \(value))") }
+        do {
+            return try rules.checked()
+        } catch {
+            throw PlaylistError(error.recipeMessage)
         }
-        c.maxPerArtist = rules.maxPerArtist
-        c.maxPerAlbum = rules.maxPerAlbum
-        c.excludedArtists = Set(rules.excludedArtists)
-        c.excludedAlbums = Set(rules.excludedAlbums)
-        c.excludedTags = Set(rules.excludedTags)
-        for value in [rules.minBPM, rules.maxBPM] {
-            if let value, !(0...1000).contains(value) { throw PlaylistError("a tempo limit of \(value) BPM is not 0 to 1000") }
-        }
-        if rules.minBPM != nil || rules.maxBPM != nil {
-            let low = Float(rules.minBPM ?? 0)
-            let high = Float(rules.maxBPM ?? 1000)
-            guard low <= high else { throw PlaylistError("the slowest tempo \(low) BPM is above the fastest \(high) BPM") }
-            c.tempoRange = low...high
-        }
-        for value in [rules.maxTrackSeconds, rules.durationSeconds, rules.durationToleranceSeconds] {
-            if let value, !(value >= 0 && value <= 1_000_000) { throw PlaylistError("a duration of \(value) s is not 0 to 1,000,000 s") }
-        }
-        c.maxTrackSeconds = rules.maxTrackSeconds
-        c.targetDurationSeconds = rules.durationSeconds
-        if let t = rules.durationToleranceSeconds { c.durationTolerance = t }
-        return c
     }
 
     /// Makes the playlist from the current library and history.

@@ -232,43 +232,46 @@ struct PlaylistsController {
             return true
         }
 
-        /// The constraints, checked; a bad value is `APIError.invalid` naming the field.
+        /// The rules as a recipe keeps them (names trimmed, blank ones dropped), unchecked.
+        func rules() -> PlaylistRecipe.Rules {
+            var rules = PlaylistRecipe.Rules()
+            rules.artistSpacing = artistSpacing ?? 0
+            rules.maxPerArtist = maxPerArtist
+            rules.maxPerAlbum = maxPerAlbum
+            func names(_ list: [String]?) -> [String] { (list ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            rules.excludedArtists = names(excludeArtists)
+            rules.excludedAlbums = names(excludeAlbums)
+            rules.excludedTags = names(excludeTags)
+            rules.minBPM = minBpm
+            rules.maxBPM = maxBpm
+            rules.maxTrackSeconds = maxTrackSeconds
+            rules.durationSeconds = durationSeconds
+            rules.durationToleranceSeconds = durationToleranceSeconds
+            return rules
+        }
+
+        /// The constraints, checked by the rules' one check (`PlaylistRecipe.Rules.checked()`, which `segue playlist`
+        /// and a saved recipe's rebuild use too); a bad value is `APIError.invalid` naming the field.
         func constraints() throws -> PlaylistConstraints {
-            var c = PlaylistConstraints()
-            if let k = artistSpacing {
-                guard (0...1000).contains(k) else { throw APIError.invalid("artist_spacing must be 0 to 1000") }
-                c.artistSpacing = k
+            do {
+                return try rules().checked()
+            } catch {
+                throw APIError.invalid(error.message(naming: Self.fieldName))
             }
-            for (name, value) in [("max_per_artist", maxPerArtist), ("max_per_album", maxPerAlbum)] {
-                if let value, value < 1 { throw APIError.invalid("\(name) must be at least 1") }
+        }
+
+        /// A rule's field in this request's JSON.
+        static func fieldName(_ field: PlaylistRecipe.Rules.Field) -> String {
+            switch field {
+            case .artistSpacing: "artist_spacing"
+            case .maxPerArtist: "max_per_artist"
+            case .maxPerAlbum: "max_per_album"
+            case .minBPM: "min_bpm"
+            case .maxBPM: "max_bpm"
+            case .maxTrackSeconds: "max_track_seconds"
+            case .durationSeconds: "duration_seconds"
+            case .durationToleranceSeconds: "duration_tolerance_seconds"
             }
-            c.maxPerArtist = maxPerArtist
-            c.maxPerAlbum = maxPerAlbum
-            func names(_ list: [String]?) -> Set<String> {
-                Set((list ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-            }
-            c.excludedArtists = names(excludeArtists)
-            c.excludedAlbums = names(excludeAlbums)
-            c.excludedTags = names(excludeTags)
-            for (name, value) in [("min_bpm", minBpm), ("max_bpm", maxBpm)] {
-                if let value, !(0...1000).contains(value) { throw APIError.invalid("\(name) must be 0 to 1000") }
-            }
-            if minBpm != nil || maxBpm != nil {
-                let low = Float(minBpm ?? 0)
-                let high = Float(maxBpm ?? 1000)
-                guard low <= high else { throw APIError.invalid("min_bpm \(low) is above max_bpm \(high)") }
-                c.tempoRange = low...high
-            }
-            for (name, value) in [
-                ("max_track_seconds", maxTrackSeconds), ("duration_seconds", durationSeconds),
-                ("duration_tolerance_seconds", durationToleranceSeconds),
-            ] {
-                if let value, !(value >= 0 && value <= 1_000_000) { throw APIError.invalid("\(name) must be 0 to 1,000,000 seconds") }
-            }
-            c.maxTrackSeconds = maxTrackSeconds
-            c.targetDurationSeconds = durationSeconds
-            if let t = durationToleranceSeconds { c.durationTolerance = t }
-            return c
         }
     }
 
@@ -854,20 +857,7 @@ extension PlaylistsController.PlaylistRequest {
         recipe.length = length
         recipe.arc = arc ?? EnergyArc.none.rawValue
         recipe.preferUnplayed = try preferUnplayed()
-        var rules = PlaylistRecipe.Rules()
-        rules.artistSpacing = artistSpacing ?? 0
-        rules.maxPerArtist = maxPerArtist
-        rules.maxPerAlbum = maxPerAlbum
-        func names(_ list: [String]?) -> [String] { (list ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        rules.excludedArtists = names(excludeArtists)
-        rules.excludedAlbums = names(excludeAlbums)
-        rules.excludedTags = names(excludeTags)
-        rules.minBPM = minBpm
-        rules.maxBPM = maxBpm
-        rules.maxTrackSeconds = maxTrackSeconds
-        rules.durationSeconds = durationSeconds
-        rules.durationToleranceSeconds = durationToleranceSeconds
-        recipe.rules = rules
+        recipe.rules = rules()
         return recipe
     }
 }

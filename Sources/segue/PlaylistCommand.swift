@@ -57,46 +57,46 @@ struct PlaylistCommand: AsyncParsableCommand {
     @Flag(help: "With --save and one --push: rebuild it every day from the current library and history and push the new order in place (radio or path).")
     var refreshDaily = false
 
-    func constraints() throws -> PlaylistConstraints {
-        var c = PlaylistConstraints()
-        guard artistSpacing >= 0 else { throw ValidationError("--artist-spacing must be 0 or more") }
-        c.artistSpacing = artistSpacing
-        for (name, value) in [("--max-per-artist", maxPerArtist), ("--max-per-album", maxPerAlbum)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
-        }
-        c.maxPerArtist = maxPerArtist
-        c.maxPerAlbum = maxPerAlbum
-        c.excludedArtists = Set(excludeArtist)
-        c.excludedAlbums = Set(excludeAlbum)
-        c.excludedTags = Set(excludeTag)
-        if minBpm != nil || maxBpm != nil {
-            let low = minBpm ?? 0
-            let high = maxBpm ?? .greatestFiniteMagnitude
-            guard low <= high else { throw ValidationError("--min-bpm \(low) is above --max-bpm \(high)") }
-            c.tempoRange = low...high
-        }
-        c.maxTrackSeconds = try maxTrackLength.map { try Self.seconds($0, option: "--max-track-length") }
-        c.targetDurationSeconds = try duration.map { try Self.seconds($0, option: "--duration") }
-        c.durationTolerance = try Self.seconds(durationTolerance, option: "--duration-tolerance")
-        return c
-    }
-
-    /// The constraints as a recipe keeps them (checked by `constraints()` first).
+    /// The rules as given on the command line, durations parsed (checked by `constraints()`).
     func rules() throws -> PlaylistRecipe.Rules {
-        let c = try constraints()
         var r = PlaylistRecipe.Rules()
-        r.artistSpacing = c.artistSpacing
-        r.maxPerArtist = c.maxPerArtist
-        r.maxPerAlbum = c.maxPerAlbum
+        r.artistSpacing = artistSpacing
+        r.maxPerArtist = maxPerArtist
+        r.maxPerAlbum = maxPerAlbum
         r.excludedArtists = excludeArtist
         r.excludedAlbums = excludeAlbum
         r.excludedTags = excludeTag
         r.minBPM = minBpm.map(Double.init)
         r.maxBPM = maxBpm.map(Double.init)
-        r.maxTrackSeconds = c.maxTrackSeconds
-        r.durationSeconds = c.targetDurationSeconds
-        r.durationToleranceSeconds = c.durationTolerance
+        r.maxTrackSeconds = try maxTrackLength.map { try Self.seconds($0, option: "--max-track-length") }
+        r.durationSeconds = try duration.map { try Self.seconds($0, option: "--duration") }
+        r.durationToleranceSeconds = try Self.seconds(durationTolerance, option: "--duration-tolerance")
         return r
+    }
+
+    /// The constraints, checked by the same rule check as the web API and a saved recipe's rebuild
+    /// (`PlaylistRecipe.Rules.checked()`), each problem named by its option.
+    func constraints() throws -> PlaylistConstraints {
+        let rules = try rules()
+        do {
+            return try rules.checked()
+        } catch {
+            throw ValidationError(error.message(naming: Self.optionName))
+        }
+    }
+
+    /// A rule's option on this command.
+    static func optionName(_ field: PlaylistRecipe.Rules.Field) -> String {
+        switch field {
+        case .artistSpacing: "--artist-spacing"
+        case .maxPerArtist: "--max-per-artist"
+        case .maxPerAlbum: "--max-per-album"
+        case .minBPM: "--min-bpm"
+        case .maxBPM: "--max-bpm"
+        case .maxTrackSeconds: "--max-track-length"
+        case .durationSeconds: "--duration"
+        case .durationToleranceSeconds: "--duration-tolerance"
+        }
     }
 
     /// Minutes ("45", "7.5"), clock time ("3:30", "1:00:00"), or a number with s, m or h ("90s").
@@ -119,6 +119,7 @@ struct PlaylistCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Checked before any work, so a typo does not cost a build.
+        _ = try constraints()
         let targets = try push.map { text throws(PlayerError) in try PushTarget(text) }
         let mapping = try pathMap.map { text throws(PlayerError) in try PathMapping(text) }
         if mapping != nil, !targets.contains(where: { if case .folder = $0 { true } else { false } }) {

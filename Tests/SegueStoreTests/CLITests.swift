@@ -324,6 +324,11 @@ import SegueStore
         #expect(tempo.status != 0 && tempo.err.contains("outside 250–300 BPM"))
         let backwards = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "1,2", "--min-bpm", "200", "--max-bpm", "100"])
         #expect(backwards.status != 0 && backwards.err.contains("--min-bpm"))
+        // The same limits as the web API and a saved recipe (one check, PlaylistRecipe.Rules.checked()), named by option.
+        let wide = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "2", "--artist-spacing", "5000"])
+        #expect(wide.status != 0 && wide.err.contains("--artist-spacing must be 0 to 1000"), "\(wide.err)")
+        let fast = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "1,2", "--max-bpm", "2000"])
+        #expect(fast.status != 0 && fast.err.contains("--max-bpm must be 0 to 1000"), "\(fast.err)")
         let excludedSeed = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "2", "--exclude-artist", "A0"])
         #expect(excludedSeed.status != 0 && excludedSeed.err.contains("excluded"))
     }
