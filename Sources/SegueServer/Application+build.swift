@@ -62,6 +62,16 @@ public func makeWorkerPool(
     return pool
 }
 
+/// The scheduler of a `segue worker` (which has no `ServerDependencies`): the stores of
+/// `configuration` (the process's `stores`, opened here if nil), the clock of `environment`.
+public func makePlaylistRefreshService(
+    configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger, stores opened: Stores? = nil
+) throws -> PlaylistRefreshService {
+    let stores = try JobStores(try opened ?? openStores(configuration: configuration, logger: logger))
+    return PlaylistRefreshService(
+        scheduler: PlaylistRefreshScheduler(playlists: stores.playlists, jobs: stores.jobs, now: environment.now), logger: logger)
+}
+
 /// The stores of a process for `configuration`: its one connection pool on a shared database.
 public func openStores(configuration: ServerConfiguration, logger: Logger) throws -> Stores {
     let stores = try Stores(dataDirectory: configuration.dataDirectory, database: configuration.database, logger: logger)

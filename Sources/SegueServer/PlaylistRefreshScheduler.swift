@@ -3,7 +3,6 @@ import Logging
 import SegueJobs
 import SegueModel
 import SegueStore
-import SegueStores
 import ServiceLifecycle
 
 /// What a refresh job reads: a saved playlist of `owner`, and the UTC day the run is for.
@@ -80,14 +79,4 @@ public struct PlaylistRefreshService: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
-}
-
-/// The scheduler of a `segue worker` (which has no `ServerDependencies`): the stores of
-/// `configuration` (the process's `stores`, opened here if nil), the clock of `environment`.
-public func makePlaylistRefreshService(
-    configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger, stores opened: Stores? = nil
-) throws -> PlaylistRefreshService {
-    let stores = try JobStores(try opened ?? openStores(configuration: configuration, logger: logger))
-    return PlaylistRefreshService(
-        scheduler: PlaylistRefreshScheduler(playlists: stores.playlists, jobs: stores.jobs, now: environment.now), logger: logger)
 }
