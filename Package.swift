@@ -68,6 +68,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The one place that opens the store drivers: a process's stores, behind SegueStore's protocols.
+        .target(
+            name: "SegueStores",
+            dependencies: [
+                "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Visuals (issue 3): drawing-independent scenes, Cairo/Pango rendering, ffmpeg encoding.
         .target(name: "SegueCharts", dependencies: ["SegueModel", "SegueRecap"], swiftSettings: strict),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev"])]),
@@ -100,7 +107,7 @@ let package = Package(
         .target(
             name: "SegueServer",
             dependencies: [
-                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SegueRender",
+                "SegueModel", "SegueImport", "SegueStore", "SegueStores", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
                 "SegueKafka", "SegueRecap", nioHTTP1,
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "segue",
             dependencies: [
-                "SegueModel", "SegueImport", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres",
+                "SegueModel", "SegueImport", "SegueStore", "SegueStores",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
                 "SegueKafka", "SegueRecap",
@@ -228,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "SegueStoreTests",
             dependencies: [
-                "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel",
+                "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueStores", "SegueJobs", "SeguePlaylists", "SegueImport", "SegueModel",
                 "SegueTestSupport", "SegueCharts", "SegueRecap", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),

@@ -11,7 +11,6 @@ import SeguePlayers
 import SegueModel
 import SegueLive
 import SegueStore
-import SegueStorePostgres
 
 /// Everything the server needs, built once and shared by the controllers.
 public struct ServerDependencies: Sendable {
@@ -35,8 +34,8 @@ public struct ServerDependencies: Sendable {
     public let libraries: LibraryLocation
     /// How streams wait for changes (polling SQLite, or PostgreSQL's notifications).
     let pacing: StreamPacing
-    /// Other nodes' live events, with `--database` (see `PostgresLiveFeed`).
-    public var liveFeed: PostgresLiveFeed? = nil
+    /// Other nodes' live events, with `--database` (see `LiveFeed`).
+    public var liveFeed: (any LiveFeed)? = nil
     /// The `segue worker` processes that run the jobs, when they do not run in this process.
     public var supervisor: WorkerSupervisor? = nil
     /// Bulk events from a Kafka topic (`--kafka-brokers`), stored here and counted in `live`.

@@ -8,11 +8,10 @@ import SegueJobs
 import SegueKafka
 import SegueLive
 import SegueStore
-import SegueStorePostgres
-import SegueStoreSQLite
+import SegueStores
 import ServiceLifecycle
 
-/// The stores job work needs, opened for `configuration`.
+/// The stores job work needs, from the process's stores.
 struct JobStores {
     var plays: any PlayStore
     var jobs: any JobStore
@@ -20,32 +19,15 @@ struct JobStores {
     var shares: any RecapShareStore
     var web: any SessionStore & FeedbackStore & ProfilePreferenceStore
     var libraries: LibraryLocation
-    var changes: PostgresChangeFeed?
-    var backend: PostgresBackend?
 
-    init(configuration: ServerConfiguration, logger: Logger) throws {
-        if let url = configuration.database {
-            let shared = try PostgresBackend(url: url, logger: logger)
-            backend = shared
-            plays = PostgresPlayStore(backend: shared)
-            jobs = PostgresJobStore(backend: shared)
-            playlists = PostgresSavedPlaylistStore(backend: shared)
-            shares = PostgresRecapShareStore(backend: shared)
-            web = PostgresWebStore(backend: shared)
-            libraries = LibraryLocation(postgres: shared)
-            changes = PostgresChangeFeed(backend: shared, logger: logger)
-            logger.notice(
-                "every store on PostgreSQL (plays, jobs, sessions, feedback, libraries, saved playlists, ListenBrainz users and listens, ingest tokens, live events); uploaded and rendered files in the data folder, which every node must share",
-                metadata: ["database": "\(shared.location.redacted)"])
-        } else {
-            let sqliteWeb = try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: configuration.dataDirectory))
-            plays = try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: configuration.dataDirectory))
-            jobs = sqliteWeb
-            web = sqliteWeb
-            playlists = sqliteWeb
-            shares = sqliteWeb
-            libraries = LibraryLocation(postgres: nil)
-        }
+    init(_ stores: Stores) throws {
+        let web = try stores.web()
+        plays = try stores.plays()
+        jobs = web.jobs
+        playlists = web.playlists
+        shares = web.shares
+        self.web = web.sessions
+        libraries = LibraryLocation(stores.libraries)
     }
 
     /// The handler of every job kind.
@@ -65,12 +47,12 @@ struct JobStores {
 
 /// The worker pool of a `segue worker` process: only what jobs need (no sessions, no live view).
 /// `onProfileChanged` hears the profiles an import changed (a supervised worker tells its server,
-/// whose chart cache must forget them).
+/// whose chart cache must forget them). `stores`: the process's (opened here if nil).
 public func makeWorkerPool(
     configuration: ServerConfiguration, environment: ServerEnvironment = .live, workerID: String? = nil, logger: Logger,
-    oneJobPerOwnerEverywhere: Bool = false, onProfileChanged: (@Sendable (String) -> Void)? = nil
+    oneJobPerOwnerEverywhere: Bool = false, onProfileChanged: (@Sendable (String) -> Void)? = nil, stores opened: Stores? = nil
 ) throws -> WorkerPool {
-    let stores = try JobStores(configuration: configuration, logger: logger)
+    let stores = try JobStores(try opened ?? openStores(configuration: configuration, logger: logger))
     let cache = ChartCache(lifetimeMillis: 0, now: environment.now, onInvalidate: onProfileChanged)
     let pool = WorkerPool(
         store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache, now: environment.now), concurrency: configuration.workers,
@@ -80,18 +62,39 @@ public func makeWorkerPool(
     return pool
 }
 
+/// The scheduler of a `segue worker` (which has no `ServerDependencies`): the stores of
+/// `configuration` (the process's `stores`, opened here if nil), the clock of `environment`.
+public func makePlaylistRefreshService(
+    configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger, stores opened: Stores? = nil
+) throws -> PlaylistRefreshService {
+    let stores = try JobStores(try opened ?? openStores(configuration: configuration, logger: logger))
+    return PlaylistRefreshService(
+        scheduler: PlaylistRefreshScheduler(playlists: stores.playlists, jobs: stores.jobs, now: environment.now), logger: logger)
+}
+
+/// The stores of a process for `configuration`: its one connection pool on a shared database.
+public func openStores(configuration: ServerConfiguration, logger: Logger) throws -> Stores {
+    let stores = try Stores(dataDirectory: configuration.dataDirectory, database: configuration.database, logger: logger)
+    if stores.isShared {
+        logger.notice(
+            "every store on PostgreSQL (plays, jobs, sessions, feedback, libraries, saved playlists, ListenBrainz users and listens, ingest tokens, live events); uploaded and rendered files in the data folder, which every node must share",
+            metadata: ["database": "\(stores.location)"])
+    }
+    return stores
+}
+
 /// Opens the stores and the worker pool for `configuration`.
 public func makeDependencies(
     configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger
 ) throws -> ServerDependencies {
-    let stores = try JobStores(configuration: configuration, logger: logger)
+    let opened = try openStores(configuration: configuration, logger: logger)
+    let stores = try JobStores(opened)
     let plays = stores.plays
     let jobs = stores.jobs
     let playlists = stores.playlists
     let web = stores.web
     let libraries = stores.libraries
-    let changes = stores.changes
-    let backend = stores.backend
+    let changes = opened.changeFeed()
     // On PostgreSQL another node (a worker's import) may change a profile without this node knowing:
     // no cached answers; the play store keeps the decoded columns while their generation is unchanged.
     let cache = ChartCache(lifetimeMillis: configuration.database == nil ? 60_000 : 0, now: environment.now)
@@ -117,22 +120,9 @@ public func makeDependencies(
     let add: (RecentPlay) -> Void = {
         restoration.add(LiveEvent(user: $0.user, track: $0.track, artist: $0.artist, timeMilliseconds: $0.time))
     }
-    let listens: any ListenStore & EventStore
-    var feed: PostgresLiveFeed?
-    if let backend {
-        // Other nodes' events reach this node's windows through the live feed; it skips the
-        // batches the restoration read (same snapshot).
-        let store = PostgresListenStore(backend: backend)
-        let restoredAt = now()
-        var counted = Set<Int64>()
-        try store.forEachRecentPlay(since: since, batches: &counted, add)
-        feed = PostgresLiveFeed(store: store, counted: counted, since: restoredAt, logger: logger)
-        listens = store
-    } else {
-        let store = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
-        try store.forEachRecentPlay(since: since, add)
-        listens = store
-    }
+    // On a shared database other nodes' events reach this node's windows through the live feed;
+    // it skips the batches the restoration read (same snapshot).
+    let (listens, feed) = try opened.liveListens(since: since, now: now, add)
     let live = LiveHub(restored: restoration, now: now)
     // The node that stores a Kafka batch counts it here; other nodes hear of it through the live feed
     // (PostgreSQL), as for a batch posted over HTTP.
@@ -150,14 +140,12 @@ public func makeDependencies(
 
 /// The Kafka source of a `segue worker` (`--kafka-brokers`): stores into the data folder's or
 /// `--database`'s events; web nodes on the same PostgreSQL count them through their live feed.
-public func makeKafkaWorker(configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger) throws -> KafkaEventSource? {
+/// `stores`: the process's (opened here if nil).
+public func makeKafkaWorker(
+    configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger, stores: Stores? = nil
+) throws -> KafkaEventSource? {
     guard let options = configuration.kafka else { return nil }
-    let events: any EventStore
-    if let url = configuration.database {
-        events = PostgresListenStore(backend: try PostgresBackend(url: url, logger: logger))
-    } else {
-        events = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: configuration.dataDirectory))
-    }
+    let events = try (stores ?? openStores(configuration: configuration, logger: logger)).listens().store
     return try KafkaEventSource(options: options, events: events, now: environment.now, logger: logger)
 }
 
@@ -208,7 +196,7 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
 func addMetricsRoute<Context: RequestContext>(to router: Router<Context>, registry: PrometheusCollectorRegistry?) {
     router.get("metrics") { _, _ in
         // Read when asked: the part of the process's memory that is SQLite's page caches (they fill to their size, then stay).
-        Gauge(label: "segue_sqlite_page_cache_bytes").record(SQLiteMemory.pageCacheBytes)
+        Gauge(label: "segue_sqlite_page_cache_bytes").record(Stores.sqlitePageCacheBytes)
         var bytes: [UInt8] = []
         registry?.emit(into: &bytes)
         return Response(
@@ -293,9 +281,9 @@ struct LiveTickService: Service {
     }
 }
 
-/// Counts in this node's live windows what other nodes stored (PostgreSQL only; see `PostgresLiveFeed`).
+/// Counts in this node's live windows what other nodes stored (PostgreSQL only; see `LiveFeed`).
 struct LiveFeedService: Service {
-    let feed: PostgresLiveFeed
+    let feed: any LiveFeed
     let hub: LiveHub
 
     func run() async throws {

@@ -9,7 +9,6 @@ import SegueRecap
 import SegueModel
 import SegueRender
 import SegueStore
-import SegueStoreSQLite
 import SegueAudio
 
 /// What an import job reads: uploaded files of the session, or the demo export.

@@ -1,32 +1,32 @@
 import Foundation
 import SegueStore
-import SegueStorePostgres
-import SegueStoreSQLite
 
-/// Where music libraries live: each in its folder's `library.sqlite`, or all in one PostgreSQL
-/// database (`--database`), each under a name.
+/// Where music libraries live: each in its folder's `library.sqlite`, or all in one shared
+/// database (`--database`), each under a name (see `LibraryStores`).
 public struct LibraryLocation: Sendable {
-    /// The database holding every library, or nil for the folders' SQLite files.
-    public let postgres: PostgresBackend?
+    /// The libraries, as the process's stores open them.
+    public let stores: any LibraryStores
 
-    public init(postgres: PostgresBackend?) {
-        self.postgres = postgres
+    public init(_ stores: any LibraryStores) {
+        self.stores = stores
     }
 
     /// The name of the data folder's own library (`segue library add`, `--single-user`).
-    public static let home = PostgresLibraryStore.homeLibrary
+    public static let home = LibraryName.home
 
     /// The name of a web session's library.
     static func sessionLibrary(_ sessionID: String) -> String { "session/\(sessionID)" }
 
-    /// The library called `name` whose SQLite file (when not on PostgreSQL) is in `folder`.
+    /// Whether the libraries are in the shared database (not in their folders).
+    var isShared: Bool { stores.isShared }
+
+    /// The library called `name` whose SQLite file (when not in the shared database) is in `folder`.
     public func open(folder: String, name: String) throws -> any LibraryStore {
-        if let postgres { return PostgresLibraryStore(backend: postgres, library: name) }
-        return try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: folder))
+        try stores.open(folder: folder, name: name)
     }
 
     /// Erases a library kept in the database (a library in a folder goes with its folder).
     func erase(name: String) throws {
-        if let postgres { try PostgresLibraryStore(backend: postgres, library: name).deleteLibrary() }
+        try stores.erase(name: name)
     }
 }

@@ -80,13 +80,3 @@ public struct PlaylistRefreshService: Service {
         }
     }
 }
-
-/// The scheduler of a `segue worker` (which has no `ServerDependencies`): the stores of
-/// `configuration`, the clock of `environment`.
-public func makePlaylistRefreshService(
-    configuration: ServerConfiguration, environment: ServerEnvironment = .live, logger: Logger
-) throws -> PlaylistRefreshService {
-    let stores = try JobStores(configuration: configuration, logger: logger)
-    return PlaylistRefreshService(
-        scheduler: PlaylistRefreshScheduler(playlists: stores.playlists, jobs: stores.jobs, now: environment.now), logger: logger)
-}

@@ -1,13 +1,13 @@
 import Foundation
-import SegueStorePostgres
+import SegueStore
 
 /// How a stream (a job's progress, the Library page) waits before it reads the store again.
 ///
 /// On SQLite it polls every 200 ms. On PostgreSQL it waits for the database to announce a change
-/// (`PostgresChangeFeed`: LISTEN/NOTIFY, so a worker's progress on another machine arrives at once)
+/// (a `StoreChangeFeed`: LISTEN/NOTIFY, so a worker's progress on another machine arrives at once)
 /// and reads again after a second at the latest.
 struct StreamPacing: Sendable {
-    let changes: PostgresChangeFeed?
+    let changes: (any StoreChangeFeed)?
 
     /// Where the stream stands; read before the store, so a change in between is not missed.
     func version(_ keys: [String]) -> UInt64 { changes?.version(keys) ?? 0 }

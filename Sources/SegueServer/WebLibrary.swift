@@ -3,8 +3,6 @@ import SegueAudio
 import SeguePlaylists
 import SegueModel
 import SegueStore
-import SegueStorePostgres
-import SegueStoreSQLite
 
 /// The music library one browser session sees: a folder with its own `library.sqlite`, the audio
 /// files uploaded into it and their covers.
@@ -33,7 +31,6 @@ struct WebLibrary: Sendable {
             name: LibraryLocation.sessionLibrary(session.id), location: deps.libraries)
     }
 
-    var databasePath: String { SQLiteLibraryStore.databasePath(inDataDirectory: folder) }
     var filesFolder: String { (folder as NSString).appendingPathComponent("library-files") }
 
     /// The store, created on first use.
@@ -48,7 +45,7 @@ struct WebLibrary: Sendable {
 
     /// The stored tracks, or none when nothing was ever added (without creating the database file).
     func tracks() throws -> [LibraryTrack] {
-        guard location.postgres != nil || FileManager.default.fileExists(atPath: databasePath) else { return [] }
+        guard location.stores.mayHoldTracks(folder: folder, name: name) else { return [] }
         return try open().tracks()
     }
 
@@ -97,13 +94,7 @@ struct WebLibrary: Sendable {
     /// Changes whenever `entries` may have changed (the database files, the uploads, their jobs'
     /// states), and is cheap to compute: the library stream rebuilds its rows only when it moves.
     func fingerprint(job: (String) throws -> JobRecord?) throws -> String {
-        var parts: [String] = []
-        if let store = try open() as? PostgresLibraryStore { parts.append(try store.revision()) }
-        for path in location.postgres == nil ? [databasePath, databasePath + "-wal"] : [] {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            parts.append("\(modified)/\((attributes?[.size] as? NSNumber)?.intValue ?? -1)")
-        }
+        var parts = try location.stores.fingerprint(folder: folder, name: name)
         for u in uploads() {
             parts.append("\(u.id):\(u.job ?? "-"):\(try u.job.flatMap(job)?.state.rawValue ?? "-")")
         }

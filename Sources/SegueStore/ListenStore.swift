@@ -133,6 +133,12 @@ public struct StoredEvent: Sendable, Equatable {
     }
 }
 
+/// What one caller hands a listen store's group commit (`GroupCommitQueue`): listens or bulk events.
+public enum IngestRows: Sendable {
+    case listens([StoredListen])
+    case events([StoredEvent])
+}
+
 /// A play as the live view rebuilds it after a restart: from a stored listen or event.
 public struct RecentPlay: Sendable, Equatable {
     public var user: String

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SegueStore
 
 /// Changes other nodes made, as PostgreSQL announces them (LISTEN/NOTIFY): triggers on `job` and
 /// `library_track` send `job:<id>`, `owner:<owner>` and `library:<name>` on the schema's
@@ -12,7 +13,7 @@ import PostgresNIO
 /// stream reads the version, then the database, then waits for the version to move: a change
 /// between the read and the wait is never missed. While the listening connection is down (a
 /// database restart) every version moves on reconnection, as anything may have changed.
-public final class PostgresChangeFeed: @unchecked Sendable {
+public final class PostgresChangeFeed: StoreChangeFeed, @unchecked Sendable {
     private let lock = NSLock()
     private var versions: [String: UInt64] = [:]
     /// Bumped on reconnection: part of every key's version.

@@ -21,10 +21,8 @@ final class PostgresImportSink: PlaySink {
     private var albums: [AlbumKey: Int64] = [:]
     private var tracks: [String: Int64] = [:]
     private var items: [ItemKey: Int64] = [:]
-    /// Tracks known by URI, under their "artist U+001F name" (to match account-data plays).
-    private var uriTracksByName: [String: [Int64]] = [:]
-    /// Whether the profile has account-data tracks (else extended plays skip the cross-format check).
-    private var hasAccountTracks = false
+    /// Where account data meets extended history (the tracks it matches under their names).
+    private var meeting = SpotifyFormatMeeting()
     /// The names each track's plays carried, and which the track shows (see `TrackNames`).
     private var names = TrackNames()
     /// Which identifiers the tracks that have any keep (a track keeps the first ISRC and the first
@@ -92,12 +90,11 @@ final class PostgresImportSink: PlaySink {
             let shown = names.variant(
                 track: trackID, name: name, artist: artistID, artistName: artist, album: albumID, albumName: albumName)
             names.setShown(track: trackID, variant: shown)
-            if uri == nil { hasAccountTracks = true } else { uriTracks.insert(trackID) }
+            if uri == nil { meeting.noteAccountTrack() } else { uriTracks.insert(trackID) }
         }
         // A URI track meets account plays under every name it was played under.
         for variant in names.variants where uriTracks.contains(variant.track) {
-            let name = variant.artistName + "\u{1F}" + variant.name
-            if uriTracksByName[name]?.contains(variant.track) != true { uriTracksByName[name, default: []].append(variant.track) }
+            meeting.noteURITrack(variant.track, artist: variant.artistName, title: variant.name)
         }
         let identifierRows = try db.query(
             "SELECT id, isrc IS NOT NULL, mbid IS NOT NULL FROM track WHERE profile_id = \(id) AND (isrc IS NOT NULL OR mbid IS NOT NULL)")
@@ -118,13 +115,7 @@ final class PostgresImportSink: PlaySink {
         // without a URI that a URI track's names match, or a URI track whose names an account track has.
         // Only Spotify's two formats meet this way; other sources' plays are matched before they get here.
         let hasSpotifyPlays = batch.sources.contains(PlaySource.spotify.rawValue)
-        let needsCrossFormat = hasSpotifyPlays && batch.items.contains { item in
-            guard item.kind == .music else { return false }
-            if item.uri == nil { hasAccountTracks = true }
-            guard hasAccountTracks else { return false }
-            let name = item.creator + "\u{1F}" + item.title
-            return item.uri == nil ? uriTracksByName[name] != nil : tracks[name] != nil
-        }
+        let needsCrossFormat = hasSpotifyPlays && batch.items.contains { meeting.mayMeet($0, tracks: tracks) }
         if needsCrossFormat {
             return try addOneByOne(batch, itemIDs: itemIDs, variants: variants, wordIDs: wordIDs)
         }
@@ -236,7 +227,7 @@ final class PostgresImportSink: PlaySink {
             let item = Int(batch.itemOfPlay[i])
             let kind = batch.items[item].kind
             var replacesAccountPlay = false
-            if kind == .music && (hasAccountTracks || batch.items[item].uri == nil) && batch.sources[i] == PlaySource.spotify.rawValue {
+            if kind == .music && meeting.applies(hasURI: batch.items[item].uri != nil, source: batch.sources[i]) {
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
                 case .duplicate: continue
@@ -262,34 +253,29 @@ final class PostgresImportSink: PlaySink {
         return isNew
     }
 
-    enum CrossFormatMatch { case none, duplicate, replacesAccountPlay }
-
-    /// Account data gives the end time to the minute and no URI; extended history gives the second
-    /// and the URI. The same listen in both (artist, track name and milliseconds agree, end times in
-    /// the same minute, one either side for rounding) is kept once: an account play matching a
-    /// stored extended one is a duplicate; an extended play matching a stored account one replaces it.
-    private func matchInTheOtherFormat(_ item: PlayBatch.Item, end: Int64, ms: Int32) throws -> CrossFormatMatch {
-        let name = item.creator + "\u{1F}" + item.title
-        let minute = end - ((end % 60) + 60) % 60
-        if item.uri == nil {
-            hasAccountTracks = true
-            guard let candidates = uriTracksByName[name] else { return .none }
+    /// Applies `SpotifyFormatMeeting` to one play: looks for the same listen stored in the other
+    /// format, and deletes the account play an extended one replaces.
+    private func matchInTheOtherFormat(_ item: PlayBatch.Item, end: Int64, ms: Int32) throws -> SpotifyFormatMeeting.Match {
+        switch meeting.lookup(for: item, end: end, tracks: tracks) {
+        case .nothing:
+            return .none
+        case .storedExtendedPlay(let candidates, let ends):
             let found = try db.query(
                 """
                 SELECT 1 FROM play WHERE profile_id = \(profile.id) AND kind = 0 AND item_id = ANY(\(candidates)::bigint[])
-                    AND end_ts >= \(minute - 60) AND end_ts < \(minute + 120) AND ms = \(ms) LIMIT 1
+                    AND end_ts >= \(ends.lowerBound) AND end_ts < \(ends.upperBound) AND ms = \(ms) LIMIT 1
                 """)
             return found.rows.isEmpty ? .none : .duplicate
+        case .storedAccountPlay(let accountTrack, let ends):
+            let removed = try db.changes(
+                """
+                DELETE FROM play WHERE ctid = (
+                    SELECT ctid FROM play WHERE profile_id = \(profile.id) AND kind = 0 AND item_id = \(accountTrack)
+                        AND end_ts >= \(ends.lowerBound) AND end_ts < \(ends.upperBound) AND ms = \(ms) ORDER BY end_ts LIMIT 1)
+                """)
+            if removed > 0 { musicChanged = true }
+            return removed > 0 ? .replacesAccountPlay : .none
         }
-        guard let accountTrack = tracks[name] else { return .none }
-        let removed = try db.changes(
-            """
-            DELETE FROM play WHERE ctid = (
-                SELECT ctid FROM play WHERE profile_id = \(profile.id) AND kind = 0 AND item_id = \(accountTrack)
-                    AND end_ts >= \(minute - 60) AND end_ts < \(minute + 61) AND ms = \(ms) ORDER BY end_ts LIMIT 1)
-            """)
-        if removed > 0 { musicChanged = true }
-        return removed > 0 ? .replacesAccountPlay : .none
     }
 
     // MARK: Names
@@ -439,10 +425,7 @@ final class PostgresImportSink: PlaySink {
                 track: track, name: item.title, artist: artists[item.creator] ?? 0, artistName: item.creator,
                 album: album.flatMap { albums[AlbumKey(artist: item.creator, name: $0)] } ?? 0, albumName: album ?? "")
             if newTrackKeys.contains(item.key), !names.isShown(track: track) { names.setShown(track: track, variant: v) }
-            if item.uri != nil {
-                let name = item.creator + "\u{1F}" + item.title
-                if uriTracksByName[name]?.contains(track) != true { uriTracksByName[name, default: []].append(track) }
-            }
+            if item.uri != nil { meeting.noteURITrack(track, artist: item.creator, title: item.title) }
             ids.append(track)
             variants.append(v)
         }

@@ -92,6 +92,7 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
             .joined(separator: ", ")
         return try jobs(
             PostgresQuery(
+                // `JobRecord.stateAfterAbandon`, in SQL.
                 unsafeSQL: """
                     UPDATE job SET
                         state = CASE WHEN attempts < least(max_attempts, 2) THEN 'queued' WHEN max_attempts = 1 THEN 'failed' ELSE 'dead' END,
@@ -133,11 +134,12 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
         excludingOwners busyOwners: Set<String>, worker: String, leaseMillis: Int64, millis: Int64, oneJobPerOwner: Bool
     ) throws -> JobRecord? {
         try backend.withConnection { db in
-            // Jobs whose workers died on every allowed claim are dead-lettered, not claimed again.
+            // Jobs whose workers died on every allowed claim are dead-lettered, not claimed again
+            // (`JobRecord.isDeadOnClaim`, in SQL).
             try db.query(
                 """
                 UPDATE job SET state = 'dead', finished_ms = \(millis), lease_owner = NULL, lease_expires_ms = NULL,
-                    error = coalesce(error, 'its worker stopped on every attempt')
+                    error = coalesce(error, \(JobRecord.workerStoppedOnEveryAttempt))
                 WHERE state = 'running' AND coalesce(lease_expires_ms, 0) < \(millis) AND attempts >= greatest(max_attempts, 3)
                 """)
             var binds = PostgresBindings()
@@ -208,6 +210,7 @@ public final class PostgresJobStore: JobStore, @unchecked Sendable {
 
     public func failAttempt(id: String, worker: String, error: String, retryDelayMillis: Int64, millis: Int64) throws -> JobState? {
         try backend.withConnection { db in
+            // `JobRecord.stateAfterFailedAttempt`, in SQL.
             let rows = try db.query(
                 """
                 UPDATE job SET

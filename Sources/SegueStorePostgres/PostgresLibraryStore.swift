@@ -13,7 +13,7 @@ public final class PostgresLibraryStore: LibraryStore, @unchecked Sendable {
     public let library: String
 
     /// The library `segue library add` and a single-user server use.
-    public static let homeLibrary = "home"
+    public static let homeLibrary = LibraryName.home
 
     public init(backend: PostgresBackend, library: String = PostgresLibraryStore.homeLibrary) {
         self.backend = backend

@@ -18,21 +18,21 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
     public let backend: PostgresBackend
     /// This process's name in `live_batch.node`, so that its feed skips the batches it wrote.
     public let node: String
-    /// Guards `pending`, `stopping`, `thread` and `written`; never held while writing.
-    private let queue = NSCondition()
-    private var pending: [(rows: PendingRows, done: CheckedContinuation<[Bool], any Error>)] = []
-    private var stopping = false
-    private var thread: Thread?
-
-    /// What one caller queued for the commit thread.
-    enum PendingRows {
-        case listens([StoredListen])
-        case events([StoredEvent])
-    }
+    /// The group commit of listens and events (set once `init` has stored its properties).
+    private var commits: GroupCommitQueue<IngestRows>!
 
     public init(backend: PostgresBackend, node: String = PostgresListenStore.newNodeName()) {
         self.backend = backend
         self.node = node
+        commits = GroupCommitQueue(threadName: "segue-pg-listen-commit") { [weak self] requests in
+            guard let self else { throw CancellationError() }
+            // A lost connection retries the whole transaction (for up to the backend's retry window).
+            do {
+                return try backend.transaction { db in try write(requests, db) }
+            } catch {
+                throw PostgresStoreError.wrap(error)
+            }
+        }
     }
 
     /// Opens the database at `url` (migrating it as needed).
@@ -52,20 +52,17 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
 
     /// Stops the commit thread after what is queued is written.
     public func close() {
-        queue.lock()
-        stopping = true
-        queue.broadcast()
-        queue.unlock()
+        commits?.close()
     }
 
     deinit { close() }
 
     // MARK: Users
 
-    /// 128 random bits as 32 hex digits.
+    /// A fresh user token (see `StoreSecrets.userToken`).
     static func newToken() -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return StoreSecrets.userToken(using: &rng)
     }
 
     public func replaceToken(named name: String) throws -> ListenUser? {
@@ -133,43 +130,8 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
     }
 
     /// Hands rows to the commit thread and waits until their transaction has committed.
-    private func enqueue(_ rows: PendingRows) async throws -> [Bool] {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.lock()
-            if thread == nil {
-                let thread = Thread { [unowned self] in self.commitLoop() }
-                thread.name = "segue-pg-listen-commit"
-                self.thread = thread
-                thread.start()
-            }
-            pending.append((rows, continuation))
-            queue.signal()
-            queue.unlock()
-        }
-    }
-
-    private func commitLoop() {
-        while true {
-            queue.lock()
-            while pending.isEmpty && !stopping { queue.wait() }
-            if pending.isEmpty && stopping {
-                thread = nil
-                queue.unlock()
-                return
-            }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            queue.unlock()
-            // Requests that arrive while this commits wait for the next transaction. A lost
-            // connection retries the whole transaction (for up to the backend's retry window).
-            let outcome = Result { try backend.transaction { db in try write(batch.map(\.rows), db) } }
-            switch outcome {
-            case .success(let fresh): for (item, n) in zip(batch, fresh) { item.done.resume(returning: n) }
-            case .failure(let error):
-                let wrapped = PostgresStoreError.wrap(error)
-                for item in batch { item.done.resume(throwing: wrapped) }
-            }
-        }
+    private func enqueue(_ rows: IngestRows) async throws -> [Bool] {
+        try await commits.submit(rows)
     }
 
     private struct ListenKey: Hashable {
@@ -187,7 +149,7 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
 
     /// One transaction's statements for every request in the batch; returns, per request and row,
     /// whether the row was new (the first of equal rows in the batch is the new one).
-    private func write(_ requests: [PendingRows], _ db: BlockingConnection) throws -> [[Bool]] {
+    private func write(_ requests: [IngestRows], _ db: BlockingConnection) throws -> [[Bool]] {
         let batchID = try db.query("SELECT nextval('live_batch_id')").rows.first!.decode(Int64.self)
         var listens: [StoredListen] = []
         var events: [StoredEvent] = []
@@ -321,15 +283,9 @@ public final class PostgresListenStore: ListenStore, EventStore, @unchecked Send
     // MARK: Ingest tokens
 
     public func createIngestToken(name: String?, scope: String) throws -> (token: IngestToken, secret: String) {
-        guard IngestToken.scopes.contains(scope) else {
-            throw PostgresStoreError.server("unknown token scope '\(scope)' (known: \(IngestToken.scopes.joined(separator: ", ")))")
-        }
+        if let problem = StoreSecrets.scopeProblem(scope) { throw PostgresStoreError.server(problem) }
         var rng = SystemRandomNumberGenerator()
-        let secret = "sgi_" + (0..<2).map { _ in
-            let s = String(rng.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }.joined()
-        let prefix = String(secret.prefix(10))
+        let (secret, prefix) = StoreSecrets.ingestSecret(using: &rng)
         let created = Int64(Date().timeIntervalSince1970 * 1000)
         let digest = SHA256.hex(secret)
         return try backend.withConnection { db in

@@ -16,7 +16,7 @@ import SegueStore
 /// (re)connects it first LISTENs, then reads the ids of batches written since it last heard from
 /// the database (less a minute for clock skew, at most an hour back) and delivers those it has not
 /// seen; notifications that then arrive for the same batches are skipped.
-public final class PostgresLiveFeed: @unchecked Sendable {
+public final class PostgresLiveFeed: LiveFeed, @unchecked Sendable {
     public let store: PostgresListenStore
     private let logger: Logger
     private let lock = NSLock()

@@ -10,8 +10,7 @@ import SegueStore
 /// decoded columns while the generation is unchanged, so an import on any node is seen by all.
 public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
     public let backend: PostgresBackend
-    private var cache: [Int64: (generation: Int64, columns: MusicColumns)] = [:]
-    private let cacheLock = NSLock()
+    private let cache = DecodedColumnsCache()
 
     public init(backend: PostgresBackend) {
         self.backend = backend
@@ -63,7 +62,7 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
             }
             try db.query("DELETE FROM profile WHERE id = \(profile.id)")
         }
-        cacheLock.withLock { cache[profile.id] = nil }
+        cache.forget(profile: profile.id)
     }
 
     private static func binds(_ values: Int64...) -> PostgresBindings {
@@ -161,13 +160,13 @@ public final class PostgresPlayStore: PlayStore, @unchecked Sendable {
                 return MusicColumns()
             }
             let generation = try row.decode(Int64.self)
-            if let hit = cacheLock.withLock({ cache[profile.id] }), hit.generation == generation { return hit.columns }
+            if let hit = cache.columns(profile: profile.id, generation: generation) { return hit }
             guard let data = try db.query("SELECT generation, data FROM music_columns WHERE profile_id = \(profile.id)").rows.first else {
                 return MusicColumns()
             }
             let (current, buffer) = try data.decode((Int64, ByteBuffer).self)
             let columns = try buffer.withUnsafeReadableBytes { try MusicColumns(decoding: $0) }
-            cacheLock.withLock { cache[profile.id] = (current, columns) }
+            cache.keep(columns, profile: profile.id, generation: current)
             return columns
         }
     }

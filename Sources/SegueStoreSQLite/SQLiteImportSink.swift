@@ -16,10 +16,8 @@ final class SQLiteImportSink: PlaySink {
     private var artists: [String: Int64] = [:]
     private var albums: [AlbumKey: Int64] = [:]
     private var tracks: [String: Int64] = [:]
-    /// Tracks known by URI, under their "artist U+001F name" (to match account-data plays).
-    private var uriTracksByName: [String: [Int64]] = [:]
-    /// Whether the profile has account-data tracks at all (else extended plays skip the cross check).
-    private var hasAccountTracks = false
+    /// Where account data meets extended history (the tracks it matches under their names).
+    private var meeting = SpotifyFormatMeeting()
     private let findPlay: SQLiteStatement
     private let deletePlay: SQLiteStatement
     private var items: [ItemKey: Int64] = [:]
@@ -146,12 +144,11 @@ final class SQLiteImportSink: PlaySink {
                 track: id, name: t.text(3) ?? "", artist: t.int64(5), artistName: t.text(4) ?? "",
                 album: t.isNull(6) ? 0 : t.int64(6), albumName: t.text(7) ?? "")
             names.setShown(track: id, variant: shown)
-            if t.isNull(2) { hasAccountTracks = true } else { uriTracks.insert(id) }
+            if t.isNull(2) { meeting.noteAccountTrack() } else { uriTracks.insert(id) }
         }
         // A URI track meets account plays under every name it was played under.
         for variant in names.variants where uriTracks.contains(variant.track) {
-            let name = variant.artistName + "\u{1F}" + variant.name
-            if uriTracksByName[name]?.contains(variant.track) != true { uriTracksByName[name, default: []].append(variant.track) }
+            meeting.noteURITrack(variant.track, artist: variant.artistName, title: variant.name)
         }
         findPlay = try db.prepare(
             "SELECT end_ts FROM play WHERE profile_id = ? AND end_ts >= ? AND end_ts < ? AND kind = 0 AND item_id = ? AND ms = ? LIMIT 1")
@@ -286,7 +283,7 @@ final class SQLiteImportSink: PlaySink {
             let item = Int(batch.itemOfPlay[i])
             var replacesAccountPlay = false
             // Cross-format matching is needed only when Spotify's account data meets its extended history.
-            if isMusic[item] && (hasAccountTracks || hasNoURI[item]) && batch.sources[i] == PlaySource.spotify.rawValue {
+            if isMusic[item] && meeting.applies(hasURI: !hasNoURI[item], source: batch.sources[i]) {
                 try settleUncertain()
                 switch try matchInTheOtherFormat(batch.items[item], end: batch.endTimes[i], ms: batch.milliseconds[i]) {
                 case .none: break
@@ -411,40 +408,33 @@ final class SQLiteImportSink: PlaySink {
         if value == noValue { sqlite3_bind_null(s.handle, index) } else { sqlite3_bind_int64(s.handle, index, value) }
     }
 
-    /// The account-data and extended exports overlap (the last year or so). Account data gives the end
-    /// time to the minute and no URI, so the same listen is not an exact duplicate by the rule; it is
-    /// the same play when the artist, the track name and `ms_played` agree and the end times fall in
-    /// the same minute (one either side, for rounding). An account play that an extended one matches
-    /// is a duplicate; an extended play that matches a stored account play replaces it (it carries the
-    /// URI, the album and the second).
-    private func matchInTheOtherFormat(_ item: PlayBatch.Item, end endTime: Int64, ms: Int32) throws -> CrossFormatMatch {
-        let name = item.creator + "\u{1F}" + item.title
-        let minute = endTime - ((endTime % 60) + 60) % 60
-        if item.uri == nil {
-            hasAccountTracks = true
-            guard let candidates = uriTracksByName[name] else { return .none }
+    /// Applies `SpotifyFormatMeeting` to one play: looks for the same listen stored in the other
+    /// format, and deletes the account play an extended one replaces.
+    private func matchInTheOtherFormat(_ item: PlayBatch.Item, end endTime: Int64, ms: Int32) throws -> SpotifyFormatMeeting.Match {
+        switch meeting.lookup(for: item, end: endTime, tracks: tracks) {
+        case .nothing:
+            return .none
+        case .storedExtendedPlay(let candidates, let ends):
             // The pending plays go in before the play table is read (only when there is something to
             // look for: an older export without URIs keeps its 64-row inserts).
             try flush()
-            for id in candidates where try find(from: minute - 60, to: minute + 120, item: id, ms: Int(ms)) != nil {
+            for id in candidates where try find(from: ends.lowerBound, to: ends.upperBound, item: id, ms: Int(ms)) != nil {
                 return .duplicate
             }
             return .none
+        case .storedAccountPlay(let accountTrack, let ends):
+            try flush()
+            guard let end = try find(from: ends.lowerBound, to: ends.upperBound, item: accountTrack, ms: Int(ms)) else { return .none }
+            sqlite3_reset(deletePlay.handle)
+            deletePlay.bind(1, profile.id)
+            deletePlay.bind(2, end)
+            deletePlay.bind(3, accountTrack)
+            deletePlay.bind(4, Int64(ms))
+            try deletePlay.run()
+            replacedStoredPlays = true
+            return .replacesAccountPlay
         }
-        guard let accountTrack = tracks[name] else { return .none }
-        try flush()
-        guard let end = try find(from: minute - 60, to: minute + 61, item: accountTrack, ms: Int(ms)) else { return .none }
-        sqlite3_reset(deletePlay.handle)
-        deletePlay.bind(1, profile.id)
-        deletePlay.bind(2, end)
-        deletePlay.bind(3, accountTrack)
-        deletePlay.bind(4, Int64(ms))
-        try deletePlay.run()
-        replacedStoredPlays = true
-        return .replacesAccountPlay
     }
-
-    enum CrossFormatMatch { case none, duplicate, replacesAccountPlay }
 
     private func find(from: Int64, to: Int64, item: Int64, ms: Int) throws -> Int64? {
         sqlite3_reset(findPlay.handle)
@@ -496,8 +486,7 @@ final class SQLiteImportSink: PlaySink {
                 albumName: albumName ?? "")
         }
         if let id = tracks[key] {
-            let name = play.creator + "\u{1F}" + play.title
-            if play.uri != nil, uriTracksByName[name]?.contains(id) != true { uriTracksByName[name, default: []].append(id) }
+            if play.uri != nil { meeting.noteURITrack(id, artist: play.creator, title: play.title) }
             try keepIdentifiers(of: play, track: id)
             return (id, variant(id))
         }
@@ -512,7 +501,7 @@ final class SQLiteImportSink: PlaySink {
         try s.run()
         let id = db.lastInsertRowID
         tracks[key] = id
-        if play.uri != nil { uriTracksByName[play.creator + "\u{1F}" + play.title, default: []].append(id) }
+        if play.uri != nil { meeting.noteURITrack(id, artist: play.creator, title: play.title) }
         let first = variant(id)
         names.setShown(track: id, variant: first)
         try keepIdentifiers(of: play, track: id)

@@ -13,11 +13,8 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
     private let readLock = NSLock()
     /// Guards the writer connection (the commit thread and `createUser`).
     private let writeLock = NSLock()
-    /// Guards `pending`, `stopping` and `thread`; never held while writing.
-    private let queue = NSCondition()
-    private var pending: [(rows: PendingRows, done: CheckedContinuation<[Bool], any Error>)] = []
-    private var stopping = false
-    private var thread: Thread?
+    /// The group commit of listens and events (set once `init` has its connections).
+    private var commits: GroupCommitQueue<IngestRows>!
 
     static let steps: [String] = [
         """
@@ -98,12 +95,6 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         "ALTER TABLE lb_user ADD COLUMN profile TEXT",
     ]
 
-    /// What one caller queued for the commit thread.
-    enum PendingRows {
-        case listens([StoredListen])
-        case events([StoredEvent])
-    }
-
     /// The file the store uses inside a data folder.
     public static func databasePath(inDataDirectory directory: String) -> String {
         (directory as NSString).appendingPathComponent("listens.sqlite")
@@ -121,23 +112,17 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         try Self.hashStoredTokens(db)
         writer = db
         reader = try SQLiteConnection(path: path)
-    }
-
-    /// Starts the commit thread on first use (call with `queue` locked).
-    private func startCommitThreadIfNeeded() {
-        guard thread == nil else { return }
-        let thread = Thread { [unowned self] in self.commitLoop() }
-        thread.name = "segue-listen-commit"
-        self.thread = thread
-        thread.start()
+        commits = GroupCommitQueue(threadName: "segue-listen-commit") { [weak self] requests in
+            guard let self else { throw CancellationError() }
+            writeLock.lock()
+            defer { writeLock.unlock() }
+            return try write(requests)
+        }
     }
 
     /// Stops the commit thread after what is queued is written.
     public func close() {
-        queue.lock()
-        stopping = true
-        queue.broadcast()
-        queue.unlock()
+        commits?.close()
     }
 
     deinit { close() }
@@ -162,10 +147,10 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
         }
     }
 
-    /// 128 random bits as 32 hex digits.
+    /// A fresh user token (see `StoreSecrets.userToken`).
     static func newToken() -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return StoreSecrets.userToken(using: &rng)
     }
 
     public func createUser(named name: String, profile: String?) throws -> ListenUser {
@@ -226,40 +211,12 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
     }
 
     /// Hands rows to the commit thread and waits until their transaction has committed.
-    private func enqueue(_ rows: PendingRows) async throws -> [Bool] {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.lock()
-            startCommitThreadIfNeeded()
-            pending.append((rows, continuation))
-            queue.signal()
-            queue.unlock()
-        }
-    }
-
-    private func commitLoop() {
-        while true {
-            queue.lock()
-            while pending.isEmpty && !stopping { queue.wait() }
-            if pending.isEmpty && stopping {
-                queue.unlock()
-                return
-            }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            queue.unlock()
-            // Requests that arrive while this commits wait for the next transaction.
-            writeLock.lock()
-            let outcome = Result { try write(batch.map(\.rows)) }
-            writeLock.unlock()
-            switch outcome {
-            case .success(let counts): for (item, n) in zip(batch, counts) { item.done.resume(returning: n) }
-            case .failure(let error): for item in batch { item.done.resume(throwing: error) }
-            }
-        }
+    private func enqueue(_ rows: IngestRows) async throws -> [Bool] {
+        try await commits.submit(rows)
     }
 
     /// One transaction for every request in the batch; returns, per request and row, whether the row was new.
-    private func write(_ requests: [PendingRows]) throws -> [[Bool]] {
+    private func write(_ requests: [IngestRows]) throws -> [[Bool]] {
         try writer.transaction {
             let s = try writer.prepare(
                 "INSERT OR IGNORE INTO listen(user_id, listened_at, track_key, artist, track, release, inserted_ms, metadata) VALUES (?,?,?,?,?,?,?,?)")
@@ -359,15 +316,9 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
 
 extension SQLiteListenStore {
     public func createIngestToken(name: String?, scope: String) throws -> (token: IngestToken, secret: String) {
-        guard IngestToken.scopes.contains(scope) else {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "unknown token scope '\(scope)' (known: \(IngestToken.scopes.joined(separator: ", ")))")
-        }
+        if let problem = StoreSecrets.scopeProblem(scope) { throw SQLiteError(code: SQLITE_MISUSE, message: problem) }
         var rng = SystemRandomNumberGenerator()
-        let secret = "sgi_" + (0..<2).map { _ in
-            let s = String(rng.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }.joined()
-        let prefix = String(secret.prefix(10))
+        let (secret, prefix) = StoreSecrets.ingestSecret(using: &rng)
         let created = Int64(Date().timeIntervalSince1970 * 1000)
         writeLock.lock()
         defer { writeLock.unlock() }

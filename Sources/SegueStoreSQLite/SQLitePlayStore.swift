@@ -13,8 +13,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
     private let writeLock = NSLock()
     private let reader: SQLiteConnection
     private let readLock = NSLock()
-    private var cache: [Int64: (generation: Int64, columns: MusicColumns)] = [:]
-    private let cacheLock = NSLock()
+    private let cache = DecodedColumnsCache()
 
     /// The file the store uses inside a data folder.
     public static func databasePath(inDataDirectory directory: String) -> String {
@@ -106,9 +105,7 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
                 try s.run()
             }
         }
-        cacheLock.lock()
-        cache[profile.id] = nil
-        cacheLock.unlock()
+        cache.forget(profile: profile.id)
     }
 
     // MARK: Import
@@ -294,19 +291,12 @@ public final class SQLitePlayStore: PlayStore, @unchecked Sendable {
         try read { db in
             let generation = try db.scalar("SELECT generation FROM music_columns WHERE profile_id = ?", [.int(profile.id)])
             guard let generation else { return MusicColumns() }
-            cacheLock.lock()
-            if let hit = cache[profile.id], hit.generation == generation {
-                cacheLock.unlock()
-                return hit.columns
-            }
-            cacheLock.unlock()
+            if let hit = cache.columns(profile: profile.id, generation: generation) { return hit }
             let q = try db.prepare("SELECT data FROM music_columns WHERE profile_id = ?")
             q.bind(1, profile.id)
             guard try q.step() else { return MusicColumns() }
             let columns = try MusicColumns(decoding: q.blob(0))
-            cacheLock.lock()
-            cache[profile.id] = (generation, columns)
-            cacheLock.unlock()
+            cache.keep(columns, profile: profile.id, generation: generation)
             return columns
         }
     }

@@ -205,7 +205,7 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
                 s.reset()
                 var out: [JobRecord] = []
                 for job in held {
-                    let next: JobState = job.attempts < min(job.maxAttempts, 2) ? .queued : (job.maxAttempts == 1 ? .failed : .dead)
+                    let next = JobRecord.stateAfterAbandon(attempts: job.attempts, maxAttempts: job.maxAttempts)
                     let u = try db.prepare(
                         """
                         UPDATE job SET state = ?, error = ?, lease_owner = NULL, lease_expires_ms = NULL, run_after_ms = ?,
@@ -266,13 +266,13 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
                     while try running.step() { busyOwners.insert(running.text(0) ?? "") }
                 }
                 for var job in candidates {
-                    if job.state == .running && job.attempts >= job.claimLimit {
+                    if job.state == .running && job.isDeadOnClaim {
                         let dead = try db.prepare(
                             """
                             UPDATE job SET state = 'dead', finished_ms = ?, lease_owner = NULL, lease_expires_ms = NULL,
-                                error = coalesce(error, 'its worker stopped on every attempt') WHERE id = ?
+                                error = coalesce(error, ?) WHERE id = ?
                             """)
-                        try dead.bind([.int(millis), .text(job.id)])
+                        try dead.bind([.int(millis), .text(JobRecord.workerStoppedOnEveryAttempt), .text(job.id)])
                         try dead.run()
                         continue
                     }
@@ -338,7 +338,7 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         try locked { db in
             try db.transaction {
                 guard let job = try fetchJob(db, id: id), job.state == .running, job.leaseOwner == worker else { return nil }
-                let next: JobState = job.attempts < job.maxAttempts ? .queued : (job.maxAttempts == 1 ? .failed : .dead)
+                let next = JobRecord.stateAfterFailedAttempt(attempts: job.attempts, maxAttempts: job.maxAttempts)
                 let s = try db.prepare(
                     """
                     UPDATE job SET state = ?, error = ?, lease_owner = NULL, lease_expires_ms = NULL, run_after_ms = ?,

@@ -4,7 +4,6 @@ import SegueAudio
 import SegueMedia
 import SegueStore
 import SegueModel
-import SegueStoreSQLite
 import SegueServer
 
 /// `segue library add|list|show`: the music library and its analysis.

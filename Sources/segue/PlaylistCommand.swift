@@ -6,7 +6,6 @@ import SegueModel
 import SeguePlayers
 import SeguePlaylists
 import SegueStore
-import SegueStoreSQLite
 import SegueServer
 
 /// `segue playlist`: smooth playlists from the analysed library.

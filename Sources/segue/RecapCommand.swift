@@ -5,7 +5,6 @@ import SegueMedia
 import SegueModel
 import SegueRecap
 import SegueRender
-import SegueStoreSQLite
 import SegueServer
 import SegueStore
 
@@ -71,9 +70,7 @@ struct RecapCommand: ParsableCommand {
 
     /// The data folder's library (or the database's `home` one); none, without making a file, when there is none.
     func homeLibraryTracks() throws -> [LibraryTrack] {
-        guard database.database != nil || FileManager.default.fileExists(atPath: SQLiteLibraryStore.databasePath(inDataDirectory: store.dataDirectory))
-        else { return [] }
-        return try database.openLibrary(store).tracks()
+        try database.homeLibraryTracks(dataDirectory: store.dataDirectory)
     }
 
     func validate() throws {

@@ -2,8 +2,7 @@ import ArgumentParser
 import Foundation
 import SegueModel
 import SegueStore
-import SegueStorePostgres
-import SegueStoreSQLite
+import SegueStores
 import Synchronization
 
 /// Where the data lives and whose it is: shared by every command that touches the store.
@@ -22,19 +21,17 @@ struct StoreOptions: ParsableArguments {
         if let env = ProcessInfo.processInfo.environment["SEGUE_DATA"], !env.isEmpty { return env }
         return (NSHomeDirectory() as NSString).appendingPathComponent(".local/share/segue")
     }
-
-    func openStore() throws -> SQLitePlayStore {
-        try SQLitePlayStore(path: SQLitePlayStore.databasePath(inDataDirectory: dataDirectory))
-    }
 }
 
-/// The PostgreSQL pools this process has opened, by URL (see `DatabaseOptions.backend`).
-private let openBackends = Mutex<[String: PostgresBackend]>([:])
+/// The stores this process has opened, by data folder and database (see `DatabaseOptions.stores`).
+private let openStores = Mutex<[String: Stores]>([:])
 
 /// `--database`: every store on one PostgreSQL database (plays and charts, libraries, jobs,
 /// sessions and feedback, ListenBrainz users, tokens, listens and live events) instead of the data
 /// folder's SQLite files. The data folder still holds files (uploads, renders, covers): nodes
 /// sharing a database share it too.
+///
+/// The CLI's one place that builds stores: every command opens them through here.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -44,67 +41,64 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         if let database {
-            do { _ = try PostgresLocation(url: database) } catch { throw ValidationError("\(error)") }
+            do { try Stores.checkDatabaseURL(database) } catch { throw ValidationError("\(error)") }
         }
     }
 
-    /// The database's connection pool (migrated), or nil without `--database`: one per database in
-    /// the process, so a command that opens several stores connects and migrates once.
-    func backend() throws -> PostgresBackend? {
-        guard let database else { return nil }
-        return try openBackends.withLock { (open: inout [String: PostgresBackend]) throws -> PostgresBackend in
-            if let backend = open[database] { return backend }
-            let backend = try PostgresBackend(url: database)
-            open[database] = backend
-            return backend
+    /// The stores of `dataDirectory` (or the database): one per data folder and database in the
+    /// process, so a command that opens several stores connects and migrates once.
+    func stores(dataDirectory: String) throws -> Stores {
+        let key = dataDirectory + "\u{0}" + (database ?? "")
+        return try openStores.withLock { (open: inout [String: Stores]) throws -> Stores in
+            if let stores = open[key] { return stores }
+            let stores = try Stores(dataDirectory: dataDirectory, database: database)
+            open[key] = stores
+            return stores
         }
     }
 
     /// The play store: PostgreSQL with `--database`, else the data folder's SQLite file.
     func openStore(_ store: StoreOptions) throws -> any PlayStore {
-        if let backend = try backend() { return PostgresPlayStore(backend: backend) }
-        return try store.openStore()
+        try stores(dataDirectory: store.dataDirectory).plays()
     }
 
     /// ListenBrainz users, listens, ingest tokens and events: PostgreSQL with `--database`, else the
     /// data folder's listens file. `close` stops its commit thread.
     func openListenStore(_ store: StoreOptions) throws -> (store: any ListenStore & EventStore, close: () -> Void) {
-        if let database {
-            let listens = try PostgresListenStore(url: database)
-            return (listens, { listens.close(); listens.backend.close() })
-        }
-        let listens = try SQLiteListenStore(path: SQLiteListenStore.databasePath(inDataDirectory: store.dataDirectory))
-        return (listens, listens.close)
+        let (listens, close) = try stores(dataDirectory: store.dataDirectory).listens()
+        return (listens, close)
     }
 
     /// The data folder's own library (`home` in the database).
     func openLibrary(_ store: StoreOptions) throws -> any LibraryStore {
-        if let backend = try backend() { return PostgresLibraryStore(backend: backend) }
-        return try SQLiteLibraryStore(path: SQLiteLibraryStore.databasePath(inDataDirectory: store.dataDirectory))
+        try stores(dataDirectory: store.dataDirectory).libraries.open(folder: store.dataDirectory, name: LibraryName.home)
+    }
+
+    /// The tracks of the data folder's own library; none, without making a file, when nothing was ever added.
+    func homeLibraryTracks(dataDirectory: String) throws -> [LibraryTrack] {
+        let libraries = try stores(dataDirectory: dataDirectory).libraries
+        guard libraries.mayHoldTracks(folder: dataDirectory, name: LibraryName.home) else { return [] }
+        return try libraries.open(folder: dataDirectory, name: LibraryName.home).tracks()
     }
 
     /// The job queue the workers of this data folder (or database) share.
     func openJobs(dataDirectory: String) throws -> any JobStore {
-        if let backend = try backend() { return PostgresJobStore(backend: backend) }
-        return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+        try stores(dataDirectory: dataDirectory).web().jobs
     }
 
     /// Saved playlists (the Playlists page's, and `segue playlist --save`).
     func openPlaylists(dataDirectory: String) throws -> any SavedPlaylistStore {
-        if let backend = try backend() { return PostgresSavedPlaylistStore(backend: backend) }
-        return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+        try stores(dataDirectory: dataDirectory).web().playlists
     }
 
     /// Feedback sent through the web app.
     func openFeedback(dataDirectory: String) throws -> any FeedbackStore {
-        if let backend = try backend() { return PostgresWebStore(backend: backend) }
-        return try SQLiteWebStore(path: SQLiteWebStore.databasePath(inDataDirectory: dataDirectory))
+        try stores(dataDirectory: dataDirectory).web().sessions
     }
 
     /// Where the stores are, for messages.
     func describe(_ store: StoreOptions) -> String {
-        guard let database else { return store.dataDirectory }
-        return (try? PostgresLocation(url: database).redacted) ?? database
+        Stores.describe(dataDirectory: store.dataDirectory, database: database)
     }
 }
 

@@ -68,16 +68,18 @@ struct WorkerCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((WorkerSupervisor.profileChangedPrefix + profile + "\n").utf8))
             }
         }
+        // One connection pool for the pool, the scheduler and the Kafka source.
+        let stores = try openStores(configuration: configuration, logger: logger)
         let pool = try makeWorkerPool(
             configuration: configuration, workerID: workerId, logger: logger,
             // Siblings each run one job: one job per session at a time is kept across them.
-            oneJobPerOwnerEverywhere: supervised, onProfileChanged: tellServer)
+            oneJobPerOwnerEverywhere: supervised, onProfileChanged: tellServer, stores: stores)
         if supervised { Self.stopWhenTheServerGoes(logger: logger) }
         logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: WorkerPoolService(pool: pool))]
         // A supervised worker's server runs the scheduler already.
-        if !supervised { services.append(.init(service: try makePlaylistRefreshService(configuration: configuration, logger: logger))) }
-        if let source = try makeKafkaWorker(configuration: configuration, logger: logger) {
+        if !supervised { services.append(.init(service: try makePlaylistRefreshService(configuration: configuration, logger: logger, stores: stores))) }
+        if let source = try makeKafkaWorker(configuration: configuration, logger: logger, stores: stores) {
             services.append(.init(service: KafkaSourceService(source: source)))
         }
         let group = ServiceGroup(

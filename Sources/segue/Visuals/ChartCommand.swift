@@ -45,7 +45,7 @@ struct ChartCommand: ParsableCommand {
                 for: entries.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
                 spotify: VisualOptions.spotifyWanted(visual.kind, entries.map { ($0.name, $0.artist, $0.uri) }),
                 dataDirectory: store.dataDirectory,
-                libraryTracks: database.database == nil ? nil : try? database.openLibrary(store).tracks())
+                libraryTracks: try? database.homeLibraryTracks(dataDirectory: store.dataDirectory))
             var caption = ChartCaption.topChart(
                 kind: visual.kind, metric: visual.metric, top: visual.top, from: range.from, to: range.to,
                 entries: entries)

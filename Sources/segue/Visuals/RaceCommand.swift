@@ -95,7 +95,7 @@ struct RaceCommand: ParsableCommand {
                 for: data.entities.map { (AppearanceBook.identifier(of: $0), $0.name) }, tools: tools,
                 spotify: VisualOptions.spotifyWanted(visual.kind, data.entities.map { ($0.name, $0.artist, $0.uri) }),
                 dataDirectory: store.dataDirectory,
-                libraryTracks: database.database == nil ? nil : try? database.openLibrary(store).tracks())
+                libraryTracks: try? database.homeLibraryTracks(dataDirectory: store.dataDirectory))
             let job = RaceRenderJob(
                 data: data, top: visual.top, format: format, theme: theme, timing: timing, container: container,
                 h264: encoder.h264, x264Preset: preset, gifTargetBytes: gifMaxBytes, artwork: artwork, tools: tools,

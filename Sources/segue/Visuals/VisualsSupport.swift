@@ -7,7 +7,6 @@ import SegueGraphics
 import SegueMedia
 import SegueModel
 import SegueStore
-import SegueStoreSQLite
 import Synchronization
 
 /// Options shared by `segue chart` and `segue race`.
@@ -82,11 +81,9 @@ struct VisualOptions: ParsableArguments {
 
     /// Adds the library's embedded covers (see `segue library add`) for wanted entities that have no
     /// image yet: an artist's from any of their tracks, an album's, a track's by title. `tracks`: the
-    /// library's tracks when it is not the data folder's SQLite file (`--database`).
+    /// data folder's library's tracks (`DatabaseOptions.homeLibraryTracks`), nil when unreadable.
     func loadLibraryCovers(into library: ArtworkLibrary, wanted: [String: [String]], dataDirectory: String, tracks given: [LibraryTrack]?) {
-        let path = SQLiteLibraryStore.databasePath(inDataDirectory: dataDirectory)
-        let read = given ?? (FileManager.default.fileExists(atPath: path) ? try? SQLiteLibraryStore(path: path).tracks() : nil)
-        guard let tracks = read else { return }
+        guard let tracks = given else { return }
         let directory = LibraryIngest.artworkDirectory(inDataDirectory: dataDirectory)
         var byKey: [String: String] = [:]
         for track in tracks {
