@@ -15,6 +15,10 @@ import SegueAudio
 struct PlaylistsController {
     /// The ways to build a playlist: around seeds, from one track to another, or the best order of a selection.
     static let modes = ["radio", "path", "order"]
+    /// How many tracks a playlist (and a track list) may hold.
+    static let lengths = 1...500
+    /// How long each crossfade may be, in seconds.
+    static let crossfades: ClosedRange<Double> = 0...30
 
     let deps: ServerDependencies
 
@@ -431,7 +435,7 @@ struct PlaylistsController {
     func build(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await APIController(deps: deps).decode(PlaylistRequest.self, request)
         let crossfade = body.crossfadeSeconds ?? 6
-        guard (0...30).contains(crossfade) else { throw APIError.invalid("The crossfade (crossfade_s) must be 0 to 30 seconds.") }
+        guard Self.crossfades.contains(crossfade) else { throw APIError.invalid("The crossfade (crossfade_s) must be \(Int(Self.crossfades.lowerBound)) to \(Int(Self.crossfades.upperBound)) seconds.") }
         let history = try body.historyPeriod()
         let preferUnplayed = try body.preferUnplayed()
         let (library, all, tracks) = try playable(context)
@@ -460,7 +464,7 @@ struct PlaylistsController {
             }
             throw APIError.notFound("no track \(id) in your library")
         }
-        if let n = body.length, !(1...500).contains(n) { throw APIError.invalid("The playlist length (length) must be 1 to 500 tracks.") }
+        if let n = body.length, !Self.lengths.contains(n) { throw APIError.invalid("The playlist length (length) must be \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) tracks.") }
         let order: [PlaylistTrack]
         let title: String
         var chosen: [HistorySeed]?
@@ -526,7 +530,7 @@ struct PlaylistsController {
             throw APIError.invalid("The playlist format (format) must be m3u8, xspf or jspf.")
         }
         let texts = (q.get("tracks") ?? "").split(separator: ",")
-        guard (1...500).contains(texts.count) else { throw APIError.invalid("The track list (tracks) must hold 1 to 500 track ids.") }
+        guard Self.lengths.contains(texts.count) else { throw APIError.invalid("The track list (tracks) must hold \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) track ids.") }
         let (library, _, tracks) = try playable(context)
         let byID = Dictionary(uniqueKeysWithValues: tracks.map { ($0.id, $0) })
         let names = Dictionary(library.uploads().map { ($0.contentHash, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -631,7 +635,7 @@ extension PlaylistsController {
         let mode = body.mode ?? "order"
         guard Self.modes.contains(mode) else { throw APIError.invalid("The playlist mode (mode) must be radio, path or order.") }
         let ids = body.tracks ?? []
-        guard (1...500).contains(ids.count) else { throw APIError.invalid("The track list (tracks) must hold 1 to 500 track ids.") }
+        guard Self.lengths.contains(ids.count) else { throw APIError.invalid("The track list (tracks) must hold \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) track ids.") }
         let (_, _, tracks) = try playable(context)
         let known = Set(tracks.map(\.id))
         if let unknown = ids.first(where: { !known.contains($0) }) {
@@ -656,7 +660,7 @@ extension PlaylistsController {
         }
         var crossfade = 6.0
         if let text = request.uri.queryParameters.get("crossfade_s") {
-            guard let value = Double(text), (0...30).contains(value) else { throw APIError.invalid("The crossfade (crossfade_s) must be 0 to 30 seconds.") }
+            guard let value = Double(text), Self.crossfades.contains(value) else { throw APIError.invalid("The crossfade (crossfade_s) must be \(Int(Self.crossfades.lowerBound)) to \(Int(Self.crossfades.upperBound)) seconds.") }
             crossfade = value
         }
         let (_, all, tracks) = try playable(context)
@@ -828,7 +832,7 @@ extension PlaylistsController.PlaylistRequest {
         if let arc, EnergyArc(rawValue: arc) == nil {
             throw APIError.invalid("The energy arc (arc) must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", ") + ".")
         }
-        if let n = length, !(1...500).contains(n) { throw APIError.invalid("The playlist length (length) must be 1 to 500 tracks.") }
+        if let n = length, !PlaylistsController.lengths.contains(n) { throw APIError.invalid("The playlist length (length) must be \(PlaylistsController.lengths.lowerBound) to \(PlaylistsController.lengths.upperBound) tracks.") }
         var recipe: PlaylistRecipe
         switch mode {
         case "radio":

@@ -614,7 +614,7 @@ extension OpenAPIDocument {
                 "summary": "A saved playlist with its transitions, exports and mix plan (as POST /api/v1/playlists gives them)",
                 "parameters": [
                     ["name": "id", "in": "path", "required": true, "schema": .integer],
-                    ["name": "crossfade_s", "in": "query", "schema": .number(minimum: 0, maximum: 30).with("default", 6)],
+                    ["name": "crossfade_s", "in": "query", "schema": .number(PlaylistsController.crossfades).with("default", 6)],
                 ],
                 "responses": [
                     "200": ["description": "The playlist", "content": ["application/json": ["schema": .ref("Playlist")]]],

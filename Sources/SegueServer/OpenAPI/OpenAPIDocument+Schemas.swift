@@ -584,20 +584,21 @@ extension OpenAPIDocument {
                 "from": .integer,
                 "to": .integer,
                 "tracks": .array(of: .integer),
-                "length": .integer(minimum: 1, maximum: 500).described("radio: 20 unless duration_seconds is given; path: 10, both ends included"),
+                "length": .integer(PlaylistsController.lengths).described("radio: 20 unless duration_seconds is given; path: 10, both ends included"),
                 "arc": .oneOf(EnergyArc.self),
-                "artist_spacing": .integer(minimum: 0, maximum: 1000).described("At least this many other tracks between two by one artist"),
+                "artist_spacing": .integer(PlaylistRecipe.Rules.artistSpacingLimits).described(
+                    "At least this many other tracks between two by one artist"),
                 "max_per_artist": .integer(minimum: 1),
                 "max_per_album": .integer(minimum: 1),
                 "exclude_artists": .array(of: .string),
                 "exclude_albums": .array(of: .string),
                 "exclude_tags": .array(of: .string),
-                "min_bpm": .number(minimum: 0, maximum: 1000),
-                "max_bpm": .number(minimum: 0, maximum: 1000),
-                "max_track_seconds": .number(minimum: 0),
-                "duration_seconds": .number(minimum: 0),
-                "duration_tolerance_seconds": .number(minimum: 0),
-                "crossfade_s": .number(minimum: 0, maximum: 30).with("default", 6).described(
+                "min_bpm": .number(PlaylistRecipe.Rules.tempoLimits),
+                "max_bpm": .number(PlaylistRecipe.Rules.tempoLimits),
+                "max_track_seconds": .number(PlaylistRecipe.Rules.durationLimits),
+                "duration_seconds": .number(PlaylistRecipe.Rules.durationLimits),
+                "duration_tolerance_seconds": .number(PlaylistRecipe.Rules.durationLimits),
+                "crossfade_s": .number(PlaylistsController.crossfades).with("default", 6).described(
                     "Seconds each track overlaps the next in the mix plan (never more than a third of either track)"),
             ]
         ).described("radio needs seeds or seed_from_history, path from and to, order tracks (track ids of your library). Durations in seconds.")

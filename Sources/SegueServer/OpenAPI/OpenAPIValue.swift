@@ -133,6 +133,9 @@ extension OpenAPIValue {
         return schema
     }
 
+    /// A number schema over a range the validation uses.
+    static func number(_ range: ClosedRange<Double>) -> OpenAPIValue { number(minimum: range.lowerBound, maximum: range.upperBound) }
+
     /// A string schema with length bounds.
     static func string(minLength: Int? = nil, maxLength: Int? = nil) -> OpenAPIValue {
         var schema = string
