@@ -17,9 +17,10 @@ export SEGUE_TEST_POSTGRES_URL
 # on their own: beside 450 other tests on two cores their servers took longer than the tests wait to start.
 # So do the suites whose servers listen on real sockets and must answer while a test watches the clock
 # (every file with `app.test(.live)`, found here so a new one joins them, and LISTEN/NOTIFY across two
-# pools): in the clean-clone runs of d9ce9a0 and ab5d976 the other 480 tests held the two-core pool so long
-# that a ten-second wait ended after 57 s and a webhook's answer came too late.
-LIVE_SOCKETS=$( (grep -l 'test(\.live)' Tests/*/*.swift | xargs -n1 basename | sed 's/\.swift$//'; echo PostgresChangeFeedTests) | paste -sd'|')
+# pools, and the GPU encoder service, a real server on a socket): in the clean-clone runs of d9ce9a0 and
+# ab5d976 the other 480 tests held the two-core pool so long that a ten-second wait ended after 57 s and a
+# webhook's answer came too late; at a load of 16, the encoder's freed slot took over a minute to be seen.
+LIVE_SOCKETS=$( (grep -l 'test(\.live)' Tests/*/*.swift | xargs -n1 basename | sed 's/\.swift$//'; echo PostgresChangeFeedTests; echo EncoderServiceTests) | paste -sd'|')
 swift test --skip-build --skip SegueKafkaTests --skip SeguePlayersTests --skip "$LIVE_SOCKETS" "$@"
 swift test --skip-build --filter "$LIVE_SOCKETS"
 swift test --skip-build --filter SegueKafkaTests
