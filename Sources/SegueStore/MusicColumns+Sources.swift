@@ -159,7 +159,8 @@ extension MusicColumns {
     public func restricted(to sources: SourceSet) -> MusicColumns {
         guard !sources.isAll, self.sources.count == playCount else { return self }
         var out = self
-        let lengths = trackLengths.count == trackNames.count
+        let lengths =
+            trackLengths.count == trackNames.count
             ? trackLengths : Self.lengths(trackCount: trackNames.count, trackOfPlay: trackOfPlay, milliseconds: milliseconds)
         out.trackLengths = lengths
         out.endTimes.removeAll(keepingCapacity: true)

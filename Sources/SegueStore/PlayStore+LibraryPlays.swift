@@ -9,7 +9,9 @@ extension PlayStore {
         let index = ListeningIndex(try musicColumns(profile: profile), range: range)
         var counts: [Int64: Int] = [:]
         for t in tracks {
-            if let l = index.listening(artist: t.artist, title: t.title, album: t.album, isrc: t.isrc, mbid: t.recordingMBID) { counts[t.id] = l.plays }
+            if let l = index.listening(artist: t.artist, title: t.title, album: t.album, isrc: t.isrc, mbid: t.recordingMBID) {
+                counts[t.id] = l.plays
+            }
         }
         return counts
     }

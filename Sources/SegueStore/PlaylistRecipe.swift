@@ -35,9 +35,19 @@ public struct PlaylistRecipe: Sendable, Equatable, Codable {
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case artistSpacing = "artist_spacing", maxPerArtist = "max_per_artist", maxPerAlbum = "max_per_album",
-                excludedArtists = "exclude_artists", excludedAlbums = "exclude_albums", excludedTags = "exclude_tags",
-                minBPM = "min_bpm", maxBPM = "max_bpm", maxTrackSeconds = "max_track_seconds", durationSeconds = "duration_seconds",
+            case artistSpacing = "artist_spacing"
+            case maxPerArtist = "max_per_artist"
+            case maxPerAlbum = "max_per_album"
+            case
+                excludedArtists = "exclude_artists"
+            case excludedAlbums = "exclude_albums"
+            case excludedTags = "exclude_tags"
+            case
+                minBPM = "min_bpm"
+            case maxBPM = "max_bpm"
+            case maxTrackSeconds = "max_track_seconds"
+            case durationSeconds = "duration_seconds"
+            case
                 durationToleranceSeconds = "duration_tolerance_seconds"
         }
 
@@ -80,7 +90,11 @@ public struct PlaylistRecipe: Sendable, Equatable, Codable {
     public init(kind: Kind) { self.kind = kind }
 
     enum CodingKeys: String, CodingKey {
-        case version, kind, seeds, historyPeriod = "history_period", from, to, length, arc, preferUnplayed = "prefer_unplayed", rules
+        case version, kind, seeds
+        case historyPeriod = "history_period"
+        case from, to, length, arc
+        case preferUnplayed = "prefer_unplayed"
+        case rules
     }
 
     public init(from decoder: any Decoder) throws {

@@ -158,7 +158,8 @@ final class SQLiteStatement {
                 _ = sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
                 return
             }
-            _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(u.count), SQLITE_TRANSIENT)
+            _ = sqlite3_bind_text(
+                handle, index, UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(u.count), SQLITE_TRANSIENT)
         }
     }
 

@@ -349,7 +349,8 @@ final class SQLiteImportSink: PlaySink {
                 let s = insertPlaysReturning
                 while try s.step() {
                     let returned = (s.int64(0), s.int64(1), s.int64(2), s.int64(3))
-                    var lo = chunk.lowerBound, hi = chunk.upperBound
+                    var lo = chunk.lowerBound
+                    var hi = chunk.upperBound
                     while lo < hi {
                         let mid = (lo + hi) / 2
                         if key(mid) < returned { lo = mid + 1 } else { hi = mid }

@@ -73,7 +73,10 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
     static func bytes(_ values: [Float]) -> [UInt8] {
         values.flatMap { v -> [UInt8] in
             let bits = v.bitPattern.littleEndian
-            return [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)]
+            return [
+                UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits >> 16),
+                UInt8(truncatingIfNeeded: bits >> 24),
+            ]
         }
     }
 
@@ -101,7 +104,8 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
                 return (existing, false)
             }
             let s = try db.prepare(
-                "INSERT INTO library_track(path, content_hash, artist, title, album, track_number, duration_s, status, isrc, mbid) VALUES (?,?,?,?,?,?,?,?,?,?)")
+                "INSERT INTO library_track(path, content_hash, artist, title, album, track_number, duration_s, status, isrc, mbid) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            )
             s.bind(1, track.path)
             s.bind(2, track.contentHash)
             s.bind(3, track.artist)
@@ -149,7 +153,8 @@ public final class SQLiteLibraryStore: LibraryStore, @unchecked Sendable {
     public func saveAnalysis(id: Int64, version: Int, json: String, embedding: [Float]?, tagScores: [Float]?) throws {
         try locked {
             let s = try db.prepare(
-                "UPDATE library_track SET status = 'done', error = NULL, analysis_version = ?, analysis = ?, embedding = ?, tag_scores = ? WHERE id = ?")
+                "UPDATE library_track SET status = 'done', error = NULL, analysis_version = ?, analysis = ?, embedding = ?, tag_scores = ? WHERE id = ?"
+            )
             s.bind(1, Int64(version))
             s.bind(2, json)
             if let embedding { s.bind(3, blob: Self.bytes(embedding)) } else { s.bindNull(3) }

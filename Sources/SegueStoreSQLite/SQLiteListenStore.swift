@@ -219,9 +219,11 @@ public final class SQLiteListenStore: ListenStore, EventStore, @unchecked Sendab
     private func write(_ requests: [IngestRows]) throws -> [[Bool]] {
         try writer.transaction {
             let s = try writer.prepare(
-                "INSERT OR IGNORE INTO listen(user_id, listened_at, track_key, artist, track, release, inserted_ms, metadata) VALUES (?,?,?,?,?,?,?,?)")
+                "INSERT OR IGNORE INTO listen(user_id, listened_at, track_key, artist, track, release, inserted_ms, metadata) VALUES (?,?,?,?,?,?,?,?)"
+            )
             let e = try writer.prepare(
-                "INSERT OR IGNORE INTO event(ts_ms, token_id, user, event_key, event_id, track, artist, album, inserted_ms) VALUES (?,?,?,?,?,?,?,?,?)")
+                "INSERT OR IGNORE INTO event(ts_ms, token_id, user, event_key, event_id, track, artist, album, inserted_ms) VALUES (?,?,?,?,?,?,?,?,?)"
+            )
             return try requests.map { request in
                 var inserted: [Bool] = []
                 switch request {

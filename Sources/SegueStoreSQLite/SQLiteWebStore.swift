@@ -176,8 +176,9 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
         try locked { db in
             // BEGIN IMMEDIATE: the count and the insert hold the file's write lock, across processes too.
             try db.transaction {
-                let active = try db.scalar(
-                    "SELECT count(*) FROM job WHERE owner = ? AND state IN ('queued', 'running')", [.text(job.owner)]) ?? 0
+                let active =
+                    try db.scalar(
+                        "SELECT count(*) FROM job WHERE owner = ? AND state IN ('queued', 'running')", [.text(job.owner)]) ?? 0
                 guard active < Int64(ownerLimit) else { return false }
                 try Self.insert(job, db)
                 return true
@@ -237,8 +238,9 @@ public final class SQLiteWebStore: SessionStore, FeedbackStore, JobStore, @unche
 
     public func activeJobCount(owner: String) throws -> Int {
         try locked { db in
-            Int(try db.scalar(
-                "SELECT count(*) FROM job WHERE owner = ? AND state IN ('queued', 'running')", [.text(owner)]) ?? 0)
+            Int(
+                try db.scalar(
+                    "SELECT count(*) FROM job WHERE owner = ? AND state IN ('queued', 'running')", [.text(owner)]) ?? 0)
         }
     }
 

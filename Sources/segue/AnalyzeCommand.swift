@@ -27,7 +27,8 @@ struct AnalyzeCommand: ParsableCommand {
                 if format == .text {
                     print(
                         String(
-                            format: "%@\n  %.1f BPM (confidence %.2f), %@ (%@), %.1f LUFS, range %.1f LU, energy %.2f, %.0f s\n  intro %.1f BPM %@, outro %.1f BPM %@, silence %.1f s / %.1f s",
+                            format:
+                                "%@\n  %.1f BPM (confidence %.2f), %@ (%@), %.1f LUFS, range %.1f LU, energy %.2f, %.0f s\n  intro %.1f BPM %@, outro %.1f BPM %@, silence %.1f s / %.1f s",
                             file, analysis.tempo.bpm, analysis.tempo.confidence, analysis.key.name, analysis.key.camelot,
                             analysis.loudness.integratedLUFS, analysis.loudness.rangeLU, analysis.energy.energy,
                             analysis.durationSeconds, analysis.intro.bpm, analysis.intro.camelot, analysis.outro.bpm,

@@ -61,12 +61,17 @@ enum ImportReportText {
     static func render(_ report: ImportReport, seconds: Double, profile: String) -> String {
         var rows: [[String]] = []
         func row(_ name: String, _ c: ImportCounts) -> [String] {
-            [name, TextTable.grouped(c.records), TextTable.grouped(c.musicPlays), TextTable.grouped(c.shortPlays),
-             TextTable.grouped(c.episodes), TextTable.grouped(c.audiobookChapters), TextTable.grouped(c.duplicates),
-             TextTable.grouped(c.rejected)]
+            [
+                name, TextTable.grouped(c.records), TextTable.grouped(c.musicPlays), TextTable.grouped(c.shortPlays),
+                TextTable.grouped(c.episodes), TextTable.grouped(c.audiobookChapters), TextTable.grouped(c.duplicates),
+                TextTable.grouped(c.rejected),
+            ]
         }
         for f in report.files {
-            let label = ["account": " (account)", "lastfm": " (Last.fm)", "listenbrainz": " (ListenBrainz)", "apple": " (Apple Music)", "youtube": " (YouTube Music)"]
+            let label = [
+                "account": " (account)", "lastfm": " (Last.fm)", "listenbrainz": " (ListenBrainz)", "apple": " (Apple Music)",
+                "youtube": " (YouTube Music)",
+            ]
             let name = (f.file as NSString).lastPathComponent + (label[f.format] ?? "")
             rows.append(row(name, f.counts))
         }
@@ -81,10 +86,12 @@ enum ImportReportText {
             }
         }
         if report.total.droppedIdentifiers > 0 {
-            out += "\n\(TextTable.grouped(report.total.droppedIdentifiers)) ISRCs or MusicBrainz recording ids were not valid and were left out (their plays were kept).\n"
+            out +=
+                "\n\(TextTable.grouped(report.total.droppedIdentifiers)) ISRCs or MusicBrainz recording ids were not valid and were left out (their plays were kept).\n"
         }
         if report.total.withoutLength > 0 {
-            out += "\n\(TextTable.grouped(report.total.withoutLength)) plays came without a length: each counts as a stream, and as its track's length in minutes when Segue knows it.\n"
+            out +=
+                "\n\(TextTable.grouped(report.total.withoutLength)) plays came without a length: each counts as a stream, and as its track's length in minutes when Segue knows it.\n"
         }
         if !report.mergedAcrossSources.isEmpty {
             out += "\nSame listen as a play from another source (counted once):\n"

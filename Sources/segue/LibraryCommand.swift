@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import SegueAudio
 import SegueMedia
-import SegueStore
 import SegueModel
 import SegueServer
+import SegueStore
 
 /// `segue library add|list|show`: the music library and its analysis.
 struct LibraryCommand: ParsableCommand {
@@ -145,7 +145,9 @@ struct LibraryCommand: ParsableCommand {
             // Each file's plays in the profile's listening history (matched by ISRC or recording MBID, else by names).
             let plays = try database.openStore(store)
             let index = try plays.existingProfile(named: store.profile).map { ListeningIndex(try plays.musicColumns(profile: $0)) }
-            func listening(_ t: LibraryTrack) -> TrackListening? { index?.listening(artist: t.artist, title: t.title, album: t.album, isrc: t.isrc, mbid: t.recordingMBID) }
+            func listening(_ t: LibraryTrack) -> TrackListening? {
+                index?.listening(artist: t.artist, title: t.title, album: t.album, isrc: t.isrc, mbid: t.recordingMBID)
+            }
             func withListening(_ t: LibraryTrack) -> [String: Any] {
                 var row = LibraryCommand.summary(t, full: false)
                 let l = listening(t)

@@ -48,7 +48,9 @@ struct PlayersCommand: AsyncParsableCommand {
             } else if let subsonic, let user, let passwordFile {
                 let password = try PlayersCommand.password(from: passwordFile)
                 let client = try await SubsonicClient.connect(server: subsonic, user: user, password: password)
-                printError("Signed in to \(client.server) (Subsonic API \(client.apiVersion), \(client.authentication == .token ? "token" : "password in the POST body")).")
+                printError(
+                    "Signed in to \(client.server) (Subsonic API \(client.apiVersion), \(client.authentication == .token ? "token" : "password in the POST body"))."
+                )
                 player = .init(name: name, url: client.server, user: user, password: password, libraryRoot: libraryRoot.map(PlayersCommand.absolute))
             } else {
                 throw ValidationError("give either --subsonic URL or --folder PATH")

@@ -5,8 +5,8 @@ import SegueMedia
 import SegueModel
 import SeguePlayers
 import SeguePlaylists
-import SegueStore
 import SegueServer
+import SegueStore
 
 /// `segue playlist`: smooth playlists from the analysed library.
 struct PlaylistCommand: AsyncParsableCommand {
@@ -51,9 +51,14 @@ struct PlaylistCommand: AsyncParsableCommand {
     var push: [String] = []
     @Option(help: "The playlist's name on the player (default: Segue radio, Segue path or Segue order).") var pushName: String?
     @Option(help: "For --push folder:/path: FROM=TO rewrites the start of each path as the folder's reader sees the music.") var pathMap: String?
-    @Option(help: "Keep the playlist under this name (the Playlists page lists it), with how it was made; with --push it goes to the player under this name.")
+    @Option(
+        help:
+            "Keep the playlist under this name (the Playlists page lists it), with how it was made; with --push it goes to the player under this name."
+    )
     var save: String?
-    @Flag(help: "With --save and one --push: rebuild it every day from the current library and history and push the new order in place (radio or path).")
+    @Flag(
+        help: "With --save and one --push: rebuild it every day from the current library and history and push the new order in place (radio or path)."
+    )
     var refreshDaily = false
 
     /// The rules as given on the command line, durations parsed (checked by `constraints()`).
@@ -230,10 +235,11 @@ struct PlaylistCommand: AsyncParsableCommand {
         }
         if let mix {
             // Each track from its first sound to its last: crossfades sit on the outro and the next intro.
-            let silences = Dictionary(uniqueKeysWithValues: library.compactMap { t -> (Int64, (Double, Double))? in
-                guard let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) else { return nil }
-                return (t.id, (Double(a.energy.leadingSilence), Double(a.energy.trailingSilence)))
-            })
+            let silences = Dictionary(
+                uniqueKeysWithValues: library.compactMap { t -> (Int64, (Double, Double))? in
+                    guard let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) else { return nil }
+                    return (t.id, (Double(a.energy.leadingSilence), Double(a.energy.trailingSilence)))
+                })
             let segments = order.map { t -> AudioMixer.Segment in
                 let (lead, trail) = silences[t.id] ?? (0, 0)
                 return AudioMixer.Segment(path: t.path, durationSeconds: t.durationSeconds, leadingSilence: lead, trailingSilence: trail)
@@ -260,7 +266,8 @@ struct PlaylistCommand: AsyncParsableCommand {
             // On standard error: standard output stays the playlist (and valid JSON with --format json).
             var outcome: SavedPlaylistPush
             do {
-                let report = try await PlaylistPush(dataDirectory: store.dataDirectory).push(order, name: playlistName, to: target, pathMapping: mapping)
+                let report = try await PlaylistPush(dataDirectory: store.dataDirectory).push(
+                    order, name: playlistName, to: target, pathMapping: mapping)
                 printError(report.summary)
                 outcome = .sent(target: target.description, missing: report.missing)
             } catch {
@@ -280,7 +287,9 @@ struct PlaylistCommand: AsyncParsableCommand {
                 ]
                 if i < transitions.count {
                     let c = transitions[i]
-                    row["transition"] = ["total": c.total, "tempo": c.tempo, "key": c.key, "loudness": c.loudness, "energy": c.energy, "embedding": c.embedding]
+                    row["transition"] = [
+                        "total": c.total, "tempo": c.tempo, "key": c.key, "loudness": c.loudness, "energy": c.energy, "embedding": c.embedding,
+                    ]
                 }
                 rows.append(row)
             }
@@ -288,10 +297,15 @@ struct PlaylistCommand: AsyncParsableCommand {
         } else {
             for (i, t) in order.enumerated() {
                 let next = i < transitions.count ? String(format: "  → %.2f", transitions[i].total) : ""
-                print("\(i + 1). \(t.artist) – \(t.title)  [\(Int(t.outro.bpm.rounded())) BPM, \(t.outro.camelot?.description ?? "?"), energy \(String(format: "%.2f", t.energy))]\(next)")
+                print(
+                    "\(i + 1). \(t.artist) – \(t.title)  [\(Int(t.outro.bpm.rounded())) BPM, \(t.outro.camelot?.description ?? "?"), energy \(String(format: "%.2f", t.energy))]\(next)"
+                )
             }
             let total = order.reduce(0) { $0 + $1.durationSeconds }
-            print(String(format: "Total transition cost %.2f; %d tracks, %d:%02d.", transitions.reduce(0) { $0 + $1.total }, order.count, Int(total) / 60, Int(total) % 60))
+            print(
+                String(
+                    format: "Total transition cost %.2f; %d tracks, %d:%02d.", transitions.reduce(0) { $0 + $1.total }, order.count, Int(total) / 60,
+                    Int(total) % 60))
         }
         // The playlist is printed either way; a push that failed makes the command fail.
         if failed { throw ExitCode.failure }

@@ -28,8 +28,9 @@ struct RecapCommand: ParsableCommand {
     @Option(help: "Time zone for days, hours and weeks (IANA name, default UTC).")
     var tz: String?
 
-    @Option(help: ArgumentHelp("Sources whose plays count, comma-separated (\(SourceSet.help)); default all.", valueName: "sources"),
-            transform: RangeOptions.sources)
+    @Option(
+        help: ArgumentHelp("Sources whose plays count, comma-separated (\(SourceSet.help)); default all.", valueName: "sources"),
+        transform: RangeOptions.sources)
     var source: SourceSet = .all
 
     @Option(help: "What the top lists rank by: streams (plays of 30 s or more) or minutes.")
@@ -146,7 +147,8 @@ enum RecapTerminalText {
             out += "\n\(title)\n"
             for e in entries {
                 let by = e.artist.map { " – \($0)" } ?? ""
-                out += String(format: "  %d. %@%@  %@ streams, %@ min, %.1f%%\n", e.rank, e.name, by, g(e.streams), g(Int(e.minutes.rounded())), e.share * 100)
+                out += String(
+                    format: "  %d. %@%@  %@ streams, %@ min, %.1f%%\n", e.rank, e.name, by, g(e.streams), g(Int(e.minutes.rounded())), e.share * 100)
             }
         }
         list("Top artists", r.topArtists)
@@ -171,7 +173,9 @@ enum RecapTerminalText {
                 out += "Rising tags " + s.risingTags.map { "\($0.tag) (+\(Int(($0.rise * 100).rounded())) pts)" }.joined(separator: ", ") + "\n"
             }
             out += "Playlist\n"
-            for (i, t) in s.playlist.enumerated() { out += "  \(i + 1). \(t.title) – \(t.artist), \(Int(t.bpm.rounded())) BPM, \(g(t.plays)) plays\n" }
+            for (i, t) in s.playlist.enumerated() {
+                out += "  \(i + 1). \(t.title) – \(t.artist), \(Int(t.bpm.rounded())) BPM, \(g(t.plays)) plays\n"
+            }
         }
         return out
     }

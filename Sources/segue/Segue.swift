@@ -9,7 +9,9 @@ struct Segue: AsyncParsableCommand {
         abstract: "Your music history, visualized; listening, live; seamless playlists.",
         subcommands: [
             ImportCommand.self, ExportCommand.self, TopCommand.self, StatsCommand.self, RecapCommand.self, ChartCommand.self, RaceCommand.self,
-            AnalyzeCommand.self, LibraryCommand.self, PlaylistCommand.self, PlayersCommand.self, SimilarCommand.self, UsersCommand.self, TokensCommand.self, SimulateCommand.self, ProfilesCommand.self, DemoCommand.self, ServeCommand.self, WorkerCommand.self, EncoderCommand.self, FeedbackCommand.self,
+            AnalyzeCommand.self, LibraryCommand.self, PlaylistCommand.self, PlayersCommand.self, SimilarCommand.self, UsersCommand.self,
+            TokensCommand.self, SimulateCommand.self, ProfilesCommand.self, DemoCommand.self, ServeCommand.self, WorkerCommand.self,
+            EncoderCommand.self, FeedbackCommand.self,
         ])
 
     /// Chooses OpenBLAS's AVX-512 kernels when the CPU has them (`BLASKernel`; `OPENBLAS_CORETYPE`

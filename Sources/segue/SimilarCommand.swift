@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import SeguePlaylists
-import SegueStore
 import SegueServer
+import SegueStore
 
 /// `segue similar TRACK`: the tracks that sound most like one track.
 struct SimilarCommand: ParsableCommand {
@@ -24,10 +24,11 @@ struct SimilarCommand: ParsableCommand {
         let near = try library.similarityIndex(for: tracks).nearest(to: seed.embedding, k: limit, excluding: [seed.id])
             .filter { byID[$0.id] != nil }
         if format == .json {
-            try LibraryCommand.printJSON(near.map { n -> [String: Any] in
-                let t = byID[n.id]!
-                return ["id": t.id, "artist": t.artist, "title": t.title, "path": t.path, "distance": n.distance]
-            })
+            try LibraryCommand.printJSON(
+                near.map { n -> [String: Any] in
+                    let t = byID[n.id]!
+                    return ["id": t.id, "artist": t.artist, "title": t.title, "path": t.path, "distance": n.distance]
+                })
         } else {
             print("Like \(seed.artist) – \(seed.title):")
             for (i, n) in near.enumerated() {

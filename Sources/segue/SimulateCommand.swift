@@ -25,12 +25,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Tracks in the catalog.") var tracks = 500
     @Option(help: "Zipf exponent of track popularity.") var zipf: Double = 1.0
     @Option(
-        help: "A spike or drop: TRACK@T×F, TRACK a rank, a title or 'total', T the start (optionally +length, default 60 s), F the factor. Repeatable."
+        help:
+            "A spike or drop: TRACK@T×F, TRACK a rank, a title or 'total', T the start (optionally +length, default 60 s), F the factor. Repeatable."
     ) var spike: [String] = []
     @Option(help: "events (the bulk API), listenbrainz (/1/submit-listens) or kafka (a topic).") var via: String = "events"
     @Option(help: ArgumentHelp("With --via kafka: the brokers.", valueName: "host:port[,…]")) var kafkaBrokers: String?
     @Option(help: "With --via kafka: the topic.") var kafkaTopic: String?
-    @Option(help: ArgumentHelp("With --via kafka: a librdkafka producer setting (repeatable).", valueName: "key=value")) var kafkaConfig: [String] = []
+    @Option(help: ArgumentHelp("With --via kafka: a librdkafka producer setting (repeatable).", valueName: "key=value")) var kafkaConfig: [String] =
+        []
     @Option(help: "Requests in flight at once.") var concurrency = 4
     @Option(help: "Seed of the traffic (same seed, same traffic).") var seed: UInt64 = 1
     @Option(help: "Report format: text or json.") var format: String = "text"
@@ -48,7 +50,9 @@ struct SimulateCommand: AsyncParsableCommand {
                 throw ValidationError("--via must be events, listenbrainz or kafka (got '\(via)')")
             }
         }
-        guard let d = TrafficModel.Spike.seconds(duration), d > 0 else { throw ValidationError("--duration must be a time like 90s or 5m (got '\(duration)')") }
+        guard let d = TrafficModel.Spike.seconds(duration), d > 0 else {
+            throw ValidationError("--duration must be a time like 90s or 5m (got '\(duration)')")
+        }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         _ = try model()
@@ -80,7 +84,8 @@ struct SimulateCommand: AsyncParsableCommand {
         let interactive = format == "text" && isatty(2) != 0
         let show: @Sendable (SimulationReport) -> Void = { so in
             guard interactive else { return }
-            let line = String(format: "\r%6.0f s  %9d sent  %9d accepted  %7.0f/s  %d failed", so.seconds, so.sent, so.accepted, so.achievedRate, so.failed)
+            let line = String(
+                format: "\r%6.0f s  %9d sent  %9d accepted  %7.0f/s  %d failed", so.seconds, so.sent, so.accepted, so.achievedRate, so.failed)
             FileHandle.standardError.write(Data(line.utf8))
         }
         let seconds = TrafficModel.Spike.seconds(duration)!
@@ -109,8 +114,13 @@ struct SimulateCommand: AsyncParsableCommand {
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print(String(format: "%d events sent in %.1f s: %d accepted (%d already stored), %d failed", report.sent, report.seconds, report.accepted, report.duplicates, report.failed))
-            print(String(format: "achieved %.0f events/s (asked for %.0f) in %d ", report.achievedRate, rate, report.requests) + (via == "kafka" ? "messages" : "requests"))
+            print(
+                String(
+                    format: "%d events sent in %.1f s: %d accepted (%d already stored), %d failed", report.sent, report.seconds, report.accepted,
+                    report.duplicates, report.failed))
+            print(
+                String(format: "achieved %.0f events/s (asked for %.0f) in %d ", report.achievedRate, rate, report.requests)
+                    + (via == "kafka" ? "messages" : "requests"))
             for (message, count) in report.errors.sorted(by: { $0.value > $1.value }) {
                 print("error ×\(count): \(message)")
             }

@@ -113,8 +113,9 @@ struct RangeOptions: ParsableArguments {
     @Option(help: "Time zone for day boundaries (IANA name, default UTC).", transform: Self.zone)
     var tz: TimeZone = .gmt
 
-    @Option(help: ArgumentHelp("Sources whose plays count, comma-separated (\(SourceSet.help)); default all.", valueName: "sources"),
-            transform: Self.sources)
+    @Option(
+        help: ArgumentHelp("Sources whose plays count, comma-separated (\(SourceSet.help)); default all.", valueName: "sources"),
+        transform: Self.sources)
     var source: SourceSet = .all
 
     var range: TimeRange { TimeRange(from: from, to: to, timeZone: tz) }

@@ -44,8 +44,9 @@ struct UsersCommand: ParsableCommand {
                 printError("error: no user '\(name)'")
                 throw ExitCode(1)
             }
-            print("\(TerminalText.escape(user.name)): the token was printed once when it was made and only its SHA-256 is kept; "
-                + "`segue users new-token \(TerminalText.escape(user.name))` replaces it")
+            print(
+                "\(TerminalText.escape(user.name)): the token was printed once when it was made and only its SHA-256 is kept; "
+                    + "`segue users new-token \(TerminalText.escape(user.name))` replaces it")
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
+import SegueStore
 import SegueStoreSQLite
 import SegueTestSupport
 import Testing
-import SegueStore
 
 /// Runs the built `segue` executable the way a person does.
 @Suite struct CLITests {
@@ -90,8 +90,10 @@ import SegueStore
         #expect(try segue(["import", "--data", data, zip]).status == 0)
         func frames(_ extra: [String]) throws -> Int? {
             let run = try segue(
-                ["race", "--data", data, "--from", "2023-01-01", "--to", "2023-12-31", "--size", "96x160", "--format", "json",
-                 "--out", dir.appendingPathComponent("race-\(extra.count).mp4").path] + extra)
+                [
+                    "race", "--data", data, "--from", "2023-01-01", "--to", "2023-12-31", "--size", "96x160", "--format", "json",
+                    "--out", dir.appendingPathComponent("race-\(extra.count).mp4").path,
+                ] + extra)
             #expect(run.status == 0, "\(run.err)")
             return (try? JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])?["frames"] as? Int
         }
@@ -207,11 +209,14 @@ import SegueStore
         #expect(added.status == 0 && added.out.contains("\"covers\" : 1"))
         let again = try segue(["library", "add", "--data", data, "--format", "json", song])
         #expect(again.status == 0 && again.out.contains("\"covers\" : 0"))
-        let plays = (0..<6).map {
-            Fixtures.extended(ts: "2021-01-0\($0 + 1)T10:00:00Z", ms: 200_000, track: "Red Song", artist: "Red Artist", uri: "spotify:track:red")
-        } + (0..<3).map {
-            Fixtures.extended(ts: "2021-02-0\($0 + 1)T10:00:00Z", ms: 200_000, track: "Blue Song", artist: "Blue Artist", uri: "spotify:track:blue")
-        }
+        let plays =
+            (0..<6).map {
+                Fixtures.extended(ts: "2021-01-0\($0 + 1)T10:00:00Z", ms: 200_000, track: "Red Song", artist: "Red Artist", uri: "spotify:track:red")
+            }
+            + (0..<3).map {
+                Fixtures.extended(
+                    ts: "2021-02-0\($0 + 1)T10:00:00Z", ms: 200_000, track: "Blue Song", artist: "Blue Artist", uri: "spotify:track:blue")
+            }
         let history = try Fixtures.write(try Fixtures.json(plays), to: dir, "Streaming_History_Audio_2021.json")
         #expect(try segue(["import", "--data", data, history.path]).status == 0)
         let svg = dir.appendingPathComponent("top.svg").path
@@ -232,8 +237,10 @@ import SegueStore
         for (i, f) in [220, 330, 440].enumerated() {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-            p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=4", "-metadata", "artist=Q\(i)",
-                           "-metadata", "title=Queued \(f)", music.appendingPathComponent("q\(i).flac").path]
+            p.arguments = [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=4", "-metadata", "artist=Q\(i)",
+                "-metadata", "title=Queued \(f)", music.appendingPathComponent("q\(i).flac").path,
+            ]
             try p.run()
             p.waitUntilExit()
         }
@@ -274,8 +281,10 @@ import SegueStore
         for (i, f) in [220, 330, 440, 550].enumerated() {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-            p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=5", "-metadata", "artist=A\(i)",
-                           "-metadata", "title=Tone \(f)", music.appendingPathComponent("t\(i).flac").path]
+            p.arguments = [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=5", "-metadata", "artist=A\(i)",
+                "-metadata", "title=Tone \(f)", music.appendingPathComponent("t\(i).flac").path,
+            ]
             try p.run()
             p.waitUntilExit()
         }
@@ -289,13 +298,17 @@ import SegueStore
         // musicnn (scripts/setup.sh installs its weights): five top tags in the list, all 50 scores
         // and the 200-d embedding in `show`.
         #expect(rows.allSatisfy { ($0["tags"] as? [String])?.count == 5 })
-        let full = try #require(try JSONSerialization.jsonObject(with: Data(try segue(["library", "show", "--data", data, "--format", "json", "2"]).out.utf8)) as? [String: Any])
+        let full = try #require(
+            try JSONSerialization.jsonObject(with: Data(try segue(["library", "show", "--data", data, "--format", "json", "2"]).out.utf8))
+                as? [String: Any])
         #expect((full["embedding"] as? [Double])?.count == 200)
         let scores = try #require(full["tag_scores"] as? [String: Double])
         #expect(scores.count == 50 && scores.values.allSatisfy { (0...1).contains($0) } && scores["rock"] != nil)
         let xspf = dir.appendingPathComponent("mix.xspf").path
         let mix = dir.appendingPathComponent("mix.m4a").path
-        let playlist = try segue(["playlist", "--data", data, "--mode", "order", "--tracks", "4,3,2,1", "--out", xspf, "--format", "json", "--mix", mix, "--fade", "1"])
+        let playlist = try segue([
+            "playlist", "--data", data, "--mode", "order", "--tracks", "4,3,2,1", "--out", xspf, "--format", "json", "--mix", mix, "--fade", "1",
+        ])
         #expect(FileManager.default.fileExists(atPath: mix))
         #expect(playlist.status == 0)
         let order = try #require(try JSONSerialization.jsonObject(with: Data(playlist.out.utf8)) as? [[String: Any]])
@@ -315,7 +328,9 @@ import SegueStore
         let withoutA2 = try artists(["--mode", "radio", "--seed", "1", "--length", "3", "--exclude-artist", "a2"])
         #expect(withoutA2?.count == 3 && withoutA2?.contains("A2") == false)
         #expect(try artists(["--mode", "radio", "--seed", "1", "--length", "4", "--exclude-album", "Nothing", "--exclude-tag", "rock"])?.count == 4)
-        #expect(try artists(["--mode", "radio", "--seed", "1", "--length", "4", "--max-per-artist", "1", "--max-per-album", "4", "--artist-spacing", "3"])?.count == 4)
+        #expect(
+            try artists(["--mode", "radio", "--seed", "1", "--length", "4", "--max-per-artist", "1", "--max-per-album", "4", "--artist-spacing", "3"]
+            )?.count == 4)
         let byDuration = try artists(["--mode", "radio", "--seed", "1", "--duration", "0:15", "--duration-tolerance", "0:02"])
         #expect(byDuration?.count == 3)
         let tooLong = try segue(["playlist", "--data", data, "--mode", "radio", "--seed", "1", "--length", "2", "--max-track-length", "0:03"])

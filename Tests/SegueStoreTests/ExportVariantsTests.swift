@@ -36,15 +36,16 @@ import Testing
     func olderExportsWithoutURIKeysImportTracksByArtistAndName(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        try F.write(try F.json([
-            endsong(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First"),
-            endsong(ts: "2020-03-02T10:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First"),
-            endsong(ts: "2020-03-02T11:00:00Z", ms: 20_000, track: "Two", artist: "Bo", album: "Second"),
-            endsong(ts: "2020-03-02T12:00:00Z", ms: 150_000, track: "One", artist: "Cy", album: "Third"),
-            endsong(ts: "2020-03-03T08:00:00Z", ms: 1_200_000, track: nil, artist: nil, album: nil, episode: "Ep 1", show: "Pod"),
-            endsong(ts: "2020-03-03T09:00:00Z", ms: 90_000, track: "Lone", artist: nil, album: nil),
-            endsong(ts: "2020-03-03T09:30:00Z", ms: 0, track: nil, artist: nil, album: nil),
-        ]), to: dir, "MyData/endsong_0.json")
+        try F.write(
+            try F.json([
+                endsong(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First"),
+                endsong(ts: "2020-03-02T10:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First"),
+                endsong(ts: "2020-03-02T11:00:00Z", ms: 20_000, track: "Two", artist: "Bo", album: "Second"),
+                endsong(ts: "2020-03-02T12:00:00Z", ms: 150_000, track: "One", artist: "Cy", album: "Third"),
+                endsong(ts: "2020-03-03T08:00:00Z", ms: 1_200_000, track: nil, artist: nil, album: nil, episode: "Ep 1", show: "Pod"),
+                endsong(ts: "2020-03-03T09:00:00Z", ms: 90_000, track: "Lone", artist: nil, album: nil),
+                endsong(ts: "2020-03-03T09:30:00Z", ms: 0, track: nil, artist: nil, album: nil),
+            ]), to: dir, "MyData/endsong_0.json")
         let report = try run([dir], store)
         #expect(report.files.map(\.format) == ["extended"])
         let t = report.total
@@ -67,8 +68,9 @@ import Testing
         let again = try run([dir], store)
         #expect(again.total.duplicates == 5 && again.total.musicPlays == 0)
         // Account data names the same track (artist + name) without an album: the album stays.
-        let account = try F.write(try F.json([F.account(end: "2021-01-05 10:00", artist: "Ann", track: "One", ms: 180_000)]),
-                                  to: dir, "account/StreamingHistory_music_0.json")
+        let account = try F.write(
+            try F.json([F.account(end: "2021-01-05 10:00", artist: "Ann", track: "One", ms: 180_000)]),
+            to: dir, "account/StreamingHistory_music_0.json")
         _ = try run([account], store)
         let after = try #require(try top(store, .tracks).first { $0.artist == "Ann" })
         #expect(after.streams == 3 && after.album == "First")
@@ -80,13 +82,15 @@ import Testing
     func theSameListenWithAndWithoutURICountsOnce(backend: StoreBackend, uriFirst: Bool) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        let old = try F.write(try F.json([
-            endsong(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First"),
-            endsong(ts: "2020-03-01T11:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First"),
-        ]), to: dir, "old/endsong_0.json")
-        let new = try F.write(try F.json([
-            F.extended(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
-        ]), to: dir, "new/Streaming_History_Audio_2020.json")
+        let old = try F.write(
+            try F.json([
+                endsong(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First"),
+                endsong(ts: "2020-03-01T11:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First"),
+            ]), to: dir, "old/endsong_0.json")
+        let new = try F.write(
+            try F.json([
+                F.extended(ts: "2020-03-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one")
+            ]), to: dir, "new/Streaming_History_Audio_2020.json")
         for file in uriFirst ? [new, old] : [old, new] { _ = try run([file], store) }
         let stats = try store.stats(range: .all, timeZone: .gmt, profile: try store.profile(named: "default"))
         #expect(stats.musicPlays == 2)
@@ -101,11 +105,13 @@ import Testing
     func aNullURIIsStillALocalFile(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        let file = try F.write(try F.json([
-            F.extended(ts: "2021-03-01T10:00:00Z", ms: 200_000, track: "Mine", artist: "Me", album: "Home", uri: nil),
-            F.extended(ts: "2021-03-01T10:05:00Z", ms: 200_000, track: nil, artist: nil, album: nil, uri: nil,
-                       episode: "Ep", show: "Pod", episodeURI: nil),
-        ]), to: dir, "endsong_0.json")
+        let file = try F.write(
+            try F.json([
+                F.extended(ts: "2021-03-01T10:00:00Z", ms: 200_000, track: "Mine", artist: "Me", album: "Home", uri: nil),
+                F.extended(
+                    ts: "2021-03-01T10:05:00Z", ms: 200_000, track: nil, artist: nil, album: nil, uri: nil,
+                    episode: "Ep", show: "Pod", episodeURI: nil),
+            ]), to: dir, "endsong_0.json")
         let report = try run([file], store)
         #expect(report.total.rejections["track without spotify_track_uri (local file?)"] == 1)
         #expect(report.total.episodes == 1 && report.total.musicPlays == 0)
@@ -114,24 +120,33 @@ import Testing
     /// One URI whose album is spelt two ways over time, and a deluxe edition that comes and goes.
     func renamedFiles(_ dir: URL) throws -> (old: URL, new: URL) {
         let uri = "spotify:track:aty"
-        let old = try F.write(try F.json([
-            F.extended(ts: "2019-05-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
-                       album: "A Thousand Years", uri: uri),
-            F.extended(ts: "2019-06-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
-                       album: "A Thousand Years", uri: uri),
-            F.extended(ts: "2019-06-02T10:00:00Z", ms: 180_000, track: "Song", artist: "Dee", album: "Album (Deluxe)",
-                       uri: "spotify:track:deluxe"),
-            F.extended(ts: "2019-06-03T10:00:00Z", ms: 180_000, track: "Song", artist: "Dee", album: "Album",
-                       uri: "spotify:track:deluxe"),
-        ]), to: dir, "a/Streaming_History_Audio_2019.json")
-        let new = try F.write(try F.json([
-            F.extended(ts: "2020-01-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
-                       album: "a thousand years", uri: uri),
-            F.extended(ts: "2020-02-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
-                       album: "a thousand years", uri: uri),
-            F.extended(ts: "2020-02-02T10:00:00Z", ms: 180_000, track: "Song", artist: "Dee", album: "Album (Deluxe)",
-                       uri: "spotify:track:deluxe"),
-        ]), to: dir, "b/Streaming_History_Audio_2020.json")
+        let old = try F.write(
+            try F.json([
+                F.extended(
+                    ts: "2019-05-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
+                    album: "A Thousand Years", uri: uri),
+                F.extended(
+                    ts: "2019-06-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
+                    album: "A Thousand Years", uri: uri),
+                F.extended(
+                    ts: "2019-06-02T10:00:00Z", ms: 180_000, track: "Song", artist: "Dee", album: "Album (Deluxe)",
+                    uri: "spotify:track:deluxe"),
+                F.extended(
+                    ts: "2019-06-03T10:00:00Z", ms: 180_000, track: "Song", artist: "Dee", album: "Album",
+                    uri: "spotify:track:deluxe"),
+            ]), to: dir, "a/Streaming_History_Audio_2019.json")
+        let new = try F.write(
+            try F.json([
+                F.extended(
+                    ts: "2020-01-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
+                    album: "a thousand years", uri: uri),
+                F.extended(
+                    ts: "2020-02-01T10:00:00Z", ms: 200_000, track: "A Thousand Years", artist: "Christina Perri",
+                    album: "a thousand years", uri: uri),
+                F.extended(
+                    ts: "2020-02-02T10:00:00Z", ms: 180_000, track: "Song", artist: "Dee", album: "Album (Deluxe)",
+                    uri: "spotify:track:deluxe"),
+            ]), to: dir, "b/Streaming_History_Audio_2020.json")
         return (old, new)
     }
 
@@ -186,15 +201,17 @@ import Testing
         func play(_ ts: String, _ ms: Int, _ album: String) -> [String: Any] {
             F.extended(ts: ts, ms: ms, track: "Tie", artist: "Tia", album: album, uri: uri)
         }
-        let a = try F.write(try F.json([
-            play("2021-01-01T10:00:00Z", 100_000, "Few"),
-            play("2021-03-01T10:00:00Z", 100_000, "Few"),
-        ]), to: dir, "a/Streaming_History_Audio_2021_0.json")
-        let b = try F.write(try F.json([
-            play("2021-01-02T10:00:00Z", 90_000, "Many"),
-            play("2021-01-03T10:00:00Z", 90_000, "Many"),
-            play("2021-03-01T10:00:00Z", 90_000, "Many"),
-        ]), to: dir, "b/Streaming_History_Audio_2021_1.json")
+        let a = try F.write(
+            try F.json([
+                play("2021-01-01T10:00:00Z", 100_000, "Few"),
+                play("2021-03-01T10:00:00Z", 100_000, "Few"),
+            ]), to: dir, "a/Streaming_History_Audio_2021_0.json")
+        let b = try F.write(
+            try F.json([
+                play("2021-01-02T10:00:00Z", 90_000, "Many"),
+                play("2021-01-03T10:00:00Z", 90_000, "Many"),
+                play("2021-03-01T10:00:00Z", 90_000, "Many"),
+            ]), to: dir, "b/Streaming_History_Audio_2021_1.json")
         let store = try backend.make()
         _ = try run(reversed ? [b, a] : [a, b], store)
         let track = try #require(try top(store, .tracks).first)
@@ -205,9 +222,10 @@ import Testing
     func anArchiveWithAMillionEntriesIsRefusedQuickly(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        let kept = try F.write(try F.json([
-            F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "Kept", artist: "K", uri: "spotify:track:k"),
-        ]), to: dir, "Streaming_History_Audio_2020.json")
+        let kept = try F.write(
+            try F.json([
+                F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "Kept", artist: "K", uri: "spotify:track:k")
+            ]), to: dir, "Streaming_History_Audio_2020.json")
         _ = try run([kept], store)
         let bomb = dir.appendingPathComponent("export.zip")
         try ManyEntriesZip.write(entries: 1_000_000, to: bomb)
@@ -217,8 +235,9 @@ import Testing
             _ = try run([bomb], store)
         }
         #expect(Date().timeIntervalSince(started) < 10)
-        #expect(ImportError.tooManyEntries(archive: "export.zip", limit: 10_000).description
-            == "export.zip has more than 10,000 files; a Spotify export has at most a few hundred: refusing the archive")
+        #expect(
+            ImportError.tooManyEntries(archive: "export.zip", limit: 10_000).description
+                == "export.zip has more than 10,000 files; a Spotify export has at most a few hundred: refusing the archive")
         #expect(try top(store, .tracks).map(\.name) == ["Kept"])
     }
 }
@@ -253,18 +272,34 @@ enum ManyEntriesZip {
         }
         var local: [UInt8] = []
         le(UInt32(0x0403_4B50), &local)
-        le(UInt16(20), &local); le(UInt16(0), &local); le(UInt16(0), &local)  // version, flags, stored
-        le(UInt16(0), &local); le(UInt16(0x21), &local)  // time, date (1980-01-01)
-        le(UInt32(0), &local); le(UInt32(0), &local); le(UInt32(0), &local)  // crc, sizes
-        le(UInt16(1), &local); le(UInt16(0), &local)  // name and extra lengths
+        le(UInt16(20), &local)
+        le(UInt16(0), &local)
+        le(UInt16(0), &local)  // version, flags, stored
+        le(UInt16(0), &local)
+        le(UInt16(0x21), &local)  // time, date (1980-01-01)
+        le(UInt32(0), &local)
+        le(UInt32(0), &local)
+        le(UInt32(0), &local)  // crc, sizes
+        le(UInt16(1), &local)
+        le(UInt16(0), &local)  // name and extra lengths
         local.append(UInt8(ascii: "x"))
         var central: [UInt8] = []
         le(UInt32(0x0201_4B50), &central)
-        le(UInt16(0x031E), &central); le(UInt16(20), &central); le(UInt16(0), &central); le(UInt16(0), &central)
-        le(UInt16(0), &central); le(UInt16(0x21), &central)
-        le(UInt32(0), &central); le(UInt32(0), &central); le(UInt32(0), &central)
-        le(UInt16(1), &central); le(UInt16(0), &central); le(UInt16(0), &central)  // name, extra, comment
-        le(UInt16(0), &central); le(UInt16(0), &central); le(UInt32(0o100644 << 16), &central)
+        le(UInt16(0x031E), &central)
+        le(UInt16(20), &central)
+        le(UInt16(0), &central)
+        le(UInt16(0), &central)
+        le(UInt16(0), &central)
+        le(UInt16(0x21), &central)
+        le(UInt32(0), &central)
+        le(UInt32(0), &central)
+        le(UInt32(0), &central)
+        le(UInt16(1), &central)
+        le(UInt16(0), &central)
+        le(UInt16(0), &central)  // name, extra, comment
+        le(UInt16(0), &central)
+        le(UInt16(0), &central)
+        le(UInt32(0o100644 << 16), &central)
         le(UInt32(0), &central)  // the local header's offset
         central.append(UInt8(ascii: "x"))
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
@@ -281,12 +316,27 @@ enum ManyEntriesZip {
         let cdOffset = UInt64(local.count)
         let cdSize = UInt64(entries * central.count)
         var end: [UInt8] = []
-        le(UInt32(0x0606_4B50), &end); le(UInt64(44), &end)
-        le(UInt16(45), &end); le(UInt16(45), &end); le(UInt32(0), &end); le(UInt32(0), &end)
-        le(UInt64(entries), &end); le(UInt64(entries), &end); le(cdSize, &end); le(cdOffset, &end)
-        le(UInt32(0x0706_4B50), &end); le(UInt32(0), &end); le(cdOffset + cdSize, &end); le(UInt32(1), &end)
-        le(UInt32(0x0605_4B50), &end); le(UInt16(0), &end); le(UInt16(0), &end)
-        le(UInt16(0xFFFF), &end); le(UInt16(0xFFFF), &end); le(UInt32(0xFFFF_FFFF), &end); le(UInt32(0xFFFF_FFFF), &end)
+        le(UInt32(0x0606_4B50), &end)
+        le(UInt64(44), &end)
+        le(UInt16(45), &end)
+        le(UInt16(45), &end)
+        le(UInt32(0), &end)
+        le(UInt32(0), &end)
+        le(UInt64(entries), &end)
+        le(UInt64(entries), &end)
+        le(cdSize, &end)
+        le(cdOffset, &end)
+        le(UInt32(0x0706_4B50), &end)
+        le(UInt32(0), &end)
+        le(cdOffset + cdSize, &end)
+        le(UInt32(1), &end)
+        le(UInt32(0x0605_4B50), &end)
+        le(UInt16(0), &end)
+        le(UInt16(0), &end)
+        le(UInt16(0xFFFF), &end)
+        le(UInt16(0xFFFF), &end)
+        le(UInt32(0xFFFF_FFFF), &end)
+        le(UInt32(0xFFFF_FFFF), &end)
         le(UInt16(0), &end)
         try handle.write(contentsOf: end)
     }

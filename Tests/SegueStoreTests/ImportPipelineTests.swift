@@ -2,9 +2,10 @@ import Foundation
 import SegueImport
 import SegueModel
 import SegueStore
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+
+@testable import SegueStoreSQLite
 
 /// What the import's speed depends on, checked for correctness: items a sink has resolved by token
 /// in one batch are not mixed up with another source's, and a parse started before the store opens

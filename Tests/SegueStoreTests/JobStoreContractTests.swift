@@ -286,7 +286,12 @@ import Testing
     final class IDs: @unchecked Sendable {
         private let lock = NSLock()
         private var n = 0
-        func next() -> Int { lock.withLock { n += 1; return n } }
+        func next() -> Int {
+            lock.withLock {
+                n += 1
+                return n
+            }
+        }
     }
 
     @Test(arguments: StoreBackend.allCases)

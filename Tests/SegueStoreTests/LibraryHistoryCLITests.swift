@@ -8,8 +8,11 @@ extension CLITests {
     func makeTaggedTone(_ path: String, artist: String, title: String, album: String? = nil, tags: [String] = []) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=330:duration=5", "-metadata", "artist=\(artist)",
-            "-metadata", "title=\(title)"] + (album.map { ["-metadata", "album=\($0)"] } ?? []) + tags.flatMap { ["-metadata", $0] } + [path]
+        p.arguments =
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=330:duration=5", "-metadata", "artist=\(artist)",
+                "-metadata", "title=\(title)",
+            ] + (album.map { ["-metadata", "album=\($0)"] } ?? []) + tags.flatMap { ["-metadata", $0] } + [path]
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
@@ -32,7 +35,8 @@ extension CLITests {
         #expect(try segue(["library", "add", "--data", data, music.path]).status == 0)
         let list = try segue(["library", "list", "--data", data, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
-        let byFile = Dictionary(uniqueKeysWithValues: rows.map { ((($0["path"] as? String) ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
+        let byFile = Dictionary(
+            uniqueKeysWithValues: rows.map { ((($0["path"] as? String) ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
         #expect(byFile["a.flac"]?["plays"] as? Int == 2 && byFile["a.flac"]?["last_played"] as? String == "2021-06-03", "\(rows)")
         #expect(byFile["b.flac"]?["plays"] as? Int == 1 && byFile["b.flac"]?["last_played"] as? String == "2021-06-02")
         // Another album of the same song is another recording.
@@ -49,7 +53,9 @@ extension CLITests {
             return tracks.map { (($0["path"] as? String ?? "") as NSString).lastPathComponent }
         }
         #expect(try radio(["--seed-from-history", "2021"]).prefix(2) == ["a.flac", "b.flac"])
-        #expect(try segue(["playlist", "--data", data, "--mode", "radio", "--seed-from-history", "2019"]).err.contains("none of the library's analysed tracks was played in 2019"))
+        #expect(
+            try segue(["playlist", "--data", data, "--mode", "radio", "--seed-from-history", "2019"]).err.contains(
+                "none of the library's analysed tracks was played in 2019"))
         #expect(try segue(["playlist", "--data", data, "--mode", "radio", "--seed-from-history", "20x1"]).err.contains("is not a period"))
         // Four equal tones: without a preference the tie goes to the first file; "unplayed" picks
         // the one never played.
@@ -66,20 +72,27 @@ extension CLITests {
         let data = dir.appendingPathComponent("data").path
         let music = dir.appendingPathComponent("music")
         try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
-        let a = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", b = "11111111-2222-4333-8444-555555555555"
-        try makeTaggedTone(music.appendingPathComponent("remaster.mp3").path, artist: "The Band", title: "Song (Remastered 2011)", tags: ["ISRC=GBAYE0601498"])
+        let a = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+        let b = "11111111-2222-4333-8444-555555555555"
+        try makeTaggedTone(
+            music.appendingPathComponent("remaster.mp3").path, artist: "The Band", title: "Song (Remastered 2011)", tags: ["ISRC=GBAYE0601498"])
         try makeTaggedTone(music.appendingPathComponent("twin-a.flac").path, artist: "Twins", title: "Twin", tags: ["MUSICBRAINZ_TRACKID=\(a)"])
         try makeTaggedTone(music.appendingPathComponent("twin-b.mp3").path, artist: "Twins", title: "Twin", tags: ["MusicBrainz Track Id=\(b)"])
-        let lb = "{\"listened_at\": 1622534400, \"track_metadata\": {\"artist_name\": \"The Band\", \"track_name\": \"Song\", \"additional_info\": {\"isrc\": \"GBAYE0601498\"}}}\n"
+        let lb =
+            "{\"listened_at\": 1622534400, \"track_metadata\": {\"artist_name\": \"The Band\", \"track_name\": \"Song\", \"additional_info\": {\"isrc\": \"GBAYE0601498\"}}}\n"
         try Data(lb.utf8).write(to: dir.appendingPathComponent("listens.jsonl"))
-        let csv = "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n1622600000,x,Twins,,,,Twin,\(a)\n1622700000,x,Twins,,,,Twin,\(a)\n1622800000,x,Twins,,,,Twin,bad-mbid\n"
+        let csv =
+            "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n1622600000,x,Twins,,,,Twin,\(a)\n1622700000,x,Twins,,,,Twin,\(a)\n1622800000,x,Twins,,,,Twin,bad-mbid\n"
         try Data(csv.utf8).write(to: dir.appendingPathComponent("lastfm.csv"))
-        let imported = try segue(["import", "--data", data, dir.appendingPathComponent("listens.jsonl").path, dir.appendingPathComponent("lastfm.csv").path])
+        let imported = try segue([
+            "import", "--data", data, dir.appendingPathComponent("listens.jsonl").path, dir.appendingPathComponent("lastfm.csv").path,
+        ])
         #expect(imported.status == 0 && imported.out.contains("1 ISRCs or MusicBrainz recording ids were not valid"), "\(imported.out)")
         #expect(try segue(["library", "add", "--data", data, music.path]).status == 0)
         let list = try segue(["library", "list", "--data", data, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
-        let byFile = Dictionary(uniqueKeysWithValues: rows.map { ((($0["path"] as? String) ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
+        let byFile = Dictionary(
+            uniqueKeysWithValues: rows.map { ((($0["path"] as? String) ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
         #expect(byFile["remaster.mp3"]?["isrc"] as? String == "GBAYE0601498" && byFile["remaster.mp3"]?["plays"] as? Int == 1, "\(rows)")
         #expect(byFile["remaster.mp3"]?["last_played"] as? String == "2021-06-01")
         // Twin played three times, twice named recording A, once with an id that is not valid:

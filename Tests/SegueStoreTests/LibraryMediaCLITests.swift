@@ -22,7 +22,8 @@ extension CLITests {
         let music = dir.appendingPathComponent("music")
         try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
         // Behind a valid ID3 header, so ffmpeg gets to try (and prints its log).
-        try (Data("ID3".utf8) + Data([4, 0, 0, 0, 0, 0, 0]) + Data(repeating: 0x42, count: 50_000)).write(to: music.appendingPathComponent("song.mp3"))
+        try (Data("ID3".utf8) + Data([4, 0, 0, 0, 0, 0, 0]) + Data(repeating: 0x42, count: 50_000)).write(
+            to: music.appendingPathComponent("song.mp3"))
         try Data("a shopping list\n".utf8).write(to: music.appendingPathComponent("list.mp3"))
         try makeTone(music.appendingPathComponent("good.flac").path, title: "Good")
         let added = try segue(["library", "add", "--data", data, music.path])
@@ -37,7 +38,8 @@ extension CLITests {
         #expect(verbose.err.count > added.err.count)
         let list = try segue(["library", "list", "--data", data, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
-        let byFile = Dictionary(uniqueKeysWithValues: rows.map { (($0["path"] as? String ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
+        let byFile = Dictionary(
+            uniqueKeysWithValues: rows.map { (($0["path"] as? String ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, rows[$0]) })
         #expect(Set(byFile.keys) == ["song.mp3", "list.mp3", "good.flac"])
         #expect(byFile["good.flac"]?["status"] as? String == "done")
         #expect((byFile["song.mp3"]?["error"] as? String)?.hasPrefix("song.mp3 ") == true)
@@ -54,7 +56,8 @@ extension CLITests {
         let data = dir.appendingPathComponent("data").path
         let song = dir.appendingPathComponent("theme.ogg").path
         try makeTone(song, codec: ["-c:a", "libvorbis"], title: "Main Theme")
-        let added = try segue(["library", "add", "--data", data, "--format", "json", song], environment: ["SEGUE_FFMPEG": "/bin/false", "SEGUE_FFPROBE": "/bin/false"])
+        let added = try segue(
+            ["library", "add", "--data", data, "--format", "json", song], environment: ["SEGUE_FFMPEG": "/bin/false", "SEGUE_FFPROBE": "/bin/false"])
         #expect(added.status == 0, "\(added.out) \(added.err)")
         let list = try segue(["library", "list", "--data", data, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])

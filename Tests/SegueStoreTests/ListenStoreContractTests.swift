@@ -1,11 +1,12 @@
 import Foundation
+import PostgresNIO
 import SegueModel
 import SegueStore
-@testable import SegueStorePostgres
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
-import PostgresNIO
+
+@testable import SegueStorePostgres
+@testable import SegueStoreSQLite
 
 /// Users, tokens, listens and bulk events through the store protocols, on every backend.
 @Suite struct ListenStoreContractTests {
@@ -219,9 +220,10 @@ import PostgresNIO
         _ = try await s.append([listen(ana, 1_000, "old"), listen(ana, 5_000, "new")])
         _ = try await s.appendEvents([event(token, "x", user: "p1", at: 4_999_500), event(token, "y", user: "p2", at: 900_000)])
         let plays = try s.recentPlays(since: 4_000_000)
-        #expect(plays == [
-            RecentPlay(user: "p1", track: "t", artist: "A", time: 4_999_500),
-            RecentPlay(user: "ana", track: "new", artist: "A", time: 5_000_000),
-        ])
+        #expect(
+            plays == [
+                RecentPlay(user: "p1", track: "t", artist: "A", time: 4_999_500),
+                RecentPlay(user: "ana", track: "new", artist: "A", time: 5_000_000),
+            ])
     }
 }

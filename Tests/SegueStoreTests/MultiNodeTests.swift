@@ -125,8 +125,10 @@ import Testing
         #expect(upload.status == 201, "\(upload.body)")
         let uploadID = try #require((Self.json(upload.body) as? [String: Any])?["id"] as? String)
         let started = try Self.curl(
-            ["-X", "POST", "-H", "X-CSRF-Token: \(csrf)", "-H", "Content-Type: application/json", "--data", "{\"uploads\":[\"\(uploadID)\"]}",
-             "\(a.base)/api/v1/imports"], jar: jar)
+            [
+                "-X", "POST", "-H", "X-CSRF-Token: \(csrf)", "-H", "Content-Type: application/json", "--data", "{\"uploads\":[\"\(uploadID)\"]}",
+                "\(a.base)/api/v1/imports",
+            ], jar: jar)
         #expect(started.status == 202, "\(started.body)")
         let importID = try #require((Self.json(started.body) as? [String: Any])?["id"] as? String)
         // Node B knows the session (PostgreSQL holds it) and streams the progress of the job a worker runs.

@@ -23,7 +23,8 @@ import Testing
     func spotify(_ dir: URL) throws -> URL {
         try F.write(
             try F.json([
-                F.extended(ts: "2021-06-01T08:04:00Z", ms: 240_000, track: "Creep", artist: "Radiohead", album: "Pablo Honey", uri: "spotify:track:creep")
+                F.extended(
+                    ts: "2021-06-01T08:04:00Z", ms: 240_000, track: "Creep", artist: "Radiohead", album: "Pablo Honey", uri: "spotify:track:creep")
             ]), to: dir, "Streaming_History_Audio_2021.json")
     }
 
@@ -76,19 +77,25 @@ import Testing
         let dir = try F.folder()
         let store = try backend.make()
         // Two Spotify plays of one track a minute apart are two plays (one source).
-        _ = try importing([
-            try F.write(
-                try F.json([
-                    F.extended(ts: "2021-06-01T08:01:00Z", ms: 40_000, track: "Creep", artist: "Radiohead", album: "Pablo Honey", uri: "spotify:track:creep"),
-                    F.extended(ts: "2021-06-01T08:02:00Z", ms: 40_000, track: "Creep", artist: "Radiohead", album: "Pablo Honey", uri: "spotify:track:creep"),
-                ]), to: dir, "Streaming_History_Audio_2021.json")
-        ], into: store)
+        _ = try importing(
+            [
+                try F.write(
+                    try F.json([
+                        F.extended(
+                            ts: "2021-06-01T08:01:00Z", ms: 40_000, track: "Creep", artist: "Radiohead", album: "Pablo Honey",
+                            uri: "spotify:track:creep"),
+                        F.extended(
+                            ts: "2021-06-01T08:02:00Z", ms: 40_000, track: "Creep", artist: "Radiohead", album: "Pablo Honey",
+                            uri: "spotify:track:creep"),
+                    ]), to: dir, "Streaming_History_Audio_2021.json")
+            ], into: store)
         // ghan.nl's CSV (header, quoted, CRLF): one scrobble matches one of them (the other Spotify
         // play has no partner left), one is ten minutes later.
         let ghan = try F.write(
-            Data(("\"uts\",\"utc_time\",\"artist\",\"artist_mbid\",\"album\",\"album_mbid\",\"track\",\"track_mbid\"\r\n"
-                + "\"1622534430\",\"01 Jun 2021, 08:00\",\"Radiohead\",\"\",\"Pablo Honey\",\"\",\"Creep\",\"\"\r\n"
-                + "\"1622535030\",\"01 Jun 2021, 08:10\",\"Radiohead\",\"\",\"Pablo Honey\",\"\",\"Creep\",\"\"\r\n").utf8),
+            Data(
+                ("\"uts\",\"utc_time\",\"artist\",\"artist_mbid\",\"album\",\"album_mbid\",\"track\",\"track_mbid\"\r\n"
+                    + "\"1622534430\",\"01 Jun 2021, 08:00\",\"Radiohead\",\"\",\"Pablo Honey\",\"\",\"Creep\",\"\"\r\n"
+                    + "\"1622535030\",\"01 Jun 2021, 08:10\",\"Radiohead\",\"\",\"Pablo Honey\",\"\",\"Creep\",\"\"\r\n").utf8),
             to: dir, "recenttracks.csv")
         let report = try importing([ghan], into: store)
         #expect(report.files.map(\.format) == ["lastfm"])
@@ -101,41 +108,52 @@ import Testing
         let dir = try F.folder()
         let store = try backend.make()
         // A ListenBrainz export: listens as JSON lines per month, beside files that are not listens.
-        let lb = "{\"listened_at\": 1622534400, \"track_metadata\": {\"artist_name\": \"Björk\", \"track_name\": \"Jóga\", \"release_name\": \"Homogenic\", \"additional_info\": {\"duration_ms\": 305000}}}\n"
-        try F.zip([
-            ("listens/2021/6.jsonl", Data(lb.utf8)),
-            ("user.json", Data("{\"user_name\": \"me\"}".utf8)),
-            ("feedback.jsonl", Data("{\"score\": 1, \"recording_msid\": \"x\"}\n".utf8)),
-        ], at: dir.appendingPathComponent("listenbrainz_me.zip"))
+        let lb =
+            "{\"listened_at\": 1622534400, \"track_metadata\": {\"artist_name\": \"Björk\", \"track_name\": \"Jóga\", \"release_name\": \"Homogenic\", \"additional_info\": {\"duration_ms\": 305000}}}\n"
+        try F.zip(
+            [
+                ("listens/2021/6.jsonl", Data(lb.utf8)),
+                ("user.json", Data("{\"user_name\": \"me\"}".utf8)),
+                ("feedback.jsonl", Data("{\"score\": 1, \"recording_msid\": \"x\"}\n".utf8)),
+            ], at: dir.appendingPathComponent("listenbrainz_me.zip"))
         let other = dir.appendingPathComponent("other")
         // Apple Music (a negative duration is rejected with its reason) and YouTube Music.
-        try F.write(Data("""
-            Artist Name,Content Name,Content Specific Type,Event End Timestamp,Event Type,Play Duration Milliseconds
-            Aurora,Runaway,Song,2021-06-02T10:04:08Z,PLAY_END,248000
-            Aurora,Queendom,Song,2021-06-02T10:10:00Z,PLAY_END,-1
+        try F.write(
+            Data(
+                """
+                Artist Name,Content Name,Content Specific Type,Event End Timestamp,Event Type,Play Duration Milliseconds
+                Aurora,Runaway,Song,2021-06-02T10:04:08Z,PLAY_END,248000
+                Aurora,Queendom,Song,2021-06-02T10:10:00Z,PLAY_END,-1
 
-            """.utf8), to: other, "Apple Music Play Activity.csv")
-        try F.write(Data("""
-            [{"header": "YouTube Music", "title": "Watched Hoppípolla", "subtitles": [{"name": "Sigur Rós - Topic"}], "time": "2021-06-03T12:00:00Z"},
-             {"header": "YouTube Music", "title": "Watched https://music.youtube.com/watch?v=gone", "time": "2021-06-03T12:10:00Z"}]
-            """.utf8), to: other, "watch-history.json")
+                """.utf8), to: other, "Apple Music Play Activity.csv")
+        try F.write(
+            Data(
+                """
+                [{"header": "YouTube Music", "title": "Watched Hoppípolla", "subtitles": [{"name": "Sigur Rós - Topic"}], "time": "2021-06-03T12:00:00Z"},
+                 {"header": "YouTube Music", "title": "Watched https://music.youtube.com/watch?v=gone", "time": "2021-06-03T12:10:00Z"}]
+                """.utf8), to: other, "watch-history.json")
         try F.write(Data("not, a, history\n".utf8), to: other, "notes.csv")
         let report = try importing([dir], into: store)
         #expect(report.files.map(\.format).sorted() == ["apple", "listenbrainz", "youtube"])
         #expect(report.total.musicPlays == 3)
         #expect(report.total.rejections == ["a play duration of zero or less": 1, "a removed video (no channel)": 1])
-        #expect(Set(report.skipped.map { ($0.file as NSString).lastPathComponent + ": " + $0.reason }).isSuperset(of: [
-            "notes.csv: not listening history", "listenbrainz_me.zip:user.json: not listening history",
-            "listenbrainz_me.zip:feedback.jsonl: not listening history",
-        ]))
-        #expect(try tracks(store) == [
-            "Hoppípolla|Sigur Rós||1|0", "Jóga|Björk||1|305000", "Runaway|Aurora||1|248000",
-        ])
+        #expect(
+            Set(report.skipped.map { ($0.file as NSString).lastPathComponent + ": " + $0.reason }).isSuperset(of: [
+                "notes.csv: not listening history", "listenbrainz_me.zip:user.json: not listening history",
+                "listenbrainz_me.zip:feedback.jsonl: not listening history",
+            ]))
+        #expect(
+            try tracks(store) == [
+                "Hoppípolla|Sigur Rós||1|0", "Jóga|Björk||1|305000", "Runaway|Aurora||1|248000",
+            ])
         // A history file named on its own is read whatever it is called; a stranger is one sentence.
         let named = try F.write(Data(lb.utf8), to: dir, "whatever.txt")
         #expect(try importing([named], into: store).total.duplicates == 1)
         let stranger = try F.write(Data("a,b,c\n".utf8), to: dir, "stranger.txt")
-        #expect { try importing([stranger], into: store) } throws: { ($0 as? ImportError)?.description == "\(stranger.path): not a ZIP archive, a JSON file or a listening history Segue reads (Spotify, Last.fm, ListenBrainz, Apple Music, YouTube Music)" }
+        #expect { try importing([stranger], into: store) } throws: {
+            ($0 as? ImportError)?.description
+                == "\(stranger.path): not a ZIP archive, a JSON file or a listening history Segue reads (Spotify, Last.fm, ListenBrainz, Apple Music, YouTube Music)"
+        }
     }
 
     /// Export, then import into an empty profile: the same charts, stats, race and sources.

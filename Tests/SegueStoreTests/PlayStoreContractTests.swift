@@ -13,7 +13,9 @@ import Testing
         try HistoryImporter().run(paths: paths.map(\.path), store: store, profile: try store.profile(named: name))
     }
 
-    func top(_ store: any PlayStore, _ kind: EntityKind, _ metric: Metric = .streams, range: TimeRange = .all, limit: Int = 50, profile: String = "default") throws -> [ChartEntry] {
+    func top(
+        _ store: any PlayStore, _ kind: EntityKind, _ metric: Metric = .streams, range: TimeRange = .all, limit: Int = 50, profile: String = "default"
+    ) throws -> [ChartEntry] {
         try store.top(ChartQuery(kind: kind, metric: metric, range: range, limit: limit), profile: try store.profile(named: profile))
     }
 
@@ -24,29 +26,36 @@ import Testing
             F.extended(ts: "2020-01-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
             F.extended(ts: "2020-01-01T10:04:00Z", ms: 29_999, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
             F.extended(ts: "2020-01-01T10:05:00Z", ms: 30_000, track: "Two", artist: "Ann", album: "First", uri: "spotify:track:two"),
-            F.extended(ts: "2020-01-01T11:00:00Z", ms: 1_000_000, track: nil, artist: nil, album: nil, uri: nil,
-                       episode: "Ep 1", show: "A Show", episodeURI: "spotify:episode:e1"),
+            F.extended(
+                ts: "2020-01-01T11:00:00Z", ms: 1_000_000, track: nil, artist: nil, album: nil, uri: nil,
+                episode: "Ep 1", show: "A Show", episodeURI: "spotify:episode:e1"),
             F.extended(ts: "2020-01-01T12:00:00Z", ms: 90_000, track: "Local", artist: "Me", album: "Home", uri: nil),
             F.extended(ts: "2020-01-01T12:30:00Z", ms: 0, track: nil, artist: nil, album: nil, uri: nil),
-            F.extended(ts: "2020-01-01T13:00:00Z", ms: 600_000, track: nil, artist: nil, album: nil, uri: nil,
-                       extra: ["audiobook_title": "A Book", "audiobook_uri": "spotify:audiobook:b",
-                               "audiobook_chapter_uri": "spotify:chapter:c1", "audiobook_chapter_title": "Chapter 1"]),
+            F.extended(
+                ts: "2020-01-01T13:00:00Z", ms: 600_000, track: nil, artist: nil, album: nil, uri: nil,
+                extra: [
+                    "audiobook_title": "A Book", "audiobook_uri": "spotify:audiobook:b",
+                    "audiobook_chapter_uri": "spotify:chapter:c1", "audiobook_chapter_title": "Chapter 1",
+                ]),
             F.extended(ts: "not a time", ms: 100_000),
         ])
-        let b = try F.json([
-            // An exact duplicate of a play in the first file, and a same-time play of another length.
-            F.extended(ts: "2020-01-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
-            F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
-            F.extended(ts: "2021-06-01T08:00:00Z", ms: 240_000, track: "Three", artist: "Bo", album: "Bo's Album", uri: "spotify:track:three",
-                       extra: ["offline_timestamp": 1_622_534_400_000, "offline": true]),
-        ], bom: true)
+        let b = try F.json(
+            [
+                // An exact duplicate of a play in the first file, and a same-time play of another length.
+                F.extended(ts: "2020-01-01T10:00:00Z", ms: 200_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
+                F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
+                F.extended(
+                    ts: "2021-06-01T08:00:00Z", ms: 240_000, track: "Three", artist: "Bo", album: "Bo's Album", uri: "spotify:track:three",
+                    extra: ["offline_timestamp": 1_622_534_400_000, "offline": true]),
+            ], bom: true)
         let zip = dir.appendingPathComponent("my_spotify_data.zip")
-        try F.zip([
-            (root + "Streaming_History_Audio_2020_0.json", a),
-            (root + "Streaming_History_Audio_2020-2021_1.json", b),
-            (root + "Streaming_History_Video_2020.json", try F.json([F.extended(ts: "2020-01-01T09:00:00Z", ms: 100_000)])),
-            (root + "ReadMeFirst_ExtendedStreamingHistory.pdf", Data("%PDF-1.4".utf8)),
-        ], at: zip)
+        try F.zip(
+            [
+                (root + "Streaming_History_Audio_2020_0.json", a),
+                (root + "Streaming_History_Audio_2020-2021_1.json", b),
+                (root + "Streaming_History_Video_2020.json", try F.json([F.extended(ts: "2020-01-01T09:00:00Z", ms: 100_000)])),
+                (root + "ReadMeFirst_ExtendedStreamingHistory.pdf", Data("%PDF-1.4".utf8)),
+            ], at: zip)
         return zip
     }
 
@@ -100,15 +109,17 @@ import Testing
     func identitiesFollowURIsAndAlbumArtists(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        let file = try F.write(try F.json([
-            // One URI under two spellings: one track, named as its most recent play.
-            F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "Song", artist: "A", album: "Greatest Hits", uri: "spotify:track:s1"),
-            F.extended(ts: "2020-01-01T10:10:00Z", ms: 100_000, track: "Song (Remastered)", artist: "A", album: "Greatest Hits", uri: "spotify:track:s1"),
-            // Same name, another URI (a single): another track.
-            F.extended(ts: "2020-01-01T10:20:00Z", ms: 100_000, track: "Song", artist: "A", album: "Song - Single", uri: "spotify:track:s2"),
-            // Same album name, another artist: another album.
-            F.extended(ts: "2020-01-01T10:30:00Z", ms: 100_000, track: "Other", artist: "B", album: "Greatest Hits", uri: "spotify:track:o1"),
-        ]), to: dir, "Streaming_History_Audio_2020.json")
+        let file = try F.write(
+            try F.json([
+                // One URI under two spellings: one track, named as its most recent play.
+                F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "Song", artist: "A", album: "Greatest Hits", uri: "spotify:track:s1"),
+                F.extended(
+                    ts: "2020-01-01T10:10:00Z", ms: 100_000, track: "Song (Remastered)", artist: "A", album: "Greatest Hits", uri: "spotify:track:s1"),
+                // Same name, another URI (a single): another track.
+                F.extended(ts: "2020-01-01T10:20:00Z", ms: 100_000, track: "Song", artist: "A", album: "Song - Single", uri: "spotify:track:s2"),
+                // Same album name, another artist: another album.
+                F.extended(ts: "2020-01-01T10:30:00Z", ms: 100_000, track: "Other", artist: "B", album: "Greatest Hits", uri: "spotify:track:o1"),
+            ]), to: dir, "Streaming_History_Audio_2020.json")
         _ = try importing([file], into: store)
         let tracks = try top(store, .tracks)
         #expect(tracks.count == 3)
@@ -138,13 +149,17 @@ import Testing
     func rangesAreInclusiveDaysOfTheEndTime(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        _ = try importing([try F.write(try F.json([
-            F.extended(ts: "2024-05-05T23:59:59Z", ms: 60_000, track: "Before", artist: "A", uri: "spotify:track:b"),
-            F.extended(ts: "2024-05-06T00:00:00Z", ms: 60_000, track: "First", artist: "A", uri: "spotify:track:f"),
-            F.extended(ts: "2024-05-06T23:59:59Z", ms: 60_000, track: "Last", artist: "A", uri: "spotify:track:l"),
-            F.extended(ts: "2024-05-07T00:00:00Z", ms: 60_000, track: "After", artist: "A", uri: "spotify:track:a"),
-            F.extended(ts: "2024-05-07T21:30:00Z", ms: 60_000, track: "Late", artist: "A", uri: "spotify:track:t"),
-        ]), to: dir, "Streaming_History_Audio_2024.json")], into: store)
+        _ = try importing(
+            [
+                try F.write(
+                    try F.json([
+                        F.extended(ts: "2024-05-05T23:59:59Z", ms: 60_000, track: "Before", artist: "A", uri: "spotify:track:b"),
+                        F.extended(ts: "2024-05-06T00:00:00Z", ms: 60_000, track: "First", artist: "A", uri: "spotify:track:f"),
+                        F.extended(ts: "2024-05-06T23:59:59Z", ms: 60_000, track: "Last", artist: "A", uri: "spotify:track:l"),
+                        F.extended(ts: "2024-05-07T00:00:00Z", ms: 60_000, track: "After", artist: "A", uri: "spotify:track:a"),
+                        F.extended(ts: "2024-05-07T21:30:00Z", ms: 60_000, track: "Late", artist: "A", uri: "spotify:track:t"),
+                    ]), to: dir, "Streaming_History_Audio_2024.json")
+            ], into: store)
         let day = TimeRange(from: CalendarDay("2024-05-06"), to: CalendarDay("2024-05-06"))
         #expect(try top(store, .tracks, range: day).map(\.name).sorted() == ["First", "Last"])
         let open = TimeRange(from: CalendarDay("2024-05-07"), to: nil)
@@ -171,14 +186,20 @@ import Testing
     func anImportIsAllOrNothing(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder()
-        _ = try importing([try F.write(try F.json([
-            F.extended(ts: "2019-01-01T10:00:00Z", ms: 100_000, track: "Kept", artist: "K", uri: "spotify:track:k"),
-        ]), to: dir, "old/Streaming_History_Audio_2019.json")], into: store)
+        _ = try importing(
+            [
+                try F.write(
+                    try F.json([
+                        F.extended(ts: "2019-01-01T10:00:00Z", ms: 100_000, track: "Kept", artist: "K", uri: "spotify:track:k")
+                    ]), to: dir, "old/Streaming_History_Audio_2019.json")
+            ], into: store)
         let before = try top(store, .tracks)
         let export = dir.appendingPathComponent("export")
-        try F.write(try F.json([F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "New", artist: "N", uri: "spotify:track:n")]),
-                    to: export, "Streaming_History_Audio_2020_0.json")
-        let broken = try F.write(Data(#"[{"ts": "2020-01-02T10:00:00Z", "ms_played": 5,, }]"#.utf8), to: export, "Streaming_History_Audio_2020_1.json")
+        try F.write(
+            try F.json([F.extended(ts: "2020-01-01T10:00:00Z", ms: 100_000, track: "New", artist: "N", uri: "spotify:track:n")]),
+            to: export, "Streaming_History_Audio_2020_0.json")
+        let broken = try F.write(
+            Data(#"[{"ts": "2020-01-02T10:00:00Z", "ms_played": 5,, }]"#.utf8), to: export, "Streaming_History_Audio_2020_1.json")
         #expect {
             _ = try importing([export], into: store)
         } throws: { error in
@@ -212,7 +233,12 @@ import Testing
         private let lock = NSLock()
         private var count = 0
         var value: Int { lock.withLock { count } }
-        func next() -> Int { lock.withLock { count += 1; return count } }
+        func next() -> Int {
+            lock.withLock {
+                count += 1
+                return count
+            }
+        }
     }
 
     /// Plays reach the store in chunks while a file is parsed; a fault late in a file must still
@@ -275,15 +301,17 @@ import Testing
     func accountDataIsRecognisedByNameAndContent(backend: StoreBackend) throws {
         let store = try backend.make()
         let dir = try F.folder().appendingPathComponent("Spotify Account Data")
-        try F.write(try F.json([
-            F.account(end: "2024-05-06 18:43", artist: "Ann", track: "One", ms: 216_783),
-            F.account(end: "2024-05-06 18:50", artist: "Ann", track: "One", ms: 10_000),
-            F.account(end: "2024-05-06 18:50", artist: "Ann", track: "One", ms: 10_000),
-            F.account(end: "2024-05-07 09:00", artist: "Cy", track: "One", ms: 100_000),
-            ["endTime": "2024-05-07 10:00", "artistName": "Cy", "trackName": NSNull(), "msPlayed": 5000],
-        ]), to: dir, "StreamingHistory_music_0.json")
-        try F.write(try F.json([["endTime": "2024-05-06 07:00", "podcastName": "Pod", "episodeName": "E1", "msPlayed": 1_800_000]]),
-                    to: dir, "StreamingHistory_podcast_0.json")
+        try F.write(
+            try F.json([
+                F.account(end: "2024-05-06 18:43", artist: "Ann", track: "One", ms: 216_783),
+                F.account(end: "2024-05-06 18:50", artist: "Ann", track: "One", ms: 10_000),
+                F.account(end: "2024-05-06 18:50", artist: "Ann", track: "One", ms: 10_000),
+                F.account(end: "2024-05-07 09:00", artist: "Cy", track: "One", ms: 100_000),
+                ["endTime": "2024-05-07 10:00", "artistName": "Cy", "trackName": NSNull(), "msPlayed": 5000],
+            ]), to: dir, "StreamingHistory_music_0.json")
+        try F.write(
+            try F.json([["endTime": "2024-05-06 07:00", "podcastName": "Pod", "episodeName": "E1", "msPlayed": 1_800_000]]),
+            to: dir, "StreamingHistory_podcast_0.json")
         // Recognised by content although the name is new.
         try F.write(try F.json([F.account(end: "2024-05-08 09:00", artist: "Dee", track: "Four", ms: 60_000)]), to: dir, "History_new_0.json")
         try F.write(Data(#"{"username": "someone", "country": "DE"}"#.utf8), to: dir, "Userdata.json")
@@ -354,15 +382,17 @@ enum SpotifyTimeShim {
     typealias F = Fixtures
 
     func files(_ dir: URL) throws -> (extended: URL, account: URL) {
-        let extended = try F.write(try F.json([
-            F.extended(ts: "2024-05-06T18:43:27Z", ms: 216_783, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
-            F.extended(ts: "2024-05-06T19:00:10Z", ms: 100_000, track: "Two", artist: "Ann", album: "First", uri: "spotify:track:two"),
-        ]), to: dir, "Spotify Extended Streaming History/Streaming_History_Audio_2024.json")
-        let account = try F.write(try F.json([
-            F.account(end: "2024-05-06 18:43", artist: "Ann", track: "One", ms: 216_783),  // the same listen
-            F.account(end: "2024-05-06 19:00", artist: "Ann", track: "Two", ms: 99_000),  // another length: another listen
-            F.account(end: "2024-05-07 08:00", artist: "Ann", track: "One", ms: 216_783),  // another day
-        ]), to: dir, "Spotify Account Data/StreamingHistory_music_0.json")
+        let extended = try F.write(
+            try F.json([
+                F.extended(ts: "2024-05-06T18:43:27Z", ms: 216_783, track: "One", artist: "Ann", album: "First", uri: "spotify:track:one"),
+                F.extended(ts: "2024-05-06T19:00:10Z", ms: 100_000, track: "Two", artist: "Ann", album: "First", uri: "spotify:track:two"),
+            ]), to: dir, "Spotify Extended Streaming History/Streaming_History_Audio_2024.json")
+        let account = try F.write(
+            try F.json([
+                F.account(end: "2024-05-06 18:43", artist: "Ann", track: "One", ms: 216_783),  // the same listen
+                F.account(end: "2024-05-06 19:00", artist: "Ann", track: "Two", ms: 99_000),  // another length: another listen
+                F.account(end: "2024-05-07 08:00", artist: "Ann", track: "One", ms: 216_783),  // another day
+            ]), to: dir, "Spotify Account Data/StreamingHistory_music_0.json")
         return (extended, account)
     }
 

@@ -1,10 +1,11 @@
 import Foundation
+import PostgresNIO
 import SegueModel
 import SegueStore
-import PostgresNIO
-@testable import SegueStorePostgres
 import SegueTestSupport
 import Testing
+
+@testable import SegueStorePostgres
 
 /// What the PostgreSQL backend adds to the store contracts: URLs, migrations, lost connections, and
 /// its synchronous bridge used from Swift concurrency.
@@ -117,7 +118,9 @@ import Testing
         let b = PostgresListenStore(backend: try PostgresBackend(url: url), node: "b")
         let (token, _) = try a.createIngestToken(name: nil, scope: "ingest")
         func events(_ prefix: String) -> [StoredEvent] {
-            (0..<100).map { StoredEvent(tokenID: token.id, eventID: "\(prefix)\($0)", user: "u\($0)", track: "t", time: 1_000 + Int64($0), insertedAt: 0) }
+            (0..<100).map {
+                StoredEvent(tokenID: token.id, eventID: "\(prefix)\($0)", user: "u\($0)", track: "t", time: 1_000 + Int64($0), insertedAt: 0)
+            }
         }
         let feed = PostgresLiveFeed(store: b, counted: [], since: Int64(Date().timeIntervalSince1970 * 1000))
         let delivered = PostgresLiveTests.Delivered()

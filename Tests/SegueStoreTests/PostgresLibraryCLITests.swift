@@ -15,8 +15,10 @@ import Testing
         for (i, f) in [220, 330, 440, 550].enumerated() {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-            p.arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=4", "-metadata", "artist=A\(i)",
-                           "-metadata", "title=Tone \(f)", music.appendingPathComponent("t\(i).flac").path]
+            p.arguments = [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=\(f):duration=4", "-metadata", "artist=A\(i)",
+                "-metadata", "title=Tone \(f)", music.appendingPathComponent("t\(i).flac").path,
+            ]
             try p.run()
             p.waitUntilExit()
         }

@@ -1,8 +1,9 @@
 import Foundation
 import SegueStore
-@testable import SegueStorePostgres
 import SegueTestSupport
 import Testing
+
+@testable import SegueStorePostgres
 
 /// Live events across nodes on one PostgreSQL: the live batches, the feed that folds other nodes'
 /// batches into a node's windows, and two real `segue serve` processes.
@@ -174,7 +175,9 @@ import Testing
         while dashboard.streams.isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         #expect(dashboard.streams.first == 0)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let events = (0..<250).map { #"{"event_id":"a\#($0)","user_id":"u\#($0 % 40)","track":"T\#($0 % 7)","artist":"Ar","ts":\#(now - Int64($0) * 100)}"# }
+        let events = (0..<250).map {
+            #"{"event_id":"a\#($0)","user_id":"u\#($0 % 40)","track":"T\#($0 % 7)","artist":"Ar","ts":\#(now - Int64($0) * 100)}"#
+        }
         let body = "[" + events.joined(separator: ",") + "]"
         let posted = Date()
         let answer = try Self.curl([

@@ -1,8 +1,9 @@
 import Foundation
 import SegueStore
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+
+@testable import SegueStoreSQLite
 
 /// Each profile's Settings on every backend: saved, replaced, kept apart, forgotten; and an older web
 /// database keeps its sessions when it gains the table.

@@ -2,9 +2,10 @@ import Foundation
 import SegueCharts
 import SegueImport
 import SegueModel
-@testable import SegueStore
 import SegueTestSupport
 import Testing
+
+@testable import SegueStore
 
 @Suite struct RaceDataTests {
     typealias F = Fixtures
@@ -15,9 +16,10 @@ import Testing
         var records: [[String: Any]] = []
         func plays(_ n: Int, _ artist: String, month: Int, day: Int = 10, ms: Int = 100_000) {
             for i in 0..<n {
-                records.append(F.extended(
-                    ts: String(format: "2021-%02d-%02dT%02d:%02d:00Z", month, day, i / 60, i % 60), ms: ms,
-                    track: "\(artist) song", artist: artist, uri: "spotify:track:\(artist)"))
+                records.append(
+                    F.extended(
+                        ts: String(format: "2021-%02d-%02dT%02d:%02d:00Z", month, day, i / 60, i % 60), ms: ms,
+                        track: "\(artist) song", artist: artist, uri: "spotify:track:\(artist)"))
             }
         }
         plays(5, "A", month: 1)
@@ -102,9 +104,10 @@ import Testing
         var records: [[String: Any]] = []
         func plays(_ n: Int, _ track: String, by artist: String, day: String, ms: Int) {
             for i in 0..<n {
-                records.append(F.extended(
-                    ts: "2021-\(day)T10:\(String(format: "%02d", i)):00Z", ms: ms, track: track, artist: artist,
-                    uri: "spotify:track:\(track)\(artist)"))
+                records.append(
+                    F.extended(
+                        ts: "2021-\(day)T10:\(String(format: "%02d", i)):00Z", ms: ms, track: track, artist: artist,
+                        uri: "spotify:track:\(track)\(artist)"))
             }
         }
         plays(3, "Intro", by: "Zed", day: "01-05", ms: 70_000)
@@ -153,7 +156,9 @@ import Testing
                         let race = try store.race(q, timeZone: .gmt, profile: profile)
                         let expected = try topRanking(store, profile, q)
                         #expect(expected.count == top)
-                        #expect(try finalRanking(race, top: top) == expected, "\(kind) by \(metric), top \(top), \(String(describing: from))...\(String(describing: to))")
+                        #expect(
+                            try finalRanking(race, top: top) == expected,
+                            "\(kind) by \(metric), top \(top), \(String(describing: from))...\(String(describing: to))")
                         compared += 1
                     }
                 }
@@ -208,11 +213,13 @@ import Testing
             let profile = try store.profile(named: "demo")
             let report = try HistoryImporter(parseThreads: threads, chunkSize: chunk)
                 .run(paths: [zip], store: store, profile: profile)
-            results.append((
-                report,
-                try store.top(ChartQuery(kind: .tracks, metric: .minutes, limit: 200), profile: profile),
-                try store.top(ChartQuery(kind: .albums, metric: .streams, limit: 200), profile: profile),
-                try store.stats(range: .all, timeZone: .gmt, profile: profile)))
+            results.append(
+                (
+                    report,
+                    try store.top(ChartQuery(kind: .tracks, metric: .minutes, limit: 200), profile: profile),
+                    try store.top(ChartQuery(kind: .albums, metric: .streams, limit: 200), profile: profile),
+                    try store.stats(range: .all, timeZone: .gmt, profile: profile)
+                ))
         }
         #expect(results[0].0.total.records == 9_000 && results[0].0.files.count == 9)
         for r in results.dropFirst() {

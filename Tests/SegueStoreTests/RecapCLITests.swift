@@ -30,7 +30,8 @@ import Testing
         #expect(shape["millisecondsByHour"] as? [Int] == stats["millisecondsByHour"] as? [Int])
         for (kind, key) in [("artists", "topArtists"), ("tracks", "topTracks"), ("albums", "topAlbums")] {
             let top = try #require(
-                try JSONSerialization.jsonObject(with: Data(try cli.segue(["top", "--kind", kind, "--limit", "5", "--format", "json"] + range + store).out.utf8))
+                try JSONSerialization.jsonObject(
+                    with: Data(try cli.segue(["top", "--kind", kind, "--limit", "5", "--format", "json"] + range + store).out.utf8))
                     as? [[String: Any]])
             let list = try #require(r[key] as? [[String: Any]])
             #expect(list.map { $0["name"] as? String } == top.map { $0["name"] as? String })

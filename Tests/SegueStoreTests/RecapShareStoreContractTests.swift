@@ -1,10 +1,11 @@
 import Foundation
 import SegueModel
 import SegueStore
-@testable import SegueStorePostgres
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+
+@testable import SegueStorePostgres
+@testable import SegueStoreSQLite
 
 /// Published recaps on every backend: found only by their token's hash, owners apart, revoked for good.
 @Suite struct RecapShareStoreContractTests {

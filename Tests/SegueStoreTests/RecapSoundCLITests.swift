@@ -11,13 +11,15 @@ extension CLITests {
         let data = dir.appendingPathComponent("data").path
         let music = dir.appendingPathComponent("music")
         try FileManager.default.createDirectory(at: music, withIntermediateDirectories: true)
-        let csv = "Björk,Homogenic,Jóga,01 Jun 2021 08:00\nBjörk,Homogenic,Jóga,03 Jun 2021 08:00\nBjörk,Post,Army of Me,02 Jun 2021 09:00\n"
+        let csv =
+            "Björk,Homogenic,Jóga,01 Jun 2021 08:00\nBjörk,Homogenic,Jóga,03 Jun 2021 08:00\nBjörk,Post,Army of Me,02 Jun 2021 09:00\n"
             + "Nobody Here,Else,Not A File,04 Jun 2021 09:00\nBjörk,Homogenic,Jóga,03 Jun 2020 08:00\n"
         let scrobbles = dir.appendingPathComponent("scrobbles.csv")
         try Data(csv.utf8).write(to: scrobbles)
         #expect(try segue(["import", "--data", data, scrobbles.path]).status == 0)
         // No library yet: no sound, and no library file made by asking.
-        let before = try #require(try JSONSerialization.jsonObject(with: Data(try segue(["recap", "2021", "--data", data, "--format", "json"]).out.utf8)) as? [String: Any])
+        let before = try #require(
+            try JSONSerialization.jsonObject(with: Data(try segue(["recap", "2021", "--data", data, "--format", "json"]).out.utf8)) as? [String: Any])
         #expect(before["sound"] == nil && (before["totals"] as? [String: Any])?["plays"] as? Int == 4)
         #expect(!FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("library.sqlite")))
 
@@ -43,9 +45,11 @@ extension CLITests {
         #expect(playlist.map { $0["title"] as? String } == ["Jóga", "army of me"])
         #expect(playlist.map { $0["plays"] as? Int } == [2, 1])
         let text = try segue(["recap", "2021", "--data", data])
-        #expect(text.out.contains("Sound") && text.out.contains("from 3 plays of 2 library songs") && text.out.contains("1. Jóga – Björk"), "\(text.out)")
+        #expect(
+            text.out.contains("Sound") && text.out.contains("from 3 plays of 2 library songs") && text.out.contains("1. Jóga – Björk"), "\(text.out)")
         // 2019: nothing played, no sound.
-        let empty = try #require(try JSONSerialization.jsonObject(with: Data(try segue(["recap", "2019", "--data", data, "--format", "json"]).out.utf8)) as? [String: Any])
+        let empty = try #require(
+            try JSONSerialization.jsonObject(with: Data(try segue(["recap", "2019", "--data", data, "--format", "json"]).out.utf8)) as? [String: Any])
         #expect(empty["sound"] == nil)
         // The cards include the sound.
         let cards = try segue(["recap", "2021", "--data", data, "--out", dir.appendingPathComponent("cards").path])

@@ -54,7 +54,9 @@ import Testing
             #expect(recap.race.periods.count == (period.dayCount > 92 ? 12 : 13))
             #expect(recap.race.entities.count >= 10)
             // Discoveries: artists in the range's top 50 that no play before the range names.
-            let before = try store.top(ChartQuery(kind: .artists, metric: .minutes, range: TimeRange(start: .min, end: period.range.start), limit: 100_000), profile: profile)
+            let before = try store.top(
+                ChartQuery(kind: .artists, metric: .minutes, range: TimeRange(start: .min, end: period.range.start), limit: 100_000), profile: profile
+            )
             let during = try store.top(ChartQuery(kind: .artists, metric: .streams, range: period.range, limit: 100_000), profile: profile)
             let new = during.filter { $0.streams > 0 && !before.map(\.name).contains($0.name) }
             #expect(recap.discoveries.count == new.count)

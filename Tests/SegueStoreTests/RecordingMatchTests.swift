@@ -23,7 +23,8 @@ import Testing
         func listen(_ t: Int, _ title: String, _ info: String) -> String {
             "{\"listened_at\": \(t), \"track_metadata\": {\"artist_name\": \"The Band\", \"track_name\": \"\(title)\", \"additional_info\": {\(info)}}}\n"
         }
-        let text = listen(1_622_534_400, "Song", "\"isrc\": \"gb-aye-06-01498\"")
+        let text =
+            listen(1_622_534_400, "Song", "\"isrc\": \"gb-aye-06-01498\"")
             + listen(1_622_538_000, "Song", "\"isrc\": \"GBAYE0601498\", \"duration_ms\": 200000")
             + listen(1_622_541_600, "Other", "\"isrc\": \"\(String(repeating: "X", count: 10_000))\", \"recording_mbid\": \"not-a-uuid\"")
             + listen(1_622_545_200, "Plain", "\"duration_ms\": 100000")
@@ -109,9 +110,12 @@ import Testing
         let index = ListeningIndex(columns)
         #expect(index.listening(artist: "A", title: "Song", album: nil) == TrackListening(plays: 3, lastPlayed: 300))
         #expect(index.listening(artist: "A", title: "Song", album: nil, isrc: "GBAYE0601498", mbid: nil) == TrackListening(plays: 1, lastPlayed: 100))
-        #expect(index.listening(artist: "A", title: "Song", album: nil, isrc: "us-rc1-76-07839", mbid: nil) == TrackListening(plays: 2, lastPlayed: 300))
+        #expect(
+            index.listening(artist: "A", title: "Song", album: nil, isrc: "us-rc1-76-07839", mbid: nil) == TrackListening(plays: 2, lastPlayed: 300))
         #expect(index.listening(artist: "A", title: "Song", album: nil, isrc: "FRZ039800212", mbid: nil) == nil)
-        #expect(index.listening(artist: "B", title: "Something Else", album: nil, isrc: nil, mbid: Self.mbidA.uppercased()) == TrackListening(plays: 1, lastPlayed: 400))
+        #expect(
+            index.listening(artist: "B", title: "Something Else", album: nil, isrc: nil, mbid: Self.mbidA.uppercased())
+                == TrackListening(plays: 1, lastPlayed: 400))
         // Not valid identifiers are no identifiers: names decide.
         #expect(index.listening(artist: "A", title: "Song", album: nil, isrc: "nonsense", mbid: "\u{0}") == TrackListening(plays: 3, lastPlayed: 300))
     }

@@ -2,9 +2,10 @@ import Foundation
 import SegueImport
 import SegueModel
 import SegueStore
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+
+@testable import SegueStoreSQLite
 
 /// The SQLite file's schema: what a play row holds, and upgrading a file written by an older build.
 @Suite struct SQLiteSchemaTests {
@@ -58,11 +59,13 @@ import Testing
         let store = try SQLitePlayStore(path: path)
         let profile = try store.profile(named: "p")
         let plays = [
-            Play(kind: .music, endTime: 1_600_000_000, msPlayed: 200_000, title: "T", creator: "A", album: "L", uri: "spotify:track:t",
-                 reasonStart: "clickrow", reasonEnd: "trackdone", shuffle: true, skipped: false, offline: nil,
-                 offlineTimestamp: 1_599_999_000, incognito: false, platform: "android", country: "DE"),
-            Play(kind: .music, endTime: 1_600_000_300, msPlayed: 100_000, title: "T", creator: "A", album: "L", uri: "spotify:track:t",
-                 reasonStart: "trackdone", reasonEnd: "fwdbtn", platform: "android", country: "FR"),
+            Play(
+                kind: .music, endTime: 1_600_000_000, msPlayed: 200_000, title: "T", creator: "A", album: "L", uri: "spotify:track:t",
+                reasonStart: "clickrow", reasonEnd: "trackdone", shuffle: true, skipped: false, offline: nil,
+                offlineTimestamp: 1_599_999_000, incognito: false, platform: "android", country: "DE"),
+            Play(
+                kind: .music, endTime: 1_600_000_300, msPlayed: 100_000, title: "T", creator: "A", album: "L", uri: "spotify:track:t",
+                reasonStart: "trackdone", reasonEnd: "fwdbtn", platform: "android", country: "FR"),
         ]
         let added = try store.importPlays(into: profile) { sink in try sink.add(PlayBatch(plays)) }
         #expect(added == [true, true])
@@ -159,9 +162,10 @@ import Testing
 @Suite struct PlayBatchTests {
     @Test func playsRoundTripThroughTheColumns() {
         let plays = [
-            Play(kind: .music, endTime: 10, msPlayed: 1, title: "T", creator: "A", album: "L", uri: "spotify:track:t",
-                 reasonStart: "a", reasonEnd: "b", shuffle: true, skipped: nil, offline: false, offlineTimestamp: 7,
-                 incognito: true, platform: "p", country: "c"),
+            Play(
+                kind: .music, endTime: 10, msPlayed: 1, title: "T", creator: "A", album: "L", uri: "spotify:track:t",
+                reasonStart: "a", reasonEnd: "b", shuffle: true, skipped: nil, offline: false, offlineTimestamp: 7,
+                incognito: true, platform: "p", country: "c"),
             Play(kind: .episode, endTime: 20, msPlayed: 2, title: "E", creator: "S", uri: "spotify:episode:e", reasonStart: "b"),
             Play(kind: .music, endTime: 30, msPlayed: 3, title: "T", creator: "A", album: "L", uri: "spotify:track:t"),
             Play(kind: .audiobookChapter, endTime: 40, msPlayed: 4, title: "C", creator: "B"),

@@ -1,9 +1,10 @@
 import Foundation
 import SegueStore
-@testable import SegueStorePostgres
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
+
+@testable import SegueStorePostgres
+@testable import SegueStoreSQLite
 
 /// Saved playlists on every backend: order kept, owners apart, rename and delete only one's own.
 @Suite struct SavedPlaylistStoreContractTests {
@@ -84,9 +85,12 @@ import Testing
         #expect(rebuilt.trackIDs == [9, 4, 5, 1] && rebuilt.updatedMillis == 20 && rebuilt.recipeJSON == daily.recipeJSON)
         #expect(try store.replaceTracks(id: daily.id, owner: "you", trackIDs: [1], millis: 21) == nil)
 
-        let sent = try #require(try store.recordPush(id: daily.id, owner: "me", .sent(target: "home", missing: ["Nobody – “Not Here”", "Ann; Bo – X"]), millis: 30))
+        let sent = try #require(
+            try store.recordPush(id: daily.id, owner: "me", .sent(target: "home", missing: ["Nobody – “Not Here”", "Ann; Bo – X"]), millis: 30))
         #expect(sent.lastPushedMillis == 30 && sent.lastMissing == ["Nobody – “Not Here”", "Ann; Bo – X"] && sent.lastError == nil)
-        let failed = try #require(try store.recordPush(id: daily.id, owner: "me", .failed(target: "home", message: "The Subsonic server at http://x did not answer: refused."), millis: 40))
+        let failed = try #require(
+            try store.recordPush(
+                id: daily.id, owner: "me", .failed(target: "home", message: "The Subsonic server at http://x did not answer: refused."), millis: 40))
         #expect(failed.lastPushedMillis == 30 && failed.lastMissing.count == 2)
         #expect(failed.lastError == "The Subsonic server at http://x did not answer: refused." && failed.lastErrorMillis == 40)
         let again = try #require(try store.recordPush(id: daily.id, owner: "me", .sent(target: "home", missing: []), millis: 50))
@@ -128,7 +132,10 @@ import Testing
         }
         let store = try SQLiteWebStore(path: path)
         let kept = try store.savedPlaylists(owner: "me")
-        #expect(kept == [SavedPlaylist(id: 7, owner: "me", name: "Old radio", mode: "radio", trackIDs: [3, 1, 2], createdMillis: 100, updatedMillis: 200)])
+        #expect(
+            kept == [
+                SavedPlaylist(id: 7, owner: "me", name: "Old radio", mode: "radio", trackIDs: [3, 1, 2], createdMillis: 100, updatedMillis: 200)
+            ])
         #expect(try store.savedPlaylist(id: 9, owner: "web-x")?.trackIDs == [5, 6])
         #expect(try kept[0].recipe() == nil && store.playlistsToRefresh().isEmpty)
         #expect(try SQLiteConnection(path: path).scalar("PRAGMA user_version") == Int64(WebMigrations.steps.count))
@@ -161,7 +168,10 @@ import Testing
         #expect(try backend.schemaVersion() == PostgresBackend.schemaVersion)
         let store = PostgresSavedPlaylistStore(backend: backend)
         let kept = try store.savedPlaylists(owner: "me")
-        #expect(kept == [SavedPlaylist(id: 7, owner: "me", name: "Old radio", mode: "radio", trackIDs: [3, 1, 2], createdMillis: 100, updatedMillis: 200)])
+        #expect(
+            kept == [
+                SavedPlaylist(id: 7, owner: "me", name: "Old radio", mode: "radio", trackIDs: [3, 1, 2], createdMillis: 100, updatedMillis: 200)
+            ])
         #expect(try store.savedPlaylist(id: 9, owner: "web-x")?.trackIDs == [5, 6])
         #expect(try store.playlistsToRefresh().isEmpty)
         #expect(try store.recordPush(id: 7, owner: "me", .sent(target: "home", missing: ["A – B"]), millis: 500)?.lastMissing == ["A – B"])

@@ -211,7 +211,9 @@ import Testing
                     ts: iso.string(from: Date(timeIntervalSince1970: TimeInterval(end))), ms: 100_000, track: title, artist: "Ann",
                     uri: "spotify:track:t\(i)"))
             account.append(
-                F.account(end: minuteFormat.string(from: Date(timeIntervalSince1970: TimeInterval(accountMinute))), artist: "Ann", track: title, ms: 100_000))
+                F.account(
+                    end: minuteFormat.string(from: Date(timeIntervalSince1970: TimeInterval(accountMinute))), artist: "Ann", track: title, ms: 100_000
+                ))
             // What the rule looks in, from the side that arrives second.
             var meeting = SpotifyFormatMeeting()
             if accountFirst {

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import SegueLive
+import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import SegueLive
 import SegueServer
-import Hummingbird
 
 /// `segue serve`: the web app, API and workers in one process on the embedded store.
 struct ServeCommand: AsyncParsableCommand {

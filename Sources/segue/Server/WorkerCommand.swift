@@ -78,7 +78,9 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.info("Segue worker running", metadata: ["workers": "\(workers)", "data": "\(configuration.dataDirectory)"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: WorkerPoolService(pool: pool))]
         // A supervised worker's server runs the scheduler already.
-        if !supervised { services.append(.init(service: try makePlaylistRefreshService(configuration: configuration, logger: logger, stores: stores))) }
+        if !supervised {
+            services.append(.init(service: try makePlaylistRefreshService(configuration: configuration, logger: logger, stores: stores)))
+        }
         if let source = try makeKafkaWorker(configuration: configuration, logger: logger, stores: stores) {
             services.append(.init(service: KafkaSourceService(source: source)))
         }

@@ -4,8 +4,8 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
-import SegueStore
 import SegueRender
+import SegueStore
 
 /// `segue chart`: a shareable top-N image (PNG, JPEG or SVG).
 struct ChartCommand: ParsableCommand {

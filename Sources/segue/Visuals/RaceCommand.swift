@@ -4,8 +4,8 @@ import SegueCharts
 import SegueGraphics
 import SegueMedia
 import SegueModel
-import SegueStore
 import SegueRender
+import SegueStore
 
 /// `segue race`: an animated bar-chart race (MP4, GIF or WebM).
 struct RaceCommand: ParsableCommand {
@@ -50,7 +50,10 @@ struct RaceCommand: ParsableCommand {
             """)
     var encoder: EncoderChoice = .local(.auto)
 
-    @Option(help: "libx264 preset: ultrafast … veryslow (slower presets make smaller files, e.g. veryfast: a third the size, three times the encoding time).")
+    @Option(
+        help:
+            "libx264 preset: ultrafast … veryslow (slower presets make smaller files, e.g. veryfast: a third the size, three times the encoding time)."
+    )
     var preset: String = "ultrafast"
 
     @Option(help: "Largest GIF in bytes; the GIF is made smaller until it fits.")
