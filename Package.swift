@@ -90,6 +90,10 @@ let package = Package(
             name: "SegueRender",
             dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia", "SegueRecap"],
             swiftSettings: strict),
+        // The web app's script, stylesheet, icon and templates (Sources/SegueServer/Web) compiled into the
+        // binary as raw string literals: a copied `segue` serves them with no resource bundle beside it.
+        .executableTarget(name: "segue-embed", swiftSettings: strict),
+        .plugin(name: "EmbedWebFiles", capability: .buildTool(), dependencies: ["segue-embed"]),
         // The Hummingbird web app: pages, JSON API, SSE, sessions, uploads.
         .target(
             name: "SegueServer",
@@ -104,7 +108,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict),
+            exclude: ["Web"],
+            swiftSettings: strict,
+            plugins: ["EmbedWebFiles"]),
         .executableTarget(
             name: "segue",
             dependencies: [

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The stylesheet, script and icon, compiled in (no build step, no npm).
+/// The stylesheet, script and icon: files under `Web/static/`, compiled in by the EmbedWebFiles plugin
+/// (no npm, and no resource bundle to keep beside the binary).
 enum Assets {
     /// Bumped when the assets change, for cache busting.
     static let version = "10"
@@ -20,7 +21,11 @@ enum Assets {
         serve("static/icon.svg", "image/svg+xml", icon)
     }
 
-    static let icon = """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#7c5cff"/><stop offset="1" stop-color="#1ed6a0"/></linearGradient></defs><rect width="32" height="32" rx="8" fill="url(#g)"/><rect x="7" y="8" width="18" height="4" rx="2" fill="#fff"/><rect x="7" y="14" width="13" height="4" rx="2" fill="#fff" opacity=".85"/><rect x="7" y="20" width="8" height="4" rx="2" fill="#fff" opacity=".7"/></svg>
-        """
+    static let css = file("static/app.css")
+    static let javascript = file("static/app.js")
+    static let icon = file("static/icon.svg")
+
+    /// A file under `Sources/SegueServer/Web/`, compiled in by the EmbedWebFiles plugin; a missing one is
+    /// a build mistake that the asset tests catch, so it reads as empty rather than trapping the server.
+    static func file(_ path: String) -> String { WebFiles.files[path] ?? "" }
 }
