@@ -30,9 +30,9 @@ func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String
         <meta name="color-scheme" content="\(preferences.theme == .system ? "dark light" : preferences.theme.rawValue)">
         <meta name="csrf-token" content="\(escapeHTML(csrf))">
         <title>\(escapeHTML(title)) · Segue</title>
-        <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
-        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
-        <script src="/static/app.js?v=\(Assets.version)" defer></script>
+        <link rel="stylesheet" href="\(Assets.css.url)">
+        <link rel="icon" href="\(Assets.icon.url)" type="image/svg+xml">
+        <script src="\(Assets.javascript.url)" defer></script>
         </head>
         <body data-has-data="\(hasData)"\(preferences.timeZoneIsSet ? "" : " data-time-zone=\"unset\"")>
         <a class="skip" href="#main">Skip to content</a>

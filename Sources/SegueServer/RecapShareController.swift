@@ -212,7 +212,7 @@ struct RecapShareController {
             <meta name="twitter:title" content="\(escapeHTML(title))">
             <meta name="twitter:description" content="\(escapeHTML(description))">
             <meta name="twitter:image" content="\(image)">
-            <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
+            <link rel="stylesheet" href="\(Assets.css.url)">
             </head>
             <body class="shared-recap theme-\(escapeHTML(theme.name))">
             <main id="main">
@@ -277,7 +277,7 @@ struct RecapShareController {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Not shared</title>
-            <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)"></head>
+            <link rel="stylesheet" href="\(Assets.css.url)"></head>
             <body class="shared-recap"><main id="main"><h1>Nothing is shared here</h1>
             <p>This link is wrong, or its owner revoked it.</p></main></body></html>
             """
