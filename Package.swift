@@ -34,6 +34,8 @@ let package = Package(
         // Outgoing HTTP (SegueHTTP): already in the graph through Hummingbird and postgres-nio.
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        // Page templates that escape by default (SegueServer only).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Plays, entities, metrics, date ranges: no I/O.
@@ -107,6 +109,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["Web"],
             swiftSettings: strict,
