@@ -40,6 +40,8 @@ let package = Package(
         // Outgoing HTTP (SegueHTTP): already in the graph through Hummingbird and postgres-nio.
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        // Page templates that escape by default (SegueServer only).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Plays, entities, metrics, date ranges: no I/O.
@@ -103,6 +105,10 @@ let package = Package(
             name: "SegueRender",
             dependencies: ["SegueModel", "SegueStore", "SegueCharts", "SegueGraphics", "SegueMedia", "SegueRecap"],
             swiftSettings: strict),
+        // The web app's script, stylesheet, icon and templates (Sources/SegueServer/Web) compiled into the
+        // binary as raw string literals: a copied `segue` serves them with no resource bundle beside it.
+        .executableTarget(name: "segue-embed", swiftSettings: strict),
+        .plugin(name: "EmbedWebFiles", capability: .buildTool(), dependencies: ["segue-embed"]),
         // The Hummingbird web app: pages, JSON API, SSE, sessions, uploads.
         .target(
             name: "SegueServer",
@@ -120,8 +126,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            swiftSettings: strict),
+            exclude: ["Web"],
+            swiftSettings: strict,
+            plugins: ["EmbedWebFiles"]),
         .executableTarget(
             name: "segue",
             dependencies: [
@@ -247,6 +256,7 @@ let package = Package(
                 "SegueHTTP", "SeguePlayers", nioHTTP1, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),

@@ -1,7 +1,8 @@
 import Foundation
 import SegueModel
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values. Pages escape through their templates
+/// (`PageTemplates`); this is for markup built outside them: the SVG of `barChartSVG`.
 func escapeHTML(_ text: String) -> String {
     MarkupEscaping.escape(text, apostrophe: "&#39;")
 }
@@ -14,56 +15,65 @@ enum Page: String, CaseIterable {
     var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }
 
+/// What `layout.mustache` shows around a page.
+struct LayoutView {
+    struct NavItem {
+        let path: String
+        let title: String
+        let current: Bool
+    }
+
+    let theme: String?
+    let colorScheme: String
+    let csrf: String
+    let title: String
+    let stylesheet = Assets.css.url
+    let icon = Assets.icon.url
+    let script = Assets.javascript.url
+    let hasData: Bool
+    let timeZoneIsSet: Bool
+    let nav: [NavItem]
+    /// The page's own markup, rendered from its template.
+    let body: String
+}
+
 /// The shared page frame: head, skip link, navigation, main and footer.
+/// - Parameter body: the page's markup, rendered from its template.
 func layout(page: Page, title: String, csrf: String, hasData: Bool, body: String) -> String {
-    let nav = Page.allCases.map { p in
-        "<li><a href=\"\(p.path)\"\(p == page ? " aria-current=\"page\"" : "")>\(p.title)</a></li>"
-    }.joined()
     let preferences = PagePreferences.current
-    let theme = preferences.theme == .system ? "" : " data-theme=\"\(preferences.theme.rawValue)\""
-    return """
-        <!doctype html>
-        <html lang="en"\(theme)>
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="\(preferences.theme == .system ? "dark light" : preferences.theme.rawValue)">
-        <meta name="csrf-token" content="\(escapeHTML(csrf))">
-        <title>\(escapeHTML(title)) · Segue</title>
-        <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
-        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
-        <script src="/static/app.js?v=\(Assets.version)" defer></script>
-        </head>
-        <body data-has-data="\(hasData)"\(preferences.timeZoneIsSet ? "" : " data-time-zone=\"unset\"")>
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="site-head">
-          <a class="brand" href="/" aria-label="Segue home"><span class="logo" aria-hidden="true"></span>Segue</a>
-          <nav aria-label="Main"><ul>\(nav)</ul></nav>
-        </header>
-        <main id="main" tabindex="-1">
-        \(body)
-        </main>
-        <footer class="foot">
-          <p>Your data stays on this server, in a private session that expires after a day of inactivity.</p>
-          <form method="post" action="/delete" class="inline" data-confirm="Delete your listening history, your music library, your playlists, your renders, your shared recap links and your settings from this server? This cannot be undone.">
-            <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
-            <button class="link danger" type="submit">Delete my data</button>
-            <span class="hint-inline">(history, music library, playlists, shared recap links and settings)</span>
-          </form>
-        </footer>
-        </body>
-        </html>
-        """
+    return PageTemplates.render(
+        "layout",
+        LayoutView(
+            theme: preferences.theme == .system ? nil : preferences.theme.rawValue,
+            colorScheme: preferences.theme == .system ? "dark light" : preferences.theme.rawValue, csrf: csrf, title: title,
+            hasData: hasData, timeZoneIsSet: preferences.timeZoneIsSet,
+            nav: Page.allCases.map { LayoutView.NavItem(path: $0.path, title: $0.title, current: $0 == page) }, body: body))
+}
+
+/// One entry of a select (`option.mustache`).
+struct OptionView {
+    let value: String
+    let label: String
+    let selected: Bool
 }
 
 /// An option list with one entry selected.
-func options(_ values: [(String, String)], selected: String) -> String {
-    values.map { value, label in
-        "<option value=\"\(escapeHTML(value))\"\(value == selected ? " selected" : "")>\(escapeHTML(label))</option>"
-    }.joined()
+func options(_ values: [(String, String)], selected: String) -> [OptionView] {
+    values.map { OptionView(value: $0.0, label: $0.1, selected: $0.0 == selected) }
 }
 
-/// A small accessible bar chart as inline SVG (no inline styles, so the CSP can forbid them).
+/// A one-sentence notice above a form (`notice.mustache`): "ok" with role status, or "error" with role alert.
+struct Notice {
+    let kind: String
+    let role: String
+    let text: String
+
+    static func ok(_ text: String) -> Notice { Notice(kind: "ok", role: "status", text: text) }
+    static func error(_ text: String) -> Notice { Notice(kind: "error", role: "alert", text: text) }
+}
+
+/// A small accessible bar chart as inline SVG (no inline styles, so the CSP can forbid them). SVG drawing, not a
+/// page: it escapes its own text with `escapeHTML`.
 func barChartSVG(title: String, labels: [String], values: [Double], format: (Double) -> String) -> String {
     let width = 600.0
     let height = 240.0

@@ -41,6 +41,23 @@ struct LibraryController {
 
     // MARK: Page
 
+    /// What `library.mustache` shows.
+    struct PageView {
+        struct Column {
+            let key: String
+            let label: String
+            let lowercased: String
+            let numeric: Bool
+        }
+
+        let maxUploadBytes: Int
+        let limitMB: Int
+        let formats: String
+        let statuses: [OptionView]
+        let hasData: Bool
+        let columns: [Column]
+    }
+
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
         let limitMB = deps.configuration.maxUploadBytes / (1024 * 1024)
@@ -51,43 +68,12 @@ struct LibraryController {
             ("artist", "Artist", false), ("title", "Title", false), ("album", "Album", false), ("duration_s", "Length", true),
             ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
         ] + (hasData ? [("plays", "Plays", true)] : []) + [("tags", "Tags", false), ("status", "Status", false)]
-        let head = columns.map { key, label, numeric in
-            "<th scope=\"col\"\(numeric ? " class=\"num\"" : "") aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-key=\"\(key)\" title=\"Sort by \(label.lowercased())\">\(label)</button></th>"
-        }.joined()
-        let body = """
-            <h1>Library</h1>
-            <p class="lead">Add your music: Segue hears each file's tempo, key, loudness and energy, then builds smooth playlists from them.</p>
-            <section class="card upload" aria-labelledby="lib-up-h">
-              <h2 id="lib-up-h">Add audio files</h2>
-              <div class="drop" id="lib-drop" data-limit="\(deps.configuration.maxUploadBytes)">
-                <svg viewBox="0 0 24 24" class="icon" aria-hidden="true"><path d="M9 18V5l12-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0Zm12-2a3 3 0 1 1-6 0 3 3 0 0 1 6 0Z"/></svg>
-                <p><strong>Drop MP3, FLAC, Ogg, Opus, M4A or WAV files here</strong><br><span id="lib-help">or choose them (up to \(limitMB) MB each)</span></p>
-                <input id="lib-file" type="file" accept="\(formats),audio/*" multiple aria-describedby="lib-help">
-                <label for="lib-file" class="button">Choose files</label>
-              </div>
-              <p id="lib-status" class="status-line" role="status" aria-live="polite"></p>
-              <div class="or"><span>or</span></div>
-              <button class="button primary" id="lib-demo" type="button">Add eight demo songs</button>
-              <p class="hint">Short songs Segue makes itself, at known tempos and keys.</p>
-            </section>
-            <section class="card" aria-labelledby="lib-h">
-              <div class="table-head">
-                <h2 id="lib-h">Your tracks <span class="muted" id="lib-count"></span></h2>
-                <div class="table-tools">
-                  <label>Filter<input type="text" id="lib-filter" placeholder="Artist, title, key, tag…" autocomplete="off"></label>
-                  <label>Status<select id="lib-status-filter">\(options([("", "All"), ("done", "Done"), ("pending", "In progress"), ("failed", "Failed")], selected: ""))</select></label>
-                </div>
-              </div>
-              <div class="table-wrap">
-                <p class="sr-only" id="lib-sorted" aria-live="polite"></p>
-                <table class="library" id="library" data-stream="/api/v1/library/events" data-history="\(hasData)">
-                  <thead><tr>\(head)<th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-                  <tbody id="lib-rows"></tbody>
-                </table>
-              </div>
-              <p class="muted" id="lib-empty">Nothing here yet: add files above, or the demo songs.</p>
-            </section>
-            """
+        let view = PageView(
+            maxUploadBytes: deps.configuration.maxUploadBytes, limitMB: limitMB, formats: formats,
+            statuses: options([("", "All"), ("done", "Done"), ("pending", "In progress"), ("failed", "Failed")], selected: ""),
+            hasData: hasData,
+            columns: columns.map { PageView.Column(key: $0.0, label: $0.1, lowercased: $0.1.lowercased(), numeric: $0.2) })
+        let body = PageTemplates.render("library", view)
         return htmlResponse(layout(page: .library, title: "Library", csrf: s.csrfToken, hasData: hasData, body: body))
     }
 

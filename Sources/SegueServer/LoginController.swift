@@ -33,25 +33,17 @@ struct LoginController {
         if context.sessionIsStored || deps.configuration.password == nil {
             return Response(status: .seeOther, headers: [.location: "/"])
         }
-        return form(csrf: try context.requireSession().csrfToken, notice: "", status: .ok)
+        return form(csrf: try context.requireSession().csrfToken, notice: nil, status: .ok)
     }
 
-    func form(csrf: String, notice: String, status: HTTPResponse.Status) -> Response {
-        let body = """
-            <h1>Log in</h1>
-            <section class="card" aria-labelledby="login-title">
-              <h2 id="login-title">This Segue is private</h2>
-              \(notice)
-              <form method="post" action="/login">
-                <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
-                <label for="password">Password</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
-                <button class="button primary" type="submit">Log in</button>
-              </form>
-              <p class="muted">The server's owner set this password with <code>segue serve --password-file</code>.
-              This browser stays logged in until its session expires.</p>
-            </section>
-            """
+    /// What `login.mustache` shows.
+    struct FormView {
+        let notice: Notice?
+        let csrf: String
+    }
+
+    func form(csrf: String, notice: Notice?, status: HTTPResponse.Status) -> Response {
+        let body = PageTemplates.render("login", FormView(notice: notice, csrf: csrf))
         var response = htmlResponse(layout(page: .start, title: "Log in", csrf: csrf, hasData: false, body: body), status: status)
         response.headers[.cacheControl] = "no-store"
         return response
@@ -67,14 +59,14 @@ struct LoginController {
         if let wait = deps.loginThrottle.begin(address: address, now: deps.environment.now()) {
             var response = form(
                 csrf: session.csrfToken,
-                notice: "<p class=\"notice error\" role=\"alert\">Too many wrong passwords from your address: wait \(Self.spoken(seconds: wait)), then try again.</p>",
+                notice: .error("Too many wrong passwords from your address: wait \(Self.spoken(seconds: wait)), then try again."),
                 status: .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response
         }
         guard let given = fields["password"], constantTimeEqual(SHA256.hex(given), SHA256.hex(password)) else {
             return form(
-                csrf: session.csrfToken, notice: "<p class=\"notice error\" role=\"alert\">That password is not right: try again.</p>",
+                csrf: session.csrfToken, notice: .error("That password is not right: try again."),
                 status: .unauthorized)
         }
         deps.loginThrottle.succeeded(address: address)

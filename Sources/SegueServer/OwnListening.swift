@@ -94,28 +94,32 @@ struct OwnListening: Encodable, Equatable {
             minutesToday: Int((Double(stats.milliseconds) / 60_000).rounded()), recentToday: Array(recent.prefix(recentCount)))
     }
 
-    /// The card's contents as HTML (the page's script draws the same from the JSON).
-    /// - Parameter singleUser: whether visitors here can have a scrobbling token of their own (on Settings).
-    func html(singleUser: Bool) -> String {
-        guard hasScrobbles else {
-            let hint =
-                singleUser
-                ? "Give a scrobbler this server's address and your token from <a href=\"/settings#scrobbling\">Settings</a>, and what you play shows here."
-                : "What you play shows here once a scrobbler sends it with a token from the person who runs this server (<a href=\"/settings#scrobbling\">Settings</a> says how)."
-            return "<p class=\"muted own-hint\">\(hint)</p>"
+    /// What `own-listening.mustache` shows: the card's contents (the page's script draws the same from the JSON).
+    struct View {
+        struct Recent {
+            let time: String
+            let name: String
         }
-        let now =
-            playingNow.map { "<p class=\"own-now\"><span class=\"l\">Playing now</span> <strong>\(escapeHTML(Self.name($0)))</strong></p>" }
-            ?? "<p class=\"own-now muted\">Nothing playing right now.</p>"
-        let minutes = minutesToday == 1 ? "minute" : "minutes"
-        let today = "<p class=\"own-today\"><strong>\(playsToday)</strong> \(playsToday == 1 ? "play" : "plays") today · <strong>\(minutesToday)</strong> \(minutes)</p>"
-        let recent =
-            recentToday.isEmpty
-            ? "<p class=\"muted\">No listens yet today.</p>"
-            : "<ol class=\"own-recent\">"
-                + recentToday.map { "<li><time>\(escapeHTML($0.time ?? ""))</time> <span>\(escapeHTML(Self.name($0)))</span></li>" }.joined()
-                + "</ol>"
-        return now + today + recent
+
+        let hasScrobbles: Bool
+        /// Whether visitors here can have a scrobbling token of their own (on Settings).
+        let singleUser: Bool
+        let playingNow: String?
+        let playsToday: Int
+        let plays: String
+        let minutesToday: Int
+        let minutes: String
+        let hasRecent: Bool
+        let recent: [Recent]
+    }
+
+    /// The card's contents for `own-listening.mustache`.
+    /// - Parameter singleUser: whether visitors here can have a scrobbling token of their own (on Settings).
+    func view(singleUser: Bool) -> View {
+        View(
+            hasScrobbles: hasScrobbles, singleUser: singleUser, playingNow: playingNow.map(Self.name), playsToday: playsToday,
+            plays: playsToday == 1 ? "play" : "plays", minutesToday: minutesToday, minutes: minutesToday == 1 ? "minute" : "minutes",
+            hasRecent: !recentToday.isEmpty, recent: recentToday.map { View.Recent(time: $0.time ?? "", name: Self.name($0)) })
     }
 
     /// "14:05": the time of day of `seconds` in `timeZone`.

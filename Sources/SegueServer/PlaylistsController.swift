@@ -44,15 +44,44 @@ struct PlaylistsController {
 
     // MARK: Page
 
+    /// What `playlists.mustache` shows.
+    struct PageView {
+        /// Why a "More like this" radio in a small library holds fewer songs.
+        struct SmallNote {
+            let count: Int
+            let length: Int
+            let title: String
+        }
+
+        /// A track chooser (`playlist-picker.mustache`); `chosen` is its first choice as JSON chips.
+        struct Picker {
+            let name: String
+            let label: String
+            let classes: String
+            let multiple: Bool
+            let chosen: String
+        }
+
+        let smallNote: SmallNote?
+        let autostart: Bool
+        let noHistory: Bool
+        let periods: [OptionView]
+        let pickers: [Picker]
+        let length: Int
+        let arcs: [OptionView]
+    }
+
+    /// What `playlists-empty.mustache` shows.
+    struct EmptyView {
+        let found: String
+    }
+
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
         let (_, _, tracks) = try playable(context)
         let hasData = (try? deps.hasData(profileName: s.profileName)) ?? false
         guard tracks.count >= 2 else {
-            let body = """
-                <h1>Playlists</h1>
-                <p class="notice">Playlists are built from your analysed tracks: \(tracks.isEmpty ? "none yet" : "only one so far"). <a href="/library">Add music (or the demo songs) on the Library page</a> first.</p>
-                """
+            let body = PageTemplates.render("playlists-empty", EmptyView(found: tracks.isEmpty ? "none yet" : "only one so far"))
             return htmlResponse(layout(page: .playlists, title: "Playlists", csrf: s.csrfToken, hasData: hasData, body: body))
         }
         // A seed from "More like this" arrives chosen; from and to start at the library's two ends.
@@ -62,27 +91,20 @@ struct PlaylistsController {
         // takes the closer half and the page says why.
         let smallLibrary = 20
         let length = seed != nil && tracks.count < smallLibrary ? max(2, tracks.count / 2) : min(10, tracks.count)
-        let smallNote = seed.map { seed in
-            tracks.count < smallLibrary
-                ? "<p class=\"notice\" id=\"pl-small\">Your library has only \(tracks.count) analysed songs, so this radio holds the \(length) closest to “\(escapeHTML(seed.title))” rather than every song. <a href=\"/library\">Add more music</a> for a real choice.</p>"
-                : ""
-        } ?? ""
+        let smallNote = seed.flatMap { seed in
+            tracks.count < smallLibrary ? PageView.SmallNote(count: tracks.count, length: length, title: seed.title) : nil
+        }
         func chosen(_ t: PlaylistTrack?) -> String {
             guard let t else { return "[]" }
-            return escapeHTML((try? encodeJSON([Chip(id: t.id, label: "\(t.artist) – \(t.title)")])) ?? "[]")
+            return (try? encodeJSON([Chip(id: t.id, label: "\(t.artist) – \(t.title)")])) ?? "[]"
         }
-        func picker(_ name: String, _ label: String, classes: String, multiple: Bool, _ initial: PlaylistTrack?) -> String {
-            """
-            <div class="picker \(classes)" data-name="\(name)" data-multiple="\(multiple)" data-chosen="\(chosen(initial))">
-              <label for="pl-\(name)-q" id="pl-\(name)-label">\(label)</label>
-              <ul class="chips" id="pl-\(name)-chips" aria-label="\(label): chosen"></ul>
-              <div class="combo">
-                <input id="pl-\(name)-q" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="pl-\(name)-list" autocomplete="off" spellcheck="false" placeholder="Type an artist or a title…">
-                <ul class="suggest" id="pl-\(name)-list" role="listbox" aria-labelledby="pl-\(name)-label" hidden></ul>
-              </div>
-            </div>
-            """
-        }
+        let pickers = [
+            PageView.Picker(
+                name: "tracks", label: "Seed tracks (one or more)", classes: "for-radio for-order wide", multiple: true,
+                chosen: chosen(seed ?? sorted.first)),
+            PageView.Picker(name: "from", label: "From", classes: "for-path wide-half", multiple: false, chosen: chosen(sorted.first)),
+            PageView.Picker(name: "to", label: "To", classes: "for-path wide-half", multiple: false, chosen: chosen(sorted.last)),
+        ]
         let arcs = EnergyArc.allCases.map { ($0.rawValue, $0 == EnergyArc.none ? "No preference" : $0.rawValue.capitalized) }
         // The years the session's history covers, newest first (at most 100), for "My most played in".
         let stats = try? deps.stats(.all, profileName: s.profileName)
@@ -94,83 +116,11 @@ struct PlaylistsController {
         }
         let noHistory = periods.isEmpty
         periods.append(("all", "All time"))
-        let seedSource = """
-            <fieldset class="modes seed-source for-radio wide"><legend>Seeds</legend>
-              <label class="mode"><input type="radio" name="seed_source" value="tracks" checked><span>Seed tracks I choose</span></label>
-              <label class="mode"><input type="radio" name="seed_source" value="history"\(noHistory ? " disabled" : "")><span>My most played in\(noHistory ? " (import your history first)" : "")</span></label>
-            </fieldset>
-            <label class="period wide" id="pl-period" hidden>Period<select name="history_period">\(options(periods, selected: periods[0].0))</select></label>
-            """
-        let body = """
-            <h1>Playlists</h1>
-            <p class="lead">Segue picks and orders tracks so every transition fits: tempo, key, loudness, energy and sound. Each step shows its score (lower is smoother) and why.</p>
-            \(smallNote)
-            <form class="card playlist-form" id="pl-form" aria-label="Playlist settings" data-autostart="\(seed != nil)">
-              <fieldset class="modes"><legend>Mode</legend>
-                <label class="mode"><input type="radio" name="mode" value="radio" checked><span><strong>Radio</strong> around seed tracks</span></label>
-                <label class="mode"><input type="radio" name="mode" value="path"><span><strong>Path</strong> from one track to another</span></label>
-                <label class="mode"><input type="radio" name="mode" value="order"><span><strong>Order</strong> a selection smoothly</span></label>
-              </fieldset>
-              <div class="grid">
-                \(seedSource)
-                \(picker("tracks", "Seed tracks (one or more)", classes: "for-radio for-order wide", multiple: true, seed ?? sorted.first))
-                \(picker("from", "From", classes: "for-path wide-half", multiple: false, sorted.first))
-                \(picker("to", "To", classes: "for-path wide-half", multiple: false, sorted.last))
-                <label class="for-radio for-path">Length<input type="number" name="length" min="2" max="500" value="\(length)" inputmode="numeric"></label>
-                <label>Energy arc<select name="arc">\(options(arcs, selected: "none"))</select></label>
-                <label>Crossfade (s)<input type="number" name="crossfade" min="0" max="30" step="any" value="6" inputmode="decimal"></label>
-                <label class="for-radio check wide"><input type="checkbox" name="prefer_unplayed"\(noHistory ? " disabled" : "")> Favour tracks I rarely play</label>
-              </div>
-              <details class="constraints">
-                <summary>Constraints</summary>
-                <div class="grid">
-                  <label>No artist repeat within<input type="number" name="artist_spacing" min="0" max="50" value="0" inputmode="numeric"></label>
-                  <label>Max per artist<input type="number" name="max_per_artist" min="1" inputmode="numeric"></label>
-                  <label>Max per album<input type="number" name="max_per_album" min="1" inputmode="numeric"></label>
-                  <label>Min BPM<input type="number" name="min_bpm" min="0" max="400" step="any" inputmode="decimal"></label>
-                  <label>Max BPM<input type="number" name="max_bpm" min="0" max="400" step="any" inputmode="decimal"></label>
-                  <label>Max track length (min)<input type="number" name="max_track_minutes" min="0" step="any" inputmode="decimal"></label>
-                  <label>Target duration (min)<input type="number" name="duration_minutes" min="0" step="any" inputmode="decimal"></label>
-                  <label>Tolerance (min)<input type="number" name="tolerance_minutes" min="0" step="any" value="2" inputmode="decimal"></label>
-                  <label class="wide">Exclude artists (comma-separated)<input type="text" name="exclude_artists" autocomplete="off"></label>
-                  <label class="wide">Exclude albums<input type="text" name="exclude_albums" autocomplete="off"></label>
-                  <label class="wide">Exclude tags<input type="text" name="exclude_tags" autocomplete="off" placeholder="rock, metal"></label>
-                </div>
-              </details>
-              <div class="actions"><button class="button primary" type="submit" id="pl-build">Build playlist</button>
-                <p id="pl-status" class="status-line" role="status" aria-live="polite" tabindex="-1"></p></div>
-            </form>
-            <section id="pl-result" class="card" hidden aria-labelledby="pl-h">
-              <div class="table-head">
-                <h2 id="pl-h"><span id="pl-title">Your playlist</span> <span class="muted" id="pl-summary"></span></h2>
-                <div class="downloads" id="pl-downloads"></div>
-              </div>
-              <div class="player" id="pl-player" aria-label="Player">
-                <div class="controls">
-                  <button type="button" class="button icon-button" id="pl-prev" aria-label="Previous track"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 5v14M19 5 9 12l10 7z"/></svg></button>
-                  <button type="button" class="button primary icon-button" id="pl-play" aria-label="Play"><svg viewBox="0 0 24 24" aria-hidden="true" class="i-play"><path d="M7 4.5v15L19.5 12z"/></svg><svg viewBox="0 0 24 24" aria-hidden="true" class="i-pause"><path d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z"/></svg></button>
-                  <button type="button" class="button icon-button" id="pl-next" aria-label="Next track"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18 5v14M5 5l10 7-10 7z"/></svg></button>
-                </div>
-                <div class="now">
-                  <p class="now-title" id="pl-now" aria-live="polite">Press play: each track fades into the next on its outro.</p>
-                  <div class="meter seek" id="pl-progress" role="slider" tabindex="0" aria-label="Position in the mix (click, or arrow keys: 10 s)" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" aria-valuetext="0:00"><span id="pl-bar"></span></div>
-                  <p class="times"><span id="pl-elapsed">0:00</span><span id="pl-total"></span></p>
-                </div>
-              </div>
-              <p class="seeds-line muted" id="pl-seeds" hidden></p>
-              <ol class="sequence" id="pl-list"></ol>
-              <form class="save-row" id="pl-save" aria-label="Save this playlist">
-                <label>Playlist name<input type="text" name="name" id="pl-name" maxlength="200" required autocomplete="off"></label>
-                <button class="button" type="submit" id="pl-save-button">Save playlist</button>
-              </form>
-            </section>
-            <section class="card" aria-labelledby="pl-saved-h">
-              <h2 id="pl-saved-h">Saved playlists</h2>
-              <ul class="saved" id="pl-saved"></ul>
-              <p class="muted" id="pl-saved-empty">None yet: build one, then save it.</p>
-            </section>
-            """
-        return htmlResponse(layout(page: .playlists, title: "Playlists", csrf: s.csrfToken, hasData: hasData, body: body))
+        let view = PageView(
+            smallNote: smallNote, autostart: seed != nil, noHistory: noHistory, periods: options(periods, selected: periods[0].0),
+            pickers: pickers, length: length, arcs: options(arcs, selected: "none"))
+        return htmlResponse(
+            layout(page: .playlists, title: "Playlists", csrf: s.csrfToken, hasData: hasData, body: PageTemplates.render("playlists", view)))
     }
 
     struct Chip: Codable {

@@ -47,6 +47,24 @@ struct RecapController {
             body: .init(byteBuffer: body))
     }
 
+    /// What `recap.mustache` shows: a refused query's error, or the cards, the video, the downloads and the Share form.
+    struct RecapView {
+        struct YearLink {
+            let year: Int
+            let current: Bool
+        }
+
+        let heading: String
+        let error: String?
+        let hasYears: Bool
+        let years: [YearLink]
+        /// `recap-cards.mustache`, `recap-video.mustache` and `recap-share-form.mustache` rendered.
+        let cards: String
+        let video: String
+        let query: String
+        let shareForm: String
+    }
+
     /// The page: every card of the recap, dark or light with the browser's colour scheme.
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
@@ -55,28 +73,23 @@ struct RecapController {
         do {
             q = try RecapParameters(request.uri.queryParameters, year: context.parameters.get("year"), defaultYear: try latestYear(s.profileName))
         } catch let error as APIError {
-            let body = """
-                <h1>Your year in review</h1>
-                <p class="notice error" role="alert">\(escapeHTML(error.description))</p>
-                <p><a href="/recap">See your latest year</a></p>
-                """
-            return pageResponse(layout(page: .recap, title: "Recap", csrf: s.csrfToken, hasData: hasData, body: body), status: .badRequest)
+            let view = RecapView(
+                heading: "Your year in review", error: error.description, hasYears: false, years: [], cards: "", video: "", query: "",
+                shareForm: "")
+            return pageResponse(
+                layout(page: .recap, title: "Recap", csrf: s.csrfToken, hasData: hasData, body: PageTemplates.render("recap", view)),
+                status: .badRequest)
         }
         let library = try LibrarySnapshot(WebLibrary.of(s, deps: deps))
         let recap = try deps.recap(q, profileName: s.profileName, library: library)
         let main = deps.cache.value(profile: s.profileName, key: "page|" + q.cacheKey + library.cacheKey) { Self.cardsHTML(recap) }
         let years = try yearLinks(s.profileName, current: recap)
         let heading = RecapText.isCalendarYear(recap) ? "Your \(recap.from.year) in review" : "Your listening, \(RecapText.period(recap))"
-        let body = """
-            <h1>\(escapeHTML(heading))</h1>
-            \(years)
-            \(main)
-            \(try RecapVideoController(deps: deps).section(q, session: s))
-            <p class="downloads">Download: <a href="/api/v1/recap/cards?\(escapeHTML(q.queryString))" download>the cards (ZIP of PNGs, 1080x1920)</a> ·
-              <a href="/api/v1/recap?\(escapeHTML(q.queryString))">the numbers (JSON)</a></p>
-            \(RecapShareController.shareForm(q, csrf: s.csrfToken))
-            """
-        return pageResponse(layout(page: .recap, title: heading, csrf: s.csrfToken, hasData: hasData, body: body))
+        let view = RecapView(
+            heading: heading, error: nil, hasYears: !years.isEmpty, years: years, cards: main,
+            video: try RecapVideoController(deps: deps).section(q, session: s), query: q.queryString,
+            shareForm: RecapShareController.shareForm(q, csrf: s.csrfToken))
+        return pageResponse(layout(page: .recap, title: heading, csrf: s.csrfToken, hasData: hasData, body: PageTemplates.render("recap", view)))
     }
 
     func pageResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -91,17 +104,27 @@ struct RecapController {
         return CalendarDay(time: deps.environment.now() / 1000).year
     }
 
-    /// Links to every year with plays, the shown one marked.
-    func yearLinks(_ profileName: String, current: Recap) throws -> String {
+    /// Links to every year with plays, the shown one marked (none for an empty history or a span over 200 years).
+    func yearLinks(_ profileName: String, current: Recap) throws -> [RecapView.YearLink] {
         let stats = try deps.stats(.all, profileName: profileName)
-        guard let first = stats.firstPlay, let last = stats.lastPlay else { return "" }
+        guard let first = stats.firstPlay, let last = stats.lastPlay else { return [] }
         let (a, b) = (CalendarDay(time: first).year, CalendarDay(time: last).year)
-        guard a <= b, b - a < 200 else { return "" }
-        let links = (a...b).reversed().map { y in
-            y == current.from.year && RecapText.isCalendarYear(current)
-                ? "<li><a href=\"/recap/\(y)\" aria-current=\"page\">\(y)</a></li>" : "<li><a href=\"/recap/\(y)\">\(y)</a></li>"
-        }.joined()
-        return "<div class=\"recap-years\" role=\"navigation\" aria-label=\"Years\"><ul>\(links)</ul></div>"
+        guard a <= b, b - a < 200 else { return [] }
+        return (a...b).reversed().map { y in
+            RecapView.YearLink(year: y, current: y == current.from.year && RecapText.isCalendarYear(current))
+        }
+    }
+
+    /// One card of `recap-cards.mustache`: its dark and light drawings and its words for screen readers.
+    struct CardFigure {
+        let id: String
+        let dark: String
+        let light: String
+        let words: String
+    }
+
+    struct CardsView {
+        let figures: [CardFigure]
     }
 
     /// The cards as inline SVG, each in a dark and a light version (the page shows the one that
@@ -115,15 +138,11 @@ struct RecapController {
             render.svgDocument(scene, idPrefix: prefix).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
         }
         let figures = zip(darkScenes, lightScenes).map { d, l in
-            let words = d.scene.texts.map(\.plainText).filter { $0 != "segue" }.joined(separator: ". ")
-            return """
-                <figure class="recap-card" id="\(d.card.rawValue)">
-                <div class="only-dark">\(svg(dark, d.scene, "\(d.card.rawValue)-d-"))</div><div class="only-light">\(svg(light, l.scene, "\(d.card.rawValue)-l-"))</div>
-                <figcaption class="sr-only">\(escapeHTML(words))</figcaption>
-                </figure>
-                """
-        }.joined(separator: "\n")
-        return "<div class=\"recap-cards\">\(figures)</div>"
+            CardFigure(
+                id: d.card.rawValue, dark: svg(dark, d.scene, "\(d.card.rawValue)-d-"), light: svg(light, l.scene, "\(d.card.rawValue)-l-"),
+                words: d.scene.texts.map(\.plainText).filter { $0 != "segue" }.joined(separator: ". "))
+        }
+        return PageTemplates.render("recap-cards", CardsView(figures: figures))
     }
 
     /// `GET /api/v1/recap?year=2024` (or `from`/`to`), with `tz`, `metric` and `source`.

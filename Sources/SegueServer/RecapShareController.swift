@@ -109,36 +109,41 @@ struct RecapShareController {
         }
     }
 
+    /// What `recap-share-made.mustache` shows: the new link, this once.
+    struct MadeView {
+        let range: String
+        let theme: String
+        let link: String
+    }
+
     /// The recap page's Share button: makes the link and shows it once.
     func createFromPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
         let form = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
         let (share, token) = try make(request, context: context, formTheme: form["theme"])
         let base = SettingsController.serverURL(request, publicURL: deps.configuration.publicURL)
-        let link = escapeHTML("\(base)/r/\(token)")
-        let range = escapeHTML(Self.rangeText(share))
-        let body = """
-            <h1>Your recap is shared</h1>
-            <p>Anyone with this link can see your recap of \(range) (\(escapeHTML(share.theme))), and nothing else of your listening:</p>
-            <p><code class="token" id="share-url">\(link)</code></p>
-            <p class="notice" role="status">Copy it now: it is shown only this once (the server keeps only its SHA-256).
-            You can revoke it any time in <a href="/settings#shared-recaps">Settings</a>.</p>
-            """
+        let body = PageTemplates.render(
+            "recap-share-made", MadeView(range: Self.rangeText(share), theme: share.theme, link: "\(base)/r/\(token)"))
         let hasData = try deps.hasData(profileName: s.profileName)
         return RecapController(deps: deps).pageResponse(
             layout(page: .settings, title: "Recap shared", csrf: s.csrfToken, hasData: hasData, body: body), status: .created)
     }
 
-    /// The recap page's Share form: a theme and a button; the recap's query rides in the action.
+    /// What `recap-share-form.mustache` shows: a theme and a button; the recap's query rides in the action.
+    struct FormView {
+        struct ThemeOption {
+            let value: String
+            let label: String
+        }
+
+        let query: String
+        let csrf: String
+        let themes = Theme.names.map { ThemeOption(value: $0, label: $0.capitalized) }
+    }
+
+    /// The recap page's Share form.
     static func shareForm(_ q: RecapParameters, csrf: String) -> String {
-        let themes = Theme.names.map { "<option value=\"\($0)\">\($0.capitalized)</option>" }.joined()
-        return """
-            <form method="post" action="/recap/share?\(escapeHTML(q.queryString))" class="recap-share">
-              <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
-              <label>Theme <select name="theme">\(themes)</select></label>
-              <button class="button" type="submit">Share a read-only link</button>
-            </form>
-            """
+        PageTemplates.render("recap-share-form", FormView(query: q.queryString, csrf: csrf))
     }
 
     /// Settings' Revoke button: back to Settings.
@@ -147,34 +152,40 @@ struct RecapShareController {
         return Response(status: .seeOther, headers: [.location: "/settings#shared-recaps"])
     }
 
-    /// The Settings section listing the profile's links, each with its range, when it was made and a Revoke button.
-    func settingsSection(owner: String, csrf: String) throws -> String {
-        let shares = try deps.shares.recapShares(owner: owner)
-        let rows = shares.map { share in
+    /// One link in Settings' list (`settings.mustache`): its range, theme, when it was made, and its Revoke button.
+    struct ShareRow {
+        let id: Int64
+        let range: String
+        let theme: String
+        /// ISO 8601, and its day.
+        let created: String
+        let day: String
+    }
+
+    /// The profile's links for Settings, newest first.
+    func settingsRows(owner: String) throws -> [ShareRow] {
+        try deps.shares.recapShares(owner: owner).map { share in
             let created = Date(timeIntervalSince1970: Double(share.createdMillis) / 1000).ISO8601Format()
-            return """
-                <li><span class="share-range">\(escapeHTML(Self.rangeText(share)))</span> · \(escapeHTML(share.theme)) ·
-                  made <time datetime="\(created)">\(created.prefix(10))</time>
-                  <form method="post" action="/settings/recap-shares/\(share.id)/revoke" class="inline">
-                    <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
-                    <button class="link danger" type="submit">Revoke</button>
-                  </form></li>
-                """
-        }.joined(separator: "\n")
-        let list =
-            shares.isEmpty
-            ? "<p>You have not shared a recap. The Share button on a <a href=\"/recap\">recap</a> makes a read-only link.</p>"
-            : "<ul class=\"shared-recaps\">\(rows)</ul>"
-        return """
-            <section class="card" aria-labelledby="shared-recaps">
-              <h2 id="shared-recaps">Shared recaps</h2>
-              <p>Each link shows one recap, read-only, to anyone who has it; revoking it makes the page and its preview image disappear.</p>
-              \(list)
-            </section>
-            """
+            return ShareRow(id: share.id, range: Self.rangeText(share), theme: share.theme, created: created, day: String(created.prefix(10)))
+        }
     }
 
     // MARK: The stranger's side
+
+    /// What `recap-shared.mustache` shows: a page of its own, without the app's navigation or script.
+    struct SharedView {
+        let colorScheme: String
+        let title: String
+        let description: String
+        let pageURL: String
+        let imageURL: String
+        let imageWidth: Int
+        let imageHeight: Int
+        let theme: String
+        let stylesheet = Assets.css.url
+        /// `recap-shared-cards.mustache` rendered.
+        let cards: String
+    }
 
     /// `GET /r/TOKEN`: the shared recap, one theme, with OpenGraph and Twitter card tags.
     func sharedPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -186,43 +197,12 @@ struct RecapShareController {
         let title = RecapText.isCalendarYear(recap) ? "A \(recap.from.year) in music" : "Listening, \(RecapText.period(recap))"
         let description = Self.summary(recap)
         let cards = deps.cache.value(profile: share.owner, key: "shared|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")) { Self.cardsHTML(recap, theme: theme) }
-        let pageURL = escapeHTML("\(base)/r/\(token)")
-        let image = escapeHTML("\(base)/r/\(token)/card.png")
-        let html = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="color-scheme" content="\(theme.name == "light" ? "light" : "dark")">
-            <meta name="robots" content="noindex, nofollow">
-            <title>\(escapeHTML(title))</title>
-            <meta name="description" content="\(escapeHTML(description))">
-            <meta property="og:type" content="website">
-            <meta property="og:site_name" content="Segue">
-            <meta property="og:title" content="\(escapeHTML(title))">
-            <meta property="og:description" content="\(escapeHTML(description))">
-            <meta property="og:url" content="\(pageURL)">
-            <meta property="og:image" content="\(image)">
-            <meta property="og:image:type" content="image/png">
-            <meta property="og:image:width" content="\(Self.previewFormat.width)">
-            <meta property="og:image:height" content="\(Self.previewFormat.height)">
-            <meta property="og:image:alt" content="\(escapeHTML(title)): \(escapeHTML(description))">
-            <meta name="twitter:card" content="summary_large_image">
-            <meta name="twitter:title" content="\(escapeHTML(title))">
-            <meta name="twitter:description" content="\(escapeHTML(description))">
-            <meta name="twitter:image" content="\(image)">
-            <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)">
-            </head>
-            <body class="shared-recap theme-\(escapeHTML(theme.name))">
-            <main id="main">
-            <h1>\(escapeHTML(title))</h1>
-            <p class="shared-note">A recap shared read-only from Segue.</p>
-            \(cards)
-            </main>
-            </body>
-            </html>
-            """
+        let html = PageTemplates.render(
+            "recap-shared",
+            SharedView(
+                colorScheme: theme.name == "light" ? "light" : "dark", title: title, description: description,
+                pageURL: "\(base)/r/\(token)", imageURL: "\(base)/r/\(token)/card.png", imageWidth: Self.previewFormat.width,
+                imageHeight: Self.previewFormat.height, theme: theme.name, cards: cards))
         return Response(
             status: .ok,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Robots-Tag")!: "noindex, nofollow"],
@@ -272,18 +252,16 @@ struct RecapShareController {
             WebLibrary(folder: deps.configuration.dataDirectory, isSessionLibrary: false, name: LibraryLocation.home, location: deps.libraries))
     }
 
+    /// What `recap-not-shared.mustache` shows.
+    struct NotSharedView {
+        let stylesheet = Assets.css.url
+    }
+
     /// The same answer for every token that opens nothing.
     static func notShared() -> Response {
-        let html = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Not shared</title>
-            <link rel="stylesheet" href="/static/app.css?v=\(Assets.version)"></head>
-            <body class="shared-recap"><main id="main"><h1>Nothing is shared here</h1>
-            <p>This link is wrong, or its owner revoked it.</p></main></body></html>
-            """
-        return Response(
+        Response(
             status: .notFound, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            body: .init(byteBuffer: ByteBuffer(string: PageTemplates.render("recap-not-shared", NotSharedView()))))
     }
 
     /// 64 lowercase hex digits, as `make` hands them out.
@@ -316,19 +294,27 @@ struct RecapShareController {
         return text
     }
 
+    /// One card of `recap-shared-cards.mustache`: its SVG drawing and its words for screen readers.
+    struct CardFigure {
+        let id: String
+        let svg: String
+        let words: String
+    }
+
+    struct CardsView {
+        let figures: [CardFigure]
+    }
+
     /// The cards inline as SVG in one theme, each with a text alternative.
     static func cardsHTML(_ recap: Recap, theme: Theme) -> String {
         let render = RecapCardsRender(format: .story, theme: theme)
         let figures = render.scenes(recap).map { item in
-            let words = item.scene.texts.map(\.plainText).filter { $0 != "segue" }.joined(separator: ". ")
-            let svg = render.svgDocument(item.scene, idPrefix: "\(item.card.rawValue)-")
-                .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
-            return """
-                <figure class="recap-card" id="\(item.card.rawValue)">\(svg)
-                <figcaption class="sr-only">\(escapeHTML(words))</figcaption>
-                </figure>
-                """
-        }.joined(separator: "\n")
-        return "<div class=\"recap-cards\">\(figures)</div>"
+            CardFigure(
+                id: item.card.rawValue,
+                svg: render.svgDocument(item.scene, idPrefix: "\(item.card.rawValue)-")
+                    .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: ""),
+                words: item.scene.texts.map(\.plainText).filter { $0 != "segue" }.joined(separator: ". "))
+        }
+        return PageTemplates.render("recap-shared-cards", CardsView(figures: figures))
     }
 }

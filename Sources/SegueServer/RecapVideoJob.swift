@@ -121,6 +121,25 @@ struct RecapVideoController {
         q.period.isCalendarYear ? String(q.period.from.year) : "\(q.period.from) to \(q.period.to)"
     }
 
+    /// What `recap-video.mustache` shows.
+    struct SectionView {
+        struct Job {
+            let id: String
+            let state: String
+        }
+
+        let query: String
+        let job: Job?
+        let period: String
+        let player: PlayerView?
+    }
+
+    /// What `recap-video-player.mustache` shows.
+    struct PlayerView {
+        let url: String
+        let megabytes: String
+    }
+
     /// The page's video section: the button, and the session's latest video of this recap (its
     /// progress while it is made, its player once made).
     func section(_ q: RecapParameters, session s: WebSession) throws -> String {
@@ -130,32 +149,18 @@ struct RecapVideoController {
                 && (try? JSONDecoder().decode(RecapVideoParameters.self, from: Data(job.parameters.utf8))) == parameters
                 && [.queued, .running, .succeeded].contains(job.state)
         }
-        var attributes = "data-query=\"\(escapeHTML(q.queryString))\""
-        var player = ""
-        if let latest {
-            attributes += " data-job=\"\(escapeHTML(latest.id))\" data-state=\"\(latest.state.rawValue)\""
-            if latest.state == .succeeded, let file = JobView(latest).files?.first {
-                player = Self.player(url: file.url, bytes: file.bytes)
-            }
+        var player: PlayerView?
+        if let latest, latest.state == .succeeded, let file = JobView(latest).files?.first {
+            player = Self.player(url: file.url, bytes: file.bytes)
         }
-        return """
-            <section class="recap-video" id="recap-video" \(attributes)>
-            <h2>The video</h2>
-            <p>Your \(escapeHTML(q.period.isCalendarYear ? String(q.period.from.year) : "period")) as one story of 30 to 45 seconds, for phones (1080×1920 MP4).</p>
-            <p><button class="button primary" id="make-recap-video" type="button">\(player.isEmpty ? "Make the video" : "Make it again")</button></p>
-            <div class="meter" role="progressbar" aria-label="Making the video" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" hidden><span></span></div>
-            <p class="status" role="status"></p>
-            <div class="recap-video-result">\(player)</div>
-            </section>
-            """
+        let view = SectionView(
+            query: q.queryString, job: latest.map { SectionView.Job(id: $0.id, state: $0.state.rawValue) },
+            period: q.period.isCalendarYear ? String(q.period.from.year) : "period", player: player)
+        return PageTemplates.render("recap-video", view)
     }
 
     /// The player and the download link of a made video (the page's JavaScript writes the same).
-    static func player(url: String, bytes: Int) -> String {
-        let megabytes = String(format: "%.1f", Double(bytes) / 1_048_576)
-        return """
-            <video class="preview" controls playsinline preload="metadata" src="\(escapeHTML(url))"></video>
-            <p><a class="button" href="\(escapeHTML(url))?download=1" download>Download the video (MP4, \(megabytes) MB)</a></p>
-            """
+    static func player(url: String, bytes: Int) -> PlayerView {
+        PlayerView(url: url, megabytes: String(format: "%.1f", Double(bytes) / 1_048_576))
     }
 }

@@ -45,9 +45,7 @@ struct SettingsController {
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let saved = request.uri.queryParameters.get("saved") == "1"
-        return try render(
-            request, context: context, newToken: nil,
-            notice: saved ? "<p class=\"notice ok\" role=\"status\">Your settings are saved.</p>" : "")
+        return try render(request, context: context, newToken: nil, notice: saved ? .ok("Your settings are saved.") : nil)
     }
 
     /// Saves the Settings form (CSRF-checked by the session middleware); a value it cannot take is named in one
@@ -62,7 +60,7 @@ struct SettingsController {
         } catch let error as APIError {
             var response = try render(
                 request, context: context, newToken: nil,
-                notice: "<p class=\"notice error\" role=\"alert\">\(escapeHTML(error.description))</p>")
+                notice: .error(error.description))
             response.status = error.status
             return response
         }
@@ -86,87 +84,70 @@ struct SettingsController {
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 
-    /// The preferences form, filled with what is saved.
-    func preferencesSection(csrf: String, notice: String) -> String {
+    /// What `settings.mustache` shows: the preferences form (filled with what is saved), how to scrobble here, and
+    /// the profile's shared recap links.
+    struct SettingsView {
+        let notice: Notice?
+        let csrf: String
+        let zones: [OptionView]
+        let themes: [OptionView]
+        let weekStarts: [OptionView]
+        let metrics: [OptionView]
+        let ranges: [OptionView]
+        /// The address to give a scrobbler.
+        let url: String
+        /// The ListenBrainz user's name on a single-user install.
+        let userName: String?
+        /// Shown once, right after it was made (only its SHA-256 is stored).
+        let newToken: String?
+        let tokenShownBefore: Bool
+        /// The single-user profile when it has no ListenBrainz user yet.
+        let profileWithoutUser: String?
+        /// The label of the button that makes a token, when there is one.
+        let tokenButton: String?
+        let primaryButton: Bool
+        /// A session without a scrobbling account of its own.
+        let anonymous: Bool
+        let hasShares: Bool
+        let shares: [RecapShareController.ShareRow]
+    }
+
+    /// The page; `newToken` is shown once, right after it was made (only its SHA-256 is stored).
+    func render(_ request: Request, context: AppRequestContext, newToken: String?, notice: Notice? = nil) throws -> Response {
+        let s = try context.requireSession()
         let p = PagePreferences.current
         let zones = PagePreferences.knownTimeZones.map { ($0, $0.replacingOccurrences(of: "_", with: " ")) }
         let zone = p.timeZone.identifier == "GMT" ? "UTC" : p.timeZone.identifier
         let zoneOptions = (zones.contains { $0.0 == zone } ? zones : [(zone, zone)] + zones)
-        return """
-            <section class="card" aria-labelledby="prefs">
-              <h2 id="prefs">Your preferences</h2>
-              \(notice)
-              <form method="post" action="/settings" class="prefs">
-                <input type="hidden" name="_csrf" value="\(escapeHTML(csrf))">
-                <label>Time zone<select name="time_zone" id="time-zone">\(options(zoneOptions, selected: zone))</select>
-                  <span class="field-hint">Dates, ranges and the hour-of-day chart follow it.</span></label>
-                <label>Theme<select name="theme">\(options([("system", "Same as my device"), ("light", "Light"), ("dark", "Dark")], selected: p.theme.rawValue))</select></label>
-                <label>First day of the week<select name="week_start">\(options(PagePreferences.weekStarts.map { ("\($0.0)", $0.1) }, selected: "\(p.firstWeekday)"))</select></label>
-                <label>Count plays by<select name="metric">\(options([("streams", "Streams"), ("minutes", "Minutes")], selected: p.metric.rawValue))</select></label>
-                <label>Explore opens with<select name="range">\(options(PagePreferences.ranges.map { ($0.0.rawValue, $0.1) }, selected: p.range.rawValue))</select></label>
-                <button class="button primary" type="submit">Save settings</button>
-              </form>
-            </section>
-            """
-    }
-
-    /// The page; `newToken` is shown once, right after it was made (only its SHA-256 is stored).
-    func render(_ request: Request, context: AppRequestContext, newToken: String?, notice: String = "") throws -> Response {
-        let s = try context.requireSession()
-        let url = escapeHTML(Self.serverURL(request, publicURL: deps.configuration.publicURL))
-        let scrobbling: String
-        let form = """
-            <form method="post" action="/settings/token">
-              <input type="hidden" name="_csrf" value="\(escapeHTML(s.csrfToken))">
-              <button class="button\(newToken == nil ? " primary" : "")" type="submit">%@</button>
-            </form>
-            """
+        var userName: String?
+        var profileWithoutUser: String?
+        var tokenButton: String?
         if let profile = deps.configuration.singleUserProfile {
             if let user = try deps.listens.user(named: profile) {
-                if let newToken {
-                    scrobbling = """
-                        <p>Scrobblers send your listens as <strong>\(escapeHTML(user.name))</strong> with this token:</p>
-                        <p><code class="token" id="lb-token">\(escapeHTML(newToken))</code></p>
-                        <p class="notice" role="status">Copy it now: it is shown only this once (the server keeps only its SHA-256).
-                        Anyone with the token can add listens in your name: keep it private.</p>
-                        """
-                } else {
-                    scrobbling = """
-                        <p>Scrobblers send your listens as <strong>\(escapeHTML(user.name))</strong>. Its token was shown once,
-                        when it was made; if you lost it, make a new one (the old one stops working).</p>
-                        \(form.replacingOccurrences(of: "%@", with: "Make a new scrobbling token"))
-                        """
-                }
+                userName = user.name
+                if newToken == nil { tokenButton = "Make a new scrobbling token" }
             } else {
-                scrobbling = """
-                    <p>There is no ListenBrainz user for the profile <strong>\(escapeHTML(profile))</strong> yet.</p>
-                    \(form.replacingOccurrences(of: "%@", with: "Create my scrobbling token"))
-                    """
+                profileWithoutUser = profile
+                tokenButton = "Create my scrobbling token"
             }
-        } else {
-            scrobbling = """
-                <p>Visits here are private and expire after a day without use, so they cannot receive scrobbles.
-                Ask the person who runs this server for a scrobbling account and its token.</p>
-                """
         }
-        // One section per concern, in this order; another section is one more string in the list.
-        let sections = [
-            preferencesSection(csrf: s.csrfToken, notice: notice),
-            """
-            <section class="card" aria-labelledby="scrobbling">
-              <h2 id="scrobbling">Scrobbling to Segue</h2>
-              <p>Segue speaks the ListenBrainz API. In Navidrome, Jellyfin, Pano Scrobbler, Web Scrobbler or
-              multi-scrobbler, choose a custom ListenBrainz server and enter <code id="lb-url">\(url)</code> with your token.</p>
-              \(scrobbling)
-            </section>
-            """,
-            try RecapShareController(deps: deps).settingsSection(owner: s.profileName, csrf: s.csrfToken),
-        ]
-        let body = "<h1>Settings</h1>\n" + sections.joined(separator: "\n")
+        let shares = try RecapShareController(deps: deps).settingsRows(owner: s.profileName)
+        let view = SettingsView(
+            notice: notice, csrf: s.csrfToken, zones: options(zoneOptions, selected: zone),
+            themes: options([("system", "Same as my device"), ("light", "Light"), ("dark", "Dark")], selected: p.theme.rawValue),
+            weekStarts: options(PagePreferences.weekStarts.map { ("\($0.0)", $0.1) }, selected: "\(p.firstWeekday)"),
+            metrics: options([("streams", "Streams"), ("minutes", "Minutes")], selected: p.metric.rawValue),
+            ranges: options(PagePreferences.ranges.map { ($0.0.rawValue, $0.1) }, selected: p.range.rawValue),
+            url: Self.serverURL(request, publicURL: deps.configuration.publicURL), userName: userName,
+            newToken: userName == nil ? nil : newToken, tokenShownBefore: userName != nil && newToken == nil,
+            profileWithoutUser: profileWithoutUser, tokenButton: tokenButton, primaryButton: newToken == nil,
+            anonymous: deps.configuration.singleUserProfile == nil, hasShares: !shares.isEmpty, shares: shares)
         let hasData = (try? APIController(deps: deps).hasData(s)) ?? false
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: layout(page: .settings, title: "Settings", csrf: s.csrfToken, hasData: hasData, body: body))))
+            body: .init(
+                byteBuffer: ByteBuffer(
+                    string: layout(page: .settings, title: "Settings", csrf: s.csrfToken, hasData: hasData, body: PageTemplates.render("settings", view)))))
     }
 
     /// Creates the profile's ListenBrainz user, or gives it a new token (single-user installs only), and shows the
