@@ -1,7 +1,6 @@
+import Foundation
 // swift-tools-version: 6.1
 import PackageDescription
-
-import Foundation
 
 // CI (scripts/test.sh) sets SEGUE_STRICT=1: warnings in Segue's own targets fail the build.
 // MemberImportVisibility: a file sees only the members of modules it imports itself, so a dependency
@@ -136,7 +135,8 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStores",
                 "SegueCharts", "SegueGraphics", "SegueMedia",
-                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork", "SeguePlayers",
+                "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
+                "SeguePlayers",
                 "SegueKafka", "SegueRecap",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -184,7 +184,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "SegueKafkaTests", dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
+            name: "SegueKafkaTests",
+            dependencies: ["SegueKafka", "SegueLive", "SegueStore", "SegueStoreSQLite", "SegueStorePostgres", "SegueTestSupport"],
             swiftSettings: strict),
         // The load simulator's client: sends simulated traffic to a server over HTTP.
         .target(

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Every Swift file of the package.
-paths=(Package.swift Sources Tests)
+paths=(Package.swift Sources Tests Plugins)
 if [[ "${1:-}" == "--fix" ]]; then
     swift format format --in-place --recursive --parallel "${paths[@]}"
 else

@@ -6,6 +6,8 @@ bash scripts/setup.sh
 export PATH="/opt/swift/usr/bin:$PATH"
 # Warnings in Segue's own targets fail the build (see Package.swift).
 export SEGUE_STRICT=1
+# The layout check first: seconds, and it needs no build.
+bash scripts/lint.sh
 swift build --build-tests
 # A throwaway PostgreSQL with pgvector for the store contract suites' PostgreSQL runs (scripts/pg.sh);
 # stopped and deleted when this script ends, however it ends.

@@ -7,9 +7,9 @@ import NIOCore
 import SegueImport
 import SegueJobs
 import SegueKafka
-import SeguePlayers
-import SegueModel
 import SegueLive
+import SegueModel
+import SeguePlayers
 import SegueStore
 
 /// Everything the server needs, built once and shared by the controllers.
@@ -166,7 +166,8 @@ struct APIController {
         guard let kind = UploadContent.sniff(head) else {
             try? FileManager.default.removeItem(atPath: folder)
             throw APIError.unsupportedContent(
-                "that file is not a listening history Segue reads: upload the ZIP Spotify sent you or its JSON files, a Last.fm CSV, a ListenBrainz export, Apple Music Play Activity.csv or YouTube's watch-history.json")
+                "that file is not a listening history Segue reads: upload the ZIP Spotify sent you or its JSON files, a Last.fm CSV, a ListenBrainz export, Apple Music Play Activity.csv or YouTube's watch-history.json"
+            )
         }
         let name = UploadContent.safeName(rawName, kind: kind)
         try FileManager.default.moveItem(atPath: partial, toPath: (folder as NSString).appendingPathComponent(name))
@@ -230,7 +231,9 @@ struct APIController {
     func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = try ChartParameters(request.uri.queryParameters, now: deps.environment.now())
         let formatName = request.uri.queryParameters["format"].map(String.init) ?? "listenbrainz"
-        guard let format = HistoryExport.Format(rawValue: formatName) else { throw APIError.invalid("The export format (format) must be listenbrainz or csv.") }
+        guard let format = HistoryExport.Format(rawValue: formatName) else {
+            throw APIError.invalid("The export format (format) must be listenbrainz or csv.")
+        }
         guard let profile = try profile(context) else { throw APIError.conflict("import your history (or the demo data) first") }
         let plays = deps.plays
         let body = try await BlockingWork.run {
@@ -464,12 +467,16 @@ struct JobView: Codable, Sendable {
         if job.kind == RenderParameters.kind, let p = try? JSONDecoder().decode(RenderParameters.self, from: Data(job.parameters.utf8)) {
             title = "Top \(p.top) \(p.kind.rawValue) · " + (p.output == .image ? "image" : "\((p.container ?? "mp4").uppercased()) race")
         }
-        if job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind, job.state == .running, let started = job.startedMillis, job.progress > 0.02 {
+        if job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind, job.state == .running, let started = job.startedMillis,
+            job.progress > 0.02
+        {
             let elapsed = Double(ServerEnvironment.live.now() - started) / 1000
             etaSeconds = (elapsed / job.progress * (1 - job.progress) * 10).rounded() / 10
         }
         guard job.state == .succeeded, let text = job.result else { return }
-        if job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind, let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8)) {
+        if job.kind == RenderParameters.kind || job.kind == RecapVideoParameters.kind,
+            let r = try? JSONDecoder().decode(RenderResult.self, from: Data(text.utf8))
+        {
             files = r.files.map {
                 FileLink(format: $0.format, url: "/api/v1/jobs/\(job.id)/files/\($0.format)", bytes: $0.bytes, mediaType: $0.mediaType)
             }
@@ -525,7 +532,8 @@ enum UploadContent: String, CaseIterable {
     /// The client's file name reduced to safe characters, with the extension of its content.
     static func safeName(_ raw: String, kind: UploadContent) -> String {
         let base = (raw as NSString).lastPathComponent
-        var kept = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ".unicodeScalars.contains($0) }.map(Character.init))
+        var kept = String(
+            base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ".unicodeScalars.contains($0) }.map(Character.init))
         while kept.hasPrefix(".") { kept.removeFirst() }
         kept = String(kept.prefix(100))
         let ext = "." + kind.rawValue
@@ -540,7 +548,11 @@ struct ChartParameters: Sendable, Equatable {
     static let limits = 1...50
 
     enum Preset: String, CaseIterable, Sendable {
-        case all, thisYear = "this-year", lastYear = "last-year", thisDecade = "this-decade", custom
+        case all
+        case thisYear = "this-year"
+        case lastYear = "last-year"
+        case thisDecade = "this-decade"
+        case custom
     }
     var kind: EntityKind = .artists
     var metric: Metric = .streams
@@ -639,9 +651,15 @@ struct ChartParameters: Sendable, Equatable {
         self.preset = preset
         switch preset {
         case .all: break
-        case .thisYear: from = CalendarDay(year: year, month: 1, day: 1); to = CalendarDay(year: year, month: 12, day: 31)
-        case .lastYear: from = CalendarDay(year: year - 1, month: 1, day: 1); to = CalendarDay(year: year - 1, month: 12, day: 31)
-        case .thisDecade: from = CalendarDay(year: year - year % 10, month: 1, day: 1); to = CalendarDay(year: year, month: 12, day: 31)
+        case .thisYear:
+            from = CalendarDay(year: year, month: 1, day: 1)
+            to = CalendarDay(year: year, month: 12, day: 31)
+        case .lastYear:
+            from = CalendarDay(year: year - 1, month: 1, day: 1)
+            to = CalendarDay(year: year - 1, month: 12, day: 31)
+        case .thisDecade:
+            from = CalendarDay(year: year - year % 10, month: 1, day: 1)
+            to = CalendarDay(year: year, month: 12, day: 31)
         case .custom:
             var days: [CalendarDay?] = []
             for name in ["from", "to"] {

@@ -35,7 +35,8 @@ enum APIError: Error, HTTPResponseError, CustomStringConvertible {
     private var message: String {
         switch self {
         case .invalid(let m), .notFound(let m), .unsupportedContent(let m), .tooManyJobs(let m), .conflict(let m), .unprocessable(let m),
-            .overQuota(let m): m
+            .overQuota(let m):
+            m
         case .tooLarge(let limit): "the upload is larger than the limit of \(limit / (1024 * 1024)) MB"
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
+import NIOHTTP1
 import SegueHTTP
 import SegueLive
-import NIOHTTP1
 
 /// Posts each new live alert (spike or drop, for all streams or a top track) to a webhook URL as
 /// JSON: `{"window_seconds": 600, "alert": {kind, scope, track?, artist?, at, observed, expected, score}}`.

@@ -55,7 +55,8 @@ public func makeWorkerPool(
     let stores = try JobStores(try opened ?? openStores(configuration: configuration, logger: logger))
     let cache = ChartCache(lifetimeMillis: 0, now: environment.now, onInvalidate: onProfileChanged)
     let pool = WorkerPool(
-        store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache, now: environment.now), concurrency: configuration.workers,
+        store: stores.jobs, handlers: stores.handlers(configuration: configuration, cache: cache, now: environment.now),
+        concurrency: configuration.workers,
         perOwnerLimit: configuration.jobsPerSession, clock: environment.now, makeID: environment.randomID,
         workerID: workerID ?? WorkerPool.makeWorkerID(), leaseMillis: configuration.jobLeaseMillis, logger: logger)
     pool.oneJobPerOwnerEverywhere = oneJobPerOwnerEverywhere
@@ -169,9 +170,11 @@ public func buildRouter(_ deps: ServerDependencies, registry: PrometheusCollecto
     let now = deps.environment.now
     ListenBrainzController(
         listens: deps.listens, hub: deps.live, plays: deps.plays, cache: deps.cache,
-        singleUserProfile: configuration.singleUserProfile, now: now)
-        .register(on: router)
-    let app = router.group().add(middleware: SessionMiddleware(manager: deps.sessions, secureCookies: configuration.isBehindTLS, preferences: deps.preferences))
+        singleUserProfile: configuration.singleUserProfile, now: now
+    )
+    .register(on: router)
+    let app = router.group().add(
+        middleware: SessionMiddleware(manager: deps.sessions, secureCookies: configuration.isBehindTLS, preferences: deps.preferences))
     // Bulk events (token-authenticated), the live snapshot and its stream (open, or behind the login on a
     // password-protected install); no session needed.
     EventsController(events: deps.events, hub: deps.live, now: now, showListeners: configuration.liveShowListeners)
@@ -223,7 +226,7 @@ public func buildApplication(
             scheduler: PlaylistRefreshScheduler(playlists: deps.playlists, jobs: deps.pool.store, now: deps.environment.now), logger: logger))
     services += [
         LiveTickService(
-            hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) }),
+            hub: deps.live, webhook: configuration.alertWebhook.map { AlertWebhook(url: $0, logger: logger) })
     ]
     services += deps.liveFeed.map { [LiveFeedService(feed: $0, hub: deps.live)] } ?? []
     services += deps.kafka.map { [KafkaSourceService(source: $0)] } ?? []

@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueLive
 import SegueStore
-import NIOFoundationEssentialsCompat
 
 /// The platform side of live listening: `POST /api/v1/events` (bulk events with an ingest token),
 /// `GET /api/v1/live` (a snapshot of one window) and `GET /api/v1/live/stream` (the same, pushed
@@ -295,12 +295,16 @@ struct LiveView: Encodable {
         active_users = s.activeUsers
         events_per_second = (s.eventsPerSecond * 10).rounded() / 10
         top_song = s.topTrack.map { Song(track: $0.track, artist: $0.artist, streams: $0.streams) }
-        leaderboard = s.leaderboard.enumerated().map { Ranked(rank: $0.offset + 1, track: $0.element.track, artist: $0.element.artist, streams: $0.element.streams) }
+        leaderboard = s.leaderboard.enumerated().map {
+            Ranked(rank: $0.offset + 1, track: $0.element.track, artist: $0.element.artist, streams: $0.element.streams)
+        }
         trend = Trend(
             minutes: s.trend.map { iso8601(Double($0.minute)) }, streams: s.trend.map(\.streams),
             series: s.series.map { Series(track: $0.track, artist: $0.artist, counts: $0.counts) })
         alerts = s.alerts.map(Alert.init)
-        now_playing = s.nowPlaying.map { Playing(user: showListeners ? $0.user : nil, track: $0.track, artist: $0.artist, at: iso8601(Double($0.time) / 1000)) }
+        now_playing = s.nowPlaying.map {
+            Playing(user: showListeners ? $0.user : nil, track: $0.track, artist: $0.artist, at: iso8601(Double($0.time) / 1000))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -84,9 +84,11 @@ func barChartSVG(title: String, labels: [String], values: [Double], format: (Dou
     for (i, v) in values.enumerated() {
         let h = (height - 40) * v / peak
         let x = Double(i) * step + step * 0.15
-        bars += "<rect class=\"bar\" x=\"\(Int(x))\" y=\"\(Int(height - 30 - h))\" width=\"\(Int(step * 0.7))\" height=\"\(max(Int(h), 1))\" rx=\"4\"><title>\(escapeHTML(labels[i])): \(escapeHTML(format(v)))</title></rect>"
+        bars +=
+            "<rect class=\"bar\" x=\"\(Int(x))\" y=\"\(Int(height - 30 - h))\" width=\"\(Int(step * 0.7))\" height=\"\(max(Int(h), 1))\" rx=\"4\"><title>\(escapeHTML(labels[i])): \(escapeHTML(format(v)))</title></rect>"
         if i % every == 0 {
-            bars += "<text class=\"axis\" x=\"\(Int(x + step * 0.35))\" y=\"\(Int(height - 6))\" text-anchor=\"middle\">\(escapeHTML(labels[i]))</text>"
+            bars +=
+                "<text class=\"axis\" x=\"\(Int(x + step * 0.35))\" y=\"\(Int(height - 6))\" text-anchor=\"middle\">\(escapeHTML(labels[i]))</text>"
         }
     }
     return "<svg class=\"mini\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">\(bars)</svg>"

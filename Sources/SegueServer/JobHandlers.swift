@@ -1,15 +1,15 @@
 import Foundation
 import Metrics
+import SegueAudio
 import SegueCharts
 import SegueGraphics
 import SegueImport
 import SegueJobs
 import SegueMedia
-import SegueRecap
 import SegueModel
+import SegueRecap
 import SegueRender
 import SegueStore
-import SegueAudio
 
 /// What an import job reads: uploaded files of the session, or the demo export.
 struct ImportParameters: Codable, Sendable {
@@ -32,7 +32,8 @@ struct ImportJobHandler: JobHandler {
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let parameters = try decodeParameters(ImportParameters.self, job)
         // Checked again here: a queued job (an older version's, a hand edit) reads only its owner's uploads.
-        let uploads = ((configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("uploads") as NSString)
+        let uploads =
+            ((configuration.sessionDirectory(job.owner) as NSString).appendingPathComponent("uploads") as NSString)
             .standardizingPath + "/"
         if let outside = parameters.paths.first(where: { !($0 as NSString).standardizingPath.hasPrefix(uploads) }) {
             throw JobError.badParameters("'\((outside as NSString).lastPathComponent)' is not one of this session's uploads")
@@ -132,11 +133,13 @@ struct RenderParameters: Codable, Sendable, Equatable {
             _ = try Theme.named(theme)
         } catch ChartsError.sizeOutOfRange(let width, let height) {
             throw APIError.invalid(
-                "The image size (size) \(width)x\(height) is out of range: width and height must be \(SocialFormat.minimumSide) to \(SocialFormat.maximumSide) pixels.")
+                "The image size (size) \(width)x\(height) is out of range: width and height must be \(SocialFormat.minimumSide) to \(SocialFormat.maximumSide) pixels."
+            )
         } catch { throw APIError.invalid("\(error)") }
         guard format.width <= Self.maximumSide, format.height <= Self.maximumSide else {
             throw APIError.invalid(
-                "The image size (size) \(format.width)x\(format.height) is too large: width and height must be at most \(Self.maximumSide) pixels (story, square and landscape fit).")
+                "The image size (size) \(format.width)x\(format.height) is too large: width and height must be at most \(Self.maximumSide) pixels (story, square and landscape fit)."
+            )
         }
         if output == .animation {
             guard ["mp4", "gif", "webm"].contains(container ?? "mp4") else {

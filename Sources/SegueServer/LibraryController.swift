@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Metrics
 import NIOCore
 import SegueAudio
@@ -8,7 +9,6 @@ import SegueJobs
 import SegueMedia
 import SeguePlaylists
 import SegueStore
-import Logging
 
 /// The Library page and `/api/v1/library`: audio uploads (streamed to disk), analysis jobs, the
 /// session's tracks with their descriptors, and each file's status pushed over server-sent events.
@@ -64,10 +64,11 @@ struct LibraryController {
         let formats = LibraryIngest.extensions.sorted().map { "." + $0 }.joined(separator: ",")
         // Plays from the person's history: a column only for someone who has one.
         let hasData = (try? deps.hasData(profileName: s.profileName)) ?? false
-        let columns: [(String, String, Bool)] = [
-            ("artist", "Artist", false), ("title", "Title", false), ("album", "Album", false), ("duration_s", "Length", true),
-            ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
-        ] + (hasData ? [("plays", "Plays", true)] : []) + [("tags", "Tags", false), ("status", "Status", false)]
+        let columns: [(String, String, Bool)] =
+            [
+                ("artist", "Artist", false), ("title", "Title", false), ("album", "Album", false), ("duration_s", "Length", true),
+                ("bpm", "BPM", true), ("camelot", "Key", false), ("loudness_lufs", "LUFS", true), ("energy", "Energy", true),
+            ] + (hasData ? [("plays", "Plays", true)] : []) + [("tags", "Tags", false), ("status", "Status", false)]
         let view = PageView(
             maxUploadBytes: deps.configuration.maxUploadBytes, limitMB: limitMB, formats: formats,
             statuses: options([("", "All"), ("done", "Done"), ("pending", "In progress"), ("failed", "Failed")], selected: ""),
@@ -162,7 +163,8 @@ struct LibraryController {
     /// The client's file name reduced to safe characters, or nil when its extension is not audio Segue reads.
     static func safeAudioName(_ raw: String) -> String? {
         let base = (raw as NSString).lastPathComponent
-        var kept = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ()".unicodeScalars.contains($0) }.map(Character.init))
+        var kept = String(
+            base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ()".unicodeScalars.contains($0) }.map(Character.init))
         while kept.hasPrefix(".") { kept.removeFirst() }
         let ext = (kept as NSString).pathExtension.lowercased()
         guard LibraryIngest.extensions.contains(ext), kept != "upload.json", kept != "upload.partial" else { return nil }
@@ -248,7 +250,9 @@ struct LibraryController {
         var similar: [Similar]
 
         enum CodingKeys: String, CodingKey {
-            case track, descriptors, analysisVersion = "analysis_version", tags, similar
+            case track, descriptors
+            case analysisVersion = "analysis_version"
+            case tags, similar
         }
     }
 

@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueLive
 import SegueModel
 import SegueStore
-import NIOFoundationEssentialsCompat
 
 /// The ListenBrainz-compatible API at `/1/`, so Navidrome, Jellyfin, Pano Scrobbler, Web Scrobbler,
 /// multi-scrobbler and `liblistenbrainz` can point at Segue. Token authentication, no session and

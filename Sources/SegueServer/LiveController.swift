@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import SegueLive
 import SegueKafka
+import SegueLive
 import SegueStore
 
 /// The live dashboard: streams and active users in the last 10 minutes, the top song, a
@@ -86,7 +86,13 @@ struct LiveController {
             var sent = 0
             for await var snapshot in await hub.subscribe() {
                 // Private by default: who is playing is shown without listener ids.
-                if !showListeners { snapshot.nowPlaying = snapshot.nowPlaying.map { var p = $0; p.user = ""; return p } }
+                if !showListeners {
+                    snapshot.nowPlaying = snapshot.nowPlaying.map {
+                        var p = $0
+                        p.user = ""
+                        return p
+                    }
+                }
                 let json = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
                 try await writer.write(ByteBuffer(string: "event: snapshot\ndata: \(json)\n\n"))
                 sent += 1

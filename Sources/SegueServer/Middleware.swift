@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import SegueStore
-import Logging
 
 /// Security headers on every response: CSP, no sniffing, no framing, same-origin referrers.
 /// Behind TLS (`--public-url https://…`) also HSTS, so browsers never fall back to plain HTTP.

@@ -61,7 +61,8 @@ struct PagePreferences: Sendable, Equatable {
         let name = text.trimmingCharacters(in: .whitespaces)
         let shown = name.count > 40 ? String(name.prefix(40)) + "…" : name
         guard !name.isEmpty else { throw .invalid("Time zone: choose one from the list, like Europe/Berlin.") }
-        let shape = name.count <= 64 && name.first?.isLetter == true
+        let shape =
+            name.count <= 64 && name.first?.isLetter == true
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }
         guard shape, let zone = TimeZone(identifier: name) else {
             throw .invalid("Time zone: “\(shown)” is not a time zone this server knows; choose one from the list, like Europe/Berlin.")

@@ -70,7 +70,8 @@ struct PagesController {
             request.uri.queryParameters, now: deps.environment.now(), preferences: PagePreferences.current,
             refused: &refused)
         let typed = Dictionary(refused.map { ($0.field, $0.typed) }, uniquingKeysWith: { a, _ in a })
-        let problem = refused.isEmpty
+        let problem =
+            refused.isEmpty
             ? nil
             : refused.map(\.message).filter { !$0.isEmpty }.map { sentence($0) }.joined(separator: " ")
                 + " The numbers below are for \(q.inWords)."
@@ -81,14 +82,18 @@ struct PagesController {
         var recapYear: Int?
         if hasData {
             // The page body depends only on the profile's data and the query: built once, then cached.
-            main = try deps.cache.value(profile: s.profileName, key: "explore|\(q.timeZone.identifier)|\(PagePreferences.current.firstWeekday)|" + ChartCache.key(q.query)) { try exploreMain(q, profileName: s.profileName) }
+            main = try deps.cache.value(
+                profile: s.profileName, key: "explore|\(q.timeZone.identifier)|\(PagePreferences.current.firstWeekday)|" + ChartCache.key(q.query)
+            ) { try exploreMain(q, profileName: s.profileName) }
             recapYear = try deps.stats(.all, profileName: s.profileName).lastPlay.map { CalendarDay(time: $0).year }
         }
         let view = ExploreView(
             main: main, recapYear: recapYear, problem: problem,
             kinds: options(EntityKind.allCases.map { ($0.rawValue, $0.rawValue.capitalized) }, selected: q.kind.rawValue),
             metrics: options([("streams", "Streams"), ("minutes", "Minutes")], selected: q.metric.rawValue),
-            ranges: options([("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom")], selected: q.preset.rawValue),
+            ranges: options(
+                [("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom")],
+                selected: q.preset.rawValue),
             from: typed["from"] ?? (q.preset == .custom ? q.from.map { "\($0)" } ?? "" : ""),
             to: typed["to"] ?? (q.preset == .custom ? q.to.map { "\($0)" } ?? "" : ""),
             limit: typed["limit"] ?? "\(q.limit)", limitRefused: typed["limit"] != nil,
@@ -146,31 +151,35 @@ struct PagesController {
         let entries = try deps.top(q.query, profileName: profileName)
         let stats = try deps.stats(q.range, sources: q.sources, timeZone: q.timeZone, profileName: profileName)
         let bySource = try deps.playsBySource(q.range, sources: q.sources, profileName: profileName)
-        let sourceLine = bySource.count > 1 || (bySource.first.map { $0.0 != .spotify } ?? false)
+        let sourceLine =
+            bySource.count > 1 || (bySource.first.map { $0.0 != .spotify } ?? false)
             ? bySource.map { "\($0.0.displayName) \(grouped($0.1))" }.joined(separator: " · ")
                 + (stats.playsWithoutLength > 0 ? " · \(grouped(stats.playsWithoutLength)) without a known length" : "")
             : nil
-        let chart = entries.isEmpty ? "" : deps.cache.value(profile: profileName, key: "svg|" + ChartCache.key(q.query)) {
-            let top = min(max(q.limit, 3), 20)
-            let shown = Array(entries.prefix(top))
-            let caption = ChartCaption.topChart(
-                kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: shown)
-            // Both themes, so the card matches the page's (CSS shows one); the light one first.
-            var versions: [ExploreChartView.Version] = []
-            for (theme, name) in [(Theme.light, "light"), (Theme.dark, "dark")] {
-                // Sized for a screen, not a post: labels stay readable in a phone's column.
-                let render = TopChartRender(
-                    format: TopChartLayout.screenFormat(rows: shown.count), theme: theme,
-                    minimumTextSize: TopChartLayout.screenTextSize)
-                guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
-                let svg = render.svgDocument(scene, idPrefix: "chart-\(name)-")
-                    .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
-                versions.append(ExploreChartView.Version(name: name, svg: svg))
+        let chart =
+            entries.isEmpty
+            ? ""
+            : deps.cache.value(profile: profileName, key: "svg|" + ChartCache.key(q.query)) {
+                let top = min(max(q.limit, 3), 20)
+                let shown = Array(entries.prefix(top))
+                let caption = ChartCaption.topChart(
+                    kind: q.kind, metric: q.metric, top: min(q.limit, 20), from: q.from, to: q.to, entries: shown)
+                // Both themes, so the card matches the page's (CSS shows one); the light one first.
+                var versions: [ExploreChartView.Version] = []
+                for (theme, name) in [(Theme.light, "light"), (Theme.dark, "dark")] {
+                    // Sized for a screen, not a post: labels stay readable in a phone's column.
+                    let render = TopChartRender(
+                        format: TopChartLayout.screenFormat(rows: shown.count), theme: theme,
+                        minimumTextSize: TopChartLayout.screenTextSize)
+                    guard let scene = try? render.scene(entries: shown, metric: q.metric, caption: caption) else { return "" }
+                    let svg = render.svgDocument(scene, idPrefix: "chart-\(name)-")
+                        .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+                    versions.append(ExploreChartView.Version(name: name, svg: svg))
+                }
+                return PageTemplates.render(
+                    "explore-chart",
+                    ExploreChartView(versions: versions, title: caption.title, subtitle: caption.subtitle, more: q.limit > 20, limit: q.limit))
             }
-            return PageTemplates.render(
-                "explore-chart",
-                ExploreChartView(versions: versions, title: caption.title, subtitle: caption.subtitle, more: q.limit > 20, limit: q.limit))
-        }
         let rows = entries.map { e in
             let detail = [e.artist, e.album].compactMap { $0 }.filter { $0 != e.name }.joined(separator: " · ")
             return ExploreMainView.Row(
@@ -187,8 +196,10 @@ struct PagesController {
         let hours = (0..<24).map { String($0) }
         // Monday first, as the store counts them; turned to start on the chosen day.
         let shift = (PagePreferences.current.firstWeekday + 5) % 7
-        let weekdays = Array((["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] + ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])[shift..<shift + 7])
-        let byWeekday = stats.millisecondsByWeekday.count == 7
+        let weekdays = Array(
+            (["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] + ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])[shift..<shift + 7])
+        let byWeekday =
+            stats.millisecondsByWeekday.count == 7
             ? Array((stats.millisecondsByWeekday + stats.millisecondsByWeekday)[shift..<shift + 7]) : stats.millisecondsByWeekday
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let minutesOf = { (ms: [Int64]) in ms.map { Double($0) / 60_000 } }
@@ -233,11 +244,16 @@ struct PagesController {
         let hasData = try api.hasData(s)
         // The same periods as Explore, as dates in the profile's zone (the form sends dates).
         let now = deps.environment.now()
-        let presets = [("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom")]
+        let presets = [
+            ("all", "All time"), ("this-year", "This year"), ("last-year", "Last year"), ("this-decade", "This decade"), ("custom", "Custom"),
+        ]
         var periods: [CreateView.Period] = []
         for (value, label) in presets where hasData {
             var dates: CreateView.Period.Dates?
-            if value != "custom", let p = try? ChartParameters(Parameters(dictionaryLiteral: ("range", Substring(value))), now: now, preferences: PagePreferences.current) {
+            if value != "custom",
+                let p = try? ChartParameters(
+                    Parameters(dictionaryLiteral: ("range", Substring(value))), now: now, preferences: PagePreferences.current)
+            {
                 dates = CreateView.Period.Dates(from: p.from.map { "\($0)" } ?? "", to: p.to.map { "\($0)" } ?? "")
             }
             periods.append(CreateView.Period(value: value, label: label, dates: dates, selected: value == "all"))

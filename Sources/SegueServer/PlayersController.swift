@@ -28,7 +28,9 @@ struct PlayersController {
             var missing: [String]
 
             enum CodingKeys: String, CodingKey {
-                case playlist, atMillis = "at_ms", matched, missing
+                case playlist
+                case atMillis = "at_ms"
+                case matched, missing
             }
         }
         var name: String
@@ -93,7 +95,9 @@ struct PushPlaylistParameters: Codable, Sendable, Equatable {
         if requireSingleUser, configuration.singleUserProfile == nil {
             throw APIError.notFound("sending playlists to a player is only for a --single-user install")
         }
-        guard case .player = try? PushTarget(player) else { throw APIError.invalid("The player '\(BrowserMessage.clean(player))' is not a player name.") }
+        guard case .player = try? PushTarget(player) else {
+            throw APIError.invalid("The player '\(BrowserMessage.clean(player))' is not a player name.")
+        }
         do {
             _ = try PlayerRegistry.load(from: PlayerRegistry.path(inDataDirectory: configuration.dataDirectory)).player(player)
         } catch {
@@ -113,7 +117,9 @@ struct PushPlaylistJobHandler: JobHandler {
 
     func run(_ job: JobRecord, context: JobContext) throws -> String {
         let p = try decodeParameters(PushPlaylistParameters.self, job)
-        do { try p.check(configuration: configuration, playlists: playlists, requireSingleUser: false) } catch { throw JobError.badParameters("\(error)") }
+        do { try p.check(configuration: configuration, playlists: playlists, requireSingleUser: false) } catch {
+            throw JobError.badParameters("\(error)")
+        }
         guard let saved = try playlists.savedPlaylist(id: p.playlist, owner: p.owner) else {
             throw JobError.badParameters("no saved playlist \(p.playlist)")
         }

@@ -1,14 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import SegueAudio
 import SegueMedia
 import SegueModel
 import SeguePlayers
 import SeguePlaylists
 import SegueStore
-import Logging
-import SegueAudio
 
 /// The Playlists page and `/api/v1/playlists`: radio, path and order playlists from the session's
 /// analysed library under the constraints, each transition with its score and parts, and exports.
@@ -158,11 +158,24 @@ struct PlaylistsController {
         var prefer: String?
 
         enum CodingKeys: String, CodingKey {
-            case crossfadeSeconds = "crossfade_s", seedFromHistory = "seed_from_history", prefer
-            case mode, seeds, from, to, tracks, length, arc, artistSpacing = "artist_spacing", maxPerArtist = "max_per_artist",
-                maxPerAlbum = "max_per_album", excludeArtists = "exclude_artists", excludeAlbums = "exclude_albums",
-                excludeTags = "exclude_tags", minBpm = "min_bpm", maxBpm = "max_bpm", maxTrackSeconds = "max_track_seconds",
-                durationSeconds = "duration_seconds", durationToleranceSeconds = "duration_tolerance_seconds"
+            case crossfadeSeconds = "crossfade_s"
+            case seedFromHistory = "seed_from_history"
+            case prefer
+            case mode, seeds, from, to, tracks, length, arc
+            case artistSpacing = "artist_spacing"
+            case maxPerArtist = "max_per_artist"
+            case
+                maxPerAlbum = "max_per_album"
+            case excludeArtists = "exclude_artists"
+            case excludeAlbums = "exclude_albums"
+            case
+                excludeTags = "exclude_tags"
+            case minBpm = "min_bpm"
+            case maxBpm = "max_bpm"
+            case maxTrackSeconds = "max_track_seconds"
+            case
+                durationSeconds = "duration_seconds"
+            case durationToleranceSeconds = "duration_tolerance_seconds"
         }
 
         /// The period of `seed_from_history`, checked: nil when the seeds are given; `APIError.invalid`
@@ -251,8 +264,15 @@ struct PlaylistsController {
         var mix: MixSlot
 
         enum CodingKeys: String, CodingKey {
-            case id, artist, title, album, durationSeconds = "duration_s", bpm, camelot, outroBpm = "outro_bpm",
-                outroCamelot = "outro_camelot", energy, loudnessLUFS = "loudness_lufs", tags, transition, audio, mix
+            case id, artist, title, album
+            case durationSeconds = "duration_s"
+            case bpm, camelot
+            case outroBpm = "outro_bpm"
+            case
+                outroCamelot = "outro_camelot"
+            case energy
+            case loudnessLUFS = "loudness_lufs"
+            case tags, transition, audio, mix
         }
     }
 
@@ -268,7 +288,12 @@ struct PlaylistsController {
         var gainDB: Double
 
         enum CodingKeys: String, CodingKey {
-            case start = "start_s", end = "end_s", at = "at_s", fadeIn = "fade_in_s", fadeOut = "fade_out_s", gainDB = "gain_db"
+            case start = "start_s"
+            case end = "end_s"
+            case at = "at_s"
+            case fadeIn = "fade_in_s"
+            case fadeOut = "fade_out_s"
+            case gainDB = "gain_db"
         }
     }
 
@@ -292,8 +317,16 @@ struct PlaylistsController {
         var seeds: [HistorySeed]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case mode, title, tracks, totalCost = "total_cost", durationSeconds = "duration_s", exports,
-                crossfadeSeconds = "crossfade_s", mixSeconds = "mix_s", saved, missing, seedPeriod = "seed_period", seeds
+            case mode, title, tracks
+            case totalCost = "total_cost"
+            case durationSeconds = "duration_s"
+            case exports
+            case
+                crossfadeSeconds = "crossfade_s"
+            case mixSeconds = "mix_s"
+            case saved, missing
+            case seedPeriod = "seed_period"
+            case seeds
         }
     }
 
@@ -325,8 +358,16 @@ struct PlaylistsController {
         var lastErrorMillis: Int64?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, mode, tracks, createdMillis = "created_ms", updatedMillis = "updated_ms", target, refreshable,
-                refreshDaily = "refresh_daily", lastPushedMillis = "last_pushed_ms", lastMissing = "last_missing", lastError = "last_error",
+            case id, name, mode, tracks
+            case createdMillis = "created_ms"
+            case updatedMillis = "updated_ms"
+            case target, refreshable
+            case
+                refreshDaily = "refresh_daily"
+            case lastPushedMillis = "last_pushed_ms"
+            case lastMissing = "last_missing"
+            case lastError = "last_error"
+            case
                 lastErrorMillis = "last_error_ms"
         }
 
@@ -385,14 +426,19 @@ struct PlaylistsController {
     func build(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await APIController(deps: deps).decode(PlaylistRequest.self, request)
         let crossfade = body.crossfadeSeconds ?? 6
-        guard Self.crossfades.contains(crossfade) else { throw APIError.invalid("The crossfade (crossfade_s) must be \(Int(Self.crossfades.lowerBound)) to \(Int(Self.crossfades.upperBound)) seconds.") }
+        guard Self.crossfades.contains(crossfade) else {
+            throw APIError.invalid(
+                "The crossfade (crossfade_s) must be \(Int(Self.crossfades.lowerBound)) to \(Int(Self.crossfades.upperBound)) seconds.")
+        }
         let history = try body.historyPeriod()
         let preferUnplayed = try body.preferUnplayed()
         let (library, all, tracks) = try playable(context)
         let index = try library.similarityIndex(for: tracks)
         var builder = PlaylistBuilder(library: tracks, constraints: try body.constraints(), index: index)
         // The session profile's history joined to the analysed files (ListeningIndex), as the CLI and the daily refresh do.
-        let plays = deps.plays, profile = try context.requireSession().profileName, done = all.filter { $0.status == .done }
+        let plays = deps.plays
+        let profile = try context.requireSession().profileName
+        let done = all.filter { $0.status == .done }
         let playCounts: @Sendable (TimeRange) throws -> [Int64: Int] = { range in
             try plays.libraryPlayCounts(profile: profile, tracks: done, range: range)
         }
@@ -414,7 +460,9 @@ struct PlaylistsController {
             }
             throw APIError.notFound("no track \(id) in your library")
         }
-        if let n = body.length, !Self.lengths.contains(n) { throw APIError.invalid("The playlist length (length) must be \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) tracks.") }
+        if let n = body.length, !Self.lengths.contains(n) {
+            throw APIError.invalid("The playlist length (length) must be \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) tracks.")
+        }
         let order: [PlaylistTrack]
         let title: String
         var chosen: [HistorySeed]?
@@ -422,7 +470,9 @@ struct PlaylistsController {
             switch body.mode {
             case "radio" where history != nil:
                 // The saved recipe's path: seeds are the period's most played library tracks.
-                guard let history, let recipe = try body.recipe(known: Set(tracks.map(\.id))) else { throw APIError.invalid("The playlist mode (mode) must be radio.") }
+                guard let history, let recipe = try body.recipe(known: Set(tracks.map(\.id))) else {
+                    throw APIError.invalid("The playlist mode (mode) must be radio.")
+                }
                 let counts = try await BlockingWork.run { try playCounts(history.range) }
                 let built = try await BlockingWork.run {
                     try recipe.build(library: tracks, index: index) { range in range == history.range ? counts : try playCounts(range) }
@@ -480,7 +530,9 @@ struct PlaylistsController {
             throw APIError.invalid("The playlist format (format) must be m3u8, xspf or jspf.")
         }
         let texts = (q.get("tracks") ?? "").split(separator: ",")
-        guard Self.lengths.contains(texts.count) else { throw APIError.invalid("The track list (tracks) must hold \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) track ids.") }
+        guard Self.lengths.contains(texts.count) else {
+            throw APIError.invalid("The track list (tracks) must hold \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) track ids.")
+        }
         let (library, _, tracks) = try playable(context)
         let byID = Dictionary(uniqueKeysWithValues: tracks.map { ($0.id, $0) })
         let names = Dictionary(library.uploads().map { ($0.contentHash, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -570,7 +622,8 @@ extension PlaylistsController {
         var refreshDaily: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case name, refreshDaily = "refresh_daily"
+            case name
+            case refreshDaily = "refresh_daily"
         }
     }
 
@@ -585,7 +638,9 @@ extension PlaylistsController {
         let mode = body.mode ?? "order"
         guard Self.modes.contains(mode) else { throw APIError.invalid("The playlist mode (mode) must be radio, path or order.") }
         let ids = body.tracks ?? []
-        guard Self.lengths.contains(ids.count) else { throw APIError.invalid("The track list (tracks) must hold \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) track ids.") }
+        guard Self.lengths.contains(ids.count) else {
+            throw APIError.invalid("The track list (tracks) must hold \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) track ids.")
+        }
         let (_, _, tracks) = try playable(context)
         let known = Set(tracks.map(\.id))
         if let unknown = ids.first(where: { !known.contains($0) }) {
@@ -610,7 +665,10 @@ extension PlaylistsController {
         }
         var crossfade = 6.0
         if let text = request.uri.queryParameters.get("crossfade_s") {
-            guard let value = Double(text), Self.crossfades.contains(value) else { throw APIError.invalid("The crossfade (crossfade_s) must be \(Int(Self.crossfades.lowerBound)) to \(Int(Self.crossfades.upperBound)) seconds.") }
+            guard let value = Double(text), Self.crossfades.contains(value) else {
+                throw APIError.invalid(
+                    "The crossfade (crossfade_s) must be \(Int(Self.crossfades.lowerBound)) to \(Int(Self.crossfades.upperBound)) seconds.")
+            }
             crossfade = value
         }
         let (_, all, tracks) = try playable(context)
@@ -638,11 +696,13 @@ extension PlaylistsController {
                 throw APIError.notFound("keeping playlists current on a player is only for a --single-user install")
             }
             guard saved.pushTarget != nil else {
-                throw APIError.conflict("send “\(BrowserMessage.clean(saved.name))” to a player first: it is kept current on the player it was sent to")
+                throw APIError.conflict(
+                    "send “\(BrowserMessage.clean(saved.name))” to a player first: it is kept current on the player it was sent to")
             }
             guard ((try? saved.recipe()) ?? nil) != nil else {
                 throw APIError.conflict(
-                    "“\(BrowserMessage.clean(saved.name))” cannot be rebuilt: only a radio or a path saved with how it was made can; build it again and save it")
+                    "“\(BrowserMessage.clean(saved.name))” cannot be rebuilt: only a radio or a path saved with how it was made can; build it again and save it"
+                )
             }
         }
         let now = deps.environment.now()
@@ -655,7 +715,8 @@ extension PlaylistsController {
                     try PlayerRegistry.renamePushed(
                         at: PlayerRegistry.path(inDataDirectory: deps.configuration.dataDirectory), player: player, from: before, to: name)
                 } catch {
-                    context.logger.warning("cannot carry a renamed playlist's push record over", metadata: ["player": "\(player)", "error": "\(error)"])
+                    context.logger.warning(
+                        "cannot carry a renamed playlist's push record over", metadata: ["player": "\(player)", "error": "\(error)"])
                 }
             }
         }
@@ -679,7 +740,8 @@ extension PlaylistsController {
         var durationSeconds: Double
 
         enum CodingKeys: String, CodingKey {
-            case id, artist, title, album, bpm, camelot, durationSeconds = "duration_s"
+            case id, artist, title, album, bpm, camelot
+            case durationSeconds = "duration_s"
         }
     }
 
@@ -706,10 +768,15 @@ extension PlaylistsController {
             let hay = fold("\(artist) \(title) \(t.album ?? "")")
             guard words.allSatisfy({ hay.contains($0) }) else { continue }
             let rank: Int
-            if phrase.isEmpty { rank = 0 }
-            else if artistTitle.hasPrefix(phrase) || fold(title).hasPrefix(phrase) { rank = 0 }
-            else if hay.split(separator: " ").contains(where: { $0.hasPrefix(words[0]) }) { rank = 1 }
-            else { rank = 2 }
+            if phrase.isEmpty {
+                rank = 0
+            } else if artistTitle.hasPrefix(phrase) || fold(title).hasPrefix(phrase) {
+                rank = 0
+            } else if hay.split(separator: " ").contains(where: { $0.hasPrefix(words[0]) }) {
+                rank = 1
+            } else {
+                rank = 2
+            }
             scored.append((rank, artistTitle, t))
         }
         scored.sort { ($0.rank, $0.key, $0.track.id) < ($1.rank, $1.key, $1.track.id) }
@@ -761,7 +828,8 @@ extension PlaylistsController {
             if let range = byteRange(header, size: size) {
                 headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
                 headers[.contentLength] = "\(range.count)"
-                return Response(status: .partialContent, headers: headers, body: try await FileIO().loadFile(path: path, range: range, context: context))
+                return Response(
+                    status: .partialContent, headers: headers, body: try await FileIO().loadFile(path: path, range: range, context: context))
             }
             // A range starting past the end cannot be served; any other header we do not read is ignored (the whole file).
             let start = header.hasPrefix("bytes=") ? Int(header.dropFirst(6).prefix { $0 != "-" }) : nil
@@ -782,7 +850,10 @@ extension PlaylistsController.PlaylistRequest {
         if let arc, EnergyArc(rawValue: arc) == nil {
             throw APIError.invalid("The energy arc (arc) must be one of " + EnergyArc.allCases.map(\.rawValue).joined(separator: ", ") + ".")
         }
-        if let n = length, !PlaylistsController.lengths.contains(n) { throw APIError.invalid("The playlist length (length) must be \(PlaylistsController.lengths.lowerBound) to \(PlaylistsController.lengths.upperBound) tracks.") }
+        if let n = length, !PlaylistsController.lengths.contains(n) {
+            throw APIError.invalid(
+                "The playlist length (length) must be \(PlaylistsController.lengths.lowerBound) to \(PlaylistsController.lengths.upperBound) tracks.")
+        }
         var recipe: PlaylistRecipe
         switch mode {
         case "radio":

@@ -1,13 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 import SegueCharts
 import SegueModel
 import SegueRecap
 import SegueRender
 import SegueStore
 import ZIPFoundation
-import NIOFoundationEssentialsCompat
 
 /// The year in review: `GET /api/v1/recap` (the recap model as JSON) and the page `/recap/YEAR`
 /// (or `/recap?from=…&to=…`), a scroll of the cards' scenes inline as SVG.

@@ -196,7 +196,9 @@ struct RecapShareController {
         let base = SettingsController.serverURL(request, publicURL: deps.configuration.publicURL)
         let title = RecapText.isCalendarYear(recap) ? "A \(recap.from.year) in music" : "Listening, \(RecapText.period(recap))"
         let description = Self.summary(recap)
-        let cards = deps.cache.value(profile: share.owner, key: "shared|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")) { Self.cardsHTML(recap, theme: theme) }
+        let cards = deps.cache.value(profile: share.owner, key: "shared|\(share.theme)|" + q.cacheKey + (library?.cacheKey ?? "")) {
+            Self.cardsHTML(recap, theme: theme)
+        }
         let html = PageTemplates.render(
             "recap-shared",
             SharedView(

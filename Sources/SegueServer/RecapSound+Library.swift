@@ -1,9 +1,9 @@
 import Foundation
-import SeguePlaylists
+import SegueAudio
 import SegueModel
+import SeguePlaylists
 import SegueRecap
 import SegueStore
-import SegueAudio
 
 extension RecapSound {
     /// The sound of `period` from a library's analysed files joined to the plays in `columns`

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import SegueCharts
 import SegueJobs
 import SegueMedia
 import SegueModel
 import SegueRecap
 import SegueRender
 import SegueStore
-import SegueCharts
 
 /// What a recap video job renders: the recap of `query` (the query of `GET /api/v1/recap`, as
 /// `RecapParameters.queryString` writes it) in the profile called `profile`.

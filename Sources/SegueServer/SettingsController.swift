@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import SegueStore
 import SegueModel
+import SegueStore
 
 /// `/settings`: the profile's preferences (time zone, theme, the week's first day, Explore's defaults), how to
 /// point a scrobbler at this server, and the ListenBrainz token to give it.
@@ -147,7 +147,8 @@ struct SettingsController {
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(
                 byteBuffer: ByteBuffer(
-                    string: layout(page: .settings, title: "Settings", csrf: s.csrfToken, hasData: hasData, body: PageTemplates.render("settings", view)))))
+                    string: layout(
+                        page: .settings, title: "Settings", csrf: s.csrfToken, hasData: hasData, body: PageTemplates.render("settings", view)))))
     }
 
     /// Creates the profile's ListenBrainz user, or gives it a new token (single-user installs only), and shows the

@@ -78,7 +78,8 @@ final class UploadQuota: Sendable {
                 let current = open[session, default: (0, 0)]
                 guard stored + current.bytes + bytes <= limit else {
                     throw APIError.overQuota(
-                        "this upload would take your stored uploads past \(UploadQuota.describe(bytes: limit)), the most one session may keep: delete some (or your data) first")
+                        "this upload would take your stored uploads past \(UploadQuota.describe(bytes: limit)), the most one session may keep: delete some (or your data) first"
+                    )
                 }
                 open[session] = (current.bytes + bytes, current.files)
             }

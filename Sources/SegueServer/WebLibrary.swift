@@ -1,7 +1,7 @@
 import Foundation
 import SegueAudio
-import SeguePlaylists
 import SegueModel
+import SeguePlaylists
 import SegueStore
 
 /// The music library one browser session sees: a folder with its own `library.sqlite`, the audio
@@ -178,8 +178,16 @@ struct LibraryEntry: Codable, Sendable, Equatable {
     var lastPlayed: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, upload, file, artist, title, album, isrc, recordingMBID = "recording_mbid", durationSeconds = "duration_s", bpm, bpmConfidence = "bpm_confidence", key,
-            camelot, loudnessLUFS = "loudness_lufs", energy, tags, status, error, plays, lastPlayed = "last_played"
+        case id, upload, file, artist, title, album, isrc
+        case recordingMBID = "recording_mbid"
+        case durationSeconds = "duration_s"
+        case bpm
+        case bpmConfidence = "bpm_confidence"
+        case key,
+            camelot
+        case loudnessLUFS = "loudness_lufs"
+        case energy, tags, status, error, plays
+        case lastPlayed = "last_played"
     }
 
     /// Fills `plays` and `lastPlayed` from the history (a file the history never played: 0 plays).

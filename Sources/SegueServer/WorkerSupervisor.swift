@@ -316,7 +316,9 @@ public final class WorkerSupervisor: @unchecked Sendable {
                     if still >= options.stallSeconds && child.killReason == nil {
                         child.killReason = "it made no progress for \(Int(still)) s and was stopped"
                         lock.unlock()
-                        logger.error("a job stopped making progress; killing its worker process", metadata: ["job": "\(job.id)", "worker": "\(child.workerID)"])
+                        logger.error(
+                            "a job stopped making progress; killing its worker process",
+                            metadata: ["job": "\(job.id)", "worker": "\(child.workerID)"])
                         kill(child.process.processIdentifier, SIGKILL)
                         continue
                     }

@@ -3,12 +3,12 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueLive
 import Synchronization
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 @Suite struct AlertWebhookTests {
     /// A window that has seen six quiet minutes and then a spike of one track, now closed.

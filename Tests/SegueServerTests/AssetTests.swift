@@ -3,12 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueModel
 import SegueTestSupport
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 @Suite("Static assets")
 struct AssetTests {

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -10,6 +7,10 @@ import SegueServer
 import SegueTestSupport
 import Synchronization
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `segue encoder serve` over loopback: `RemoteFrameEncoder` streams frames to a real service on a
 /// socket, the service encodes them with a real ffmpeg, and the video comes back.
@@ -160,7 +161,7 @@ import Testing
                     do {
                         opened = try RemoteFrameEncoder(
                             service: url, settings: settings, output: folder.appendingPathComponent("a.mp4").path, token: Self.token)
-                    } catch where "\(error)".contains("429") && Date() < deadline {
+                    } catch  where "\(error)".contains("429") && Date() < deadline {
                         Thread.sleep(forTimeInterval: 0.2)
                     }
                 }

@@ -3,12 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueLive
 import SegueStore
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 /// `POST /api/v1/events`, `GET /api/v1/live` and its stream, through the real router on a real
 /// SQLite file.
@@ -154,7 +154,8 @@ import NIOFoundationEssentialsCompat
                 {"event_id":"3","user_id":"u3","track":"Old","artist":"Gone","ts":\(ts - 2 * 86_400)}
                 """
             #expect(try await post(client, body, token: secret).status == .ok)
-            let listen = #"{"listen_type":"single","payload":[{"listened_at":\#(ts - 60),"track_metadata":{"artist_name":"Björk","track_name":"Jóga"}}]}"#
+            let listen =
+                #"{"listen_type":"single","payload":[{"listened_at":\#(ts - 60),"track_metadata":{"artist_name":"Björk","track_name":"Jóga"}}]}"#
             let ok = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: listen))
             #expect(ok.status == .ok)
@@ -199,9 +200,10 @@ import NIOFoundationEssentialsCompat
             let response = try await reading.value
             #expect(response.headers[.contentType] == "text/event-stream")
             let events = String(buffer: response.body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
-            #expect(events.map { $0.components(separatedBy: "\n")[0] } == [
-                "event: snapshot", "event: snapshot", "event: snapshot", "event: heartbeat",
-            ])
+            #expect(
+                events.map { $0.components(separatedBy: "\n")[0] } == [
+                    "event: snapshot", "event: snapshot", "event: snapshot", "event: heartbeat",
+                ])
             let data = events.map { Data($0.components(separatedBy: "\n")[1].dropFirst("data: ".count).utf8) }
             let views = try data.prefix(3).map { try #require(try JSONSerialization.jsonObject(with: $0) as? [String: Any]) }
             #expect(views.map { $0["streams"] as? Int } == [0, 1, 1])

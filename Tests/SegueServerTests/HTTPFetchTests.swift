@@ -3,9 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOHTTP1
 import SegueHTTP
 import Testing
-import NIOHTTP1
 
 /// Segue's outgoing HTTP client (`HTTPFetch`) against a real local server, and against sockets
 /// that never answer or refuse.

@@ -1,22 +1,24 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-@testable import SegueServer
 import SegueStore
 import SegueTestSupport
 import Synchronization
 import Testing
 
+@testable import SegueServer
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
-import Glibc
-import NIOFoundationEssentialsCompat
-import SegueLive
+    import Glibc
+    import NIOFoundationEssentialsCompat
+    import SegueLive
 #endif
 
 /// Clients that are careless or hostile with connections, sessions and streams (issue 16): a crawler without
@@ -250,7 +252,9 @@ import SegueLive
         }
     }
 
-    @Test("password guessing on /login: five misses, then a doubling wait that refuses even the right password unchecked; a burst of guesses at once counts every one")
+    @Test(
+        "password guessing on /login: five misses, then a doubling wait that refuses even the right password unchecked; a burst of guesses at once counts every one"
+    )
     func passwordGuessingIsThrottled() async throws {
         let server = try TestServer(singleUserProfile: "me") {
             $0.host = "0.0.0.0"

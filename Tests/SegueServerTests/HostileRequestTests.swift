@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueJobs
 import SegueModel
 import SegueStore
@@ -11,7 +12,6 @@ import SegueTestSupport
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 /// Requests that used to stop the server (issue 16, part A): numbers from outside reaching
 /// arithmetic, a date range reaching a job, a job trapping inside the server process, one client
@@ -47,12 +47,14 @@ import NIOFoundationEssentialsCompat
             }
             // The issue's reproduction: `duration * 1000` trapped.
             let single = try await submit(
-                #"{"listen_type":"single","payload":[{"listened_at":1700000000,"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration":10000000000000000}}}]}"#)
+                #"{"listen_type":"single","payload":[{"listened_at":1700000000,"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration":10000000000000000}}}]}"#
+            )
             #expect(single.status == .badRequest)
             #expect((Self.object(single)["error"] as? String)?.contains("additional_info.duration ") == true)
             // Playing-now: `now + duration_ms` trapped.
             let playing = try await submit(
-                #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration_ms":9223372036854775807}}}]}"#)
+                #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration_ms":9223372036854775807}}}]}"#
+            )
             #expect(playing.status == .badRequest)
             #expect((Self.object(playing)["error"] as? String)?.contains("additional_info.duration_ms") == true)
             // Times beyond 64 bits, as a double and as an integer literal.
@@ -63,11 +65,13 @@ import NIOFoundationEssentialsCompat
                 #expect((Self.object(far)["error"] as? String)?.contains("listened_at") == true, "listened_at \(at)")
             }
             let fraction = try await submit(
-                #"{"listen_type":"single","payload":[{"listened_at":1700000000,"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration":1e300}}}]}"#)
+                #"{"listen_type":"single","payload":[{"listened_at":1700000000,"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration":1e300}}}]}"#
+            )
             #expect(fraction.status == .badRequest)
             // Still answering, and a sensible listen is stored.
             let fine = try await submit(
-                #"{"listen_type":"single","payload":[{"listened_at":1700000000,"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration":200}}}]}"#)
+                #"{"listen_type":"single","payload":[{"listened_at":1700000000,"track_metadata":{"artist_name":"a","track_name":"b","additional_info":{"duration":200}}}]}"#
+            )
             #expect(fine.status == .ok)
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
@@ -99,7 +103,8 @@ import NIOFoundationEssentialsCompat
                 try await browser.start()
                 let imported = try await browser.importExport(try TestServer.export())
                 #expect(imported["state"] as? String == "succeeded")
-                let render = #"{"output":"image","kind":"artists","metric":"streams","from":"2024-03-05","to":"2024-03-01","top":10,"size":"story","theme":"dark"}"#
+                let render =
+                    #"{"output":"image","kind":"artists","metric":"streams","from":"2024-03-05","to":"2024-03-01","top":10,"size":"story","theme":"dark"}"#
                 let refused = try await browser.request("/api/v1/renders", .post, json: render)
                 #expect(refused.status == .badRequest)
                 let message = Self.message(refused)
@@ -108,7 +113,8 @@ import NIOFoundationEssentialsCompat
 
                 // The same range already in the queue (queued by an older version, or edited by hand).
                 let session = try #require(browser.cookie)
-                let parameters = #"{"output":"image","kind":"artists","metric":"streams","from":"2024-03-05","to":"2024-03-01","top":10,"size":"story","theme":"dark","profile":"web-\#(session)"}"#
+                let parameters =
+                    #"{"output":"image","kind":"artists","metric":"streams","from":"2024-03-05","to":"2024-03-01","top":10,"size":"story","theme":"dark","profile":"web-\#(session)"}"#
                 let id = ServerEnvironment.live.randomID()
                 try server.deps.pool.store.enqueue(
                     JobRecord(id: id, owner: session, kind: "render", parameters: parameters, createdMillis: server.clock.now))
@@ -120,7 +126,8 @@ import NIOFoundationEssentialsCompat
                 try server.deps.pool.store.enqueue(
                     JobRecord(
                         id: snoop, owner: session, kind: "import",
-                        parameters: #"{"profile":"web-\#(session)","paths":["\#(server.folder.path)/web/\#(session)/uploads/../../../segue-web.sqlite"],"demo":false}"#,
+                        parameters:
+                            #"{"profile":"web-\#(session)","paths":["\#(server.folder.path)/web/\#(session)/uploads/../../../segue-web.sqlite"],"demo":false}"#,
                         createdMillis: server.clock.now))
                 let snooped = try await browser.waitForJob(snoop)
                 #expect(snooped["state"] as? String == "failed")
@@ -156,7 +163,8 @@ import NIOFoundationEssentialsCompat
                 // A body without a field, or with one of the wrong type: a sentence naming it, not the decoder's dump.
                 let missing = try await browser.request("/api/v1/renders", .post, json: #"{"kind":"artists"}"#)
                 #expect(missing.status == .badRequest && Self.message(missing) == "The field output is missing.", "\(Self.message(missing))")
-                let wrong = try await browser.request("/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":"ten"}"#)
+                let wrong = try await browser.request(
+                    "/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":"ten"}"#)
                 #expect(wrong.status == .badRequest && Self.message(wrong) == "The field top has the wrong type.", "\(Self.message(wrong))")
                 let garbage = try await browser.request("/api/v1/renders", .post, json: "{not json")
                 #expect(Self.message(garbage) == "The request body is not valid JSON." && !Self.message(garbage).contains("Decoding"))

@@ -1,20 +1,23 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import SegueServer
-import SegueTestSupport
-import Testing
 import NIOFoundationEssentialsCompat
 import SegueAudio
 import SegueJobs
+import SegueTestSupport
+import Testing
+
+@testable import SegueServer
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Short tones with tags, encoded by the real ffmpeg (the analysis needs at least 3 seconds).
-func toneFile(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, album: String = "Tones", seconds: Int = 4) throws -> Data {
+func toneFile(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, album: String = "Tones", seconds: Int = 4) throws -> Data
+{
     let url = folder.appendingPathComponent(name)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
@@ -31,7 +34,8 @@ func toneFile(_ folder: URL, _ name: String, frequency: Int, artist: String, tit
 extension Browser {
     /// Uploads bytes as `name` into the library; returns the status and the JSON answer.
     func libraryUpload(_ data: Data, name: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let r = try await request("/api/v1/library/uploads?name=\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", .post, body: ByteBuffer(data: data))
+        let r = try await request(
+            "/api/v1/library/uploads?name=\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", .post, body: ByteBuffer(data: data))
         return (r.status, (try? JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]) ?? [:])
     }
 
@@ -84,7 +88,8 @@ struct LibraryAPITests {
                 // Text named .mp3 is refused by its content; a valid ID3 header over junk is taken and fails analysis.
                 let (s8, text) = try await alice.libraryUpload(Data("ID3 this is not really an mp3".utf8), name: "notes.mp3")
                 #expect(s8 == .unsupportedMediaType && ((text["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("notes.mp3 ") == true)
-                let (s7, broken) = try await alice.libraryUpload(Data("ID3".utf8) + Data([4, 0, 0, 0, 0, 0, 0]) + Data("this is not really an mp3".utf8), name: "broken.mp3")
+                let (s7, broken) = try await alice.libraryUpload(
+                    Data("ID3".utf8) + Data([4, 0, 0, 0, 0, 0, 0]) + Data("this is not really an mp3".utf8), name: "broken.mp3")
                 #expect(s7 == .created)
 
                 var rows = try await alice.libraryTracks()
@@ -193,9 +198,11 @@ struct LibraryAPITests {
                 }
                 #expect(try await alice.analyse(uploads)["state"] as? String == "succeeded")
                 let rows = try await alice.libraryTracks()
-                let ids = Dictionary(uniqueKeysWithValues: rows.compactMap { r in (r["title"] as? String).flatMap { t in (r["id"] as? Int).map { (t, $0) } } })
+                let ids = Dictionary(
+                    uniqueKeysWithValues: rows.compactMap { r in (r["title"] as? String).flatMap { t in (r["id"] as? Int).map { (t, $0) } } })
                 #expect(ids.count == 4)
-                let low = ids["Low"] ?? 0, high = ids["Higher"] ?? 0
+                let low = ids["Low"] ?? 0
+                let high = ids["Higher"] ?? 0
 
                 func build(_ json: String) async throws -> (HTTPResponse.Status, [String: Any]) {
                     let r = try await alice.request("/api/v1/playlists", .post, json: json)
@@ -205,11 +212,12 @@ struct LibraryAPITests {
                 #expect(s1 == .ok)
                 let items = order["tracks"] as? [[String: Any]] ?? []
                 #expect(items.count == 4)
-                #expect(items.dropLast().allSatisfy { item in
-                    let t = item["transition"] as? [String: Any] ?? [:]
-                    return ["total", "tempo", "key", "loudness", "energy", "embedding"].allSatisfy { t[$0] is Double }
-                        && ["smooth", "fair", "rough"].contains(t["grade"] as? String ?? "")
-                })
+                #expect(
+                    items.dropLast().allSatisfy { item in
+                        let t = item["transition"] as? [String: Any] ?? [:]
+                        return ["total", "tempo", "key", "loudness", "energy", "embedding"].allSatisfy { t[$0] is Double }
+                            && ["smooth", "fair", "rough"].contains(t["grade"] as? String ?? "")
+                    })
                 #expect(items.last?["transition"] == nil)
                 let parts = items.compactMap { $0["transition"] as? [String: Any] }
                 #expect(parts.count == 3)
@@ -252,7 +260,8 @@ struct LibraryAPITests {
                 let m3u8Text = String(buffer: m3u8.body)
                 #expect(m3u8Text.hasPrefix("#EXTM3U\n") && m3u8Text.contains("Low tone.flac") && !m3u8Text.contains(server.folder.path))
                 let xspf = try await alice.request(try #require(exports["xspf"]))
-                #expect(XMLParser(data: Data(buffer: xspf.body)).parse() && String(buffer: xspf.body).contains("<location>Low%20tone.flac</location>"))
+                #expect(
+                    XMLParser(data: Data(buffer: xspf.body)).parse() && String(buffer: xspf.body).contains("<location>Low%20tone.flac</location>"))
                 let jspf = try await alice.request(try #require(exports["jspf"]))
                 let root = try JSONSerialization.jsonObject(with: Data(buffer: jspf.body)) as? [String: Any]
                 #expect(((root?["playlist"] as? [String: Any])?["track"] as? [Any])?.count == 4)

@@ -37,8 +37,9 @@ import Testing
     static func fill(_ store: any LibraryStore, name: String, _ vectors: [[Float]]) throws {
         for (i, v) in vectors.enumerated() {
             let added = try store.add(
-                LibraryTrack(path: "/music/\(name)-\(i).flac", contentHash: "\(name)-\(i)", artist: "Artist \(i % 17)", title: "\(name) \(i)",
-                             durationSeconds: 200))
+                LibraryTrack(
+                    path: "/music/\(name)-\(i).flac", contentHash: "\(name)-\(i)", artist: "Artist \(i % 17)", title: "\(name) \(i)",
+                    durationSeconds: 200))
             try store.saveAnalysis(id: added.track.id, version: AudioAnalysis.version, json: analysisJSON, embedding: v, tagScores: nil)
         }
     }

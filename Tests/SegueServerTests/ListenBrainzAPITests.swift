@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueLive
 import SegueModel
 import SegueStore
@@ -11,7 +12,6 @@ import SegueTestSupport
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 /// The `/1/` API through the real router, answering like ListenBrainz.
 @Suite struct ListenBrainzAPITests {
@@ -47,7 +47,8 @@ import NIOFoundationEssentialsCompat
             _ = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
             // With the recording's MBID (upper case, as some clients send it): the track keeps it.
-            let single = #"{"listen_type":"single","payload":[{"listened_at":1699999900,"track_metadata":{"artist_name":"björk","track_name":"army of me","additional_info":{"recording_mbid":"0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"}}}]}"#
+            let single =
+                #"{"listen_type":"single","payload":[{"listened_at":1699999900,"track_metadata":{"artist_name":"björk","track_name":"army of me","additional_info":{"recording_mbid":"0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"}}}]}"#
             _ = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: single))
         }
@@ -61,7 +62,8 @@ import NIOFoundationEssentialsCompat
         // A file tagged with that recording id matches the three plays, whatever its names.
         let index = ListeningIndex(try plays.musicColumns(profile: profile))
         #expect(
-            index.listening(artist: "Björk", title: "Army of Me (Remix)", album: nil, isrc: nil, mbid: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")?.plays == 3)
+            index.listening(artist: "Björk", title: "Army of Me (Remix)", album: nil, isrc: nil, mbid: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")?.plays
+                == 3)
     }
 
     func json(_ response: TestResponse) throws -> [String: Any] {
@@ -76,7 +78,8 @@ import NIOFoundationEssentialsCompat
         let (app, _, hub, user) = try app()
         try await app.test(.router) { client in
             // No Content-Type, lower-case "token": both as real clients send them.
-            let body = #"{"listen_type":"import","payload":[\#(listen(1_699_990_000, "Army of Me")),\#(listen(1_699_999_700, "Hyperballad")),\#(listen(1_699_990_000, "Army of Me"))]}"#
+            let body =
+                #"{"listen_type":"import","payload":[\#(listen(1_699_990_000, "Army of Me")),\#(listen(1_699_999_700, "Hyperballad")),\#(listen(1_699_990_000, "Army of Me"))]}"#
             let ok = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "token \(user.token)"], body: ByteBuffer(string: body))
             #expect(ok.status == .ok)
@@ -128,7 +131,8 @@ import NIOFoundationEssentialsCompat
             #expect(badToken.status == .unauthorized)
             let bad = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"],
-                body: ByteBuffer(string: #"{"listen_type":"single","payload":[{"listened_at":1000,"track_metadata":{"artist_name":"A","track_name":"T"}}]}"#))
+                body: ByteBuffer(
+                    string: #"{"listen_type":"single","payload":[{"listened_at":1000,"track_metadata":{"artist_name":"A","track_name":"T"}}]}"#))
             #expect(bad.status == .badRequest)
             let body = try json(bad)
             #expect(body["code"] as? Int == 400 && (body["error"] as? String)?.contains("2002-10-01") == true)
@@ -171,7 +175,8 @@ import NIOFoundationEssentialsCompat
         let user = try server.deps.listens.createUser(named: "cy")
         let nowSeconds = server.deps.environment.now() / 1000
         try await server.app.test(.router) { client in
-            let body = #"{"listen_type":"import","payload":[\#(listen(nowSeconds - 30, "Jóga")),\#(listen(nowSeconds - 20, "Jóga")),\#(listen(nowSeconds - 10, "Bachelorette"))]}"#
+            let body =
+                #"{"listen_type":"import","payload":[\#(listen(nowSeconds - 30, "Jóga")),\#(listen(nowSeconds - 20, "Jóga")),\#(listen(nowSeconds - 10, "Bachelorette"))]}"#
             let ok = try await client.execute(
                 uri: "/1/submit-listens", method: .post, headers: [.authorization: "Token \(user.token)"], body: ByteBuffer(string: body))
             #expect(ok.status == .ok)

@@ -2,13 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueJobs
 import SegueServer
-import Testing
-import Logging
-import NIOFoundationEssentialsCompat
 import SegueStore
+import Testing
 
 @Suite("Web app over a live socket")
 struct LiveServerTests {

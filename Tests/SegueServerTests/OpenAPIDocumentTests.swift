@@ -1,11 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Testing
-import HTTPTypes
 import NIOFoundationEssentialsCompat
 import SegueModel
+import Testing
+
 @testable import SegueServer
 
 @Suite("OpenAPI document")
@@ -30,12 +31,16 @@ struct OpenAPIDocumentTests {
 
     @Test("drift names a route the document lacks and a documented path no route serves")
     func driftIsReported() {
-        let documented = OpenAPIDocument.operations.map { (method: $0.method.rawValue.uppercased(), path: $0.path.replacingOccurrences(of: "{id}", with: ":id")) }
+        let documented = OpenAPIDocument.operations.map {
+            (method: $0.method.rawValue.uppercased(), path: $0.path.replacingOccurrences(of: "{id}", with: ":id"))
+        }
         #expect(OpenAPIDocument.drift(from: documented) == [])
-        let routes = documented.filter { $0.path != "/api/v1/live/mine" } + [(method: "GET", path: "/api/v1/secret/:id"), (method: "GET", path: "/healthz")]
-        #expect(OpenAPIDocument.drift(from: routes) == [
-            "GET /api/v1/secret/{id} is routed but not documented", "GET /api/v1/live/mine is documented but not routed",
-        ])
+        let routes =
+            documented.filter { $0.path != "/api/v1/live/mine" } + [(method: "GET", path: "/api/v1/secret/:id"), (method: "GET", path: "/healthz")]
+        #expect(
+            OpenAPIDocument.drift(from: routes) == [
+                "GET /api/v1/secret/{id} is routed but not documented", "GET /api/v1/live/mine is documented but not routed",
+            ])
     }
 
     @Test("enumerations and bounds are the ones requests are validated with")

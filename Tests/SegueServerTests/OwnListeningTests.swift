@@ -2,12 +2,12 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueModel
 import SegueStore
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 /// The Live page's "Your listening": a visitor sees their own scrobbles (playing now, today in their time zone)
 /// and nobody else's.
@@ -50,11 +50,13 @@ import NIOFoundationEssentialsCompat
             ]
             try await submit(ana, token: anaUser.token, #"{"listen_type":"import","payload":[\#(anas.joined(separator: ","))]}"#)
             try await submit(
-                ana, token: anaUser.token, #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"Björk","track_name":"Hunter"}}]}"#)
+                ana, token: anaUser.token,
+                #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"Björk","track_name":"Hunter"}}]}"#)
             try await submit(
                 bo, token: cyUser.token, #"{"listen_type":"single","payload":[\#(listen(now - 300, "Secret Song", "Someone Else", seconds: 200))]}"#)
             try await submit(
-                bo, token: cyUser.token, #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"Someone Else","track_name":"Other Now"}}]}"#)
+                bo, token: cyUser.token,
+                #"{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"Someone Else","track_name":"Other Now"}}]}"#)
 
             // Ana, in UTC (no time zone chosen): three plays today, the newest first, and what plays now.
             var own = try await mine(ana)
@@ -104,7 +106,8 @@ import NIOFoundationEssentialsCompat
             let before = String(buffer: try await owner.request("/live").body)
             #expect(before.contains("Give a scrobbler this server's address and your token from"))
             let phone = try server.deps.listens.createUser(named: "phone")
-            try await submit(owner, token: phone.token, #"{"listen_type":"single","payload":[\#(listen(now - 200, "Teardrop", "Massive Attack", seconds: 330))]}"#)
+            try await submit(
+                owner, token: phone.token, #"{"listen_type":"single","payload":[\#(listen(now - 200, "Teardrop", "Massive Attack", seconds: 330))]}"#)
             let own = try await mine(owner)
             #expect(own["has_scrobbles"] as? Bool == true && own["plays_today"] as? Int == 1 && own["minutes_today"] as? Int == 6)
             #expect((own["recent_today"] as? [[String: Any]])?.first?["track"] as? String == "Teardrop")

@@ -3,12 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
+import SegueStore
 import SegueTestSupport
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
-import SegueStore
 
 /// Names from outside (an artist or a track in a history or a scrobble, a profile name, a typed query) reach the
 /// pages only escaped: markup, quotes and ampersands as entities, on every page that shows them.
@@ -116,7 +116,8 @@ struct PageEscapingTests {
             try await browser.start()
             let before = String(buffer: try await browser.request("/settings").body)
             Self.expectEscaped(before, "Settings without a user")
-            let made = try await browser.request("/settings/token", .post, body: ByteBuffer(string: ""), headers: [.contentType: "application/x-www-form-urlencoded"])
+            let made = try await browser.request(
+                "/settings/token", .post, body: ByteBuffer(string: ""), headers: [.contentType: "application/x-www-form-urlencoded"])
             #expect(made.status == .ok)
             Self.expectEscaped(String(buffer: made.body), "Settings with the new token")
             Self.expectEscaped(String(buffer: try await browser.request("/settings").body), "Settings with a user")

@@ -1,8 +1,8 @@
 import Foundation
+import Mustache
 import Testing
 
 @testable import SegueServer
-import Mustache
 
 @Suite("Page templates")
 struct PageTemplateTests {

@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import SeguePlayers
-import Testing
 import NIOCore
 import NIOFoundationEssentialsCompat
+import SeguePlayers
 import SegueServer
 import SegueStore
+import Testing
 
 /// "Send to …": a saved playlist pushed to a player of the data folder by a job, on a --single-user
 /// install only. The player here is a watched folder (the Subsonic side of `PlaylistPush` runs
@@ -46,7 +46,8 @@ struct PlayersAPITests {
                 #expect(players.count == 1 && players.first?["name"] as? String == "nas" && players.first?["kind"] as? String == "folder")
                 #expect(players.first?["folder"] == nil)
                 let saved = try await me.request(
-                    "/api/v1/playlists/saved", .post, json: #"{"name":"Evening","mode":"order","tracks":[\#(ids.map(String.init).joined(separator: ","))]}"#)
+                    "/api/v1/playlists/saved", .post,
+                    json: #"{"name":"Evening","mode":"order","tracks":[\#(ids.map(String.init).joined(separator: ","))]}"#)
                 let savedID = try #require((try JSONSerialization.jsonObject(with: Data(buffer: saved.body)) as? [String: Any])?["id"] as? Int)
 
                 let queued = try await me.request("/api/v1/playlists/saved/\(savedID)/push", .post, json: #"{"player":"nas"}"#)
@@ -60,9 +61,10 @@ struct PlayersAPITests {
                 let m3u = try String(contentsOfFile: watched + "/Evening.m3u8", encoding: .utf8)
                 let lines = m3u.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
                 // (The API gives no server paths; the upload's file name tells the tracks apart.)
-                let fileByID = Dictionary(uniqueKeysWithValues: rows.compactMap { r in
-                    (r["id"] as? Int).map { ($0, r["title"] as? String == "First Light" ? "t0.flac" : "t1.flac") }
-                })
+                let fileByID = Dictionary(
+                    uniqueKeysWithValues: rows.compactMap { r in
+                        (r["id"] as? Int).map { ($0, r["title"] as? String == "First Light" ? "t0.flac" : "t1.flac") }
+                    })
                 #expect(lines.count == 2)
                 for (line, id) in zip(lines, ids) {
                     #expect(line.hasPrefix("/music/library-files/") && line.hasSuffix("/" + (fileByID[id] ?? "?")), "\(line)")
@@ -88,7 +90,9 @@ struct PlayersAPITests {
                     #expect(String(buffer: r.body).lowercased().contains(words.lowercased()), "\(body): \(String(buffer: r.body))")
                 }
                 #expect(try await me.request("/api/v1/playlists/saved/999/push", .post, json: #"{"player":"nas"}"#).status == .notFound)
-                #expect(try await me.request("/api/v1/playlists/saved/\(savedID)/push", .post, json: #"{"player":"nas"}"#, csrf: false).status == .forbidden)
+                #expect(
+                    try await me.request("/api/v1/playlists/saved/\(savedID)/push", .post, json: #"{"player":"nas"}"#, csrf: false).status
+                        == .forbidden)
             }
         }
     }
@@ -107,7 +111,8 @@ struct PlayersAPITests {
             let r = try await stranger.request("/api/v1/playlists/saved/1/push", .post, json: #"{"player":"home"}"#)
             #expect(r.status == .notFound && String(buffer: r.body).contains("--single-user"))
             // Nor can a session keep a playlist current on the owner's player.
-            let saved = try server.deps.playlists.savePlaylist(owner: "web-\(try #require(stranger.cookie))", name: "Mine", mode: "order", trackIDs: [1], millis: 0)
+            let saved = try server.deps.playlists.savePlaylist(
+                owner: "web-\(try #require(stranger.cookie))", name: "Mine", mode: "order", trackIDs: [1], millis: 0)
             let daily = try await stranger.request("/api/v1/playlists/saved/\(saved.id)", .patch, json: #"{"refresh_daily":true}"#)
             #expect(daily.status == .notFound && String(buffer: daily.body).contains("--single-user"), "\(String(buffer: daily.body))")
         }

@@ -2,11 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueStore
 import Testing
 
 @testable import SegueServer
-import NIOFoundationEssentialsCompat
 
 @Suite("Playlists seeded from the history (issue 19)")
 struct PlaylistHistoryAPITests {
@@ -24,7 +24,8 @@ struct PlaylistHistoryAPITests {
                 let browser = Browser(client)
                 try await browser.start()
                 // 2024: Low Hum 3 plays, Mid Hum 1; 2023: High Hum 5 (and a song not in the library).
-                let jan2024 = 1_704_200_000, jun2023 = 1_686_000_000
+                let jan2024 = 1_704_200_000
+                let jun2023 = 1_686_000_000
                 var csv = "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\r\n"
                 for i in 0..<3 { csv += Self.row(jan2024 + i * 600, "Tone Band", "Low Hum") }
                 csv += Self.row(jan2024 + 5000, "Tone Band", "Mid Hum")
@@ -46,7 +47,9 @@ struct PlaylistHistoryAPITests {
                 #expect(analysis["state"] as? String == "succeeded", "\(analysis)")
                 let rows = try await browser.libraryTracks()
                 let id = { (title: String) in rows.first { $0["title"] as? String == title }?["id"] as? Int }
-                let low = try #require(id("Low Hum")), mid = try #require(id("Mid Hum")), high = try #require(id("High Hum"))
+                let low = try #require(id("Low Hum"))
+                let mid = try #require(id("Mid Hum"))
+                let high = try #require(id("High Hum"))
 
                 func post(_ body: String) async throws -> (HTTPResponse.Status, [String: Any], String) {
                     let r = try await browser.request("/api/v1/playlists", .post, json: body)
@@ -78,7 +81,9 @@ struct PlaylistHistoryAPITests {
                 // Saved with its request, the recipe is a history radio of 2024 that favours nothing else.
                 let save = try await browser.request(
                     "/api/v1/playlists/saved", .post,
-                    json: #"{"name":"My 2024","mode":"radio","tracks":[\#(order.map(String.init).joined(separator: ","))],"recipe":{"mode":"radio","seed_from_history":"2024","prefer":"unplayed","length":3}}"#)
+                    json:
+                        #"{"name":"My 2024","mode":"radio","tracks":[\#(order.map(String.init).joined(separator: ","))],"recipe":{"mode":"radio","seed_from_history":"2024","prefer":"unplayed","length":3}}"#
+                )
                 #expect(save.status == .created || save.status == .ok, "\(String(buffer: save.body))")
                 let savedID = try #require((try JSONSerialization.jsonObject(with: Data(buffer: save.body)) as? [String: Any])?["id"] as? Int)
                 let owner = server.deps.sessions.profileName(forSessionID: try #require(browser.cookie))
@@ -92,7 +97,10 @@ struct PlaylistHistoryAPITests {
                     (#"{"mode":"radio","seed_from_history":"last year"}"#, .badRequest, "seed_from_history 'last year' is not a period"),
                     (#"{"mode":"radio","seed_from_history":""}"#, .badRequest, "seed_from_history '' is not a period"),
                     (#"{"mode":"radio","seed_from_history":"\#(String(repeating: "9", count: 5000))"}"#, .badRequest, "is not a period"),
-                    (#"{"mode":"radio","seed_from_history":"2019"}"#, .unprocessableContent, "none of the library's analysed tracks was played in 2019"),
+                    (
+                        #"{"mode":"radio","seed_from_history":"2019"}"#, .unprocessableContent,
+                        "none of the library's analysed tracks was played in 2019"
+                    ),
                     (#"{"mode":"radio","seed_from_history":"2024","seeds":[\#(low)]}"#, .badRequest, "give seeds or seed_from_history, not both"),
                     (#"{"mode":"path","from":\#(low),"to":\#(mid),"seed_from_history":"2024"}"#, .badRequest, "seed_from_history is for mode radio"),
                     (#"{"mode":"radio","seed_from_history":"2024","prefer":"rarely"}"#, .badRequest, "The preference (prefer) must be unplayed"),
@@ -113,7 +121,10 @@ struct PlaylistHistoryAPITests {
 
                 // The page offers the history's years, All time and the preference.
                 let page = String(buffer: try await browser.request("/playlists").body)
-                #expect(page.contains(#"<option value="2024" selected>2024</option><option value="2023">2023</option><option value="all">All time</option>"#), "\(page)")
+                #expect(
+                    page.contains(
+                        #"<option value="2024" selected>2024</option><option value="2023">2023</option><option value="all">All time</option>"#),
+                    "\(page)")
                 #expect(page.contains(#"name="prefer_unplayed""#) && page.contains("Favour tracks I rarely play"))
             }
         }

@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import SegueServer
-import SegueTestSupport
-import Testing
 import NIOFoundationEssentialsCompat
 import SegueStore
+import SegueTestSupport
+import Testing
+
+@testable import SegueServer
 
 /// A tone with `lead` seconds of silence before it and `trail` after, written by the real ffmpeg.
 func paddedTone(_ folder: URL, _ name: String, frequency: Int, artist: String, title: String, lead: Double, trail: Double) throws -> Data {
@@ -51,8 +52,11 @@ struct PlaylistPlayerAPITests {
                 #expect(try await alice.analyse(uploads)["state"] as? String == "succeeded")
                 let rows = try await alice.libraryTracks()
                 #expect(rows.filter { $0["status"] as? String == "done" }.count == 3, "\(rows)")
-                let idByFile = Dictionary(uniqueKeysWithValues: rows.compactMap { r in (r["file"] as? String).flatMap { f in (r["id"] as? Int).map { (f, $0) } } })
-                let flac = try #require(idByFile["a.flac"]), mp3 = try #require(idByFile["b.mp3"]), aiff = try #require(idByFile["c.aiff"])
+                let idByFile = Dictionary(
+                    uniqueKeysWithValues: rows.compactMap { r in (r["file"] as? String).flatMap { f in (r["id"] as? Int).map { (f, $0) } } })
+                let flac = try #require(idByFile["a.flac"])
+                let mp3 = try #require(idByFile["b.mp3"])
+                let aiff = try #require(idByFile["c.aiff"])
 
                 // Seed search: words in any order, accents ignored, best match first.
                 func search(_ q: String) async throws -> [[String: Any]] {
@@ -77,7 +81,9 @@ struct PlaylistPlayerAPITests {
                 #expect(part.status == .partialContent && part.body.readableBytes == 100)
                 #expect(part.headers[.contentRange] == "bytes 100-199/\(size)")
                 #expect(Array(part.body.readableBytesView) == Array(whole.body.readableBytesView.dropFirst(100).prefix(100)))
-                #expect(try await alice.request("/api/v1/library/tracks/\(flac)/audio", headers: [.range: "bytes=\(size)-"]).status == .rangeNotSatisfiable)
+                #expect(
+                    try await alice.request("/api/v1/library/tracks/\(flac)/audio", headers: [.range: "bytes=\(size)-"]).status
+                        == .rangeNotSatisfiable)
                 #expect(try await alice.request("/api/v1/library/tracks/\(mp3)/audio").headers[.contentType] == "audio/mpeg")
                 let converted = try await alice.request("/api/v1/library/tracks/\(aiff)/audio")
                 #expect(converted.status == .ok && converted.headers[.contentType] == "audio/mpeg")
@@ -107,22 +113,29 @@ struct PlaylistPlayerAPITests {
                 let last = (mix[2]["at_s"] ?? 0) + (mix[2]["end_s"] ?? 0) - (mix[2]["start_s"] ?? 0)
                 #expect(abs((playlist["mix_s"] as? Double ?? 0) - last) < 1e-9)
                 #expect(items.allSatisfy { ($0["audio"] as? String) == "/api/v1/library/tracks/\($0["id"] as? Int ?? 0)/audio" })
-                #expect(try await alice.request("/api/v1/playlists", .post, json: #"{"mode":"order","tracks":[\#(flac),\#(mp3)],"crossfade_s":31}"#).status == .badRequest)
+                #expect(
+                    try await alice.request("/api/v1/playlists", .post, json: #"{"mode":"order","tracks":[\#(flac),\#(mp3)],"crossfade_s":31}"#)
+                        .status == .badRequest)
 
                 // Saved playlists: save, list, open (transitions and plan again), rename, delete.
                 let order = items.compactMap { $0["id"] as? Int }
                 let saved = try await alice.request(
-                    "/api/v1/playlists/saved", .post, json: #"{"name":"  Pads at dusk ","mode":"order","tracks":[\#(order.map(String.init).joined(separator: ","))]}"#)
+                    "/api/v1/playlists/saved", .post,
+                    json: #"{"name":"  Pads at dusk ","mode":"order","tracks":[\#(order.map(String.init).joined(separator: ","))]}"#)
                 #expect(saved.status == .created)
                 let savedObject = try JSONSerialization.jsonObject(with: Data(buffer: saved.body)) as? [String: Any] ?? [:]
                 let savedID = try #require(savedObject["id"] as? Int)
                 #expect(savedObject["name"] as? String == "Pads at dusk" && savedObject["tracks"] as? [Int] == order)
                 #expect(try await alice.request("/api/v1/playlists/saved", .post, json: #"{"name":"","tracks":[\#(flac)]}"#).status == .badRequest)
                 #expect(try await alice.request("/api/v1/playlists/saved", .post, json: #"{"name":"x","tracks":[\#(flac),999]}"#).status == .notFound)
-                #expect(try await alice.request("/api/v1/playlists/saved", .post, json: #"{"name":"x","mode":"shuffle","tracks":[\#(flac)]}"#).status == .badRequest)
+                #expect(
+                    try await alice.request("/api/v1/playlists/saved", .post, json: #"{"name":"x","mode":"shuffle","tracks":[\#(flac)]}"#).status
+                        == .badRequest)
                 let list = try await alice.jsonObject("/api/v1/playlists/saved") as? [[String: Any]] ?? []
                 #expect(list.count == 1 && list.first?["id"] as? Int == savedID)
-                let opened = try JSONSerialization.jsonObject(with: Data(buffer: try await alice.request("/api/v1/playlists/saved/\(savedID)").body)) as? [String: Any] ?? [:]
+                let opened =
+                    try JSONSerialization.jsonObject(with: Data(buffer: try await alice.request("/api/v1/playlists/saved/\(savedID)").body))
+                    as? [String: Any] ?? [:]
                 #expect((opened["tracks"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == order)
                 #expect(opened["title"] as? String == "Pads at dusk" && (opened["saved"] as? [String: Any])?["id"] as? Int == savedID)
                 #expect(abs((opened["total_cost"] as? Double ?? -1) - (playlist["total_cost"] as? Double ?? 0)) < 1e-9)
@@ -145,7 +158,9 @@ struct PlaylistPlayerAPITests {
                 #expect(try await alice.request("/api/v1/playlists/saved/\(savedID)").status == .notFound)
                 // The page shows pickers, the player and the saved list.
                 let page = String(buffer: try await alice.request("/playlists").body)
-                #expect(page.contains("id=\"pl-tracks-q\"") && page.contains("role=\"combobox\"") && page.contains("id=\"pl-player\"") && page.contains("id=\"pl-saved\""))
+                #expect(
+                    page.contains("id=\"pl-tracks-q\"") && page.contains("role=\"combobox\"") && page.contains("id=\"pl-player\"")
+                        && page.contains("id=\"pl-saved\""))
 
                 // "Delete my data" takes the saved playlists with it.
                 let kept = try await alice.request("/api/v1/playlists/saved", .post, json: #"{"name":"Kept?","tracks":[\#(flac)]}"#)

@@ -1,17 +1,18 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueJobs
 import SegueModel
 import SeguePlayers
-@testable import SegueServer
 import SegueStore
 import SegueStorePostgres
-@testable import SegueStoreSQLite
 import SegueTestSupport
 import Testing
-import NIOCore
-import NIOFoundationEssentialsCompat
+
+@testable import SegueServer
+@testable import SegueStoreSQLite
 
 /// Kept current (issue 22): the daily scheduler's once-a-day rule across nodes, and the refresh
 /// job rebuilding a saved playlist after the library changed, pushing it in place and recording
@@ -43,16 +44,21 @@ struct PlaylistRefreshTests {
         return r
     }
 
-    @Test("each marked playlist is queued once per UTC day, however many nodes tick, and not at all when unmarked or without a target", arguments: backends)
+    @Test(
+        "each marked playlist is queued once per UTC day, however many nodes tick, and not at all when unmarked or without a target",
+        arguments: backends)
     func onceADayAcrossNodes(backend: String) throws {
         let nodes = try Self.twoNodes(backend)
         let store = nodes[0].playlists
         let mine = try store.savePlaylist(
-            owner: "me", name: "Daily", mode: "radio", trackIDs: [1, 2, 3], recipe: Self.recipe(seed: 1), pushTarget: "home", refreshDaily: true, millis: 0)
+            owner: "me", name: "Daily", mode: "radio", trackIDs: [1, 2, 3], recipe: Self.recipe(seed: 1), pushTarget: "home", refreshDaily: true,
+            millis: 0)
         let yours = try store.savePlaylist(
-            owner: "you", name: "Yours", mode: "radio", trackIDs: [4], recipe: Self.recipe(seed: 4), pushTarget: "folder:/srv", refreshDaily: true, millis: 0)
+            owner: "you", name: "Yours", mode: "radio", trackIDs: [4], recipe: Self.recipe(seed: 4), pushTarget: "folder:/srv", refreshDaily: true,
+            millis: 0)
         _ = try store.savePlaylist(
-            owner: "me", name: "Unmarked", mode: "radio", trackIDs: [1], recipe: Self.recipe(seed: 1), pushTarget: "home", refreshDaily: false, millis: 0)
+            owner: "me", name: "Unmarked", mode: "radio", trackIDs: [1], recipe: Self.recipe(seed: 1), pushTarget: "home", refreshDaily: false,
+            millis: 0)
         _ = try store.savePlaylist(
             owner: "me", name: "Nowhere", mode: "radio", trackIDs: [1], recipe: Self.recipe(seed: 1), pushTarget: nil, refreshDaily: true, millis: 0)
         // 2026-12-07 23:59:00 UTC, then the clock moves by hand.
@@ -110,7 +116,8 @@ struct PlaylistRefreshTests {
                 func add(_ list: [(Int, String, String)]) async throws {
                     var uploads: [String] = []
                     for (f, artist, title) in list {
-                        let (status, upload) = try await me.libraryUpload(try toneFile(audio, "\(title).flac", frequency: f, artist: artist, title: title), name: "\(title).flac")
+                        let (status, upload) = try await me.libraryUpload(
+                            try toneFile(audio, "\(title).flac", frequency: f, artist: artist, title: title), name: "\(title).flac")
                         #expect(status == .created)
                         uploads.append(upload["id"] as? String ?? "")
                     }
@@ -118,12 +125,15 @@ struct PlaylistRefreshTests {
                 }
                 try await add(tones)
                 let rows = try await me.libraryTracks()
-                let idByTitle = Dictionary(uniqueKeysWithValues: rows.compactMap { r in (r["title"] as? String).map { ($0, Int64(r["id"] as? Int ?? 0)) } })
+                let idByTitle = Dictionary(
+                    uniqueKeysWithValues: rows.compactMap { r in (r["title"] as? String).map { ($0, Int64(r["id"] as? Int ?? 0)) } })
                 let seed = try #require(idByTitle["One"])
 
                 // Build a radio, save it with how it was made, send it to the folder player: it has a target now.
                 let request = #"{"mode":"radio","seeds":[\#(seed)],"length":3,"artist_spacing":0}"#
-                let built = try JSONSerialization.jsonObject(with: Data(buffer: try await me.request("/api/v1/playlists", .post, json: request).body)) as? [String: Any] ?? [:]
+                let built =
+                    try JSONSerialization.jsonObject(with: Data(buffer: try await me.request("/api/v1/playlists", .post, json: request).body))
+                    as? [String: Any] ?? [:]
                 let firstOrder = (built["tracks"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? Int).map(Int64.init) }
                 #expect(firstOrder.count == 3 && firstOrder.first == seed)
                 let saved = try await me.request(
@@ -141,7 +151,8 @@ struct PlaylistRefreshTests {
                 #expect(try await me.waitForJob(pushJob)["state"] as? String == "succeeded")
                 let marked = try await me.request("/api/v1/playlists/saved/\(id)", .patch, json: #"{"refresh_daily":true}"#)
                 #expect(marked.status == .ok)
-                let listed = (try await me.jsonObject("/api/v1/playlists/saved") as? [[String: Any]] ?? []).first { $0["id"] as? Int == Int(id) } ?? [:]
+                let listed =
+                    (try await me.jsonObject("/api/v1/playlists/saved") as? [[String: Any]] ?? []).first { $0["id"] as? Int == Int(id) } ?? [:]
                 #expect(listed["target"] as? String == "nas" && listed["refresh_daily"] as? Bool == true)
                 #expect(listed["last_pushed_ms"] as? Int == Int(server.clock.now) && listed["last_missing"] as? [String] == [])
 
@@ -174,29 +185,36 @@ struct PlaylistRefreshTests {
                 let files = m3u.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { ($0 as NSString).lastPathComponent }
                 let titleByID = Dictionary(uniqueKeysWithValues: idByTitle.map { ($0.value, $0.key) })
                 let newRows = try await me.libraryTracks()
-                let allTitles = Dictionary(uniqueKeysWithValues: newRows.compactMap { r in (r["id"] as? Int).map { (Int64($0), r["title"] as? String ?? "") } })
+                let allTitles = Dictionary(
+                    uniqueKeysWithValues: newRows.compactMap { r in (r["id"] as? Int).map { (Int64($0), r["title"] as? String ?? "") } })
                 #expect(files == after.trackIDs.map { "\(allTitles[$0] ?? titleByID[$0] ?? "?").flac" }, "\(m3u)")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: watched) == ["Daily.m3u8"])
 
                 // A player that does not answer: one sentence naming it on the playlist, and the queue retries.
                 let downPlaylist = try server.deps.playlists.savePlaylist(
-                    owner: "me", name: "Car", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "down", refreshDaily: true,
+                    owner: "me", name: "Car", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "down",
+                    refreshDaily: true,
                     millis: server.clock.now)
                 let retry = try scheduler.tick()
-                #expect(retry.map(\.id) == [PlaylistRefreshScheduler.jobID(playlist: downPlaylist.id, day: CalendarDay(time: server.clock.now / 1000))])
+                #expect(
+                    retry.map(\.id) == [PlaylistRefreshScheduler.jobID(playlist: downPlaylist.id, day: CalendarDay(time: server.clock.now / 1000))])
                 let failed = try await Self.waitUntil(retry[0].id, server.deps.pool.store) { $0.attempts >= 1 && $0.state != .running }
                 #expect(failed.state == .queued && failed.attempts == 1 && failed.runAfterMillis > server.clock.now, "\(failed)")
                 let recorded = try #require(try server.deps.playlists.savedPlaylist(id: downPlaylist.id, owner: "me"))
                 let sentence = try #require(recorded.lastError)
                 #expect(sentence.hasPrefix("The Subsonic server at http://127.0.0.1:\(closedPort) did not answer"), "\(sentence)")
                 #expect(recorded.lastErrorMillis == server.clock.now && recorded.lastPushedMillis == nil && failed.error == sentence)
-                let view = (try await me.jsonObject("/api/v1/playlists/saved") as? [[String: Any]] ?? []).first { $0["id"] as? Int == Int(downPlaylist.id) } ?? [:]
+                let view =
+                    (try await me.jsonObject("/api/v1/playlists/saved") as? [[String: Any]] ?? []).first { $0["id"] as? Int == Int(downPlaylist.id) }
+                    ?? [:]
                 #expect((view["last_error"] as? String)?.contains("http://127.0.0.1:\(closedPort)") == true)
             }
         }
     }
 
-    @Test("careless recipes (from a request, or a row someone edited) are one sentence each: refused when saved, recorded when rebuilt; nothing is pushed")
+    @Test(
+        "careless recipes (from a request, or a row someone edited) are one sentence each: refused when saved, recorded when rebuilt; nothing is pushed"
+    )
     func carelessRecipes() async throws {
         let server = try TestServer(singleUserProfile: "me")
         defer { server.cleanUp() }
@@ -213,7 +231,8 @@ struct PlaylistRefreshTests {
                 try await me.start()
                 var uploads: [String] = []
                 for (f, title) in [(262, "One"), (330, "Two")] {
-                    let (_, upload) = try await me.libraryUpload(try toneFile(audio, "\(title).flac", frequency: f, artist: "Ann", title: title), name: "\(title).flac")
+                    let (_, upload) = try await me.libraryUpload(
+                        try toneFile(audio, "\(title).flac", frequency: f, artist: "Ann", title: title), name: "\(title).flac")
                     uploads.append(upload["id"] as? String ?? "")
                 }
                 #expect(try await me.analyse(uploads)["state"] as? String == "succeeded")
@@ -232,7 +251,9 @@ struct PlaylistRefreshTests {
                 ] {
                     let r = try await me.request(
                         "/api/v1/playlists/saved", .post, json: #"{"name":"X","mode":"radio","tracks":[\#(seed)],"recipe":\#(recipe)}"#)
-                    #expect(r.status == status && String(buffer: r.body).lowercased().contains(words.lowercased()), "\(recipe): \(r.status) \(String(buffer: r.body))")
+                    #expect(
+                        r.status == status && String(buffer: r.body).lowercased().contains(words.lowercased()),
+                        "\(recipe): \(r.status) \(String(buffer: r.body))")
                 }
                 #expect(try server.deps.playlists.savedPlaylists(owner: "me").isEmpty)
                 #expect(try await me.request("/api/v1/playlists/saved/1", .patch, json: #"{"refresh_daily":"yes"}"#).status == .badRequest)
@@ -243,20 +264,31 @@ struct PlaylistRefreshTests {
                 var wide = Self.recipe(seed: seed)
                 wide.rules.artistSpacing = 5_000
                 let store = server.deps.playlists
-                let a = try store.savePlaylist(owner: "me", name: "Gone", mode: "radio", trackIDs: [seed], recipe: gone, pushTarget: "nas", refreshDaily: true, millis: 0)
-                let b = try store.savePlaylist(owner: "me", name: "Wide", mode: "radio", trackIDs: [seed], recipe: wide, pushTarget: "nas", refreshDaily: true, millis: 0)
-                let c = try store.savePlaylist(owner: "me", name: "Edited", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "nas", refreshDaily: true, millis: 0)
-                let d = try store.savePlaylist(owner: "me", name: "Elsewhere", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "../etc", refreshDaily: true, millis: 0)
+                let a = try store.savePlaylist(
+                    owner: "me", name: "Gone", mode: "radio", trackIDs: [seed], recipe: gone, pushTarget: "nas", refreshDaily: true, millis: 0)
+                let b = try store.savePlaylist(
+                    owner: "me", name: "Wide", mode: "radio", trackIDs: [seed], recipe: wide, pushTarget: "nas", refreshDaily: true, millis: 0)
+                let c = try store.savePlaylist(
+                    owner: "me", name: "Edited", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "nas",
+                    refreshDaily: true, millis: 0)
+                let d = try store.savePlaylist(
+                    owner: "me", name: "Elsewhere", mode: "radio", trackIDs: [seed], recipe: Self.recipe(seed: seed), pushTarget: "../etc",
+                    refreshDaily: true, millis: 0)
                 try SQLiteConnection(path: SQLiteWebStore.databasePath(inDataDirectory: server.folder.path))
                     .execute("UPDATE saved_playlist SET recipe = '{\"version\":1,\"kind\":\"shuffle\"}' WHERE id = \(c.id)")
                 let jobs = try PlaylistRefreshScheduler(playlists: store, jobs: server.deps.pool.store, now: { server.clock.now }).tick()
                 #expect(jobs.count == 4)
                 for job in jobs { _ = try await Self.waitUntil(job.id, server.deps.pool.store) { $0.attempts >= 1 && $0.state != .running } }
                 let errors = try [a, b, c, d].map { try #require(try store.savedPlaylist(id: $0.id, owner: "me")?.lastError) }
-                #expect(errors[0] == "'Gone' could not be rebuilt: the seed (track 999999) is no longer an analysed track of the library", "\(errors[0])")
+                #expect(
+                    errors[0] == "'Gone' could not be rebuilt: the seed (track 999999) is no longer an analysed track of the library", "\(errors[0])")
                 #expect(errors[1] == "'Wide' could not be rebuilt: the artist spacing 5000 is not 0 to 1000", "\(errors[1])")
-                #expect(errors[2] == "'Edited' could not be rebuilt: its recipe cannot be used: its field 'kind' has a value this version of Segue does not know", "\(errors[2])")
-                #expect(errors[3].hasPrefix("The target '../etc' of 'Elsewhere' cannot be used: The player name '../etc' is not allowed"), "\(errors[3])")
+                #expect(
+                    errors[2]
+                        == "'Edited' could not be rebuilt: its recipe cannot be used: its field 'kind' has a value this version of Segue does not know",
+                    "\(errors[2])")
+                #expect(
+                    errors[3].hasPrefix("The target '../etc' of 'Elsewhere' cannot be used: The player name '../etc' is not allowed"), "\(errors[3])")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: watched).isEmpty)
                 #expect(try store.savedPlaylist(id: a.id, owner: "me")?.trackIDs == [seed])
             }

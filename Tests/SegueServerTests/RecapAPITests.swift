@@ -3,10 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import SegueServer
+import NIOFoundationEssentialsCompat
 import SegueTestSupport
 import Testing
-import NIOFoundationEssentialsCompat
+
+@testable import SegueServer
 
 @Suite("Recap API")
 struct RecapAPITests {
@@ -62,7 +63,8 @@ struct RecapAPITests {
                 let loyalty = try #require(recap["loyalty"] as? [String: Any])
                 #expect((loyalty["mostWeeks"] as? [String: Any])?["artist"] as? String == "A")
                 // A range, by minutes, in a time zone.
-                let range = try await browser.jsonObject("/api/v1/recap?from=2024-03-01&to=2024-05-31&metric=minutes&tz=Europe/Berlin") as? [String: Any]
+                let range =
+                    try await browser.jsonObject("/api/v1/recap?from=2024-03-01&to=2024-05-31&metric=minutes&tz=Europe/Berlin") as? [String: Any]
                 #expect(((range?["topArtists"] as? [[String: Any]])?.first)?["name"] as? String == "C")
                 #expect(range?["timeZone"] as? String == "Europe/Berlin")
                 #expect((range?["shape"] as? [String: Any]).flatMap { ($0["months"] as? [Any])?.count } == 3)

@@ -3,12 +3,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationEssentialsCompat
 import SegueModel
-@testable import SegueServer
+import SegueStore
 import SegueTestSupport
 import Testing
-import NIOFoundationEssentialsCompat
-import SegueStore
+
+@testable import SegueServer
 
 /// Shared recaps, tried as their owner, another profile's owner and a stranger with no session.
 @Suite("Recap share links")
@@ -155,7 +156,8 @@ struct RecapShareTests {
                         "/settings/recap-shares/\(ownerID)/revoke", .post, body: Self.formBody([("_csrf", other.csrf ?? "")]),
                         headers: Self.formHeaders, csrf: false
                     ).status == .notFound)
-                let othersList = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await other.request("/api/v1/recap/shares").body)) as? [[String: Any]])
+                let othersList = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: try await other.request("/api/v1/recap/shares").body)) as? [[String: Any]])
                 #expect(othersList.map { $0["id"] as? Int } == [otherShare["id"] as? Int])
                 #expect(try await stranger.request("/r/\(yearToken)").status == .ok)
                 // Another profile's share shows that profile's recap, not the owner's.
@@ -163,7 +165,8 @@ struct RecapShareTests {
                 #expect(othersPage.contains("Zulu Elsewhere"))
 
                 // The owner's list: newest first, no token in it.
-                let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: try await owner.request("/api/v1/recap/shares").body)) as? [[String: Any]])
+                let list = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: try await owner.request("/api/v1/recap/shares").body)) as? [[String: Any]])
                 #expect(list.count == 2 && list.allSatisfy { $0["url"] == nil })
                 #expect(Set(list.compactMap { $0["id"] as? Int }) == Set([ownerID, try #require(spring["id"] as? Int)]))
                 #expect(!String(buffer: try await owner.request("/api/v1/recap/shares").body).contains(yearToken))
@@ -206,7 +209,8 @@ struct RecapShareTests {
                     headers: Self.formHeaders, csrf: false)
                 #expect(made.status == .created)
                 let madeHTML = String(buffer: made.body)
-                let link = try #require(madeHTML.components(separatedBy: "<code class=\"token\" id=\"share-url\">").dropFirst().first?.prefix { $0 != "<" })
+                let link = try #require(
+                    madeHTML.components(separatedBy: "<code class=\"token\" id=\"share-url\">").dropFirst().first?.prefix { $0 != "<" })
                 let madeToken = String(try #require(link.split(separator: "/").last))
                 let vivid = String(buffer: try await stranger.request("/r/\(madeToken)").body)
                 #expect(vivid.contains("theme-vivid") && vivid.contains("Alpha Band"))
@@ -227,7 +231,10 @@ struct RecapShareTests {
     @Test("a shared recap shows that recap only, to anyone with the link, until revoked (PostgreSQL)", .enabled(if: TestPostgres.isEnabled))
     func sharingOnPostgres() async throws {
         let url = try TestPostgres.freshSchemaURL()
-        let server = try TestServer { $0.database = url; $0.publicURL = URL(string: "https://music.example.org/") }
+        let server = try TestServer {
+            $0.database = url
+            $0.publicURL = URL(string: "https://music.example.org/")
+        }
         defer { server.cleanUp() }
         try await checkSharing(server, publicBase: "https://music.example.org")
     }
@@ -259,7 +266,9 @@ struct RecapShareTests {
         #expect(url("music.example:8443") == "http://music.example:8443")
         #expect(url("[::1]:8080") == "http://[::1]:8080")
         #expect(url("192.168.1.20") == "http://192.168.1.20")
-        for hostile in ["evil.example\"><script>alert(1)</script>", "a b", "evil.example/path", "", String(repeating: "a", count: 300), "ex\u{0}ample"] {
+        for hostile in [
+            "evil.example\"><script>alert(1)</script>", "a b", "evil.example/path", "", String(repeating: "a", count: 300), "ex\u{0}ample",
+        ] {
             #expect(url(hostile) == "http://localhost", "\(hostile)")
         }
     }

@@ -3,10 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import SegueServer
+import NIOFoundationEssentialsCompat
 import SegueTestSupport
 import Testing
-import NIOFoundationEssentialsCompat
+
+@testable import SegueServer
 
 /// The sound of the year from a real library: the eight demo songs, rendered and analysed, and a
 /// history that plays three of them in 2024 (and two in 2023).
@@ -16,11 +17,15 @@ struct RecapSoundAPITests {
 
     static func history() throws -> ByteBuffer {
         var records: [[String: Any]] = []
-        func plays(_ artist: String, _ title: String, _ year: Int, _ count: Int, album: String? = RecapSoundAPITests.album, firstMonth: Int = 1, months: Int = 6) {
+        func plays(
+            _ artist: String, _ title: String, _ year: Int, _ count: Int, album: String? = RecapSoundAPITests.album, firstMonth: Int = 1,
+            months: Int = 6
+        ) {
             for i in 0..<count {
                 records.append(
                     Fixtures.extended(
-                        ts: String(format: "%04d-%02d-%02dT10:%02d:00Z", year, firstMonth + i % months, 1 + i % 27, i % 60), ms: 200_000, track: title,
+                        ts: String(format: "%04d-%02d-%02dT10:%02d:00Z", year, firstMonth + i % months, 1 + i % 27, i % 60), ms: 200_000,
+                        track: title,
                         artist: artist, album: album, uri: "spotify:track:\(title.filter(\.isLetter))"))
             }
         }

@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import SegueMedia
-@testable import SegueServer
-import SegueTestSupport
-import Testing
 import NIOFoundationEssentialsCompat
 import SegueJobs
+import SegueMedia
 import SegueStore
+import SegueTestSupport
+import Testing
+
+@testable import SegueServer
 
 @Suite("Recap video API", .serialized)
 struct RecapVideoAPITests {
@@ -87,7 +88,9 @@ struct RecapVideoAPITests {
                 #expect(again.status == .accepted)
                 let cancelID = try #require((try JSONSerialization.jsonObject(with: Data(buffer: again.body)) as? [String: Any])?["id"] as? String)
                 let deadline = Date().addingTimeInterval(120)
-                while Date() < deadline, ((try await browser.jsonObject("/api/v1/jobs/\(cancelID)") as? [String: Any])?["progress"] as? Double ?? 0) < 0.05 {
+                while Date() < deadline,
+                    ((try await browser.jsonObject("/api/v1/jobs/\(cancelID)") as? [String: Any])?["progress"] as? Double ?? 0) < 0.05
+                {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 #expect(try await browser.request("/api/v1/jobs/\(cancelID)", .delete).status == .accepted)

@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import SegueServer
-import SegueTestSupport
-import Testing
 import NIOFoundationEssentialsCompat
 import SegueStore
+import SegueTestSupport
+import Testing
+
+@testable import SegueServer
 
 @Suite("Web app routes")
 struct ServerRouteTests {
@@ -119,7 +120,8 @@ struct ServerRouteTests {
             try await server.app.test(.router) { client in
                 let browser = Browser(client)
                 try await browser.start()
-                let csv = "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\r\n"
+                let csv =
+                    "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\r\n"
                     + "1508435640,\"19 Oct 2017, 17:54\",Radiohead,,OK Computer,,Airbag,\r\n"
                     + "1508435940,\"19 Oct 2017, 17:59\",Radiohead,,OK Computer,,Airbag,\r\n"
                 let job = try await browser.importExport(ByteBuffer(string: csv), name: "recenttracks.csv")
@@ -173,7 +175,9 @@ struct ServerRouteTests {
                 ] {
                     let answer = try await browser.request("/api/v1/top?" + query)
                     let body = try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any]
-                    #expect(answer.status == .badRequest && (body?["error"] as? [String: Any])?["message"] as? String == message, "\(query): \(String(buffer: answer.body))")
+                    #expect(
+                        answer.status == .badRequest && (body?["error"] as? [String: Any])?["message"] as? String == message,
+                        "\(query): \(String(buffer: answer.body))")
                 }
                 let table = try await browser.request("/api/v1/history?format=csv")
                 #expect(table.status == .ok && table.headers[HTTPField.Name.contentDisposition]?.contains("segue-history.csv") == true)
@@ -191,7 +195,8 @@ struct ServerRouteTests {
                 let analysis = try await browser.analyse([a["id"] as? String ?? "", b["id"] as? String ?? ""])
                 #expect(analysis["state"] as? String == "succeeded", "\(analysis)")
                 let rows = try await browser.libraryTracks()
-                let airbag = rows.first { $0["file"] as? String == "airbag.wav" }, karma = rows.first { $0["file"] as? String == "karma.wav" }
+                let airbag = rows.first { $0["file"] as? String == "airbag.wav" }
+                let karma = rows.first { $0["file"] as? String == "karma.wav" }
                 #expect(airbag?["plays"] as? Int == 2 && airbag?["last_played"] as? String == "2017-10-19", "\(rows)")
                 #expect(karma?["plays"] as? Int == 0 && karma?["last_played"] == nil, "\(rows)")
                 let page = String(buffer: try await browser.request("/library").body)
@@ -339,7 +344,8 @@ struct ServerRouteTests {
                 #expect(r.status == .badRequest, "\(uri)")
                 #expect(String(buffer: r.body).contains("\"message\""))
             }
-            let r = try await browser.request("/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":99,"size":"story","theme":"dark"}"#)
+            let r = try await browser.request(
+                "/api/v1/renders", .post, json: #"{"output":"image","kind":"artists","metric":"streams","top":99,"size":"story","theme":"dark"}"#)
             #expect(r.status == .badRequest)
             #expect(try await browser.request("/api/v1/jobs/nothere").status == .notFound)
         }
@@ -369,7 +375,8 @@ struct ServerRouteTests {
                 let page = String(buffer: try await browser.request("/create").body)
                 #expect(page.contains(#"name="duration" min="3" max="60" placeholder="auto""#))
                 #expect(!page.contains(#"name="duration" min="3" max="60" value="#))
-                let base = #""output":"animation","kind":"artists","metric":"streams","top":3,"size":"96x160","theme":"dark","container":"mp4","period":"month""#
+                let base =
+                    #""output":"animation","kind":"artists","metric":"streams","top":3,"size":"96x160","theme":"dark","container":"mp4","period":"month""#
                 // 5 steps x 1 s + 0.5 s settling + 2 s hold = 7.5 s at 30 fps; 3 s as asked.
                 for (body, frames) in [("{\(base)}", 225), ("{\(base),\"duration\":3}", 90)] {
                     let render = try await browser.request("/api/v1/renders", .post, json: body)
@@ -386,10 +393,12 @@ struct ServerRouteTests {
 
 @Suite("Byte ranges")
 struct ByteRangeTests {
-    @Test("Range headers for video playback", arguments: [
-        ("bytes=0-99", 1000, 0...99), ("bytes=900-", 1000, 900...999), ("bytes=-100", 1000, 900...999),
-        ("bytes=990-2000", 1000, 990...999),
-    ] as [(String, Int, ClosedRange<Int>)])
+    @Test(
+        "Range headers for video playback",
+        arguments: [
+            ("bytes=0-99", 1000, 0...99), ("bytes=900-", 1000, 900...999), ("bytes=-100", 1000, 900...999),
+            ("bytes=990-2000", 1000, 990...999),
+        ] as [(String, Int, ClosedRange<Int>)])
     func ranges(header: String, size: Int, expected: ClosedRange<Int>) {
         #expect(byteRange(header, size: size) == expected)
     }

@@ -4,11 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
+import SegueJobs
 import SegueServer
 import SegueTestSupport
 import Synchronization
-import NIOFoundationEssentialsCompat
-import SegueJobs
 
 /// A server over a fresh data folder, with a clock the test moves.
 struct TestServer {

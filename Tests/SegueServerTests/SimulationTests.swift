@@ -3,11 +3,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SegueLive
-import SegueSimulator
 import SegueServer
+import SegueSimulator
+import SegueStore
 import SegueTestSupport
 import Testing
-import SegueStore
 
 /// `segue simulate`'s runner against a real server on a socket, on the system clock.
 @Suite struct SimulationTests {

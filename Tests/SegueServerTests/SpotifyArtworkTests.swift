@@ -38,7 +38,9 @@ import Testing
             let ids = (request.uri.queryParameters.get("ids") ?? "").split(separator: ",")
             let port = request.head.authority ?? ""
             let items = ids.map { id in
-                id == "unknown" ? "null" : #"{"id":"\#(id)","album":{"images":[{"url":"http://\#(port)/img/\#(id)","width":640},{"url":"http://\#(port)/img/\#(id)","width":300}]}}"#
+                id == "unknown"
+                    ? "null"
+                    : #"{"id":"\#(id)","album":{"images":[{"url":"http://\#(port)/img/\#(id)","width":640},{"url":"http://\#(port)/img/\#(id)","width":300}]}}"#
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -47,7 +49,8 @@ import Testing
         router.get("v1/search") { request, _ -> Response in
             let q = request.uri.queryParameters.get("q") ?? ""
             let port = request.head.authority ?? ""
-            let body = q == "Nobody"
+            let body =
+                q == "Nobody"
                 ? #"{"artists":{"items":[]}}"#
                 : #"{"artists":{"items":[{"name":"\#(q)","images":[{"url":"http://\#(port)/img/artist","width":320}]}]}}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
