@@ -8,6 +8,20 @@ import SegueRender
 import SegueStore
 
 extension OpenAPIDocument {
+    /// A recap's period (a year, or from and to), time zone, metric and sources, as the recap's cards, video and
+    /// share links take them (GET /api/v1/recap describes each).
+    static let recapParameters: [OpenAPIValue] = [
+        [
+            "name": "year", "in": "query", "description": "A calendar year (1900 to 9999); or give from and to.",
+            "schema": .integer(minimum: 1900, maximum: 9999),
+        ],
+        ["name": "from", "in": "query", "schema": .date],
+        ["name": "to", "in": "query", "schema": .date],
+        ["name": "tz", "in": "query", "schema": .string(maxLength: 64)],
+        ["$ref": "#/components/parameters/metric"],
+        ["$ref": "#/components/parameters/source"],
+    ]
+
     /// Every operation, by path and method.
     static let operations: [Operation] = [
         Operation(
@@ -15,15 +29,15 @@ extension OpenAPIDocument {
             [
                 "operationId": "getSession",
                 "summary": "The session, its CSRF token and whether it has data",
-                "responses": ["200": ["description": "The session", "content": ["application/json": ["schema": .ref("Session")]]]],
+                "responses": ["200": .json(.ref("Session"), "The session")],
             ]),
         Operation(
             .delete, "/api/v1/session",
             [
                 "operationId": "deleteSession",
                 "summary": "Delete my data: plays, uploads, renders, jobs and the session",
-                "security": [["session": [], "csrf": []]],
-                "responses": ["204": ["description": "Erased"], "403": ["$ref": "#/components/responses/Error"]],
+                "security": .sessionAndCSRF,
+                "responses": ["204": ["description": "Erased"], "403": .errorResponse],
             ]),
         Operation(
             .post, "/api/v1/uploads",
@@ -31,14 +45,14 @@ extension OpenAPIDocument {
                 "operationId": "upload",
                 "summary":
                     "Upload a listening history: a Spotify ZIP or JSON file, a Last.fm or Apple Music CSV, a ListenBrainz export or YouTube watch history (streamed to disk; size-limited)",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "parameters": [["name": "name", "in": "query", "schema": .string]],
                 "requestBody": ["required": true, "content": ["application/octet-stream": ["schema": .binary]]],
                 "responses": [
-                    "201": ["description": "Stored", "content": ["application/json": ["schema": .ref("Upload")]]],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "413": ["$ref": "#/components/responses/Error"],
-                    "415": ["$ref": "#/components/responses/Error"],
+                    "201": .json(.ref("Upload"), "Stored"),
+                    "403": .errorResponse,
+                    "413": .errorResponse,
+                    "415": .errorResponse,
                 ],
             ]),
         Operation(
@@ -46,14 +60,14 @@ extension OpenAPIDocument {
             [
                 "operationId": "startImport",
                 "summary": "Import uploads (or the demo data) as a background job",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "requestBody": ["required": true, "content": ["application/json": ["schema": .ref("ImportRequest")]]],
                 "responses": [
-                    "202": ["description": "Queued", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
-                    "429": ["$ref": "#/components/responses/Error"],
+                    "202": .json(.ref("Job"), "Queued"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "404": .errorResponse,
+                    "429": .errorResponse,
                 ],
             ]),
         Operation(
@@ -75,7 +89,7 @@ extension OpenAPIDocument {
                         "description": "Sorted by the metric, descending; ties by name",
                         "content": ["application/json": ["schema": .array(of: .ref("ChartEntry"))]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -90,8 +104,8 @@ extension OpenAPIDocument {
                     ["$ref": "#/components/parameters/to"],
                 ],
                 "responses": [
-                    "200": ["description": "Statistics", "content": ["application/json": ["schema": .ref("Stats")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("Stats"), "Statistics"),
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -128,7 +142,7 @@ extension OpenAPIDocument {
                         "description": "The recap; the totals and top lists equal /api/v1/stats and /api/v1/top for the same range",
                         "content": ["application/json": ["schema": .ref("Recap")]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -136,22 +150,10 @@ extension OpenAPIDocument {
             [
                 "operationId": "recapCards",
                 "summary": "The recap's cards as a ZIP of PNG images (1080x1920, one per section)",
-                "parameters": [
-                    [
-                        "name": "year",
-                        "in": "query",
-                        "description": "A calendar year (1900 to 9999); or give from and to.",
-                        "schema": .integer(minimum: 1900, maximum: 9999),
-                    ],
-                    ["name": "from", "in": "query", "schema": .date],
-                    ["name": "to", "in": "query", "schema": .date],
-                    ["name": "tz", "in": "query", "schema": .string(maxLength: 64)],
-                    ["$ref": "#/components/parameters/metric"],
-                    ["$ref": "#/components/parameters/source"],
-                ],
+                "parameters": .array(recapParameters),
                 "responses": [
                     "200": ["description": "A ZIP archive", "content": ["application/zip": ["schema": .binary]]],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -160,30 +162,18 @@ extension OpenAPIDocument {
                 "operationId": "startRecapVideo",
                 "summary":
                     "Make the recap's video (a 30-45 s story of the cards, 1080x1920 H.264 MP4) as a background job; follow it at /api/v1/jobs/{id}/events, download it at /api/v1/jobs/{id}/files/mp4",
-                "security": [["session": [], "csrf": []]],
-                "parameters": [
-                    [
-                        "name": "year",
-                        "in": "query",
-                        "description": "A calendar year (1900 to 9999); or give from and to.",
-                        "schema": .integer(minimum: 1900, maximum: 9999),
-                    ],
-                    ["name": "from", "in": "query", "schema": .date],
-                    ["name": "to", "in": "query", "schema": .date],
-                    ["name": "tz", "in": "query", "schema": .string(maxLength: 64)],
-                    ["$ref": "#/components/parameters/metric"],
-                    ["$ref": "#/components/parameters/source"],
-                ],
+                "security": .sessionAndCSRF,
+                "parameters": .array(recapParameters),
                 "responses": [
-                    "202": ["description": "Queued", "content": ["application/json": ["schema": .ref("Job")]]],
+                    "202": .json(.ref("Job"), "Queued"),
                     "200": [
                         "description": "The same video is being made already: that job",
                         "content": ["application/json": ["schema": .ref("Job")]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
-                    "429": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "409": .errorResponse,
+                    "429": .errorResponse,
                 ],
             ]),
         Operation(
@@ -201,29 +191,17 @@ extension OpenAPIDocument {
                 "operationId": "shareRecap",
                 "summary":
                     "Publish a recap as a read-only page at an unguessable address (/r/TOKEN, with a preview image at /r/TOKEN/card.png for link previews)",
-                "security": [["session": [], "csrf": []]],
-                "parameters": [
-                    [
-                        "name": "year",
-                        "in": "query",
-                        "description": "A calendar year (1900 to 9999); or give from and to.",
-                        "schema": .integer(minimum: 1900, maximum: 9999),
-                    ],
-                    ["name": "from", "in": "query", "schema": .date],
-                    ["name": "to", "in": "query", "schema": .date],
-                    ["name": "tz", "in": "query", "schema": .string(maxLength: 64)],
-                    ["$ref": "#/components/parameters/metric"],
-                    ["$ref": "#/components/parameters/source"],
-                    ["name": "theme", "in": "query", "schema": .oneOf(Theme.names).with("default", "dark")],
-                ],
+                "security": .sessionAndCSRF,
+                "parameters": .array(
+                    recapParameters + [["name": "theme", "in": "query", "schema": .oneOf(Theme.names).with("default", "dark")]]),
                 "responses": [
                     "201": [
                         "description": "Shared: url and cardURL are given this once (only the token's SHA-256 is kept)",
                         "content": ["application/json": ["schema": .ref("RecapShare")]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "409": .errorResponse,
                 ],
             ]),
         Operation(
@@ -231,12 +209,12 @@ extension OpenAPIDocument {
             [
                 "operationId": "revokeRecapShare",
                 "summary": "Revoke a shared recap: its page and preview image answer 404 from now on",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "parameters": [["name": "id", "in": "path", "required": true, "schema": .integer(minimum: 1)]],
                 "responses": [
                     "204": ["description": "Revoked"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "403": .errorResponse,
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -256,8 +234,8 @@ extension OpenAPIDocument {
                         "description": "One play per line, oldest first",
                         "content": ["application/x-ndjson": ["schema": .string], "text/csv": ["schema": .string]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
+                    "409": .errorResponse,
                 ],
             ]),
         Operation(
@@ -276,8 +254,8 @@ extension OpenAPIDocument {
                     ["name": "period", "in": "query", "schema": .oneOf(RacePeriod.self).with("default", "month")],
                 ],
                 "responses": [
-                    "200": ["description": "Race data", "content": ["application/json": ["schema": .ref("RaceData")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("RaceData"), "Race data"),
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -285,14 +263,14 @@ extension OpenAPIDocument {
             [
                 "operationId": "startRender",
                 "summary": "Render an image (PNG, JPEG, SVG) or an animation (MP4, GIF or WebM) as a background job",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "requestBody": ["required": true, "content": ["application/json": ["schema": .ref("RenderRequest")]]],
                 "responses": [
-                    "202": ["description": "Queued", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
-                    "429": ["$ref": "#/components/responses/Error"],
+                    "202": .json(.ref("Job"), "Queued"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "409": .errorResponse,
+                    "429": .errorResponse,
                 ],
             ]),
         Operation(
@@ -309,8 +287,8 @@ extension OpenAPIDocument {
                 "summary": "A job's state, progress and result",
                 "parameters": [["$ref": "#/components/parameters/jobID"]],
                 "responses": [
-                    "200": ["description": "The job", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("Job"), "The job"),
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -318,12 +296,12 @@ extension OpenAPIDocument {
             [
                 "operationId": "cancelJob",
                 "summary": "Cancel a job",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "parameters": [["$ref": "#/components/parameters/jobID"]],
                 "responses": [
-                    "202": ["description": "Cancelling", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "202": .json(.ref("Job"), "Cancelling"),
+                    "403": .errorResponse,
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -334,7 +312,7 @@ extension OpenAPIDocument {
                 "parameters": [["$ref": "#/components/parameters/jobID"]],
                 "responses": [
                     "200": ["description": "An event stream", "content": ["text/event-stream": ["schema": .string]]],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -364,7 +342,7 @@ extension OpenAPIDocument {
                             "video/webm": [:],
                         ],
                     ],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -372,15 +350,15 @@ extension OpenAPIDocument {
             [
                 "operationId": "sendFeedback",
                 "summary": "Send feedback",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "requestBody": ["required": true, "content": ["application/json": ["schema": .ref("Feedback")]]],
                 "responses": [
                     "201": [
                         "description": "Stored",
                         "content": ["application/json": ["schema": .object(required: ["id"], ["id": .integer])]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
+                    "403": .errorResponse,
                 ],
             ]),
         Operation(
@@ -388,7 +366,7 @@ extension OpenAPIDocument {
             [
                 "operationId": "libraryUpload",
                 "summary": "Upload one audio file into your library (streamed to disk; size-limited); then start its analysis",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "parameters": [
                     [
                         "name": "name",
@@ -401,15 +379,15 @@ extension OpenAPIDocument {
                 ],
                 "requestBody": ["required": true, "content": ["application/octet-stream": ["schema": .binary]]],
                 "responses": [
-                    "201": ["description": "Stored", "content": ["application/json": ["schema": .ref("LibraryUpload")]]],
+                    "201": .json(.ref("LibraryUpload"), "Stored"),
                     "200": [
                         "description": "Already uploaded (duplicate content)",
                         "content": ["application/json": ["schema": .ref("LibraryUpload")]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "413": ["$ref": "#/components/responses/Error"],
-                    "415": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "413": .errorResponse,
+                    "415": .errorResponse,
                 ],
             ]),
         Operation(
@@ -417,14 +395,14 @@ extension OpenAPIDocument {
             [
                 "operationId": "libraryAnalyse",
                 "summary": "Analyse uploads as one background job (each file: queued, decoding, analyzing, done or failed)",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "requestBody": ["required": true, "content": ["application/json": ["schema": .ref("AnalysisRequest")]]],
                 "responses": [
-                    "202": ["description": "Queued", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
-                    "429": ["$ref": "#/components/responses/Error"],
+                    "202": .json(.ref("Job"), "Queued"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "404": .errorResponse,
+                    "429": .errorResponse,
                 ],
             ]),
         Operation(
@@ -432,12 +410,12 @@ extension OpenAPIDocument {
             [
                 "operationId": "libraryDemo",
                 "summary": "Add eight songs Segue renders itself (known tempos and keys) and analyse them",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "responses": [
-                    "202": ["description": "Queued", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
-                    "429": ["$ref": "#/components/responses/Error"],
+                    "202": .json(.ref("Job"), "Queued"),
+                    "403": .errorResponse,
+                    "409": .errorResponse,
+                    "429": .errorResponse,
                 ],
             ]),
         Operation(
@@ -457,10 +435,10 @@ extension OpenAPIDocument {
             [
                 "operationId": "libraryTrack",
                 "summary": "One track: every descriptor, all tag scores and the most similar tracks",
-                "parameters": [["name": "id", "in": "path", "required": true, "schema": .integer]],
+                "parameters": [.pathID],
                 "responses": [
-                    "200": ["description": "The track", "content": ["application/json": ["schema": .ref("LibraryTrackDetails")]]],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("LibraryTrackDetails"), "The track"),
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -470,7 +448,7 @@ extension OpenAPIDocument {
                 "summary":
                     "An analysed track's audio for the player, with byte ranges; files browsers cannot decode (AIFF, ALAC) come as the MP3 copy a job made (503 with Retry-After while it is made; 409 for a track whose analysis failed)",
                 "parameters": [
-                    ["name": "id", "in": "path", "required": true, "schema": .integer],
+                    .pathID,
                     ["name": "Range", "in": "header", "description": "bytes=START-END, START- or -SUFFIX", "schema": .string],
                 ],
                 "responses": [
@@ -496,10 +474,10 @@ extension OpenAPIDocument {
                             "audio/wav": [:],
                         ],
                     ],
-                    "404": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
+                    "404": .errorResponse,
+                    "409": .errorResponse,
                     "416": ["description": "The range starts past the end of the file"],
-                    "503": ["$ref": "#/components/responses/Error"],
+                    "503": .errorResponse,
                 ],
             ]),
         Operation(
@@ -517,7 +495,7 @@ extension OpenAPIDocument {
                         "description": "Matching tracks",
                         "content": ["application/json": ["schema": .array(of: .ref("SearchHit"))]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -535,7 +513,7 @@ extension OpenAPIDocument {
                 ],
                 "responses": [
                     "200": ["description": "An event stream", "content": ["text/event-stream": ["schema": .string]]],
-                    "400": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
                 ],
             ]),
         Operation(
@@ -543,13 +521,13 @@ extension OpenAPIDocument {
             [
                 "operationId": "buildPlaylist",
                 "summary": "A radio, path or ordered playlist from your analysed tracks under constraints, with each transition's score and parts",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "requestBody": ["required": true, "content": ["application/json": ["schema": .ref("PlaylistRequest")]]],
                 "responses": [
-                    "200": ["description": "The playlist", "content": ["application/json": ["schema": .ref("Playlist")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("Playlist"), "The playlist"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "404": .errorResponse,
                     "422": [
                         "description": "Cannot be made as asked: the message names the rule and what is possible",
                         "content": ["application/json": ["schema": .ref("Error")]],
@@ -577,8 +555,8 @@ extension OpenAPIDocument {
                         "description": "The playlist file",
                         "content": ["audio/x-mpegurl": [:], "application/xspf+xml": [:], "application/json": [:]],
                     ],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "400": .errorResponse,
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -598,13 +576,13 @@ extension OpenAPIDocument {
             [
                 "operationId": "savePlaylist",
                 "summary": "Save a playlist (track ids of your analysed tracks, in order) under a name",
-                "security": [["session": [], "csrf": []]],
+                "security": .sessionAndCSRF,
                 "requestBody": ["required": true, "content": ["application/json": ["schema": .ref("SavePlaylistRequest")]]],
                 "responses": [
-                    "201": ["description": "Saved", "content": ["application/json": ["schema": .ref("SavedPlaylist")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "201": .json(.ref("SavedPlaylist"), "Saved"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -613,13 +591,13 @@ extension OpenAPIDocument {
                 "operationId": "openSavedPlaylist",
                 "summary": "A saved playlist with its transitions, exports and mix plan (as POST /api/v1/playlists gives them)",
                 "parameters": [
-                    ["name": "id", "in": "path", "required": true, "schema": .integer],
+                    .pathID,
                     ["name": "crossfade_s", "in": "query", "schema": .number(PlaylistsController.crossfades).with("default", 6)],
                 ],
                 "responses": [
-                    "200": ["description": "The playlist", "content": ["application/json": ["schema": .ref("Playlist")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("Playlist"), "The playlist"),
+                    "400": .errorResponse,
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -628,8 +606,8 @@ extension OpenAPIDocument {
                 "operationId": "renameSavedPlaylist",
                 "summary":
                     "Rename a saved playlist, or switch its daily rebuild on or off (--single-user installs; it needs a recipe and a player it was sent to: else 409)",
-                "security": [["session": [], "csrf": []]],
-                "parameters": [["name": "id", "in": "path", "required": true, "schema": .integer]],
+                "security": .sessionAndCSRF,
+                "parameters": [.pathID],
                 "requestBody": [
                     "required": true,
                     "content": [
@@ -639,11 +617,11 @@ extension OpenAPIDocument {
                     ],
                 ],
                 "responses": [
-                    "200": ["description": "Changed", "content": ["application/json": ["schema": .ref("SavedPlaylist")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
-                    "409": ["$ref": "#/components/responses/Error"],
+                    "200": .json(.ref("SavedPlaylist"), "Changed"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "404": .errorResponse,
+                    "409": .errorResponse,
                 ],
             ]),
         Operation(
@@ -651,12 +629,12 @@ extension OpenAPIDocument {
             [
                 "operationId": "deleteSavedPlaylist",
                 "summary": "Delete a saved playlist",
-                "security": [["session": [], "csrf": []]],
-                "parameters": [["name": "id", "in": "path", "required": true, "schema": .integer]],
+                "security": .sessionAndCSRF,
+                "parameters": [.pathID],
                 "responses": [
                     "204": ["description": "Deleted"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
+                    "403": .errorResponse,
+                    "404": .errorResponse,
                 ],
             ]),
         Operation(
@@ -665,8 +643,8 @@ extension OpenAPIDocument {
                 "operationId": "pushSavedPlaylist",
                 "summary":
                     "Send a saved playlist to a player of the data folder (`segue players add`; --single-user installs only): a job whose result says what matched and what is missing; a playlist pushed before is replaced in place",
-                "security": [["session": [], "csrf": []]],
-                "parameters": [["name": "id", "in": "path", "required": true, "schema": .integer]],
+                "security": .sessionAndCSRF,
+                "parameters": [.pathID],
                 "requestBody": [
                     "required": true,
                     "content": [
@@ -674,11 +652,11 @@ extension OpenAPIDocument {
                     ],
                 ],
                 "responses": [
-                    "202": ["description": "Queued", "content": ["application/json": ["schema": .ref("Job")]]],
-                    "400": ["$ref": "#/components/responses/Error"],
-                    "403": ["$ref": "#/components/responses/Error"],
-                    "404": ["$ref": "#/components/responses/Error"],
-                    "429": ["$ref": "#/components/responses/Error"],
+                    "202": .json(.ref("Job"), "Queued"),
+                    "400": .errorResponse,
+                    "403": .errorResponse,
+                    "404": .errorResponse,
+                    "429": .errorResponse,
                 ],
             ]),
         Operation(
@@ -727,7 +705,7 @@ extension OpenAPIDocument {
                     ],
                 ],
                 "responses": [
-                    "200": ["description": "Stored", "content": ["application/json": ["schema": .ref("EventsAccepted")]]],
+                    "200": .json(.ref("EventsAccepted"), "Stored"),
                     "400": [
                         "description": "A malformed body or event; nothing was stored",
                         "content": ["application/json": ["schema": .ref("EventsError")]],
@@ -750,8 +728,8 @@ extension OpenAPIDocument {
                 "security": [],
                 "parameters": [["$ref": "#/components/parameters/window"]],
                 "responses": [
-                    "200": ["description": "A snapshot", "content": ["application/json": ["schema": .ref("LiveSnapshot")]]],
-                    "400": ["description": "An unknown window", "content": ["application/json": ["schema": .ref("EventsError")]]],
+                    "200": .json(.ref("LiveSnapshot"), "A snapshot"),
+                    "400": .json(.ref("EventsError"), "An unknown window"),
                 ],
             ]),
         Operation(
@@ -784,7 +762,7 @@ extension OpenAPIDocument {
                 "operationId": "liveMine",
                 "summary": "My own listening: what my scrobblers play now, and my plays today in my time zone (the Live page polls it)",
                 "responses": [
-                    "200": ["description": "The visitor's listening", "content": ["application/json": ["schema": .ref("OwnListening")]]]
+                    "200": .json(.ref("OwnListening"), "The visitor's listening")
                 ],
             ]),
         Operation(

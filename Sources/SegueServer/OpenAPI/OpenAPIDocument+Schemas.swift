@@ -48,7 +48,7 @@ extension OpenAPIDocument {
     ]
 
     static let responses: OpenAPIValue = [
-        "Error": ["description": "A problem the client can fix", "content": ["application/json": ["schema": .ref("Error")]]]
+        "Error": .json(.ref("Error"), "A problem the client can fix")
     ]
 
     static var schemas: OpenAPIValue {

@@ -165,3 +165,21 @@ extension OpenAPIValue {
         return schema.with("properties", .object(properties.map { ($0.key, $0.value) }))
     }
 }
+
+// MARK: - Operations
+
+extension OpenAPIValue {
+    /// The shared answer for a problem the client can fix (`components/responses/Error`).
+    static let errorResponse: OpenAPIValue = ["$ref": "#/components/responses/Error"]
+
+    /// Security for a state-changing request: the session's cookie and its CSRF token.
+    static let sessionAndCSRF: OpenAPIValue = [["session": [], "csrf": []]]
+
+    /// The `id` path parameter, a whole number.
+    static let pathID: OpenAPIValue = ["name": "id", "in": "path", "required": true, "schema": .integer]
+
+    /// An answer with a JSON body of `schema`.
+    static func json(_ schema: OpenAPIValue, _ description: String) -> OpenAPIValue {
+        ["description": .text(description), "content": ["application/json": ["schema": schema]]]
+    }
+}
