@@ -55,6 +55,9 @@ struct PagesController {
         let to: String
         let limit: String
         let limitRefused: Bool
+        /// The form's bounds: the ones the API checks.
+        let limitMin = ChartParameters.limits.lowerBound
+        let limitMax = ChartParameters.limits.upperBound
         let hasSources: Bool
         let sourceOptions: [OptionView]
         /// The request's own query, for the download links.
@@ -217,6 +220,10 @@ struct PagesController {
 
     /// What `create.mustache` shows.
     struct CreateView {
+        /// The form's bounds for Top: the ones the render job checks.
+        let topMin = RenderParameters.topRange.lowerBound
+        let topMax = RenderParameters.topRange.upperBound
+        let chartLimitMax = ChartParameters.limits.upperBound
         struct Period {
             struct Dates {
                 let from: String

@@ -46,6 +46,9 @@ struct PlaylistsController {
 
     /// What `playlists.mustache` shows.
     struct PageView {
+        /// The form's bounds for the artist spacing: the ones every playlist's rules are checked against.
+        let artistSpacingMin = PlaylistRecipe.Rules.artistSpacingLimits.lowerBound
+        let artistSpacingMax = PlaylistRecipe.Rules.artistSpacingLimits.upperBound
         /// Why a "More like this" radio in a small library holds fewer songs.
         struct SmallNote {
             let count: Int

@@ -1,5 +1,7 @@
 import Foundation
 import Mustache
+import SeguePlaylists
+import SegueStore
 import Testing
 
 @testable import SegueServer
@@ -40,5 +42,15 @@ struct PageTemplateTests {
         case .failure(let error): #expect(error.name == "broken")
         }
         #expect(PageTemplates.render("no-such-page", OptionView(value: "", label: "", selected: false)).contains("no-such-page"))
+    }
+
+    @Test("the forms' bounds are the ones the API, the render job and the playlist rules check")
+    func formBoundsComeFromTheChecks() {
+        let playlists = PageTemplates.render(
+            "playlists",
+            PlaylistsController.PageView(
+                smallNote: nil, autostart: false, noHistory: true, periods: [], pickers: [], length: 20, arcs: []))
+        let spacing = PlaylistRecipe.Rules.artistSpacingLimits
+        #expect(playlists.contains(#"name="artist_spacing" min="\#(spacing.lowerBound)" max="\#(spacing.upperBound)""#))
     }
 }
