@@ -189,10 +189,6 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "segue.server")
-        // Large transient buffers go back to the system when freed (AllocatorTuning says why).
-        if AllocatorTuning.applyForServer(environment: ProcessInfo.processInfo.environment) {
-            logger.debug("glibc mmap and trim thresholds set", metadata: ["bytes": "\(AllocatorTuning.thresholdBytes)"])
-        }
         let dataDirectory = StoreOptions.defaultDataDirectory(data)
         let configuration = try configuration()
         let deps = try makeDependencies(configuration: configuration, logger: logger)
