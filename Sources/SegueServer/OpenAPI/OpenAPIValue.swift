@@ -1,3 +1,5 @@
+import SegueModel
+
 /// A JSON value that keeps its keys in the order written: the building block of the OpenAPI document.
 ///
 /// Literals build it (`["type": "string"]`), and the schema helpers below name the common shapes, so the
@@ -53,7 +55,7 @@ indirect enum OpenAPIValue: Sendable, Equatable {
             out += "{"
             for (i, (key, value)) in pairs.enumerated() {
                 if i > 0 { out += "," }
-                Self.quote(key, into: &out)
+                JSONEscaping.append(key, to: &out)
                 out += ":"
                 value.write(to: &out)
             }
@@ -65,7 +67,7 @@ indirect enum OpenAPIValue: Sendable, Equatable {
                 item.write(to: &out)
             }
             out += "]"
-        case .text(let s): Self.quote(s, into: &out)
+        case .text(let s): JSONEscaping.append(s, to: &out)
         case .int(let n): out += String(n)
         case .double(let x): out += x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
         case .bool(let b): out += b ? "true" : "false"
@@ -73,23 +75,6 @@ indirect enum OpenAPIValue: Sendable, Equatable {
         }
     }
 
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
 }
 
 extension OpenAPIValue: ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByStringLiteral,
