@@ -9,7 +9,7 @@
 /// production and by hand in tests.
 public actor LiveHub {
     /// The window lengths the hub keeps, in seconds.
-    public static let windowChoices = [60, 300, 600, 3600, 86_400]
+    public static let windowChoices = LiveWindowChoice.all.map(\.seconds)
     /// The window of `subscribe()` and `tick()`'s result.
     public static let defaultWindow = 600
 

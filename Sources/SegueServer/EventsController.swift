@@ -111,16 +111,13 @@ struct EventsController: Sendable {
 
     // MARK: Snapshot and push
 
-    /// The live windows a request may ask for, by name, shortest first.
-    static let windows: KeyValuePairs<String, Int> = ["1m": 60, "5m": 300, "10m": 600, "1h": 3600, "24h": 86_400]
-
-    /// One of `windows` (the default is `10m`); nil for anything else.
+    /// One of `LiveWindowChoice.all` by name (the default is `10m`); nil for anything else.
     static func windowSeconds(_ request: Request) -> Int? {
         guard let text = request.uri.queryParameters.get("window") else { return LiveHub.defaultWindow }
-        return windows.first { $0.key == text }?.value
+        return LiveWindowChoice.named(text)?.seconds
     }
 
-    static let badWindow = "window must be one of \(windows.map(\.key).joined(separator: ", "))"
+    static let badWindow = "window must be one of \(LiveWindowChoice.all.map(\.name).joined(separator: ", "))"
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let seconds = Self.windowSeconds(request), let snapshot = await hub.snapshot(windowSeconds: seconds) else {

@@ -31,6 +31,8 @@ struct LiveController {
     /// What `live.mustache` shows.
     struct PageView {
         let windows: [OptionView]
+        /// Each window's words after a figure, by name, as JSON for the script.
+        let windowPhrases: String
         let sources: [Source]
         let own: OwnListening.View
     }
@@ -51,10 +53,11 @@ struct LiveController {
 
     func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let s = try context.requireSession()
-        let windows = [("1m", "1 min"), ("5m", "5 min"), ("10m", "10 min"), ("1h", "1 hour"), ("24h", "24 hours")]
         let own = try self.own(profileName: s.profileName)
         let view = PageView(
-            windows: options(windows, selected: "10m"), sources: Self.sources(deps.configuration),
+            windows: options(LiveWindowChoice.all.map { ($0.name, $0.label) }, selected: "10m"),
+            windowPhrases: (try? encodeJSON(Dictionary(uniqueKeysWithValues: LiveWindowChoice.all.map { ($0.name, $0.phrase) }))) ?? "{}",
+            sources: Self.sources(deps.configuration),
             own: own.view(singleUser: deps.configuration.singleUserProfile != nil))
         let hasData = (try? APIController(deps: deps).hasData(s)) ?? false
         return Response(

@@ -43,7 +43,7 @@ extension OpenAPIDocument {
             "name": "window",
             "in": "query",
             "description": "The window's length.",
-            "schema": .oneOf(EventsController.windows.map(\.key)).with("default", "10m"),
+            "schema": .oneOf(LiveWindowChoice.all.map(\.name)).with("default", "10m"),
         ],
     ]
 

@@ -187,7 +187,7 @@
     const fmt = new Intl.NumberFormat();
     const fmt1 = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
     const status = $("#live-status");
-    const labels = { "1m": "last minute", "5m": "last 5 min", "10m": "last 10 min", "1h": "last hour", "24h": "last 24 hours" };
+    const labels = JSON.parse($("#live-window").dataset.phrases || "{}");
     const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     // Numbers glide to their new value; the final text is exact as soon as the tween ends.
     const tween = (node, to, format) => {
