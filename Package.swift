@@ -114,7 +114,7 @@ let package = Package(
             dependencies: [
                 "SegueModel", "SegueImport", "SegueStore", "SegueStores", "SegueJobs", "SegueRender",
                 "SegueCharts", "SegueGraphics", "SegueMedia", "SegueLive", "SegueAudio", "SeguePlaylists", "SegueHTTP", "SeguePlayers",
-                "SegueKafka", "SegueRecap", nioHTTP1,
+                "SegueKafka", "SegueRecap", "SegueLibrary", nioHTTP1,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -137,7 +137,7 @@ let package = Package(
                 "SegueCharts", "SegueGraphics", "SegueMedia",
                 "SegueRender", "SegueJobs", "SegueServer", "SegueAudio", "SegueLive", "SegueSimulator", "SeguePlaylists", "SegueArtwork",
                 "SeguePlayers",
-                "SegueKafka", "SegueRecap",
+                "SegueKafka", "SegueRecap", "SegueLibrary",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,6 +212,10 @@ let package = Package(
         .target(name: "SeguePlaylists", dependencies: ["SegueModel", "SegueStore"], swiftSettings: strict),
         .testTarget(name: "SeguePlaylistsTests", dependencies: ["SeguePlaylists", "SegueModel", "SegueStore"], swiftSettings: strict),
         // Playlists in the player people already use (issue 22): Subsonic servers and watched folders.
+        // The music library as a use case: the typed analysis of a stored track, library tracks as playlist tracks.
+        .target(
+            name: "SegueLibrary", dependencies: ["SegueAudio", "SeguePlaylists", "SegueStore", "SegueModel"],
+            swiftSettings: strict),
         .target(
             name: "SeguePlayers", dependencies: ["SegueHTTP", "SeguePlaylists", nioHTTP1],
             swiftSettings: strict),
@@ -254,7 +258,7 @@ let package = Package(
             dependencies: [
                 "SegueServer", "SegueJobs", "SegueStore", "SegueStoreSQLite", "SegueImport", "SegueModel",
                 "SegueTestSupport", "SegueLive", "SegueSimulator", "SegueArtwork", "SegueMedia", "SegueStorePostgres", "SeguePlaylists", "SegueAudio",
-                "SegueHTTP", "SeguePlayers", nioHTTP1, .product(name: "Hummingbird", package: "hummingbird"),
+                "SegueHTTP", "SeguePlayers", "SegueLibrary", nioHTTP1, .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),

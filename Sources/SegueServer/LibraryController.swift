@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import SegueAudio
 import SegueJobs
+import SegueLibrary
 import SegueMedia
 import SeguePlaylists
 import SegueStore

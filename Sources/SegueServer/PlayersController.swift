@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SegueJobs
+import SegueLibrary
 import SeguePlayers
 import SeguePlaylists
 import SegueStore

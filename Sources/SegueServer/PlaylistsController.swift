@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SegueAudio
+import SegueLibrary
 import SegueMedia
 import SegueModel
 import SeguePlayers

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOFoundationEssentialsCompat
 import SegueCharts
+import SegueLibrary
 import SegueModel
 import SegueRecap
 import SegueRender

@@ -1,5 +1,6 @@
 import Foundation
 import SegueAudio
+import SegueLibrary
 import SegueModel
 import SeguePlaylists
 import SegueRecap

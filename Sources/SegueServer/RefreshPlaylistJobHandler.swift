@@ -1,5 +1,6 @@
 import Foundation
 import SegueJobs
+import SegueLibrary
 import SeguePlayers
 import SeguePlaylists
 import SegueStore

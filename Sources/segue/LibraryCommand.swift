@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueLibrary
 import SegueMedia
 import SegueModel
 import SegueServer
@@ -105,7 +106,7 @@ struct LibraryCommand: ParsableCommand {
         row["isrc"] = t.isrc
         row["recording_mbid"] = t.recordingMBID
         row["error"] = t.error
-        if let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) {
+        if let a = t.analysis {
             row["bpm"] = a.tempo.bpm
             row["bpm_confidence"] = a.tempo.confidence
             row["key"] = a.key.name
@@ -115,7 +116,7 @@ struct LibraryCommand: ParsableCommand {
             if full {
                 row["analysis_version"] = a.version
                 row["descriptors"] = Dictionary(uniqueKeysWithValues: zip(AudioAnalysis.featureNames, a.featureVector))
-                row["analysis"] = try? JSONSerialization.jsonObject(with: Data(json.utf8))
+                row["analysis"] = t.analysisJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
             }
         }
         return row

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import SegueAudio
+import SegueLibrary
 import SegueMedia
 import SegueModel
 import SeguePlayers
 import SeguePlaylists
-import SegueServer
 import SegueStore
 
 /// `segue playlist`: smooth playlists from the analysed library.
@@ -237,7 +237,7 @@ struct PlaylistCommand: AsyncParsableCommand {
             // Each track from its first sound to its last: crossfades sit on the outro and the next intro.
             let silences = Dictionary(
                 uniqueKeysWithValues: library.compactMap { t -> (Int64, (Double, Double))? in
-                    guard let json = t.analysisJSON, let a = try? JSONDecoder().decode(AudioAnalysis.self, from: Data(json.utf8)) else { return nil }
+                    guard let a = t.analysis else { return nil }
                     return (t.id, (Double(a.energy.leadingSilence), Double(a.energy.trailingSilence)))
                 })
             let segments = order.map { t -> AudioMixer.Segment in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegueCharts
+import SegueLibrary
 import SegueMedia
 import SegueModel
 import SegueRecap

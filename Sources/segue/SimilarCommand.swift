@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import SegueLibrary
 import SeguePlaylists
-import SegueServer
 import SegueStore
 
 /// `segue similar TRACK`: the tracks that sound most like one track.
