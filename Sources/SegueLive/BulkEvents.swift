@@ -40,8 +40,8 @@ public enum BulkEventBatch {
 
         public var description: String {
             switch self {
-            case .invalid(let index, _, let message): index.map { "event \($0): \(message)" } ?? message
-            case .tooMany(let count): "\(count) events in one request; at most \(BulkEventBatch.maxEvents) are accepted"
+            case .invalid(let index, _, let message): index.map { "Event \($0): \(message)" } ?? message
+            case .tooMany(let count): "The request holds \(count) events; at most \(BulkEventBatch.maxEvents) are accepted in one."
             }
         }
     }
@@ -67,7 +67,7 @@ public enum BulkEventBatch {
         var reader = EventJSONReader(buffer)
         reader.skipSpace()
         guard let first = reader.peek() else {
-            throw .invalid(index: nil, field: nil, message: "the body holds no events: send NDJSON or a JSON array of events")
+            throw .invalid(index: nil, field: nil, message: "The body holds no events: send NDJSON or a JSON array of events.")
         }
         var items: [EventJSONReader.Item] = []
         if first == UInt8(ascii: "[") {
@@ -82,7 +82,7 @@ public enum BulkEventBatch {
                 reader.skipSpace()
                 guard reader.atEnd else { throw EventJSONReader.SyntaxError() }
             } catch {
-                throw .invalid(index: nil, field: nil, message: "the body is not valid JSON (a JSON array of events was expected)")
+                throw .invalid(index: nil, field: nil, message: "The body is not valid JSON (a JSON array of events was expected).")
             }
             guard items.count <= maxEvents else { throw .tooMany(count: items.count) }
         } else {
@@ -102,19 +102,19 @@ public enum BulkEventBatch {
                     line.skipSpace()
                     guard line.atEnd else { throw EventJSONReader.SyntaxError() }
                 } catch {
-                    throw .invalid(index: index, field: nil, message: "line \(index + 1) is not valid JSON (NDJSON: one event object a line)")
+                    throw .invalid(index: index, field: nil, message: "Line \(index + 1) is not valid JSON (NDJSON: one event object a line).")
                 }
             }
         }
-        guard !items.isEmpty else { throw .invalid(index: nil, field: nil, message: "the body holds no events") }
+        guard !items.isEmpty else { throw .invalid(index: nil, field: nil, message: "The body holds no events.") }
         return items
     }
 
     private static func event(_ item: EventJSONReader.Item, index: Int, now: Int64, dates: ISODates) throws(Failure) -> BulkEvent {
         guard case .object(let fields) = item else {
-            throw .invalid(index: index, field: nil, message: "an event must be a JSON object")
+            throw .invalid(index: index, field: nil, message: "An event must be a JSON object.")
         }
-        func fail(_ field: String, _ message: String) -> Failure { .invalid(index: index, field: field, message: "\(field) \(message)") }
+        func fail(_ field: String, _ message: String) -> Failure { .invalid(index: index, field: field, message: "The field \(field) \(message).") }
         typealias Value = EventJSONReader.Value
 
         /// A string, or an integer written as its decimal digits (platforms often number users).

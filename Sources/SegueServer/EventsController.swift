@@ -72,16 +72,17 @@ struct EventsController: Sendable {
 
     @Sendable func postEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let secret = Self.token(request) else {
-            return Self.failure(.unauthorized, "an ingest token is required: Authorization: Bearer TOKEN (segue tokens create --scope ingest)")
+            return Self.failure(
+                .unauthorized, "An ingest token is required: send Authorization: Bearer TOKEN (`segue tokens create --scope ingest` makes one).")
         }
         guard let token = try events.ingestToken(secret: secret), token.scope == "ingest" else {
-            return Self.failure(.unauthorized, "unknown ingest token")
+            return Self.failure(.unauthorized, "The ingest token is not one this server knows.")
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maxBodyBytes)
         } catch {
-            return Self.failure(.contentTooLarge, "the body is larger than \(Self.maxBodyBytes / (1024 * 1024)) MB")
+            return Self.failure(.contentTooLarge, "The body is larger than \(Self.maxBodyBytes / (1024 * 1024)) MB.")
         }
         let received = now()
         let batch: [BulkEvent]
@@ -117,7 +118,7 @@ struct EventsController: Sendable {
         return LiveWindowChoice.named(text)?.seconds
     }
 
-    static let badWindow = "window must be one of \(LiveWindowChoice.all.map(\.name).joined(separator: ", "))"
+    static let badWindow = "The window (window) must be one of \(LiveWindowChoice.all.map(\.name).joined(separator: ", "))."
 
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let seconds = Self.windowSeconds(request), let snapshot = await hub.snapshot(windowSeconds: seconds) else {
@@ -132,7 +133,9 @@ struct EventsController: Sendable {
     @Sendable func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
         var limit: Int?
         if let text = request.uri.queryParameters.get("limit") {
-            guard let n = Int(text), n > 0 else { return Self.failure(.badRequest, "limit must be a positive integer", field: "limit") }
+            guard let n = Int(text), n > 0 else {
+                return Self.failure(.badRequest, "The number of events (limit) must be a positive whole number.", field: "limit")
+            }
             limit = n
         }
         guard let seconds = Self.windowSeconds(request), let snapshots = await hub.subscribe(windowSeconds: seconds) else {

@@ -25,7 +25,7 @@ import Testing
         )
         // Raw UTF-8 passes as it is; an empty array has no events.
         #expect(try parse(#"{"user_id":"ü","track":"夜に駆ける","ts":"2023-11-14T22:13:20.500+00:00"}"#).first?.timeMilliseconds == 1_700_000_000_500)
-        #expect(throws: BulkEventBatch.Failure.invalid(index: nil, field: nil, message: "the body holds no events")) { try parse("[ ]") }
+        #expect(throws: BulkEventBatch.Failure.invalid(index: nil, field: nil, message: "The body holds no events.")) { try parse("[ ]") }
     }
 
     @Test func malformedJSONIsRefused() {
@@ -59,13 +59,13 @@ import Testing
     }
 
     @Test func numbersAsIdentifiersMustBeWholeAndSane() {
-        #expect(throws: BulkEventBatch.Failure.invalid(index: 0, field: "user_id", message: "user_id must be a string or an integer")) {
+        #expect(throws: BulkEventBatch.Failure.invalid(index: 0, field: "user_id", message: "The field user_id must be a string or an integer.")) {
             try parse(#"{"user_id":1.5,"track":"t","ts":1700000000}"#)
         }
-        #expect(throws: BulkEventBatch.Failure.invalid(index: 0, field: "user_id", message: "user_id must be a string or an integer")) {
+        #expect(throws: BulkEventBatch.Failure.invalid(index: 0, field: "user_id", message: "The field user_id must be a string or an integer.")) {
             try parse(#"{"user_id":123456789012345678901234,"track":"t","ts":1700000000}"#)
         }
-        #expect(throws: BulkEventBatch.Failure.invalid(index: 0, field: "event_id", message: "event_id must be a string or an integer")) {
+        #expect(throws: BulkEventBatch.Failure.invalid(index: 0, field: "event_id", message: "The field event_id must be a string or an integer.")) {
             try parse(#"{"user_id":"u","event_id":{"a":1},"track":"t","ts":1700000000}"#)
         }
     }

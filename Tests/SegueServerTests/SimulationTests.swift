@@ -61,7 +61,7 @@ import Testing
             let model = try TrafficModel(users: 10, tracks: 5, rate: 50)
             let report = await SimulationRunner(target: url, token: "sgi_wrong", duration: 0.6, interval: 0.1).run(model)
             #expect(report.sent > 0 && report.accepted == 0 && report.failed == report.sent)
-            #expect(report.errors.keys.contains { $0.hasPrefix("HTTP 401: unknown ingest token") })
+            #expect(report.errors.keys.contains { $0.hasPrefix("HTTP 401: The ingest token is not one this server knows.") })
             #expect(try deps.events.eventCount() == 0)
         }
     }
